@@ -1,0 +1,74 @@
+#pragma once
+
+#include "core/util/matrix.h"
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace mnistx::analysis {
+
+// The two subsets the app shows. Indices of samples are always indices within
+// their own IDX file.
+enum class Subset : int { Train = 0, Validation = 1 };
+inline const char* subsetName(Subset s) { return s == Subset::Train ? "train" : "validation"; }
+
+// Per-class mean image over the training set, pixel space in [0,1].
+// means: classCount × pixels (row-major, 28×28 = 784 for MNIST).
+// counts[c]: how many training images class c has (a class with 0 images has
+// an all-zero mean and is reported, never divided by).
+struct ClassCentroids {
+    int rows = 0;
+    int cols = 0;
+    RowMatrixXf means;
+    std::vector<int> counts;
+    int classCount() const { return static_cast<int>(means.rows()); }
+};
+
+// Mean loss per bin of "Euclidean distance from the sample's own class
+// centroid" (pixel space). Equal-width bins over [minDistance, maxDistance],
+// the same range for both subsets so their curves can be compared.
+struct LossDistanceBins {
+    double minDistance = 0.0;
+    double maxDistance = 0.0;
+    std::vector<double> edges;     // binCount + 1
+    std::vector<double> meanLoss;  // binCount (0 where count == 0)
+    std::vector<double> stdError;  // binCount: sample std / sqrt(count); 0 where count < 2
+    std::vector<long long> counts; // binCount
+    int binCount() const { return static_cast<int>(counts.size()); }
+};
+
+// Confusion matrix counts[gt][prediction] (classCount × classCount) and the
+// per-class figures derived from it.
+struct ClassStats {
+    long long count = 0;
+    long long correct = 0;
+    double accuracy = 0.0; // correct / count, 0 for an empty class
+    double meanLoss = 0.0;
+};
+
+// Everything the explorer shows about one subset, one row per sample, in IDX
+// order. Shapes: N = sampleCount, C = classCount, D = featureDim.
+struct SubsetAnalysis {
+    Subset subset = Subset::Train;
+    int classCount = 10;
+    std::vector<std::uint8_t> labels;      // N, ground truth
+    std::vector<std::uint8_t> predictions; // N, argmax of logits
+    std::vector<float> losses;             // N, cross-entropy in nats
+    RowMatrixXf logits;                    // N × C
+    RowMatrixXf probabilities;             // N × C, softmax of logits
+    RowMatrixXf features;                  // N × D, penultimate layer after its activation
+    RowMatrixXf centroidDistances;         // N × C, pixel space, images in [0,1]
+    std::vector<std::uint8_t> nearestCentroid; // N, argmin of centroidDistances
+    MatrixXi64 confusion;                  // C × C, [gt][prediction]
+    std::vector<ClassStats> perClass;      // C
+    double accuracy = 0.0;
+    double meanLoss = 0.0;
+    LossDistanceBins lossVsDistance;
+
+    int sampleCount() const { return static_cast<int>(labels.size()); }
+    bool correct(int i) const { return labels[i] == predictions[i]; }
+    float distanceToOwnCentroid(int i) const { return centroidDistances(i, labels[i]); }
+};
+
+} // namespace mnistx::analysis

@@ -1,0 +1,129 @@
+#include "core/model/classifier.h"
+
+#include "core/model/classifier_impl.h"
+
+#include <cstring>
+#include <mutex>
+#include <sstream>
+
+namespace mnistx::model {
+
+Cnn makeSeededCnn(const std::string& architecture, std::uint64_t seed, int classCount)
+{
+    // torch initialises weights from its global generator: the only way to
+    // make initialisation reproducible is to seed it right before building.
+    static std::mutex seedMutex;
+    std::lock_guard<std::mutex> lock(seedMutex);
+    torch::manual_seed(seed);
+    return Cnn(architecture, classCount);
+}
+
+Classifier::Classifier(const std::string& architecture, std::uint64_t seed, int classCount)
+    : m_impl(std::make_unique<ClassifierImpl>())
+{
+    m_impl->net = makeSeededCnn(architecture, seed, classCount);
+}
+
+Classifier::Classifier(std::unique_ptr<ClassifierImpl> impl) : m_impl(std::move(impl)) {}
+Classifier::~Classifier() = default;
+Classifier::Classifier(Classifier&&) noexcept = default;
+Classifier& Classifier::operator=(Classifier&&) noexcept = default;
+
+std::string Classifier::architecture() const { return m_impl->net->architecture; }
+int Classifier::featureDim() const { return m_impl->net->featureDim; }
+int Classifier::classCount() const { return m_impl->net->classCount; }
+
+long long Classifier::parameterCount() const
+{
+    long long n = 0;
+    for (const auto& p : m_impl->net->parameters())
+        n += p.numel();
+    return n;
+}
+
+Classifier::Outputs Classifier::infer(const std::uint8_t* images, int count, int rows, int cols,
+                                      int batchSize, const std::function<bool(int, int)>& progress,
+                                      bool* completed) const
+{
+    if (rows != 28 || cols != 28)
+        throw std::invalid_argument("the classifier takes 28×28 images, got " +
+                                    std::to_string(rows) + "×" + std::to_string(cols));
+    if (batchSize < 1)
+        throw std::invalid_argument("batch size must be positive");
+    torch::NoGradGuard noGrad; // grad mode is per thread: set it on the worker
+    Cnn& net = m_impl->net;
+    const bool wasTraining = net->is_training();
+    net->eval();
+
+    Outputs out;
+    out.logits.resize(count, net->classCount);
+    out.features.resize(count, net->featureDim);
+    bool finished = true;
+    int done = 0;
+    while (done < count) {
+        const int n = std::min(batchSize, count - done);
+        auto batch = imagesToTensor(images + static_cast<std::size_t>(done) * rows * cols, n, rows, cols);
+        CnnOutputs o = net->forwardWithFeatures(batch);
+        auto logits = o.logits.contiguous();
+        auto features = o.features.contiguous();
+        std::memcpy(out.logits.data() + static_cast<std::size_t>(done) * net->classCount,
+                    logits.data_ptr<float>(), sizeof(float) * n * net->classCount);
+        std::memcpy(out.features.data() + static_cast<std::size_t>(done) * net->featureDim,
+                    features.data_ptr<float>(), sizeof(float) * n * net->featureDim);
+        done += n;
+        if (progress && !progress(done, count) && done < count) {
+            finished = false;
+            break;
+        }
+    }
+    if (wasTraining)
+        net->train();
+    if (!finished) {
+        out.logits.conservativeResize(done, Eigen::NoChange);
+        out.features.conservativeResize(done, Eigen::NoChange);
+    }
+    if (completed)
+        *completed = finished;
+    return out;
+}
+
+std::string Classifier::toBytes() const
+{
+    torch::serialize::OutputArchive archive;
+    archive.write("mnistx.architecture", c10::IValue(m_impl->net->architecture));
+    archive.write("mnistx.class_count", c10::IValue(static_cast<int64_t>(m_impl->net->classCount)));
+    m_impl->net->save(archive);
+    std::ostringstream stream;
+    archive.save_to(stream);
+    return stream.str();
+}
+
+Classifier Classifier::fromBytes(const std::string& bytes, const std::string& sourceName)
+{
+    try {
+        torch::serialize::InputArchive archive;
+        std::istringstream stream(bytes);
+        archive.load_from(stream);
+        c10::IValue arch, classes;
+        if (!archive.try_read("mnistx.architecture", arch) || !arch.isString() ||
+            !archive.try_read("mnistx.class_count", classes) || !classes.isInt())
+            throw ModelError(sourceName + ": not an MNIST Explorer model (no architecture record)");
+        const auto classCount = classes.toInt();
+        if (classCount < 2 || classCount > 256)
+            throw ModelError(sourceName + ": implausible class count " + std::to_string(classCount));
+        auto impl = std::make_unique<ClassifierImpl>();
+        impl->net = makeSeededCnn(arch.toStringRef(), 0, static_cast<int>(classCount));
+        impl->net->load(archive);
+        impl->net->eval();
+        return Classifier(std::move(impl));
+    } catch (const ModelError&) {
+        throw;
+    } catch (const std::exception& e) {
+        // c10::Error and friends: keep the first line, which names the problem.
+        std::string what = e.what();
+        what = what.substr(0, what.find('\n'));
+        throw ModelError(sourceName + ": cannot read the model (" + what + ")");
+    }
+}
+
+} // namespace mnistx::model

@@ -1,0 +1,62 @@
+#include "core/pipeline/analyse_model.h"
+
+#include "core/analysis/centroids.h"
+#include "core/analysis/subset_metrics.h"
+
+namespace mnistx::pipeline {
+
+namespace {
+
+// Inference batch size: large enough to amortise per-call overhead, small
+// enough that activations stay in cache (one 10,000 batch was 5× slower).
+constexpr int kInferenceBatch = 500;
+
+bool analyseSubset(const model::Classifier& model, const data::Dataset& d,
+                   const analysis::ClassCentroids& centroids, analysis::Subset which,
+                   analysis::SubsetAnalysis& out, double progressStart, double progressSpan,
+                   const FractionCallback& progress, const std::atomic<bool>* cancel)
+{
+    out.subset = which;
+    out.classCount = d.classCount;
+    out.labels = d.labels;
+    bool completed = true;
+    auto outputs = model.infer(
+        d.images.data(), d.count, d.rows, d.cols, kInferenceBatch,
+        [&](int done, int total) {
+            if (progress)
+                progress(progressStart + progressSpan * 0.95 * done / total);
+            return !(cancel && cancel->load());
+        },
+        &completed);
+    if (!completed)
+        return false;
+    out.logits = std::move(outputs.logits);
+    out.features = std::move(outputs.features);
+    analysis::fillFromLogits(out);
+    out.centroidDistances = analysis::distancesToCentroids(d, centroids);
+    analysis::fillNearestCentroid(out);
+    if (progress)
+        progress(progressStart + progressSpan);
+    return true;
+}
+
+} // namespace
+
+AnalysisOutput analyseModel(const model::Classifier& model, const data::MnistData& data,
+                            int lossBins, const FractionCallback& progress,
+                            const std::atomic<bool>* cancel)
+{
+    AnalysisOutput out;
+    out.centroids = analysis::computeClassCentroids(data.train);
+    const double trainShare =
+        static_cast<double>(data.train.count) / std::max(1, data.train.count + data.validation.count);
+    if (!analyseSubset(model, data.train, out.centroids, analysis::Subset::Train, out.train, 0.0,
+                       trainShare, progress, cancel) ||
+        !analyseSubset(model, data.validation, out.centroids, analysis::Subset::Validation,
+                       out.validation, trainShare, 1.0 - trainShare, progress, cancel))
+        return {};
+    analysis::computeLossDistanceBins(out.train, out.validation, lossBins);
+    return out;
+}
+
+} // namespace mnistx::pipeline

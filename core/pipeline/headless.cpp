@@ -1,0 +1,83 @@
+#include "core/pipeline/headless.h"
+
+#include "core/store/exports.h"
+
+#include <torch/torch.h>
+
+#include <chrono>
+#include <cstdio>
+#include <thread>
+
+namespace mnistx::pipeline {
+
+namespace {
+
+std::string fixed(double v, int decimals)
+{
+    char buf[64];
+    std::snprintf(buf, sizeof buf, "%.*f", decimals, v);
+    return buf;
+}
+
+} // namespace
+
+void configureThreads(int threads)
+{
+    const int n = threads > 0 ? threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+    torch::set_num_threads(n);
+}
+
+std::shared_ptr<const store::RunData> runHeadless(const PipelineConfig& config, std::ostream& log,
+                                                  const std::atomic<bool>* cancel)
+{
+    using Clock = std::chrono::steady_clock;
+    auto lastBatchLine = Clock::now() - std::chrono::hours(1);
+    std::string lastStage;
+
+    PipelineCallbacks cb;
+    cb.cancel = cancel;
+    cb.onMessage = [&](const std::string& m) { log << m << '\n' << std::flush; };
+    cb.onProgress = [&](const std::string& stage, double fraction) {
+        if (stage != lastStage && fraction == 0.0) {
+            log << "[" << stage << "]\n" << std::flush;
+            lastStage = stage;
+        }
+    };
+    cb.onBatch = [&](const training::BatchReport& r) {
+        // A line every 2 s keeps a terminal or a CI log readable.
+        const bool last = r.batch + 1 == r.batchesPerEpoch;
+        if (!last && Clock::now() - lastBatchLine < std::chrono::seconds(2))
+            return;
+        lastBatchLine = Clock::now();
+        log << "  epoch " << r.epoch + 1 << " batch " << r.batch + 1 << "/" << r.batchesPerEpoch
+            << "  loss " << fixed(r.runningLoss, 4) << "  acc " << fixed(r.runningAccuracy, 4)
+            << "  " << fixed(r.samplesPerSecond, 0) << " samples/s  ETA "
+            << fixed(r.etaSeconds, 0) << " s\n"
+            << std::flush;
+    };
+    cb.onEpoch = [&](const training::EpochReport& e) {
+        log << "  epoch " << e.epoch + 1 << " done in " << fixed(e.seconds, 1)
+            << " s: train loss " << fixed(e.trainLoss, 4) << " acc " << fixed(e.trainAccuracy, 4)
+            << ", validation loss " << fixed(e.validationLoss, 4) << " acc "
+            << fixed(e.validationAccuracy, 4) << '\n'
+            << std::flush;
+    };
+
+    auto run = runPipeline(config, cb);
+    if (!config.outDir.empty()) {
+        log << "[export]\n" << std::flush;
+        store::writeSamplesCsv(*run, config.outDir + "/samples.csv");
+        store::writeFeaturesNpy(*run, config.outDir + "/features.npy");
+    }
+    double total = 0;
+    for (const auto& s : run->stageSeconds)
+        total += s.second;
+    log << "validation accuracy " << fixed(run->validation.accuracy, 4) << ", train accuracy "
+        << fixed(run->train.accuracy, 4) << ", " << fixed(total, 1) << " s in all";
+    if (!config.outDir.empty())
+        log << "; written to " << config.outDir;
+    log << '\n' << std::flush;
+    return run;
+}
+
+} // namespace mnistx::pipeline

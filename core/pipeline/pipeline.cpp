@@ -1,0 +1,240 @@
+#include "core/pipeline/pipeline.h"
+
+#include "core/data/idx_reader.h"
+#include "core/pipeline/analyse_model.h"
+#include "core/projection/projector_factory.h"
+#include "core/projection/quality.h"
+#include "core/store/run_store.h"
+
+#include <ATen/Parallel.h>
+#include <torch/version.h>
+
+#include <Eigen/Core>
+#include <chrono>
+#include <ctime>
+#include <filesystem>
+#include <sys/resource.h>
+
+#ifndef MNISTX_VERSION
+#define MNISTX_VERSION "dev"
+#endif
+
+namespace mnistx::pipeline {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+std::string utcNow()
+{
+    std::time_t t = std::time(nullptr);
+    std::tm tm{};
+    gmtime_r(&t, &tm);
+    char buf[32];
+    std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    return buf;
+}
+
+// Times one stage and records it in the run.
+class StageTimer {
+public:
+    StageTimer(store::RunData& run, std::string name, const PipelineCallbacks& cb)
+        : m_run(run), m_name(std::move(name)), m_cb(cb), m_start(Clock::now())
+    {
+        if (m_cb.onProgress)
+            m_cb.onProgress(m_name, 0.0);
+    }
+    ~StageTimer()
+    {
+        m_run.stageSeconds.emplace_back(
+            m_name, std::chrono::duration<double>(Clock::now() - m_start).count());
+        if (m_cb.onProgress)
+            m_cb.onProgress(m_name, 1.0);
+    }
+
+private:
+    store::RunData& m_run;
+    std::string m_name;
+    const PipelineCallbacks& m_cb;
+    Clock::time_point m_start;
+};
+
+void throwIfCancelled(const PipelineCallbacks& cb)
+{
+    if (cb.cancel && cb.cancel->load())
+        throw PipelineCancelled();
+}
+
+void message(const PipelineCallbacks& cb, const std::string& text)
+{
+    if (cb.onMessage)
+        cb.onMessage(text);
+}
+
+// Loads the stored model of outDir if there is one and the user did not ask
+// to retrain. A damaged store is reported and then ignored (we retrain).
+bool reuseStoredModel(const PipelineConfig& config, const PipelineCallbacks& cb,
+                      store::RunData& run, model::Classifier& model)
+{
+    if (config.retrain || config.outDir.empty() || !store::hasRun(config.outDir))
+        return false;
+    try {
+        store::RunData old = store::loadRun(config.outDir);
+        model = model::Classifier::fromBytes(old.modelBytes, config.outDir + "/run.bin");
+        run.config = old.config;
+        run.history = old.history;
+        run.sanity = old.sanity;
+        run.modelBytes = std::move(old.modelBytes);
+        message(cb, "reusing the model stored in " + config.outDir + " (trained for " +
+                        std::to_string(old.history.epochs.size()) +
+                        " epochs; pass --retrain to train again)");
+        const auto& a = old.config;
+        const auto& b = config.train;
+        if (a.epochs != b.epochs || a.seed != b.seed || a.batchSize != b.batchSize ||
+            a.architecture != b.architecture || a.learningRate != b.learningRate)
+            message(cb, "note: the stored model was trained with other settings than the ones "
+                        "given; pass --retrain to use them");
+        return true;
+    } catch (const std::exception& e) {
+        message(cb, std::string("the stored run cannot be reused, training again: ") + e.what());
+        return false;
+    }
+}
+
+} // namespace
+
+std::map<std::string, std::string> libraryVersions()
+{
+    return {
+        {"app", MNISTX_VERSION},
+        {"libtorch", TORCH_VERSION},
+        {"eigen", std::to_string(EIGEN_WORLD_VERSION) + "." + std::to_string(EIGEN_MAJOR_VERSION) +
+                      "." + std::to_string(EIGEN_MINOR_VERSION)},
+        {"compiler", __VERSION__},
+        {"torch_threads", std::to_string(at::get_num_threads())},
+    };
+}
+
+long long peakResidentBytes()
+{
+    rusage usage{};
+    getrusage(RUSAGE_SELF, &usage);
+    return static_cast<long long>(usage.ru_maxrss) * 1024; // Linux reports KiB
+}
+
+std::shared_ptr<const store::RunData> runPipeline(const PipelineConfig& config,
+                                                  const PipelineCallbacks& cb)
+{
+    auto run = std::make_shared<store::RunData>();
+    run->config = config.train;
+    run->versions = libraryVersions();
+    run->createdAt = utcNow();
+    if (config.lossBins < 1 || config.lossBins > 1000)
+        throw std::invalid_argument("loss bins must be between 1 and 1000");
+    // Refuse a bad projection name before spending minutes on training.
+    auto projector = projection::makeProjector(config.projection, config.projectionParameters,
+                                               config.train.seed, config.train.threads);
+    if (!config.outDir.empty()) {
+        std::error_code ec;
+        std::filesystem::create_directories(config.outDir, ec);
+        if (ec)
+            throw std::runtime_error("cannot create the output folder " + config.outDir + ": " +
+                                     ec.message());
+    }
+
+    data::MnistData data;
+    {
+        StageTimer t(*run, "load", cb);
+        data = data::loadMnistFolder(config.dataFolder);
+    }
+    if (data.train.rows != 28 || data.train.cols != 28 || data.validation.rows != 28 ||
+        data.validation.cols != 28)
+        throw std::invalid_argument(config.dataFolder + ": images are " +
+                                    std::to_string(data.train.rows) + "×" +
+                                    std::to_string(data.train.cols) + ", the model takes 28×28");
+    run->dataFolder = std::filesystem::absolute(config.dataFolder).lexically_normal().string();
+    run->trainCount = data.train.count;
+    run->validationCount = data.validation.count;
+    throwIfCancelled(cb);
+
+    model::Classifier model(config.train.architecture, config.train.seed);
+    if (!reuseStoredModel(config, cb, *run, model)) {
+        {
+            StageTimer t(*run, "sanity", cb);
+            run->sanity = training::runSanityCheck(model, data.train, config.sanityCount);
+        }
+        message(cb, "sanity check: the untrained model scores " +
+                        std::to_string(run->sanity.accuracy) + " on " +
+                        std::to_string(run->sanity.sampleCount) + " samples (chance ≈ 0.1)");
+        {
+            StageTimer t(*run, "train", cb);
+            training::Trainer trainer(model, config.train);
+            training::TrainCallbacks tc;
+            tc.cancel = cb.cancel;
+            tc.onBatch = [&](const training::BatchReport& r) {
+                if (cb.onBatch)
+                    cb.onBatch(r);
+                if (cb.onProgress) {
+                    const double total = static_cast<double>(r.batchesPerEpoch) * config.train.epochs;
+                    cb.onProgress("train", (r.epoch * r.batchesPerEpoch + r.batch + 1) / total);
+                }
+            };
+            tc.onEpoch = cb.onEpoch;
+            run->history = trainer.train(data.train, data.validation, tc);
+            if (run->history.cancelled)
+                throw PipelineCancelled();
+            if (!config.outDir.empty())
+                trainer.saveCheckpoint(config.outDir + "/checkpoint.pt");
+        }
+        run->modelBytes = model.toBytes();
+    }
+    throwIfCancelled(cb);
+
+    {
+        StageTimer t(*run, "analyse", cb);
+        AnalysisOutput a = analyseModel(
+            model, data, config.lossBins,
+            [&](double f) {
+                if (cb.onProgress)
+                    cb.onProgress("analyse", f);
+            },
+            cb.cancel);
+        if (a.train.sampleCount() == 0)
+            throw PipelineCancelled();
+        run->centroids = std::move(a.centroids);
+        run->train = std::move(a.train);
+        run->validation = std::move(a.validation);
+    }
+    throwIfCancelled(cb);
+
+    {
+        StageTimer t(*run, "project", cb);
+        projection::ProgressCallback progress = [&](const projection::ProjectionProgress& p) {
+            if (cb.onProjection)
+                cb.onProjection(p);
+            if (cb.onProgress && p.totalIterations > 0)
+                cb.onProgress("project", static_cast<double>(p.iteration) / p.totalIterations);
+            return !(cb.cancel && cb.cancel->load());
+        };
+        try {
+            run->projection = projector->project(run->train.features, run->validation.features, progress);
+        } catch (const projection::Cancelled&) {
+            throw PipelineCancelled();
+        }
+    }
+    {
+        StageTimer t(*run, "quality", cb);
+        projection::evaluate(run->projection, run->train.features, run->validation.features,
+                             run->train.labels, run->validation.labels);
+    }
+    throwIfCancelled(cb);
+
+    run->peakMemoryBytes = peakResidentBytes();
+    if (!config.outDir.empty()) {
+        StageTimer t(*run, "store", cb);
+        store::saveRun(*run, config.outDir);
+    }
+    return run;
+}
+
+} // namespace mnistx::pipeline

@@ -1,0 +1,62 @@
+#pragma once
+
+#include "core/projection/projection.h"
+#include "core/store/run_data.h"
+#include "core/training/trainer.h"
+
+#include <atomic>
+#include <functional>
+#include <map>
+#include <memory>
+#include <stdexcept>
+#include <string>
+
+namespace mnistx::pipeline {
+
+// What one run of the engine does: load → sanity check → train (or reuse the
+// stored model) → analyse → project → store.
+struct PipelineConfig {
+    std::string dataFolder;
+    std::string outDir; // empty: keep the run in memory only
+    training::TrainConfig train;
+    std::string projection = "pca";              // see projection::projectorNames()
+    std::map<std::string, double> projectionParameters; // method-specific, e.g. "perplexity"
+    bool retrain = false;   // ignore a stored model in outDir
+    int lossBins = 20;      // loss-vs-distance bins: ~3,500 validation samples per bin on MNIST
+    int sanityCount = 1000; // samples in the untrained-model sanity check
+};
+
+// All callbacks run on the thread that runs the pipeline.
+struct PipelineCallbacks {
+    // stage: "load", "sanity", "train", "analyse", "project", "quality", "store";
+    // fraction of that stage done, in [0,1].
+    std::function<void(const std::string& stage, double fraction)> onProgress;
+    // A line for the user ("reusing the model stored in …").
+    std::function<void(const std::string&)> onMessage;
+    std::function<void(const training::BatchReport&)> onBatch;
+    std::function<void(const training::EpochReport&)> onEpoch;
+    // Intermediate layouts while the projection optimises (copy them).
+    std::function<void(const projection::ProjectionProgress&)> onProjection;
+    const std::atomic<bool>* cancel = nullptr;
+};
+
+// Thrown when the cancel flag stopped the pipeline; nothing was stored.
+class PipelineCancelled : public std::runtime_error {
+public:
+    PipelineCancelled() : std::runtime_error("cancelled") {}
+};
+
+// Runs the whole pipeline on the calling thread. Errors a user can cause (bad
+// data folder, unwritable out dir, damaged stored run, bad settings) come back
+// as std::runtime_error / std::invalid_argument with a message naming the
+// problem. The result is immutable: share it across threads.
+std::shared_ptr<const store::RunData> runPipeline(const PipelineConfig& config,
+                                                  const PipelineCallbacks& callbacks = {});
+
+// Library versions for the run's summary and the About box.
+std::map<std::string, std::string> libraryVersions();
+
+// Peak resident memory of this process so far, in bytes.
+long long peakResidentBytes();
+
+} // namespace mnistx::pipeline

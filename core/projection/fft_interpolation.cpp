@@ -1,0 +1,681 @@
+#include "core/projection/fft_interpolation.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <limits>
+#include <stdexcept>
+#include <vector>
+
+namespace mnistx::projection {
+
+void runTasksSerially(int tasks, const std::function<void(int)>& body)
+{
+    for (int t = 0; t < tasks; ++t)
+        body(t);
+}
+
+namespace {
+
+constexpr double kPi = 3.14159265358979323846;
+
+// Column slice a task transforms through all FFT stages: 64 floats are four
+// cache lines per row, and M rows of a slice (four planes) stay within L2.
+constexpr int kSliceWidth = 64;
+// Points per task in the per-point loops: large enough to amortise the task
+// hand-out, small enough that two threads balance and cancellation polls often.
+constexpr int kPointChunk = 4096;
+// Square tiles of the blocked transposes: 32×32 floats of source and
+// destination fit in L1 together.
+constexpr int kTile = 32;
+// Largest FFT size per axis: the grid of the transposed pass takes 16·M² bytes
+// (256 MB here); beyond it the boxes just get wider than intervalWidth.
+constexpr int kMaxFftSize = 4096;
+// Box widths come in steps of 2^(1/8) (9%): fine enough to cost little
+// accuracy, coarse enough that the width (and the kernel's transform) only
+// changes every few iterations while the map grows.
+constexpr double kWidthStepsPerOctave = 8.0;
+
+// ---------------------------------------------------------------------------
+// Complex FFT along axis 0 of a row-major array of split real/imaginary
+// planes: every column is an independent transform, and a butterfly combines
+// whole row segments, so the inner loops run over contiguous floats with one
+// scalar twiddle and vectorise. Stockham autosort (no bit reversal), decimation
+// in frequency, radices 4, 2 and 3.
+
+struct FftStage {
+    int radix = 2;
+    int m = 1; // sub-transform length after this stage
+    int s = 1; // interleaved sub-transforms before this stage
+    // w^(p·u) for p < m, u = 1..radix-1 at [p·(radix-1) + u-1], w = exp(-2πi/(radix·m)).
+    std::vector<float> twRe, twIm;
+};
+
+struct FftPlan {
+    int size = 0;
+    std::vector<FftStage> stages;
+};
+
+FftPlan makePlan(int size)
+{
+    std::vector<int> radices;
+    int rest = size;
+    while (rest % 4 == 0) {
+        radices.push_back(4);
+        rest /= 4;
+    }
+    while (rest % 2 == 0) {
+        radices.push_back(2);
+        rest /= 2;
+    }
+    while (rest % 3 == 0) {
+        radices.push_back(3);
+        rest /= 3;
+    }
+    if (rest != 1)
+        throw std::logic_error("FFT size with a prime factor above 3");
+    FftPlan plan;
+    plan.size = size;
+    int length = size;
+    int s = 1;
+    for (int r : radices) {
+        FftStage st;
+        st.radix = r;
+        st.m = length / r;
+        st.s = s;
+        st.twRe.resize(std::size_t(st.m) * (r - 1));
+        st.twIm.resize(st.twRe.size());
+        for (int p = 0; p < st.m; ++p)
+            for (int u = 1; u < r; ++u) {
+                const double angle = -2.0 * kPi * double(p) * u / double(length);
+                st.twRe[std::size_t(p) * (r - 1) + u - 1] = float(std::cos(angle));
+                st.twIm[std::size_t(p) * (r - 1) + u - 1] = float(std::sin(angle));
+            }
+        plan.stages.push_back(std::move(st));
+        length /= r;
+        s *= r;
+    }
+    return plan;
+}
+
+struct Planes {
+    std::vector<float> re, im;
+    void resize(std::size_t n)
+    {
+        re.resize(n);
+        im.resize(n);
+    }
+};
+
+// An AVX2 clone next to the baseline one, picked at load time: the
+// butterflies run twice as wide. Not "fma": contracted multiply-adds would
+// round differently from the baseline clone, and a map must not depend on
+// the machine's instruction set.
+#if defined(__GNUC__) && defined(__x86_64__) && !defined(__clang__)
+#define MNISTX_VECTOR_CLONES __attribute__((target_clones("avx2", "default")))
+#else
+#define MNISTX_VECTOR_CLONES
+#endif
+
+// One stage on columns [c0, c0+w) of rows of stride L. sign = +1 forward, -1
+// inverse (conjugate twiddles and roots of unity).
+MNISTX_VECTOR_CLONES
+void fftStage(const FftStage& st, float sign, const float* xr, const float* xi, float* yr,
+              float* yi, std::size_t L, int c0, int w)
+{
+    const int r = st.radix, m = st.m, s = st.s;
+    const std::size_t inStep = std::size_t(s) * m * L; // between the radix inputs
+    const std::size_t outStep = std::size_t(s) * L;    // between the radix outputs
+    for (int p = 0; p < m; ++p) {
+        const float* twr = st.twRe.data() + std::size_t(p) * (r - 1);
+        const float* twi = st.twIm.data() + std::size_t(p) * (r - 1);
+        for (int q = 0; q < s; ++q) {
+            const std::size_t in = (std::size_t(q) + std::size_t(s) * p) * L + c0;
+            const std::size_t out = (std::size_t(q) + std::size_t(s) * r * p) * L + c0;
+            if (r == 2) {
+                const float* __restrict a0r = xr + in;
+                const float* __restrict a0i = xi + in;
+                const float* __restrict a1r = xr + in + inStep;
+                const float* __restrict a1i = xi + in + inStep;
+                float* __restrict b0r = yr + out;
+                float* __restrict b0i = yi + out;
+                float* __restrict b1r = yr + out + outStep;
+                float* __restrict b1i = yi + out + outStep;
+                const float w1r = twr[0], w1i = sign * twi[0];
+                // The row segments never overlap; without the hint GCC keeps
+                // the loop scalar.
+#pragma GCC ivdep
+                for (int e = 0; e < w; ++e) {
+                    const float dr = a0r[e] - a1r[e], di = a0i[e] - a1i[e];
+                    b0r[e] = a0r[e] + a1r[e];
+                    b0i[e] = a0i[e] + a1i[e];
+                    b1r[e] = dr * w1r - di * w1i;
+                    b1i[e] = dr * w1i + di * w1r;
+                }
+            } else if (r == 4) {
+                const float* __restrict a0r = xr + in;
+                const float* __restrict a0i = xi + in;
+                const float* __restrict a1r = xr + in + inStep;
+                const float* __restrict a1i = xi + in + inStep;
+                const float* __restrict a2r = xr + in + 2 * inStep;
+                const float* __restrict a2i = xi + in + 2 * inStep;
+                const float* __restrict a3r = xr + in + 3 * inStep;
+                const float* __restrict a3i = xi + in + 3 * inStep;
+                float* __restrict b0r = yr + out;
+                float* __restrict b0i = yi + out;
+                float* __restrict b1r = yr + out + outStep;
+                float* __restrict b1i = yi + out + outStep;
+                float* __restrict b2r = yr + out + 2 * outStep;
+                float* __restrict b2i = yi + out + 2 * outStep;
+                float* __restrict b3r = yr + out + 3 * outStep;
+                float* __restrict b3i = yi + out + 3 * outStep;
+                const float w1r = twr[0], w1i = sign * twi[0];
+                const float w2r = twr[1], w2i = sign * twi[1];
+                const float w3r = twr[2], w3i = sign * twi[2];
+                // The row segments never overlap; without the hint GCC keeps
+                // the loop scalar.
+#pragma GCC ivdep
+                for (int e = 0; e < w; ++e) {
+                    const float t0r = a0r[e] + a2r[e], t0i = a0i[e] + a2i[e];
+                    const float t1r = a0r[e] - a2r[e], t1i = a0i[e] - a2i[e];
+                    const float t2r = a1r[e] + a3r[e], t2i = a1i[e] + a3i[e];
+                    const float t3r = a1r[e] - a3r[e], t3i = a1i[e] - a3i[e];
+                    // ∓i·t3: the fourth root of unity of this direction.
+                    const float jr = sign * t3i, ji = -sign * t3r;
+                    b0r[e] = t0r + t2r;
+                    b0i[e] = t0i + t2i;
+                    const float c1r = t1r + jr, c1i = t1i + ji;
+                    const float c2r = t0r - t2r, c2i = t0i - t2i;
+                    const float c3r = t1r - jr, c3i = t1i - ji;
+                    b1r[e] = c1r * w1r - c1i * w1i;
+                    b1i[e] = c1r * w1i + c1i * w1r;
+                    b2r[e] = c2r * w2r - c2i * w2i;
+                    b2i[e] = c2r * w2i + c2i * w2r;
+                    b3r[e] = c3r * w3r - c3i * w3i;
+                    b3i[e] = c3r * w3i + c3i * w3r;
+                }
+            } else { // r == 3
+                const float* __restrict a0r = xr + in;
+                const float* __restrict a0i = xi + in;
+                const float* __restrict a1r = xr + in + inStep;
+                const float* __restrict a1i = xi + in + inStep;
+                const float* __restrict a2r = xr + in + 2 * inStep;
+                const float* __restrict a2i = xi + in + 2 * inStep;
+                float* __restrict b0r = yr + out;
+                float* __restrict b0i = yi + out;
+                float* __restrict b1r = yr + out + outStep;
+                float* __restrict b1i = yi + out + outStep;
+                float* __restrict b2r = yr + out + 2 * outStep;
+                float* __restrict b2i = yi + out + 2 * outStep;
+                const float w1r = twr[0], w1i = sign * twi[0];
+                const float w2r = twr[1], w2i = sign * twi[1];
+                const float h = sign * 0.86602540378443864676f; // sin(2π/3)
+                // The row segments never overlap; without the hint GCC keeps
+                // the loop scalar.
+#pragma GCC ivdep
+                for (int e = 0; e < w; ++e) {
+                    const float sr = a1r[e] + a2r[e], si = a1i[e] + a2i[e];
+                    const float dr = a1r[e] - a2r[e], di = a1i[e] - a2i[e];
+                    const float mr = a0r[e] - 0.5f * sr, mi = a0i[e] - 0.5f * si;
+                    b0r[e] = a0r[e] + sr;
+                    b0i[e] = a0i[e] + si;
+                    const float c1r = mr + h * di, c1i = mi - h * dr;
+                    const float c2r = mr - h * di, c2i = mi + h * dr;
+                    b1r[e] = c1r * w1r - c1i * w1i;
+                    b1i[e] = c1r * w1i + c1i * w1r;
+                    b2r[e] = c2r * w2r - c2i * w2i;
+                    b2i[e] = c2r * w2i + c2i * w2r;
+                }
+            }
+        }
+    }
+}
+
+// Transforms columns [c0, c0+w) along axis 0, ping-ponging between a and b.
+// Returns true when the result ended in b (the same for every slice).
+bool fftColumns(const FftPlan& plan, bool inverse, Planes& a, Planes& b, std::size_t L, int c0,
+                int w)
+{
+    const float sign = inverse ? -1.0f : 1.0f;
+    bool inB = false;
+    for (const auto& st : plan.stages) {
+        Planes& src = inB ? b : a;
+        Planes& dst = inB ? a : b;
+        fftStage(st, sign, src.re.data(), src.im.data(), dst.re.data(), dst.im.data(), L, c0, w);
+        inB = !inB;
+    }
+    return inB;
+}
+
+bool resultInSecond(const FftPlan& plan) { return plan.stages.size() % 2 == 1; }
+
+int slices(int width) { return (width + kSliceWidth - 1) / kSliceWidth; }
+
+// Smallest 2^a·3^b ≥ n.
+int smoothSizeAtLeast(int n)
+{
+    int best = std::numeric_limits<int>::max();
+    for (long long p2 = 1; p2 < 2LL * n + 2; p2 *= 2)
+        for (long long v = p2; v < 2LL * n + 2; v *= 3)
+            if (v >= n && v < best)
+                best = int(v);
+    return best;
+}
+
+} // namespace
+
+struct FftRepulsion::Impl {
+    FftRepulsionConfig config;
+    FftPlan plan;
+    int boxes = 0;
+    // 1 / Π_{j≠l}(t_l − t_j) for the Lagrange nodes t_l = (l+½)/p.
+    std::vector<double> lagrangeScale;
+
+    // Per point: its box, and the p Lagrange weights of its position inside
+    // along each axis (N×p), shared by spreading and interpolation.
+    std::vector<std::int32_t> boxX, boxY;
+    std::vector<float> weightX, weightY;
+    // Points sorted by box row (stable): each spreading task owns whole box
+    // rows, i.e. disjoint grid rows, and adds in index order → deterministic.
+    std::vector<std::int32_t> order;
+    std::vector<std::int32_t> rowStart;
+
+    Planes grid[2];   // M × 2n: charges [1, x | y, x²+y²] as re/im, then potentials
+    Planes wide[2];   // M × 2M: after the first axis, transposed (a | b side by side)
+    Planes kernel[2]; // M × M kernel grid and its transform
+    std::vector<float> kernelHat; // M × M, real, scaled by 1/M²
+    int kernelSize = 0;           // M and node spacing kernelHat was made for
+    double kernelSpacing = 0.0;
+
+    std::vector<double> chunkZ;
+    std::vector<float> chunkMin, chunkMax;
+    std::vector<char> chunkBad;
+
+    // Weights of the p nodes for a position f ∈ [0,1] inside a box.
+    void lagrangeWeights(double f, float* w) const
+    {
+        const int p = config.nodesPerInterval;
+        for (int l = 0; l < p; ++l) {
+            double num = lagrangeScale[l];
+            for (int j = 0; j < p; ++j)
+                if (j != l)
+                    num *= f - (j + 0.5) / p;
+            w[l] = float(num);
+        }
+    }
+};
+
+FftRepulsion::FftRepulsion(FftRepulsionConfig config) : m_impl(std::make_unique<Impl>())
+{
+    if (config.nodesPerInterval < 1 || config.nodesPerInterval > 16)
+        throw std::invalid_argument("FFT repulsion: nodesPerInterval must be in [1, 16]");
+    if (!(config.intervalWidth > 0))
+        throw std::invalid_argument("FFT repulsion: intervalWidth must be positive");
+    if (config.minIntervals < 1)
+        throw std::invalid_argument("FFT repulsion: minIntervals must be at least 1");
+    m_impl->config = config;
+    const int p = config.nodesPerInterval;
+    m_impl->lagrangeScale.resize(p);
+    for (int l = 0; l < p; ++l) {
+        double d = 1.0;
+        for (int j = 0; j < p; ++j)
+            if (j != l)
+                d *= double(l - j) / p;
+        m_impl->lagrangeScale[l] = 1.0 / d;
+    }
+}
+
+FftRepulsion::~FftRepulsion() = default;
+
+int FftRepulsion::fftSize() const { return m_impl->plan.size; }
+int FftRepulsion::intervals() const { return m_impl->boxes; }
+
+double FftRepulsion::compute(const RowMatrixXf& y, RowMatrixXf& forces, const TaskRunner& run)
+{
+    Impl& d = *m_impl;
+    const int N = int(y.rows());
+    if (y.cols() != 2)
+        throw std::invalid_argument("FFT repulsion: the map must have two columns");
+    forces.resize(N, 2);
+    if (N == 0)
+        return 0.0;
+    const int p = d.config.nodesPerInterval;
+    const int pointTasks = (N + kPointChunk - 1) / kPointChunk;
+
+    // Bounding square of the map (both axes share one interval grid).
+    d.chunkMin.assign(pointTasks, 0.0f);
+    d.chunkMax.assign(pointTasks, 0.0f);
+    d.chunkBad.assign(pointTasks, 0);
+    run(pointTasks, [&](int t) {
+        const int i0 = t * kPointChunk, i1 = std::min(N, i0 + kPointChunk);
+        float lo = std::numeric_limits<float>::infinity(), hi = -lo;
+        bool bad = false;
+        for (int i = i0; i < i1; ++i)
+            for (int c = 0; c < 2; ++c) {
+                const float v = y(i, c);
+                bad |= !std::isfinite(v);
+                lo = std::min(lo, v);
+                hi = std::max(hi, v);
+            }
+        d.chunkMin[t] = lo;
+        d.chunkMax[t] = hi;
+        d.chunkBad[t] = bad;
+    });
+    if (std::any_of(d.chunkBad.begin(), d.chunkBad.end(), [](char b) { return b != 0; }))
+        throw std::invalid_argument("FFT repulsion: non-finite map coordinates");
+    const float lo = *std::min_element(d.chunkMin.begin(), d.chunkMin.end());
+    const float hi = *std::max_element(d.chunkMax.begin(), d.chunkMax.end());
+    // A map of coincident points still needs a non-empty box; 1e-6 is far
+    // below any distance the kernel resolves.
+    const double extent = std::max(double(hi) - double(lo), 1e-6);
+    const double centre = 0.5 * (double(lo) + double(hi));
+
+    // Grid: M = 2^a·3^b ≥ 2·p·B with B ≥ the boxes the extent needs; then as
+    // many boxes as fit that M, since the FFT costs the same either way.
+    const double need = std::max<double>(d.config.minIntervals,
+                                         std::ceil(extent / d.config.intervalWidth));
+    const int M = std::min(smoothSizeAtLeast(int(std::min<double>(2.0 * p * need, kMaxFftSize))),
+                           kMaxFftSize);
+    const int B = std::max(1, M / (2 * p));
+    const int n = p * B;
+    // Box width: the narrowest of intervalWidth·2^(−k/8), k ≥ 0, with which B
+    // boxes cover the map — at most 9% wider than extent/B, and the same from
+    // one iteration to the next while the map grows by less than that, so
+    // the kernel's transform (which depends on the node spacing) is reused.
+    const double steps = std::floor(kWidthStepsPerOctave *
+                                    std::log2(d.config.intervalWidth * B / extent));
+    double boxWidth = d.config.intervalWidth *
+                      std::exp2(-std::max(0.0, steps) / kWidthStepsPerOctave);
+    if (boxWidth * B < extent) // rounding at a step's edge, or M at its cap
+        boxWidth = extent / B;
+    const double spacing = boxWidth / p; // between neighbouring grid nodes
+    if (d.plan.size != M) {
+        d.plan = makePlan(M);
+        for (auto& g : d.grid)
+            g.resize(std::size_t(M) * 2 * n);
+        for (auto& g : d.wide)
+            g.resize(std::size_t(M) * 2 * M);
+        for (auto& g : d.kernel)
+            g.resize(std::size_t(M) * M);
+        d.kernelHat.resize(std::size_t(M) * M);
+    }
+    d.boxes = B;
+    const std::size_t Lg = std::size_t(2) * n; // grid row length (a | b)
+    const std::size_t Lw = std::size_t(2) * M; // wide row length (a | b)
+
+    // Box of every point and the interpolation weights of its position inside.
+    d.boxX.resize(N);
+    d.boxY.resize(N);
+    d.weightX.resize(std::size_t(N) * p);
+    d.weightY.resize(std::size_t(N) * p);
+    const double invBox = 1.0 / boxWidth;
+    run(pointTasks, [&](int t) {
+        const int i0 = t * kPointChunk, i1 = std::min(N, i0 + kPointChunk);
+        for (int i = i0; i < i1; ++i) {
+            const double gx = (double(y(i, 0)) - lo) * invBox;
+            const double gy = (double(y(i, 1)) - lo) * invBox;
+            const int bx = std::min(B - 1, std::max(0, int(gx)));
+            const int by = std::min(B - 1, std::max(0, int(gy)));
+            d.boxX[i] = bx;
+            d.boxY[i] = by;
+            d.lagrangeWeights(gx - bx, d.weightX.data() + std::size_t(i) * p);
+            d.lagrangeWeights(gy - by, d.weightY.data() + std::size_t(i) * p);
+        }
+    });
+    d.rowStart.assign(B + 1, 0);
+    for (int i = 0; i < N; ++i)
+        ++d.rowStart[d.boxY[i] + 1];
+    for (int b = 0; b < B; ++b)
+        d.rowStart[b + 1] += d.rowStart[b];
+    d.order.resize(N);
+    {
+        std::vector<std::int32_t> fill(d.rowStart.begin(), d.rowStart.end() - 1);
+        for (int i = 0; i < N; ++i)
+            d.order[fill[d.boxY[i]]++] = i;
+    }
+
+    // Spread the charges: each task owns a run of box rows (grid rows
+    // [p·b0, p·b1)), clears them, adds its points in index order; the last
+    // task clears the zero padding rows [n, M).
+    // About 32 tasks: box rows hold very different numbers of points, and
+    // many small tasks let the threads even that out.
+    const int rowsPerTask = std::max(1, (B + 31) / 32);
+    const int spreadTasks = (B + rowsPerTask - 1) / rowsPerTask;
+    Planes& g0 = d.grid[0];
+    run(spreadTasks + 1, [&](int t) {
+        if (t == spreadTasks) {
+            std::fill(g0.re.begin() + std::size_t(n) * Lg, g0.re.end(), 0.0f);
+            std::fill(g0.im.begin() + std::size_t(n) * Lg, g0.im.end(), 0.0f);
+            return;
+        }
+        const int b0 = t * rowsPerTask, b1 = std::min(B, b0 + rowsPerTask);
+        std::fill(g0.re.begin() + std::size_t(p) * b0 * Lg, g0.re.begin() + std::size_t(p) * b1 * Lg,
+                  0.0f);
+        std::fill(g0.im.begin() + std::size_t(p) * b0 * Lg, g0.im.begin() + std::size_t(p) * b1 * Lg,
+                  0.0f);
+        for (int k = d.rowStart[b0]; k < d.rowStart[b1]; ++k) {
+            const int i = d.order[k];
+            const float* wx = d.weightX.data() + std::size_t(i) * p;
+            const float* wy = d.weightY.data() + std::size_t(i) * p;
+            const float ux = float(double(y(i, 0)) - centre);
+            const float uy = float(double(y(i, 1)) - centre);
+            const float uu = ux * ux + uy * uy;
+            const std::size_t col = std::size_t(d.boxX[i]) * p;
+            for (int mrow = 0; mrow < p; ++mrow) {
+                const std::size_t row = (std::size_t(d.boxY[i]) * p + mrow) * Lg;
+                float* ar = g0.re.data() + row + col;
+                float* ai = g0.im.data() + row + col;
+                float* br = ar + n;
+                float* bi = ai + n;
+                for (int l = 0; l < p; ++l) {
+                    const float w = wy[mrow] * wx[l];
+                    ar[l] += w;
+                    ai[l] += w * ux;
+                    br[l] += w * uy;
+                    bi[l] += w * uu;
+                }
+            }
+        }
+    });
+
+    // Kernel 1/(1+d²)² between grid nodes, as a circulant M×M grid, and its
+    // transform (real: the kernel is even), scaled by the inverse FFT's 1/M².
+    const bool kernelInSecond = resultInSecond(d.plan);
+    if (d.kernelSize != M || d.kernelSpacing != spacing) {
+        d.kernelSize = 0; // invalid until complete: the runner may throw midway
+        Planes& k0 = d.kernel[0];
+        const int rowTasks = (M + kTile - 1) / kTile;
+        const double s2 = spacing * spacing;
+        run(rowTasks, [&](int t) {
+            const int r0 = t * kTile, r1 = std::min(M, r0 + kTile);
+            for (int r = r0; r < r1; ++r) {
+                const double dr = std::min(r, M - r);
+                for (int c = 0; c < M; ++c) {
+                    const double dc = std::min(c, M - c);
+                    const double q = 1.0 / (1.0 + s2 * (dr * dr + dc * dc));
+                    k0.re[std::size_t(r) * M + c] = float(q * q);
+                    k0.im[std::size_t(r) * M + c] = 0.0f;
+                }
+            }
+        });
+        run(slices(M), [&](int t) {
+            const int c0 = t * kSliceWidth;
+            fftColumns(d.plan, false, d.kernel[0], d.kernel[1], M, c0, std::min(kSliceWidth, M - c0));
+        });
+        // Transpose into the other buffer, transform the new columns.
+        const Planes& src = d.kernel[kernelInSecond ? 1 : 0];
+        Planes& dst = d.kernel[kernelInSecond ? 0 : 1];
+        run(rowTasks, [&](int t) {
+            const int r0 = t * kTile, r1 = std::min(M, r0 + kTile);
+            for (int c0 = 0; c0 < M; c0 += kTile)
+                for (int r = r0; r < r1; ++r)
+                    for (int c = c0; c < std::min(M, c0 + kTile); ++c) {
+                        dst.re[std::size_t(r) * M + c] = src.re[std::size_t(c) * M + r];
+                        dst.im[std::size_t(r) * M + c] = src.im[std::size_t(c) * M + r];
+                    }
+        });
+        Planes& first = kernelInSecond ? d.kernel[0] : d.kernel[1];
+        Planes& second = kernelInSecond ? d.kernel[1] : d.kernel[0];
+        const float scale = float(1.0 / (double(M) * M));
+        run(slices(M), [&](int t) {
+            const int c0 = t * kSliceWidth;
+            const int w = std::min(kSliceWidth, M - c0);
+            const bool inSecond = fftColumns(d.plan, false, first, second, M, c0, w);
+            const Planes& res = inSecond ? second : first;
+            for (int r = 0; r < M; ++r)
+                for (int c = c0; c < c0 + w; ++c)
+                    d.kernelHat[std::size_t(r) * M + c] = res.re[std::size_t(r) * M + c] * scale;
+        });
+        d.kernelSize = M;
+        d.kernelSpacing = spacing;
+    }
+
+    // Charges, first axis.
+    run(slices(int(Lg)), [&](int t) {
+        const int c0 = t * kSliceWidth;
+        fftColumns(d.plan, false, d.grid[0], d.grid[1], Lg, c0, std::min<int>(kSliceWidth, int(Lg) - c0));
+    });
+    const Planes& g1 = d.grid[kernelInSecond ? 1 : 0];
+    // Transpose: wide[c][kr] = a[kr][c], wide[c][M+kr] = b[kr][c] for c < n;
+    // rows [n, M) are the zero padding of the second axis.
+    Planes& w0 = d.wide[0];
+    {
+        const int rowTasks = (M + kTile - 1) / kTile;
+        run(rowTasks, [&](int t) {
+            const int c0 = t * kTile, c1 = std::min(M, c0 + kTile);
+            for (int c = c0; c < c1; ++c) {
+                if (c >= n) {
+                    std::fill_n(w0.re.begin() + std::size_t(c) * Lw, Lw, 0.0f);
+                    std::fill_n(w0.im.begin() + std::size_t(c) * Lw, Lw, 0.0f);
+                }
+            }
+            const int cEnd = std::min(c1, n);
+            for (int k0 = 0; k0 < M; k0 += kTile)
+                for (int c = c0; c < cEnd; ++c)
+                    for (int kr = k0; kr < std::min(M, k0 + kTile); ++kr) {
+                        const std::size_t src = std::size_t(kr) * Lg + c;
+                        const std::size_t dst = std::size_t(c) * Lw + kr;
+                        w0.re[dst] = g1.re[src];
+                        w0.im[dst] = g1.im[src];
+                        w0.re[dst + M] = g1.re[src + n];
+                        w0.im[dst + M] = g1.im[src + n];
+                    }
+        });
+    }
+    // Second axis forward, multiply by the kernel's transform, back again —
+    // all on one column slice while it sits in cache.
+    const bool wideInSecond = resultInSecond(d.plan); // after forward; inverse flips back
+    run(slices(int(Lw)), [&](int t) {
+        const int c0 = t * kSliceWidth;
+        const int w = std::min<int>(kSliceWidth, int(Lw) - c0);
+        fftColumns(d.plan, false, d.wide[0], d.wide[1], Lw, c0, w);
+        Planes& res = d.wide[wideInSecond ? 1 : 0];
+        for (int r = 0; r < M; ++r) {
+            float* re = res.re.data() + std::size_t(r) * Lw;
+            float* im = res.im.data() + std::size_t(r) * Lw;
+            const float* kh = d.kernelHat.data() + std::size_t(r) * M;
+            for (int c = c0; c < c0 + w; ++c) {
+                const float k = kh[c < M ? c : c - M];
+                re[c] *= k;
+                im[c] *= k;
+            }
+        }
+        if (wideInSecond)
+            fftColumns(d.plan, true, d.wide[1], d.wide[0], Lw, c0, w);
+        else
+            fftColumns(d.plan, true, d.wide[0], d.wide[1], Lw, c0, w);
+    });
+    // After forward + inverse the result is back where it started (even number
+    // of passes in total).
+    const Planes& wres = d.wide[0];
+    // Transpose back the rows c < n into the grid buffer that is free.
+    Planes& g2 = d.grid[kernelInSecond ? 0 : 1];
+    {
+        const int rowTasks = (M + kTile - 1) / kTile;
+        run(rowTasks, [&](int t) {
+            const int r0 = t * kTile, r1 = std::min(M, r0 + kTile);
+            for (int c0 = 0; c0 < n; c0 += kTile)
+                for (int kr = r0; kr < r1; ++kr)
+                    for (int c = c0; c < std::min(n, c0 + kTile); ++c) {
+                        const std::size_t src = std::size_t(c) * Lw + kr;
+                        const std::size_t dst = std::size_t(kr) * Lg + c;
+                        g2.re[dst] = wres.re[src];
+                        g2.im[dst] = wres.im[src];
+                        g2.re[dst + n] = wres.re[src + M];
+                        g2.im[dst + n] = wres.im[src + M];
+                    }
+        });
+    }
+    Planes& other = d.grid[kernelInSecond ? 1 : 0];
+    run(slices(int(Lg)), [&](int t) {
+        const int c0 = t * kSliceWidth;
+        fftColumns(d.plan, true, g2, other, Lg, c0, std::min<int>(kSliceWidth, int(Lg) - c0));
+    });
+    const Planes& pot = kernelInSecond ? other : g2;
+
+    // Interpolate the four potentials back to the points.
+    d.chunkZ.assign(pointTasks, 0.0);
+    run(pointTasks, [&](int t) {
+        const int i0 = t * kPointChunk, i1 = std::min(N, i0 + kPointChunk);
+        double z = 0.0;
+        for (int i = i0; i < i1; ++i) {
+            const float* wx = d.weightX.data() + std::size_t(i) * p;
+            const float* wy = d.weightY.data() + std::size_t(i) * p;
+            const std::size_t col = std::size_t(d.boxX[i]) * p;
+            double phi0 = 0, phi1 = 0, phi2 = 0, phi3 = 0;
+            for (int mrow = 0; mrow < p; ++mrow) {
+                const std::size_t row = (std::size_t(d.boxY[i]) * p + mrow) * Lg;
+                const float* ar = pot.re.data() + row + col;
+                const float* ai = pot.im.data() + row + col;
+                float s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+                for (int l = 0; l < p; ++l) {
+                    s0 += wx[l] * ar[l];
+                    s1 += wx[l] * ai[l];
+                    s2 += wx[l] * ar[l + n];
+                    s3 += wx[l] * ai[l + n];
+                }
+                phi0 += double(wy[mrow]) * s0;
+                phi1 += double(wy[mrow]) * s1;
+                phi2 += double(wy[mrow]) * s2;
+                phi3 += double(wy[mrow]) * s3;
+            }
+            const double ux = double(y(i, 0)) - centre;
+            const double uy = double(y(i, 1)) - centre;
+            // Σ_j 1/(1+d²) = Σ_j (1 + |u_i|² − 2u_i·u_j + |u_j|²)/(1+d²)², minus the self term 1.
+            z += (1.0 + ux * ux + uy * uy) * phi0 - 2.0 * (ux * phi1 + uy * phi2) + phi3 - 1.0;
+            forces(i, 0) = float(ux * phi0 - phi1);
+            forces(i, 1) = float(uy * phi0 - phi2);
+        }
+        d.chunkZ[t] = z;
+    });
+    double Z = 0.0;
+    for (double z : d.chunkZ)
+        Z += z;
+    return Z;
+}
+
+double exactRepulsion(const RowMatrixXf& y, RowMatrixXd& forces)
+{
+    const Eigen::Index N = y.rows();
+    forces.setZero(N, 2);
+    double Z = 0.0;
+    for (Eigen::Index i = 0; i < N; ++i) {
+        double fx = 0.0, fy = 0.0, zi = 0.0;
+        for (Eigen::Index j = 0; j < N; ++j) {
+            if (j == i)
+                continue;
+            const double dx = double(y(i, 0)) - y(j, 0);
+            const double dy = double(y(i, 1)) - y(j, 1);
+            const double q = 1.0 / (1.0 + dx * dx + dy * dy);
+            zi += q;
+            fx += q * q * dx;
+            fy += q * q * dy;
+        }
+        forces(i, 0) = fx;
+        forces(i, 1) = fy;
+        Z += zi;
+    }
+    return Z;
+}
+
+} // namespace mnistx::projection

@@ -1,0 +1,42 @@
+#pragma once
+
+#include "core/analysis/analysis_types.h"
+#include "core/projection/projection.h"
+#include "core/training/train_types.h"
+
+#include <map>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace mnistx::store {
+
+// Everything one run of the pipeline produced: what the store saves and what
+// the explorer shows. A plain value; share it as std::shared_ptr<const RunData>.
+struct RunData {
+    training::TrainConfig config;
+    training::TrainingHistory history;
+    training::SanityCheck sanity;
+    analysis::ClassCentroids centroids;
+    analysis::SubsetAnalysis train;
+    analysis::SubsetAnalysis validation;
+    projection::Projection projection;
+
+    // The trained model, serialised by model::Classifier::toBytes (opaque here).
+    std::string modelBytes;
+
+    // Where the images live: the explorer reloads them from here (the store
+    // does not copy 55 MB of pixels), checked against these sizes.
+    std::string dataFolder;
+    int trainCount = 0;
+    int validationCount = 0;
+
+    // Wall time per pipeline stage in seconds, in the order they ran
+    // ("load", "sanity", "train", "analyse", "project", "store").
+    std::vector<std::pair<std::string, double>> stageSeconds;
+    std::map<std::string, std::string> versions; // "app", "libtorch", "eigen", "compiler"
+    std::string createdAt;                       // ISO 8601 UTC
+    long long peakMemoryBytes = 0;               // of the process that made the run
+};
+
+} // namespace mnistx::store

@@ -1,0 +1,69 @@
+#!/usr/bin/python3
+"""Python peers of the projection benchmark: umap-learn's UMAP and
+scikit-learn's TSNE on a features .npy, with a fixed thread count.
+
+Writes the 2D layout to --out (.npy, float32, N×2, rows in input order) and
+prints "seconds <wall time of the fit>" on stdout, so that bench_projection
+--evaluate scores every method's layout with the same code.
+
+Run with Debian's interpreter (/usr/bin/python3): Debian's umap-learn and
+python3-sklearn import only there.
+Usage: peers_projection.py --method umap|tsne --features F.npy --out L.npy [--threads 2]
+"""
+import argparse
+import os
+import sys
+import time
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--method", choices=["umap", "tsne"], required=True)
+    parser.add_argument("--features", required=True, help="float32 N×D .npy")
+    parser.add_argument("--out", required=True, help="layout .npy to write")
+    parser.add_argument("--threads", type=int, default=2)
+    args = parser.parse_args()
+
+    # Thread pools read these at import time: set them before importing numpy,
+    # numba (umap-learn, pynndescent) or scikit-learn.
+    for var in ("NUMBA_NUM_THREADS", "OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+        os.environ[var] = str(args.threads)
+    import numpy as np
+
+    features = np.load(args.features).astype(np.float32, copy=False)
+    if features.ndim != 2:
+        sys.exit(f"{args.features}: expected a 2D array, got shape {features.shape}")
+
+    if args.method == "umap":
+        import umap
+
+        def fit(x):
+            # No random_state: umap-learn then runs its SGD in parallel (with a
+            # seed it falls back to one thread). umap-learn's defaults otherwise
+            # (n_neighbors 15, min_dist 0.1, spectral initialisation).
+            return umap.UMAP(n_neighbors=15, min_dist=0.1, n_jobs=args.threads).fit_transform(x)
+
+        # numba compiles umap-learn's kernels on first use (~20 s): warm up on a
+        # small sample so that the timed fit measures the algorithm, as it would
+        # run in a long-lived process. This favours the peer.
+        rng = np.random.default_rng(0)
+        fit(features[rng.choice(len(features), size=min(len(features), 3000), replace=False)])
+    else:
+        from sklearn.manifold import TSNE
+
+        def fit(x):
+            # Barnes-Hut t-SNE with scikit-learn's defaults (perplexity 30,
+            # 1000 iterations), PCA initialisation and 'auto' learning rate as
+            # in recent versions.
+            return TSNE(n_components=2, perplexity=30, init="pca", learning_rate="auto",
+                        n_jobs=args.threads, random_state=1).fit_transform(x)
+
+    start = time.perf_counter()
+    layout = fit(features)
+    seconds = time.perf_counter() - start
+    np.save(args.out, np.ascontiguousarray(layout, dtype=np.float32))
+    print(f"seconds {seconds:.3f}")
+
+
+if __name__ == "__main__":
+    main()

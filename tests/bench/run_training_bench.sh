@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# Training benchmark: our trainer against the PyTorch reference, in one run,
+# same thread count. Prints both measurements and the two ratios the issue
+# sets targets for:
+#   throughput ratio  = ours / PyTorch, same architecture and batch (≥ 1.0)
+#   time-to-0.99 ratio = our default recipe / reference recipe      (≤ 0.5)
+# Usage: tests/bench/run_training_bench.sh [threads]   (default 2)
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+THREADS="${1:-2}"
+DATA="$ROOT/data/mnist"
+BUILD="${MNISTX_BUILD_DIR:-$ROOT/build}"
+
+"$ROOT/scripts/setup"
+if ! /usr/bin/python3 -c 'import torch, numpy' 2>/dev/null; then
+    if [ "$(id -u)" -ne 0 ]; then
+        echo "the reference needs Debian's python3-torch: sudo apt-get install -y python3-torch python3-numpy" >&2
+        exit 1
+    fi
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends python3-torch python3-numpy >/dev/null
+fi
+cmake --build "$BUILD" --target bench_training -j"$(nproc)" >/dev/null
+
+value() { grep "^$1 " "$2" | awk '{print $2}'; }
+OURS="$(mktemp)"; REF="$(mktemp)"
+trap 'rm -f "$OURS" "$REF"' EXIT
+
+echo "== ours (libtorch $(dpkg-query -W -f='${Version}' libtorch-dev), $THREADS threads)"
+"$BUILD/tests/bench/bench_training" --data "$DATA" --threads "$THREADS" | tee "$OURS"
+echo "== reference (PyTorch $(/usr/bin/python3 -c 'import torch; print(torch.__version__)'), $THREADS threads)"
+/usr/bin/python3 "$ROOT/tests/bench/reference_training.py" --data "$DATA" --threads "$THREADS" | tee "$REF"
+
+/usr/bin/python3 - "$OURS" "$REF" <<'PY'
+import sys
+def read(path):
+    return {k: float(v) for k, v in (l.split() for l in open(path) if l.strip())}
+ours, ref = read(sys.argv[1]), read(sys.argv[2])
+tp = ours["throughput_samples_per_s"] / ref["throughput_samples_per_s"]
+print(f"throughput: ours {ours['throughput_samples_per_s']:.0f} samples/s, "
+      f"PyTorch {ref['throughput_samples_per_s']:.0f} samples/s -> ratio {tp:.2f} (target >= 1.0)")
+if ours["time_to_target_s"] < 0 or ref["time_to_target_s"] < 0:
+    print("time to 0.99: not reached by", "ours" if ours["time_to_target_s"] < 0 else "the reference")
+else:
+    r = ours["time_to_target_s"] / ref["time_to_target_s"]
+    print(f"time to 0.99: ours {ours['time_to_target_s']:.1f} s (epoch {ours['reached_at_epoch']:.2f}), "
+          f"reference {ref['time_to_target_s']:.1f} s (epoch {ref['reached_at_epoch']:.2f}) "
+          f"-> ratio {r:.2f} (target <= 0.5)")
+PY

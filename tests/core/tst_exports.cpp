@@ -1,0 +1,286 @@
+// Exports: samples.csv (exact header, one row per sample in the documented
+// order, values that read back) and features.npy (a valid NumPy 1.0 file with
+// the right shape and data, checked by hand and, when NumPy is installed, by
+// numpy.load), written atomically, with errors naming the path.
+
+#include "core/store/exports.h"
+#include "core/store/run_store.h"
+#include "synthetic_run.h"
+
+#include <QDir>
+#include <QElapsedTimer>
+#include <QFile>
+#include <QFileInfo>
+#include <QProcess>
+#include <QStandardPaths>
+#include <QTemporaryDir>
+#include <QtTest>
+#include <cmath>
+#include <cstring>
+
+using namespace mnistx;
+
+namespace
+{
+
+QByteArray readBytes(const QString& path)
+{
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly))
+        return {};
+    return file.readAll();
+}
+
+QString expectedHeader(int classCount)
+{
+    QString header = QStringLiteral("subset,index,label,prediction,correct,loss");
+    for (int c = 0; c < classCount; ++c)
+        header += QStringLiteral(",p%1").arg(c);
+    for (int c = 0; c < classCount; ++c)
+        header += QStringLiteral(",dist%1").arg(c);
+    return header + QStringLiteral(",x,y");
+}
+
+// |a − b| within what six significant digits keep.
+bool closeTo(double printed, float value)
+{
+    return std::abs(printed - value) <= 1e-5 * std::max(1.0, std::abs(static_cast<double>(value)));
+}
+
+std::string toStd(const QString& s)
+{
+    return s.toStdString();
+}
+
+// The StoreError message of f(), or "" when it does not throw one.
+template <typename F> QString storeError(F&& f)
+{
+    try {
+        f();
+    } catch (const store::StoreError& e) {
+        return QString::fromUtf8(e.what());
+    }
+    return {};
+}
+
+} // namespace
+
+class TestExports : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void csvHeaderAndRows();
+    void csvHeaderFollowsClassCount();
+    void npyParsesBack();
+    void npyLoadsInNumpy();
+    void filesAreReplacedAtomically();
+    void unwritablePathNamed();
+    void inconsistentRunRefused();
+    void fullSizeCsvIsFast();
+};
+
+void TestExports::csvHeaderAndRows()
+{
+    QTemporaryDir tmp;
+    const store::RunData run = test::makeSyntheticRun();
+    const QString path = tmp.filePath(QStringLiteral("samples.csv"));
+    store::writeSamplesCsv(run, toStd(path));
+
+    const QByteArray text = readBytes(path);
+    QVERIFY(text.endsWith('\n'));
+    const QList<QByteArray> lines = text.trimmed().split('\n');
+    QCOMPARE(QString::fromLatin1(lines[0]), expectedHeader(10));
+    QCOMPARE(lines.size(), 1 + 50 + 20);
+
+    // Train rows first, then validation rows, each in index order.
+    const auto check = [&](int line, const analysis::SubsetAnalysis& a, const RowMatrixXf& xy,
+                           const char* subset, int i) {
+        const QList<QByteArray> f = lines[line].split(',');
+        QCOMPARE(f.size(), 6 + 10 + 10 + 2);
+        QCOMPARE(f[0], QByteArray(subset));
+        QCOMPARE(f[1].toInt(), i);
+        QCOMPARE(f[2].toInt(), int(a.labels[static_cast<std::size_t>(i)]));
+        QCOMPARE(f[3].toInt(), int(a.predictions[static_cast<std::size_t>(i)]));
+        QCOMPARE(f[4], QByteArray(a.correct(i) ? "1" : "0"));
+        QVERIFY(closeTo(f[5].toDouble(), a.losses[static_cast<std::size_t>(i)]));
+        for (int c = 0; c < 10; ++c) {
+            QVERIFY2(closeTo(f[6 + c].toDouble(), a.probabilities(i, c)), f[6 + c].constData());
+            QVERIFY2(closeTo(f[16 + c].toDouble(), a.centroidDistances(i, c)),
+                     f[16 + c].constData());
+        }
+        QVERIFY(closeTo(f[26].toDouble(), xy(i, 0)));
+        QVERIFY(closeTo(f[27].toDouble(), xy(i, 1)));
+        // %.6g: six significant digits, a sign, a point, an exponent at most.
+        QVERIFY2(f[26].size() <= 13, f[26].constData());
+    };
+    check(1, run.train, run.projection.train, "train", 0);
+    check(7, run.train, run.projection.train, "train", 6); // a misclassified one
+    check(50, run.train, run.projection.train, "train", 49);
+    check(51, run.validation, run.projection.validation, "validation", 0);
+    check(70, run.validation, run.projection.validation, "validation", 19);
+    QCOMPARE(lines[7].split(',')[4], QByteArray("0"));
+
+    // %.6g, not more, not less.
+    char expected[32];
+    std::snprintf(expected, sizeof expected, "%.6g", double(run.train.losses[3]));
+    QCOMPARE(lines[4].split(',')[5], QByteArray(expected));
+}
+
+void TestExports::csvHeaderFollowsClassCount()
+{
+    QTemporaryDir tmp;
+    test::SyntheticRunOptions options;
+    options.classCount = 3;
+    options.trainCount = 4;
+    options.validationCount = 2;
+    const QString path = tmp.filePath(QStringLiteral("three.csv"));
+    store::writeSamplesCsv(test::makeSyntheticRun(options), toStd(path));
+    const QList<QByteArray> lines = readBytes(path).trimmed().split('\n');
+    QCOMPARE(QString::fromLatin1(lines[0]),
+             QStringLiteral("subset,index,label,prediction,correct,loss,p0,p1,p2,dist0,dist1,"
+                            "dist2,x,y"));
+    QCOMPARE(lines.size(), 1 + 6);
+    QCOMPARE(lines[6].split(',').size(), 6 + 3 + 3 + 2);
+}
+
+void TestExports::npyParsesBack()
+{
+    QTemporaryDir tmp;
+    const store::RunData run = test::makeSyntheticRun();
+    const QString path = tmp.filePath(QStringLiteral("features.npy"));
+    store::writeFeaturesNpy(run, toStd(path));
+    const QByteArray bytes = readBytes(path);
+
+    QVERIFY(bytes.startsWith(QByteArray("\x93NUMPY", 6)));
+    QCOMPARE(int(bytes[6]), 1); // version 1.0
+    QCOMPARE(int(bytes[7]), 0);
+    const int headerLength =
+        static_cast<unsigned char>(bytes[8]) | (static_cast<unsigned char>(bytes[9]) << 8);
+    const int dataStart = 10 + headerLength;
+    QCOMPARE(dataStart % 64, 0);
+    const QByteArray header = bytes.mid(10, headerLength);
+    QVERIFY(header.endsWith('\n'));
+    QVERIFY2(header.startsWith("{'descr': '<f4', 'fortran_order': False, 'shape': (70, 8), }"),
+             header.constData());
+    QCOMPARE(header.trimmed().size(), QByteArray("{'descr': '<f4', 'fortran_order': False, "
+                                                 "'shape': (70, 8), }")
+                                          .size());
+
+    QCOMPARE(bytes.size() - dataStart, qsizetype{70 * 8 * 4});
+    const char* data = bytes.constData() + dataStart;
+    QCOMPARE(std::memcmp(data, run.train.features.data(), 50 * 8 * 4), 0);
+    QCOMPARE(std::memcmp(data + 50 * 8 * 4, run.validation.features.data(), 20 * 8 * 4), 0);
+}
+
+void TestExports::npyLoadsInNumpy()
+{
+    // The system Python first: that is where python3-numpy installs.
+    QString python = QStringLiteral("/usr/bin/python3");
+    if (!QFileInfo::exists(python))
+        python = QStandardPaths::findExecutable(QStringLiteral("python3"));
+    if (python.isEmpty())
+        QSKIP("python3 not installed");
+    QProcess probe;
+    probe.start(python, {QStringLiteral("-c"), QStringLiteral("import numpy")});
+    if (!probe.waitForFinished(60000) || probe.exitCode() != 0)
+        QSKIP("NumPy not installed for python3");
+
+    QTemporaryDir tmp;
+    const store::RunData run = test::makeSyntheticRun();
+    const QString path = tmp.filePath(QStringLiteral("features.npy"));
+    store::writeFeaturesNpy(run, toStd(path));
+    QProcess process;
+    process.start(python, {QStringLiteral("-c"),
+                           QStringLiteral("import numpy, sys\n"
+                                          "a = numpy.load(sys.argv[1])\n"
+                                          "print(a.shape, a.dtype, '%.9g' % a[50, 3])"),
+                           path});
+    QVERIFY(process.waitForFinished(60000));
+    QCOMPARE(process.exitCode(), 0);
+    const QString out = QString::fromUtf8(process.readAllStandardOutput()).trimmed();
+    QCOMPARE(out, QStringLiteral("(70, 8) float32 ") +
+                      QString::asprintf("%.9g", double(run.validation.features(0, 3))));
+}
+
+void TestExports::filesAreReplacedAtomically()
+{
+    QTemporaryDir tmp;
+    const QString csv = tmp.filePath(QStringLiteral("samples.csv"));
+    const QString npy = tmp.filePath(QStringLiteral("features.npy"));
+    QFile old(csv);
+    QVERIFY(old.open(QIODevice::WriteOnly));
+    old.write(QByteArray(1 << 20, '#')); // longer than the new file: no tail may survive
+    old.close();
+    const store::RunData run = test::makeSyntheticRun();
+    store::writeSamplesCsv(run, toStd(csv));
+    store::writeFeaturesNpy(run, toStd(npy));
+    QVERIFY(!readBytes(csv).contains('#'));
+    QCOMPARE(QDir(tmp.path()).entryList(QDir::Files | QDir::Hidden),
+             QStringList({QStringLiteral("features.npy"), QStringLiteral("samples.csv")}));
+}
+
+void TestExports::unwritablePathNamed()
+{
+    QTemporaryDir tmp;
+    const store::RunData run = test::makeSyntheticRun();
+    const QString missing = tmp.filePath(QStringLiteral("no/such/folder/samples.csv"));
+    QString message = storeError([&] { store::writeSamplesCsv(run, toStd(missing)); });
+    QVERIFY2(message.startsWith(missing + QStringLiteral(": cannot write")), qPrintable(message));
+
+    const QString file = tmp.filePath(QStringLiteral("plain-file"));
+    QFile f(file);
+    QVERIFY(f.open(QIODevice::WriteOnly));
+    f.close();
+    const QString below = file + QStringLiteral("/features.npy");
+    message = storeError([&] { store::writeFeaturesNpy(run, toStd(below)); });
+    QVERIFY2(message.startsWith(below + QStringLiteral(": cannot write")), qPrintable(message));
+
+    // A folder in the way of the file itself.
+    const QString folder = tmp.filePath(QStringLiteral("taken.csv"));
+    QVERIFY(QDir().mkpath(folder));
+    message = storeError([&] { store::writeSamplesCsv(run, toStd(folder)); });
+    QVERIFY2(message.startsWith(folder + QStringLiteral(": cannot replace the file")),
+             qPrintable(message));
+    QCOMPARE(QDir(tmp.path()).entryList(QDir::Files | QDir::Hidden),
+             QStringList({QStringLiteral("plain-file")}));
+}
+
+void TestExports::inconsistentRunRefused()
+{
+    QTemporaryDir tmp;
+    store::RunData run = test::makeSyntheticRun();
+    run.train.probabilities.resize(0, 0);
+    QVERIFY_THROWS_EXCEPTION(std::invalid_argument,
+                             store::writeSamplesCsv(run, toStd(tmp.filePath("a.csv"))));
+    run = test::makeSyntheticRun();
+    run.validation.features.resize(20, 7);
+    QVERIFY_THROWS_EXCEPTION(std::invalid_argument,
+                             store::writeFeaturesNpy(run, toStd(tmp.filePath("a.npy"))));
+    QVERIFY(QDir(tmp.path()).isEmpty());
+}
+
+void TestExports::fullSizeCsvIsFast()
+{
+    QTemporaryDir tmp;
+    test::SyntheticRunOptions options;
+    options.trainCount = 60000;
+    options.validationCount = 10000;
+    options.featureDim = 64;
+    const store::RunData run = test::makeSyntheticRun(options);
+    QElapsedTimer timer;
+    timer.start();
+    store::writeSamplesCsv(run, toStd(tmp.filePath(QStringLiteral("samples.csv"))));
+    const qint64 csvMs = timer.elapsed();
+    timer.restart();
+    store::writeFeaturesNpy(run, toStd(tmp.filePath(QStringLiteral("features.npy"))));
+    const qint64 npyMs = timer.elapsed();
+    qDebug("70,000 samples: samples.csv %lld ms, features.npy %lld ms",
+           static_cast<long long>(csvMs), static_cast<long long>(npyMs));
+    QVERIFY2(csvMs < 1000, "samples.csv for MNIST must take well under a second");
+    const QByteArray text = readBytes(tmp.filePath(QStringLiteral("samples.csv")));
+    QCOMPARE(text.count('\n'), qsizetype{70001});
+}
+
+QTEST_GUILESS_MAIN(TestExports)
+#include "tst_exports.moc"

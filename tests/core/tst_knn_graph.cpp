@@ -1,0 +1,324 @@
+// kNN graph: the exact search equals a brute-force loop, HNSW finds ≥ 99% of
+// the exact neighbours (synthetic clusters, and real MNIST reduced to 64
+// dimensions like the CNN features), results are reproducible, bad k is
+// refused and a cancel is honoured.
+
+#include "core/projection/knn_graph.h"
+#include "core/projection/projection.h"
+
+#include <Eigen/Eigenvalues>
+#include <QtTest>
+
+// After <QtTest>: the fixture uses QString.
+#include "mnist_fixture.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <limits>
+#include <random>
+#include <stdexcept>
+
+using namespace mnistx;
+using namespace mnistx::projection;
+
+namespace {
+
+// Gaussian blobs: `clusters` centres spread with sd `centreSpread`, points
+// around them with sd 1 — overlapping enough that neighbours are not trivial.
+RowMatrixXf blobs(int n, int d, int clusters, float centreSpread, std::uint64_t seed)
+{
+    std::mt19937_64 rng(seed);
+    std::normal_distribution<float> gauss(0.0f, 1.0f);
+    RowMatrixXf centres(clusters, d);
+    for (Eigen::Index i = 0; i < centres.size(); ++i)
+        centres.data()[i] = centreSpread * gauss(rng);
+    RowMatrixXf points(n, d);
+    for (int i = 0; i < n; ++i)
+        for (int c = 0; c < d; ++c)
+            points(i, c) = centres(i % clusters, c) + gauss(rng);
+    return points;
+}
+
+// The k nearest by a plain double-precision loop: the definition.
+struct Neighbour {
+    double distance;
+    int index;
+    bool operator<(const Neighbour& o) const
+    {
+        return distance < o.distance || (distance == o.distance && index < o.index);
+    }
+};
+std::vector<std::vector<Neighbour>> bruteForce(const RowMatrixXf& points, int k)
+{
+    const int n = static_cast<int>(points.rows());
+    std::vector<std::vector<Neighbour>> out(static_cast<std::size_t>(n));
+    for (int i = 0; i < n; ++i) {
+        std::vector<Neighbour> all;
+        for (int j = 0; j < n; ++j) {
+            if (j == i)
+                continue;
+            double sum = 0;
+            for (Eigen::Index c = 0; c < points.cols(); ++c) {
+                const double diff = double(points(i, c)) - points(j, c);
+                sum += diff * diff;
+            }
+            all.push_back({std::sqrt(sum), j});
+        }
+        std::sort(all.begin(), all.end());
+        all.resize(static_cast<std::size_t>(k));
+        out[static_cast<std::size_t>(i)] = all;
+    }
+    return out;
+}
+
+// Real MNIST images as 64-D points: the first `n` training images projected
+// on their 64 leading principal components (the dimension of the CNN
+// features, and like them dominated by a few directions).
+RowMatrixXf mnistPca64(const data::Dataset& d, int n)
+{
+    const int pixels = d.rows * d.cols;
+    RowMatrixXf x(n, pixels);
+    for (int i = 0; i < n; ++i)
+        for (int p = 0; p < pixels; ++p)
+            x(i, p) = d.images[static_cast<std::size_t>(i) * pixels + p] / 255.0f;
+    x.rowwise() -= x.colwise().mean();
+    // Components from 5,000 images: plenty for 64 directions, 4× cheaper.
+    const int m = std::min(n, 5000);
+    const Eigen::MatrixXf covariance = x.topRows(m).transpose() * x.topRows(m) / float(m);
+    const Eigen::SelfAdjointEigenSolver<Eigen::MatrixXf> solver(covariance);
+    return x * solver.eigenvectors().rightCols(64);
+}
+
+} // namespace
+
+class TestKnnGraph : public QObject {
+    Q_OBJECT
+
+private Q_SLOTS:
+    void exactMatchesBruteForce_data();
+    void exactMatchesBruteForce();
+    void duplicatesAndSelf();
+    void hnswRecallOnClusters_data();
+    void hnswRecallOnClusters();
+    void hnswRecallOnMnist_data();
+    void hnswRecallOnMnist();
+    void reproducible();
+    void refusesBadArguments_data();
+    void refusesBadArguments();
+    void cancels();
+};
+
+void TestKnnGraph::exactMatchesBruteForce_data()
+{
+    QTest::addColumn<int>("n");
+    QTest::addColumn<int>("d");
+    QTest::addColumn<int>("k");
+    QTest::addColumn<int>("threads");
+    QTest::newRow("300×8, k=15") << 300 << 8 << 15 << 1;
+    QTest::newRow("300×8, k=15, 2 threads") << 300 << 8 << 15 << 2;
+    // Crosses the 2,048-row reference blocks and the 64-row query blocks.
+    QTest::newRow("2500×20, k=30, 2 threads") << 2500 << 20 << 30 << 2;
+    QTest::newRow("5×3, k=4 (k = n−1)") << 5 << 3 << 4 << 1;
+    QTest::newRow("1 dimension") << 200 << 1 << 7 << 2;
+}
+
+void TestKnnGraph::exactMatchesBruteForce()
+{
+    QFETCH(int, n);
+    QFETCH(int, d);
+    QFETCH(int, k);
+    QFETCH(int, threads);
+    const RowMatrixXf points = blobs(n, d, 5, 3.0f, 42);
+    const KnnGraph graph = exactKnnGraph(points, k, threads);
+    QCOMPARE(graph.n, n);
+    QCOMPARE(graph.k, k);
+    const auto expected = bruteForce(points, k);
+    for (int i = 0; i < n; ++i) {
+        for (int j = 0; j < k; ++j) {
+            const auto at = static_cast<std::size_t>(i) * k + j;
+            const Neighbour& want = expected[static_cast<std::size_t>(i)][static_cast<std::size_t>(j)];
+            // Distances agree to float precision; indices agree unless two
+            // candidates are tied to that precision.
+            QVERIFY2(std::abs(graph.distances[at] - want.distance) <= 1e-5 * (1 + want.distance),
+                     qPrintable(QStringLiteral("point %1, neighbour %2: %3 vs %4")
+                                    .arg(i).arg(j).arg(graph.distances[at]).arg(want.distance)));
+            if (graph.indices[at] != want.index) {
+                double other = -1;
+                for (const auto& nb : expected[static_cast<std::size_t>(i)])
+                    if (nb.index == graph.indices[at])
+                        other = nb.distance;
+                QVERIFY2(other >= 0 && std::abs(other - want.distance) <= 1e-5 * (1 + want.distance),
+                         qPrintable(QStringLiteral("point %1: neighbour %2 is %3, expected %4")
+                                        .arg(i).arg(j).arg(graph.indices[at]).arg(want.index)));
+            }
+        }
+    }
+}
+
+void TestKnnGraph::duplicatesAndSelf()
+{
+    // Every point three times: its two copies are its nearest neighbours at
+    // distance 0, never itself.
+    RowMatrixXf base = blobs(100, 4, 3, 4.0f, 7);
+    RowMatrixXf points(300, 4);
+    for (int i = 0; i < 300; ++i)
+        points.row(i) = base.row(i % 100);
+    for (const char* method : {"exact", "hnsw"}) {
+        KnnConfig config;
+        config.k = 5;
+        config.method = method;
+        config.threads = 2;
+        const KnnGraph graph = buildKnnGraph(points, config);
+        for (int i = 0; i < 300; ++i) {
+            const std::int32_t* row = graph.indices.data() + i * 5;
+            const float* dist = graph.distances.data() + i * 5;
+            QVERIFY2(std::find(row, row + 5, i) == row + 5, method);
+            QCOMPARE(dist[0], 0.0f);
+            QCOMPARE(dist[1], 0.0f);
+            QCOMPARE(row[0] % 100, i % 100);
+            QCOMPARE(row[1] % 100, i % 100);
+            QVERIFY(std::is_sorted(dist, dist + 5));
+        }
+    }
+}
+
+void TestKnnGraph::hnswRecallOnClusters_data()
+{
+    QTest::addColumn<int>("k");
+    QTest::newRow("k=14 (UMAP's 15 neighbours)") << 14;
+    QTest::newRow("k=15") << 15;
+    QTest::newRow("k=90 (t-SNE, perplexity 30)") << 90;
+}
+
+void TestKnnGraph::hnswRecallOnClusters()
+{
+    QFETCH(int, k);
+    const RowMatrixXf points = blobs(5000, 32, 10, 1.5f, 1);
+    const KnnGraph exact = exactKnnGraph(points, k, 2);
+    KnnConfig config;
+    config.k = k;
+    config.method = "hnsw";
+    config.threads = 2;
+    const KnnGraph approx = buildKnnGraph(points, config);
+    const double recall = knnRecall(approx, exact);
+    qInfo("recall@%d = %.4f", k, recall);
+    QVERIFY2(recall >= 0.99, qPrintable(QString::number(recall)));
+    for (int i = 0; i < approx.n; ++i)
+        QVERIFY(std::is_sorted(approx.distances.begin() + i * k, approx.distances.begin() + (i + 1) * k));
+}
+
+void TestKnnGraph::hnswRecallOnMnist_data()
+{
+    QTest::addColumn<int>("k");
+    QTest::newRow("k=15") << 15;
+    QTest::newRow("k=90 (t-SNE)") << 90;
+}
+
+void TestKnnGraph::hnswRecallOnMnist()
+{
+    QFETCH(int, k);
+    MNISTX_REQUIRE_MNIST(mnist);
+    static const RowMatrixXf points = mnistPca64(mnist->train, 20000);
+    const KnnGraph exact = exactKnnGraph(points, k, 2);
+    KnnConfig config;
+    config.k = k;
+    config.method = "hnsw";
+    config.threads = 2;
+    const auto start = std::chrono::steady_clock::now();
+    const KnnGraph approx = buildKnnGraph(points, config);
+    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    const double recall = knnRecall(approx, exact);
+    qInfo("MNIST 20,000 × 64: recall@%d = %.4f in %.2f s", k, recall, seconds);
+    QVERIFY2(recall >= 0.99, qPrintable(QString::number(recall)));
+}
+
+void TestKnnGraph::reproducible()
+{
+    const RowMatrixXf points = blobs(3000, 16, 8, 2.0f, 3);
+    // Exact: the same for any thread count.
+    const KnnGraph one = exactKnnGraph(points, 10, 1);
+    const KnnGraph two = exactKnnGraph(points, 10, 2);
+    QVERIFY(one.indices == two.indices);
+    QVERIFY(one.distances == two.distances);
+    // HNSW built by one thread: the same for the same seed.
+    KnnConfig config;
+    config.k = 10;
+    config.method = "hnsw";
+    config.threads = 1;
+    const KnnGraph a = buildKnnGraph(points, config);
+    const KnnGraph b = buildKnnGraph(points, config);
+    QVERIFY(a.indices == b.indices);
+    QVERIFY(a.distances == b.distances);
+}
+
+void TestKnnGraph::refusesBadArguments_data()
+{
+    QTest::addColumn<int>("n");
+    QTest::addColumn<int>("k");
+    QTest::addColumn<QString>("method");
+    QTest::addColumn<bool>("nonFinite");
+    for (const char* m : {"exact", "hnsw", "auto"}) {
+        QTest::newRow(qPrintable(QStringLiteral("k = n, %1").arg(m))) << 10 << 10 << m << false;
+        QTest::newRow(qPrintable(QStringLiteral("k > n, %1").arg(m))) << 10 << 25 << m << false;
+        QTest::newRow(qPrintable(QStringLiteral("k = 0, %1").arg(m))) << 10 << 0 << m << false;
+        QTest::newRow(qPrintable(QStringLiteral("NaN, %1").arg(m))) << 10 << 3 << m << true;
+    }
+    QTest::newRow("unknown method") << 10 << 3 << "kd-tree" << false;
+}
+
+void TestKnnGraph::refusesBadArguments()
+{
+    QFETCH(int, n);
+    QFETCH(int, k);
+    QFETCH(QString, method);
+    QFETCH(bool, nonFinite);
+    RowMatrixXf points = blobs(n, 3, 2, 1.0f, 5);
+    if (nonFinite)
+        points(n / 2, 1) = std::numeric_limits<float>::quiet_NaN();
+    KnnConfig config;
+    config.k = k;
+    config.method = method.toStdString();
+    QVERIFY_THROWS_EXCEPTION(std::invalid_argument, buildKnnGraph(points, config));
+    if (method == QLatin1String("exact"))
+        QVERIFY_THROWS_EXCEPTION(std::invalid_argument, exactKnnGraph(points, k));
+}
+
+void TestKnnGraph::cancels()
+{
+    const RowMatrixXf points = blobs(20000, 32, 10, 2.0f, 9);
+    for (const char* method : {"exact", "hnsw"}) {
+        KnnConfig config;
+        config.k = 15;
+        config.method = method;
+        config.threads = 2;
+        int calls = 0;
+        double lastFraction = -1;
+        std::chrono::steady_clock::time_point refused;
+        const auto start = std::chrono::steady_clock::now();
+        bool cancelled = false;
+        try {
+            buildKnnGraph(points, config, [&](double fraction) {
+                ++calls;
+                lastFraction = fraction;
+                if (std::chrono::steady_clock::now() - start < std::chrono::milliseconds(100))
+                    return true;
+                refused = std::chrono::steady_clock::now();
+                return false;
+            });
+        } catch (const Cancelled&) {
+            cancelled = true;
+        }
+        QVERIFY2(cancelled, method);
+        const double latency =
+            std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - refused).count();
+        qInfo("%s: cancelled at %.0f%% after %d reports, %.1f ms after the refusal", method,
+              100 * lastFraction, calls, latency);
+        QVERIFY(calls >= 2);
+        QVERIFY(lastFraction >= 0 && lastFraction < 1);
+        QVERIFY2(latency < 100, qPrintable(QString::number(latency)));
+    }
+}
+
+QTEST_GUILESS_MAIN(TestKnnGraph)
+#include "tst_knn_graph.moc"

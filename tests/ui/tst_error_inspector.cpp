@@ -1,0 +1,332 @@
+#include "synthetic_session.h"
+#include "ui/charts/bar_chart_widget.h"
+#include "ui/explorer_session.h"
+#include "ui/inspector/digit_view.h"
+#include "ui/inspector/error_inspector.h"
+
+#include <QAction>
+#include <QBuffer>
+#include <QPainter>
+#include <QSignalSpy>
+#include <QSvgGenerator>
+#include <QtTest>
+#include <memory>
+
+using namespace mnistx;
+using ui::BarChartWidget;
+using ui::ErrorInspector;
+
+class TestErrorInspector : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void init();
+    void cleanup();
+
+    void hintWithoutRunOrSample();
+    void showsMisclassifiedSample();
+    void showsCorrectSample();
+    void nearestCentroidOfAnotherClassIsNamed();
+    void nextPreviousFollowDescendingLoss();
+    void nextFromCorrectSampleStartsWithWorst();
+    void keyboardShortcutsStep();
+    void barChartTextNeverOverlaps_data();
+    void barChartTextNeverOverlaps();
+    void exportsRasterAndVector();
+
+private:
+    void setUpRun(const std::function<void(store::RunData&)>& edit = {});
+    std::unique_ptr<ui::ExplorerSession> m_session;
+    std::unique_ptr<ErrorInspector> m_inspector;
+    test::SyntheticRunOptions m_options;
+};
+
+void TestErrorInspector::setUpRun(const std::function<void(store::RunData&)>& edit)
+{
+    auto run = test::makeSyntheticRun(m_options);
+    if (edit)
+        edit(*run);
+    auto images = test::makeSyntheticImages(*run);
+    m_session->setRun(run, images);
+}
+
+void TestErrorInspector::init()
+{
+    m_session = std::make_unique<ui::ExplorerSession>();
+    m_inspector = std::make_unique<ErrorInspector>(m_session.get());
+    m_inspector->resize(520, 760);
+}
+
+void TestErrorInspector::cleanup()
+{
+    m_inspector.reset();
+    m_session.reset();
+}
+
+void TestErrorInspector::hintWithoutRunOrSample()
+{
+    QVERIFY(m_inspector->isShowingHint());
+    QVERIFY(m_inspector->hintText().contains(QStringLiteral("No run")));
+    QCOMPARE(m_inspector->nextMisclassified(), -1);
+
+    setUpRun();
+    QVERIFY(m_inspector->isShowingHint());
+    QVERIFY(m_inspector->hintText().contains(QStringLiteral("Click a dot on the map")));
+    QCOMPARE(m_inspector->sampleId(), -1);
+    QVERIFY(m_inspector->headerText().isEmpty());
+
+    m_session->setCurrent(3);
+    QVERIFY(!m_inspector->isShowingHint());
+    m_session->setCurrent(-1);
+    QVERIFY(m_inspector->isShowingHint());
+}
+
+void TestErrorInspector::showsMisclassifiedSample()
+{
+    setUpRun();
+    // Every 13th id is wrong (id % 13 == 12): train #12, label 2, predicted 8.
+    const int id = 12;
+    QVERIFY(test::syntheticMisclassified(m_options, id));
+    const int gt = m_session->label(id);
+    const int pred = m_session->prediction(id);
+    QCOMPARE(gt, 2);
+    QCOMPARE(pred, 8);
+    m_session->setCurrent(id);
+
+    QCOMPARE(m_inspector->sampleId(), id);
+    const QString header = m_inspector->headerText();
+    QVERIFY2(header.contains(QStringLiteral("train #12")), qPrintable(header));
+    QVERIFY2(header.contains(QStringLiteral("GT 2")), qPrintable(header));
+    QVERIFY2(header.contains(QStringLiteral("predicted 8")), qPrintable(header));
+    QVERIFY2(header.contains(QStringLiteral("wrong")), qPrintable(header));
+    QVERIFY2(
+        header.contains(QStringLiteral("loss ") + QString::number(m_session->loss(id), 'f', 2)),
+        qPrintable(header));
+
+    // The digit is the sample's image.
+    QCOMPARE(m_inspector->digitView()->image(), m_session->image(id));
+
+    const auto& a = m_session->run().train;
+    const BarChartWidget* distances = m_inspector->distanceChart();
+    const BarChartWidget* probabilities = m_inspector->probabilityChart();
+    QCOMPARE(distances->barCount(), 10);
+    QCOMPARE(probabilities->barCount(), 10);
+    for (int c = 0; c < 10; ++c) {
+        QCOMPARE(distances->values()[c], double(a.centroidDistances(id, c)));
+        QCOMPARE(probabilities->values()[c], double(a.probabilities(id, c)));
+        QCOMPARE(distances->labels()[c], QString::number(c));
+    }
+    // GT and prediction are marked in both charts; the others are not.
+    for (const BarChartWidget* chart : {distances, probabilities}) {
+        QVERIFY(chart->markTag(gt).contains(QStringLiteral("GT")));
+        QVERIFY(chart->markTag(pred).contains(QStringLiteral("pred")));
+        QVERIFY(chart->markColor(gt) != chart->markColor(pred));
+        QVERIFY(chart->barColor(gt) != chart->barColor(pred));
+        for (int c = 0; c < 10; ++c)
+            if (c != gt && c != pred)
+                QVERIFY(!chart->markColor(c).isValid());
+    }
+    // The dashed line is at the distance to the own class.
+    QCOMPARE(distances->referenceLine(), double(a.centroidDistances(id, gt)));
+
+    // The fixture puts a wrong sample nearer its predicted class's centroid.
+    QCOMPARE(m_inspector->nearestCentroid(), pred);
+    const QString expected =
+        QStringLiteral("Nearest centroid: 8 (%1) — closer than its own class 2 (%2).")
+            .arg(ErrorInspector::formatDistance(a.centroidDistances(id, 8)),
+                 ErrorInspector::formatDistance(a.centroidDistances(id, 2)));
+    QVERIFY2(m_inspector->nearestCentroidText().startsWith(expected),
+             qPrintable(m_inspector->nearestCentroidText()));
+    QVERIFY(m_inspector->nearestCentroidText().contains(QStringLiteral("predicted 8 too")));
+}
+
+void TestErrorInspector::showsCorrectSample()
+{
+    setUpRun();
+    const int id = m_options.trainCount + 4; // validation #4, label 4, correct
+    QVERIFY(!test::syntheticMisclassified(m_options, id));
+    m_session->setCurrent(id);
+    const QString header = m_inspector->headerText();
+    QVERIFY2(header.contains(QStringLiteral("validation #4")), qPrintable(header));
+    QVERIFY(header.contains(QStringLiteral("GT 4")));
+    QVERIFY(header.contains(QStringLiteral("predicted 4")));
+    QVERIFY(header.contains(QStringLiteral("right")));
+    QCOMPARE(m_inspector->nearestCentroid(), 4);
+    QVERIFY2(m_inspector->nearestCentroidText().startsWith(QStringLiteral("Nearest centroid: 4 (")),
+             qPrintable(m_inspector->nearestCentroidText()));
+    QVERIFY(m_inspector->nearestCentroidText().contains(QStringLiteral("its own class")));
+    QVERIFY(m_inspector->probabilityChart()->markTag(4).contains(QStringLiteral("GT")));
+    QVERIFY(m_inspector->probabilityChart()->markTag(4).contains(QStringLiteral("pred")));
+}
+
+void TestErrorInspector::nearestCentroidOfAnotherClassIsNamed()
+{
+    // A correctly classified 0 whose image is nearer the 3s' centroid.
+    setUpRun([](store::RunData& run) {
+        run.train.centroidDistances(0, 3) = 4.25f;
+        run.train.centroidDistances(0, 0) = 6.5f;
+    });
+    m_session->setCurrent(0);
+    QCOMPARE(m_inspector->nearestCentroid(), 3);
+    const QString text = m_inspector->nearestCentroidText();
+    QVERIFY2(text.startsWith(QStringLiteral(
+                 "Nearest centroid: 3 (4.25) — closer than its own class 0 (6.50).")),
+             qPrintable(text));
+    QVERIFY(text.contains(QStringLiteral("still predicted 0 correctly")));
+    QVERIFY(m_inspector->distanceChart()->markTag(3).contains(QStringLiteral("nearest")));
+}
+
+void TestErrorInspector::nextPreviousFollowDescendingLoss()
+{
+    setUpRun();
+    const std::vector<int>& order = m_session->misclassifiedByLoss();
+    QVERIFY(order.size() >= 10);
+    for (size_t k = 1; k < order.size(); ++k)
+        QVERIFY(m_session->loss(order[k - 1]) >= m_session->loss(order[k]));
+
+    // From nothing, Next starts with the worst; each Next steps down in loss.
+    QVERIFY(!m_inspector->previousMisclassifiedAction()->isEnabled());
+    for (size_t k = 0; k < order.size(); ++k) {
+        QVERIFY(m_inspector->nextMisclassifiedAction()->isEnabled());
+        m_inspector->nextMisclassifiedAction()->trigger();
+        QCOMPARE(m_session->current(), order[k]);
+        QCOMPARE(m_inspector->sampleId(), order[k]);
+        QVERIFY2(m_inspector->navigationText().startsWith(
+                     QStringLiteral("misclassified %1 of %2").arg(k + 1).arg(order.size())),
+                 qPrintable(m_inspector->navigationText()));
+    }
+    QVERIFY(!m_inspector->nextMisclassifiedAction()->isEnabled());
+    // Previous walks back up.
+    for (size_t k = order.size() - 1; k-- > 0;) {
+        m_inspector->previousMisclassifiedAction()->trigger();
+        QCOMPARE(m_session->current(), order[k]);
+    }
+    QVERIFY(!m_inspector->previousMisclassifiedAction()->isEnabled());
+}
+
+void TestErrorInspector::nextFromCorrectSampleStartsWithWorst()
+{
+    setUpRun();
+    m_session->setCurrent(1);
+    QVERIFY(m_session->correct(1));
+    QCOMPARE(m_inspector->nextMisclassified(), m_session->misclassifiedByLoss().front());
+    QCOMPARE(m_inspector->previousMisclassified(), m_session->misclassifiedByLoss().back());
+    m_inspector->showNextMisclassified();
+    QCOMPARE(m_session->current(), m_session->misclassifiedByLoss().front());
+}
+
+void TestErrorInspector::keyboardShortcutsStep()
+{
+    setUpRun();
+    m_inspector->show();
+    m_inspector->activateWindow();
+    if (!QTest::qWaitForWindowActive(m_inspector.get()))
+        QSKIP("this platform does not activate windows; shortcuts need an active window");
+    const std::vector<int>& order = m_session->misclassifiedByLoss();
+    QTest::keyClick(m_inspector.get(), Qt::Key_N);
+    QCOMPARE(m_session->current(), order[0]);
+    QTest::keyClick(m_inspector.get(), Qt::Key_Right, Qt::ControlModifier);
+    QCOMPARE(m_session->current(), order[1]);
+    QTest::keyClick(m_inspector.get(), Qt::Key_P);
+    QCOMPARE(m_session->current(), order[0]);
+    // Every control explains itself.
+    QVERIFY(m_inspector->nextMisclassifiedAction()->toolTip().contains(QStringLiteral("N")));
+    QVERIFY(!m_inspector->probabilityChart()->toolTip().isEmpty());
+    QVERIFY(!m_inspector->distanceChart()->toolTip().isEmpty());
+}
+
+void TestErrorInspector::barChartTextNeverOverlaps_data()
+{
+    QTest::addColumn<int>("orientation");
+    QTest::addColumn<QSize>("size");
+    for (const QSize& s : {QSize(220, 150), QSize(300, 200), QSize(480, 260), QSize(900, 400)}) {
+        QTest::addRow("vertical %dx%d", s.width(), s.height()) << int(Qt::Vertical) << s;
+        QTest::addRow("horizontal %dx%d", s.width(), s.height()) << int(Qt::Horizontal) << s;
+    }
+}
+
+void TestErrorInspector::barChartTextNeverOverlaps()
+{
+    QFETCH(int, orientation);
+    QFETCH(QSize, size);
+    BarChartWidget chart;
+    chart.setOrientation(Qt::Orientation(orientation));
+    chart.setTitle(QStringLiteral("Distance to each class centroid (pixel space)"));
+    chart.setValueAxisTitle(QStringLiteral("Euclidean distance"));
+    QVector<double> values;
+    QStringList labels;
+    QVector<QImage> icons;
+    for (int c = 0; c < 10; ++c) {
+        values << 6.0 + 0.37 * c + (c == 7 ? 4.0 : 0.0);
+        labels << QString::number(c);
+        QImage icon(28, 28, QImage::Format_Grayscale8);
+        icon.fill(c * 20);
+        icons << icon;
+    }
+    chart.setValues(values);
+    chart.setLabels(labels);
+    chart.setBarIcons(icons);
+    chart.setMark(5, QStringLiteral("GT"), Qt::black);
+    chart.setMark(6, QStringLiteral("pred\nnearest"), Qt::red);
+    chart.setValueFormatter([](double v) { return QString::number(v, 'f', 2); });
+    chart.resize(size);
+    const QRectF bounds(QPointF(0, 0), QSizeF(size));
+    for (int i = 0; i < 10; ++i) {
+        const QRectF bar = chart.barRect(i);
+        QVERIFY(!bar.isEmpty());
+        QVERIFY2(bounds.contains(bar), qPrintable(QStringLiteral("bar %1 outside").arg(i)));
+        for (int j = i + 1; j < 10; ++j)
+            QVERIFY(!bar.intersects(chart.barRect(j)));
+    }
+    if (size.width() >= 480)
+        QVERIFY2(chart.valueLabelsShown(), "value labels dropped at a comfortable size");
+    if (chart.valueLabelsShown()) {
+        for (int i = 0; i < 10; ++i) {
+            const QRectF label = chart.valueLabelRect(i);
+            QVERIFY(bounds.contains(label));
+            for (int j = 0; j < 10; ++j) {
+                if (j != i)
+                    QVERIFY2(
+                        !label.intersects(chart.valueLabelRect(j)),
+                        qPrintable(QStringLiteral("value labels %1 and %2 overlap").arg(i).arg(j)));
+                QVERIFY2(!label.intersects(chart.barRect(j).adjusted(0.5, 0.5, -0.5, -0.5)),
+                         qPrintable(QStringLiteral("value label %1 covers bar %2").arg(i).arg(j)));
+            }
+        }
+    }
+}
+
+void TestErrorInspector::exportsRasterAndVector()
+{
+    setUpRun();
+    m_session->setCurrent(12);
+    const QImage image = m_inspector->renderImage(QSize(520, 760), 2.0);
+    QCOMPARE(image.size(), QSize(1040, 1520));
+    // Not blank: the digit (black square with white ink) and coloured bars are there.
+    int dark = 0, red = 0;
+    for (int y = 0; y < image.height(); y += 2)
+        for (int x = 0; x < image.width(); x += 2) {
+            const QRgb p = image.pixel(x, y);
+            dark += qGray(p) < 20;
+            red += qRed(p) > 200 && qGreen(p) < 90 && qBlue(p) < 90;
+        }
+    QVERIFY(dark > 1000);
+    QVERIFY(red > 50);
+
+    QBuffer svg;
+    svg.open(QIODevice::WriteOnly);
+    QSvgGenerator generator;
+    generator.setOutputDevice(&svg);
+    generator.setSize(QSize(520, 760));
+    generator.setViewBox(QRect(0, 0, 520, 760));
+    {
+        QPainter painter(&generator);
+        m_inspector->render(&painter, QRectF(0, 0, 520, 760));
+    }
+    QVERIFY(svg.data().size() > 5000);
+    QVERIFY(svg.data().contains("<svg"));
+}
+
+QTEST_MAIN(TestErrorInspector)
+#include "tst_error_inspector.moc"

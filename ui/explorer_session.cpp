@@ -1,0 +1,137 @@
+#include "ui/explorer_session.h"
+
+#include <algorithm>
+#include <stdexcept>
+
+namespace mnistx::ui {
+
+ExplorerSession::ExplorerSession(QObject* parent) : QObject(parent) {}
+
+void ExplorerSession::setRun(std::shared_ptr<const store::RunData> run,
+                             std::shared_ptr<const data::MnistData> data)
+{
+    if (!run)
+        throw std::invalid_argument("setRun needs a run");
+    if (data && (data->train.count != run->train.sampleCount() ||
+                 data->validation.count != run->validation.sampleCount()))
+        throw std::invalid_argument("the images do not match the run's sample counts");
+    m_run = std::move(run);
+    m_data = std::move(data);
+    m_trainCount = m_run->train.sampleCount();
+    m_validationCount = m_run->validation.sampleCount();
+    auto positions = std::make_shared<RowMatrixXf>(sampleCount(), 2);
+    if (m_run->projection.train.rows() == m_trainCount &&
+        m_run->projection.validation.rows() == m_validationCount) {
+        positions->topRows(m_trainCount) = m_run->projection.train;
+        positions->bottomRows(m_validationCount) = m_run->projection.validation;
+    } else {
+        positions->setZero();
+    }
+    m_positions = std::move(positions);
+    m_current = -1;
+    m_selection.clear();
+    m_selectionDescription.clear();
+    m_misclassifiedValid = false;
+    Q_EMIT runChanged();
+    Q_EMIT selectionChanged();
+    Q_EMIT currentChanged(-1);
+}
+
+void ExplorerSession::clear()
+{
+    m_run.reset();
+    m_data.reset();
+    m_positions.reset();
+    m_trainCount = m_validationCount = 0;
+    m_current = -1;
+    m_selection.clear();
+    m_misclassifiedValid = false;
+    Q_EMIT runChanged();
+}
+
+int ExplorerSession::classCount() const { return m_run ? m_run->train.classCount : 0; }
+
+QString ExplorerSession::describe(int id) const
+{
+    return QStringLiteral("%1 #%2")
+        .arg(subsetOf(id) == analysis::Subset::Train ? tr("train") : tr("validation"))
+        .arg(indexInSubset(id));
+}
+
+void ExplorerSession::setMapLayout(std::shared_ptr<const RowMatrixXf> positions)
+{
+    if (!positions || positions->rows() != sampleCount() || positions->cols() != 2)
+        return; // a layout of another run (late signal after a reload): ignore it
+    m_positions = std::move(positions);
+    Q_EMIT layoutChanged();
+}
+
+QImage ExplorerSession::image(int id) const
+{
+    if (!m_data || id < 0 || id >= sampleCount())
+        return {};
+    const data::Dataset& d = id < m_trainCount ? m_data->train : m_data->validation;
+    QImage img(d.image(indexInSubset(id)), d.cols, d.rows, d.cols, QImage::Format_Grayscale8);
+    return img.copy(); // detach from the dataset's buffer
+}
+
+QImage ExplorerSession::centroidImage(int classIndex) const
+{
+    if (!m_run || classIndex < 0 || classIndex >= m_run->centroids.classCount())
+        return {};
+    const auto& c = m_run->centroids;
+    QImage img(c.cols, c.rows, QImage::Format_Grayscale8);
+    for (int y = 0; y < c.rows; ++y) {
+        uchar* line = img.scanLine(y);
+        for (int x = 0; x < c.cols; ++x)
+            line[x] = static_cast<uchar>(
+                std::clamp(c.means(classIndex, y * c.cols + x), 0.0f, 1.0f) * 255.0f + 0.5f);
+    }
+    return img;
+}
+
+void ExplorerSession::setCurrent(int id)
+{
+    if (id < -1 || id >= sampleCount())
+        id = -1;
+    if (id == m_current)
+        return;
+    m_current = id;
+    Q_EMIT currentChanged(id);
+}
+
+void ExplorerSession::setSelection(QVector<int> ids, const QString& description)
+{
+    m_selection = std::move(ids);
+    m_selectionDescription = description;
+    Q_EMIT selectionChanged();
+}
+
+const std::vector<int>& ExplorerSession::misclassifiedByLoss() const
+{
+    if (!m_misclassifiedValid) {
+        m_misclassified.clear();
+        for (int id = 0; id < sampleCount(); ++id)
+            if (!correct(id))
+                m_misclassified.push_back(id);
+        std::stable_sort(m_misclassified.begin(), m_misclassified.end(),
+                         [this](int a, int b) { return loss(a) > loss(b); });
+        m_misclassifiedValid = true;
+    }
+    return m_misclassified;
+}
+
+QColor classColor(int classIndex)
+{
+    // Tableau 10: ten hues chosen to stay distinct for most colour vision.
+    static const QColor colors[] = {
+        QColor(0x4e, 0x79, 0xa7), QColor(0xf2, 0x8e, 0x2b), QColor(0xe1, 0x57, 0x59),
+        QColor(0x76, 0xb7, 0xb2), QColor(0x59, 0xa1, 0x4f), QColor(0xed, 0xc9, 0x48),
+        QColor(0xb0, 0x7a, 0xa1), QColor(0xff, 0x9d, 0xa7), QColor(0x9c, 0x75, 0x5f),
+        QColor(0xba, 0xb0, 0xac)};
+    if (classIndex < 0)
+        return Qt::gray;
+    return colors[classIndex % 10];
+}
+
+} // namespace mnistx::ui

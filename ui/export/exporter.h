@@ -1,0 +1,90 @@
+#pragma once
+
+#include <QImage>
+#include <QList>
+#include <QSize>
+#include <QSizeF>
+#include <QString>
+#include <QVector>
+
+#include <functional>
+
+class QAction;
+class QPainter;
+class QRectF;
+class QWidget;
+
+namespace mnistx::store {
+struct RunData;
+}
+
+namespace mnistx::ui {
+
+// Draws a view into target (painter coordinates, logical pixels) at target's
+// size. Every exportable view offers one: the map's render(), the charts'
+// render(), the inspector's.
+using RenderFn = std::function<void(QPainter* painter, const QRectF& target)>;
+// Optional raster fast path for PNG: the view as an image of logicalSize ×
+// scale device pixels (the map's renderImage). When absent, PNG goes
+// through RenderFn like the vector formats.
+using ImageFn = std::function<QImage(QSize logicalSize, qreal scale)>;
+
+enum class ExportFormat { Png, Svg, Pdf, Unknown };
+// From the path's suffix, case-insensitive: .png, .svg, .pdf.
+ExportFormat exportFormatFor(const QString& path);
+
+// Default PNG scale: 2 device pixels per logical pixel is crisp on print and
+// on high-DPI screens at a still modest file size.
+inline constexpr double kDefaultPngScale = 2.0;
+
+// Renders a view into a file, the format chosen by the suffix:
+//  .png  logicalSize × pngScale pixels on white (device pixel ratio =
+//        pngScale, so text and lines are drawn crisp, not scaled up);
+//  .svg  QSvgGenerator, viewBox = logicalSize, 96 dpi (the size the view has
+//        on screen);
+//  .pdf  QPdfWriter, one page exactly logicalSize at 96 dpi, vector content.
+// The file is written atomically (QSaveFile): an existing file is replaced
+// only by a complete new one. Returns false with a message naming the path
+// and the problem in *error (unwritable folder, unknown suffix, empty size).
+// GUI thread (or any thread with a QGuiApplication, for PNG/SVG/PDF of
+// QPainter-only views).
+bool exportView(const RenderFn& render, QSizeF logicalSize, const QString& path,
+                qreal pngScale = kDefaultPngScale, QString* error = nullptr,
+                const ImageFn& rasterImage = {});
+
+// A save dialog with PNG/SVG/PDF filters, starting in the last export folder
+// (QSettings) with suggestedName ("loss_vs_distance"; a suffix in it
+// preselects the filter). Adds the chosen filter's suffix when the user typed
+// none. Empty when cancelled.
+QString askExportPath(QWidget* parent, const QString& suggestedName);
+// Asks for the PNG scale (1×–4×, default 2×); 0 when cancelled.
+qreal askPngScale(QWidget* parent, qreal defaultScale = kDefaultPngScale);
+
+// Adds "Export as PNG…", "Export as SVG…", "Export as PDF…" to widget's
+// context menu (Qt::ActionsContextMenu) and returns the actions (parented to
+// widget) so a File menu can offer them too. logicalSize: the size to export
+// at (default: the widget's current size). Errors are shown in a message box.
+QList<QAction*> addExportActions(QWidget* widget, RenderFn render, const QString& suggestedName,
+                                 std::function<QSizeF()> logicalSize = {}, ImageFn rasterImage = {});
+// The interactive export: asks for a path (and for PNG the scale), writes, and
+// reports errors in a message box. Returns the written path, empty when
+// cancelled or failed. formatHint preselects a filter.
+QString exportInteractively(QWidget* parent, const RenderFn& render, QSizeF logicalSize,
+                            const QString& suggestedName, ExportFormat formatHint = ExportFormat::Png,
+                            const ImageFn& rasterImage = {});
+
+// The columns of the headless samples.csv (store::writeSamplesCsv):
+// subset,index,label,prediction,correct,loss,p0..p9,dist0..dist9,x,y.
+QString samplesCsvHeader(int classCount);
+// Writes the rows of the given samples (ids as in ExplorerSession: training
+// ids first, then validation ids offset by run.train.sampleCount()), in the
+// given order, with the header, atomically. Ids out of range are skipped.
+bool writeSelectionCsv(const store::RunData& run, const QVector<int>& ids, const QString& path,
+                       QString* error = nullptr);
+// The full sample table through store::writeSamplesCsv, with its exceptions
+// turned into a message.
+bool writeAllSamplesCsv(const store::RunData& run, const QString& path, QString* error = nullptr);
+// A save dialog for CSV (last export folder), suffix added when missing.
+QString askCsvPath(QWidget* parent, const QString& suggestedName);
+
+} // namespace mnistx::ui

@@ -1,0 +1,57 @@
+#include "ui/export/headless_plots.h"
+
+#include "ui/charts/loss_distance_chart.h"
+#include "ui/explorer_session.h"
+#include "ui/export/exporter.h"
+#include "ui/map/population_map.h"
+
+#include <QDir>
+#include <QPainter>
+
+#include <stdexcept>
+
+namespace mnistx::ui {
+
+namespace {
+
+void writeBoth(const RenderFn& render, const ImageFn& image, QSize size, const QString& outDir,
+               const QString& baseName)
+{
+    for (const char* suffix : {".png", ".svg"}) {
+        const QString path = QDir(outDir).filePath(baseName + QLatin1String(suffix));
+        QString error;
+        if (!exportView(render, QSizeF(size), path, kHeadlessPngScale, &error, image))
+            throw std::runtime_error(error.toStdString());
+    }
+}
+
+} // namespace
+
+void writeHeadlessPlots(const store::RunData& run, std::shared_ptr<const data::MnistData> data,
+                        const QString& outDir)
+{
+    if (!QDir(outDir).exists() && !QDir().mkpath(outDir))
+        throw std::runtime_error("cannot create the folder " + outDir.toStdString());
+
+    // The session only borrows the run for the duration of this call: an
+    // aliasing shared_ptr without ownership avoids copying 70,000 rows.
+    std::shared_ptr<const store::RunData> borrowed(std::shared_ptr<void>(), &run);
+    ExplorerSession session;
+    session.setRun(borrowed, std::move(data));
+
+    PopulationMap map(&session);
+    map.resize(kHeadlessMapSize);
+    const RenderFn mapRender = [&map](QPainter* p, const QRectF& target) { map.render(p, target); };
+    const ImageFn mapImage = [&map](QSize size, qreal scale) { return map.renderImage(size, scale); };
+    map.setSubsetFilter(PopulationMap::SubsetFilter::Train);
+    writeBoth(mapRender, mapImage, kHeadlessMapSize, outDir, QStringLiteral("embedding_train"));
+    map.setSubsetFilter(PopulationMap::SubsetFilter::Validation);
+    writeBoth(mapRender, mapImage, kHeadlessMapSize, outDir, QStringLiteral("embedding_validation"));
+
+    LossDistanceChart chart(&session);
+    chart.resize(kHeadlessChartSize);
+    writeBoth([&chart](QPainter* p, const QRectF& target) { chart.render(p, target); }, {},
+              kHeadlessChartSize, outDir, QStringLiteral("loss_vs_distance"));
+}
+
+} // namespace mnistx::ui

@@ -1,0 +1,31 @@
+#pragma once
+
+#include "core/data/dataset.h"
+#include "core/store/run_data.h"
+
+#include <QSize>
+#include <QString>
+
+#include <memory>
+
+namespace mnistx::ui {
+
+// Sizes of the headless plots in logical pixels; PNGs are written at
+// kHeadlessPngScale (2×: crisp), SVGs at logical size.
+inline constexpr QSize kHeadlessMapSize{1000, 800};
+inline constexpr QSize kHeadlessChartSize{900, 560};
+inline constexpr double kHeadlessPngScale = 2.0;
+
+// The --headless mode's pictures, drawn by the same code as the window (the
+// population map, the loss-vs-distance chart) into outDir:
+//   embedding_train.png / .svg       the map of the training samples
+//   embedding_validation.png / .svg  the map of the validation samples
+//   loss_vs_distance.png / .svg      the loss-vs-distance chart
+// data may be null (the maps need no images). Needs a QApplication (the views
+// are widgets; they are never shown): with no display, start it with the
+// "offscreen" platform (QT_QPA_PLATFORM=offscreen or -platform offscreen).
+// GUI thread. Throws std::runtime_error naming the file on a write error.
+void writeHeadlessPlots(const store::RunData& run, std::shared_ptr<const data::MnistData> data,
+                        const QString& outDir);
+
+} // namespace mnistx::ui

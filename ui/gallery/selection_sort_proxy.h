@@ -1,0 +1,40 @@
+#pragma once
+
+#include <QSortFilterProxyModel>
+
+namespace mnistx::ui
+{
+
+class SelectionModel;
+
+// Orders a SelectionModel by loss (either way) or by sample (session id:
+// training samples by index, then validation samples by index). Compares the
+// source's values directly instead of through QVariant: sorting a selection
+// of all 70,000 samples then takes milliseconds. Ties keep the id order, so
+// the order is the same on every run.
+// GUI thread only.
+class SelectionSortProxy : public QSortFilterProxyModel
+{
+    Q_OBJECT
+public:
+    enum class SortKey { LossDescending, LossAscending, Index };
+    Q_ENUM(SortKey)
+
+    explicit SelectionSortProxy(QObject* parent = nullptr);
+
+    // The source must be a SelectionModel.
+    void setSourceModel(QAbstractItemModel* model) override;
+    void setSortKey(SortKey key);
+    SortKey sortKey() const { return m_key; }
+    // The session id of a row of this proxy, -1 when out of range.
+    int idAt(int proxyRow) const;
+
+protected:
+    bool lessThan(const QModelIndex& left, const QModelIndex& right) const override;
+
+private:
+    const SelectionModel* m_selection = nullptr;
+    SortKey m_key = SortKey::LossDescending;
+};
+
+} // namespace mnistx::ui

@@ -1,0 +1,214 @@
+#include "ui/map/map_legend.h"
+
+#include "ui/map/map_renderer.h"
+#include "ui/map/map_style.h"
+
+#include <QCoreApplication>
+#include <QFontMetricsF>
+#include <QLocale>
+#include <QPainter>
+#include <algorithm>
+#include <cmath>
+
+namespace mnistx::ui
+{
+
+namespace
+{
+constexpr qreal kPadding = 8.0;       // inside the legend box
+constexpr qreal kSwatchColumn = 18.0; // room for the largest example dot (radius 7)
+constexpr qreal kCountGap = 14.0;     // between a name and its count
+constexpr qreal kSectionGap = 8.0;    // between the colour and the size legend
+constexpr qreal kColumnGap = 12.0;    // between columns of entries (short legends)
+constexpr int kMaxColumns = 4;        // beyond that the legend would crowd the map
+
+QFont boldFont(QFont f)
+{
+    f.setBold(true);
+    return f;
+}
+
+QString sizeTitle()
+{
+    return QCoreApplication::translate("MapLegend", "Dot size: loss");
+}
+
+// Rows of the dot legend: three example losses, then the outline.
+QString sizeLabel(int i)
+{
+    if (i == 3)
+        return QCoreApplication::translate("MapLegend", "misclassified");
+    const float loss = mapstyle::kSizeLegendLosses[i];
+    // The last example is the clamp: every larger loss gets the same dot.
+    return i == 2 ? QStringLiteral("≥ %1").arg(loss, 0, 'f', 1)
+                  : QString::number(static_cast<double>(loss), 'g', 2);
+}
+} // namespace
+
+QString MapLegend::countText(qint64 count) const
+{
+    return count < 0 ? QString() : QLocale(QLocale::English).toString(count);
+}
+
+qreal MapLegend::rowHeight(const QFont& font) const
+{
+    return std::max<qreal>(QFontMetricsF(font).height() + 3.0, 17.0);
+}
+
+qreal MapLegend::entryColumnWidth(const QFont& font) const
+{
+    const QFontMetricsF fm(font);
+    qreal names = 0, counts = 0;
+    for (const auto& e : m_entries) {
+        names = std::max(names, fm.horizontalAdvance(e.name));
+        counts = std::max(counts, fm.horizontalAdvance(countText(e.count)));
+    }
+    return kSwatchColumn + names + (counts > 0 ? kCountGap + counts : 0.0);
+}
+
+int MapLegend::columnsFor(const QFont& font, qreal availableHeight) const
+{
+    // Fixed part: padding, the two titles, the section gap, the four dot rows.
+    const qreal row = rowHeight(font);
+    const qreal fixed = 2 * kPadding + 2 * row + kSectionGap + 4 * row;
+    const int rows = std::max(1, static_cast<int>((availableHeight - fixed) / row));
+    const int n = static_cast<int>(m_entries.size());
+    return std::clamp((n + rows - 1) / rows, 1, kMaxColumns);
+}
+
+qreal MapLegend::preferredWidth(const QFont& font, qreal availableHeight) const
+{
+    const QFontMetricsF fm(font);
+    const QFontMetricsF bold(boldFont(font));
+    const int columns = columnsFor(font, availableHeight);
+    qreal content = columns * entryColumnWidth(font) + (columns - 1) * kColumnGap;
+    content = std::max(content, bold.horizontalAdvance(m_title));
+    content = std::max(content, bold.horizontalAdvance(sizeTitle()));
+    for (int i = 0; i < 4; ++i)
+        content = std::max(content, kSwatchColumn + fm.horizontalAdvance(sizeLabel(i)));
+    return std::ceil(content + 2 * kPadding);
+}
+
+void MapLegend::layout(const QRectF& area, const QFont& font)
+{
+    m_font = font;
+    m_columns = columnsFor(font, area.height());
+    const qreal width = preferredWidth(font, area.height());
+    const qreal row = rowHeight(font);
+    const qreal left = area.right() - width;
+    const qreal inner = width - 2 * kPadding;
+    const qreal columnWidth = entryColumnWidth(font);
+    qreal y = area.top() + kPadding;
+
+    m_titleRect = QRectF(left + kPadding, y, inner, row);
+    y += row;
+    m_entryRects.clear();
+    const int n = static_cast<int>(m_entries.size());
+    const int rows = (n + m_columns - 1) / m_columns;
+    for (int i = 0; i < n; ++i) {
+        // Column-major, like reading a list. One column: rows span the whole
+        // legend width, easy to hit with the mouse.
+        const int column = i / std::max(rows, 1), r = i % std::max(rows, 1);
+        if (m_columns == 1)
+            m_entryRects.append(QRectF(left, y + r * row, width, row));
+        else
+            m_entryRects.append(QRectF(left + kPadding + column * (columnWidth + kColumnGap),
+                                       y + r * row, columnWidth, row));
+    }
+    y += rows * row + kSectionGap;
+    m_sizeTitleRect = QRectF(left + kPadding, y, inner, row);
+    y += row;
+    m_sizeRects.clear();
+    for (int i = 0; i < 4; ++i) {
+        m_sizeRects.append(QRectF(left, y, width, row));
+        y += row;
+    }
+    m_bounds = QRectF(left, area.top(), width, y + kPadding - area.top());
+}
+
+int MapLegend::entryAt(const QPointF& p) const
+{
+    for (int i = 0; i < m_entryRects.size(); ++i)
+        if (m_entryRects[i].contains(p))
+            return i;
+    return -1;
+}
+
+QRectF MapLegend::entryRect(int entry) const
+{
+    return entry >= 0 && entry < m_entryRects.size() ? m_entryRects[entry] : QRectF();
+}
+
+void MapLegend::paint(QPainter& painter) const
+{
+    if (m_bounds.isEmpty())
+        return;
+    painter.save();
+    painter.setRenderHint(QPainter::Antialiasing);
+    // Nearly opaque: dots panned under the legend must not make it unreadable.
+    painter.setPen(QColor(0xd0, 0xd0, 0xd0));
+    painter.setBrush(QColor(255, 255, 255, 235));
+    painter.drawRoundedRect(m_bounds.adjusted(0.5, 0.5, -0.5, -0.5), 4, 4);
+
+    const QColor text(0x20, 0x20, 0x20);
+    const QColor muted(0x70, 0x70, 0x70);
+    const QColor hiddenText(0xb0, 0xb0, 0xb0);
+    painter.setFont(boldFont(m_font));
+    painter.setPen(text);
+    painter.drawText(m_titleRect, Qt::AlignLeft | Qt::AlignVCenter, m_title);
+
+    painter.setFont(m_font);
+    for (int i = 0; i < m_entries.size() && i < m_entryRects.size(); ++i) {
+        const auto& e = m_entries[i];
+        const bool hidden = i < static_cast<int>(m_hidden.size()) && m_hidden[i];
+        const QRectF r =
+            m_columns == 1 ? m_entryRects[i].adjusted(kPadding, 0, -kPadding, 0) : m_entryRects[i];
+        const QPointF swatch(r.left() + kSwatchColumn / 2 - 2, r.center().y());
+        if (hidden) {
+            painter.setPen(QPen(hiddenText, 1.2));
+            painter.setBrush(Qt::NoBrush);
+        } else {
+            painter.setPen(Qt::NoPen);
+            painter.setBrush(e.color);
+        }
+        painter.drawEllipse(swatch, 5.0, 5.0);
+        painter.setPen(hidden ? hiddenText : text);
+        const QRectF textRect = r.adjusted(kSwatchColumn, 0, 0, 0);
+        painter.drawText(textRect, Qt::AlignLeft | Qt::AlignVCenter, e.name);
+        if (e.count >= 0) {
+            painter.setPen(hidden ? hiddenText : muted);
+            painter.drawText(textRect, Qt::AlignRight | Qt::AlignVCenter, countText(e.count));
+        }
+    }
+
+    painter.setFont(boldFont(m_font));
+    painter.setPen(text);
+    painter.drawText(m_sizeTitleRect, Qt::AlignLeft | Qt::AlignVCenter, sizeTitle());
+    painter.setFont(m_font);
+    QColor example(0x80, 0x80, 0x80);
+    example.setAlphaF(mapstyle::kDotAlpha);
+    for (int i = 0; i < m_sizeRects.size(); ++i) {
+        const QRectF r = m_sizeRects[i].adjusted(kPadding, 0, -kPadding, 0);
+        const QPointF center(r.left() + kSwatchColumn / 2 - 2, r.center().y());
+        painter.setPen(Qt::NoPen);
+        painter.setBrush(example);
+        if (i < 3) {
+            const qreal radius = mapstyle::radiusForLoss(mapstyle::kSizeLegendLosses[i]);
+            painter.drawEllipse(center, radius, radius);
+        } else {
+            // A misclassified sample's dot: outlined (MapRenderer's edge).
+            const qreal radius = mapstyle::radiusForLoss(1.2f);
+            const qreal w = MapRenderer::kEdgeWidth;
+            painter.drawEllipse(center, radius, radius);
+            painter.setPen(QPen(QColor(MapRenderer::edgeColor(example.rgb())), w));
+            painter.setBrush(Qt::NoBrush);
+            painter.drawEllipse(center, radius - w / 2, radius - w / 2);
+        }
+        painter.setPen(text);
+        painter.drawText(r.adjusted(kSwatchColumn, 0, 0, 0), Qt::AlignLeft | Qt::AlignVCenter,
+                         sizeLabel(i));
+    }
+    painter.restore();
+}
+
+} // namespace mnistx::ui

@@ -1,0 +1,66 @@
+#pragma once
+
+#include <QColor>
+#include <QFont>
+#include <QRectF>
+#include <QString>
+#include <QVector>
+#include <vector>
+
+class QPainter;
+
+namespace mnistx::ui
+{
+
+// One entry of the colour legend: a class, "wrong", "train", a colour-scale stop...
+struct MapLegendEntry {
+    QString name;
+    QColor color;
+    qint64 count = -1; // shown after the name; -1: no count
+};
+
+// The map's legend, drawn as an overlay in a corner of the map (and into
+// exports): the colour entries (with counts, hidden ones hollow and grey)
+// and the dot legend (three example losses, the misclassified outline). Lays
+// itself out for a font
+// and an anchor corner, then paints and hit-tests in those logical coordinates.
+class MapLegend
+{
+public:
+    void setTitle(const QString& title) { m_title = title; }
+    void setEntries(QVector<MapLegendEntry> entries) { m_entries = std::move(entries); }
+    const QVector<MapLegendEntry>& entries() const { return m_entries; }
+    // hidden[i]: entry i is hidden (drawn hollow); shorter vectors mean "shown".
+    void setHidden(std::vector<bool> hidden) { m_hidden = std::move(hidden); }
+
+    // Width the legend needs with this font (logical px) when it may be
+    // availableHeight tall: entries go into more columns when one is too long.
+    qreal preferredWidth(const QFont& font, qreal availableHeight) const;
+    // Lays the legend out in the top-right corner of area.
+    void layout(const QRectF& area, const QFont& font);
+    QRectF boundingRect() const { return m_bounds; }
+    // Entry under a point, -1 when none; valid after layout().
+    int entryAt(const QPointF& p) const;
+    QRectF entryRect(int entry) const;
+    void paint(QPainter& painter) const;
+
+private:
+    QString countText(qint64 count) const;
+    qreal rowHeight(const QFont& font) const;
+    int columnsFor(const QFont& font, qreal availableHeight) const;
+    qreal entryColumnWidth(const QFont& font) const;
+
+    QString m_title;
+    QVector<MapLegendEntry> m_entries;
+    std::vector<bool> m_hidden;
+
+    QFont m_font;
+    QRectF m_bounds;
+    QRectF m_titleRect;
+    QVector<QRectF> m_entryRects;
+    QRectF m_sizeTitleRect;
+    QVector<QRectF> m_sizeRects; // three example losses, then "misclassified"
+    int m_columns = 1;
+};
+
+} // namespace mnistx::ui

@@ -1,0 +1,255 @@
+#pragma once
+
+#include "core/util/matrix.h"
+#include "ui/map/map_legend.h"
+#include "ui/map/map_renderer.h"
+#include "ui/map/map_view.h"
+#include "ui/map/spatial_grid.h"
+
+#include <QImage>
+#include <QPolygonF>
+#include <QRgb>
+#include <QTimer>
+#include <QVector>
+#include <QWidget>
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+namespace mnistx::ui
+{
+
+class ExplorerSession;
+
+// The population map: every sample of the session's run as a dot at its 2D
+// projection (session.mapPositions(), map space), coloured by ground-truth
+// class (or prediction, correct/wrong, subset, a custom colouring), sized by
+// loss, with a legend that hides and isolates classes.
+//
+// Painting: dots are rasterised by MapRenderer into a cached image that is
+// re-rendered only when data, colouring, filters or the view change;
+// paintEvent blits it and draws the light overlays (current-sample marker,
+// title, legend, rubber band/lasso). Picking and area selection go through a
+// SpatialGrid over map space. Misclassified, then higher-loss dots are drawn
+// on top (ordered once per run).
+//
+// Interaction: wheel zooms about the cursor; left-drag (or middle-drag) pans;
+// Home/R resets the view; hover shows a tooltip with the digit; click makes a
+// sample current (session.setCurrent); Shift+drag selects a rectangle,
+// Ctrl+drag (or Alt+drag) a lasso (session.setSelection); legend click
+// hides/shows an entry, double-click isolates it (again: shows all).
+//
+// Coordinates: "widget" positions are logical pixels in this widget; map
+// space is the projection's. GUI thread only.
+class PopulationMap : public QWidget
+{
+    Q_OBJECT
+public:
+    enum class ColorBy { GroundTruth, Prediction, Correctness, Subset, Custom };
+    Q_ENUM(ColorBy)
+    enum class SubsetFilter { Both, Train, Validation };
+    Q_ENUM(SubsetFilter)
+
+    explicit PopulationMap(ExplorerSession* session, QWidget* parent = nullptr);
+    ~PopulationMap() override;
+
+    // --- Colouring --------------------------------------------------------
+    // Switching colouring shows all of the new colouring's legend entries.
+    void setColorBy(ColorBy colorBy);
+    ColorBy colorBy() const { return m_colorBy; }
+    // "ground-truth class", "prediction", "correct / wrong", "subset", or the
+    // custom colouring's name.
+    QString colorByName() const;
+    static QString colorByName(ColorBy colorBy);
+    // A colouring from outside (e.g. metadata on a colour scale): one opaque
+    // colour per sample (sampleCount() long, ids as in the session), legend
+    // entries to show, and optionally each sample's legend entry (-1: none) so
+    // legend clicks can hide samples. Switches to ColorBy::Custom. Ignored
+    // (returns false) when perSample has the wrong length.
+    bool setCustomColoring(const QString& name, std::vector<QRgb> perSample,
+                           QVector<MapLegendEntry> legend, std::vector<int> entryOfSample = {});
+
+    // --- Legend entries (classes in the class colourings) -----------------
+    QVector<MapLegendEntry> legendEntries() const { return m_legend.entries(); }
+    bool isEntryHidden(int entry) const;
+    void setEntryHidden(int entry, bool hidden);
+    // Shows only this entry; when it is already the only one shown, shows all.
+    void isolateEntry(int entry);
+    void showAllEntries();
+    // Where entry's row of the legend is, in widget coordinates (for tests
+    // and tours); empty when out of range.
+    QRectF legendEntryRect(int entry) const { return m_legend.entryRect(entry); }
+
+    // --- Filters (what is drawn and pickable) -----------------------------
+    void setSubsetFilter(SubsetFilter filter);
+    SubsetFilter subsetFilter() const { return m_subsetFilter; }
+    void setMisclassifiedOnly(bool on);
+    bool misclassifiedOnly() const { return m_misclassifiedOnly; }
+    // Only samples with this ground truth and prediction; -1 means any
+    // (setPairFilter(1, 7): "GT 1 predicted 7").
+    void setPairFilter(int groundTruth, int prediction);
+    void clearPairFilter() { setPairFilter(-1, -1); }
+    int pairFilterGroundTruth() const { return m_pairGroundTruth; }
+    int pairFilterPrediction() const { return m_pairPrediction; }
+    bool isSampleShown(int id) const;
+    int shownCount() const { return static_cast<int>(m_shownOrder.size()); }
+
+    // Samples to ring on top of the map (a gallery, neighbours); empty: none.
+    // The session's selection is ringed too (thinner rings).
+    void setHighlighted(QVector<int> ids);
+    const QVector<int>& highlighted() const { return m_highlighted; }
+
+    // --- View --------------------------------------------------------------
+    // Fit all samples into the widget; the view then follows resizes and
+    // live layouts. Zooming or panning leaves "fit".
+    void resetView();
+    bool isFitted() const { return m_fitted; }
+    // Zooms in on a sample (keeping a deeper zoom), centres it and makes it
+    // the session's current sample (find by index).
+    void centerOn(int id);
+    // Zooms by factor (>1: in) keeping the map point under anchor fixed.
+    void zoomBy(double factor, const QPointF& anchor);
+    const MapView& view() const { return m_view; }
+    QPointF mapToScreen(int id) const;
+    QPointF mapToScreen(const QPointF& mapPoint) const { return m_view.toScreen(mapPoint); }
+    QPointF screenToMap(const QPointF& widgetPos) const { return m_view.toMap(widgetPos); }
+
+    // --- Picking and selection --------------------------------------------
+    // The nearest shown dot whose drawn disc (plus a small slack) contains
+    // widgetPos, or -1. Honours filters and hidden entries.
+    int pickAt(const QPointF& widgetPos) const;
+    int hoveredId() const { return m_hovered; }
+    // Shown samples whose dot centre lies in the rectangle / polygon (widget
+    // coordinates, QPolygonF::containsPoint odd-even rule), ascending ids.
+    QVector<int> samplesInRect(const QRectF& widgetRect) const;
+    QVector<int> samplesInPolygon(const QPolygonF& widgetPolygon) const;
+    // The hover tooltip (rich text, the digit as an embedded PNG).
+    QString tooltipHtml(int id) const;
+
+    // --- Export ------------------------------------------------------------
+    // The map as the widget shows it (same view, refitted when at "fit" or
+    // scaled to the new size), with title and legends, on white. size is in
+    // logical pixels, scale is device pixels per logical pixel (2: crisp).
+    QImage renderImage(QSize size, qreal scale = 2.0) const;
+    // The same with QPainter primitives (vector output: QSvgGenerator,
+    // QPdfWriter), fitted into target (painter coordinates).
+    using QWidget::render;
+    void render(QPainter* painter, const QRectF& target) const;
+
+    // Forces the next paint to re-render every dot (benchmarks measure the
+    // real re-render cost with it).
+    void invalidateCache();
+    // Milliseconds the last full re-render took.
+    double lastRenderMilliseconds() const { return m_lastRenderMs; }
+
+    QSize sizeHint() const override { return {800, 600}; }
+    QSize minimumSizeHint() const override { return {240, 200}; }
+
+Q_SIGNALS:
+    void coloringChanged();
+    void filtersChanged(); // filters or hidden legend entries: the shown set changed
+    void viewChanged();
+    void hoveredChanged(int id); // -1: nothing under the mouse
+
+protected:
+    void paintEvent(QPaintEvent* event) override;
+    void resizeEvent(QResizeEvent* event) override;
+    void mousePressEvent(QMouseEvent* event) override;
+    void mouseMoveEvent(QMouseEvent* event) override;
+    void mouseReleaseEvent(QMouseEvent* event) override;
+    void mouseDoubleClickEvent(QMouseEvent* event) override;
+    void wheelEvent(QWheelEvent* event) override;
+    void keyPressEvent(QKeyEvent* event) override;
+    void leaveEvent(QEvent* event) override;
+    void changeEvent(QEvent* event) override;
+
+private:
+    // Where title, map and legend go in an output of a given size.
+    struct Frame {
+        QRectF titleRect;
+        QRectF plotRect;
+        QRectF legendArea;
+    };
+    enum class DragMode { None, PendingClick, Pan, RubberBand, Lasso };
+
+    void onRunChanged();
+    void onLayoutChanged();
+    void applyLayoutSnapshot();
+    void applyColoring();
+    void updateShown();
+    void packRings();
+    void packDots(const std::vector<int>& order, MapDots& out) const;
+    void updateLegend();
+    void relayout();
+
+    Frame frameFor(const QSizeF& size, const QFont& font) const;
+    MapView fittedView(const QRectF& plotRect) const;
+    MapView viewFor(const Frame& frame) const;
+    double fitScale() const;
+    void setView(const MapView& view, bool fitted);
+    void requestRender();
+    void renderCache();
+    QString titleText() const;
+    QString subtitleText() const;
+    void paintOverlay(QPainter& painter, const Frame& frame, const MapView& view,
+                      const MapLegend& legend, const QFont& font, bool interactive) const;
+    QFont mapFont() const;
+    void setHovered(int id, const QPoint& globalPos);
+    void ensureGrid() const;
+
+    ExplorerSession* m_session;
+
+    // Per-run data (rebuilt on runChanged).
+    std::shared_ptr<const RowMatrixXf> m_positions; // the layout snapshot being drawn
+    QRectF m_bounds;                                // of m_positions, map space
+    std::vector<std::uint8_t> m_sizeBuckets;        // per sample, from its loss
+    std::vector<int> m_drawOrder;                   // all ids: correct by loss, then wrong by loss
+
+    // Colouring.
+    ColorBy m_colorBy = ColorBy::GroundTruth;
+    std::vector<QRgb> m_colors;        // per sample
+    std::vector<int> m_entryOf;        // per sample legend entry, -1: none
+    std::vector<bool> m_hiddenEntries; // per legend entry
+    int m_isolatedEntry = -1;
+    QString m_customName;
+    std::vector<QRgb> m_customColors;
+    QVector<MapLegendEntry> m_customLegend;
+    std::vector<int> m_customEntryOf;
+
+    // Filters and what they leave.
+    SubsetFilter m_subsetFilter = SubsetFilter::Both;
+    bool m_misclassifiedOnly = false;
+    int m_pairGroundTruth = -1;
+    int m_pairPrediction = -1;
+    std::vector<std::uint8_t> m_shown; // per sample
+    std::vector<int> m_shownOrder;     // m_drawOrder ∩ shown
+    QVector<int> m_highlighted;
+    // What the renderer draws, packed in draw order (see MapDot).
+    MapDots m_shownDots;
+    MapDots m_selectionDots; // shown part of the session's selection
+    MapDots m_highlightDots; // shown part of m_highlighted
+
+    // View and cache.
+    MapView m_view;
+    bool m_fitted = true;
+    Frame m_frame;
+    MapLegend m_legend;
+    MapRenderer m_renderer;
+    QImage m_cache;
+    MapView m_cacheView;
+    bool m_cacheDirty = true;
+    double m_lastRenderMs = 0.0;
+    QTimer m_layoutTimer; // coalesces live layout updates
+    QTimer m_renderTimer; // deferred re-render after a fast preview (slow maps)
+    mutable SpatialGrid m_grid;
+    mutable bool m_gridDirty = true;
+
+    // Mouse.
+    DragMode m_dragMode = DragMode::None;
+    QPointF m_pressPos;
+    QPointF m_lastPos;
+    QPolygonF m_lasso;
+    int m_hovered = -1;
+};
+
+} // namespace mnistx::ui

@@ -1,0 +1,68 @@
+#pragma once
+
+#include "core/util/matrix.h"
+
+#include <QRectF>
+#include <algorithm>
+#include <cmath>
+#include <vector>
+
+namespace mnistx::ui
+{
+
+// A uniform grid over map space for picking and area selection: every point
+// lands in one cell; a query visits the cells a rectangle overlaps. Stored
+// compactly (one id array ordered by cell + cell offsets): building is a
+// counting sort, O(N), and a query allocates nothing.
+//
+// Built from an N×2 row-major matrix of map-space positions (the snapshot the
+// map draws); ids are row indices. Points with non-finite coordinates are left
+// out (never picked). GUI thread only, like the map that owns it.
+class SpatialGrid
+{
+public:
+    void build(const RowMatrixXf& positions);
+    void clear();
+    bool isEmpty() const { return m_ids.empty(); }
+    int cellColumns() const { return m_columns; }
+    int cellRows() const { return m_rows; }
+
+    // Calls visit(id) for every point in the cells that overlap mapRect (map
+    // space). A superset of the points inside: callers test each one exactly.
+    template <typename Visit> void forEachInCellsOf(const QRectF& mapRect, Visit&& visit) const
+    {
+        if (m_ids.empty() || mapRect.right() < m_x0 || mapRect.left() > m_x1 ||
+            mapRect.bottom() < m_y0 || mapRect.top() > m_y1)
+            return;
+        const int c0 = columnOf(mapRect.left());
+        const int c1 = columnOf(mapRect.right());
+        const int r0 = rowOf(mapRect.top()); // QRectF top() is the smaller y
+        const int r1 = rowOf(mapRect.bottom());
+        for (int r = r0; r <= r1; ++r) {
+            const int* cells = m_cellStart.data() + static_cast<size_t>(r) * m_columns;
+            for (int c = c0; c <= c1; ++c)
+                for (int k = cells[c]; k < cells[c + 1]; ++k)
+                    visit(m_ids[static_cast<size_t>(k)]);
+        }
+    }
+
+private:
+    int columnOf(double x) const
+    {
+        return std::clamp(static_cast<int>(std::floor((x - m_x0) * m_invCell)), 0, m_columns - 1);
+    }
+    int rowOf(double y) const
+    {
+        return std::clamp(static_cast<int>(std::floor((y - m_y0) * m_invCell)), 0, m_rows - 1);
+    }
+
+    double m_x0 = 0, m_y0 = 0, m_x1 = 0, m_y1 = 0;
+    double m_invCell = 1.0;
+    int m_columns = 0;
+    int m_rows = 0;
+    // Ids of cell (r, c) are m_ids[m_cellStart[r*columns + c] .. m_cellStart[r*columns + c + 1]).
+    std::vector<int> m_cellStart;
+    std::vector<int> m_ids;
+};
+
+} // namespace mnistx::ui

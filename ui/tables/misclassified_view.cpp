@@ -1,0 +1,272 @@
+#include "ui/tables/misclassified_view.h"
+
+#include "ui/explorer_session.h"
+#include "ui/tables/misclassified_model.h"
+
+#include <QComboBox>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QItemSelectionModel>
+#include <QLabel>
+#include <QLocale>
+#include <QSet>
+#include <QStackedWidget>
+#include <QTableView>
+#include <QVBoxLayout>
+#include <algorithm>
+
+namespace mnistx::ui
+{
+
+MisclassifiedView::MisclassifiedView(ExplorerSession* session, QWidget* parent)
+    : QWidget(parent), m_session(session)
+{
+    m_model = new MisclassifiedModel(session, this);
+    m_proxy = new MisclassifiedFilterProxy(this);
+    m_proxy->setSourceModel(m_model);
+
+    m_groundTruthBox = new QComboBox(this);
+    m_groundTruthBox->setToolTip(tr("Show only samples of this ground-truth class"));
+    m_predictionBox = new QComboBox(this);
+    m_predictionBox->setToolTip(tr("Show only samples predicted as this class"));
+    m_subsetBox = new QComboBox(this);
+    m_subsetBox->addItem(tr("both"),
+                         static_cast<int>(MisclassifiedFilterProxy::SubsetFilter::Both));
+    m_subsetBox->addItem(tr("train"),
+                         static_cast<int>(MisclassifiedFilterProxy::SubsetFilter::Train));
+    m_subsetBox->addItem(tr("validation"),
+                         static_cast<int>(MisclassifiedFilterProxy::SubsetFilter::Validation));
+    m_subsetBox->setToolTip(tr("Show the training set, the validation set or both"));
+    m_count = new QLabel(this);
+    m_count->setToolTip(tr("Rows shown by the filters, of all misclassified samples of the run"));
+
+    m_table = new QTableView(this);
+    m_table->setModel(m_proxy);
+    m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_table->setSelectionMode(QAbstractItemView::ExtendedSelection);
+    m_table->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    m_table->setAlternatingRowColors(true);
+    m_table->setWordWrap(false);
+    m_table->verticalHeader()->hide();
+    // Fixed row heights: no per-row size queries, fast with tens of thousands of rows.
+    m_table->verticalHeader()->setSectionResizeMode(QHeaderView::Fixed);
+    m_table->verticalHeader()->setDefaultSectionSize(fontMetrics().height() + 6);
+    m_table->horizontalHeader()->setSectionResizeMode(QHeaderView::Interactive);
+    m_table->horizontalHeader()->setStretchLastSection(false);
+    m_table->horizontalHeader()->setSortIndicator(MisclassifiedModel::LossColumn,
+                                                  Qt::DescendingOrder);
+    m_table->setSortingEnabled(true);
+    m_table->setToolTip(
+        tr("Click a row to inspect the sample; Ctrl/Shift+click several to select them on the "
+           "map and in the gallery. Click a column header to sort."));
+
+    m_hint = new QLabel(this);
+    m_hint->setAlignment(Qt::AlignCenter);
+    m_hint->setWordWrap(true);
+    m_hint->setMargin(24);
+    m_hint->setStyleSheet(QStringLiteral("color: #666;"));
+    m_stack = new QStackedWidget(this);
+    m_stack->addWidget(m_hint);
+    m_stack->addWidget(m_table);
+
+    auto* filters = new QHBoxLayout;
+    const auto addBox = [&](const QString& text, QComboBox* box) {
+        auto* label = new QLabel(text, this);
+        label->setBuddy(box);
+        filters->addWidget(label);
+        filters->addWidget(box);
+        filters->addSpacing(6);
+    };
+    addBox(tr("&GT:"), m_groundTruthBox);
+    addBox(tr("&Pred:"), m_predictionBox);
+    addBox(tr("&Subset:"), m_subsetBox);
+    filters->addStretch(1);
+    filters->addWidget(m_count);
+    auto* layout = new QVBoxLayout(this);
+    layout->setContentsMargins(6, 6, 6, 6);
+    layout->addLayout(filters);
+    layout->addWidget(m_stack, 1);
+
+    for (QComboBox* box : {m_groundTruthBox, m_predictionBox, m_subsetBox})
+        connect(box, &QComboBox::currentIndexChanged, this, &MisclassifiedView::onFilterBoxChanged);
+    for (auto signal : {&QAbstractItemModel::rowsInserted, &QAbstractItemModel::rowsRemoved})
+        connect(m_proxy, signal, this, &MisclassifiedView::updateCount);
+    connect(m_proxy, &QAbstractItemModel::modelReset, this, &MisclassifiedView::updateCount);
+    connect(m_proxy, &QAbstractItemModel::layoutChanged, this, &MisclassifiedView::updateCount);
+    connect(m_table->selectionModel(), &QItemSelectionModel::selectionChanged, this,
+            &MisclassifiedView::onTableSelectionChanged);
+    // After the model's own runChanged handler (connected in its constructor).
+    connect(m_session, &ExplorerSession::runChanged, this, &MisclassifiedView::onRunChanged);
+    connect(m_session, &ExplorerSession::currentChanged, this,
+            &MisclassifiedView::onCurrentChanged);
+    onRunChanged();
+}
+
+MisclassifiedView::~MisclassifiedView() = default;
+
+void MisclassifiedView::showEvent(QShowEvent* event)
+{
+    QWidget::showEvent(event);
+    const QModelIndex current = m_table->selectionModel()->currentIndex();
+    if (current.isValid())
+        m_table->scrollTo(current);
+}
+
+void MisclassifiedView::onRunChanged()
+{
+    const int classes = m_session->hasRun() ? m_session->classCount() : 0;
+    for (QComboBox* box : {m_groundTruthBox, m_predictionBox}) {
+        const int previous = box->currentData().isValid() ? box->currentData().toInt() : -1;
+        const QSignalBlocker block(box);
+        box->clear();
+        box->addItem(tr("any"), -1);
+        for (int c = 0; c < classes; ++c)
+            box->addItem(QString::number(c), c);
+        box->setCurrentIndex(std::max(0, box->findData(previous < classes ? previous : -1)));
+    }
+    onFilterBoxChanged();
+    m_table->resizeColumnsToContents();
+    if (!m_session->hasRun())
+        m_hint->setText(
+            tr("No run loaded.\n\nOpen or train a run to list its misclassified samples."));
+    else if (totalCount() == 0)
+        m_hint->setText(
+            tr("No misclassified samples: every sample of this run is classified correctly."));
+    m_stack->setCurrentWidget(
+        m_session->hasRun() && totalCount() > 0 ? static_cast<QWidget*>(m_table) : m_hint);
+    if (m_session->hasRun())
+        onCurrentChanged(m_session->current());
+}
+
+void MisclassifiedView::onFilterBoxChanged()
+{
+    m_proxy->setPairFilter(
+        m_groundTruthBox->currentData().isValid() ? m_groundTruthBox->currentData().toInt() : -1,
+        m_predictionBox->currentData().isValid() ? m_predictionBox->currentData().toInt() : -1);
+    m_proxy->setSubsetFilter(
+        static_cast<MisclassifiedFilterProxy::SubsetFilter>(m_subsetBox->currentData().toInt()));
+    updateCount();
+}
+
+void MisclassifiedView::setPairFilter(int groundTruth, int prediction)
+{
+    {
+        const QSignalBlocker a(m_groundTruthBox), b(m_predictionBox);
+        m_groundTruthBox->setCurrentIndex(
+            std::max(0, m_groundTruthBox->findData(std::max(-1, groundTruth))));
+        m_predictionBox->setCurrentIndex(
+            std::max(0, m_predictionBox->findData(std::max(-1, prediction))));
+    }
+    onFilterBoxChanged();
+}
+
+void MisclassifiedView::setSubsetFilter(MisclassifiedFilterProxy::SubsetFilter filter)
+{
+    {
+        const QSignalBlocker block(m_subsetBox);
+        m_subsetBox->setCurrentIndex(std::max(0, m_subsetBox->findData(static_cast<int>(filter))));
+    }
+    onFilterBoxChanged();
+}
+
+int MisclassifiedView::shownCount() const
+{
+    return m_proxy->rowCount();
+}
+
+int MisclassifiedView::totalCount() const
+{
+    return m_model->rowCount();
+}
+
+QString MisclassifiedView::countText() const
+{
+    return m_count->text();
+}
+
+void MisclassifiedView::updateCount()
+{
+    const QLocale locale;
+    m_count->setText(tr("%1 of %2 misclassified")
+                         .arg(locale.toString(shownCount()), locale.toString(totalCount())));
+}
+
+QVector<int> MisclassifiedView::shownIds() const
+{
+    QVector<int> ids;
+    ids.reserve(shownCount());
+    for (int row = 0; row < shownCount(); ++row)
+        ids.append(m_proxy->idAt(row));
+    return ids;
+}
+
+QVector<int> MisclassifiedView::selectedIds() const
+{
+    QModelIndexList rows = m_table->selectionModel()->selectedRows();
+    std::sort(rows.begin(), rows.end(),
+              [](const QModelIndex& a, const QModelIndex& b) { return a.row() < b.row(); });
+    QVector<int> ids;
+    ids.reserve(rows.size());
+    for (const QModelIndex& index : rows)
+        ids.append(m_proxy->idAt(index.row()));
+    return ids;
+}
+
+QString MisclassifiedView::selectionDescription(const QVector<int>& ids) const
+{
+    QSet<int> groundTruths, predictions;
+    for (int id : ids) {
+        groundTruths.insert(m_session->label(id));
+        predictions.insert(m_session->prediction(id));
+    }
+    if (groundTruths.size() == 1 && predictions.size() == 1)
+        return tr("misclassified GT %1 → %2").arg(*groundTruths.begin()).arg(*predictions.begin());
+    if (groundTruths.size() == 1)
+        return tr("misclassified GT %1").arg(*groundTruths.begin());
+    if (predictions.size() == 1)
+        return tr("misclassified as %1").arg(*predictions.begin());
+    return tr("%1 misclassified rows").arg(ids.size());
+}
+
+void MisclassifiedView::onTableSelectionChanged()
+{
+    if (m_syncing)
+        return;
+    const QVector<int> ids = selectedIds();
+    if (ids.isEmpty())
+        return;
+    m_syncing = true;
+    if (ids.size() > 1)
+        m_session->setSelection(ids, selectionDescription(ids));
+    // The row the user clicked last becomes the inspected sample.
+    const QModelIndex current = m_table->selectionModel()->currentIndex();
+    const int currentId = current.isValid() ? m_proxy->idAt(current.row()) : -1;
+    m_session->setCurrent(ids.contains(currentId) ? currentId : ids.first());
+    m_syncing = false;
+}
+
+void MisclassifiedView::onCurrentChanged(int id)
+{
+    if (m_syncing)
+        return;
+    const int sourceRow = m_model->rowOf(id);
+    const QModelIndex index =
+        sourceRow < 0 ? QModelIndex() : m_proxy->mapFromSource(m_model->index(sourceRow, 0));
+    QItemSelectionModel* selection = m_table->selectionModel();
+    if (index.isValid() && selection->isRowSelected(index.row(), QModelIndex()))
+        return; // already among the selected rows (a multi-row selection stays)
+    m_syncing = true;
+    if (index.isValid()) {
+        selection->setCurrentIndex(index,
+                                   QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
+        // A hidden table has no viewport size yet: scrolling now would push the
+        // top rows out of view. showEvent scrolls instead.
+        if (m_table->isVisible())
+            m_table->scrollTo(index);
+    } else {
+        selection->clearSelection();
+    }
+    m_syncing = false;
+}
+
+} // namespace mnistx::ui

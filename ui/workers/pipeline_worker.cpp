@@ -1,0 +1,111 @@
+#include "ui/workers/pipeline_worker.h"
+
+#include "core/data/idx_reader.h"
+#include "core/store/run_store.h"
+
+#include <QElapsedTimer>
+
+#include <filesystem>
+
+namespace mnistx::ui {
+
+namespace {
+
+// Upper bound on signal rate from the worker: the GUI repaints at ~25 Hz, so
+// more frequent updates would only queue up.
+constexpr qint64 kBatchSignalMs = 50;
+constexpr qint64 kLayoutSignalMs = 100;
+
+} // namespace
+
+PipelineWorker::PipelineWorker(std::shared_ptr<std::atomic<bool>> cancel)
+    : m_cancel(std::move(cancel))
+{
+}
+
+void PipelineWorker::runPipeline(const pipeline::PipelineConfig& config)
+{
+    try {
+        QVector<training::BatchReport> pending;
+        QElapsedTimer batchClock, layoutClock;
+        batchClock.start();
+        layoutClock.start();
+        pipeline::PipelineCallbacks cb;
+        cb.cancel = m_cancel.get();
+        cb.onProgress = [&](const std::string& stage, double f) {
+            Q_EMIT stageChanged(QString::fromStdString(stage), f);
+        };
+        cb.onMessage = [&](const std::string& m) { Q_EMIT message(QString::fromStdString(m)); };
+        cb.onBatch = [&](const training::BatchReport& r) {
+            pending.push_back(r);
+            if (batchClock.elapsed() >= kBatchSignalMs || r.batch + 1 == r.batchesPerEpoch) {
+                Q_EMIT batches(pending);
+                pending.clear();
+                batchClock.restart();
+            }
+        };
+        cb.onEpoch = [&](const training::EpochReport& e) { Q_EMIT epoch(e); };
+        cb.onProjection = [&](const projection::ProjectionProgress& p) {
+            if (!p.layout || layoutClock.elapsed() < kLayoutSignalMs)
+                return;
+            layoutClock.restart();
+            Q_EMIT layout(std::make_shared<const RowMatrixXf>(*p.layout));
+        };
+        RunPtr run = pipeline::runPipeline(config, cb);
+        if (!pending.isEmpty())
+            Q_EMIT batches(pending);
+        Q_EMIT stageChanged(QStringLiteral("images"), 0.0);
+        auto data = std::make_shared<const data::MnistData>(data::loadMnistFolder(config.dataFolder));
+        Q_EMIT finished(run, data, QString::fromStdString(config.outDir));
+    } catch (const pipeline::PipelineCancelled&) {
+        Q_EMIT cancelled();
+    } catch (const std::exception& e) {
+        Q_EMIT failed(QString::fromStdString(e.what()));
+    } catch (...) {
+        Q_EMIT failed(tr("unexpected error in the training worker"));
+    }
+}
+
+void PipelineWorker::openRun(const QString& runDir, const QString& dataFolder)
+{
+    try {
+        Q_EMIT stageChanged(QStringLiteral("open"), 0.0);
+        auto run = std::make_shared<const store::RunData>(store::loadRun(runDir.toStdString()));
+        Q_EMIT stageChanged(QStringLiteral("open"), 0.5);
+        const std::string folder = dataFolder.isEmpty() ? run->dataFolder : dataFolder.toStdString();
+        DataPtr data;
+        try {
+            auto loaded = std::make_shared<data::MnistData>(data::loadMnistFolder(folder));
+            if (loaded->train.count != run->trainCount ||
+                loaded->validation.count != run->validationCount)
+                throw data::DataError(folder + ": holds " + std::to_string(loaded->train.count) +
+                                      " + " + std::to_string(loaded->validation.count) +
+                                      " images, the run was made on " +
+                                      std::to_string(run->trainCount) + " + " +
+                                      std::to_string(run->validationCount));
+            data = std::move(loaded);
+        } catch (const std::exception& e) {
+            // The run is still worth exploring without thumbnails.
+            Q_EMIT message(tr("Images unavailable (%1); thumbnails are hidden.")
+                               .arg(QString::fromStdString(e.what())));
+        }
+        Q_EMIT stageChanged(QStringLiteral("open"), 1.0);
+        Q_EMIT finished(run, data, runDir);
+    } catch (const std::exception& e) {
+        Q_EMIT failed(QString::fromStdString(e.what()));
+    } catch (...) {
+        Q_EMIT failed(tr("unexpected error while opening %1").arg(runDir));
+    }
+}
+
+void PipelineWorker::saveRun(const RunPtr& run, const QString& dir)
+{
+    try {
+        store::saveRun(*run, dir.toStdString());
+        Q_EMIT saved(dir);
+    } catch (const std::exception& e) {
+        Q_EMIT failed(QString::fromStdString(e.what()));
+    }
+}
+
+} // namespace mnistx::ui

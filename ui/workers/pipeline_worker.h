@@ -1,0 +1,63 @@
+#pragma once
+
+#include "core/data/dataset.h"
+#include "core/pipeline/pipeline.h"
+#include "core/store/run_data.h"
+#include "core/training/train_types.h"
+
+#include <QObject>
+#include <QString>
+#include <QVector>
+
+#include <atomic>
+#include <memory>
+
+namespace mnistx::ui {
+
+using RunPtr = std::shared_ptr<const store::RunData>;
+using DataPtr = std::shared_ptr<const data::MnistData>;
+using LayoutPtr = std::shared_ptr<const RowMatrixXf>;
+
+// Runs the engine on a worker thread: a parentless QObject that RunController
+// moves to its QThread. Every slot catches everything and reports through
+// failed(QString). Results leave as immutable values (shared_ptr to const)
+// through queued signals. The only shared state is the cancel flag.
+class PipelineWorker : public QObject {
+    Q_OBJECT
+public:
+    explicit PipelineWorker(std::shared_ptr<std::atomic<bool>> cancel);
+
+    // Slots, invoked through queued calls from the GUI thread.
+    void runPipeline(const mnistx::pipeline::PipelineConfig& config);
+    // Loads a stored run and its images. dataFolder overrides the folder the
+    // run remembers (empty: use the remembered one).
+    void openRun(const QString& runDir, const QString& dataFolder);
+    // Writes a run into a folder (Save Run As).
+    void saveRun(const mnistx::ui::RunPtr& run, const QString& dir);
+
+Q_SIGNALS:
+    void stageChanged(const QString& stage, double fraction);
+    void message(const QString& text);
+    // Batches are batched: at most one signal per 50 ms (STYLE: throttle the
+    // worker end; the dashboard coalesces again on its side).
+    void batches(const QVector<mnistx::training::BatchReport>& reports);
+    void epoch(const mnistx::training::EpochReport& report);
+    void layout(const mnistx::ui::LayoutPtr& positions);
+    void finished(const mnistx::ui::RunPtr& run, const mnistx::ui::DataPtr& data,
+                  const QString& runDir);
+    void saved(const QString& dir);
+    void cancelled();
+    void failed(const QString& message);
+
+private:
+    std::shared_ptr<std::atomic<bool>> m_cancel;
+};
+
+} // namespace mnistx::ui
+
+Q_DECLARE_METATYPE(mnistx::pipeline::PipelineConfig)
+Q_DECLARE_METATYPE(mnistx::training::BatchReport)
+Q_DECLARE_METATYPE(mnistx::training::EpochReport)
+Q_DECLARE_METATYPE(mnistx::ui::RunPtr)
+Q_DECLARE_METATYPE(mnistx::ui::DataPtr)
+Q_DECLARE_METATYPE(mnistx::ui::LayoutPtr)
