@@ -1,6 +1,7 @@
 // mnist-explorer: parse the command line, then show the window or run headless.
 #include "core/pipeline/command_line.h"
 #include "core/pipeline/headless.h"
+#include "ui/export/headless_plots.h"
 #include "ui/main_window.h"
 
 #include <QApplication>
@@ -15,12 +16,21 @@ std::atomic<bool> g_interrupted{false}; // set by SIGINT/SIGTERM in headless mod
 
 void onSignal(int) { g_interrupted.store(true); }
 
-int runHeadless(const mnistx::pipeline::CommandLine& cl)
+int runHeadless(const mnistx::pipeline::CommandLine& cl, int argc, char** argv)
 {
     std::signal(SIGINT, onSignal);
     std::signal(SIGTERM, onSignal);
     try {
-        mnistx::pipeline::runHeadless(cl.pipeline, std::cerr, &g_interrupted);
+        const auto run = mnistx::pipeline::runHeadless(cl.pipeline, std::cerr, &g_interrupted);
+        // The plots are drawn by the same widgets as in the window, on Qt's
+        // offscreen platform: no display needed.
+        qputenv("QT_QPA_PLATFORM", "offscreen");
+        QApplication app(argc, argv);
+        std::cerr << "[plots]\n";
+        const QString out = QString::fromStdString(cl.pipeline.outDir);
+        mnistx::ui::writeHeadlessPlots(*run, nullptr, out);
+        std::cerr << "plots written to " << cl.pipeline.outDir
+                  << " (embedding_train, embedding_validation, loss_vs_distance: .png and .svg)\n";
         return 0;
     } catch (const mnistx::pipeline::PipelineCancelled&) {
         std::cerr << "mnist-explorer: interrupted; nothing was stored\n";
@@ -53,7 +63,7 @@ int main(int argc, char** argv)
         return 0;
     case mnistx::pipeline::CommandLine::Mode::Headless:
         mnistx::pipeline::configureThreads(cl.pipeline.train.threads);
-        return runHeadless(cl);
+        return runHeadless(cl, argc, argv);
     case mnistx::pipeline::CommandLine::Mode::Gui:
         break;
     }
@@ -63,5 +73,6 @@ int main(int argc, char** argv)
     QApplication::setOrganizationName(QStringLiteral("mnistx"));
     mnistx::ui::MainWindow window(cl);
     window.show();
+    window.start();
     return app.exec();
 }

@@ -1,43 +1,811 @@
 #include "ui/main_window.h"
 
 #include "core/pipeline/pipeline.h"
+#include "core/store/run_store.h"
+#include "ui/charts/loss_distance_chart.h"
+#include "ui/charts/training_dashboard.h"
+#include "ui/dialogs/projection_dialog.h"
+#include "ui/dialogs/train_dialog.h"
+#include "ui/explorer_session.h"
+#include "ui/export/exporter.h"
+#include "ui/export/headless_plots.h"
+#include "ui/gallery/selection_gallery.h"
+#include "ui/inspector/error_inspector.h"
+#include "ui/map/population_map.h"
+#include "ui/tables/misclassified_view.h"
+#include "ui/workers/run_controller.h"
 
 #include <QApplication>
+#include <QCloseEvent>
+#include <QComboBox>
+#include <QDir>
+#include <QDockWidget>
+#include <QFileDialog>
+#include <QFileInfo>
 #include <QLabel>
+#include <QLineEdit>
 #include <QMenuBar>
 #include <QMessageBox>
+#include <QProgressBar>
+#include <QPushButton>
+#include <QRegularExpression>
+#include <QSettings>
 #include <QStatusBar>
+#include <QToolBar>
+
+#include <filesystem>
 
 namespace mnistx::ui {
 
+namespace {
+
+// Status-bar messages that report a finished job stay this long.
+constexpr int kStatusMessageMs = 8000;
+
+QString stageTitle(const QString& stage)
+{
+    static const std::pair<const char*, const char*> titles[] = {
+        {"load", QT_TRANSLATE_NOOP("MainWindow", "Loading images")},
+        {"sanity", QT_TRANSLATE_NOOP("MainWindow", "Sanity check")},
+        {"train", QT_TRANSLATE_NOOP("MainWindow", "Training")},
+        {"analyse", QT_TRANSLATE_NOOP("MainWindow", "Analysing both subsets")},
+        {"project", QT_TRANSLATE_NOOP("MainWindow", "Projecting the features")},
+        {"quality", QT_TRANSLATE_NOOP("MainWindow", "Scoring the map")},
+        {"store", QT_TRANSLATE_NOOP("MainWindow", "Saving the run")},
+        {"open", QT_TRANSLATE_NOOP("MainWindow", "Opening the run")},
+    };
+    for (const auto& [key, title] : titles)
+        if (stage == QLatin1String(key))
+            return QCoreApplication::translate("MainWindow", title);
+    return stage;
+}
+
+} // namespace
+
 MainWindow::MainWindow(const pipeline::CommandLine& commandLine, QWidget* parent)
-    : QMainWindow(parent), m_commandLine(commandLine)
+    : QMainWindow(parent), m_commandLine(commandLine), m_config(commandLine.pipeline)
 {
     setWindowTitle(tr("MNIST Explorer"));
-    resize(1280, 800);
-    auto* placeholder = new QLabel(tr("Data folder: %1").arg(QString::fromStdString(
-                                       m_commandLine.pipeline.dataFolder)),
-                                   this);
-    placeholder->setAlignment(Qt::AlignCenter);
-    setCentralWidget(placeholder);
+    setDockNestingEnabled(true);
+    resize(1440, 900);
+    m_session = new ExplorerSession(this);
+    m_controller = new RunController(this);
+    createWidgets();
+    createActions();
     createMenus();
-    statusBar()->showMessage(tr("Ready"));
+    createToolBars();
+    connectWorker();
+    m_defaultState = saveState();
+    readSettings();
+    updateActions();
+    updateRunLabel();
+}
+
+MainWindow::~MainWindow() = default;
+
+QDockWidget* MainWindow::addDock(QWidget* widget, const QString& title, const QString& objectName,
+                                 Qt::DockWidgetArea area)
+{
+    auto* dock = new QDockWidget(title, this);
+    dock->setObjectName(objectName); // saveState() needs it
+    dock->setWidget(widget);
+    addDockWidget(area, dock);
+    return dock;
+}
+
+void MainWindow::createWidgets()
+{
+    m_map = new PopulationMap(m_session, this);
+    m_map->setToolTip(QString()); // the map shows its own per-dot tooltips
+    setCentralWidget(m_map);
+
+    m_inspector = new ErrorInspector(m_session, this);
+    m_inspectorDock = addDock(m_inspector, tr("Error Inspector"), QStringLiteral("inspector"),
+                              Qt::RightDockWidgetArea);
+    m_gallery = new SelectionGallery(m_session, this);
+    m_galleryDock = addDock(m_gallery, tr("Selection"), QStringLiteral("gallery"),
+                            Qt::LeftDockWidgetArea);
+    m_misclassified = new MisclassifiedView(m_session, this);
+    m_misclassifiedDock = addDock(m_misclassified, tr("Misclassified Samples"),
+                                  QStringLiteral("misclassified"), Qt::LeftDockWidgetArea);
+    m_dashboard = new TrainingDashboard(this);
+    m_dashboardDock = addDock(m_dashboard, tr("Training"), QStringLiteral("training"),
+                              Qt::BottomDockWidgetArea);
+    m_lossChart = new LossDistanceChart(m_session, this);
+    m_lossDock = addDock(m_lossChart, tr("Loss vs Distance"), QStringLiteral("lossDistance"),
+                         Qt::BottomDockWidgetArea);
+    // The side docks run the full height: the inspector needs it more than
+    // the bottom charts need the width under it.
+    setCorner(Qt::BottomLeftCorner, Qt::LeftDockWidgetArea);
+    setCorner(Qt::BottomRightCorner, Qt::RightDockWidgetArea);
+    tabifyDockWidget(m_misclassifiedDock, m_galleryDock);
+    m_misclassifiedDock->raise();
+    // Training and the loss chart share the bottom as tabs: both need the
+    // width more than they need to be seen together.
+    tabifyDockWidget(m_dashboardDock, m_lossDock);
+    m_lossDock->raise();
+    resizeDocks({m_inspectorDock, m_misclassifiedDock}, {430, 330}, Qt::Horizontal);
+    resizeDocks({m_dashboardDock}, {330}, Qt::Vertical);
+
+    m_stageLabel = new QLabel(this);
+    m_progress = new QProgressBar(this);
+    m_progress->setRange(0, 1000);
+    m_progress->setMaximumWidth(220);
+    m_progress->setTextVisible(false);
+    m_progress->hide();
+    m_runLabel = new QLabel(this);
+    m_runLabel->setToolTip(tr("The run being explored: accuracy and the quality of its map"));
+    statusBar()->addWidget(m_stageLabel);
+    statusBar()->addWidget(m_progress);
+    statusBar()->addPermanentWidget(m_runLabel);
+
+    connect(m_session, &ExplorerSession::currentChanged, this, &MainWindow::onCurrentChanged);
+    connect(m_session, &ExplorerSession::runChanged, this, &MainWindow::updateActions);
+    connect(m_session, &ExplorerSession::selectionChanged, this, [this] {
+        updateActions();
+        // A new selection from the map or a chart: show it.
+        if (!m_session->selection().isEmpty() && !m_misclassified->isAncestorOf(focusWidget()))
+            m_galleryDock->raise();
+    });
+    connect(m_dashboard, &TrainingDashboard::cancelRequested, m_controller, &RunController::cancel);
+}
+
+void MainWindow::createActions()
+{
+    m_openDataAction = new QAction(QIcon::fromTheme(QStringLiteral("folder-open")),
+                                   tr("Open &Data Folder…"), this);
+    m_openDataAction->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_O));
+    m_openDataAction->setStatusTip(tr("Train and analyse a model on a folder of MNIST IDX files"));
+    connect(m_openDataAction, &QAction::triggered, this, &MainWindow::chooseDataFolder);
+
+    m_openRunAction = new QAction(QIcon::fromTheme(QStringLiteral("document-open")),
+                                  tr("&Open Run…"), this);
+    m_openRunAction->setShortcut(QKeySequence::Open);
+    m_openRunAction->setStatusTip(tr("Open a stored run (a folder with run.bin)"));
+    connect(m_openRunAction, &QAction::triggered, this, &MainWindow::chooseRun);
+
+    m_saveRunAction = new QAction(QIcon::fromTheme(QStringLiteral("document-save-as")),
+                                  tr("&Save Run As…"), this);
+    m_saveRunAction->setShortcut(QKeySequence::Save);
+    m_saveRunAction->setStatusTip(tr("Store the run in another folder"));
+    connect(m_saveRunAction, &QAction::triggered, this, &MainWindow::saveRunAs);
+
+    auto exportAction = [this](const QString& text, const QString& tip, auto slot) {
+        auto* a = new QAction(text, this);
+        a->setStatusTip(tip);
+        connect(a, &QAction::triggered, this, slot);
+        return a;
+    };
+    m_exportMapAction = exportAction(tr("Export &Map…"), tr("Save the population map as PNG, SVG or PDF"), [this] {
+        exportInteractively(
+            this, [this](QPainter* p, const QRectF& r) { m_map->render(p, r); }, QSizeF(m_map->size()),
+            QStringLiteral("population_map.png"), ExportFormat::Png,
+            [this](QSize s, qreal scale) { return m_map->renderImage(s, scale); });
+    });
+    m_exportMapAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_E));
+    m_exportMapAction->setIcon(QIcon::fromTheme(QStringLiteral("document-export")));
+    m_exportInspectorAction = exportAction(tr("Export &Inspector…"), tr("Save the error inspector as an image"), [this] {
+        exportInteractively(
+            this, [this](QPainter* p, const QRectF& r) { m_inspector->render(p, r); },
+            QSizeF(m_inspector->size()), QStringLiteral("inspector.png"), ExportFormat::Png,
+            [this](QSize s, qreal scale) { return m_inspector->renderImage(s, scale); });
+    });
+    m_exportLossAction = exportAction(tr("Export &Loss vs Distance…"), tr("Save the loss-vs-distance chart"), [this] {
+        exportInteractively(
+            this, [this](QPainter* p, const QRectF& r) { m_lossChart->render(p, r); },
+            QSizeF(m_lossChart->size()), QStringLiteral("loss_vs_distance.png"));
+    });
+    m_exportTrainingAction = exportAction(tr("Export &Training Curves…"), tr("Save the loss and accuracy curves"), [this] {
+        exportInteractively(
+            this, [this](QPainter* p, const QRectF& r) { m_dashboard->renderCharts(p, r); },
+            QSizeF(900, 420), QStringLiteral("training_curves.png"));
+    });
+    m_exportAllAction = exportAction(tr("Export &All Plots to Folder…"),
+                                     tr("Write every plot as PNG and SVG into a folder"),
+                                     &MainWindow::exportAllPlots);
+    m_exportAllAction->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_E));
+    m_exportCsvAction = exportAction(tr("Export Samples as &CSV…"),
+                                     tr("Write one row per sample: labels, losses, probabilities, distances"),
+                                     &MainWindow::exportSamplesCsv);
+    m_exportSelectionAction = exportAction(tr("Export S&election as CSV…"),
+                                           tr("Write the selected samples as CSV"),
+                                           &MainWindow::exportSelectionCsv);
+
+    m_trainAction = new QAction(QIcon::fromTheme(QStringLiteral("system-run")), tr("&Train New Model…"), this);
+    m_trainAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_T));
+    m_trainAction->setStatusTip(tr("Train again with other settings (epochs, seed, batch size)"));
+    connect(m_trainAction, &QAction::triggered, this, &MainWindow::showTrainDialog);
+
+    m_cancelAction = new QAction(QIcon::fromTheme(QStringLiteral("process-stop")), tr("&Cancel"), this);
+    m_cancelAction->setShortcut(QKeySequence(Qt::Key_Escape));
+    m_cancelAction->setStatusTip(tr("Stop the running job within one batch; nothing stored is lost"));
+    connect(m_cancelAction, &QAction::triggered, m_controller, &RunController::cancel);
+
+    m_reprojectAction = new QAction(tr("Recompute &Map…"), this);
+    m_reprojectAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_R));
+    m_reprojectAction->setStatusTip(tr("Project the features again with UMAP, t-SNE or PCA"));
+    connect(m_reprojectAction, &QAction::triggered, this, &MainWindow::showProjectionDialog);
+
+    m_resetViewAction = new QAction(QIcon::fromTheme(QStringLiteral("zoom-fit-best")), tr("&Reset Map View"), this);
+    m_resetViewAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_0));
+    m_resetViewAction->setStatusTip(tr("Fit all dots into the map (Home in the map)"));
+    connect(m_resetViewAction, &QAction::triggered, m_map, &PopulationMap::resetView);
+
+    m_misclassifiedOnlyAction = new QAction(tr("&Misclassified Only"), this);
+    m_misclassifiedOnlyAction->setCheckable(true);
+    m_misclassifiedOnlyAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_M));
+    m_misclassifiedOnlyAction->setStatusTip(tr("Show only the samples the model gets wrong"));
+    connect(m_misclassifiedOnlyAction, &QAction::toggled, m_map, &PopulationMap::setMisclassifiedOnly);
+
+    m_findAction = new QAction(tr("&Find Sample…"), this);
+    m_findAction->setShortcut(QKeySequence::Find);
+    m_findAction->setStatusTip(tr("Go to a sample by index: 123 (train), v45 (validation)"));
+    connect(m_findAction, &QAction::triggered, this, [this] {
+        m_findEdit->setFocus();
+        m_findEdit->selectAll();
+    });
+
+    m_restoreLayoutAction = new QAction(tr("Restore &Default Layout"), this);
+    connect(m_restoreLayoutAction, &QAction::triggered, this, [this] {
+        restoreState(m_defaultState);
+        for (QDockWidget* d : findChildren<QDockWidget*>())
+            d->show();
+    });
 }
 
 void MainWindow::createMenus()
 {
     QMenu* file = menuBar()->addMenu(tr("&File"));
-    QAction* quit = file->addAction(tr("&Quit"), qApp, &QApplication::closeAllWindows);
+    file->addAction(m_openDataAction);
+    file->addAction(m_openRunAction);
+    file->addAction(m_saveRunAction);
+    file->addSeparator();
+    QMenu* exportMenu = file->addMenu(tr("&Export"));
+    exportMenu->addAction(m_exportMapAction);
+    exportMenu->addAction(m_exportInspectorAction);
+    exportMenu->addAction(m_exportLossAction);
+    exportMenu->addAction(m_exportTrainingAction);
+    exportMenu->addSeparator();
+    exportMenu->addAction(m_exportAllAction);
+    exportMenu->addSeparator();
+    exportMenu->addAction(m_exportCsvAction);
+    exportMenu->addAction(m_exportSelectionAction);
+    file->addSeparator();
+    QAction* quit = file->addAction(tr("&Quit"), this, &QWidget::close);
     quit->setShortcut(QKeySequence::Quit);
+
+    QMenu* view = menuBar()->addMenu(tr("&View"));
+    QMenu* colorMenu = view->addMenu(tr("&Colour Dots By"));
+    const PopulationMap::ColorBy modes[] = {PopulationMap::ColorBy::GroundTruth,
+                                            PopulationMap::ColorBy::Prediction,
+                                            PopulationMap::ColorBy::Correctness,
+                                            PopulationMap::ColorBy::Subset};
+    for (int i = 0; i < 4; ++i) {
+        QAction* a = colorMenu->addAction(PopulationMap::colorByName(modes[i]), this,
+                                          [this, i] { m_colorBox->setCurrentIndex(i); });
+        a->setShortcut(QKeySequence(Qt::CTRL | (Qt::Key_1 + i)));
+    }
+    view->addAction(m_misclassifiedOnlyAction);
+    view->addAction(m_resetViewAction);
+    view->addSeparator();
+    for (QDockWidget* d : {m_inspectorDock, m_galleryDock, m_misclassifiedDock, m_dashboardDock, m_lossDock})
+        view->addAction(d->toggleViewAction());
+    view->addAction(m_restoreLayoutAction);
+
+    QMenu* go = menuBar()->addMenu(tr("&Go"));
+    go->addAction(m_findAction);
+    go->addAction(m_inspector->previousMisclassifiedAction());
+    go->addAction(m_inspector->nextMisclassifiedAction());
+
+    QMenu* run = menuBar()->addMenu(tr("&Run"));
+    run->addAction(m_trainAction);
+    run->addAction(m_reprojectAction);
+    run->addAction(m_cancelAction);
+
     QMenu* help = menuBar()->addMenu(tr("&Help"));
+    help->addAction(tr("&Keyboard and Mouse"), this, &MainWindow::showShortcuts)
+        ->setShortcut(QKeySequence::HelpContents);
     help->addAction(tr("&About MNIST Explorer"), this, &MainWindow::showAbout);
+}
+
+void MainWindow::createToolBars()
+{
+    QToolBar* main = addToolBar(tr("Main"));
+    main->setObjectName(QStringLiteral("mainToolBar"));
+    main->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
+    main->addAction(m_openRunAction);
+    main->addAction(m_trainAction);
+    main->addAction(m_cancelAction);
+    main->addAction(m_exportMapAction);
+
+    QToolBar* mapBar = addToolBar(tr("Map"));
+    mapBar->setObjectName(QStringLiteral("mapToolBar"));
+    mapBar->addWidget(new QLabel(tr(" Colour: "), mapBar));
+    m_colorBox = new QComboBox(mapBar);
+    for (auto mode : {PopulationMap::ColorBy::GroundTruth, PopulationMap::ColorBy::Prediction,
+                      PopulationMap::ColorBy::Correctness, PopulationMap::ColorBy::Subset})
+        m_colorBox->addItem(PopulationMap::colorByName(mode), static_cast<int>(mode));
+    m_colorBox->setToolTip(tr("What the dot colours show (Ctrl+1…4)"));
+    connect(m_colorBox, &QComboBox::currentIndexChanged, this, [this] {
+        m_map->setColorBy(static_cast<PopulationMap::ColorBy>(m_colorBox->currentData().toInt()));
+    });
+    mapBar->addWidget(m_colorBox);
+
+    mapBar->addWidget(new QLabel(tr("  Show: "), mapBar));
+    m_subsetBox = new QComboBox(mapBar);
+    m_subsetBox->addItem(tr("Train + validation"), static_cast<int>(PopulationMap::SubsetFilter::Both));
+    m_subsetBox->addItem(tr("Training set"), static_cast<int>(PopulationMap::SubsetFilter::Train));
+    m_subsetBox->addItem(tr("Validation set"), static_cast<int>(PopulationMap::SubsetFilter::Validation));
+    m_subsetBox->setToolTip(tr("Which subset the map shows"));
+    connect(m_subsetBox, &QComboBox::currentIndexChanged, this, [this] {
+        m_map->setSubsetFilter(
+            static_cast<PopulationMap::SubsetFilter>(m_subsetBox->currentData().toInt()));
+    });
+    mapBar->addWidget(m_subsetBox);
+    mapBar->addAction(m_misclassifiedOnlyAction);
+
+    mapBar->addWidget(new QLabel(tr("  GT: "), mapBar));
+    m_pairGroundTruth = new QComboBox(mapBar);
+    mapBar->addWidget(m_pairGroundTruth);
+    mapBar->addWidget(new QLabel(tr(" predicted: "), mapBar));
+    m_pairPrediction = new QComboBox(mapBar);
+    mapBar->addWidget(m_pairPrediction);
+    for (QComboBox* box : {m_pairGroundTruth, m_pairPrediction}) {
+        box->addItem(tr("any"), -1);
+        for (int c = 0; c < 10; ++c)
+            box->addItem(QString::number(c), c);
+        connect(box, &QComboBox::currentIndexChanged, this, &MainWindow::applyPairFilter);
+    }
+    m_pairGroundTruth->setToolTip(tr("Show only samples of this ground-truth class…"));
+    m_pairPrediction->setToolTip(tr("…predicted as this class (e.g. GT 1 predicted 7)"));
+
+    mapBar->addSeparator();
+    m_findEdit = new QLineEdit(mapBar);
+    m_findEdit->setPlaceholderText(tr("Find: 123 or v45"));
+    m_findEdit->setClearButtonEnabled(true);
+    m_findEdit->setMaximumWidth(150);
+    m_findEdit->setToolTip(tr("Go to a sample: a training index (123, t123) or a validation index (v45)"));
+    connect(m_findEdit, &QLineEdit::returnPressed, this, [this] {
+        if (!findSample(m_findEdit->text()))
+            statusBar()->showMessage(tr("No sample “%1”: type a training index (123) or v and a "
+                                        "validation index (v45)")
+                                         .arg(m_findEdit->text()),
+                                     kStatusMessageMs);
+    });
+    mapBar->addWidget(m_findEdit);
+    mapBar->addSeparator();
+    mapBar->addAction(m_resetViewAction);
+    mapBar->addAction(m_reprojectAction);
+}
+
+void MainWindow::connectWorker()
+{
+    PipelineWorker* w = m_controller->worker();
+    connect(w, &PipelineWorker::batches, m_dashboard, &TrainingDashboard::addBatches);
+    connect(w, &PipelineWorker::epoch, m_dashboard, &TrainingDashboard::addEpoch);
+    connect(w, &PipelineWorker::stageChanged, this, &MainWindow::onStage);
+    connect(w, &PipelineWorker::message, this,
+            [this](const QString& text) { statusBar()->showMessage(text, kStatusMessageMs); });
+    connect(w, &PipelineWorker::analysed, this, &MainWindow::onAnalysed);
+    connect(w, &PipelineWorker::layout, m_session, &ExplorerSession::setMapLayout);
+    connect(w, &PipelineWorker::finished, this, &MainWindow::onFinished);
+    connect(w, &PipelineWorker::failed, this, &MainWindow::onFailed);
+    connect(w, &PipelineWorker::cancelled, this, &MainWindow::onCancelled);
+    connect(w, &PipelineWorker::saved, this, [this](const QString& dir) {
+        m_job = Job::None;
+        m_runDir = dir;
+        m_progress->hide();
+        m_stageLabel->clear();
+        statusBar()->showMessage(tr("Run saved to %1").arg(QDir::toNativeSeparators(dir)),
+                                 kStatusMessageMs);
+        updateActions();
+    });
+    connect(m_controller, &RunController::busyChanged, this, &MainWindow::updateActions);
+}
+
+void MainWindow::readSettings()
+{
+    QSettings s;
+    restoreGeometry(s.value(QStringLiteral("window/geometry")).toByteArray());
+    restoreState(s.value(QStringLiteral("window/state")).toByteArray());
+    m_colorBox->setCurrentIndex(std::clamp(s.value(QStringLiteral("map/colorBy"), 0).toInt(), 0, 3));
+}
+
+void MainWindow::writeSettings() const
+{
+    QSettings s;
+    s.setValue(QStringLiteral("window/geometry"), saveGeometry());
+    s.setValue(QStringLiteral("window/state"), saveState());
+    s.setValue(QStringLiteral("map/colorBy"), m_colorBox->currentIndex());
+    if (!m_runDir.isEmpty())
+        s.setValue(QStringLiteral("lastRun"), m_runDir);
+}
+
+void MainWindow::closeEvent(QCloseEvent* event)
+{
+    writeSettings();
+    // The controller's destructor cancels the job and joins the worker: the
+    // pipeline checks the flag every batch / few iterations, so this is quick.
+    m_controller->cancel();
+    event->accept();
+}
+
+void MainWindow::start()
+{
+    const QString runDir = QString::fromStdString(m_commandLine.runDir);
+    const QString outDir = QString::fromStdString(m_commandLine.pipeline.outDir);
+    if (!runDir.isEmpty()) {
+        openRun(runDir);
+        return;
+    }
+    if (!m_commandLine.pipeline.retrain && !outDir.isEmpty() && store::hasRun(outDir.toStdString())) {
+        openRun(outDir);
+        return;
+    }
+    train(m_commandLine.pipeline);
+}
+
+void MainWindow::openRun(const QString& dir)
+{
+    if (m_controller->busy())
+        return;
+    m_job = Job::Open;
+    m_jobTarget = dir;
+    m_jobClock.start();
+    const QString data = m_commandLine.dataGiven ? QString::fromStdString(m_commandLine.pipeline.dataFolder)
+                                                 : QString();
+    m_stageLabel->setText(tr("Opening %1…").arg(QDir::toNativeSeparators(dir)));
+    m_controller->openRun(dir, data);
+}
+
+void MainWindow::train(const pipeline::PipelineConfig& config)
+{
+    if (m_controller->busy())
+        return;
+    const QString folder = QString::fromStdString(config.dataFolder);
+    if (!QFileInfo(folder).isDir()) {
+        QMessageBox box(QMessageBox::Warning, tr("No MNIST data"),
+                        tr("The data folder “%1” does not exist.\n\nscripts/setup fetches MNIST into "
+                           "data/mnist; or choose a folder that holds the four MNIST IDX files.")
+                            .arg(QDir::toNativeSeparators(folder)),
+                        QMessageBox::Cancel, this);
+        QPushButton* choose = box.addButton(tr("Choose Folder…"), QMessageBox::AcceptRole);
+        box.exec();
+        if (box.clickedButton() == choose)
+            chooseDataFolder();
+        return;
+    }
+    m_config = config;
+    m_job = Job::Train;
+    m_jobTarget = QString::fromStdString(config.outDir);
+    m_jobClock.start();
+    m_dashboard->reset(config.train.epochs, 0);
+    m_dashboardDock->show();
+    m_dashboardDock->raise();
+    m_controller->startPipeline(config);
+}
+
+bool MainWindow::findSample(const QString& text)
+{
+    if (!m_session->hasRun())
+        return false;
+    static const QRegularExpression pattern(
+        QStringLiteral("^\\s*(t|train|v|val|validation)?\\s*#?\\s*(\\d+)\\s*$"),
+        QRegularExpression::CaseInsensitiveOption);
+    const auto match = pattern.match(text);
+    if (!match.hasMatch())
+        return false;
+    const bool validation = match.captured(1).startsWith(QLatin1Char('v'), Qt::CaseInsensitive);
+    bool ok = false;
+    const int index = match.captured(2).toInt(&ok);
+    const int count = validation ? m_session->validationCount() : m_session->trainCount();
+    if (!ok || index < 0 || index >= count)
+        return false;
+    const int id = m_session->idOf(validation ? analysis::Subset::Validation : analysis::Subset::Train, index);
+    m_session->setCurrent(id);
+    m_map->centerOn(id);
+    return true;
+}
+
+void MainWindow::onAnalysed(const RunPtr& run, const DataPtr& data)
+{
+    // A PCA preview while the real projection optimises: the map animates.
+    m_session->setRun(run, data);
+    m_map->resetView();
+    updateRunLabel();
+}
+
+void MainWindow::onFinished(const RunPtr& run, const DataPtr& data, const QString& dir)
+{
+    const Job job = m_job;
+    m_job = Job::None;
+    const int current = m_session->current();
+    const bool sameSamples = m_session->hasRun() &&
+                             m_session->trainCount() == run->train.sampleCount() &&
+                             m_session->validationCount() == run->validation.sampleCount();
+    m_session->setRun(run, data);
+    if (job == Job::Reproject && sameSamples)
+        m_session->setCurrent(current);
+    m_map->resetView();
+    m_runDir = dir;
+    m_progress->hide();
+    m_stageLabel->clear();
+    m_dashboard->setHistory(run->history);
+    m_lossDock->raise();
+    const double seconds = m_jobClock.isValid() ? m_jobClock.elapsed() / 1000.0 : 0.0;
+    QString text;
+    if (job == Job::Open)
+        text = tr("Opened %1 in %2 s").arg(QDir::toNativeSeparators(dir)).arg(seconds, 0, 'f', 2);
+    else if (job == Job::Reproject)
+        text = tr("Map recomputed with %1 in %2 s")
+                   .arg(QString::fromStdString(run->projection.method).toUpper())
+                   .arg(seconds, 0, 'f', 1);
+    else
+        text = tr("Trained and analysed in %1 s%2")
+                   .arg(seconds, 0, 'f', 1)
+                   .arg(dir.isEmpty() ? QString() : tr("; stored in %1").arg(QDir::toNativeSeparators(dir)));
+    statusBar()->showMessage(text, kStatusMessageMs);
+    setWindowTitle(dir.isEmpty() ? tr("MNIST Explorer")
+                                 : tr("%1 — MNIST Explorer").arg(QDir::toNativeSeparators(dir)));
+    updateRunLabel();
+    updateActions();
+    Q_EMIT runShown();
+}
+
+void MainWindow::onFailed(const QString& message)
+{
+    const Job job = m_job;
+    m_job = Job::None;
+    m_progress->hide();
+    m_stageLabel->clear();
+    m_dashboard->setFinished(tr("Failed: %1").arg(message));
+    updateActions();
+    if (job == Job::Open) {
+        QMessageBox box(QMessageBox::Warning, tr("Cannot open the run"),
+                        tr("The run in “%1” cannot be opened:\n\n%2\n\nRecompute it from the data "
+                           "folder “%3”? The damaged files are replaced only when the new run is "
+                           "complete.")
+                            .arg(QDir::toNativeSeparators(m_jobTarget), message,
+                                 QString::fromStdString(m_commandLine.pipeline.dataFolder)),
+                        QMessageBox::Cancel, this);
+        QPushButton* recompute = box.addButton(tr("&Recompute"), QMessageBox::AcceptRole);
+        box.setDefaultButton(recompute);
+        box.exec();
+        if (box.clickedButton() == recompute) {
+            pipeline::PipelineConfig c = m_commandLine.pipeline;
+            c.outDir = m_jobTarget.toStdString();
+            c.retrain = true;
+            train(c);
+        }
+        return;
+    }
+    QMessageBox::warning(this, tr("MNIST Explorer"), message);
+}
+
+void MainWindow::onCancelled()
+{
+    const Job job = m_job;
+    m_job = Job::None;
+    m_progress->hide();
+    m_stageLabel->clear();
+    m_dashboard->setFinished(tr("Cancelled; nothing was stored"));
+    statusBar()->showMessage(job == Job::Reproject ? tr("Map recomputation cancelled; the previous map stays")
+                                                   : tr("Cancelled; nothing stored was changed"),
+                             kStatusMessageMs);
+    // A cancelled projection leaves an intermediate layout on the map:
+    // restore the run's own.
+    if (m_session->hasRun())
+        m_session->setRun(m_session->runPtr(), m_session->dataPtr());
+    updateActions();
+}
+
+void MainWindow::onStage(const QString& stage, double fraction)
+{
+    m_stageLabel->setText(stageTitle(stage) + QStringLiteral("…"));
+    m_progress->setValue(static_cast<int>(fraction * 1000));
+    m_progress->show();
+    if (stage != QLatin1String("train"))
+        m_dashboard->setStage(stageTitle(stage), fraction);
+}
+
+void MainWindow::onCurrentChanged(int id)
+{
+    if (id < 0)
+        return;
+    // Keep the current sample in view when it was chosen outside the map.
+    const QPointF p = m_map->mapToScreen(id);
+    if (!m_map->rect().adjusted(20, 20, -20, -20).contains(p.toPoint()))
+        m_map->centerOn(id);
+    if (!m_inspectorDock->isVisible())
+        m_inspectorDock->show();
+}
+
+void MainWindow::updateActions()
+{
+    const bool busy = m_controller->busy();
+    const bool haveRun = m_session->hasRun();
+    m_cancelAction->setEnabled(busy);
+    m_openDataAction->setEnabled(!busy);
+    m_openRunAction->setEnabled(!busy);
+    m_trainAction->setEnabled(!busy);
+    m_saveRunAction->setEnabled(!busy && haveRun && m_job == Job::None);
+    m_reprojectAction->setEnabled(!busy && haveRun);
+    for (QAction* a : {m_exportMapAction, m_exportInspectorAction, m_exportLossAction,
+                       m_exportAllAction, m_exportCsvAction})
+        a->setEnabled(haveRun);
+    m_exportSelectionAction->setEnabled(haveRun && !m_session->selection().isEmpty());
+    m_exportTrainingAction->setEnabled(m_dashboard->batchCount() > 0 || m_dashboard->epochCount() > 0);
+}
+
+void MainWindow::updateRunLabel()
+{
+    if (!m_session->hasRun()) {
+        m_runLabel->setText(tr("No run"));
+        return;
+    }
+    const store::RunData& r = m_session->run();
+    QString text = tr("Validation accuracy %1 · train %2 · %3 + %4 samples")
+                       .arg(r.validation.accuracy, 0, 'f', 4)
+                       .arg(r.train.accuracy, 0, 'f', 4)
+                       .arg(r.train.sampleCount())
+                       .arg(r.validation.sampleCount());
+    if (r.projection.knnAccuracy >= 0)
+        text += tr(" · %1 map: 10-NN %2, trust %3")
+                    .arg(QString::fromStdString(r.projection.method).toUpper())
+                    .arg(r.projection.knnAccuracy, 0, 'f', 3)
+                    .arg(r.projection.trustworthiness, 0, 'f', 3);
+    m_runLabel->setText(text);
+}
+
+void MainWindow::chooseDataFolder()
+{
+    const QString dir = QFileDialog::getExistingDirectory(
+        this, tr("Folder with the MNIST IDX files"), QString::fromStdString(m_config.dataFolder));
+    if (dir.isEmpty())
+        return;
+    pipeline::PipelineConfig c = m_config;
+    c.dataFolder = dir.toStdString();
+    c.retrain = true;
+    TrainDialog dialog(c, this);
+    if (dialog.exec() == QDialog::Accepted)
+        train(dialog.config());
+}
+
+void MainWindow::chooseRun()
+{
+    const QString start = m_runDir.isEmpty() ? QStringLiteral("runs") : m_runDir;
+    const QString dir = QFileDialog::getExistingDirectory(this, tr("Open a stored run"), start);
+    if (!dir.isEmpty())
+        openRun(dir);
+}
+
+void MainWindow::saveRunAs()
+{
+    if (!m_session->hasRun())
+        return;
+    const QString dir = QFileDialog::getExistingDirectory(this, tr("Store the run in"), m_runDir);
+    if (dir.isEmpty())
+        return;
+    m_job = Job::Save;
+    m_jobTarget = dir;
+    m_stageLabel->setText(tr("Saving to %1…").arg(QDir::toNativeSeparators(dir)));
+    m_controller->saveRun(m_session->runPtr(), dir);
+}
+
+void MainWindow::showTrainDialog()
+{
+    TrainDialog dialog(m_config, this);
+    if (dialog.exec() == QDialog::Accepted)
+        train(dialog.config());
+}
+
+void MainWindow::showProjectionDialog()
+{
+    if (!m_session->hasRun() || m_controller->busy())
+        return;
+    ProjectionDialog dialog(QString::fromStdString(m_session->run().projection.method), this);
+    if (dialog.exec() != QDialog::Accepted)
+        return;
+    m_job = Job::Reproject;
+    m_jobClock.start();
+    m_controller->reproject(m_session->runPtr(), dialog.method(), dialog.parameters(), m_runDir,
+                            m_session->dataPtr());
+}
+
+void MainWindow::exportAllPlots()
+{
+    if (!m_session->hasRun())
+        return;
+    const QString dir = QFileDialog::getExistingDirectory(this, tr("Export all plots into"), m_runDir);
+    if (dir.isEmpty())
+        return;
+    try {
+        QApplication::setOverrideCursor(Qt::WaitCursor);
+        writeHeadlessPlots(m_session->run(), m_session->dataPtr(), dir);
+        const QSizeF inspectorSize(760, 720);
+        QString error;
+        bool ok = true;
+        if (m_session->current() >= 0)
+            ok = exportView([this](QPainter* p, const QRectF& r) { m_inspector->render(p, r); },
+                            QSizeF(m_inspector->size()), QDir(dir).filePath(QStringLiteral("inspector.png")),
+                            kDefaultPngScale, &error);
+        if (ok && m_dashboard->epochCount() > 0)
+            ok = exportView([this](QPainter* p, const QRectF& r) { m_dashboard->renderCharts(p, r); },
+                            QSizeF(900, 420), QDir(dir).filePath(QStringLiteral("training_curves.png")),
+                            kDefaultPngScale, &error);
+        QApplication::restoreOverrideCursor();
+        if (!ok)
+            QMessageBox::warning(this, tr("Export failed"), error);
+        else
+            statusBar()->showMessage(tr("Plots written to %1").arg(QDir::toNativeSeparators(dir)),
+                                     kStatusMessageMs);
+    } catch (const std::exception& e) {
+        QApplication::restoreOverrideCursor();
+        QMessageBox::warning(this, tr("Export failed"), QString::fromStdString(e.what()));
+    }
+}
+
+void MainWindow::exportSamplesCsv()
+{
+    if (!m_session->hasRun())
+        return;
+    const QString path = askCsvPath(this, QStringLiteral("samples.csv"));
+    if (path.isEmpty())
+        return;
+    QString error;
+    if (!writeAllSamplesCsv(m_session->run(), path, &error))
+        QMessageBox::warning(this, tr("Export failed"), error);
+    else
+        statusBar()->showMessage(tr("Samples written to %1").arg(QDir::toNativeSeparators(path)),
+                                 kStatusMessageMs);
+}
+
+void MainWindow::exportSelectionCsv()
+{
+    if (!m_session->hasRun() || m_session->selection().isEmpty())
+        return;
+    const QString path = askCsvPath(this, QStringLiteral("selection.csv"));
+    if (path.isEmpty())
+        return;
+    QString error;
+    if (!writeSelectionCsv(m_session->run(), m_session->selection(), path, &error))
+        QMessageBox::warning(this, tr("Export failed"), error);
+}
+
+void MainWindow::applyPairFilter()
+{
+    m_map->setPairFilter(m_pairGroundTruth->currentData().toInt(),
+                         m_pairPrediction->currentData().toInt());
+}
+
+void MainWindow::showShortcuts()
+{
+    QMessageBox::information(
+        this, tr("Keyboard and Mouse"),
+        tr("<table>"
+           "<tr><td><b>Wheel</b></td><td>zoom the map about the cursor</td></tr>"
+           "<tr><td><b>Drag</b></td><td>pan the map</td></tr>"
+           "<tr><td><b>Click</b></td><td>inspect a sample</td></tr>"
+           "<tr><td><b>Shift+drag</b></td><td>select a rectangle</td></tr>"
+           "<tr><td><b>Ctrl+drag</b></td><td>select with a lasso</td></tr>"
+           "<tr><td><b>Legend click / double-click</b></td><td>hide a class / show only it</td></tr>"
+           "<tr><td><b>Home, Ctrl+0</b></td><td>reset the map view</td></tr>"
+           "<tr><td><b>N / P</b></td><td>next / previous misclassified sample by loss</td></tr>"
+           "<tr><td><b>Ctrl+1…4</b></td><td>colour by ground truth, prediction, correctness, subset</td></tr>"
+           "<tr><td><b>Ctrl+M</b></td><td>misclassified only</td></tr>"
+           "<tr><td><b>Ctrl+F</b></td><td>find a sample by index</td></tr>"
+           "<tr><td><b>Ctrl+T / Esc</b></td><td>train a new model / cancel</td></tr>"
+           "<tr><td><b>Ctrl+R</b></td><td>recompute the map (UMAP, t-SNE, PCA)</td></tr>"
+           "<tr><td><b>Ctrl+E</b></td><td>export the map</td></tr>"
+           "</table>"));
 }
 
 void MainWindow::showAbout()
 {
     QString text = tr("<b>MNIST Explorer</b><br>Error analysis of an MNIST classifier.<br><br>");
     for (const auto& [name, version] : pipeline::libraryVersions())
-        text += QString::fromStdString(name) + ": " + QString::fromStdString(version) + "<br>";
+        text += QString::fromStdString(name).toHtmlEscaped() + QStringLiteral(": ") +
+                QString::fromStdString(version).toHtmlEscaped() + QStringLiteral("<br>");
     text += QStringLiteral("Qt: ") + QString::fromLatin1(qVersion());
     QMessageBox::about(this, tr("About MNIST Explorer"), text);
 }

@@ -1,22 +1,149 @@
 #pragma once
 
 #include "core/pipeline/command_line.h"
+#include "ui/workers/pipeline_worker.h"
 
+#include <QElapsedTimer>
 #include <QMainWindow>
+
+class QAction;
+class QComboBox;
+class QDockWidget;
+class QLabel;
+class QLineEdit;
+class QProgressBar;
 
 namespace mnistx::ui {
 
-// The explorer's main window. (Issue 4 fills in the panels.)
+class ErrorInspector;
+class ExplorerSession;
+class LossDistanceChart;
+class MisclassifiedView;
+class PopulationMap;
+class RunController;
+class SelectionGallery;
+class TrainingDashboard;
+
+// The explorer's main window: the population map in the middle; docks for
+// the error inspector, the selection gallery, the misclassified table, the
+// training dashboard and the loss-vs-distance chart (layout remembered in
+// QSettings). All long work (training, analysis, projection, opening and
+// saving runs) runs on the RunController's worker thread; results arrive as
+// immutable values through queued signals.
+//
+// Start-up (from the command line): --run DIR opens that stored run; else a
+// run stored in the out folder (runs/default) is opened; else training starts
+// on the data folder.
 class MainWindow : public QMainWindow {
     Q_OBJECT
 public:
     explicit MainWindow(const pipeline::CommandLine& commandLine, QWidget* parent = nullptr);
+    ~MainWindow() override;
+
+    // Decides what to do first (see the class comment). Called by main() after
+    // show(); separate so tests can build a window without starting work.
+    void start();
+
+    ExplorerSession* session() const { return m_session; }
+    PopulationMap* populationMap() const { return m_map; }
+    RunController* controller() const { return m_controller; }
+    const QString& runDir() const { return m_runDir; }
+
+    // Opens a stored run; trains a model on a data folder (settings from the
+    // command line unless given).
+    void openRun(const QString& dir);
+    void train(const pipeline::PipelineConfig& config);
+    // Selects the sample "123" (training index), "t123", "v45" or "validation 45".
+    bool findSample(const QString& text);
+
+Q_SIGNALS:
+    // Emitted when a run is shown, after it finished loading or computing.
+    void runShown();
+
+protected:
+    void closeEvent(QCloseEvent* event) override;
 
 private:
+    void createWidgets();
+    void createActions();
     void createMenus();
+    void createToolBars();
+    void connectWorker();
+    void readSettings();
+    void writeSettings() const;
+    void updateActions();
+    void updateRunLabel();
+
+    void onAnalysed(const RunPtr& run, const DataPtr& data);
+    void onFinished(const RunPtr& run, const DataPtr& data, const QString& dir);
+    void onFailed(const QString& message);
+    void onCancelled();
+    void onStage(const QString& stage, double fraction);
+    void onCurrentChanged(int id);
+
+    void chooseDataFolder();
+    void chooseRun();
+    void saveRunAs();
+    void showTrainDialog();
+    void showProjectionDialog();
+    void exportAllPlots();
+    void exportSamplesCsv();
+    void exportSelectionCsv();
+    void showShortcuts();
     void showAbout();
+    void applyPairFilter();
+    QDockWidget* addDock(QWidget* widget, const QString& title, const QString& objectName,
+                         Qt::DockWidgetArea area);
 
     pipeline::CommandLine m_commandLine;
+    pipeline::PipelineConfig m_config; // of the last training asked for
+    QString m_runDir;                  // where the shown run is stored ("" = in memory)
+    enum class Job { None, Open, Train, Reproject, Save };
+    Job m_job = Job::None;
+    QString m_jobTarget; // the folder being opened or saved
+    QElapsedTimer m_jobClock;
+
+    ExplorerSession* m_session = nullptr;
+    RunController* m_controller = nullptr;
+    PopulationMap* m_map = nullptr;
+    ErrorInspector* m_inspector = nullptr;
+    SelectionGallery* m_gallery = nullptr;
+    MisclassifiedView* m_misclassified = nullptr;
+    TrainingDashboard* m_dashboard = nullptr;
+    LossDistanceChart* m_lossChart = nullptr;
+    QDockWidget* m_inspectorDock = nullptr;
+    QDockWidget* m_galleryDock = nullptr;
+    QDockWidget* m_misclassifiedDock = nullptr;
+    QDockWidget* m_dashboardDock = nullptr;
+    QDockWidget* m_lossDock = nullptr;
+
+    QComboBox* m_colorBox = nullptr;
+    QComboBox* m_subsetBox = nullptr;
+    QComboBox* m_pairGroundTruth = nullptr;
+    QComboBox* m_pairPrediction = nullptr;
+    QLineEdit* m_findEdit = nullptr;
+    QLabel* m_stageLabel = nullptr;
+    QProgressBar* m_progress = nullptr;
+    QLabel* m_runLabel = nullptr;
+
+    QAction* m_openDataAction = nullptr;
+    QAction* m_openRunAction = nullptr;
+    QAction* m_saveRunAction = nullptr;
+    QAction* m_exportMapAction = nullptr;
+    QAction* m_exportInspectorAction = nullptr;
+    QAction* m_exportLossAction = nullptr;
+    QAction* m_exportTrainingAction = nullptr;
+    QAction* m_exportAllAction = nullptr;
+    QAction* m_exportCsvAction = nullptr;
+    QAction* m_exportSelectionAction = nullptr;
+    QAction* m_trainAction = nullptr;
+    QAction* m_cancelAction = nullptr;
+    QAction* m_reprojectAction = nullptr;
+    QAction* m_resetViewAction = nullptr;
+    QAction* m_misclassifiedOnlyAction = nullptr;
+    QAction* m_findAction = nullptr;
+    QAction* m_restoreLayoutAction = nullptr;
+    QByteArray m_defaultState; // dock layout before settings, for "Restore Default Layout"
 };
 
 } // namespace mnistx::ui

@@ -55,7 +55,7 @@ std::string usageText(const std::string& program)
            "  --batch-size B       mini-batch size [128]\n"
            "  --learning-rate LR   peak Adam learning rate [0.003]\n"
            "  --architecture A     compact | reference [compact]\n"
-           "  --projection P       pca [pca]\n"
+           "  --projection P       umap | tsne | pca: the 2D map of the features [umap]\n"
            "  --loss-bins N        bins of the loss-vs-distance curve [20]\n"
            "  --retrain            train again even if --out holds a model\n"
            "  --train-limit N      train on the first N training images only (quick looks)\n"

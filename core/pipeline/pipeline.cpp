@@ -2,6 +2,7 @@
 
 #include "core/data/idx_reader.h"
 #include "core/pipeline/analyse_model.h"
+#include "core/projection/pca.h"
 #include "core/projection/projector_factory.h"
 #include "core/projection/quality.h"
 #include "core/store/run_store.h"
@@ -207,6 +208,12 @@ std::shared_ptr<const store::RunData> runPipeline(const PipelineConfig& config,
     }
     throwIfCancelled(cb);
 
+    if (cb.onAnalysed) {
+        auto preview = std::make_shared<store::RunData>(*run);
+        preview->projection = projection::PcaProjector().project(run->train.features,
+                                                                 run->validation.features, {});
+        cb.onAnalysed(std::move(preview));
+    }
     {
         StageTimer t(*run, "project", cb);
         projection::ProgressCallback progress = [&](const projection::ProjectionProgress& p) {

@@ -19,7 +19,7 @@ struct PipelineConfig {
     std::string dataFolder;
     std::string outDir; // empty: keep the run in memory only
     training::TrainConfig train;
-    std::string projection = "pca";              // see projection::projectorNames()
+    std::string projection = "umap"; // see projection::projectorNames(); the best map for its time
     std::map<std::string, double> projectionParameters; // method-specific, e.g. "perplexity"
     bool retrain = false;   // ignore a stored model in outDir
     int lossBins = 20;      // loss-vs-distance bins: ~3,500 validation samples per bin on MNIST
@@ -35,6 +35,10 @@ struct PipelineCallbacks {
     std::function<void(const std::string&)> onMessage;
     std::function<void(const training::BatchReport&)> onBatch;
     std::function<void(const training::EpochReport&)> onEpoch;
+    // Once the analysis is done, before the projection: the run with a PCA map
+    // standing in for the final projection, so a GUI can show the population
+    // at once and animate the real projection's layouts over it.
+    std::function<void(std::shared_ptr<const store::RunData>)> onAnalysed;
     // Intermediate layouts while the projection optimises (copy them).
     std::function<void(const projection::ProjectionProgress&)> onProjection;
     const std::atomic<bool>* cancel = nullptr;

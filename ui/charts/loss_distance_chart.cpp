@@ -67,7 +67,7 @@ LossDistanceChart::LossDistanceChart(ExplorerSession* session, QWidget* parent)
     m_chart = new ChartView(this);
     m_chart->setTitle(tr("Loss vs distance to own class centroid"));
     m_chart->setAxisTitles(tr("distance to own class centroid (pixel space)"),
-                           tr("mean cross-entropy loss (log scale)"), tr("samples per bin (bars)"));
+                           tr("mean loss (log scale)"), tr("samples per bin (bars)"));
     m_chart->setLabelFormats(QStringLiteral("%g"), QStringLiteral("%g"), QStringLiteral("%d"));
     m_chart->setToolTip(QString()); // the hover tooltip is per bin (binTooltip)
 
@@ -358,8 +358,8 @@ bool LossDistanceChart::logarithmicLoss() const { return m_chart->leftAxisLogari
 
 QString LossDistanceChart::lossAxisTitle() const
 {
-    return m_chart->leftAxisLogarithmic() ? tr("mean cross-entropy loss (log scale)")
-                                          : tr("mean cross-entropy loss");
+    return m_chart->leftAxisLogarithmic() ? tr("mean loss (log scale)")
+                                          : tr("mean loss");
 }
 
 void LossDistanceChart::updateAxes()

@@ -1,6 +1,8 @@
 #include "ui/workers/pipeline_worker.h"
 
 #include "core/data/idx_reader.h"
+#include "core/projection/projector_factory.h"
+#include "core/projection/quality.h"
 #include "core/store/run_store.h"
 
 #include <QElapsedTimer>
@@ -45,6 +47,11 @@ void PipelineWorker::runPipeline(const pipeline::PipelineConfig& config)
             }
         };
         cb.onEpoch = [&](const training::EpochReport& e) { Q_EMIT epoch(e); };
+        DataPtr images;
+        cb.onAnalysed = [&](std::shared_ptr<const store::RunData> preview) {
+            images = std::make_shared<const data::MnistData>(data::loadMnistFolder(config.dataFolder));
+            Q_EMIT analysed(preview, images);
+        };
         cb.onProjection = [&](const projection::ProjectionProgress& p) {
             if (!p.layout || layoutClock.elapsed() < kLayoutSignalMs)
                 return;
@@ -54,9 +61,9 @@ void PipelineWorker::runPipeline(const pipeline::PipelineConfig& config)
         RunPtr run = pipeline::runPipeline(config, cb);
         if (!pending.isEmpty())
             Q_EMIT batches(pending);
-        Q_EMIT stageChanged(QStringLiteral("images"), 0.0);
-        auto data = std::make_shared<const data::MnistData>(data::loadMnistFolder(config.dataFolder));
-        Q_EMIT finished(run, data, QString::fromStdString(config.outDir));
+        if (!images)
+            images = std::make_shared<const data::MnistData>(data::loadMnistFolder(config.dataFolder));
+        Q_EMIT finished(run, images, QString::fromStdString(config.outDir));
     } catch (const pipeline::PipelineCancelled&) {
         Q_EMIT cancelled();
     } catch (const std::exception& e) {
@@ -103,6 +110,45 @@ void PipelineWorker::saveRun(const RunPtr& run, const QString& dir)
     try {
         store::saveRun(*run, dir.toStdString());
         Q_EMIT saved(dir);
+    } catch (const std::exception& e) {
+        Q_EMIT failed(QString::fromStdString(e.what()));
+    }
+}
+
+void PipelineWorker::reproject(const RunPtr& run, const QString& method,
+                               const std::map<std::string, double>& parameters,
+                               const QString& runDir, const DataPtr& data)
+{
+    try {
+        auto projector = projection::makeProjector(method.toStdString(), parameters,
+                                                   run->config.seed, run->config.threads);
+        QElapsedTimer layoutClock;
+        layoutClock.start();
+        const projection::ProgressCallback progress = [&](const projection::ProjectionProgress& p) {
+            if (p.totalIterations > 0)
+                Q_EMIT stageChanged(QStringLiteral("project"),
+                                    static_cast<double>(p.iteration) / p.totalIterations);
+            if (p.layout && layoutClock.elapsed() >= kLayoutSignalMs) {
+                layoutClock.restart();
+                Q_EMIT layout(std::make_shared<const RowMatrixXf>(*p.layout));
+            }
+            return !m_cancel->load();
+        };
+        auto next = std::make_shared<store::RunData>(*run);
+        next->projection = projector->project(run->train.features, run->validation.features, progress);
+        Q_EMIT stageChanged(QStringLiteral("quality"), 0.0);
+        projection::evaluate(next->projection, next->train.features, next->validation.features,
+                             next->train.labels, next->validation.labels);
+        for (auto& [stage, seconds] : next->stageSeconds)
+            if (stage == "project")
+                seconds = next->projection.seconds;
+        if (!runDir.isEmpty()) {
+            Q_EMIT stageChanged(QStringLiteral("store"), 0.0);
+            store::saveRun(*next, runDir.toStdString());
+        }
+        Q_EMIT finished(next, data, runDir);
+    } catch (const projection::Cancelled&) {
+        Q_EMIT cancelled();
     } catch (const std::exception& e) {
         Q_EMIT failed(QString::fromStdString(e.what()));
     }

@@ -10,6 +10,7 @@
 #include <QVector>
 
 #include <atomic>
+#include <map>
 #include <memory>
 
 namespace mnistx::ui {
@@ -34,6 +35,12 @@ public:
     void openRun(const QString& runDir, const QString& dataFolder);
     // Writes a run into a folder (Save Run As).
     void saveRun(const mnistx::ui::RunPtr& run, const QString& dir);
+    // Recomputes only the 2D map of `run` with another projection (its
+    // features stay), emitting intermediate layouts, then `finished` with the
+    // new run; stores it in runDir when runDir is not empty.
+    void reproject(const mnistx::ui::RunPtr& run, const QString& method,
+                   const std::map<std::string, double>& parameters, const QString& runDir,
+                   const mnistx::ui::DataPtr& data);
 
 Q_SIGNALS:
     void stageChanged(const QString& stage, double fraction);
@@ -42,6 +49,9 @@ Q_SIGNALS:
     // worker end; the dashboard coalesces again on its side).
     void batches(const QVector<mnistx::training::BatchReport>& reports);
     void epoch(const mnistx::training::EpochReport& report);
+    // The analysed run with a PCA map, before the final projection (see
+    // PipelineCallbacks::onAnalysed), with the images.
+    void analysed(const mnistx::ui::RunPtr& run, const mnistx::ui::DataPtr& data);
     void layout(const mnistx::ui::LayoutPtr& positions);
     void finished(const mnistx::ui::RunPtr& run, const mnistx::ui::DataPtr& data,
                   const QString& runDir);

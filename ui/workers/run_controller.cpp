@@ -71,6 +71,20 @@ void RunController::saveRun(const RunPtr& run, const QString& dir)
                               Qt::QueuedConnection);
 }
 
+void RunController::reproject(const RunPtr& run, const QString& method,
+                              const std::map<std::string, double>& parameters,
+                              const QString& runDir, const DataPtr& data)
+{
+    m_cancel->store(false);
+    setBusy(true);
+    QMetaObject::invokeMethod(
+        m_worker,
+        [w = m_worker, run, method, parameters, runDir, data] {
+            w->reproject(run, method, parameters, runDir, data);
+        },
+        Qt::QueuedConnection);
+}
+
 void RunController::cancel() { m_cancel->store(true); }
 
 } // namespace mnistx::ui

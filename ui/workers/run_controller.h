@@ -27,6 +27,9 @@ public:
     void startPipeline(const pipeline::PipelineConfig& config);
     void openRun(const QString& runDir, const QString& dataFolder = {});
     void saveRun(const RunPtr& run, const QString& dir);
+    void reproject(const RunPtr& run, const QString& method,
+                   const std::map<std::string, double>& parameters, const QString& runDir,
+                   const DataPtr& data);
     void cancel();
 
 Q_SIGNALS:
