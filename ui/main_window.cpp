@@ -482,6 +482,11 @@ void MainWindow::train(const pipeline::PipelineConfig& config)
     m_dashboard->reset(config.train.epochs, 0);
     m_dashboardDock->show();
     m_dashboardDock->raise();
+    // The map and the side panels are empty until the analysis: give the
+    // curves the room.
+    resizeDocks({m_dashboardDock}, {height() / 2}, Qt::Vertical);
+    if (!m_session->hasRun())
+        resizeDocks({m_misclassifiedDock, m_inspectorDock}, {200, 200}, Qt::Horizontal);
     m_controller->startPipeline(config);
 }
 
@@ -532,6 +537,10 @@ void MainWindow::onFinished(const RunPtr& run, const DataPtr& data, const QStrin
     m_stageLabel->clear();
     m_dashboard->setHistory(run->history);
     m_lossDock->raise();
+    if (job == Job::Train) {
+        resizeDocks({m_lossDock}, {330}, Qt::Vertical);
+        resizeDocks({m_inspectorDock, m_misclassifiedDock}, {430, 330}, Qt::Horizontal);
+    }
     const double seconds = m_jobClock.isValid() ? m_jobClock.elapsed() / 1000.0 : 0.0;
     QString text;
     if (job == Job::Open)

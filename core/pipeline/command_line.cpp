@@ -3,9 +3,13 @@
 #include "core/projection/projector_factory.h"
 
 #include <algorithm>
+#include <cctype>
 #include <cerrno>
+#include <charconv>
 #include <cstdlib>
 #include <limits>
+#include <locale>
+#include <sstream>
 #include <stdexcept>
 
 namespace mnistx::pipeline {
@@ -16,6 +20,9 @@ long long parseInteger(const std::string& option, const std::string& text, long 
 {
     if (text.empty())
         throw std::invalid_argument(option + ": a whole number is required");
+    // strtoll skips leading white space; ' 3' is refused like '3 '.
+    if (std::isspace(static_cast<unsigned char>(text.front())))
+        throw std::invalid_argument(option + ": '" + text + "' is not a whole number");
     errno = 0;
     char* end = nullptr;
     const long long v = std::strtoll(text.c_str(), &end, 10);
@@ -29,13 +36,24 @@ long long parseInteger(const std::string& option, const std::string& text, long 
 
 double parseReal(const std::string& option, const std::string& text, double min, double max)
 {
-    errno = 0;
-    char* end = nullptr;
-    const double v = std::strtod(text.c_str(), &end);
-    if (text.empty() || *end != '\0' || end == text.c_str() || errno == ERANGE || !(v == v))
+    // from_chars, not strtod: the same answer whatever LC_NUMERIC the
+    // process runs under (Qt installs the user's, where "0.001" may not parse).
+    double v = 0.0;
+    const char* first = text.data();
+    const char* last = text.data() + text.size();
+    if (text.size() > 1 && text[0] == '+' && text[1] != '-')
+        ++first; // "+0.5", as strtod and the whole-number options accept it
+    const auto [end, error] = std::from_chars(first, last, v);
+    if (text.empty() || end != last || (error != std::errc() && error != std::errc::result_out_of_range) ||
+        !(v == v))
         throw std::invalid_argument(option + ": '" + text + "' is not a number");
-    if (v < min || v > max)
-        throw std::invalid_argument(option + ": " + text + " is out of range");
+    // 1e-400 or 1e400 is a number, just not one in range.
+    if (error == std::errc::result_out_of_range || v < min || v > max) {
+        std::ostringstream range;
+        range.imbue(std::locale::classic());
+        range << min << ".." << max;
+        throw std::invalid_argument(option + ": " + text + " is out of range (" + range.str() + ")");
+    }
     return v;
 }
 
@@ -67,7 +85,6 @@ CommandLine parseCommandLine(const std::vector<std::string>& args)
     CommandLine cl;
     cl.pipeline.dataFolder = "data/mnist";
     cl.pipeline.outDir = "runs/default";
-    bool outGiven = false;
     for (std::size_t i = 0; i < args.size(); ++i) {
         const std::string& a = args[i];
         auto value = [&]() -> std::string {
@@ -87,7 +104,6 @@ CommandLine parseCommandLine(const std::vector<std::string>& args)
             cl.dataGiven = true;
         } else if (a == "--out") {
             cl.pipeline.outDir = value();
-            outGiven = true;
         } else if (a == "--run")
             cl.runDir = value();
         else if (a == "--epochs")
@@ -127,8 +143,8 @@ CommandLine parseCommandLine(const std::vector<std::string>& args)
         else
             throw std::invalid_argument("unknown option '" + a + "' (see --help)");
     }
-    if (cl.mode == CommandLine::Mode::Gui && outGiven && cl.runDir.empty())
-        cl.runDir = cl.pipeline.outDir; // `--out DIR` without --headless: open that run
+    // In the GUI, --out DIR opens the run stored there or, when there is
+    // none, trains into it (MainWindow::start decides).
     return cl;
 }
 

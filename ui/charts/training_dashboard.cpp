@@ -28,6 +28,8 @@ constexpr int kProgressSteps = 1000;
 // Below this width the two charts stack vertically (each needs ≈ 380 px for
 // its axis labels and legend).
 constexpr int kSideBySideMinWidth = 760;
+// Below this height two stacked charts lose their axis labels to elision.
+constexpr int kStackedMinHeight = 560;
 
 QColor subsetColor(bool train)
 {
@@ -176,12 +178,12 @@ TrainingDashboard::TrainingDashboard(QWidget* parent) : QWidget(parent)
     epochValidation.color = subsetColor(false);
     epochValidation.penStyle = Qt::DashLine; // tells the two apart without colour too
 
-    m_lossBatch = m_lossChart->addSeries(tr("train, per batch"), batch);
-    m_lossEpochTrain = m_lossChart->addSeries(tr("train, epoch mean"), epochTrain);
-    m_lossEpochValidation = m_lossChart->addSeries(tr("validation, end of epoch"), epochValidation);
-    m_accBatch = m_accuracyChart->addSeries(tr("train, running within epoch"), batch);
-    m_accEpochTrain = m_accuracyChart->addSeries(tr("train, epoch mean"), epochTrain);
-    m_accEpochValidation = m_accuracyChart->addSeries(tr("validation, end of epoch"), epochValidation);
+    m_lossBatch = m_lossChart->addSeries(tr("batch"), batch);
+    m_lossEpochTrain = m_lossChart->addSeries(tr("train epoch"), epochTrain);
+    m_lossEpochValidation = m_lossChart->addSeries(tr("validation"), epochValidation);
+    m_accBatch = m_accuracyChart->addSeries(tr("batch (running)"), batch);
+    m_accEpochTrain = m_accuracyChart->addSeries(tr("train epoch"), epochTrain);
+    m_accEpochValidation = m_accuracyChart->addSeries(tr("validation"), epochValidation);
 
     m_replotTimer = new QTimer(this);
     m_replotTimer->setSingleShot(true);
@@ -461,8 +463,10 @@ void TrainingDashboard::renderCharts(QPainter* painter, const QRectF& target)
 void TrainingDashboard::resizeEvent(QResizeEvent* event)
 {
     QWidget::resizeEvent(event);
-    m_chartsLayout->setDirection(event->size().width() >= kSideBySideMinWidth ? QBoxLayout::LeftToRight
-                                                                              : QBoxLayout::TopToBottom);
+    // Side by side when wide, or when too short to stack two readable charts.
+    const bool sideBySide = event->size().width() >= kSideBySideMinWidth ||
+                            event->size().height() < kStackedMinHeight;
+    m_chartsLayout->setDirection(sideBySide ? QBoxLayout::LeftToRight : QBoxLayout::TopToBottom);
 }
 
 } // namespace mnistx::ui

@@ -1,0 +1,209 @@
+// The main window as a user meets it: a stored run of full MNIST size opens
+// in under 2 s with its images, samples are found by index, the map toolbar
+// drives the map, a damaged run is reported with an offer to recompute, and
+// closing the window during training returns promptly.
+#include "../common/idx_test_files.h"
+#include "../core/mnist_fixture.h"
+#include "../core/synthetic_run.h"
+#include "core/store/run_store.h"
+#include "ui/explorer_session.h"
+#include "ui/main_window.h"
+#include "ui/map/population_map.h"
+#include "ui/workers/run_controller.h"
+
+#include <QAbstractButton>
+#include <QComboBox>
+#include <QElapsedTimer>
+#include <QMessageBox>
+#include <QSignalSpy>
+#include <QTemporaryDir>
+#include <QTimer>
+#include <QtTest>
+
+#include <fstream>
+
+using namespace mnistx;
+
+class TestMainWindow : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void initTestCase();
+    void storedFullSizeRunOpensInUnderTwoSeconds();
+    void findSampleByIndex_data();
+    void findSampleByIndex();
+    void toolbarDrivesTheMap();
+    void damagedRunIsReportedWithRecomputeOffer();
+    void closingDuringTrainingReturnsPromptly();
+
+private:
+    pipeline::CommandLine commandLineFor(const QString& outDir) const;
+    std::unique_ptr<ui::MainWindow> openedWindow();
+    QTemporaryDir m_runDir;
+    QTemporaryDir m_smallData;
+};
+
+pipeline::CommandLine TestMainWindow::commandLineFor(const QString& outDir) const
+{
+    pipeline::CommandLine cl;
+    cl.pipeline.dataFolder = testing::mnistFolder();
+    cl.pipeline.outDir = outDir.toStdString();
+    return cl;
+}
+
+void TestMainWindow::initTestCase()
+{
+    MNISTX_REQUIRE_MNIST(mnist);
+    QCoreApplication::setOrganizationName(QStringLiteral("mnistx-tests"));
+    QSettings().clear();
+    // A run the size of MNIST (60,000 + 10,000 samples, 64 features) whose
+    // images are the real ones.
+    test::SyntheticRunOptions options;
+    options.trainCount = mnist->train.count;
+    options.validationCount = mnist->validation.count;
+    options.featureDim = 64;
+    store::RunData run = test::makeSyntheticRun(options);
+    run.dataFolder = testing::mnistFolder();
+    run.train.labels = mnist->train.labels;
+    run.validation.labels = mnist->validation.labels;
+    store::saveRun(run, m_runDir.path().toStdString());
+    testing::writeMnistSubset(*mnist, 3000, 500, m_smallData.path().toStdString());
+}
+
+std::unique_ptr<ui::MainWindow> TestMainWindow::openedWindow()
+{
+    auto w = std::make_unique<ui::MainWindow>(commandLineFor(m_runDir.path()));
+    w->show();
+    QSignalSpy shown(w.get(), &ui::MainWindow::runShown);
+    w->start();
+    if (!shown.wait(20000))
+        return nullptr;
+    return w;
+}
+
+void TestMainWindow::storedFullSizeRunOpensInUnderTwoSeconds()
+{
+    ui::MainWindow w(commandLineFor(m_runDir.path()));
+    w.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&w));
+    QSignalSpy shown(&w, &ui::MainWindow::runShown);
+    QElapsedTimer clock;
+    clock.start();
+    w.start(); // no --run: the run stored in the out folder is opened, not retrained
+    QVERIFY(shown.wait(20000));
+    const qint64 ms = clock.elapsed();
+    qInfo("stored run of 70,000 samples opened, images included, in %lld ms", ms);
+    QVERIFY2(ms < 2000, qPrintable(QString::number(ms)));
+    QVERIFY(w.session()->hasRun());
+    QVERIFY(w.session()->hasImages());
+    QCOMPARE(w.session()->sampleCount(), 70000);
+    QCOMPARE(w.runDir(), m_runDir.path());
+    QVERIFY(!w.controller()->busy());
+}
+
+void TestMainWindow::findSampleByIndex_data()
+{
+    QTest::addColumn<QString>("text");
+    QTest::addColumn<int>("id"); // -1: refused
+    QTest::newRow("train index") << "123" << 123;
+    QTest::newRow("t prefix") << "t7" << 7;
+    QTest::newRow("validation short") << "v45" << 60045;
+    QTest::newRow("validation long") << "validation #9999" << 69999;
+    QTest::newRow("past the end") << "v10000" << -1;
+    QTest::newRow("not a number") << "seven" << -1;
+    QTest::newRow("negative") << "-3" << -1;
+}
+
+void TestMainWindow::findSampleByIndex()
+{
+    QFETCH(QString, text);
+    QFETCH(int, id);
+    auto w = openedWindow();
+    QVERIFY(w);
+    w->session()->setCurrent(5);
+    QCOMPARE(w->findSample(text), id >= 0);
+    QCOMPARE(w->session()->current(), id >= 0 ? id : 5);
+}
+
+void TestMainWindow::toolbarDrivesTheMap()
+{
+    auto w = openedWindow();
+    QVERIFY(w);
+    QComboBox* colour = nullptr;
+    QComboBox* subset = nullptr;
+    for (QComboBox* box : w->findChildren<QComboBox*>()) {
+        if (box->toolTip().startsWith(QStringLiteral("What the dot colours")))
+            colour = box;
+        if (box->toolTip().startsWith(QStringLiteral("Which subset")))
+            subset = box;
+    }
+    QVERIFY(colour && subset);
+    colour->setCurrentIndex(2);
+    QCOMPARE(w->populationMap()->colorBy(), ui::PopulationMap::ColorBy::Correctness);
+    subset->setCurrentIndex(2);
+    QCOMPARE(w->populationMap()->subsetFilter(), ui::PopulationMap::SubsetFilter::Validation);
+    QCOMPARE(w->populationMap()->shownCount(), 10000);
+}
+
+void TestMainWindow::damagedRunIsReportedWithRecomputeOffer()
+{
+    QTemporaryDir damaged;
+    QVERIFY(QFile::copy(m_runDir.filePath(QStringLiteral("run.bin")),
+                        damaged.filePath(QStringLiteral("run.bin"))));
+    QVERIFY(QFile::copy(m_runDir.filePath(QStringLiteral("summary.json")),
+                        damaged.filePath(QStringLiteral("summary.json"))));
+    {
+        std::fstream f(damaged.filePath(QStringLiteral("run.bin")).toStdString(),
+                       std::ios::in | std::ios::out | std::ios::binary);
+        f.seekp(5000);
+        f.put('\x5a');
+    }
+    ui::MainWindow w(commandLineFor(damaged.path()));
+    w.show();
+    QString reported;
+    bool offered = false;
+    QTimer poll;
+    connect(&poll, &QTimer::timeout, this, [&] {
+        auto* box = qobject_cast<QMessageBox*>(QApplication::activeModalWidget());
+        if (!box)
+            return;
+        reported = box->text();
+        for (QAbstractButton* b : box->buttons())
+            offered = offered || b->text().contains(QStringLiteral("Recompute"));
+        box->reject(); // the user declines: nothing changes
+    });
+    poll.start(20);
+    w.start();
+    QTRY_VERIFY_WITH_TIMEOUT(!reported.isEmpty(), 10000);
+    qInfo("%s", qPrintable(reported));
+    QVERIFY(offered);
+    QVERIFY(reported.contains(damaged.path()));
+    QVERIFY(reported.contains(QStringLiteral("checksum"), Qt::CaseInsensitive) ||
+            reported.contains(QStringLiteral("damaged"), Qt::CaseInsensitive));
+    QTRY_VERIFY(!w.controller()->busy());
+    QVERIFY(!w.session()->hasRun());
+}
+
+void TestMainWindow::closingDuringTrainingReturnsPromptly()
+{
+    QTemporaryDir out;
+    pipeline::CommandLine cl = commandLineFor(out.path());
+    cl.pipeline.dataFolder = m_smallData.path().toStdString();
+    cl.pipeline.train.epochs = 50; // far longer than the test
+    auto w = std::make_unique<ui::MainWindow>(cl);
+    w->show();
+    QSignalSpy batches(w->controller()->worker(), &ui::PipelineWorker::batches);
+    w->start();
+    QVERIFY(batches.wait(20000));
+    QVERIFY(w->controller()->busy());
+    QElapsedTimer clock;
+    clock.start();
+    w->close();
+    w.reset(); // joins the worker thread
+    const qint64 ms = clock.elapsed();
+    qInfo("closed during training in %lld ms", ms);
+    QVERIFY2(ms < 2000, qPrintable(QString::number(ms)));
+    QVERIFY(!store::hasRun(out.path().toStdString())); // nothing half-written
+}
+
+QTEST_MAIN(TestMainWindow)
+#include "tst_main_window.moc"
