@@ -5,6 +5,7 @@
 #include "ui/main_window.h"
 
 #include <QApplication>
+#include <QIcon>
 
 #include <atomic>
 #include <csignal>
@@ -71,6 +72,7 @@ int main(int argc, char** argv)
     QApplication app(argc, argv);
     QApplication::setApplicationName(QStringLiteral("MNIST Explorer"));
     QApplication::setOrganizationName(QStringLiteral("mnistx"));
+    QApplication::setWindowIcon(QIcon(QStringLiteral(":/icons/mnist-explorer.svg")));
     mnistx::ui::MainWindow window(cl);
     window.show();
     window.start();

@@ -127,6 +127,21 @@ void MainWindow::createWidgets()
     resizeDocks({m_inspectorDock, m_misclassifiedDock}, {430, 330}, Qt::Horizontal);
     resizeDocks({m_dashboardDock}, {330}, Qt::Vertical);
 
+    // Every view exports itself from its context menu too.
+    addExportActions(
+        m_map, [this](QPainter* p, const QRectF& r) { m_map->render(p, r); },
+        QStringLiteral("population_map"), {},
+        [this](QSize size, qreal scale) { return m_map->renderImage(size, scale); });
+    addExportActions(
+        m_inspector, [this](QPainter* p, const QRectF& r) { m_inspector->render(p, r); },
+        QStringLiteral("inspector"), {},
+        [this](QSize size, qreal scale) { return m_inspector->renderImage(size, scale); });
+    addExportActions(m_lossChart, [this](QPainter* p, const QRectF& r) { m_lossChart->render(p, r); },
+                     QStringLiteral("loss_vs_distance"));
+    addExportActions(
+        m_dashboard, [this](QPainter* p, const QRectF& r) { m_dashboard->renderCharts(p, r); },
+        QStringLiteral("training_curves"), [] { return QSizeF(900, 420); });
+
     m_stageLabel = new QLabel(this);
     m_progress = new QProgressBar(this);
     m_progress->setRange(0, 1000);
