@@ -480,13 +480,19 @@ std::vector<std::string> candidateNames(const MnistFile& file)
     return {dash, dash + ".gz", dot, dot + ".gz"};
 }
 
-std::optional<std::string> findInFolder(const fs::path& folder,
+std::optional<std::string> findInFolder(const std::string& folder,
                                         const std::vector<std::string>& names)
 {
     for (const std::string& name : names) {
         std::error_code ec;
-        const fs::path candidate = folder / name;
-        if (fs::is_regular_file(candidate, ec))
+        const fs::path candidate = fs::path(folder) / name;
+        const fs::file_status status = fs::status(candidate, ec);
+        // A folder the user may not look into is not a folder without MNIST.
+        if (ec == std::errc::permission_denied)
+            fail(folder, "cannot look into the folder: " + ec.message());
+        if (ec && ec != std::errc::no_such_file_or_directory)
+            fail(candidate.string(), "cannot access the file: " + ec.message());
+        if (fs::is_regular_file(status))
             return candidate.string();
     }
     return std::nullopt;

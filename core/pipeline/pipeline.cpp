@@ -11,10 +11,12 @@
 #include <torch/version.h>
 
 #include <Eigen/Core>
+#include <algorithm>
 #include <chrono>
 #include <ctime>
 #include <filesystem>
 #include <sys/resource.h>
+#include <vector>
 
 #ifndef MNISTX_VERSION
 #define MNISTX_VERSION "dev"
@@ -153,6 +155,25 @@ std::shared_ptr<const store::RunData> runPipeline(const PipelineConfig& config,
         throw std::invalid_argument(config.dataFolder + ": images are " +
                                     std::to_string(data.train.rows) + "×" +
                                     std::to_string(data.train.cols) + ", the model takes 28×28");
+    {
+        // A labels file from another dataset (or a subset) can use fewer
+        // classes; the centroids, confusion matrix and map need every digit.
+        std::vector<bool> seen(static_cast<std::size_t>(data.train.classCount), false);
+        for (const std::uint8_t label : data.train.labels)
+            seen[label] = true;
+        const auto present = std::count(seen.begin(), seen.end(), true);
+        if (present < data.train.classCount) {
+            std::string missing;
+            for (std::size_t k = 0; k < seen.size(); ++k)
+                if (!seen[k])
+                    missing += (missing.empty() ? "" : ", ") + std::to_string(k);
+            throw std::invalid_argument(data.train.labelsPath + ": the training labels hold only " +
+                                        std::to_string(present) + " of the " +
+                                        std::to_string(data.train.classCount) +
+                                        " classes (none of " + missing +
+                                        "); every digit needs training images");
+        }
+    }
     run->dataFolder = std::filesystem::absolute(config.dataFolder).lexically_normal().string();
     run->trainCount = data.train.count;
     run->validationCount = data.validation.count;

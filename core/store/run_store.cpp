@@ -15,6 +15,7 @@
 #include <filesystem>
 #include <limits>
 #include <new>
+#include <signal.h>
 #include <sys/stat.h>
 #include <system_error>
 #include <unistd.h>
@@ -766,6 +767,36 @@ void syncFolder(const std::string& filePath)
         fail(filePath, "written, but syncing its folder failed: " + errnoText(error));
 }
 
+// Removes "<name>.tmp-<pid>" files beside path whose writer no longer
+// exists: a save killed mid-write (power loss, SIGKILL, a crash) leaves its
+// temporary file behind, and nothing else would ever remove it. Files of
+// live processes (another writer, or a pid that cannot be checked) stay.
+void removeStaleTemporaries(const std::string& path)
+{
+    const fs::path target(path);
+    fs::path folder = target.parent_path();
+    if (folder.empty())
+        folder = ".";
+    const std::string prefix = target.filename().string() + ".tmp-";
+    std::error_code ec;
+    for (fs::directory_iterator it(folder, ec), end; !ec && it != end; it.increment(ec)) {
+        const std::string name = it->path().filename().string();
+        if (name.size() <= prefix.size() || name.compare(0, prefix.size(), prefix) != 0)
+            continue;
+        pid_t pid = 0;
+        const char* digits = name.data() + prefix.size();
+        const char* last = name.data() + name.size();
+        const auto parsed = std::from_chars(digits, last, pid);
+        if (parsed.ec != std::errc() || parsed.ptr != last || pid <= 0 || pid == ::getpid())
+            continue;
+        if (::kill(pid, 0) == 0 || errno != ESRCH)
+            continue;
+        std::error_code ignored;
+        if (it->is_regular_file(ignored) && !it->is_symlink(ignored))
+            fs::remove(it->path(), ignored);
+    }
+}
+
 // The whole file, checked to be a regular file.
 std::vector<unsigned char> readWholeFile(const std::string& path)
 {
@@ -1027,6 +1058,7 @@ std::string describeInconsistency(const RunData& run)
 
 void writeFileAtomically(const std::string& path, const std::vector<ByteSpan>& pieces)
 {
+    removeStaleTemporaries(path);
     const std::string tempPath = path + ".tmp-" + std::to_string(::getpid());
     const int fd = ::open(tempPath.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
     if (fd < 0)

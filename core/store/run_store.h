@@ -91,6 +91,8 @@ struct ByteSpan {
 // "<path>.tmp-<pid>" (same folder), fsync'ed, renamed over path, then the
 // folder fsync'ed. The folder must exist. On failure the temporary file is
 // removed, an existing file at path is untouched, and StoreError names path.
+// Temporary files for path left by writers that were killed (their process
+// no longer exists) are removed first.
 // Used for run.bin, summary.json and the exports.
 void writeFileAtomically(const std::string& path, const std::vector<ByteSpan>& pieces);
 

@@ -1,0 +1,85 @@
+# Sanitizer builds of our own targets (core, ui, app, tests). Off by default;
+# one build folder per sanitizer, e.g.
+#   cmake -S . -B build-asan -G Ninja -DMNISTX_SANITIZE_ADDRESS=ON
+#   cmake -S . -B build-tsan -G Ninja -DMNISTX_SANITIZE_THREAD=ON
+# then ctest in that folder: the runtime options and the suppressions in
+# tests/sanitizers/ are set for every test (see sanitizer_env.cmake below).
+#
+# The flags go on the targets, through the INTERFACE library
+# mnistx::sanitizers, never into CMAKE_CXX_FLAGS: imported libraries
+# (libtorch, Qt) stay as Debian built them. Rather than touch every
+# CMakeLists.txt, a deferred call links mnistx::sanitizers into every target
+# this project defines once all folders have been read.
+option(MNISTX_SANITIZE_ADDRESS "Build our targets with AddressSanitizer + UndefinedBehaviorSanitizer" OFF)
+option(MNISTX_SANITIZE_THREAD "Build our targets with ThreadSanitizer" OFF)
+
+if(MNISTX_SANITIZE_ADDRESS AND MNISTX_SANITIZE_THREAD)
+  message(FATAL_ERROR "MNISTX_SANITIZE_ADDRESS and MNISTX_SANITIZE_THREAD exclude each other; use two build folders")
+endif()
+
+add_library(mnistx_sanitizers INTERFACE)
+add_library(mnistx::sanitizers ALIAS mnistx_sanitizers)
+
+if(MNISTX_SANITIZE_ADDRESS)
+  set(_mnistx_sanitize address,undefined)
+  set(_mnistx_sanitizer_options
+    # detect_leaks: LeakSanitizer runs at exit (issue: shutdown without leaks).
+    # detect_stack_use_after_return: off, it multiplies stack use of libtorch's
+    # deep call chains and the test timings with it.
+    "ASAN_OPTIONS=detect_leaks=1:strict_init_order=1:check_initialization_order=1:abort_on_error=0:detect_stack_use_after_return=0"
+    "LSAN_OPTIONS=suppressions=${PROJECT_SOURCE_DIR}/tests/sanitizers/lsan.supp:print_suppressions=0"
+    # halt_on_error: UBSan findings fail the test like ASan's, while the
+    # suppressions file still works (it needs recoverable checks).
+    "UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1:suppressions=${PROJECT_SOURCE_DIR}/tests/sanitizers/ubsan.supp")
+elseif(MNISTX_SANITIZE_THREAD)
+  set(_mnistx_sanitize thread)
+  set(_mnistx_sanitizer_options
+    "TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1:suppressions=${PROJECT_SOURCE_DIR}/tests/sanitizers/tsan.supp")
+endif()
+
+if(_mnistx_sanitize)
+  if(NOT CMAKE_CXX_COMPILER_ID MATCHES "GNU|Clang")
+    message(FATAL_ERROR "sanitizer builds need GCC or clang")
+  endif()
+  # The build type's optimisation stays (the tests train small models);
+  # -g1 adds the line tables that make the reports readable, at little cost.
+  target_compile_options(mnistx_sanitizers INTERFACE
+    -fsanitize=${_mnistx_sanitize} -fno-omit-frame-pointer -g1)
+  target_link_options(mnistx_sanitizers INTERFACE -fsanitize=${_mnistx_sanitize})
+
+  # Every test inherits the runtime options: ctest reads this file before it
+  # starts any test, and the tests inherit ctest's environment.
+  set(_mnistx_env_script "${PROJECT_BINARY_DIR}/sanitizer_env.cmake")
+  set(_mnistx_env_text "# Written by cmake/Sanitizers.cmake\n")
+  foreach(_option IN LISTS _mnistx_sanitizer_options)
+    string(REGEX MATCH "^[A-Z_]+" _name "${_option}")
+    string(REGEX REPLACE "^[A-Z_]+=" "" _value "${_option}")
+    string(APPEND _mnistx_env_text "if(NOT DEFINED ENV{${_name}})\n  set(ENV{${_name}} \"${_value}\")\nendif()\n")
+  endforeach()
+  file(WRITE "${_mnistx_env_script}" "${_mnistx_env_text}")
+  set_property(DIRECTORY "${PROJECT_SOURCE_DIR}" APPEND PROPERTY TEST_INCLUDE_FILES "${_mnistx_env_script}")
+
+  # Links mnistx::sanitizers into every compiled target below dir.
+  function(_mnistx_sanitize_targets dir)
+    get_property(_targets DIRECTORY "${dir}" PROPERTY BUILDSYSTEM_TARGETS)
+    foreach(_target IN LISTS _targets)
+      get_target_property(_type ${_target} TYPE)
+      get_target_property(_source_dir ${_target} SOURCE_DIR)
+      # The fuzz harnesses carry their own instrumentation (cmake/Fuzzing.cmake).
+      if(_source_dir MATCHES "/tests/fuzz$")
+        continue()
+      endif()
+      if(_type MATCHES "^(EXECUTABLE|STATIC_LIBRARY|SHARED_LIBRARY|MODULE_LIBRARY|OBJECT_LIBRARY)$")
+        target_link_libraries(${_target} PRIVATE mnistx::sanitizers)
+      endif()
+    endforeach()
+    get_property(_subdirs DIRECTORY "${dir}" PROPERTY SUBDIRECTORIES)
+    foreach(_subdir IN LISTS _subdirs)
+      _mnistx_sanitize_targets("${_subdir}")
+    endforeach()
+  endfunction()
+  function(_mnistx_sanitize_all)
+    _mnistx_sanitize_targets("${PROJECT_SOURCE_DIR}")
+  endfunction()
+  cmake_language(DEFER DIRECTORY "${PROJECT_SOURCE_DIR}" CALL _mnistx_sanitize_all)
+endif()

@@ -1,0 +1,70 @@
+// libFuzzer harness for the IDX reader (core/data/idx_reader), plain and gzip.
+//
+// Input: one mode byte, then file bytes.
+//   mode < 0x80: the rest is one file, read with readIdx (any shape).
+//   mode ≥ 0x80: the next two bytes (big-endian) say where the rest splits
+//     into an images file and a labels file, read with readIdxImagesAndLabels
+//     and 1 + (mode & 0x0F) classes, which reaches the count, empty-set and
+//     label-range checks.
+// A DataError is the expected answer to a bad file; anything else escaping,
+// a crash, a sanitizer report, or an allocation above what the file can
+// justify (checked below and by -malloc_limit_mb in scripts/fuzz) is a finding.
+
+#include "core/data/idx_reader.h"
+#include "fuzz_files.h"
+
+#include <algorithm>
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+
+namespace
+{
+
+// gzip's best case (zlib's technical notes), as in idx_reader.cpp.
+constexpr std::uint64_t kMaxDeflateRatio = 1032;
+
+void checkJustified(const mnistx::data::IdxArray& array, std::size_t fileBytes)
+{
+    if (array.data.size() > kMaxDeflateRatio * fileBytes) {
+        std::fprintf(stderr, "readIdx returned %zu bytes from a %zu-byte file\n",
+                     array.data.size(), fileBytes);
+        std::abort();
+    }
+}
+
+} // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size)
+{
+    using namespace mnistx;
+    if (size < 1)
+        return 0;
+    const std::uint8_t mode = data[0];
+    ++data;
+    --size;
+    try {
+        if (mode < 0x80) {
+            const std::string path = fuzz::writeScratch("file", data, size);
+            checkJustified(data::readIdx(path), size);
+        } else {
+            if (size < 2)
+                return 0;
+            const std::size_t split = std::min<std::size_t>((data[0] << 8) | data[1], size - 2);
+            const std::string images = fuzz::writeScratch("images", data + 2, split);
+            const std::string labels =
+                fuzz::writeScratch("labels", data + 2 + split, size - 2 - split);
+            const data::Dataset set = data::readIdxImagesAndLabels(images, labels, 1 + (mode & 0x0F));
+            // What a Dataset promises its users (the map, the gallery).
+            if (set.count < 1 || set.rows < 1 || set.cols < 1 ||
+                set.images.size() != static_cast<std::size_t>(set.count) * set.pixelsPerImage() ||
+                set.labels.size() != static_cast<std::size_t>(set.count) ||
+                std::any_of(set.labels.begin(), set.labels.end(),
+                            [&](std::uint8_t l) { return l >= set.classCount; }))
+                std::abort();
+        }
+    } catch (const data::DataError&) {
+        // The reader's answer to a bad file.
+    }
+    return 0;
+}
