@@ -1,6 +1,7 @@
 #include "core/pipeline/headless.h"
 
 #include "core/store/exports.h"
+#include "core/why/why_report.h"
 
 #include <torch/torch.h>
 
@@ -68,6 +69,9 @@ std::shared_ptr<const store::RunData> runHeadless(const PipelineConfig& config, 
         log << "[export]\n" << std::flush;
         store::writeSamplesCsv(*run, config.outDir + "/samples.csv");
         store::writeFeaturesNpy(*run, config.outDir + "/features.npy");
+        const auto why = why::writeWhyReport(*run, config.outDir);
+        log << "  " << why.candidates << " label candidates, " << why.insights << " insights\n"
+            << std::flush;
     }
     double total = 0;
     for (const auto& s : run->stageSeconds)

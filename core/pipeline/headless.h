@@ -10,7 +10,8 @@ namespace mnistx::pipeline {
 
 // The --headless mode: runs the pipeline with progress lines on `log` and
 // writes into config.outDir: run.bin and summary.json (the run store),
-// checkpoint.pt, samples.csv and features.npy. Throws on errors (messages
+// checkpoint.pt, samples.csv, features.npy, and (core/why/why_report.h)
+// label_candidates.csv and insights.json. Throws on errors (messages
 // name the problem); PipelineCancelled if `cancel` was raised.
 std::shared_ptr<const store::RunData> runHeadless(const PipelineConfig& config, std::ostream& log,
                                                   const std::atomic<bool>* cancel = nullptr);

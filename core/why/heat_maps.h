@@ -1,0 +1,57 @@
+#pragma once
+// Heat maps for one sample: which pixels push the model towards each class
+// (plain gradients and Grad-CAM) and which pixels raise the sample's loss.
+
+#include "core/model/classifier.h"
+#include "core/util/matrix.h"
+
+#include <cstdint>
+#include <vector>
+
+namespace mnistx::why {
+
+// Every map is row-major rows × cols (28 × 28 for MNIST), one row of the
+// matrix per class; pixel (r, c) of class k is classGradient(k, r * cols + c).
+// Units: derivatives are per unit of pixel intensity in [0,1] (a pixel going
+// from background 0 to full ink 1), signed.
+struct HeatMaps {
+    int rows = 0;
+    int cols = 0;
+    int label = 0; // the given label the loss map refers to
+
+    // C × (rows·cols): d logit_k / d pixel. Positive: more ink here raises
+    // class k's logit.
+    RowMatrixXf classGradient;
+    // C × (rows·cols): Grad-CAM of logit k on the last convolution, ReLU'd
+    // (≥ 0) and bilinearly upsampled to the image; in logit units per
+    // activation, comparable between classes of one sample. All zero where
+    // nothing in the last convolution supports class k.
+    RowMatrixXf gradCam;
+    // rows·cols: d loss / d pixel for the given label, loss = cross-entropy in
+    // nats. Positive: more ink here raises the loss.
+    std::vector<float> lossGradient;
+
+    std::vector<float> logits;        // C, of the unchanged image
+    std::vector<float> probabilities; // C, softmax of logits
+    float loss = 0.0f;                // −log probabilities[label]
+};
+
+// Computes all heat maps of one image in one forward and one backward pass
+// (the image is repeated once per class plus once for the loss; the model
+// runs in eval mode, so the copies do not interact).
+// pixels: rows × cols row-major float in [0,1]; image: the same as uint8
+// (0 = background, 255 = ink). label in [0, classCount).
+// Throws std::invalid_argument for a size the model does not take or a label
+// out of range. Not thread-safe with respect to `classifier` (like every
+// Classifier use): call from the one thread that owns it, e.g. the GUI's
+// heat-map worker with its own copy made by Classifier::fromBytes. Gradient
+// mode is switched on for the call whatever the thread's setting is; the
+// model's parameters get no .grad. The work runs on the calling thread
+// alone (a few dozen tiny operations: spreading them over libtorch's threads
+// only adds waits; other threads keep their setting): ~2 ms per image.
+HeatMaps computeHeatMaps(model::Classifier& classifier, const float* pixels, int rows, int cols,
+                         int label);
+HeatMaps computeHeatMaps(model::Classifier& classifier, const std::uint8_t* image, int rows,
+                         int cols, int label);
+
+} // namespace mnistx::why

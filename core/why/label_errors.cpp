@@ -1,0 +1,300 @@
+#include "core/why/label_errors.h"
+
+#include "core/store/run_store.h"
+#include "core/util/json.h"
+
+#include <algorithm>
+#include <charconv>
+#include <fstream>
+#include <sstream>
+#include <stdexcept>
+#include <system_error>
+#include <sys/stat.h>
+
+namespace mnistx::why {
+
+namespace {
+
+void appendFloat(std::string& out, float value)
+{
+    char buffer[32];
+    const auto r =
+        std::to_chars(buffer, buffer + sizeof buffer, value, std::chars_format::general, 6);
+    out.append(buffer, r.ptr);
+}
+
+void appendInt(std::string& out, long long value)
+{
+    char buffer[24];
+    const auto r = std::to_chars(buffer, buffer + sizeof buffer, value);
+    out.append(buffer, r.ptr);
+}
+
+void writeText(const std::string& text, const std::string& path)
+{
+    store::writeFileAtomically(path, {{text.data(), text.size()}});
+}
+
+void rankSubset(const analysis::SubsetAnalysis& a, int idOffset, int totalTrain,
+                const store::RunData& run, const NeighbourGraph& graph, int k,
+                const LabelErrorConfig& config, std::vector<LabelCandidate>& out)
+{
+    const int classCount = a.classCount;
+    const std::vector<float> thresholds = selfConfidenceThresholds(a);
+    for (int i = 0; i < a.sampleCount(); ++i) {
+        const int given = a.labels[static_cast<std::size_t>(i)];
+        const float self = a.probabilities(i, given);
+        const float threshold = thresholds[static_cast<std::size_t>(given)];
+        if (self >= threshold)
+            continue; // confident learning: at or above its class's mean, not a candidate
+
+        // Suggested: the most probable class over its own threshold (the
+        // confident joint), else the most probable other class.
+        int suggested = -1;
+        int runnerUp = -1;
+        for (int c = 0; c < classCount; ++c) {
+            if (c == given)
+                continue;
+            const float p = a.probabilities(i, c);
+            if (runnerUp < 0 || p > a.probabilities(i, runnerUp))
+                runnerUp = c;
+            if (p >= thresholds[static_cast<std::size_t>(c)] &&
+                (suggested < 0 || p > a.probabilities(i, suggested)))
+                suggested = c;
+        }
+        const bool joint = suggested >= 0;
+        if (!joint)
+            suggested = runnerUp;
+        if (suggested < 0)
+            continue; // one class only
+
+        const std::int32_t* neighbours = graph.row(idOffset + i);
+        int sameGiven = 0, sameSuggested = 0, voters = 0;
+        for (int j = 0; j < k; ++j) {
+            const int id = neighbours[j];
+            if (id < 0)
+                continue;
+            const int label = id < totalTrain
+                                  ? run.train.labels[static_cast<std::size_t>(id)]
+                                  : run.validation.labels[static_cast<std::size_t>(id - totalTrain)];
+            ++voters;
+            sameGiven += label == given;
+            sameSuggested += label == suggested;
+        }
+        const float givenShare = voters ? float(sameGiven) / voters : 1.0f;
+        const float suggestedShare = voters ? float(sameSuggested) / voters : 0.0f;
+        const float score = static_cast<float>(config.confidenceWeight * (1.0 - self) +
+                                               (1.0 - config.confidenceWeight) * (1.0 - givenShare));
+        if (score < config.minScore)
+            continue;
+
+        LabelCandidate c;
+        c.subset = a.subset;
+        c.index = i;
+        c.givenLabel = given;
+        c.suggestedLabel = suggested;
+        c.selfConfidence = self;
+        c.suggestedConfidence = a.probabilities(i, suggested);
+        c.threshold = threshold;
+        c.neighbourGivenShare = givenShare;
+        c.neighbourSuggestedShare = suggestedShare;
+        c.confidentJoint = joint;
+        c.score = score;
+        out.push_back(c);
+    }
+}
+
+} // namespace
+
+std::vector<float> selfConfidenceThresholds(const analysis::SubsetAnalysis& a)
+{
+    std::vector<double> sum(static_cast<std::size_t>(a.classCount), 0.0);
+    std::vector<long long> count(static_cast<std::size_t>(a.classCount), 0);
+    for (int i = 0; i < a.sampleCount(); ++i) {
+        const int label = a.labels[static_cast<std::size_t>(i)];
+        sum[static_cast<std::size_t>(label)] += a.probabilities(i, label);
+        ++count[static_cast<std::size_t>(label)];
+    }
+    std::vector<float> thresholds(static_cast<std::size_t>(a.classCount), 1.0f);
+    for (std::size_t c = 0; c < thresholds.size(); ++c)
+        if (count[c] > 0)
+            thresholds[c] = static_cast<float>(sum[c] / double(count[c]));
+    return thresholds;
+}
+
+std::vector<LabelCandidate> rankLabelCandidates(const store::RunData& run,
+                                                const NeighbourGraph& graph,
+                                                const LabelErrorConfig& config)
+{
+    const int trainCount = run.train.sampleCount();
+    const int n = trainCount + run.validation.sampleCount();
+    if (graph.n != n)
+        throw std::invalid_argument("label candidates: the neighbour graph has " +
+                                    std::to_string(graph.n) + " rows, the run " +
+                                    std::to_string(n) + " samples");
+    if (graph.ids.size() != static_cast<std::size_t>(graph.n) * graph.k)
+        throw std::invalid_argument("label candidates: the neighbour graph is inconsistent");
+    for (const auto* a : {&run.train, &run.validation})
+        if (a->probabilities.rows() != a->sampleCount() ||
+            a->probabilities.cols() != a->classCount)
+            throw std::invalid_argument(std::string("label candidates: ") +
+                                        analysis::subsetName(a->subset) +
+                                        " probabilities do not match its labels");
+    if (config.confidenceWeight < 0.0 || config.confidenceWeight > 1.0)
+        throw std::invalid_argument("label candidates: confidenceWeight must be in [0,1]");
+
+    const int k = std::min(graph.k, std::max(1, config.neighbours));
+    std::vector<LabelCandidate> out;
+    rankSubset(run.train, 0, trainCount, run, graph, k, config, out);
+    rankSubset(run.validation, trainCount, trainCount, run, graph, k, config, out);
+    std::sort(out.begin(), out.end(), [](const LabelCandidate& x, const LabelCandidate& y) {
+        if (x.score != y.score)
+            return x.score > y.score;
+        if (x.subset != y.subset)
+            return x.subset < y.subset;
+        return x.index < y.index;
+    });
+    if (config.maxCandidates > 0 && static_cast<int>(out.size()) > config.maxCandidates)
+        out.resize(static_cast<std::size_t>(config.maxCandidates));
+    return out;
+}
+
+std::vector<LabelCandidate> rankLabelCandidates(const store::RunData& run,
+                                                const FeatureIndex& index,
+                                                const LabelErrorConfig& config)
+{
+    return rankLabelCandidates(run, index.neighbourGraph(std::max(1, config.neighbours), config.threads),
+                               config);
+}
+
+void writeLabelCandidatesCsv(const std::vector<LabelCandidate>& candidates, const std::string& path)
+{
+    std::string out = "subset,index,given_label,suggested_label,score,self_confidence,"
+                      "neighbour_given_share,neighbour_suggested_share\n";
+    out.reserve(out.size() + candidates.size() * 64);
+    for (const LabelCandidate& c : candidates) {
+        out += analysis::subsetName(c.subset);
+        out += ',';
+        appendInt(out, c.index);
+        out += ',';
+        appendInt(out, c.givenLabel);
+        out += ',';
+        appendInt(out, c.suggestedLabel);
+        out += ',';
+        appendFloat(out, c.score);
+        out += ',';
+        appendFloat(out, c.selfConfidence);
+        out += ',';
+        appendFloat(out, c.neighbourGivenShare);
+        out += ',';
+        appendFloat(out, c.neighbourSuggestedShare);
+        out += '\n';
+    }
+    writeText(out, path);
+}
+
+const char* labelMarkName(LabelMark mark)
+{
+    return mark == LabelMark::ConfirmedMislabeled ? "mislabeled" : "fine";
+}
+
+void LabelMarks::set(analysis::Subset subset, int index, LabelMark mark)
+{
+    if (index < 0)
+        throw std::invalid_argument("label marks: negative sample index");
+    m_marks[{static_cast<int>(subset), index}] = mark;
+}
+
+void LabelMarks::clear(analysis::Subset subset, int index)
+{
+    m_marks.erase({static_cast<int>(subset), index});
+}
+
+const LabelMark* LabelMarks::find(analysis::Subset subset, int index) const
+{
+    const auto it = m_marks.find({static_cast<int>(subset), index});
+    return it == m_marks.end() ? nullptr : &it->second;
+}
+
+std::string labelMarksPath(const std::string& runDir) { return runDir + "/label_marks.json"; }
+
+void saveLabelMarks(const LabelMarks& marks, const std::string& runDir)
+{
+    json::Value doc = json::Value::object();
+    doc["format"] = "mnistx-label-marks";
+    doc["version"] = 1;
+    json::Value list = json::Value::array();
+    for (const auto& [key, mark] : marks.all()) {
+        json::Value entry = json::Value::object();
+        entry["subset"] = analysis::subsetName(static_cast<analysis::Subset>(key.first));
+        entry["index"] = key.second;
+        entry["mark"] = labelMarkName(mark);
+        list.push_back(std::move(entry));
+    }
+    doc["marks"] = std::move(list);
+    writeText(json::serialize(doc) + "\n", labelMarksPath(runDir));
+}
+
+LabelMarks loadLabelMarks(const std::string& runDir)
+{
+    const std::string path = labelMarksPath(runDir);
+    struct stat info {};
+    if (::stat(path.c_str(), &info) != 0)
+        return {};
+    std::ifstream file(path, std::ios::binary);
+    std::ostringstream text;
+    text << file.rdbuf();
+    if (!file)
+        throw store::StoreError(path + ": cannot be read");
+    LabelMarks marks;
+    try {
+        const json::Value doc = json::parse(text.str());
+        const json::Cursor root(doc);
+        if (root["format"].asString() != "mnistx-label-marks")
+            root["format"].fail("not a label marks file");
+        if (root["version"].asInteger() != 1)
+            root["version"].fail("unsupported version");
+        const json::Cursor list = root["marks"];
+        for (std::size_t k = 0; k < list.arraySize(); ++k) {
+            const json::Cursor entry = list[k];
+            const std::string& subset = entry["subset"].asString();
+            analysis::Subset s = analysis::Subset::Train;
+            if (subset == "validation")
+                s = analysis::Subset::Validation;
+            else if (subset != "train")
+                entry["subset"].fail("unknown subset '" + subset + "'");
+            const int index = static_cast<int>(entry["index"].asInteger(0, 1LL << 30));
+            const std::string& mark = entry["mark"].asString();
+            if (mark == "mislabeled")
+                marks.set(s, index, LabelMark::ConfirmedMislabeled);
+            else if (mark == "fine")
+                marks.set(s, index, LabelMark::Fine);
+            else
+                entry["mark"].fail("unknown mark '" + mark + "'");
+        }
+    } catch (const json::Error& e) {
+        throw store::StoreError(path + ": " + e.what());
+    }
+    return marks;
+}
+
+void writeLabelMarksCsv(const LabelMarks& marks, const store::RunData& run, const std::string& path)
+{
+    std::string out = "subset,index,given_label,mark\n";
+    for (const auto& [key, mark] : marks.all()) {
+        const auto subset = static_cast<analysis::Subset>(key.first);
+        const auto& a = subset == analysis::Subset::Train ? run.train : run.validation;
+        out += analysis::subsetName(subset);
+        out += ',';
+        appendInt(out, key.second);
+        out += ',';
+        if (key.second < a.sampleCount())
+            appendInt(out, a.labels[static_cast<std::size_t>(key.second)]);
+        out += ',';
+        out += labelMarkName(mark);
+        out += '\n';
+    }
+    writeText(out, path);
+}
+
+} // namespace mnistx::why

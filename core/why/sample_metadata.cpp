@@ -1,0 +1,236 @@
+#include "core/why/sample_metadata.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <numeric>
+#include <stdexcept>
+
+namespace mnistx::why {
+
+namespace {
+
+// Digits whose usual handwritten form encloses an area (4 is often written
+// open, so it is left out, as the issue defines it).
+bool hasClosedLoop(int digit) { return digit == 0 || digit == 6 || digit == 8 || digit == 9; }
+
+std::string formatNumber(double v)
+{
+    char buffer[32];
+    std::snprintf(buffer, sizeof buffer, "%.3g", v);
+    return buffer;
+}
+
+} // namespace
+
+const char* metadataFieldName(MetadataField field)
+{
+    switch (field) {
+    case MetadataField::Label: return "label";
+    case MetadataField::Parity: return "parity";
+    case MetadataField::ClosedLoop: return "closed_loop";
+    case MetadataField::DistanceToOwnCentroid: return "distance_to_own_centroid";
+    case MetadataField::NearestCentroid: return "nearest_centroid";
+    case MetadataField::Ink: return "ink";
+    case MetadataField::Confidence: return "confidence";
+    case MetadataField::Prediction: return "prediction";
+    case MetadataField::Correct: return "correct";
+    }
+    return "?";
+}
+
+const char* metadataFieldTitle(MetadataField field)
+{
+    switch (field) {
+    case MetadataField::Label: return "Label";
+    case MetadataField::Parity: return "Even / odd";
+    case MetadataField::ClosedLoop: return "Closed loop";
+    case MetadataField::DistanceToOwnCentroid: return "Distance to own centroid";
+    case MetadataField::NearestCentroid: return "Nearest centroid";
+    case MetadataField::Ink: return "Ink";
+    case MetadataField::Confidence: return "Confidence";
+    case MetadataField::Prediction: return "Prediction";
+    case MetadataField::Correct: return "Correct";
+    }
+    return "?";
+}
+
+bool isContinuous(MetadataField field)
+{
+    return field == MetadataField::DistanceToOwnCentroid || field == MetadataField::Ink ||
+           field == MetadataField::Confidence;
+}
+
+std::vector<float> SubsetMetadata::values(MetadataField field) const
+{
+    auto widen = [](const std::vector<std::uint8_t>& v) {
+        return std::vector<float>(v.begin(), v.end());
+    };
+    switch (field) {
+    case MetadataField::Label: return widen(label);
+    case MetadataField::Parity: return widen(parity);
+    case MetadataField::ClosedLoop: return widen(closedLoop);
+    case MetadataField::DistanceToOwnCentroid: return distanceToOwnCentroid;
+    case MetadataField::NearestCentroid: return widen(nearestCentroid);
+    case MetadataField::Ink:
+        if (ink.empty())
+            throw std::invalid_argument("metadata: ink was not computed (no images given)");
+        return ink;
+    case MetadataField::Confidence: return confidence;
+    case MetadataField::Prediction: return widen(prediction);
+    case MetadataField::Correct: return widen(correct);
+    }
+    throw std::invalid_argument("metadata: unknown field");
+}
+
+SubsetMetadata computeMetadata(const analysis::SubsetAnalysis& a, const std::uint8_t* images,
+                               int pixelsPerImage)
+{
+    const int n = a.sampleCount();
+    SubsetMetadata m;
+    m.subset = a.subset;
+    m.classCount = a.classCount;
+    m.label = a.labels;
+    m.prediction = a.predictions;
+    m.nearestCentroid = a.nearestCentroid;
+    m.loss = a.losses;
+    m.parity.resize(static_cast<std::size_t>(n));
+    m.closedLoop.resize(static_cast<std::size_t>(n));
+    m.distanceToOwnCentroid.resize(static_cast<std::size_t>(n));
+    m.confidence.resize(static_cast<std::size_t>(n));
+    m.correct.resize(static_cast<std::size_t>(n));
+    const bool haveDistances = a.centroidDistances.rows() == n;
+    for (int i = 0; i < n; ++i) {
+        const auto k = static_cast<std::size_t>(i);
+        const int label = a.labels[k];
+        m.parity[k] = static_cast<std::uint8_t>(label % 2);
+        m.closedLoop[k] = hasClosedLoop(label) ? 1 : 0;
+        m.distanceToOwnCentroid[k] = haveDistances ? a.distanceToOwnCentroid(i) : 0.0f;
+        m.confidence[k] = a.probabilities.row(i).maxCoeff();
+        m.correct[k] = a.correct(i) ? 1 : 0;
+    }
+    if (images) {
+        m.ink.resize(static_cast<std::size_t>(n));
+        for (int i = 0; i < n; ++i) {
+            const std::uint8_t* image = images + static_cast<std::size_t>(i) * pixelsPerImage;
+            long sum = 0;
+            for (int p = 0; p < pixelsPerImage; ++p)
+                sum += image[p];
+            m.ink[static_cast<std::size_t>(i)] = static_cast<float>(sum / 255.0);
+        }
+    }
+    return m;
+}
+
+Grouping groupBy(const SubsetMetadata& metadata, MetadataField field, int bins)
+{
+    const std::vector<float> values = metadata.values(field);
+    const int n = static_cast<int>(values.size());
+    Grouping g;
+    g.field = field;
+    g.groupOf.assign(static_cast<std::size_t>(n), 0);
+    if (!isContinuous(field)) {
+        int groups = 2;
+        if (field == MetadataField::Label || field == MetadataField::NearestCentroid ||
+            field == MetadataField::Prediction)
+            groups = metadata.classCount;
+        for (int k = 0; k < groups; ++k) {
+            if (field == MetadataField::Parity)
+                g.names.push_back(k == 0 ? "even" : "odd");
+            else if (field == MetadataField::ClosedLoop)
+                g.names.push_back(k == 0 ? "no loop" : "closed loop");
+            else if (field == MetadataField::Correct)
+                g.names.push_back(k == 0 ? "wrong" : "right");
+            else
+                g.names.push_back(std::to_string(k));
+        }
+        for (int i = 0; i < n; ++i)
+            g.groupOf[static_cast<std::size_t>(i)] = static_cast<int>(values[static_cast<std::size_t>(i)]);
+        return g;
+    }
+
+    if (bins < 1)
+        throw std::invalid_argument("metadata: bins must be at least 1");
+    if (n == 0)
+        return g;
+    std::vector<float> sorted = values;
+    std::sort(sorted.begin(), sorted.end());
+    // Quantile edges; duplicates (ties, e.g. confidence 1.0) merge bins.
+    std::vector<double> edges{sorted.front()};
+    for (int b = 1; b < bins; ++b) {
+        const double q = sorted[static_cast<std::size_t>(std::min<long>(n - 1, long(n) * b / bins))];
+        if (q > edges.back())
+            edges.push_back(q);
+    }
+    const double top = sorted.back();
+    edges.push_back(top > edges.back() ? top : std::nextafter(edges.back(), HUGE_VAL));
+    const int groups = static_cast<int>(edges.size()) - 1;
+    for (int b = 0; b < groups; ++b)
+        g.names.push_back("[" + formatNumber(edges[b]) + ", " + formatNumber(edges[b + 1]) +
+                          (b + 1 == groups ? "]" : ")"));
+    g.edges = edges;
+    for (int i = 0; i < n; ++i) {
+        const double v = values[static_cast<std::size_t>(i)];
+        const auto it = std::upper_bound(edges.begin() + 1, edges.end() - 1, v);
+        g.groupOf[static_cast<std::size_t>(i)] = static_cast<int>(it - (edges.begin() + 1));
+    }
+    return g;
+}
+
+namespace {
+
+GroupedLoss aggregate(const SubsetMetadata& m, Grouping groups, Grouping splits, bool split)
+{
+    GroupedLoss out;
+    const int rows = groups.groupCount();
+    const int cols = split ? splits.groupCount() : 1;
+    out.meanLoss = RowMatrixXd::Zero(rows, cols);
+    out.errorRate = RowMatrixXd::Zero(rows, cols);
+    out.counts = MatrixXi64::Zero(rows, cols);
+    for (int i = 0; i < m.sampleCount(); ++i) {
+        const auto k = static_cast<std::size_t>(i);
+        const int r = groups.groupOf[k];
+        const int c = split ? splits.groupOf[k] : 0;
+        if (r < 0 || r >= rows || c < 0 || c >= cols)
+            continue;
+        out.meanLoss(r, c) += m.loss[k];
+        out.errorRate(r, c) += m.correct[k] ? 0.0 : 1.0;
+        out.counts(r, c) += 1;
+    }
+    for (int r = 0; r < rows; ++r)
+        for (int c = 0; c < cols; ++c)
+            if (out.counts(r, c) > 0) {
+                out.meanLoss(r, c) /= double(out.counts(r, c));
+                out.errorRate(r, c) /= double(out.counts(r, c));
+            }
+    out.groups = std::move(groups);
+    out.splits = std::move(splits);
+    out.split = split;
+    return out;
+}
+
+} // namespace
+
+GroupedLoss meanLossBy(const SubsetMetadata& metadata, MetadataField field, int bins)
+{
+    return aggregate(metadata, groupBy(metadata, field, bins), Grouping{}, false);
+}
+
+GroupedLoss meanLossBy(const SubsetMetadata& metadata, MetadataField field,
+                       MetadataField splitField, int bins)
+{
+    return aggregate(metadata, groupBy(metadata, field, bins), groupBy(metadata, splitField, bins),
+                     true);
+}
+
+std::vector<int> confusionCellSamples(const analysis::SubsetAnalysis& a, int label, int prediction)
+{
+    std::vector<int> out;
+    for (int i = 0; i < a.sampleCount(); ++i)
+        if (a.labels[static_cast<std::size_t>(i)] == label &&
+            a.predictions[static_cast<std::size_t>(i)] == prediction)
+            out.push_back(i);
+    return out;
+}
+
+} // namespace mnistx::why

@@ -1,0 +1,94 @@
+#pragma once
+// Per-sample metadata of a subset (what the dashboard charts, colours the map
+// by, and the insights search), and mean loss grouped by any of it.
+
+#include "core/analysis/analysis_types.h"
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace mnistx::why {
+
+enum class MetadataField : int {
+    Label = 0,             // ground truth, categorical 0..C−1
+    Parity,                // of the label: 0 even, 1 odd
+    ClosedLoop,            // the label's digit has a closed loop (0, 6, 8, 9): 1, else 0
+    DistanceToOwnCentroid, // continuous, pixel space (images in [0,1])
+    NearestCentroid,       // categorical 0..C−1
+    Ink,                   // continuous: sum of the pixels in [0,1] (0..rows·cols)
+    Confidence,            // continuous: the highest softmax probability, [0,1]
+    Prediction,            // categorical 0..C−1
+    Correct,               // 1 when prediction == label, else 0
+};
+constexpr int kMetadataFieldCount = 9;
+
+// "label", "parity", "closed_loop", "distance_to_own_centroid",
+// "nearest_centroid", "ink", "confidence", "prediction", "correct".
+const char* metadataFieldName(MetadataField field);
+// For the user: "Label", "Even / odd", ... (English, no trailing punctuation).
+const char* metadataFieldTitle(MetadataField field);
+bool isContinuous(MetadataField field);
+
+// One row per sample of one subset, in IDX order (N = sampleCount).
+struct SubsetMetadata {
+    analysis::Subset subset = analysis::Subset::Train;
+    int classCount = 10;
+    std::vector<std::uint8_t> label;
+    std::vector<std::uint8_t> parity;
+    std::vector<std::uint8_t> closedLoop;
+    std::vector<float> distanceToOwnCentroid;
+    std::vector<std::uint8_t> nearestCentroid;
+    std::vector<float> ink; // empty when the images were not given
+    std::vector<float> confidence;
+    std::vector<std::uint8_t> prediction;
+    std::vector<std::uint8_t> correct;
+    std::vector<float> loss; // cross-entropy in nats, copied for the grouping
+
+    int sampleCount() const { return static_cast<int>(label.size()); }
+    bool has(MetadataField field) const { return field != MetadataField::Ink || !ink.empty(); }
+    // The field of every sample as a number (categorical fields as their
+    // value), e.g. to colour the map. Throws std::invalid_argument for Ink
+    // when it was not computed.
+    std::vector<float> values(MetadataField field) const;
+};
+
+// images: the subset's images, analysis.sampleCount() × pixelsPerImage uint8
+// in IDX order, or nullptr (then ink stays empty). Pure function, any thread.
+SubsetMetadata computeMetadata(const analysis::SubsetAnalysis& analysis,
+                               const std::uint8_t* images = nullptr, int pixelsPerImage = 28 * 28);
+
+// How a field splits samples into groups: categorical fields by value
+// (groups 0..C−1, or 0/1), continuous ones into `bins` quantile bins (equal
+// counts; ties may make bins uneven, empty bins are dropped).
+struct Grouping {
+    MetadataField field = MetadataField::Label;
+    std::vector<std::string> names; // one per group: "3", "even", "[0.12, 0.35)"
+    std::vector<double> edges;      // continuous: names.size() + 1 bin edges, else empty
+    std::vector<int> groupOf;       // N: the group of every sample
+    int groupCount() const { return static_cast<int>(names.size()); }
+};
+Grouping groupBy(const SubsetMetadata& metadata, MetadataField field, int bins = 10);
+
+// Mean loss per group of `field`, optionally split by a second field (e.g.
+// mean loss per class split into even and odd). Matrices are groups × splits
+// (one split column when there is no second field); empty cells have count 0
+// and mean loss 0.
+struct GroupedLoss {
+    Grouping groups;
+    bool split = false;
+    Grouping splits; // valid when split
+    RowMatrixXd meanLoss;
+    MatrixXi64 counts;
+    RowMatrixXd errorRate; // share misclassified per cell
+};
+GroupedLoss meanLossBy(const SubsetMetadata& metadata, MetadataField field, int bins = 10);
+GroupedLoss meanLossBy(const SubsetMetadata& metadata, MetadataField field,
+                       MetadataField splitField, int bins = 10);
+
+// The samples of a confusion-matrix cell (ground truth `label`, predicted
+// `prediction`), ascending indices within the subset.
+std::vector<int> confusionCellSamples(const analysis::SubsetAnalysis& analysis, int label,
+                                      int prediction);
+
+} // namespace mnistx::why

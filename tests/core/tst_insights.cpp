@@ -1,0 +1,286 @@
+// Metadata and automatic insights: metadata fields are what the issue defines
+// (ink on real MNIST too), grouped mean losses add up, a confusion cell
+// selects exactly its samples, and the insights find a planted high-loss
+// cluster, the confusion pairs that account for most errors and a metadata
+// value with outsized loss, reproducibly.
+
+#include "core/why/insights.h"
+#include "core/why/sample_metadata.h"
+
+#include <QtTest>
+
+// After <QtTest>: the fixtures use QString.
+#include "mnist_fixture.h"
+#include "why_fixture.h"
+
+#include <algorithm>
+#include <random>
+#include <set>
+
+using namespace mnistx;
+using namespace mnistx::why;
+
+namespace {
+
+// A subset from blobs, with a planted weak group: `planted` extra samples in
+// a blob of their own between classes 3 and 5, labelled 3 and predicted
+// 3 or 5 with low confidence (high loss).
+struct Planted {
+    analysis::SubsetAnalysis subset;
+    std::set<int> planted;
+};
+
+Planted plantedWeakCluster(int planted)
+{
+    test::BlobRun blob = test::makeBlobRun({10, 2000, 10, 16, 6.0f, 2.0f, 21});
+    analysis::SubsetAnalysis a = blob.run.validation;
+    const int n = a.sampleCount();
+    std::mt19937_64 rng(4);
+    std::normal_distribution<float> gauss(0.0f, 0.5f);
+    a.labels.resize(static_cast<std::size_t>(n + planted), 3);
+    a.features.conservativeResize(n + planted, Eigen::NoChange);
+    a.centroidDistances.conservativeResize(n + planted, Eigen::NoChange);
+    a.nearestCentroid.resize(static_cast<std::size_t>(n + planted), 3);
+    Planted out;
+    for (int i = n; i < n + planted; ++i) {
+        for (int d = 0; d < a.features.cols(); ++d)
+            a.features(i, d) = 0.5f * (blob.centres(3, d) + blob.centres(5, d)) + gauss(rng);
+        a.centroidDistances.row(i).setConstant(5.0f);
+        out.planted.insert(i);
+    }
+    test::refreshSubset(a, blob.centres, blob.temperature);
+    out.subset = a;
+    return out;
+}
+
+} // namespace
+
+class TestInsights : public QObject {
+    Q_OBJECT
+
+private Q_SLOTS:
+    void metadataFields();
+    void inkOnRealMnist();
+    void groupedMeanLoss();
+    void quantileBins();
+    void confusionCell();
+    void findsPlantedCluster();
+    void confusionPairsAndMetadataGroups();
+    void reproducibleAndJson();
+    void kMeansSeparatesBlobs();
+};
+
+void TestInsights::metadataFields()
+{
+    test::SyntheticRunOptions o;
+    o.validationCount = 30;
+    const store::RunData run = test::makeSyntheticRun(o);
+    std::vector<std::uint8_t> images(30 * 784, 0);
+    images[5 * 784 + 10] = 255; // sample 5 has one full pixel of ink
+    images[6 * 784 + 11] = 51;
+    const SubsetMetadata m = computeMetadata(run.validation, images.data());
+    QCOMPARE(m.sampleCount(), 30);
+    for (int i = 0; i < 30; ++i) {
+        const auto k = static_cast<std::size_t>(i);
+        const int label = run.validation.labels[k];
+        QCOMPARE(int(m.label[k]), label);
+        QCOMPARE(int(m.parity[k]), label % 2);
+        QCOMPARE(m.closedLoop[k] == 1, label == 0 || label == 6 || label == 8 || label == 9);
+        QCOMPARE(m.distanceToOwnCentroid[k], run.validation.distanceToOwnCentroid(i));
+        QCOMPARE(m.nearestCentroid[k], run.validation.nearestCentroid[k]);
+        QCOMPARE(m.confidence[k], run.validation.probabilities.row(i).maxCoeff());
+        QCOMPARE(m.correct[k] == 1, run.validation.correct(i));
+    }
+    QCOMPARE(m.ink[5], 1.0f);
+    QVERIFY(std::abs(m.ink[6] - 0.2f) < 1e-6f);
+    QCOMPARE(m.ink[0], 0.0f);
+    const SubsetMetadata noImages = computeMetadata(run.validation);
+    QVERIFY(!noImages.has(MetadataField::Ink));
+    QVERIFY_THROWS_EXCEPTION(std::invalid_argument, noImages.values(MetadataField::Ink));
+    QCOMPARE(noImages.values(MetadataField::Parity).size(), std::size_t(30));
+}
+
+void TestInsights::inkOnRealMnist()
+{
+    MNISTX_REQUIRE_MNIST(mnist);
+    // Labels and images are real, the rest of the analysis a stand-in.
+    const data::Dataset& d = mnist->validation;
+    analysis::SubsetAnalysis a;
+    a.subset = analysis::Subset::Validation;
+    a.labels = d.labels;
+    a.predictions = d.labels;
+    a.losses.assign(d.labels.size(), 0.1f);
+    a.probabilities = RowMatrixXf::Constant(d.count, 10, 0.1f);
+    const SubsetMetadata m = computeMetadata(a, d.images.data(), d.pixelsPerImage());
+    const GroupedLoss unused = meanLossBy(m, MetadataField::Ink);
+    QVERIFY(unused.groups.groupCount() == 10);
+    // Ones are thin, eights and zeros are bold: what anyone sees in MNIST.
+    double ink[10] = {};
+    int count[10] = {};
+    for (int i = 0; i < d.count; ++i) {
+        ink[m.label[static_cast<std::size_t>(i)]] += m.ink[static_cast<std::size_t>(i)];
+        ++count[m.label[static_cast<std::size_t>(i)]];
+    }
+    for (int c = 0; c < 10; ++c)
+        ink[c] /= count[c];
+    qInfo("mean ink: 1 → %.1f, 0 → %.1f, 8 → %.1f", ink[1], ink[0], ink[8]);
+    QVERIFY(ink[1] < 0.6 * ink[0]);
+    QVERIFY(ink[1] < 0.6 * ink[8]);
+    QVERIFY(ink[1] > 20 && ink[0] < 200); // sum of pixels in [0,1], not bytes
+}
+
+void TestInsights::groupedMeanLoss()
+{
+    SubsetMetadata m;
+    m.classCount = 3;
+    m.label = {0, 1, 2, 0, 1, 2};
+    m.parity = {0, 1, 0, 0, 1, 0};
+    m.prediction = m.label;
+    m.correct = {1, 1, 1, 0, 1, 1};
+    m.loss = {1, 2, 3, 5, 6, 7};
+    const GroupedLoss byLabel = meanLossBy(m, MetadataField::Label);
+    QCOMPARE(byLabel.meanLoss.rows(), 3);
+    QCOMPARE(byLabel.meanLoss.cols(), 1);
+    QCOMPARE(byLabel.meanLoss(0, 0), 3.0);
+    QCOMPARE(byLabel.meanLoss(2, 0), 5.0);
+    QCOMPARE(byLabel.errorRate(0, 0), 0.5);
+    QCOMPARE(byLabel.counts(1, 0), 2LL);
+    const GroupedLoss split = meanLossBy(m, MetadataField::Parity, MetadataField::Label);
+    QVERIFY(split.split);
+    QCOMPARE(split.groups.names, (std::vector<std::string>{"even", "odd"}));
+    QCOMPARE(split.meanLoss(0, 0), 3.0); // even, label 0
+    QCOMPARE(split.meanLoss(0, 2), 5.0); // even, label 2
+    QCOMPARE(split.counts(0, 1), 0LL);   // no even sample has label 1
+    QCOMPARE(split.meanLoss(0, 1), 0.0);
+    QCOMPARE(split.meanLoss(1, 1), 4.0);
+}
+
+void TestInsights::quantileBins()
+{
+    SubsetMetadata m;
+    m.classCount = 10;
+    for (int i = 0; i < 100; ++i) {
+        m.label.push_back(0);
+        m.correct.push_back(1);
+        m.loss.push_back(float(i));
+        m.confidence.push_back(i < 60 ? 1.0f : float(i) / 100.0f); // ties at 1.0
+    }
+    const Grouping g = groupBy(m, MetadataField::Confidence, 10);
+    QVERIFY(g.groupCount() >= 2 && g.groupCount() <= 10);
+    QCOMPARE(g.edges.size(), std::size_t(g.groupCount() + 1));
+    std::vector<int> counts(static_cast<std::size_t>(g.groupCount()), 0);
+    for (int i = 0; i < 100; ++i) {
+        const int b = g.groupOf[static_cast<std::size_t>(i)];
+        QVERIFY(b >= 0 && b < g.groupCount());
+        QVERIFY(m.confidence[static_cast<std::size_t>(i)] >= g.edges[static_cast<std::size_t>(b)]);
+        ++counts[static_cast<std::size_t>(b)];
+    }
+    QCOMPARE(counts.back(), 60); // all the ties share the top bin
+}
+
+void TestInsights::confusionCell()
+{
+    const store::RunData run = test::makeSyntheticRun();
+    const auto& a = run.validation;
+    long long total = 0;
+    for (int gt = 0; gt < 10; ++gt)
+        for (int p = 0; p < 10; ++p) {
+            const std::vector<int> cell = confusionCellSamples(a, gt, p);
+            QCOMPARE(static_cast<long long>(cell.size()), a.confusion(gt, p));
+            for (int i : cell) {
+                QCOMPARE(int(a.labels[static_cast<std::size_t>(i)]), gt);
+                QCOMPARE(int(a.predictions[static_cast<std::size_t>(i)]), p);
+            }
+            QVERIFY(std::is_sorted(cell.begin(), cell.end()));
+            total += static_cast<long long>(cell.size());
+        }
+    QCOMPARE(total, static_cast<long long>(a.sampleCount()));
+}
+
+void TestInsights::findsPlantedCluster()
+{
+    const Planted p = plantedWeakCluster(80);
+    const SubsetMetadata m = computeMetadata(p.subset);
+    const auto insights = findInsights(p.subset, m);
+    QVERIFY(!insights.empty());
+    // The best feature-cluster insight is the planted blob.
+    const auto it = std::find_if(insights.begin(), insights.end(), [](const Insight& in) {
+        return in.kind == InsightKind::FeatureCluster;
+    });
+    QVERIFY(it != insights.end());
+    int inside = 0;
+    for (int i : it->samples)
+        inside += p.planted.count(i) ? 1 : 0;
+    qInfo("%s", it->sentence.c_str());
+    QVERIFY2(inside >= 0.8 * 80 && inside >= 0.8 * it->samples.size(),
+             qPrintable(QString("%1 of %2 samples planted").arg(inside).arg(it->samples.size())));
+    QVERIFY(it->meanLoss >= 2.0 * it->subsetMeanLoss);
+    QVERIFY(it->sentence.find(std::to_string(it->samples.size()) + " samples") != std::string::npos);
+}
+
+void TestInsights::confusionPairsAndMetadataGroups()
+{
+    const Planted p = plantedWeakCluster(80);
+    const SubsetMetadata m = computeMetadata(p.subset);
+    InsightConfig config;
+    config.maxPerSubset = 0; // all
+    const auto insights = findInsights(p.subset, m, config);
+    // The planted samples are labelled 3 and half of them predicted 5: the
+    // pair 3 → 5 carries most errors, and label 3 has outsized loss.
+    bool pair = false, label = false;
+    for (const Insight& in : insights) {
+        if (in.kind == InsightKind::ConfusionPair && in.first == 3 && in.second == 5) {
+            pair = true;
+            for (int i : in.samples)
+                QVERIFY(p.subset.labels[static_cast<std::size_t>(i)] == 3 &&
+                        p.subset.predictions[static_cast<std::size_t>(i)] == 5);
+        }
+        if (in.kind == InsightKind::MetadataGroup && in.first == int(MetadataField::Label) &&
+            in.second == 3)
+            label = true;
+    }
+    QVERIFY(pair);
+    QVERIFY(label);
+    for (std::size_t k = 1; k < insights.size(); ++k)
+        QVERIFY(insights[k - 1].excessLossShare >= insights[k].excessLossShare);
+}
+
+void TestInsights::reproducibleAndJson()
+{
+    const Planted p = plantedWeakCluster(60);
+    const SubsetMetadata m = computeMetadata(p.subset);
+    const auto a = findInsights(p.subset, m);
+    const auto b = findInsights(p.subset, m);
+    QCOMPARE(a.size(), b.size());
+    for (std::size_t k = 0; k < a.size(); ++k) {
+        QCOMPARE(a[k].sentence, b[k].sentence);
+        QVERIFY(a[k].samples == b[k].samples);
+    }
+    const json::Value doc = json::parse(json::serialize(insightsToJson(a)));
+    QCOMPARE(doc["format"].asString(), std::string("mnistx-insights"));
+    QCOMPARE(doc["insights"].size(), a.size());
+    QCOMPARE(doc["insights"][0]["sentence"].asString(), a[0].sentence);
+    QCOMPARE(static_cast<std::size_t>(doc["insights"][0]["count"].asInteger()), a[0].samples.size());
+    QCOMPARE(doc["insights"][0]["samples"].size(), a[0].samples.size());
+}
+
+void TestInsights::kMeansSeparatesBlobs()
+{
+    test::BlobRun blob = test::makeBlobRun({10, 1000, 10, 16, 8.0f, 2.0f, 5});
+    const auto& a = blob.run.validation;
+    const std::vector<int> cluster = kMeansClusters(a.features, 10, 30, 1);
+    // Well-separated blobs: each cluster is (nearly) one label.
+    std::vector<std::vector<int>> counts(10, std::vector<int>(10, 0));
+    for (int i = 0; i < a.sampleCount(); ++i)
+        ++counts[static_cast<std::size_t>(cluster[static_cast<std::size_t>(i)])]
+                [a.labels[static_cast<std::size_t>(i)]];
+    int pure = 0;
+    for (const auto& row : counts)
+        pure += *std::max_element(row.begin(), row.end());
+    QVERIFY(pure >= 0.9 * a.sampleCount());
+    QVERIFY(kMeansClusters(a.features, 10, 30, 1) == cluster);
+    QCOMPARE(kMeansClusters(RowMatrixXf::Zero(3, 2), 10, 5, 1).size(), std::size_t(3));
+}
+
+QTEST_GUILESS_MAIN(TestInsights)
+#include "tst_insights.moc"
