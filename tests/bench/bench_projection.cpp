@@ -1,6 +1,8 @@
 // Projection benchmark: runs one of our projections on a feature matrix, or
 // scores a layout another tool wrote, and prints "key value" lines:
 //   method, points, dims, threads, seconds (wall time of project()),
+//   cpu_seconds (CPU time of all threads during project(): steadier than the
+//   wall time when other work shares the machine),
 //   seconds_<stage> (time spent in each progress stage), knn_accuracy
 //   (leave-one-out 10-NN accuracy in 2D) and trustworthiness (@10, 5,000-point
 //   sample), both from core/projection/quality.h, so that every method in
@@ -389,6 +391,7 @@ int main(int argc, char** argv)
         std::string stage;
         auto stageStart = Clock::now();
         const auto start = Clock::now();
+        const std::clock_t cpuStart = std::clock(); // all threads of the process
         const projection::ProgressCallback progress = [&](const projection::ProjectionProgress& p) {
             if (p.stage != stage) {
                 const auto now = Clock::now();
@@ -402,12 +405,13 @@ int main(int argc, char** argv)
         const projection::Projection result =
             projector->project(features, RowMatrixXf(0, features.cols()), progress);
         const double seconds = std::chrono::duration<double>(Clock::now() - start).count();
+        const double cpuSeconds = double(std::clock() - cpuStart) / CLOCKS_PER_SEC;
         if (!stage.empty())
             stageSeconds[stage] += std::chrono::duration<double>(Clock::now() - stageStart).count();
 
-        std::printf("method %s\npoints %lld\ndims %lld\nthreads %d\nseconds %.3f\n",
+        std::printf("method %s\npoints %lld\ndims %lld\nthreads %d\nseconds %.3f\ncpu_seconds %.3f\n",
                     o.method.c_str(), static_cast<long long>(features.rows()),
-                    static_cast<long long>(features.cols()), o.threads, seconds);
+                    static_cast<long long>(features.cols()), o.threads, seconds, cpuSeconds);
         for (const auto& [name, s] : stageSeconds)
             std::printf("seconds_%s %.3f\n", name.c_str(), s);
         for (const auto& [name, v] : result.parameters)

@@ -11,7 +11,7 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 RUN="${1:-$ROOT/runs/default}"
 BUILD="${MNISTX_BUILD_DIR:-$ROOT/build}"
 
-cmake --build "$BUILD" --target bench_map -j"$(nproc)" >/dev/null
+[ "${MNISTX_SKIP_BUILD:-0}" = 1 ] || cmake --build "$BUILD" --target bench_map -j"$(nproc)" >/dev/null
 OUT="$(mktemp)"
 trap 'rm -f "$OUT"' EXIT
 QT_QPA_PLATFORM=offscreen "$BUILD/tests/bench/bench_map" --run "$RUN" | tee "$OUT"

@@ -19,7 +19,7 @@
 #   SCALE (0; e.g. 1000000: instead, run our projections of FAMILIES alone on
 #   the rows stacked up to SCALE points with 5% noise, under /usr/bin/time -v
 #   for the peak memory),
-#   MNISTX_BUILD_DIR (build).
+#   MNISTX_BUILD_DIR (build), MNISTX_SKIP_BUILD (0; 1: use the binaries as built).
 # Timings are wall times: run it on an otherwise idle machine (the load
 # average is printed before and after).
 set -euo pipefail
@@ -50,7 +50,7 @@ if [ "${#missing[@]}" -gt 0 ] && [ "$SCALE" = 0 ]; then
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
-cmake --build "$BUILD" --target bench_projection -j"$(nproc)" >/dev/null
+[ "${MNISTX_SKIP_BUILD:-0}" = 1 ] || cmake --build "$BUILD" --target bench_projection -j"$(nproc)" >/dev/null
 BENCH="$BUILD/tests/bench/bench_projection"
 TMP="$(mktemp -d)"
 trap 'rm -rf "$TMP"' EXIT

@@ -10,8 +10,11 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 THREADS="${1:-2}"
 DATA="$ROOT/data/mnist"
 BUILD="${MNISTX_BUILD_DIR:-$ROOT/build}"
+# MNISTX_SKIP_BUILD=1: run the binaries already in $BUILD as they are (no
+# set-up, no rebuild), e.g. while other work edits the sources.
+SKIP_BUILD="${MNISTX_SKIP_BUILD:-0}"
 
-"$ROOT/scripts/setup"
+[ "$SKIP_BUILD" = 1 ] || "$ROOT/scripts/setup"
 if ! /usr/bin/python3 -c 'import torch, numpy' 2>/dev/null; then
     if [ "$(id -u)" -ne 0 ]; then
         echo "the reference needs Debian's python3-torch: sudo apt-get install -y python3-torch python3-numpy" >&2
@@ -19,7 +22,7 @@ if ! /usr/bin/python3 -c 'import torch, numpy' 2>/dev/null; then
     fi
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends python3-torch python3-numpy >/dev/null
 fi
-cmake --build "$BUILD" --target bench_training -j"$(nproc)" >/dev/null
+[ "$SKIP_BUILD" = 1 ] || cmake --build "$BUILD" --target bench_training -j"$(nproc)" >/dev/null
 
 value() { grep "^$1 " "$2" | awk '{print $2}'; }
 OURS="$(mktemp)"; REF="$(mktemp)"

@@ -1,0 +1,253 @@
+// The command line: every option lands in its field, the defaults are the
+// documented ones, and every malformed command line (a non-number, an
+// out-of-range value, an unknown option, a missing value) is refused with a
+// one-line message naming the option.
+
+#include "core/pipeline/command_line.h"
+
+#include <QtTest>
+
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+using namespace mnistx;
+
+class TestCommandLine : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void defaults();
+    void validOption_data();
+    void validOption();
+    void modes_data();
+    void modes();
+    void invalid_data();
+    void invalid();
+    void usageNamesEveryOption();
+};
+
+namespace {
+
+std::vector<std::string> toArgs(const QStringList& list)
+{
+    std::vector<std::string> args;
+    for (const QString& s : list)
+        args.push_back(s.toStdString());
+    return args;
+}
+
+// The parsed value of one field, as text, so one data table covers them all.
+QString field(const pipeline::CommandLine& cl, const QString& name)
+{
+    const auto& p = cl.pipeline;
+    const auto& t = p.train;
+    if (name == "data")
+        return QString::fromStdString(p.dataFolder);
+    if (name == "out")
+        return QString::fromStdString(p.outDir);
+    if (name == "run")
+        return QString::fromStdString(cl.runDir);
+    if (name == "epochs")
+        return QString::number(t.epochs);
+    if (name == "seed")
+        return QString::number(t.seed);
+    if (name == "threads")
+        return QString::number(t.threads);
+    if (name == "batchSize")
+        return QString::number(t.batchSize);
+    if (name == "learningRate")
+        return QString::number(t.learningRate);
+    if (name == "architecture")
+        return QString::fromStdString(t.architecture);
+    if (name == "projection")
+        return QString::fromStdString(p.projection);
+    if (name == "lossBins")
+        return QString::number(p.lossBins);
+    if (name == "trainLimit")
+        return QString::number(t.trainLimit);
+    if (name == "validationLimit")
+        return QString::number(t.validationLimit);
+    if (name == "retrain")
+        return p.retrain ? "true" : "false";
+    if (name == "dataGiven")
+        return cl.dataGiven ? "true" : "false";
+    return "?" + name;
+}
+
+} // namespace
+
+void TestCommandLine::defaults()
+{
+    const auto cl = pipeline::parseCommandLine({});
+    QCOMPARE(cl.mode, pipeline::CommandLine::Mode::Gui);
+    QCOMPARE(field(cl, "data"), QString("data/mnist"));
+    QCOMPARE(field(cl, "out"), QString("runs/default"));
+    QCOMPARE(field(cl, "run"), QString());
+    QCOMPARE(cl.dataGiven, false);
+    QCOMPARE(cl.pipeline.retrain, false);
+    // The training and projection defaults are the engine's own.
+    const pipeline::PipelineConfig engine;
+    QCOMPARE(cl.pipeline.train.epochs, engine.train.epochs);
+    QCOMPARE(cl.pipeline.train.seed, engine.train.seed);
+    QCOMPARE(cl.pipeline.train.batchSize, engine.train.batchSize);
+    QCOMPARE(cl.pipeline.train.learningRate, engine.train.learningRate);
+    QCOMPARE(cl.pipeline.train.architecture, engine.train.architecture);
+    QCOMPARE(cl.pipeline.projection, engine.projection);
+    QCOMPARE(cl.pipeline.lossBins, engine.lossBins);
+}
+
+void TestCommandLine::validOption_data()
+{
+    QTest::addColumn<QStringList>("args");
+    QTest::addColumn<QString>("name");
+    QTest::addColumn<QString>("expected");
+
+    QTest::newRow("--data") << QStringList{"--data", "/tmp/m"} << "data" << "/tmp/m";
+    QTest::newRow("--data sets dataGiven") << QStringList{"--data", "x"} << "dataGiven" << "true";
+    QTest::newRow("--out") << QStringList{"--headless", "--out", "o"} << "out" << "o";
+    QTest::newRow("--run") << QStringList{"--run", "runs/a"} << "run" << "runs/a";
+    // In the GUI, --out is where the run is (opened or trained into: the
+    // main window decides); --run alone names a run to open.
+    QTest::newRow("--out alone is no --run") << QStringList{"--out", "runs/b"} << "run" << "";
+    QTest::newRow("--out alone") << QStringList{"--out", "runs/b"} << "out" << "runs/b";
+    QTest::newRow("--run and --out") << QStringList{"--run", "r1", "--out", "r2"} << "run" << "r1";
+    QTest::newRow("--epochs") << QStringList{"--epochs", "7"} << "epochs" << "7";
+    QTest::newRow("--epochs max") << QStringList{"--epochs", "1000"} << "epochs" << "1000";
+    QTest::newRow("--seed 0") << QStringList{"--seed", "0"} << "seed" << "0";
+    QTest::newRow("--seed big") << QStringList{"--seed", "9007199254740993"} << "seed"
+                                << "9007199254740993";
+    QTest::newRow("--threads 0") << QStringList{"--threads", "0"} << "threads" << "0";
+    QTest::newRow("--threads") << QStringList{"--threads", "2"} << "threads" << "2";
+    QTest::newRow("--batch-size") << QStringList{"--batch-size", "64"} << "batchSize" << "64";
+    QTest::newRow("--learning-rate") << QStringList{"--learning-rate", "0.001"} << "learningRate"
+                                     << "0.001";
+    QTest::newRow("--learning-rate exponent") << QStringList{"--learning-rate", "5e-4"}
+                                              << "learningRate" << "0.0005";
+    QTest::newRow("--architecture reference")
+        << QStringList{"--architecture", "reference"} << "architecture" << "reference";
+    QTest::newRow("--projection pca") << QStringList{"--projection", "pca"} << "projection" << "pca";
+    QTest::newRow("--projection tsne") << QStringList{"--projection", "tsne"} << "projection"
+                                       << "tsne";
+    QTest::newRow("--projection umap") << QStringList{"--projection", "umap"} << "projection"
+                                       << "umap";
+    QTest::newRow("--loss-bins") << QStringList{"--loss-bins", "5"} << "lossBins" << "5";
+    QTest::newRow("--train-limit") << QStringList{"--train-limit", "6000"} << "trainLimit" << "6000";
+    QTest::newRow("--validation-limit") << QStringList{"--validation-limit", "100"}
+                                        << "validationLimit" << "100";
+    QTest::newRow("--retrain") << QStringList{"--retrain"} << "retrain" << "true";
+    QTest::newRow("last one wins") << QStringList{"--epochs", "2", "--epochs", "5"} << "epochs"
+                                   << "5";
+    QTest::newRow("a path that looks like an option")
+        << QStringList{"--data", "--weird-folder"} << "data" << "--weird-folder";
+    QTest::newRow("everything at once")
+        << QStringList{"--headless", "--data", "d", "--out", "o", "--epochs", "1", "--seed", "3",
+                       "--threads", "2", "--batch-size", "256", "--projection", "pca", "--retrain"}
+        << "batchSize" << "256";
+}
+
+void TestCommandLine::validOption()
+{
+    QFETCH(QStringList, args);
+    QFETCH(QString, name);
+    QFETCH(QString, expected);
+    const auto cl = pipeline::parseCommandLine(toArgs(args));
+    QCOMPARE(field(cl, name), expected);
+}
+
+void TestCommandLine::modes_data()
+{
+    QTest::addColumn<QStringList>("args");
+    QTest::addColumn<int>("mode");
+    using Mode = pipeline::CommandLine::Mode;
+    QTest::newRow("nothing") << QStringList{} << int(Mode::Gui);
+    QTest::newRow("--headless") << QStringList{"--headless"} << int(Mode::Headless);
+    QTest::newRow("--help") << QStringList{"--help"} << int(Mode::Help);
+    QTest::newRow("-h") << QStringList{"-h"} << int(Mode::Help);
+    QTest::newRow("--version") << QStringList{"--version"} << int(Mode::Version);
+    QTest::newRow("--run") << QStringList{"--run", "r"} << int(Mode::Gui);
+}
+
+void TestCommandLine::modes()
+{
+    QFETCH(QStringList, args);
+    QFETCH(int, mode);
+    QCOMPARE(int(pipeline::parseCommandLine(toArgs(args)).mode), mode);
+}
+
+void TestCommandLine::invalid_data()
+{
+    QTest::addColumn<QStringList>("args");
+    QTest::addColumn<QString>("message"); // what the one-line message must contain
+
+    // Non-numeric and malformed numbers.
+    QTest::newRow("epochs abc") << QStringList{"--epochs", "abc"} << "--epochs: 'abc' is not a whole number";
+    QTest::newRow("epochs 3x") << QStringList{"--epochs", "3x"} << "--epochs: '3x' is not a whole number";
+    QTest::newRow("epochs 2.5") << QStringList{"--epochs", "2.5"} << "--epochs: '2.5' is not a whole number";
+    QTest::newRow("epochs empty") << QStringList{"--epochs", ""} << "--epochs";
+    QTest::newRow("seed word") << QStringList{"--seed", "one"} << "--seed: 'one' is not a whole number";
+    QTest::newRow("threads word") << QStringList{"--threads", "all"} << "--threads";
+    QTest::newRow("batch-size hex") << QStringList{"--batch-size", "0x80"} << "--batch-size";
+    QTest::newRow("learning-rate word") << QStringList{"--learning-rate", "fast"}
+                                        << "--learning-rate: 'fast' is not a number";
+    QTest::newRow("learning-rate nan") << QStringList{"--learning-rate", "nan"} << "--learning-rate";
+    QTest::newRow("learning-rate empty") << QStringList{"--learning-rate", ""} << "--learning-rate";
+    QTest::newRow("loss-bins word") << QStringList{"--loss-bins", "many"} << "--loss-bins";
+    QTest::newRow("train-limit word") << QStringList{"--train-limit", "half"} << "--train-limit";
+
+    // Out of range.
+    QTest::newRow("epochs 0") << QStringList{"--epochs", "0"} << "--epochs: 0 is out of range";
+    QTest::newRow("epochs negative") << QStringList{"--epochs", "-2"} << "--epochs";
+    QTest::newRow("epochs overflow") << QStringList{"--epochs", "99999999999999999999999"}
+                                     << "--epochs";
+    QTest::newRow("seed negative") << QStringList{"--seed", "-1"} << "--seed";
+    QTest::newRow("threads 300") << QStringList{"--threads", "300"} << "--threads";
+    QTest::newRow("batch-size 0") << QStringList{"--batch-size", "0"} << "--batch-size";
+    QTest::newRow("learning-rate 0") << QStringList{"--learning-rate", "0"} << "--learning-rate";
+    QTest::newRow("learning-rate inf") << QStringList{"--learning-rate", "inf"} << "--learning-rate";
+    QTest::newRow("loss-bins 0") << QStringList{"--loss-bins", "0"} << "--loss-bins";
+    QTest::newRow("train-limit negative") << QStringList{"--train-limit", "-5"} << "--train-limit";
+
+    // Unknown options and values.
+    QTest::newRow("unknown option") << QStringList{"--epoch", "3"} << "unknown option '--epoch'";
+    QTest::newRow("unknown short option") << QStringList{"-x"} << "unknown option '-x'";
+    QTest::newRow("stray word") << QStringList{"data/mnist"} << "unknown option 'data/mnist'";
+    QTest::newRow("unknown after valid") << QStringList{"--headless", "--fast"} << "'--fast'";
+    QTest::newRow("architecture") << QStringList{"--architecture", "resnet"}
+                                  << "--architecture: unknown 'resnet'";
+    QTest::newRow("projection") << QStringList{"--projection", "mds"} << "--projection: unknown 'mds'";
+
+    // Missing values.
+    for (const char* option : {"--data", "--out", "--run", "--epochs", "--seed", "--threads",
+                               "--batch-size", "--learning-rate", "--architecture", "--projection",
+                               "--loss-bins", "--train-limit", "--validation-limit"})
+        QTest::newRow(qPrintable(QString("missing value of %1").arg(option)))
+            << QStringList{"--headless", option} << QString("%1: a value is required").arg(option);
+}
+
+void TestCommandLine::invalid()
+{
+    QFETCH(QStringList, args);
+    QFETCH(QString, message);
+    try {
+        pipeline::parseCommandLine(toArgs(args));
+        QFAIL("accepted");
+    } catch (const std::invalid_argument& e) {
+        const QString what = QString::fromUtf8(e.what());
+        QVERIFY2(what.contains(message), qPrintable(what));
+        QVERIFY2(!what.contains('\n'), "the message is one line");
+    }
+}
+
+void TestCommandLine::usageNamesEveryOption()
+{
+    const QString usage = QString::fromStdString(pipeline::usageText("mnist-explorer"));
+    QVERIFY(usage.startsWith("Usage: mnist-explorer"));
+    for (const char* option : {"--data", "--run", "--headless", "--out", "--epochs", "--seed",
+                               "--threads", "--batch-size", "--learning-rate", "--architecture",
+                               "--projection", "--loss-bins", "--retrain", "--train-limit",
+                               "--help", "--version"})
+        QVERIFY2(usage.contains(option), option);
+}
+
+QTEST_GUILESS_MAIN(TestCommandLine)
+#include "tst_command_line.moc"
