@@ -13,6 +13,12 @@
 #include "ui/inspector/error_inspector.h"
 #include "ui/map/population_map.h"
 #include "ui/tables/misclassified_view.h"
+#include "core/why/label_errors.h"
+#include "ui/why/confusion_matrix_view.h"
+#include "ui/why/heat_map_panel.h"
+#include "ui/why/metadata_dashboard.h"
+#include "ui/why/similar_samples_panel.h"
+#include "ui/why/why_panels.h"
 #include "ui/workers/run_controller.h"
 
 #include <QApplication>
@@ -21,6 +27,7 @@
 #include <QDir>
 #include <QDockWidget>
 #include <QFileDialog>
+#include <QFile>
 #include <QFileInfo>
 #include <QLabel>
 #include <QLineEdit>
@@ -29,6 +36,7 @@
 #include <QProgressBar>
 #include <QPushButton>
 #include <QRegularExpression>
+#include <QSignalBlocker>
 #include <QSettings>
 #include <QStatusBar>
 #include <QToolBar>
@@ -41,6 +49,8 @@ namespace {
 
 // Status-bar messages that report a finished job stay this long.
 constexpr int kStatusMessageMs = 8000;
+// Colour combo data at and above this: a metadata field (data − this).
+constexpr int kMetadataColoring = 100;
 
 QString stageTitle(const QString& stage)
 {
@@ -124,6 +134,27 @@ void MainWindow::createWidgets()
     // width more than they need to be seen together.
     tabifyDockWidget(m_dashboardDock, m_lossDock);
     m_lossDock->raise();
+
+    // Why the model got it wrong: per-sample views beside the inspector,
+    // ranked lists beside the misclassified table, whole-set charts beside
+    // the loss chart, all as tabs behind the views that open first.
+    m_why = new WhyPanels(this, m_session, m_map);
+    const std::pair<QDockWidget*, QDockWidget*> placement[] = {
+        {m_why->heatMapDock(), m_inspectorDock},     {m_why->similarDock(), m_inspectorDock},
+        {m_why->candidatesDock(), m_misclassifiedDock}, {m_why->insightsDock(), m_misclassifiedDock},
+        {m_why->confusionDock(), m_lossDock},        {m_why->metadataDock(), m_lossDock}};
+    for (const auto& [dock, beside] : placement) {
+        addDockWidget(dockWidgetArea(beside), dock);
+        tabifyDockWidget(beside, dock);
+    }
+    m_inspectorDock->raise();
+    m_misclassifiedDock->raise();
+    m_lossDock->raise();
+    connect(m_why, &WhyPanels::pairFilterRequested, this, [this](int label, int prediction) {
+        m_pairGroundTruth->setCurrentIndex(m_pairGroundTruth->findData(label));
+        m_pairPrediction->setCurrentIndex(m_pairPrediction->findData(prediction));
+    });
+
     resizeDocks({m_inspectorDock, m_misclassifiedDock}, {430, 330}, Qt::Horizontal);
     resizeDocks({m_dashboardDock}, {330}, Qt::Vertical);
 
@@ -285,6 +316,15 @@ void MainWindow::createMenus()
     exportMenu->addSeparator();
     exportMenu->addAction(m_exportCsvAction);
     exportMenu->addAction(m_exportSelectionAction);
+    exportMenu->addActions(m_why->exportActions());
+    exportMenu->addSeparator();
+    const std::pair<QString, QList<QAction*>> viewExports[] = {
+        {tr("&Heat Maps"), m_why->heatMaps()->exportActions()},
+        {tr("&Similar Samples"), m_why->similar()->exportActions()},
+        {tr("&Confusion Matrix"), m_why->confusion()->exportActions()},
+        {tr("Loss by &Metadata"), m_why->metadata()->exportActions()}};
+    for (const auto& [title, actions] : viewExports)
+        exportMenu->addMenu(title)->addActions(actions);
     file->addSeparator();
     QAction* quit = file->addAction(tr("&Quit"), this, &QWidget::close);
     quit->setShortcut(QKeySequence::Quit);
@@ -305,12 +345,16 @@ void MainWindow::createMenus()
     view->addSeparator();
     for (QDockWidget* d : {m_inspectorDock, m_galleryDock, m_misclassifiedDock, m_dashboardDock, m_lossDock})
         view->addAction(d->toggleViewAction());
+    for (QDockWidget* d : m_why->docks())
+        view->addAction(d->toggleViewAction());
     view->addAction(m_restoreLayoutAction);
 
     QMenu* go = menuBar()->addMenu(tr("&Go"));
     go->addAction(m_findAction);
     go->addAction(m_inspector->previousMisclassifiedAction());
     go->addAction(m_inspector->nextMisclassifiedAction());
+
+    menuBar()->addMenu(m_why->menu());
 
     QMenu* run = menuBar()->addMenu(tr("&Run"));
     run->addAction(m_trainAction);
@@ -340,9 +384,20 @@ void MainWindow::createToolBars()
     for (auto mode : {PopulationMap::ColorBy::GroundTruth, PopulationMap::ColorBy::Prediction,
                       PopulationMap::ColorBy::Correctness, PopulationMap::ColorBy::Subset})
         m_colorBox->addItem(PopulationMap::colorByName(mode), static_cast<int>(mode));
-    m_colorBox->setToolTip(tr("What the dot colours show (Ctrl+1…4)"));
-    connect(m_colorBox, &QComboBox::currentIndexChanged, this, [this] {
-        m_map->setColorBy(static_cast<PopulationMap::ColorBy>(m_colorBox->currentData().toInt()));
+    m_colorBox->insertSeparator(m_colorBox->count());
+    // Metadata fields after the separator: data kMetadataColoring + field.
+    for (int f = 0; f < why::kMetadataFieldCount; ++f) {
+        const auto field = static_cast<why::MetadataField>(f);
+        if (field == why::MetadataField::Label || field == why::MetadataField::Prediction)
+            continue; // the same as ground truth / prediction above
+        m_colorBox->addItem(QString::fromUtf8(why::metadataFieldTitle(field)), kMetadataColoring + f);
+    }
+    m_colorBox->setToolTip(tr("What the dot colours show (Ctrl+1…4); below the line, metadata "
+                              "fields on a colour scale"));
+    connect(m_colorBox, &QComboBox::currentIndexChanged, this, &MainWindow::applyColoring);
+    connect(m_why, &WhyPanels::mapColoredBy, this, [this](int field) {
+        const QSignalBlocker block(m_colorBox);
+        m_colorBox->setCurrentIndex(m_colorBox->findData(kMetadataColoring + field));
     });
     mapBar->addWidget(m_colorBox);
 
@@ -408,7 +463,14 @@ void MainWindow::connectWorker()
     connect(w, &PipelineWorker::cancelled, this, &MainWindow::onCancelled);
     connect(w, &PipelineWorker::saved, this, [this](const QString& dir) {
         m_job = Job::None;
+        // The label marks travel with the run (the store copies only its own
+        // files); marks already in the target folder are not overwritten.
+        const QString marks = QString::fromStdString(why::labelMarksPath(m_runDir.toStdString()));
+        const QString target = QString::fromStdString(why::labelMarksPath(dir.toStdString()));
+        if (!m_runDir.isEmpty() && dir != m_runDir && QFileInfo::exists(marks) && !QFileInfo::exists(target))
+            QFile::copy(marks, target);
         m_runDir = dir;
+        m_why->setRunDir(dir);
         m_progress->hide();
         m_stageLabel->clear();
         statusBar()->showMessage(tr("Run saved to %1").arg(QDir::toNativeSeparators(dir)),
@@ -548,6 +610,7 @@ void MainWindow::onFinished(const RunPtr& run, const DataPtr& data, const QStrin
         m_session->setCurrent(current);
     m_map->resetView();
     m_runDir = dir;
+    m_why->setRunDir(dir); // after setRun: the marks belong to the new run
     m_progress->hide();
     m_stageLabel->clear();
     m_dashboard->setHistory(run->history);
@@ -794,6 +857,21 @@ void MainWindow::exportSelectionCsv()
     QString error;
     if (!writeSelectionCsv(m_session->run(), m_session->selection(), path, &error))
         QMessageBox::warning(this, tr("Export failed"), error);
+}
+
+void MainWindow::applyColoring()
+{
+    const int data = m_colorBox->currentData().toInt();
+    if (data >= kMetadataColoring) {
+        const auto field = static_cast<why::MetadataField>(data - kMetadataColoring);
+        if (!m_why->colorMapBy(field))
+            statusBar()->showMessage(tr("The map cannot be coloured by %1 for this run")
+                                         .arg(QString::fromUtf8(why::metadataFieldTitle(field))),
+                                     kStatusMessageMs);
+        return;
+    }
+    m_why->colorMapBy(std::nullopt);
+    m_map->setColorBy(static_cast<PopulationMap::ColorBy>(data));
 }
 
 void MainWindow::applyPairFilter()

@@ -23,6 +23,7 @@ class PopulationMap;
 class RunController;
 class SelectionGallery;
 class TrainingDashboard;
+class WhyPanels;
 
 // The explorer's main window: the population map in the middle; docks for
 // the error inspector, the selection gallery, the misclassified table, the
@@ -92,6 +93,7 @@ private:
     void showShortcuts();
     void showAbout();
     void applyPairFilter();
+    void applyColoring();
     QDockWidget* addDock(QWidget* widget, const QString& title, const QString& objectName,
                          Qt::DockWidgetArea area);
 
@@ -111,6 +113,7 @@ private:
     MisclassifiedView* m_misclassified = nullptr;
     TrainingDashboard* m_dashboard = nullptr;
     LossDistanceChart* m_lossChart = nullptr;
+    WhyPanels* m_why = nullptr; // heat maps, similar samples, label candidates, insights, ...
     QDockWidget* m_inspectorDock = nullptr;
     QDockWidget* m_galleryDock = nullptr;
     QDockWidget* m_misclassifiedDock = nullptr;

@@ -1,7 +1,9 @@
 // The main window as a user meets it: a stored run of full MNIST size opens
 // in under 2 s with its images, samples are found by index, the map toolbar
 // drives the map, a damaged run is reported with an offer to recompute, and
-// closing the window during training returns promptly.
+// closing the window during training returns promptly; the why-views
+// (heat maps, neighbours, label candidates, insights, confusion, metadata)
+// are docked and wired to the map and the run folder.
 #include "../common/idx_test_files.h"
 #include "../core/mnist_fixture.h"
 #include "../core/synthetic_run.h"
@@ -9,10 +11,16 @@
 #include "ui/explorer_session.h"
 #include "ui/main_window.h"
 #include "ui/map/population_map.h"
+#include "core/why/label_errors.h"
+#include "ui/why/confusion_matrix_view.h"
+#include "ui/why/label_candidates_panel.h"
+#include "ui/why/metadata_dashboard.h"
+#include "ui/why/why_panels.h"
 #include "ui/workers/run_controller.h"
 
 #include <QAbstractButton>
 #include <QComboBox>
+#include <QDockWidget>
 #include <QElapsedTimer>
 #include <QMessageBox>
 #include <QSignalSpy>
@@ -32,6 +40,7 @@ private Q_SLOTS:
     void findSampleByIndex_data();
     void findSampleByIndex();
     void toolbarDrivesTheMap();
+    void whyViewsAreDockedAndWired();
     void damagedRunIsReportedWithRecomputeOffer();
     void closingDuringTrainingReturnsPromptly();
 
@@ -155,6 +164,72 @@ void TestMainWindow::toolbarDrivesTheMap()
     subset->setCurrentIndex(2);
     QCOMPARE(w->populationMap()->subsetFilter(), ui::PopulationMap::SubsetFilter::Validation);
     QCOMPARE(w->populationMap()->shownCount(), 10000);
+}
+
+void TestMainWindow::whyViewsAreDockedAndWired()
+{
+    auto w = openedWindow();
+    QVERIFY(w);
+    auto* why = w->findChild<ui::WhyPanels*>();
+    QVERIFY(why);
+    QCOMPARE(why->docks().size(), 6);
+    for (QDockWidget* dock : why->docks()) {
+        QVERIFY2(w->dockWidgetArea(dock) != Qt::NoDockWidgetArea, qPrintable(dock->objectName()));
+        QVERIFY(!w->tabifiedDockWidgets(dock).isEmpty()); // a tab beside a first-sight view
+    }
+
+    // A confusion cell filters the map to that pair and selects its samples.
+    // (Counted from the samples: this fixture's labels are MNIST's, its
+    // predictions synthetic, so its stored confusion matrices do not apply.)
+    const ui::ExplorerSession* session = w->session();
+    int counts[10][10] = {};
+    for (int id = session->trainCount(); id < session->sampleCount(); ++id)
+        ++counts[session->label(id)][session->prediction(id)];
+    int label = -1, prediction = -1;
+    for (int l = 0; l < 10 && label < 0; ++l)
+        for (int p = 0; p < 10; ++p)
+            if (l != p && counts[l][p] > 0) {
+                label = l;
+                prediction = p;
+                break;
+            }
+    QVERIFY(label >= 0);
+    QCOMPARE(why->confusion()->subset(), analysis::Subset::Validation); // the default
+    why->confusion()->activateCell(label, prediction);
+    QCOMPARE(w->populationMap()->pairFilterGroundTruth(), label);
+    QCOMPARE(w->populationMap()->pairFilterPrediction(), prediction);
+    QCOMPARE(session->selection().size(), counts[label][prediction]);
+    for (int id : w->session()->selection()) {
+        QCOMPARE(w->session()->label(id), label);
+        QCOMPARE(w->session()->prediction(id), prediction);
+    }
+
+    // The colour box offers metadata fields: the map takes the scale as soon
+    // as the metadata is computed.
+    QComboBox* colour = nullptr;
+    for (QComboBox* box : w->findChildren<QComboBox*>())
+        if (box->toolTip().startsWith(QStringLiteral("What the dot colours")))
+            colour = box;
+    QVERIFY(colour);
+    const int distance = colour->findText(QStringLiteral("Distance to own centroid"));
+    QVERIFY(distance > 0);
+    colour->setCurrentIndex(distance);
+    QTRY_COMPARE_WITH_TIMEOUT(w->populationMap()->colorBy(), ui::PopulationMap::ColorBy::Custom, 10000);
+    QCOMPARE(w->populationMap()->colorByName(), QStringLiteral("Distance to own centroid"));
+    colour->setCurrentIndex(0);
+    QCOMPARE(w->populationMap()->colorBy(), ui::PopulationMap::ColorBy::GroundTruth);
+
+    // Label marks are saved beside the opened run.
+    ui::LabelCandidatesPanel* candidates = why->candidates();
+    QTRY_COMPARE_WITH_TIMEOUT(candidates->state(), ui::LabelCandidatesPanel::State::Ready, 20000);
+    const QString marksPath =
+        QString::fromStdString(why::labelMarksPath(m_runDir.path().toStdString()));
+    QFile::remove(marksPath);
+    candidates->setMark(123, why::LabelMark::ConfirmedMislabeled);
+    const why::LabelMarks marks = why::loadLabelMarks(m_runDir.path().toStdString());
+    QFile::remove(marksPath); // the other tests open the same run
+    QVERIFY(marks.find(analysis::Subset::Train, 123));
+    QCOMPARE(*marks.find(analysis::Subset::Train, 123), why::LabelMark::ConfirmedMislabeled);
 }
 
 void TestMainWindow::damagedRunIsReportedWithRecomputeOffer()

@@ -141,6 +141,8 @@ ErrorInspector::ErrorInspector(ExplorerSession* session, QWidget* parent)
     m_nextButton->setDefaultAction(m_nextAction);
     m_position = new QLabel(this);
     m_position->setAlignment(Qt::AlignCenter);
+    // Wrapped: its longest text must not widen the dock (and the window) past the screen.
+    m_position->setWordWrap(true);
     m_position->setToolTip(tr(
         "Where this sample is among the misclassified samples, ordered by loss (highest first)"));
     auto* nav = new QHBoxLayout;

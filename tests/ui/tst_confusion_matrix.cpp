@@ -1,0 +1,218 @@
+// The confusion matrix view: the numbers shown are the run's confusion
+// counts (and row percentages), a click on a cell selects exactly that
+// cell's samples of the chosen subset as session ids and says which cell,
+// and the exported rendering is a real picture.
+
+#include "synthetic_session.h"
+#include "ui/explorer_session.h"
+#include "ui/why/confusion_matrix_view.h"
+
+#include <QAction>
+#include <QImage>
+#include <QPainter>
+#include <QSignalSpy>
+#include <QtTest>
+#include <algorithm>
+#include <memory>
+
+using namespace mnistx;
+using ui::ConfusionMatrixView;
+
+namespace
+{
+
+// The synthetic run, with some validation 5s predicted as 6 (the synthetic
+// errors are label + 6 otherwise, which never gives 5 → 6), confusion
+// recomputed.
+std::shared_ptr<const store::RunData> runWithFiveAsSix()
+{
+    test::SyntheticRunOptions options;
+    options.trainCount = 400;
+    options.validationCount = 300;
+    auto run = test::makeSyntheticRun(options);
+    for (auto* a : {&run->train, &run->validation}) {
+        for (int i = 0; i < a->sampleCount(); ++i)
+            if (a->subset == analysis::Subset::Validation && a->labels[std::size_t(i)] == 5 &&
+                (i / 10) % 3 == 0)
+                a->predictions[std::size_t(i)] = 6;
+        a->confusion = MatrixXi64::Zero(a->classCount, a->classCount);
+        for (int i = 0; i < a->sampleCount(); ++i)
+            a->confusion(a->labels[std::size_t(i)], a->predictions[std::size_t(i)]) += 1;
+    }
+    return run;
+}
+
+QVector<int> cellIds(const store::RunData& run, analysis::Subset subset, int label, int prediction)
+{
+    const analysis::SubsetAnalysis& a =
+        subset == analysis::Subset::Train ? run.train : run.validation;
+    const int offset = subset == analysis::Subset::Train ? 0 : run.train.sampleCount();
+    QVector<int> ids;
+    for (int i = 0; i < a.sampleCount(); ++i)
+        if (a.labels[std::size_t(i)] == label && a.predictions[std::size_t(i)] == prediction)
+            ids.append(offset + i);
+    return ids;
+}
+
+} // namespace
+
+class TestConfusionMatrix : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void init();
+    void cleanup();
+
+    void noRun();
+    void countsAreTheRunsConfusion();
+    void rowPercent();
+    void clickSelectsExactlyTheCell();
+    void trainSubsetSelectsTrainIds();
+    void emptyCellSelectsNothing();
+    void renderIsAPicture();
+
+private:
+    std::shared_ptr<const store::RunData> m_run;
+    std::unique_ptr<ui::ExplorerSession> m_session;
+    std::unique_ptr<ConfusionMatrixView> m_view;
+};
+
+void TestConfusionMatrix::init()
+{
+    m_run = runWithFiveAsSix();
+    m_session = std::make_unique<ui::ExplorerSession>();
+    m_view = std::make_unique<ConfusionMatrixView>(m_session.get());
+    m_view->resize(620, 560);
+}
+
+void TestConfusionMatrix::cleanup()
+{
+    m_view.reset();
+    m_session.reset();
+}
+
+void TestConfusionMatrix::noRun()
+{
+    QVERIFY(m_view->cellText(0, 0).isEmpty());
+    QVERIFY(m_view->cellRect(0, 0).isEmpty());
+    m_view->activateCell(5, 6); // nothing to select, no crash
+    QVERIFY(m_session->selection().isEmpty());
+    QImage image(300, 200, QImage::Format_ARGB32);
+    QPainter painter(&image);
+    m_view->render(&painter, QRectF(0, 0, 300, 200));
+}
+
+void TestConfusionMatrix::countsAreTheRunsConfusion()
+{
+    m_session->setRun(m_run, nullptr);
+    QCOMPARE(m_view->subset(), analysis::Subset::Validation); // the honest numbers first
+    for (auto subset : {analysis::Subset::Validation, analysis::Subset::Train}) {
+        m_view->setSubset(subset);
+        const analysis::SubsetAnalysis& a =
+            subset == analysis::Subset::Train ? m_run->train : m_run->validation;
+        for (int label = 0; label < 10; ++label) {
+            for (int prediction = 0; prediction < 10; ++prediction) {
+                QCOMPARE(m_view->cellText(label, prediction),
+                         QString::number(a.confusion(label, prediction)));
+                QCOMPARE(m_view->cellCount(label, prediction), a.confusion(label, prediction));
+            }
+            const double accuracy =
+                100.0 * a.confusion(label, label) / double(a.confusion.row(label).sum());
+            QCOMPARE(m_view->accuracyText(label), QString::number(accuracy, 'f', 1) + " %");
+        }
+    }
+    QVERIFY(m_run->validation.confusion(5, 6) > 0);
+}
+
+void TestConfusionMatrix::rowPercent()
+{
+    m_session->setRun(m_run, nullptr);
+    m_view->setNormalized(true);
+    const auto& c = m_run->validation.confusion;
+    const double share = 100.0 * c(5, 6) / double(c.row(5).sum());
+    QCOMPARE(m_view->cellText(5, 6), QString::number(share, 'f', 1));
+    QCOMPARE(m_view->cellText(5, 7), QStringLiteral("0"));
+    m_view->setNormalized(false);
+    QCOMPARE(m_view->cellText(5, 6), QString::number(c(5, 6)));
+}
+
+void TestConfusionMatrix::clickSelectsExactlyTheCell()
+{
+    m_session->setRun(m_run, nullptr);
+    m_view->show();
+    QVERIFY(QTest::qWaitForWindowExposed(m_view.get()));
+    QSignalSpy activated(m_view.get(), &ConfusionMatrixView::cellActivated);
+    const QRectF cell = m_view->cellRect(5, 6);
+    QVERIFY(!cell.isEmpty());
+    QTest::mouseClick(m_view->matrixWidget(), Qt::LeftButton, {}, cell.center().toPoint());
+
+    const QVector<int> expected = cellIds(*m_run, analysis::Subset::Validation, 5, 6);
+    QVector<int> selected = m_session->selection();
+    std::sort(selected.begin(), selected.end());
+    QCOMPARE(selected, expected);
+    QCOMPARE(
+        m_session->selectionDescription(),
+        QStringLiteral("validation: ground truth 5 predicted 6 (%1 samples)").arg(expected.size()));
+    QCOMPARE(activated.count(), 1);
+    QCOMPARE(activated.first().at(0).toInt(), int(analysis::Subset::Validation));
+    QCOMPARE(activated.first().at(1).toInt(), 5);
+    QCOMPARE(activated.first().at(2).toInt(), 6);
+
+    // A neighbouring cell's click selects that cell instead.
+    QTest::mouseClick(m_view->matrixWidget(), Qt::LeftButton, {},
+                      m_view->cellRect(5, 5).center().toPoint());
+    selected = m_session->selection();
+    std::sort(selected.begin(), selected.end());
+    QCOMPARE(selected, cellIds(*m_run, analysis::Subset::Validation, 5, 5));
+}
+
+void TestConfusionMatrix::trainSubsetSelectsTrainIds()
+{
+    m_session->setRun(m_run, nullptr);
+    m_view->setSubset(analysis::Subset::Train);
+    QSignalSpy activated(m_view.get(), &ConfusionMatrixView::cellActivated);
+    m_view->activateCell(1, 7); // the synthetic errors: GT 1 predicted 7
+    QVector<int> selected = m_session->selection();
+    std::sort(selected.begin(), selected.end());
+    const QVector<int> expected = cellIds(*m_run, analysis::Subset::Train, 1, 7);
+    QVERIFY(!expected.isEmpty());
+    QCOMPARE(selected, expected);
+    QCOMPARE(activated.first().at(0).toInt(), int(analysis::Subset::Train));
+}
+
+void TestConfusionMatrix::emptyCellSelectsNothing()
+{
+    m_session->setRun(m_run, nullptr);
+    QCOMPARE(m_view->cellCount(5, 7), 0);
+    QSignalSpy activated(m_view.get(), &ConfusionMatrixView::cellActivated);
+    m_view->activateCell(5, 7);
+    QCOMPARE(activated.count(), 0);
+    QVERIFY(m_session->selection().isEmpty());
+}
+
+void TestConfusionMatrix::renderIsAPicture()
+{
+    m_session->setRun(m_run, nullptr);
+    QImage image(560, 500, QImage::Format_ARGB32);
+    image.fill(Qt::white);
+    {
+        QPainter painter(&image);
+        m_view->render(&painter, QRectF(0, 0, 560, 500));
+    }
+    int nonWhite = 0, reddish = 0, greenish = 0;
+    for (int y = 0; y < image.height(); ++y)
+        for (int x = 0; x < image.width(); ++x) {
+            const QColor c = image.pixelColor(x, y);
+            nonWhite += c != QColor(Qt::white);
+            reddish += c.red() > 150 && c.green() < 200 && c.blue() < 150;
+            greenish += c.green() > c.red() + 30 && c.green() > c.blue() + 30;
+        }
+    QVERIFY2(nonWhite > image.width() * image.height() / 10, qPrintable(QString::number(nonWhite)));
+    QVERIFY(reddish > 100);   // the error cells
+    QVERIFY(greenish > 1000); // the diagonal
+    QCOMPARE(m_view->exportActions().size(), 3);
+}
+
+QTEST_MAIN(TestConfusionMatrix)
+#include "tst_confusion_matrix.moc"

@@ -1,0 +1,497 @@
+// The metadata dashboard charts exactly why::meanLossBy's numbers, and
+// "Colour map by" gives the map the colouring metadataColoring builds: class
+// colours for the class fields, a sequential scale from the range's start to
+// its end for continuous fields, with legend steps that agree with the
+// samples in them.
+#include "core/why/sample_metadata.h"
+#include "synthetic_session.h"
+#include "ui/explorer_session.h"
+#include "ui/map/population_map.h"
+#include "ui/why/metadata_coloring.h"
+#include "ui/why/metadata_dashboard.h"
+
+#include <QComboBox>
+#include <QImage>
+#include <QPainter>
+#include <QPushButton>
+#include <QSignalSpy>
+#include <QStandardItemModel>
+#include <QtTest>
+#include <algorithm>
+#include <optional>
+#include <set>
+
+using namespace mnistx;
+using why::MetadataField;
+
+Q_DECLARE_METATYPE(mnistx::analysis::Subset)
+Q_DECLARE_METATYPE(mnistx::why::MetadataField)
+Q_DECLARE_METATYPE(std::optional<mnistx::why::MetadataField>)
+
+namespace
+{
+
+test::SyntheticRunOptions options()
+{
+    test::SyntheticRunOptions o;
+    o.trainCount = 600;
+    o.validationCount = 300;
+    return o;
+}
+
+// The run's samples as a session shows them: train rows, then validation.
+std::vector<float> valuesOfAll(const ui::MetadataDashboard& d, MetadataField field)
+{
+    std::vector<float> v = d.metadata(analysis::Subset::Train)->values(field);
+    const std::vector<float> w = d.metadata(analysis::Subset::Validation)->values(field);
+    v.insert(v.end(), w.begin(), w.end());
+    return v;
+}
+
+} // namespace
+
+class TestMetadataDashboard : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void init();
+    void cleanup();
+    void metadataIsComputedForTheRun();
+    void barsAreMeanLossBy_data();
+    void barsAreMeanLossBy();
+    void splitColoursNeverRepeat_data();
+    void splitColoursNeverRepeat();
+    void sequentialScaleGetsLighter();
+    void continuousColoringSpansTheScale();
+    void labelColoringUsesClassColors();
+    void binaryColoringsNameTheirValues();
+    void colourMapButtonRecoloursTheMap();
+    void quantileLabelsTurnWhenCrowded();
+    void renderDrawsTheChart();
+    void exportNameFollowsTheFields();
+    void setMetadataIsUsedAsGiven();
+    void inkNeedsImages();
+    void switchingQuicklyDoesNotCrash();
+
+private:
+    std::unique_ptr<ui::ExplorerSession> m_session;
+    std::unique_ptr<ui::MetadataDashboard> m_dashboard;
+};
+
+void TestMetadataDashboard::init()
+{
+    m_session = std::make_unique<ui::ExplorerSession>();
+    auto run = test::makeSyntheticRun(options());
+    m_session->setRun(run, test::makeSyntheticImages(*run));
+    m_dashboard = std::make_unique<ui::MetadataDashboard>(m_session.get());
+    m_dashboard->resize(900, 560);
+    m_dashboard->show();
+    QVERIFY(QTest::qWaitForWindowExposed(m_dashboard.get()));
+    QTRY_VERIFY(m_dashboard->hasMetadata());
+}
+
+void TestMetadataDashboard::cleanup()
+{
+    m_dashboard.reset();
+    m_session.reset();
+}
+
+void TestMetadataDashboard::metadataIsComputedForTheRun()
+{
+    const auto train = m_dashboard->metadata(analysis::Subset::Train);
+    const auto validation = m_dashboard->metadata(analysis::Subset::Validation);
+    QCOMPARE(train->sampleCount(), m_session->trainCount());
+    QCOMPARE(validation->sampleCount(), m_session->validationCount());
+    QCOMPARE(train->subset, analysis::Subset::Train);
+    // Ink comes from the session's images (one 2 px × 20 px bar = 40 in [0,1]
+    // plus the code row).
+    QVERIFY(train->has(MetadataField::Ink));
+    QVERIFY(train->ink[0] >= 40.0f && train->ink[0] < 42.0f);
+    QCOMPARE(validation->loss, m_session->run().validation.losses);
+}
+
+void TestMetadataDashboard::barsAreMeanLossBy_data()
+{
+    QTest::addColumn<analysis::Subset>("subset");
+    QTest::addColumn<MetadataField>("field");
+    QTest::addColumn<std::optional<MetadataField>>("split");
+    QTest::addColumn<int>("bins");
+    const std::optional<MetadataField> none;
+    QTest::newRow("label") << analysis::Subset::Validation << MetadataField::Label << none << 10;
+    QTest::newRow("label, train") << analysis::Subset::Train << MetadataField::Label << none << 10;
+    QTest::newRow("correct") << analysis::Subset::Validation << MetadataField::Correct << none
+                             << 10;
+    QTest::newRow("label split by correct")
+        << analysis::Subset::Validation << MetadataField::Label
+        << std::optional<MetadataField>(MetadataField::Correct) << 10;
+    QTest::newRow("closed loop split by prediction")
+        << analysis::Subset::Train << MetadataField::ClosedLoop
+        << std::optional<MetadataField>(MetadataField::Prediction) << 10;
+    QTest::newRow("distance, 10 bins")
+        << analysis::Subset::Validation << MetadataField::DistanceToOwnCentroid << none << 10;
+    QTest::newRow("confidence, 4 bins, split by even / odd")
+        << analysis::Subset::Train << MetadataField::Confidence
+        << std::optional<MetadataField>(MetadataField::Parity) << 4;
+}
+
+void TestMetadataDashboard::barsAreMeanLossBy()
+{
+    QFETCH(analysis::Subset, subset);
+    QFETCH(MetadataField, field);
+    QFETCH(std::optional<MetadataField>, split);
+    QFETCH(int, bins);
+    ui::MetadataDashboard& d = *m_dashboard;
+    d.setSubset(subset);
+    d.setField(field);
+    d.setSplitField(split);
+    d.setBins(bins);
+
+    const why::SubsetMetadata& md = *d.metadata(subset);
+    const why::GroupedLoss expected =
+        split ? why::meanLossBy(md, field, *split, bins) : why::meanLossBy(md, field, bins);
+    QVERIFY(expected.groups.groupCount() > 1);
+    QCOMPARE(d.categories().size(), expected.groups.groupCount());
+    QCOMPARE(d.barSetCount(), static_cast<int>(expected.meanLoss.cols()));
+    for (int s = 0; s < d.barSetCount(); ++s) {
+        const QVector<double> values = d.barValues(s);
+        QCOMPARE(values.size(), expected.groups.groupCount());
+        for (int g = 0; g < values.size(); ++g)
+            QCOMPARE(values[g], expected.meanLoss(g, s));
+    }
+    // The tooltip of a bar names its count and error rate.
+    int g = 0;
+    while (expected.counts(g, 0) == 0)
+        ++g;
+    const QString tip = d.barTooltip(g, 0);
+    QVERIFY2(tip.contains(QLocale(QLocale::English).toString(qlonglong(expected.counts(g, 0))) +
+                          QStringLiteral(" samples")),
+             qPrintable(tip));
+    QVERIFY2(tip.contains(QStringLiteral("error rate")), qPrintable(tip));
+    // The axis labels are distinct (Qt Charts drops repeated categories).
+    const QStringList labels = d.categories();
+    QCOMPARE(std::set<QString>(labels.begin(), labels.end()).size(),
+             static_cast<size_t>(labels.size()));
+}
+
+void TestMetadataDashboard::splitColoursNeverRepeat_data()
+{
+    QTest::addColumn<MetadataField>("split");
+    QTest::newRow("label") << MetadataField::Label;
+    QTest::newRow("even / odd") << MetadataField::Parity;
+    QTest::newRow("correct") << MetadataField::Correct;
+    QTest::newRow("distance, 10 bins") << MetadataField::DistanceToOwnCentroid;
+}
+
+void TestMetadataDashboard::splitColoursNeverRepeat()
+{
+    QFETCH(MetadataField, split);
+    ui::MetadataDashboard& d = *m_dashboard;
+    d.setField(split == MetadataField::Label ? MetadataField::ClosedLoop : MetadataField::Label);
+    d.setSplitField(split);
+    QVERIFY(d.barSetCount() >= 2);
+    std::set<QRgb> colors;
+    std::set<QString> names;
+    for (int s = 0; s < d.barSetCount(); ++s) {
+        colors.insert(d.barSetColor(s).rgb());
+        names.insert(d.barSetName(s));
+    }
+    QCOMPARE(static_cast<int>(colors.size()), d.barSetCount());
+    QCOMPARE(static_cast<int>(names.size()), d.barSetCount());
+    if (split == MetadataField::Label)
+        for (int s = 0; s < d.barSetCount(); ++s)
+            QCOMPARE(d.barSetColor(s), ui::classColor(s));
+}
+
+void TestMetadataDashboard::sequentialScaleGetsLighter()
+{
+    int previous = -1;
+    for (int k = 0; k <= 20; ++k) {
+        const int gray = qGray(ui::sequentialColor(k / 20.0));
+        QVERIFY2(gray > previous, qPrintable(QStringLiteral("t = %1").arg(k / 20.0)));
+        previous = gray;
+    }
+    QCOMPARE(ui::sequentialColor(-1.0), ui::sequentialColor(0.0));
+    QCOMPARE(ui::sequentialColor(2.0), ui::sequentialColor(1.0));
+}
+
+void TestMetadataDashboard::continuousColoringSpansTheScale()
+{
+    const auto& d = *m_dashboard;
+    for (MetadataField field : {MetadataField::DistanceToOwnCentroid, MetadataField::Confidence}) {
+        const ui::MetadataColoring c = ui::metadataColoring(
+            *d.metadata(analysis::Subset::Train), *d.metadata(analysis::Subset::Validation), field);
+        const std::vector<float> v = valuesOfAll(d, field);
+        QCOMPARE(c.perSample.size(), v.size());
+        QCOMPARE(c.entryOfSample.size(), v.size());
+        QCOMPARE(c.name, QString::fromUtf8(why::metadataFieldTitle(field)));
+        QCOMPARE(c.legend.size(), ui::kColorScaleBins);
+        QCOMPARE(static_cast<int>(c.binEdges.size()), ui::kColorScaleBins + 1);
+        QCOMPARE(c.binEdges.front(), c.scaleMin);
+        QCOMPARE(c.binEdges.back(), c.scaleMax);
+
+        // The smallest value gets the scale's start, the largest its end.
+        const auto [minIt, maxIt] = std::minmax_element(v.begin(), v.end());
+        QCOMPARE(c.perSample[static_cast<size_t>(minIt - v.begin())], ui::sequentialColor(0.0));
+        QCOMPARE(c.perSample[static_cast<size_t>(maxIt - v.begin())], ui::sequentialColor(1.0));
+
+        // Every sample's step holds its value (the outer steps also what
+        // lies beyond the range), and the legend counts them.
+        std::vector<qint64> counts(static_cast<size_t>(c.legend.size()), 0);
+        for (size_t i = 0; i < v.size(); ++i) {
+            const int e = c.entryOfSample[i];
+            QVERIFY(e >= 0 && e < c.legend.size());
+            ++counts[static_cast<size_t>(e)];
+            if (e > 0)
+                QVERIFY(v[i] >= c.binEdges[static_cast<size_t>(e)]);
+            if (e + 1 < c.legend.size())
+                QVERIFY(v[i] < c.binEdges[static_cast<size_t>(e) + 1]);
+        }
+        for (int e = 0; e < c.legend.size(); ++e)
+            QCOMPARE(c.legend[e].count, counts[static_cast<size_t>(e)]);
+        // Steps are told apart by name and colour, darker to lighter.
+        std::set<QString> names;
+        for (int e = 0; e < c.legend.size(); ++e) {
+            names.insert(c.legend[e].name);
+            if (e > 0)
+                QVERIFY(qGray(c.legend[e].color.rgb()) > qGray(c.legend[e - 1].color.rgb()));
+        }
+        QCOMPARE(static_cast<int>(names.size()), c.legend.size());
+        QVERIFY(c.legend.front().name.startsWith(QStringLiteral("< ")));
+        QVERIFY(c.legend.back().name.startsWith(QStringLiteral("≥ ")));
+    }
+}
+
+void TestMetadataDashboard::labelColoringUsesClassColors()
+{
+    const auto& d = *m_dashboard;
+    for (MetadataField field : {MetadataField::Label, MetadataField::Prediction}) {
+        const ui::MetadataColoring c = ui::metadataColoring(
+            *d.metadata(analysis::Subset::Train), *d.metadata(analysis::Subset::Validation), field);
+        QCOMPARE(static_cast<int>(c.perSample.size()), m_session->sampleCount());
+        QCOMPARE(c.legend.size(), m_session->classCount());
+        for (int k = 0; k < c.legend.size(); ++k) {
+            QCOMPARE(c.legend[k].name, QString::number(k));
+            QCOMPARE(c.legend[k].color, ui::classColor(k));
+        }
+        QVERIFY(c.binEdges.empty());
+        for (int id = 0; id < m_session->sampleCount(); ++id) {
+            const int cls =
+                field == MetadataField::Label ? m_session->label(id) : m_session->prediction(id);
+            QCOMPARE(c.perSample[static_cast<size_t>(id)], ui::classColor(cls).rgb());
+            QCOMPARE(c.entryOfSample[static_cast<size_t>(id)], cls);
+        }
+    }
+}
+
+void TestMetadataDashboard::binaryColoringsNameTheirValues()
+{
+    const auto& d = *m_dashboard;
+    struct Case {
+        MetadataField field;
+        QStringList names;
+    };
+    const Case cases[] = {
+        {MetadataField::Parity, {QStringLiteral("even"), QStringLiteral("odd")}},
+        {MetadataField::ClosedLoop, {QStringLiteral("closed loop"), QStringLiteral("no loop")}},
+        {MetadataField::Correct, {QStringLiteral("correct"), QStringLiteral("wrong")}},
+    };
+    for (const Case& k : cases) {
+        const ui::MetadataColoring c =
+            ui::metadataColoring(*d.metadata(analysis::Subset::Train),
+                                 *d.metadata(analysis::Subset::Validation), k.field);
+        QCOMPARE(c.legend.size(), 2);
+        QCOMPARE(c.legend[0].name, k.names[0]);
+        QCOMPARE(c.legend[1].name, k.names[1]);
+        QVERIFY(c.legend[0].color != c.legend[1].color);
+        for (int id = 0; id < m_session->sampleCount(); ++id) {
+            const int label = m_session->label(id);
+            bool first = false;
+            if (k.field == MetadataField::Parity)
+                first = label % 2 == 0;
+            else if (k.field == MetadataField::ClosedLoop)
+                first = label == 0 || label == 6 || label == 8 || label == 9;
+            else
+                first = m_session->correct(id);
+            QCOMPARE(c.entryOfSample[static_cast<size_t>(id)], first ? 0 : 1);
+            QCOMPARE(c.perSample[static_cast<size_t>(id)], c.legend[first ? 0 : 1].color.rgb());
+        }
+        QCOMPARE(c.legend[0].count + c.legend[1].count, qint64(m_session->sampleCount()));
+    }
+}
+
+void TestMetadataDashboard::colourMapButtonRecoloursTheMap()
+{
+    ui::PopulationMap map(m_session.get());
+    map.resize(700, 500);
+    ui::MetadataDashboard& d = *m_dashboard;
+    d.setMap(&map);
+    d.setField(MetadataField::DistanceToOwnCentroid);
+    QSignalSpy requested(&d, &ui::MetadataDashboard::colorMapRequested);
+    auto* button = d.findChild<QPushButton*>(QStringLiteral("colorMapButton"));
+    QVERIFY(button);
+    QVERIFY(button->isEnabled());
+    QVERIFY2(button->text().contains(QStringLiteral("distance to own centroid")),
+             qPrintable(button->text()));
+    QTest::mouseClick(button, Qt::LeftButton);
+
+    QCOMPARE(requested.count(), 1);
+    QCOMPARE(requested.at(0).at(0).toInt(), static_cast<int>(MetadataField::DistanceToOwnCentroid));
+    QCOMPARE(map.colorBy(), ui::PopulationMap::ColorBy::Custom);
+    QCOMPARE(map.colorByName(), QStringLiteral("Distance to own centroid"));
+    const ui::MetadataColoring expected = ui::metadataColoring(
+        *d.metadata(analysis::Subset::Train), *d.metadata(analysis::Subset::Validation),
+        MetadataField::DistanceToOwnCentroid);
+    const QVector<ui::MapLegendEntry> legend = map.legendEntries();
+    QCOMPARE(legend.size(), expected.legend.size());
+    for (int e = 0; e < legend.size(); ++e) {
+        QCOMPARE(legend[e].name, expected.legend[e].name);
+        QCOMPARE(legend[e].color, expected.legend[e].color);
+        QCOMPARE(legend[e].count, expected.legend[e].count); // nothing filtered
+    }
+    // A legend click hides that step's samples, as for classes.
+    map.setEntryHidden(0, true);
+    QCOMPARE(map.shownCount(),
+             m_session->sampleCount() - static_cast<int>(expected.legend[0].count));
+
+    // The View menu's path: no signal, same colouring.
+    QVERIFY(d.colorMapBy(MetadataField::Parity));
+    QCOMPARE(requested.count(), 1);
+    QCOMPARE(map.colorByName(), QStringLiteral("Even / odd"));
+    QCOMPARE(map.legendEntries().at(1).name, QStringLiteral("odd"));
+}
+
+void TestMetadataDashboard::quantileLabelsTurnWhenCrowded()
+{
+    ui::MetadataDashboard& d = *m_dashboard;
+    d.setField(MetadataField::DistanceToOwnCentroid);
+    d.setBins(10);
+    QCOMPARE(d.categories().size(), 10);
+    QVERIFY(d.categories().at(0).contains(QStringLiteral("–")));
+    d.resize(2400, 560);
+    QTRY_COMPARE(d.categoryLabelAngle(), 0);
+    d.resize(380, 560);
+    QTRY_VERIFY(d.categoryLabelAngle() != 0);
+    // Categorical labels ("0".."9") stay upright.
+    d.setField(MetadataField::Label);
+    QTRY_COMPARE(d.categoryLabelAngle(), 0);
+}
+
+void TestMetadataDashboard::renderDrawsTheChart()
+{
+    ui::MetadataDashboard& d = *m_dashboard;
+    d.setField(MetadataField::Label);
+    const QSize size(720, 460);
+    QImage image(size, QImage::Format_ARGB32_Premultiplied);
+    image.fill(Qt::white);
+    {
+        QPainter p(&image);
+        d.render(&p, QRectF(QPointF(0, 0), QSizeF(size)));
+    }
+    int ink = 0, bar = 0;
+    const QRgb barColor = qRgb(0x4e, 0x79, 0xa7);
+    for (int y = 0; y < image.height(); ++y)
+        for (int x = 0; x < image.width(); ++x) {
+            const QRgb px = image.pixel(x, y) | 0xff000000u;
+            ink += px != qRgb(255, 255, 255);
+            bar += px == barColor;
+        }
+    QVERIFY2(ink > size.width() * size.height() / 50, qPrintable(QString::number(ink)));
+    QVERIFY2(bar > 1000, qPrintable(QString::number(bar))); // ten bars' worth
+    // Rendering at another size leaves the widget's own chart as it was.
+    QCOMPARE(d.categories().size(), 10);
+}
+
+void TestMetadataDashboard::exportNameFollowsTheFields()
+{
+    ui::MetadataDashboard& d = *m_dashboard;
+    d.setField(MetadataField::DistanceToOwnCentroid);
+    QCOMPARE(d.exportName(), QStringLiteral("mean_loss_by_distance_to_own_centroid"));
+    d.setSplitField(MetadataField::Parity);
+    QCOMPARE(d.exportName(), QStringLiteral("mean_loss_by_distance_to_own_centroid_split_parity"));
+    QCOMPARE(d.exportActions().size(), 3);
+    // A field is not split by itself: choosing the split's field clears it.
+    d.setField(MetadataField::Parity);
+    QVERIFY(!d.splitField());
+    QCOMPARE(d.exportName(), QStringLiteral("mean_loss_by_parity"));
+}
+
+void TestMetadataDashboard::setMetadataIsUsedAsGiven()
+{
+    auto train =
+        std::make_shared<const why::SubsetMetadata>(why::computeMetadata(m_session->run().train));
+    auto validation = std::make_shared<const why::SubsetMetadata>(
+        why::computeMetadata(m_session->run().validation));
+    ui::MetadataDashboard d(m_session.get());
+    QSignalSpy changed(&d, &ui::MetadataDashboard::metadataChanged);
+    d.setMetadata(train, validation);
+    QVERIFY(d.hasMetadata());
+    QCOMPARE(changed.count(), 1);
+    QCOMPARE(d.barSetCount(), 1);
+    // The worker's own result for this run, arriving later, is dropped.
+    QTest::qWait(300);
+    QCOMPARE(d.metadata(analysis::Subset::Train), train);
+    QCOMPARE(changed.count(), 1);
+    // These have no ink (no images given).
+    QVERIFY(!d.isFieldAvailable(MetadataField::Ink));
+    // Wrong counts are refused.
+    auto shortTrain = std::make_shared<why::SubsetMetadata>(*train);
+    shortTrain->label.pop_back();
+    d.setMetadata(shortTrain, validation);
+    QCOMPARE(d.metadata(analysis::Subset::Train), train);
+}
+
+void TestMetadataDashboard::inkNeedsImages()
+{
+    ui::ExplorerSession session;
+    session.setRun(test::makeSyntheticRun(options()), nullptr);
+    ui::MetadataDashboard d(&session);
+    QTRY_VERIFY(d.hasMetadata());
+    QVERIFY(!d.isFieldAvailable(MetadataField::Ink));
+    d.setField(MetadataField::Ink);
+    QCOMPARE(d.field(), MetadataField::Label);
+    auto* combo = d.findChild<QComboBox*>(QStringLiteral("fieldCombo"));
+    QVERIFY(combo);
+    auto* model = qobject_cast<QStandardItemModel*>(combo->model());
+    QVERIFY(model);
+    QVERIFY(!model->item(static_cast<int>(MetadataField::Ink))->isEnabled());
+    QVERIFY(model->item(static_cast<int>(MetadataField::Confidence))->isEnabled());
+    QVERIFY(!d.colorMapBy(MetadataField::Ink)); // and no map anyway
+}
+
+void TestMetadataDashboard::switchingQuicklyDoesNotCrash()
+{
+    ui::PopulationMap map(m_session.get());
+    ui::MetadataDashboard& d = *m_dashboard;
+    d.setMap(&map);
+    for (int round = 0; round < 2; ++round) {
+        QTRY_VERIFY(d.hasMetadata());
+        for (int f = 0; f < why::kMetadataFieldCount; ++f) {
+            d.setField(static_cast<MetadataField>(f));
+            d.setSubset(f % 2 ? analysis::Subset::Train : analysis::Subset::Validation);
+            for (int s = -1; s < why::kMetadataFieldCount; s += 3)
+                d.setSplitField(s < 0
+                                    ? std::nullopt
+                                    : std::optional<MetadataField>(static_cast<MetadataField>(s)));
+            d.setBins(2 + (f * 7) % 19);
+            QVERIFY(d.colorMapBy(static_cast<MetadataField>(f)));
+            QCoreApplication::processEvents();
+        }
+        // A new run while the worker computes the last one's metadata.
+        auto run = test::makeSyntheticRun(options());
+        m_session->setRun(run, round == 0 ? test::makeSyntheticImages(*run) : nullptr);
+        QVERIFY(!d.hasMetadata());
+        d.setField(MetadataField::Confidence);
+        d.setSplitField(MetadataField::Label);
+        QCOMPARE(d.barSetCount(), 0);
+    }
+    QTRY_VERIFY(d.hasMetadata());
+    QVERIFY(d.barSetCount() > 0);
+    // Destroyed with a computation in flight.
+    auto run = test::makeSyntheticRun(options());
+    m_session->setRun(run, test::makeSyntheticImages(*run));
+    m_dashboard.reset();
+    m_session->clear();
+}
+
+QTEST_MAIN(TestMetadataDashboard)
+#include "tst_metadata_dashboard.moc"

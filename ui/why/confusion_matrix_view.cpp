@@ -1,0 +1,661 @@
+#include "ui/why/confusion_matrix_view.h"
+
+#include "core/why/sample_metadata.h"
+#include "ui/explorer_session.h"
+#include "ui/export/exporter.h"
+
+#include <QAction>
+#include <QCheckBox>
+#include <QComboBox>
+#include <QEvent>
+#include <QFontMetricsF>
+#include <QHBoxLayout>
+#include <QHelpEvent>
+#include <QKeyEvent>
+#include <QLabel>
+#include <QLocale>
+#include <QMouseEvent>
+#include <QPainter>
+#include <QToolTip>
+#include <QVBoxLayout>
+#include <algorithm>
+#include <cmath>
+#include <utility>
+
+namespace mnistx::ui
+{
+
+namespace
+{
+
+QColor mix(const QColor& a, const QColor& b, double t)
+{
+    t = std::clamp(t, 0.0, 1.0);
+    return QColor::fromRgbF(static_cast<float>(a.redF() + (b.redF() - a.redF()) * t),
+                            static_cast<float>(a.greenF() + (b.greenF() - a.greenF()) * t),
+                            static_cast<float>(a.blueF() + (b.blueF() - a.blueF()) * t));
+}
+
+// Sequential orange-red for the errors (ColorBrewer OrRd stops): the palest
+// stop is still clearly not white, so a single error shows.
+QColor errorColor(double t)
+{
+    static const QColor stops[] = {QColor(0xfe, 0xe0, 0xb6), QColor(0xfc, 0x8d, 0x59),
+                                   QColor(0xb3, 0x00, 0x00)};
+    return t < 0.5 ? mix(stops[0], stops[1], t * 2.0) : mix(stops[1], stops[2], t * 2.0 - 1.0);
+}
+
+// The diagonal: pale to mid green by the class's accuracy, never as dark as
+// the errors' end of the scale, so the eye goes to the red cells.
+QColor diagonalColor(double accuracy)
+{
+    // Accuracy below 50 % gets the palest green: the row's red cells say the rest.
+    return mix(QColor(0xe5, 0xf5, 0xe0), QColor(0x74, 0xc4, 0x76), (accuracy - 0.5) / 0.5);
+}
+
+// Black or white, whichever reads better on the background (WCAG luminance).
+QColor textColorOn(const QColor& background)
+{
+    const auto channel = [](double c) {
+        return c <= 0.03928 ? c / 12.92 : std::pow((c + 0.055) / 1.055, 2.4);
+    };
+    const double luminance = 0.2126 * channel(background.redF()) +
+                             0.7152 * channel(background.greenF()) +
+                             0.0722 * channel(background.blueF());
+    // Crossover where both contrasts are equal (≈ 0.18).
+    return luminance > 0.179 ? QColor(0x21, 0x21, 0x21) : Qt::white;
+}
+
+// "1 sample", "12 samples" (no translation files: no %n plural forms).
+QString samplesText(long long count)
+{
+    return count == 1 ? QObject::tr("1 sample")
+                      : QObject::tr("%1 samples").arg(QLocale().toString(count));
+}
+
+const QColor kEmptyCell(Qt::white);
+const QColor kEmptyText(0xb4, 0xb4, 0xb4); // zeros recede
+const QColor kGrid(0xd4, 0xd4, 0xd4);
+const QColor kHeaderText(0x33, 0x33, 0x33);
+const QColor kAccuracyBackground(0xf2, 0xf2, 0xf2);
+const QColor kActiveOutline(0x1f, 0x4e, 0x9c); // blue: not on the orange-red or green scales
+
+} // namespace
+
+// The painted matrix: the view's cells, hover, clicks, keyboard and tooltips.
+class ConfusionMatrixCanvas : public QWidget
+{
+public:
+    explicit ConfusionMatrixCanvas(ConfusionMatrixView* view) : QWidget(view), m_view(view)
+    {
+        setMouseTracking(true);
+        setFocusPolicy(Qt::StrongFocus);
+        setMinimumSize(260, 220);
+        setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Expanding);
+        setAttribute(Qt::WA_OpaquePaintEvent);
+    }
+
+    QSize sizeHint() const override { return {520, 460}; }
+
+    std::pair<int, int> cellAt(const QPointF& position) const { return m_view->cellAt(position); }
+
+protected:
+    void paintEvent(QPaintEvent*) override
+    {
+        QPainter painter(this);
+        // White in any theme: the cell colours and their text are chosen against it.
+        painter.fillRect(rect(), Qt::white);
+        m_view->paintMatrix(&painter, QRectF(rect()), false, m_hoverLabel, m_hoverPrediction);
+        if (hasFocus() && m_focusLabel >= 0) {
+            painter.setPen(QPen(palette().highlight().color(), 1, Qt::DashLine));
+            painter.setBrush(Qt::NoBrush);
+            painter.drawRect(
+                m_view->cellRect(m_focusLabel, m_focusPrediction).adjusted(2, 2, -2, -2));
+        }
+    }
+
+    void mouseMoveEvent(QMouseEvent* event) override
+    {
+        const auto [label, prediction] = cellAt(event->position());
+        if (label != m_hoverLabel || prediction != m_hoverPrediction) {
+            m_hoverLabel = label;
+            m_hoverPrediction = prediction;
+            setCursor(label >= 0 ? Qt::PointingHandCursor : Qt::ArrowCursor);
+            update();
+        }
+    }
+
+    void leaveEvent(QEvent*) override
+    {
+        m_hoverLabel = m_hoverPrediction = -1;
+        update();
+    }
+
+    void mouseReleaseEvent(QMouseEvent* event) override
+    {
+        if (event->button() != Qt::LeftButton)
+            return;
+        const auto [label, prediction] = cellAt(event->position());
+        if (label < 0)
+            return;
+        m_focusLabel = label;
+        m_focusPrediction = prediction;
+        m_view->activateCell(label, prediction);
+    }
+
+    void keyPressEvent(QKeyEvent* event) override
+    {
+        const int classes = m_view->classCount();
+        if (classes == 0)
+            return QWidget::keyPressEvent(event);
+        if (m_focusLabel < 0)
+            m_focusLabel = m_focusPrediction = 0;
+        switch (event->key()) {
+        case Qt::Key_Up:
+            m_focusLabel = std::max(0, m_focusLabel - 1);
+            break;
+        case Qt::Key_Down:
+            m_focusLabel = std::min(classes - 1, m_focusLabel + 1);
+            break;
+        case Qt::Key_Left:
+            m_focusPrediction = std::max(0, m_focusPrediction - 1);
+            break;
+        case Qt::Key_Right:
+            m_focusPrediction = std::min(classes - 1, m_focusPrediction + 1);
+            break;
+        case Qt::Key_Return:
+        case Qt::Key_Enter:
+        case Qt::Key_Space:
+            m_view->activateCell(m_focusLabel, m_focusPrediction);
+            break;
+        default:
+            return QWidget::keyPressEvent(event);
+        }
+        update();
+    }
+
+    bool event(QEvent* event) override
+    {
+        if (event->type() == QEvent::ToolTip) {
+            auto* help = static_cast<QHelpEvent*>(event);
+            const auto [label, prediction] = cellAt(help->pos());
+            if (label >= 0)
+                QToolTip::showText(help->globalPos(), m_view->cellDescription(label, prediction),
+                                   this, m_view->cellRect(label, prediction).toAlignedRect());
+            else
+                QToolTip::hideText();
+            return true;
+        }
+        return QWidget::event(event);
+    }
+
+private:
+    ConfusionMatrixView* m_view;
+    int m_hoverLabel = -1;
+    int m_hoverPrediction = -1;
+    int m_focusLabel = -1;
+    int m_focusPrediction = -1;
+};
+
+struct ConfusionMatrixView::Layout {
+    QRectF title;             // empty without a title
+    QRectF columnAxis;        // "Predicted"
+    QRectF rowAxis;           // "Ground truth", drawn rotated
+    QPointF origin;           // top-left of cell (0, 0)
+    double cell = 0.0;        // side of a cell
+    double accuracyLeft = 0;  // x of the accuracy column
+    double accuracyWidth = 0; // its width
+    double headerSize = 0;    // height of the column digits / width of the row digits
+    QFont font;               // headers and axis titles
+    QFont cellFont;
+    bool cellTextFits = true; // false: cells too small for their text, colour only
+};
+
+ConfusionMatrixView::ConfusionMatrixView(ExplorerSession* session, QWidget* parent)
+    : QWidget(parent), m_session(session)
+{
+    m_subsetBox = new QComboBox(this);
+    m_subsetBox->addItem(tr("validation"), static_cast<int>(analysis::Subset::Validation));
+    m_subsetBox->addItem(tr("train"), static_cast<int>(analysis::Subset::Train));
+    m_subsetBox->setToolTip(tr("Which subset's predictions to count"));
+    m_normalizeBox = new QCheckBox(tr("&Row %"), this);
+    m_normalizeBox->setToolTip(
+        tr("Show each cell as a percentage of its row (the samples of that ground-truth class) "
+           "instead of a count"));
+    m_summary = new QLabel(this);
+    m_summary->setWordWrap(true);
+    m_summary->setTextFormat(Qt::PlainText);
+    m_canvas = new ConfusionMatrixCanvas(this);
+    m_canvas->setToolTip(QString()); // per-cell tooltips come from the canvas itself
+
+    auto* controls = new QHBoxLayout;
+    auto* subsetLabel = new QLabel(tr("&Subset:"), this);
+    subsetLabel->setBuddy(m_subsetBox);
+    controls->addWidget(subsetLabel);
+    controls->addWidget(m_subsetBox);
+    controls->addSpacing(6);
+    controls->addWidget(m_normalizeBox);
+    controls->addStretch(1);
+    auto* layout = new QVBoxLayout(this);
+    layout->setContentsMargins(6, 6, 6, 6);
+    layout->addLayout(controls);
+    layout->addWidget(m_summary);
+    layout->addWidget(m_canvas, 1);
+
+    // Own actions rather than addExportActions: the suggested name follows the subset.
+    const std::pair<ExportFormat, QString> formats[] = {
+        {ExportFormat::Png, tr("Export as PNG…")},
+        {ExportFormat::Svg, tr("Export as SVG…")},
+        {ExportFormat::Pdf, tr("Export as PDF…")},
+    };
+    for (const auto& [format, text] : formats) {
+        auto* action = new QAction(text, m_canvas);
+        action->setToolTip(tr("Save the confusion matrix as an image file"));
+        connect(action, &QAction::triggered, this, [this, format = format] {
+            // At least a size where every count is legible, whatever the dock's size.
+            const QSizeF size = m_canvas->size().expandedTo(QSize(520, 480));
+            exportInteractively(
+                this, [this](QPainter* painter, const QRectF& target) { render(painter, target); },
+                size, QStringLiteral("confusion_%1").arg(analysis::subsetName(m_subset)), format);
+        });
+        m_canvas->addAction(action);
+        m_exportActions.append(action);
+    }
+    m_canvas->setContextMenuPolicy(Qt::ActionsContextMenu);
+
+    connect(m_subsetBox, &QComboBox::currentIndexChanged, this, [this] {
+        setSubset(static_cast<analysis::Subset>(m_subsetBox->currentData().toInt()));
+    });
+    connect(m_normalizeBox, &QCheckBox::toggled, this, &ConfusionMatrixView::setNormalized);
+    connect(m_session, &ExplorerSession::runChanged, this, &ConfusionMatrixView::onRunChanged);
+    connect(m_session, &ExplorerSession::selectionChanged, this,
+            &ConfusionMatrixView::onSelectionChanged);
+    onRunChanged();
+}
+
+ConfusionMatrixView::~ConfusionMatrixView() = default;
+
+void ConfusionMatrixView::setSubset(analysis::Subset subset)
+{
+    {
+        const QSignalBlocker block(m_subsetBox);
+        m_subsetBox->setCurrentIndex(std::max(0, m_subsetBox->findData(static_cast<int>(subset))));
+    }
+    if (subset == m_subset)
+        return;
+    m_subset = subset;
+    m_activeLabel = m_activePrediction = -1;
+    updateSummary();
+    m_canvas->update();
+}
+
+void ConfusionMatrixView::setNormalized(bool rowPercent)
+{
+    {
+        const QSignalBlocker block(m_normalizeBox);
+        m_normalizeBox->setChecked(rowPercent);
+    }
+    if (rowPercent == m_normalized)
+        return;
+    m_normalized = rowPercent;
+    m_canvas->update();
+}
+
+void ConfusionMatrixView::onRunChanged()
+{
+    m_activeLabel = m_activePrediction = -1;
+    m_activeDescription.clear();
+    updateSummary();
+    m_canvas->update();
+}
+
+void ConfusionMatrixView::onSelectionChanged()
+{
+    // The outline says "this cell is the selection": drop it when something else is.
+    if (m_activeLabel >= 0 && m_session->selectionDescription() != m_activeDescription) {
+        m_activeLabel = m_activePrediction = -1;
+        m_canvas->update();
+    }
+}
+
+const analysis::SubsetAnalysis* ConfusionMatrixView::analysis() const
+{
+    if (!m_session->hasRun())
+        return nullptr;
+    return m_subset == analysis::Subset::Train ? &m_session->run().train
+                                               : &m_session->run().validation;
+}
+
+int ConfusionMatrixView::classCount() const
+{
+    const auto* a = analysis();
+    return a ? static_cast<int>(a->confusion.rows()) : 0;
+}
+
+long long ConfusionMatrixView::cellCount(int label, int prediction) const
+{
+    const int classes = classCount();
+    if (label < 0 || prediction < 0 || label >= classes || prediction >= classes)
+        return 0;
+    return analysis()->confusion(label, prediction);
+}
+
+QString ConfusionMatrixView::cellText(int label, int prediction) const
+{
+    const int classes = classCount();
+    if (label < 0 || prediction < 0 || label >= classes || prediction >= classes)
+        return {};
+    const long long count = cellCount(label, prediction);
+    if (!m_normalized)
+        return QString::number(count);
+    const long long row = analysis()->confusion.row(label).sum();
+    if (row == 0 || count == 0)
+        return QStringLiteral("0");
+    const double share = 100.0 * static_cast<double>(count) / static_cast<double>(row);
+    // Two decimals below 1 %: MNIST's errors are mostly 0.0x % of a row.
+    if (share < 0.01)
+        return QStringLiteral("<0.01");
+    return QString::number(share, 'f', share < 1.0 ? 2 : share >= 99.95 ? 0 : 1);
+}
+
+QString ConfusionMatrixView::accuracyText(int label) const
+{
+    const int classes = classCount();
+    if (label < 0 || label >= classes)
+        return {};
+    const long long row = analysis()->confusion.row(label).sum();
+    if (row == 0)
+        return QStringLiteral("–");
+    return QString::number(100.0 * cellCount(label, label) / static_cast<double>(row), 'f', 1) +
+           QStringLiteral(" %");
+}
+
+QString ConfusionMatrixView::cellDescription(int label, int prediction) const
+{
+    const long long count = cellCount(label, prediction);
+    const long long row = analysis() ? analysis()->confusion.row(label).sum() : 0;
+    QString text = tr("%1: ground truth %2 predicted %3\n%4")
+                       .arg(QLatin1String(analysis::subsetName(m_subset)))
+                       .arg(label)
+                       .arg(prediction)
+                       .arg(samplesText(count));
+    if (row > 0)
+        text += tr(", %1 % of ground truth %2")
+                    .arg(QString::number(100.0 * count / static_cast<double>(row), 'f', 2))
+                    .arg(label);
+    if (count > 0)
+        text += QLatin1Char('\n') + tr("Click to select them");
+    return text;
+}
+
+void ConfusionMatrixView::updateSummary()
+{
+    const auto* a = analysis();
+    if (!a) {
+        m_summary->setText(tr("No run loaded."));
+        return;
+    }
+    const QLocale locale;
+    const long long total = a->confusion.sum();
+    const long long correct = a->confusion.trace();
+    m_summary->setText(
+        tr("%1: %2 samples, %3 errors (accuracy %4 %). Click a cell to select "
+           "its samples.")
+            .arg(QLatin1String(analysis::subsetName(m_subset)), locale.toString(total),
+                 locale.toString(total - correct),
+                 total ? locale.toString(100.0 * correct / total, 'f', 2) : QStringLiteral("–")));
+}
+
+void ConfusionMatrixView::activateCell(int label, int prediction)
+{
+    const auto* a = analysis();
+    const int classes = classCount();
+    if (!a || label < 0 || prediction < 0 || label >= classes || prediction >= classes)
+        return;
+    const std::vector<int> samples = why::confusionCellSamples(*a, label, prediction);
+    if (samples.empty())
+        return; // nothing to select; the tooltip already says 0
+    QVector<int> ids;
+    ids.reserve(static_cast<int>(samples.size()));
+    for (int index : samples)
+        ids.append(m_session->idOf(m_subset, index));
+    m_activeLabel = label;
+    m_activePrediction = prediction;
+    m_activeDescription = tr("%1: ground truth %2 predicted %3 (%4)")
+                              .arg(QLatin1String(analysis::subsetName(m_subset)))
+                              .arg(label)
+                              .arg(prediction)
+                              .arg(samplesText(ids.size()));
+    m_session->setSelection(ids, m_activeDescription);
+    m_canvas->update();
+    Q_EMIT cellActivated(static_cast<int>(m_subset), label, prediction);
+}
+
+ConfusionMatrixView::Layout ConfusionMatrixView::layoutFor(const QRectF& area, bool withTitle) const
+{
+    Layout l;
+    const int classes = std::max(1, classCount());
+    l.font = font();
+    const QFontMetricsF fm(l.font);
+    const double line = fm.height();
+    const double margin = 8.0;
+    double top = area.top() + margin;
+    if (withTitle) {
+        l.title = QRectF(area.left() + margin, top, area.width() - 2 * margin, line * 1.5);
+        top += line * 1.8;
+    }
+    const double axis = line * 1.4;
+    l.headerSize = std::max(fm.horizontalAdvance(QStringLiteral("00")) + 8.0, line * 1.3);
+    l.accuracyWidth = fm.horizontalAdvance(QStringLiteral("100.0 %")) + 12.0;
+    const double gap = 6.0;
+    const double left = area.left() + margin + axis + l.headerSize;
+    const double availableWidth = area.right() - margin - left - gap - l.accuracyWidth;
+    const double availableHeight = area.bottom() - margin - (top + axis + l.headerSize);
+    // Whole pixels per cell: crisp grid lines on screen and in PNG.
+    l.cell = std::max(8.0, std::floor(std::min(availableWidth, availableHeight) / classes));
+    const double gridWidth = l.cell * classes;
+    // Centre the block (axis, headers, cells, accuracy) horizontally in the area.
+    const double blockWidth = axis + l.headerSize + gridWidth + gap + l.accuracyWidth;
+    const double shift = std::max(0.0, (area.width() - 2 * margin - blockWidth) / 2.0);
+    l.origin = QPointF(std::round(left + shift), std::round(top + axis + l.headerSize));
+    l.columnAxis = QRectF(l.origin.x(), top, gridWidth, axis);
+    l.rowAxis = QRectF(l.origin.x() - l.headerSize - axis, l.origin.y(), axis, gridWidth);
+    l.accuracyLeft = l.origin.x() + gridWidth + gap;
+    l.cellFont = l.font;
+    return l;
+}
+
+void ConfusionMatrixView::fitCellFont(Layout& layout) const
+{
+    // ~0.3 of the cell per em, at most 15 px; smaller while the widest text
+    // does not fit, down to 6 px, below which cells show colour only.
+    int pixelSize = static_cast<int>(std::clamp(layout.cell * 0.3, 6.0, 15.0));
+    QString widest;
+    for (int r = 0; r < classCount(); ++r)
+        for (int c = 0; c < classCount(); ++c) {
+            const QString text = cellText(r, c);
+            if (text.size() > widest.size())
+                widest = text;
+        }
+    const double room = layout.cell - 4.0;
+    for (;; --pixelSize) {
+        layout.cellFont.setPixelSize(pixelSize);
+        if (QFontMetricsF(layout.cellFont).horizontalAdvance(widest) <= room)
+            break;
+        if (pixelSize <= 6) {
+            layout.cellTextFits = false;
+            break;
+        }
+    }
+}
+
+std::pair<int, int> ConfusionMatrixView::cellAt(const QPointF& position) const
+{
+    const int classes = classCount();
+    if (classes == 0)
+        return {-1, -1};
+    const Layout l = layoutFor(QRectF(m_canvas->rect()), false);
+    const QPointF p = position - l.origin;
+    if (p.x() < 0 || p.y() < 0)
+        return {-1, -1};
+    const int prediction = static_cast<int>(p.x() / l.cell);
+    const int label = static_cast<int>(p.y() / l.cell);
+    if (label >= classes || prediction >= classes)
+        return {-1, -1};
+    return {label, prediction};
+}
+
+QRectF ConfusionMatrixView::cellRect(int label, int prediction) const
+{
+    const int classes = classCount();
+    if (label < 0 || prediction < 0 || label >= classes || prediction >= classes)
+        return {};
+    const Layout l = layoutFor(QRectF(m_canvas->rect()), false);
+    return QRectF(l.origin.x() + prediction * l.cell, l.origin.y() + label * l.cell, l.cell,
+                  l.cell);
+}
+
+void ConfusionMatrixView::paintMatrix(QPainter* painter, const QRectF& area, bool withTitle,
+                                      int hoverLabel, int hoverPrediction) const
+{
+    painter->save();
+    painter->setRenderHint(QPainter::Antialiasing, false);
+    painter->setRenderHint(QPainter::TextAntialiasing, true);
+    const auto* a = analysis();
+    const int classes = classCount();
+    Layout l = layoutFor(area, withTitle);
+    fitCellFont(l);
+    painter->setFont(l.font);
+    if (!a || classes == 0) {
+        painter->setPen(QColor(0x66, 0x66, 0x66));
+        painter->drawText(area, Qt::AlignCenter, tr("No run loaded"));
+        painter->restore();
+        return;
+    }
+
+    if (withTitle) {
+        QFont titleFont = l.font;
+        titleFont.setBold(true);
+        painter->setFont(titleFont);
+        painter->setPen(kHeaderText);
+        const long long total = a->confusion.sum();
+        const long long correct = a->confusion.trace();
+        painter->drawText(
+            l.title, Qt::AlignLeft | Qt::AlignVCenter,
+            tr("Confusion matrix, %1 (%2 samples, accuracy %3 %)%4")
+                .arg(QLatin1String(analysis::subsetName(m_subset)), QLocale().toString(total),
+                     total ? QString::number(100.0 * correct / total, 'f', 2) : QStringLiteral("–"),
+                     m_normalized ? tr(", row %") : QString()));
+        painter->setFont(l.font);
+    }
+
+    // Colour scale of the errors: log(1 + x / smallest), so that the rarest
+    // error is visible and a few large confusions do not wash the rest out.
+    const auto value = [&](int label, int prediction) {
+        const double count = static_cast<double>(a->confusion(label, prediction));
+        if (!m_normalized)
+            return count;
+        const double row = static_cast<double>(a->confusion.row(label).sum());
+        return row > 0 ? count / row : 0.0;
+    };
+    double smallest = 0.0, largest = 0.0;
+    for (int r = 0; r < classes; ++r)
+        for (int c = 0; c < classes; ++c) {
+            const double v = value(r, c);
+            if (r == c || v <= 0)
+                continue;
+            smallest = smallest > 0 ? std::min(smallest, v) : v;
+            largest = std::max(largest, v);
+        }
+    const double logRange = largest > 0 ? std::log1p(largest / smallest) : 1.0;
+
+    // Axis titles and headers.
+    painter->setPen(kHeaderText);
+    QFont bold = l.font;
+    bold.setBold(true);
+    painter->setFont(bold);
+    painter->drawText(l.columnAxis, Qt::AlignCenter, tr("Predicted"));
+    painter->save();
+    painter->translate(l.rowAxis.center());
+    painter->rotate(-90);
+    painter->drawText(QRectF(-l.rowAxis.height() / 2, -l.rowAxis.width() / 2, l.rowAxis.height(),
+                             l.rowAxis.width()),
+                      Qt::AlignCenter, tr("Ground truth"));
+    painter->restore();
+    painter->drawText(
+        QRectF(l.accuracyLeft, l.origin.y() - l.headerSize, l.accuracyWidth, l.headerSize),
+        Qt::AlignCenter, tr("Accuracy"));
+    painter->setFont(l.font);
+    for (int k = 0; k < classes; ++k) {
+        painter->drawText(
+            QRectF(l.origin.x() + k * l.cell, l.origin.y() - l.headerSize, l.cell, l.headerSize),
+            Qt::AlignCenter, QString::number(k));
+        painter->drawText(QRectF(l.origin.x() - l.headerSize, l.origin.y() + k * l.cell,
+                                 l.headerSize - 4, l.cell),
+                          Qt::AlignRight | Qt::AlignVCenter, QString::number(k));
+    }
+
+    // Cells.
+    painter->setFont(l.cellFont);
+    for (int r = 0; r < classes; ++r) {
+        const double row = static_cast<double>(a->confusion.row(r).sum());
+        for (int c = 0; c < classes; ++c) {
+            const QRectF cell(l.origin.x() + c * l.cell, l.origin.y() + r * l.cell, l.cell, l.cell);
+            const double v = value(r, c);
+            QColor background = kEmptyCell;
+            if (r == c)
+                background = row > 0 ? diagonalColor(a->confusion(r, c) / row) : kEmptyCell;
+            else if (v > 0)
+                background = errorColor(std::log1p(v / smallest) / logRange);
+            painter->fillRect(cell, background);
+            painter->setPen(v > 0 || r == c ? textColorOn(background) : kEmptyText);
+            if (l.cellTextFits)
+                painter->drawText(cell, Qt::AlignCenter, cellText(r, c));
+        }
+        // Accuracy column.
+        const QRectF accuracy(l.accuracyLeft, l.origin.y() + r * l.cell, l.accuracyWidth, l.cell);
+        painter->fillRect(accuracy, kAccuracyBackground);
+        painter->setPen(kHeaderText);
+        painter->setFont(l.font);
+        painter->drawText(accuracy, Qt::AlignCenter, accuracyText(r));
+        painter->setFont(l.cellFont);
+    }
+
+    // Grid.
+    painter->setPen(QPen(kGrid, 1));
+    const double gridSize = l.cell * classes;
+    for (int k = 0; k <= classes; ++k) {
+        painter->drawLine(QPointF(l.origin.x() + k * l.cell, l.origin.y()),
+                          QPointF(l.origin.x() + k * l.cell, l.origin.y() + gridSize));
+        painter->drawLine(QPointF(l.origin.x(), l.origin.y() + k * l.cell),
+                          QPointF(l.origin.x() + gridSize, l.origin.y() + k * l.cell));
+        painter->drawLine(QPointF(l.accuracyLeft, l.origin.y() + k * l.cell),
+                          QPointF(l.accuracyLeft + l.accuracyWidth, l.origin.y() + k * l.cell));
+    }
+
+    // Hover and active cell outlines.
+    painter->setBrush(Qt::NoBrush);
+    if (hoverLabel >= 0 && hoverPrediction >= 0) {
+        painter->setPen(QPen(QColor(0x21, 0x21, 0x21), 1));
+        painter->drawRect(QRectF(l.origin.x() + hoverPrediction * l.cell,
+                                 l.origin.y() + hoverLabel * l.cell, l.cell, l.cell)
+                              .adjusted(0.5, 0.5, -0.5, -0.5));
+    }
+    if (m_activeLabel >= 0 && m_activeLabel < classes && m_activePrediction < classes) {
+        painter->setPen(QPen(kActiveOutline, 3));
+        painter->drawRect(QRectF(l.origin.x() + m_activePrediction * l.cell,
+                                 l.origin.y() + m_activeLabel * l.cell, l.cell, l.cell)
+                              .adjusted(1.5, 1.5, -1.5, -1.5));
+    }
+    painter->restore();
+}
+
+void ConfusionMatrixView::render(QPainter* painter, const QRectF& target) const
+{
+    painter->save();
+    painter->fillRect(target, Qt::white);
+    paintMatrix(painter, target, true, -1, -1);
+    painter->restore();
+}
+
+} // namespace mnistx::ui

@@ -1,0 +1,1023 @@
+#include "ui/why/heat_map_panel.h"
+
+#include "ui/explorer_session.h"
+#include "ui/export/exporter.h"
+#include "ui/inspector/error_inspector.h"
+#include "ui/why/heat_map_worker.h"
+
+#include <QAction>
+#include <QComboBox>
+#include <QEvent>
+#include <QHBoxLayout>
+#include <QHelpEvent>
+#include <QLabel>
+#include <QMouseEvent>
+#include <QPainter>
+#include <QSlider>
+#include <QStackedWidget>
+#include <QTextDocument>
+#include <QToolTip>
+#include <QVBoxLayout>
+#include <algorithm>
+#include <cmath>
+
+namespace mnistx::ui
+{
+
+namespace
+{
+
+// Colours: the error inspector's meaning colours for GT and prediction; a
+// blue–red diverging pair (ColorBrewer RdBu ends, distinguishable for
+// red-green colour blindness) and an orange–red sequential ramp (OrRd).
+const QColor kWrong(0xc6, 0x28, 0x28);
+const QColor kRight(0x2e, 0x7d, 0x32);
+const QColor kGroundTruth(0x26, 0x32, 0x38);
+const QColor kNegative(0x21, 0x66, 0xac);
+const QColor kPositive(0xb2, 0x18, 0x2b);
+const QColor kSequential[] = {QColor(0xfd, 0xd4, 0x9e), QColor(0xfc, 0x8d, 0x59),
+                              QColor(0xd7, 0x30, 0x1f), QColor(0x7f, 0x00, 0x00)};
+const QColor kMuted(0x66, 0x66, 0x66);
+
+// Colours saturate at this quantile of |value| over the tiles sharing a scale:
+// gradients are spiky, and scaling to the single largest pixel leaves most
+// of a map near white.
+constexpr double kSaturationQuantile = 0.995;
+// Previous maps stay this long (ms) before "computing…" shows: a 2 ms result
+// then never flickers through an intermediate state.
+constexpr int kComputingDelayMs = 120;
+// The large tile is this many times a class tile (when the space allows).
+constexpr double kLargeFactor = 2.6;
+constexpr double kGap = 8.0;
+// Full ink is drawn at grey 255·(1 − 0.6) ≈ 100: dark enough to read the
+// digit, light enough that a map's colour still shows on the strokes, where
+// gradients are largest.
+constexpr double kInkDarkness = 0.6;
+// tileAt: no tile under the position.
+constexpr int kNoTile = -2;
+
+// A sequential ramp position t in [0,1].
+QColor sequentialColor(double t)
+{
+    t = std::clamp(t, 0.0, 1.0) * 3.0;
+    const int i = std::min(2, static_cast<int>(t));
+    const double f = t - i;
+    const QColor& a = kSequential[i];
+    const QColor& b = kSequential[i + 1];
+    return QColor::fromRgbF(static_cast<float>(a.redF() + (b.redF() - a.redF()) * f),
+                            static_cast<float>(a.greenF() + (b.greenF() - a.greenF()) * f),
+                            static_cast<float>(a.blueF() + (b.blueF() - a.blueF()) * f));
+}
+
+// A map value over a base grey (0 = black ink, 255 = white background) at the
+// overlay opacity: the map's colour with a weight that grows with |value|, so
+// zero is transparent (the digit shows as it is) and the ends show the full
+// colour. The colour bars use the same function over white.
+QRgb composite(float value, const HeatMapPanel::Scale& scale, double opacity, int base)
+{
+    const double range = std::max(1e-20, static_cast<double>(scale.hi));
+    double t = std::clamp(static_cast<double>(value) / range, scale.signedScale ? -1.0 : 0.0, 1.0);
+    QColor heat;
+    double weight;
+    if (scale.signedScale) {
+        heat = t >= 0.0 ? kPositive : kNegative;
+        weight = std::abs(t);
+    } else {
+        heat = sequentialColor(t);
+        weight = std::min(1.0, 3.0 * t); // opaque from a third up: the ramp's hues carry the rest
+    }
+    const double w = std::clamp(weight * opacity, 0.0, 1.0);
+    const auto mix = [&](int c) { return static_cast<int>(std::lround(base * (1.0 - w) + c * w)); };
+    return qRgb(mix(heat.red()), mix(heat.green()), mix(heat.blue()));
+}
+
+QString formatValue(double v)
+{
+    if (v == 0.0)
+        return QStringLiteral("0");
+    const double a = std::abs(v);
+    QString text =
+        a >= 0.01 && a < 1000.0 ? QString::number(v, 'g', 2) : QString::number(v, 'e', 1);
+    return text.replace(QLatin1Char('-'), QChar(0x2212)); // a real minus sign
+}
+
+// Symmetric (signed) or [0, q] scale over the given maps: q is the saturation
+// quantile of |value|.
+HeatMapPanel::Scale scaleOver(const std::vector<const std::vector<float>*>& maps, bool signedScale)
+{
+    std::vector<float> magnitudes;
+    for (const auto* m : maps)
+        for (float v : *m)
+            magnitudes.push_back(std::abs(v));
+    HeatMapPanel::Scale s;
+    s.signedScale = signedScale;
+    if (magnitudes.empty())
+        return s;
+    const auto k = static_cast<std::size_t>(kSaturationQuantile * (magnitudes.size() - 1));
+    std::nth_element(magnitudes.begin(), magnitudes.begin() + static_cast<std::ptrdiff_t>(k),
+                     magnitudes.end());
+    const float q = magnitudes[k];
+    const float top =
+        *std::max_element(magnitudes.begin() + static_cast<std::ptrdiff_t>(k), magnitudes.end());
+    s.hi = q > 0.0f ? q : top;
+    s.lo = signedScale ? -s.hi : 0.0f;
+    s.clipped = top > s.hi;
+    return s;
+}
+
+} // namespace
+
+// Paints the panel's maps and forwards clicks and tooltip requests: all
+// state stays in the panel, so render() draws the same picture.
+class HeatMapCanvas : public QWidget
+{
+public:
+    explicit HeatMapCanvas(HeatMapPanel* panel) : QWidget(panel), m_panel(panel)
+    {
+        setMinimumSize(240, 260);
+        setCursor(Qt::PointingHandCursor);
+    }
+
+protected:
+    void paintEvent(QPaintEvent*) override
+    {
+        QPainter painter(this);
+        painter.fillRect(rect(), Qt::white);
+        m_panel->paintMaps(painter, QRectF(rect()).adjusted(6, 6, -6, -6), font(),
+                           m_panel->m_computingVisible);
+    }
+    void mousePressEvent(QMouseEvent* event) override
+    {
+        if (event->button() != Qt::LeftButton) {
+            QWidget::mousePressEvent(event);
+            return;
+        }
+        const int tile = m_panel->tileAt(event->position());
+        if (tile != kNoTile)
+            m_panel->clickTile(tile);
+    }
+    bool event(QEvent* event) override
+    {
+        if (event->type() == QEvent::ToolTip) {
+            auto* help = static_cast<QHelpEvent*>(event);
+            const QString text = m_panel->toolTipAt(help->pos());
+            if (text.isEmpty())
+                QToolTip::hideText();
+            else
+                QToolTip::showText(help->globalPos(), text, this);
+            return true;
+        }
+        return QWidget::event(event);
+    }
+
+private:
+    HeatMapPanel* m_panel;
+};
+
+HeatMapPanel::HeatMapPanel(ExplorerSession* session, QWidget* parent)
+    : QWidget(parent), m_session(session)
+{
+    m_worker = new HeatMapWorker(session, this);
+    connect(m_worker, &HeatMapWorker::ready, this, &HeatMapPanel::onReady);
+    connect(m_worker, &HeatMapWorker::failed, this, &HeatMapPanel::onFailed);
+
+    m_header = new QLabel(this);
+    m_header->setTextFormat(Qt::RichText);
+    m_header->setWordWrap(true);
+    m_header->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_header->setToolTip(tr("The sample: its subset and index, ground truth (GT), the model's "
+                            "prediction and its cross-entropy loss"));
+
+    m_methodBox = new QComboBox(this);
+    m_methodBox->addItem(tr("Gradient"), static_cast<int>(Method::Gradient));
+    m_methodBox->addItem(tr("Grad-CAM"), static_cast<int>(Method::GradCam));
+    m_methodBox->setToolTip(
+        tr("<p><b>Gradient</b>: how much each pixel's ink changes a class's logit (score). "
+           "Sharp, per pixel, signed: red = more ink here raises the score, blue = lowers it.</p>"
+           "<p><b>Grad-CAM</b>: where the last convolution layer found evidence for a class "
+           "(never negative). Coarse but robust: it shows regions, not pixels.</p>"));
+    connect(m_methodBox, &QComboBox::currentIndexChanged, this,
+            [this](int i) { setMethod(static_cast<Method>(m_methodBox->itemData(i).toInt())); });
+
+    m_signBox = new QComboBox(this);
+    m_signBox->addItem(tr("Signed"), true);
+    m_signBox->addItem(tr("Magnitude"), false);
+    m_signBox->setToolTip(
+        tr("Gradients signed (blue: more ink lowers the value, red: raises it) or as magnitude "
+           "(how much a pixel matters, either way). Grad-CAM is never negative."));
+    connect(m_signBox, &QComboBox::currentIndexChanged, this,
+            [this](int i) { setSigned(m_signBox->itemData(i).toBool()); });
+
+    m_opacitySlider = new QSlider(Qt::Horizontal, this);
+    m_opacitySlider->setRange(0, 100);
+    m_opacitySlider->setValue(static_cast<int>(std::lround(m_opacity * 100)));
+    m_opacitySlider->setMinimumWidth(60);
+    m_opacitySlider->setMaximumWidth(140);
+    m_opacitySlider->setToolTip(
+        tr("Overlay opacity: 0 shows only the digit, 100 the map at full "
+           "strength (the digit stays visible where the map is near zero)"));
+    connect(m_opacitySlider, &QSlider::valueChanged, this,
+            [this](int v) { setOpacity(v / 100.0); });
+    auto* opacityLabel = new QLabel(tr("Overlay"), this);
+    opacityLabel->setToolTip(m_opacitySlider->toolTip());
+
+    m_status = new QLabel(this);
+    m_status->setStyleSheet(QStringLiteral("color: #666;"));
+    m_status->setToolTip(tr("The heat maps are computed on a worker thread when a sample "
+                            "becomes current (a few milliseconds each)"));
+
+    auto* headerRow = new QHBoxLayout;
+    headerRow->setContentsMargins(0, 0, 0, 0);
+    headerRow->addWidget(m_header, 1);
+    headerRow->addWidget(m_status, 0, Qt::AlignTop | Qt::AlignRight);
+    auto* controls = new QHBoxLayout;
+    controls->setContentsMargins(0, 0, 0, 0);
+    controls->addWidget(m_methodBox);
+    controls->addWidget(m_signBox);
+    controls->addSpacing(6);
+    controls->addWidget(opacityLabel);
+    controls->addWidget(m_opacitySlider);
+    controls->addStretch(1);
+
+    m_hint = new QLabel(this);
+    m_hint->setAlignment(Qt::AlignCenter);
+    m_hint->setWordWrap(true);
+    m_hint->setMargin(24);
+    m_hint->setStyleSheet(QStringLiteral("color: #666;"));
+    m_canvasWidget = new HeatMapCanvas(this);
+    m_stack = new QStackedWidget(this);
+    m_stack->addWidget(m_hint);
+    m_stack->addWidget(m_canvasWidget);
+
+    auto* layout = new QVBoxLayout(this);
+    layout->setContentsMargins(6, 6, 6, 6);
+    layout->addLayout(headerRow);
+    layout->addLayout(controls);
+    layout->addWidget(m_stack, 1);
+
+    m_computingDelay.setSingleShot(true);
+    m_computingDelay.setInterval(kComputingDelayMs);
+    connect(&m_computingDelay, &QTimer::timeout, this, [this] {
+        if (!isComputing())
+            return;
+        m_computingVisible = true;
+        if (!hasMaps())
+            showHint(tr("Computing the heat maps of %1…").arg(m_session->describe(m_requestedId)));
+        updateStatus();
+        m_canvasWidget->update();
+    });
+
+    // Export: the suggested file name follows the sample, so the actions are
+    // made here rather than with addExportActions (whose name is fixed).
+    const std::pair<ExportFormat, QString> formats[] = {
+        {ExportFormat::Png, tr("Export as PNG…")},
+        {ExportFormat::Svg, tr("Export as SVG…")},
+        {ExportFormat::Pdf, tr("Export as PDF…")},
+    };
+    for (const auto& [format, text] : formats) {
+        auto* action = new QAction(text, this);
+        action->setToolTip(tr("Save the heat maps of this sample as an image file"));
+        connect(action, &QAction::triggered, this, [this, format = format] {
+            exportInteractively(
+                this, [this](QPainter* p, const QRectF& r) { render(p, r); }, QSizeF(size()),
+                exportName(), format);
+        });
+        addAction(action);
+        m_exportActions.append(action);
+    }
+    setContextMenuPolicy(Qt::ActionsContextMenu);
+
+    connect(m_session, &ExplorerSession::runChanged, this, &HeatMapPanel::onRunChanged);
+    connect(m_session, &ExplorerSession::currentChanged, this, &HeatMapPanel::onCurrentChanged);
+    onRunChanged();
+}
+
+HeatMapPanel::~HeatMapPanel() = default;
+
+int HeatMapPanel::classCount() const
+{
+    return static_cast<int>(m_maps.classGradient.rows());
+}
+
+int HeatMapPanel::tileIndex(int tile) const
+{
+    return tile == kLossTile ? classCount() : tile;
+}
+
+bool HeatMapPanel::isComputing() const
+{
+    return m_requestedId >= 0 && m_requestedId != m_shownId && m_failure.isEmpty();
+}
+
+bool HeatMapPanel::isShowingHint() const
+{
+    return m_stack->currentWidget() == m_hint;
+}
+
+QString HeatMapPanel::hintText() const
+{
+    return m_hint->text();
+}
+
+QString HeatMapPanel::statusText() const
+{
+    return m_status->text();
+}
+
+QString HeatMapPanel::exportName() const
+{
+    if (m_shownId < 0)
+        return QStringLiteral("heat_maps");
+    return QStringLiteral("heat_maps_%1_%2")
+        .arg(QLatin1String(analysis::subsetName(m_session->subsetOf(m_shownId))))
+        .arg(m_session->indexInSubset(m_shownId));
+}
+
+void HeatMapPanel::showHint(const QString& text)
+{
+    m_hint->setText(text);
+    m_stack->setCurrentWidget(m_hint);
+}
+
+void HeatMapPanel::onRunChanged()
+{
+    m_shownId = -1;
+    m_requestedId = -1;
+    m_maps = {};
+    m_tileImages.clear();
+    m_failure.clear();
+    m_headerPlain.clear();
+    m_headerHtml.clear();
+    m_header->clear();
+    m_computingDelay.stop();
+    m_computingVisible = false;
+    m_largeTile = kLossTile;
+    onCurrentChanged(m_session->hasRun() ? m_session->current() : -1);
+}
+
+void HeatMapPanel::onCurrentChanged(int id)
+{
+    if (!m_session->hasRun()) {
+        showHint(tr("No run loaded.\n\nOpen or train a run, then pick a sample to see which "
+                    "pixels drove its prediction."));
+        updateStatus();
+        return;
+    }
+    if (id < 0 || id >= m_session->sampleCount()) {
+        m_requestedId = -1;
+        m_shownId = -1;
+        m_header->clear();
+        m_headerPlain.clear();
+        m_headerHtml.clear();
+        showHint(tr("Pick a sample (a dot on the map, a thumbnail, a table row) to see which "
+                    "pixels drove its prediction."));
+        updateStatus();
+        return;
+    }
+    if (!m_worker->canCompute()) {
+        m_requestedId = -1;
+        m_shownId = -1;
+        showHint(m_worker->unavailableReason());
+        updateStatus();
+        return;
+    }
+    if (id == m_shownId && id == m_requestedId)
+        return;
+    m_requestedId = id;
+    m_failure.clear();
+    m_worker->request(id);
+    m_computingDelay.start();
+    updateStatus();
+}
+
+void HeatMapPanel::onReady(int sampleId, const why::HeatMaps& maps)
+{
+    if (sampleId != m_requestedId)
+        return; // a request that a newer one replaced
+    m_computingDelay.stop();
+    m_computingVisible = false;
+    m_maps = maps;
+    const bool newSample = sampleId != m_shownId;
+    m_shownId = sampleId;
+    m_digit = m_session->image(sampleId);
+    if (newSample && m_largeTile >= classCount())
+        m_largeTile = kLossTile;
+    updateHeader();
+    rebuildTiles();
+    m_stack->setCurrentWidget(m_canvasWidget);
+    updateStatus();
+    m_canvasWidget->update();
+    Q_EMIT mapsShown(sampleId);
+}
+
+void HeatMapPanel::onFailed(int sampleId, const QString& message)
+{
+    if (sampleId != m_requestedId)
+        return;
+    m_computingDelay.stop();
+    m_computingVisible = false;
+    m_failure = message;
+    m_shownId = -1;
+    m_maps = {};
+    m_tileImages.clear();
+    showHint(
+        tr("Cannot compute the heat maps of %1:\n%2").arg(m_session->describe(sampleId), message));
+    updateStatus();
+}
+
+void HeatMapPanel::updateHeader()
+{
+    const int id = m_shownId;
+    const int gt = m_session->label(id);
+    const int pred = m_session->prediction(id);
+    const bool right = gt == pred;
+    const QString loss = ErrorInspector::formatLoss(m_session->loss(id));
+    m_headerPlain = tr("%1 · GT %2 · predicted %3 (%4) · loss %5")
+                        .arg(m_session->describe(id))
+                        .arg(gt)
+                        .arg(pred)
+                        .arg(right ? tr("right") : tr("wrong"))
+                        .arg(loss);
+    m_headerHtml = tr("<b>%1</b>&nbsp;·&nbsp; GT&nbsp;<b>%2</b>&nbsp;·&nbsp; predicted&nbsp;"
+                      "<b style='color:%3'>%4</b>&nbsp;<span style='color:%3'>%5</span>"
+                      "&nbsp;·&nbsp; loss&nbsp;<b>%6</b>")
+                       .arg(m_session->describe(id).toHtmlEscaped())
+                       .arg(gt)
+                       .arg((right ? kRight : kWrong).name())
+                       .arg(pred)
+                       .arg(right ? tr("✓ right") : tr("✗ wrong"))
+                       .arg(loss);
+    m_header->setText(m_headerHtml);
+}
+
+void HeatMapPanel::updateStatus()
+{
+    if (!m_failure.isEmpty())
+        m_status->setText(tr("failed"));
+    else if (isComputing() && (m_computingVisible || !hasMaps()))
+        m_status->setText(tr("computing…"));
+    else if (hasMaps())
+        m_status->setText(tr("computed in %1 ms")
+                              .arg(QString::number(m_worker->lastLatencyMilliseconds(), 'f', 0)));
+    else
+        m_status->clear();
+}
+
+std::vector<float> HeatMapPanel::tileValues(int tile) const
+{
+    const int C = classCount();
+    if (m_shownId < 0 || C == 0)
+        return {};
+    std::vector<float> values;
+    if (tile == kLossTile) {
+        values = m_maps.lossGradient;
+    } else if (tile >= 0 && tile < C) {
+        const RowMatrixXf& source =
+            m_method == Method::GradCam ? m_maps.gradCam : m_maps.classGradient;
+        values.assign(source.row(tile).data(), source.row(tile).data() + source.cols());
+    } else {
+        return {};
+    }
+    const bool gradient = tile == kLossTile || m_method == Method::Gradient;
+    if (gradient && !m_signed)
+        for (float& v : values)
+            v = std::abs(v);
+    return values;
+}
+
+QImage HeatMapPanel::tileImage(int tile) const
+{
+    return m_tileImages.value(tileIndex(tile));
+}
+
+void HeatMapPanel::rebuildTiles()
+{
+    m_tileImages.clear();
+    const int C = classCount();
+    if (m_shownId < 0 || C == 0)
+        return;
+    std::vector<std::vector<float>> values;
+    for (int k = 0; k < C; ++k)
+        values.push_back(tileValues(k));
+    std::vector<const std::vector<float>*> classMaps;
+    for (const auto& v : values)
+        classMaps.push_back(&v);
+    const std::vector<float> loss = tileValues(kLossTile);
+    m_classScale = scaleOver(classMaps, m_method == Method::Gradient && m_signed);
+    m_lossScale = scaleOver({&loss}, m_signed);
+
+    const int rows = m_maps.rows;
+    const int cols = m_maps.cols;
+    QImage digit = m_digit.convertToFormat(QImage::Format_Grayscale8);
+    const auto makeTile = [&](const std::vector<float>& v, const Scale& scale) {
+        QImage image(cols, rows, QImage::Format_RGB32);
+        for (int r = 0; r < rows; ++r) {
+            auto* line = reinterpret_cast<QRgb*>(image.scanLine(r));
+            const uchar* ink = digit.isNull() || digit.height() != rows || digit.width() != cols
+                                   ? nullptr
+                                   : digit.constScanLine(r);
+            for (int c = 0; c < cols; ++c) {
+                // The digit grey on white (inverted MNIST, ink at kInkDarkness), so
+                // white reads as "zero" and colours stay visible on the strokes.
+                const int base = ink ? 255 - static_cast<int>(kInkDarkness * ink[c]) : 255;
+                line[c] =
+                    composite(v[static_cast<std::size_t>(r * cols + c)], scale, m_opacity, base);
+            }
+        }
+        return image;
+    };
+    for (int k = 0; k < C; ++k)
+        m_tileImages.append(makeTile(values[static_cast<std::size_t>(k)], m_classScale));
+    m_tileImages.append(makeTile(loss, m_lossScale));
+}
+
+void HeatMapPanel::setMethod(Method method)
+{
+    if (method == m_method)
+        return;
+    m_method = method;
+    m_methodBox->setCurrentIndex(m_methodBox->findData(static_cast<int>(method)));
+    rebuildTiles();
+    m_canvasWidget->update();
+    if (hasMaps())
+        Q_EMIT mapsShown(m_shownId);
+}
+
+void HeatMapPanel::setSigned(bool on)
+{
+    if (on == m_signed)
+        return;
+    m_signed = on;
+    m_signBox->setCurrentIndex(m_signBox->findData(on));
+    rebuildTiles();
+    m_canvasWidget->update();
+    if (hasMaps())
+        Q_EMIT mapsShown(m_shownId);
+}
+
+void HeatMapPanel::setOpacity(double opacity)
+{
+    opacity = std::clamp(opacity, 0.0, 1.0);
+    if (opacity == m_opacity)
+        return;
+    m_opacity = opacity;
+    const QSignalBlocker block(m_opacitySlider);
+    m_opacitySlider->setValue(static_cast<int>(std::lround(opacity * 100)));
+    rebuildTiles();
+    m_canvasWidget->update();
+}
+
+void HeatMapPanel::setLargeTile(int tile)
+{
+    if (tile != kLossTile && (tile < 0 || tile >= m_session->classCount()))
+        tile = kLossTile;
+    if (tile == m_largeTile)
+        return;
+    m_largeTile = tile;
+    m_canvasWidget->update();
+}
+
+void HeatMapPanel::clickTile(int tile)
+{
+    // Clicking the class shown large again goes back to the loss map.
+    setLargeTile(tile == m_largeTile ? kLossTile : tile);
+}
+
+// --- Layout and painting -----------------------------------------------------
+
+HeatMapPanel::Layout HeatMapPanel::layoutFor(const QRectF& area, const QFont& font) const
+{
+    Layout out;
+    const int C = std::max(classCount(), 1);
+    const int n = C + 1; // class tiles and the small loss tile
+    const QFontMetricsF fm(font);
+    const double lh = std::ceil(fm.height());
+    const double barBlock = lh + 12.0 + 3.0 + lh; // title, bar, tick labels
+    const double titleH = 2.0 * lh + 4.0;         // the large tile's title, up to two lines
+    const double cellExtra = 2.0 * lh + 4.0;      // label above, tag below a tile
+    // Two colour bars side by side, or one above the other where their titles
+    // would not fit beside each other (narrow docks).
+    const bool barsStacked = area.width() < 440.0;
+    const double barsHeight = barsStacked ? 2.0 * barBlock + kGap : barBlock;
+    const QRectF content(area.left(), area.top(), area.width(),
+                         std::max(0.0, area.height() - barsHeight - kGap));
+
+    struct Option {
+        bool sideBySide = false;
+        int cols = 0;
+        double s = 0.0;
+        double large = 0.0;
+    } best;
+    // Side by side: the large tile left, the grid right, the title above both.
+    for (int cols = 2; cols <= 6; ++cols) {
+        const int rows = (n + cols - 1) / cols;
+        double s =
+            std::min({(content.height() - titleH) / kLargeFactor,
+                      (content.width() - 2.0 * kGap - (cols - 1) * kGap) / (cols + kLargeFactor),
+                      (content.height() - titleH - rows * cellExtra - (rows - 1) * kGap) / rows});
+        s = std::floor(s);
+        if (s > best.s)
+            best = {true, cols, s,
+                    std::floor(std::min(kLargeFactor * s, content.height() - titleH))};
+    }
+    // Stacked: the large tile on top, the grid below.
+    for (int cols = 3; cols <= n; ++cols) {
+        const int rows = (n + cols - 1) / cols;
+        double s =
+            std::min((content.width() - (cols - 1) * kGap) / cols,
+                     (content.height() - titleH - kGap - rows * cellExtra - (rows - 1) * kGap) /
+                         (rows + kLargeFactor));
+        s = std::floor(s);
+        if (s > best.s)
+            best = {false, cols, s, std::floor(std::min(kLargeFactor * s, content.width()))};
+    }
+    if (best.s < 8.0)
+        return out; // too small to draw anything useful
+    const int rows = (n + best.cols - 1) / best.cols;
+    const double gridW = best.cols * best.s + (best.cols - 1) * kGap;
+    const double gridH = rows * (best.s + cellExtra) + (rows - 1) * kGap;
+    // The large tile takes what the grid leaves (at least kLargeFactor × a tile).
+    if (best.sideBySide)
+        best.large = std::floor(std::max(
+            best.large, std::min(content.height() - titleH, content.width() - gridW - 2.0 * kGap)));
+    else
+        best.large = std::floor(std::max(
+            best.large, std::min(content.width(), content.height() - titleH - 2.0 * kGap - gridH)));
+    QPointF gridOrigin;
+    if (best.sideBySide) {
+        const double totalW = best.large + 2.0 * kGap + gridW;
+        const double left = content.left() + std::floor((content.width() - totalW) / 2.0);
+        // The title spans both: it is read before either.
+        out.largeTitle = QRectF(left, content.top(), content.right() - left, titleH);
+        out.large = QRectF(left, content.top() + titleH, best.large, best.large);
+        gridOrigin = QPointF(left + best.large + 2.0 * kGap, content.top() + titleH);
+    } else {
+        const double left = content.left() + std::floor((content.width() - best.large) / 2.0);
+        out.largeTitle = QRectF(content.left(), content.top(), content.width(), titleH);
+        out.large = QRectF(left, content.top() + titleH, best.large, best.large);
+        gridOrigin = QPointF(content.left() + std::floor((content.width() - gridW) / 2.0),
+                             out.large.bottom() + kGap);
+    }
+    for (int i = 0; i < n; ++i) {
+        const int r = i / best.cols;
+        const int c = i % best.cols;
+        const QRectF cell(gridOrigin.x() + c * (best.s + kGap),
+                          gridOrigin.y() + r * (best.s + cellExtra + kGap), best.s,
+                          best.s + cellExtra);
+        out.tileLabels.append(QRectF(cell.left() - 3.0, cell.top(), cell.width() + 6.0, lh));
+        out.tiles.append(QRectF(cell.left(), cell.top() + lh + 2.0, best.s, best.s));
+    }
+    const double barsTop = std::max(out.large.bottom(), gridOrigin.y() + gridH) + kGap;
+    if (barsStacked) {
+        const double barW = std::min(320.0, area.width());
+        const double barsLeft = area.left() + std::floor((area.width() - barW) / 2.0);
+        out.classBar = QRectF(barsLeft, barsTop, barW, barBlock);
+        out.lossBar = QRectF(barsLeft, barsTop + barBlock + kGap, barW, barBlock);
+    } else {
+        const double barW = std::min(260.0, (area.width() - 3.0 * kGap) / 2.0);
+        const double barsLeft =
+            area.left() + std::floor((area.width() - 2.0 * barW - 3.0 * kGap) / 2.0);
+        out.classBar = QRectF(barsLeft, barsTop, barW, barBlock);
+        out.lossBar = QRectF(barsLeft + barW + 3.0 * kGap, barsTop, barW, barBlock);
+    }
+    return out;
+}
+
+QStringList HeatMapPanel::largeTitle() const
+{
+    // Two lines: what the map is (bold), then how to read it.
+    if (m_largeTile == kLossTile) {
+        const QString name = tr("Loss map · GT %1 · loss %2")
+                                 .arg(m_maps.label)
+                                 .arg(ErrorInspector::formatLoss(m_maps.loss));
+        return {name, m_signed ? tr("red: more ink here raises the loss, blue: lowers it")
+                               : tr("how strongly each pixel's ink changes the loss")};
+    }
+    const int k = m_largeTile;
+    const QString name =
+        tr("Class %1 · p=%2")
+            .arg(k)
+            .arg(QString::number(m_maps.probabilities[static_cast<std::size_t>(k)], 'f', 2));
+    QString how;
+    if (m_method == Method::GradCam)
+        how = tr("Grad-CAM: where the evidence for %1 is").arg(k);
+    else if (m_signed)
+        how = tr("red: more ink here raises the logit of %1, blue: lowers it").arg(k);
+    else
+        how = tr("how strongly each pixel's ink changes the logit of %1").arg(k);
+    return {name, how + tr(" · click again: loss map")};
+}
+
+void HeatMapPanel::paintColorBar(QPainter& painter, const QRectF& rect, const Scale& scale,
+                                 const QString& title, const QFont& font) const
+{
+    const QFontMetricsF fm(font);
+    const double lh = std::ceil(fm.height());
+    painter.setFont(font);
+    painter.setPen(QColor(0x33, 0x33, 0x33));
+    painter.drawText(QRectF(rect.left(), rect.top(), rect.width(), lh),
+                     Qt::AlignLeft | Qt::AlignVCenter,
+                     fm.elidedText(title, Qt::ElideRight, rect.width()));
+    const QRectF bar(rect.left(), rect.top() + lh, rect.width(), 12.0);
+    const int steps = std::max(2, static_cast<int>(bar.width()));
+    QImage ramp(steps, 1, QImage::Format_RGB32);
+    for (int i = 0; i < steps; ++i) {
+        const double f = static_cast<double>(i) / (steps - 1);
+        const float v = static_cast<float>(scale.lo + (scale.hi - scale.lo) * f);
+        // The colours a background pixel gets at full overlay opacity.
+        reinterpret_cast<QRgb*>(ramp.scanLine(0))[i] = composite(v, scale, 1.0, 255);
+    }
+    painter.drawImage(bar, ramp);
+    painter.setPen(QPen(QColor(0x88, 0x88, 0x88), 1.0));
+    painter.setBrush(Qt::NoBrush);
+    painter.drawRect(bar);
+    const QRectF ticks(rect.left(), bar.bottom() + 3.0, rect.width(), lh);
+    painter.setPen(kMuted);
+    const QString more = scale.clipped ? QStringLiteral("≥ ") : QString();
+    const QString less = scale.clipped ? QStringLiteral("≤ ") : QString();
+    painter.drawText(ticks, Qt::AlignLeft | Qt::AlignVCenter,
+                     scale.signedScale ? less + formatValue(scale.lo) : QStringLiteral("0"));
+    painter.drawText(ticks, Qt::AlignRight | Qt::AlignVCenter,
+                     more + (scale.signedScale ? QStringLiteral("+") : QString()) +
+                         formatValue(scale.hi));
+    if (scale.signedScale)
+        painter.drawText(ticks, Qt::AlignHCenter | Qt::AlignVCenter, QStringLiteral("0"));
+}
+
+void HeatMapPanel::paintMaps(QPainter& painter, const QRectF& area, const QFont& font,
+                             bool dim) const
+{
+    const Layout layout = layoutFor(area, font);
+    const int C = classCount();
+    if (m_shownId < 0 || C == 0 || layout.tiles.isEmpty())
+        return;
+    painter.save();
+    painter.setRenderHint(QPainter::SmoothPixmapTransform, false);
+    painter.setRenderHint(QPainter::Antialiasing, false);
+    const QFontMetricsF fm(font);
+    QFont bold = font;
+    bold.setBold(true);
+    const int gt = m_session->label(m_shownId);
+    const int pred = m_session->prediction(m_shownId);
+    const bool right = gt == pred;
+    const auto markColor = [&](int tile) -> QColor {
+        if (tile == pred)
+            return right ? kRight : kWrong;
+        if (tile == gt)
+            return kGroundTruth;
+        return {};
+    };
+    const auto drawTile = [&](int tile, const QRectF& r, double frameWidth) {
+        // Whole-factor upscale first: vector output (SVG/PDF) stays crisp where
+        // viewers would smooth a 28×28 image.
+        const QImage image = tileImage(tile);
+        if (!image.isNull())
+            painter.drawImage(
+                r, image.scaled(image.size() * 8, Qt::IgnoreAspectRatio, Qt::FastTransformation));
+        const QColor mark = markColor(tile);
+        if (mark.isValid()) {
+            painter.setPen(QPen(mark, frameWidth, Qt::SolidLine, Qt::SquareCap, Qt::MiterJoin));
+            painter.setBrush(Qt::NoBrush);
+            const double h = frameWidth / 2.0;
+            painter.drawRect(r.adjusted(-h, -h, h, h));
+        } else {
+            painter.setPen(QPen(QColor(0xb0, 0xb0, 0xb0), 1.0));
+            painter.setBrush(Qt::NoBrush);
+            painter.drawRect(r.adjusted(-1, -1, 0, 0));
+        }
+    };
+
+    // The large tile and its title.
+    const QStringList title = largeTitle();
+    const QColor largeMark = m_largeTile == kLossTile ? QColor() : markColor(m_largeTile);
+    const double lh = std::ceil(fm.height());
+    const QRectF nameRect(layout.largeTitle.left(), layout.largeTitle.top(),
+                          layout.largeTitle.width(), lh);
+    painter.setFont(bold);
+    painter.setPen(largeMark.isValid() ? largeMark : QColor(0x22, 0x22, 0x22));
+    painter.drawText(
+        nameRect, Qt::AlignLeft | Qt::AlignVCenter,
+        QFontMetricsF(bold).elidedText(title.value(0), Qt::ElideRight, nameRect.width()));
+    painter.setFont(font);
+    painter.setPen(kMuted);
+    painter.drawText(nameRect.translated(0, lh), Qt::AlignLeft | Qt::AlignVCenter,
+                     fm.elidedText(title.value(1), Qt::ElideRight, nameRect.width()));
+    drawTile(m_largeTile, layout.large, 3.0);
+
+    // The class tiles and the small loss tile.
+    for (int i = 0; i <= C && i < layout.tiles.size(); ++i) {
+        const int tile = i < C ? i : kLossTile;
+        const QRectF& r = layout.tiles[i];
+        const QRectF& label = layout.tileLabels[i];
+        const QColor mark = markColor(tile);
+        QString text;
+        if (tile == kLossTile)
+            text = tr("loss %1").arg(ErrorInspector::formatLoss(m_maps.loss));
+        else
+            text = QStringLiteral("%1  p=%2")
+                       .arg(tile)
+                       .arg(QString::number(m_maps.probabilities[static_cast<std::size_t>(tile)],
+                                            'f', 2));
+        if (tile == m_largeTile) {
+            // The tile shown large: its cell on a light background.
+            painter.fillRect(QRectF(label.left(), label.top() - 2.0, label.width(),
+                                    r.bottom() + 6.0 + fm.height() - label.top()),
+                             QColor(0xe3, 0xea, 0xf2));
+        }
+        painter.setFont(mark.isValid() ? bold : font);
+        const QFontMetricsF tfm(painter.font());
+        painter.setPen(mark.isValid() ? mark : QColor(0x33, 0x33, 0x33));
+        painter.drawText(label, Qt::AlignHCenter | Qt::AlignVCenter,
+                         tfm.elidedText(text, Qt::ElideRight, label.width()));
+        drawTile(tile, r, 3.0);
+        QString tag;
+        if (tile == gt && tile == pred)
+            tag = tr("GT = pred");
+        else if (tile == gt)
+            tag = tr("GT");
+        else if (tile == pred)
+            tag = tr("predicted");
+        if (!tag.isEmpty()) {
+            painter.setFont(bold);
+            painter.setPen(mark);
+            const QRectF tagRect(label.left(), r.bottom() + 4.0, label.width(), fm.height());
+            painter.drawText(tagRect, Qt::AlignHCenter | Qt::AlignTop,
+                             QFontMetricsF(bold).elidedText(tag, Qt::ElideRight, tagRect.width()));
+        }
+    }
+
+    // Colour bars.
+    const QString classTitle = m_method == Method::GradCam
+                                   ? tr("All class tiles: Grad-CAM")
+                                   : (m_signed ? tr("All class tiles: d logit / d pixel")
+                                               : tr("All class tiles: |d logit / d pixel|"));
+    paintColorBar(painter, layout.classBar, m_classScale, classTitle, font);
+    paintColorBar(painter, layout.lossBar, m_lossScale,
+                  m_signed ? tr("Loss map: d loss / d pixel") : tr("Loss map: |d loss / d pixel|"),
+                  font);
+
+    if (dim) {
+        painter.fillRect(area, QColor(255, 255, 255, 170));
+        painter.setFont(bold);
+        painter.setPen(QColor(0x33, 0x33, 0x33));
+        painter.drawText(area, Qt::AlignCenter,
+                         tr("computing %1…").arg(m_session->describe(m_requestedId)));
+    }
+    painter.restore();
+}
+
+QRectF HeatMapPanel::tileRect(int tile) const
+{
+    if (!hasMaps())
+        return {};
+    const Layout layout =
+        layoutFor(QRectF(m_canvasWidget->rect()).adjusted(6, 6, -6, -6), m_canvasWidget->font());
+    const int i = tileIndex(tile);
+    if (i < 0 || i >= layout.tiles.size())
+        return {};
+    return layout.tiles[i];
+}
+
+int HeatMapPanel::tileAt(const QPointF& canvasPos, QPointF* pixel) const
+{
+    if (!hasMaps())
+        return kNoTile;
+    const Layout layout =
+        layoutFor(QRectF(m_canvasWidget->rect()).adjusted(6, 6, -6, -6), m_canvasWidget->font());
+    const auto pixelOf = [&](const QRectF& r) {
+        if (pixel)
+            *pixel = QPointF((canvasPos.x() - r.left()) / r.width() * m_maps.cols,
+                             (canvasPos.y() - r.top()) / r.height() * m_maps.rows);
+    };
+    for (int i = 0; i < layout.tiles.size(); ++i)
+        if (layout.tiles[i].contains(canvasPos)) {
+            pixelOf(layout.tiles[i]);
+            return i < classCount() ? i : kLossTile;
+        }
+    if (layout.large.contains(canvasPos)) {
+        pixelOf(layout.large);
+        // The large tile stands for the map it shows (a click on a class goes back to the loss
+        // map).
+        return m_largeTile;
+    }
+    return kNoTile;
+}
+
+QString HeatMapPanel::tileToolTip(int tile) const
+{
+    if (tile == kLossTile)
+        return tr("<p><b>Loss map</b> for the ground truth %1 (loss %2): the gradient of the "
+                  "cross-entropy loss with respect to each pixel.</p><p><span style='color:%3'>"
+                  "Red</span>: more ink here raises the loss (pushes the model further from %1); "
+                  "<span style='color:%4'>blue</span>: more ink here lowers the loss.</p>"
+                  "<p>It has its own colour scale (right bar): the loss is another quantity than "
+                  "the class logits.</p>")
+            .arg(m_maps.label)
+            .arg(ErrorInspector::formatLoss(m_maps.loss))
+            .arg(kPositive.name(), kNegative.name());
+    const QString p = QString::number(m_maps.probabilities[static_cast<std::size_t>(tile)], 'f', 3);
+    QString role;
+    const int gt = m_session->label(m_shownId);
+    const int pred = m_session->prediction(m_shownId);
+    if (tile == gt && tile == pred)
+        role = tr(" — the ground truth and the prediction");
+    else if (tile == gt)
+        role = tr(" — the ground truth");
+    else if (tile == pred)
+        role = tr(" — the prediction");
+    const QString shared = tr("<p>All class tiles share one colour scale (left bar), so they "
+                              "compare directly. Click to show large.</p>");
+    if (m_method == Method::GradCam)
+        return tr("<p><b>Class %1</b>, p = %2%3</p><p><b>Grad-CAM</b>: where the last "
+                  "convolution layer found features that raise the logit of %1 (darker red: "
+                  "stronger). Never negative; coarse, upsampled from the layer's grid.</p>")
+                   .arg(tile)
+                   .arg(p, role) +
+               shared;
+    return tr("<p><b>Class %1</b>, p = %2%3</p><p><b>Gradient</b> of the logit of %1 with "
+              "respect to each pixel: <span style='color:%4'>red</span>: more ink here raises "
+              "the logit of %1; <span style='color:%5'>blue</span>: more ink here lowers it.</p>")
+               .arg(tile)
+               .arg(p, role, kPositive.name(), kNegative.name()) +
+           shared;
+}
+
+QString HeatMapPanel::toolTipAt(const QPointF& canvasPos) const
+{
+    QPointF pixel;
+    const int tile = tileAt(canvasPos, &pixel);
+    if (tile == kNoTile) {
+        if (!hasMaps())
+            return {};
+        const Layout layout = layoutFor(QRectF(m_canvasWidget->rect()).adjusted(6, 6, -6, -6),
+                                        m_canvasWidget->font());
+        const QString saturation =
+            tr("<p>Colours saturate at the 99.5th percentile of |value| (so a few extreme "
+               "pixels do not wash out the rest); ≥ / ≤ at the ends: some pixels go "
+               "beyond.</p>");
+        if (layout.classBar.contains(canvasPos))
+            return tr("<p><b>One colour scale for all class tiles</b> of this sample, so their "
+                      "colours compare directly: the same red means the same effect on the "
+                      "logit, whichever class.</p>") +
+                   saturation;
+        if (layout.lossBar.contains(canvasPos))
+            return tr("<p><b>The loss map's own colour scale</b>: the loss (cross-entropy for "
+                      "the ground truth) is another quantity than the class logits.</p>") +
+                   saturation;
+        return {};
+    }
+    QString text = tileToolTip(tile);
+    const int r = static_cast<int>(pixel.y());
+    const int c = static_cast<int>(pixel.x());
+    const std::vector<float> values = tileValues(tile);
+    if (r >= 0 && c >= 0 && r < m_maps.rows && c < m_maps.cols && !values.empty())
+        text += tr("<p>Pixel (row %1, column %2): <b>%3</b></p>")
+                    .arg(r)
+                    .arg(c)
+                    .arg(formatValue(values[static_cast<std::size_t>(r * m_maps.cols + c)]));
+    return text;
+}
+
+void HeatMapPanel::render(QPainter* painter, const QRectF& target) const
+{
+    painter->save();
+    painter->setClipRect(target);
+    painter->fillRect(target, Qt::white);
+    const QRectF area = target.adjusted(12, 12, -12, -12);
+    if (!hasMaps()) {
+        painter->setPen(kMuted);
+        painter->setFont(font());
+        painter->drawText(area, Qt::AlignCenter | Qt::TextWordWrap, m_hint->text());
+        painter->restore();
+        return;
+    }
+    QTextDocument doc;
+    doc.setDefaultFont(font());
+    doc.setDocumentMargin(0);
+    QString method = m_method == Method::GradCam ? tr("Grad-CAM") : tr("gradient");
+    if (m_method == Method::Gradient && !m_signed)
+        method += tr(", magnitude");
+    doc.setHtml(m_headerHtml + QStringLiteral("&nbsp;·&nbsp; ") + method.toHtmlEscaped());
+    doc.setTextWidth(area.width());
+    painter->save();
+    painter->translate(area.topLeft());
+    doc.drawContents(painter);
+    painter->restore();
+    const double headerH = doc.size().height() + 8.0;
+    paintMaps(*painter, area.adjusted(0, headerH, 0, 0), font(), false);
+    painter->restore();
+}
+
+QImage HeatMapPanel::renderImage(QSize logicalSize, qreal scale) const
+{
+    if (logicalSize.isEmpty() || !(scale > 0))
+        return {};
+    QImage image((QSizeF(logicalSize) * scale).toSize(), QImage::Format_ARGB32_Premultiplied);
+    image.setDevicePixelRatio(scale);
+    image.fill(Qt::white);
+    QPainter painter(&image);
+    render(&painter, QRectF(QPointF(0, 0), QSizeF(logicalSize)));
+    return image;
+}
+
+} // namespace mnistx::ui
