@@ -899,6 +899,10 @@ void MainWindow::showShortcuts()
            "<tr><td><b>Ctrl+T / Esc</b></td><td>train a new model / cancel</td></tr>"
            "<tr><td><b>Ctrl+R</b></td><td>recompute the map (UMAP, t-SNE, PCA)</td></tr>"
            "<tr><td><b>Ctrl+E</b></td><td>export the map</td></tr>"
+           "<tr><td><b>Ctrl+Shift+H / N</b></td><td>heat maps / similar samples of the current sample</td></tr>"
+           "<tr><td><b>Ctrl+Shift+L / I</b></td><td>label candidates / insights</td></tr>"
+           "<tr><td><b>Ctrl+Shift+C / M</b></td><td>confusion matrix / loss by metadata</td></tr>"
+           "<tr><td><b>L / F / U</b></td><td>in Label Candidates: mark mislabeled / fine / unmarked</td></tr>"
            "</table>"));
 }
 

@@ -1,8 +1,11 @@
 // The worker thread behind the window: training runs off the GUI thread (the
 // event loop never stalls more than 50 ms), Cancel stops it and leaves the
-// controller usable, a stored run opens, a damaged one is refused.
+// controller usable (also cancelled and restarted again and again), a stored
+// run opens, a damaged one is refused, and destroying the controller in any
+// stage (training, analysis, projection, saving) returns within 2 s.
 #include "../common/idx_test_files.h"
 #include "../core/mnist_fixture.h"
+#include "core/store/run_store.h"
 #include "ui/workers/run_controller.h"
 
 #include <QElapsedTimer>
@@ -24,6 +27,10 @@ private Q_SLOTS:
     void storedRunOpens();
     void damagedRunIsRefused();
     void destroyingDuringTrainingExitsPromptly();
+    void cancelAndRestartRepeatedly();
+    void destroyingInEveryStageExitsPromptly_data();
+    void destroyingInEveryStageExitsPromptly();
+    void destroyingWhileSavingLeavesWholeRunOrNone();
 
 private:
     pipeline::PipelineConfig smallConfig(const QString& outDir, int epochs) const;
@@ -164,6 +171,90 @@ void TestRunController::destroyingDuringTrainingExitsPromptly()
     } // the destructor cancels and joins the thread
     qInfo("controller destroyed %lld ms after the request", t.elapsed());
     QVERIFY(t.elapsed() < 2000);
+}
+
+void TestRunController::cancelAndRestartRepeatedly()
+{
+    QTemporaryDir out;
+    ui::RunController controller;
+    QSignalSpy batches(controller.worker(), &ui::PipelineWorker::batches);
+    QSignalSpy cancelled(controller.worker(), &ui::PipelineWorker::cancelled);
+    QSignalSpy finished(controller.worker(), &ui::PipelineWorker::finished);
+    QSignalSpy failed(controller.worker(), &ui::PipelineWorker::failed);
+    constexpr int kCycles = 6;
+    for (int i = 0; i < kCycles; ++i) {
+        batches.clear();
+        controller.startPipeline(smallConfig(out.path(), 20));
+        QVERIFY2(batches.wait(60000), qPrintable(QStringLiteral("cycle %1: no batch").arg(i)));
+        controller.cancel();
+        QTRY_COMPARE_WITH_TIMEOUT(cancelled.size(), i + 1, 5000);
+        QTRY_VERIFY_WITH_TIMEOUT(!controller.busy(), 5000);
+    }
+    QVERIFY(finished.isEmpty());
+    QVERIFY2(failed.isEmpty(), failed.isEmpty() ? "" : qPrintable(failed.first().first().toString()));
+    // Still usable: a whole run to the end.
+    controller.startPipeline(smallConfig(out.path(), 1));
+    QVERIFY2(finished.wait(180000) || !finished.isEmpty(),
+             failed.isEmpty() ? "timeout" : qPrintable(failed.first().first().toString()));
+    QCOMPARE(cancelled.size(), kCycles);
+}
+
+void TestRunController::destroyingInEveryStageExitsPromptly_data()
+{
+    QTest::addColumn<QString>("stage");
+    QTest::newRow("training") << "train";
+    QTest::newRow("analysis") << "analyse";
+    QTest::newRow("projection") << "project";
+}
+
+void TestRunController::destroyingInEveryStageExitsPromptly()
+{
+    QFETCH(QString, stage);
+    QTemporaryDir out;
+    QElapsedTimer t;
+    bool reached = false;
+    {
+        ui::RunController controller;
+        QSignalSpy finished(controller.worker(), &ui::PipelineWorker::finished);
+        // Queued from the worker: by the time it arrives here the worker is in
+        // that stage or past it; "reached" records that it got there.
+        connect(controller.worker(), &ui::PipelineWorker::stageChanged, this,
+                [&](const QString& s) { reached = reached || s == stage; });
+        controller.startPipeline(smallConfig(out.path(), 1));
+        QTRY_VERIFY_WITH_TIMEOUT(reached || !finished.isEmpty(), 120000);
+        QVERIFY2(reached, "the pipeline finished before the stage was seen");
+        t.start();
+    } // the destructor cancels and joins the thread
+    qInfo("destroyed during %s %lld ms after the request", qPrintable(stage), t.elapsed());
+    QVERIFY(t.elapsed() < 2000);
+}
+
+void TestRunController::destroyingWhileSavingLeavesWholeRunOrNone()
+{
+    ui::RunPtr run;
+    {
+        QTemporaryDir source;
+        ui::RunController controller;
+        QSignalSpy finished(controller.worker(), &ui::PipelineWorker::finished);
+        controller.startPipeline(smallConfig(source.path(), 1));
+        QVERIFY(finished.wait(180000) || !finished.isEmpty());
+        run = finished.first().first().value<ui::RunPtr>();
+    }
+    QVERIFY(run);
+    QTemporaryDir out;
+    QElapsedTimer t;
+    {
+        ui::RunController controller;
+        controller.saveRun(run, out.path());
+        t.start();
+    } // destroyed while (or before) the worker saves
+    qInfo("destroyed during a save %lld ms after the request", t.elapsed());
+    QVERIFY(t.elapsed() < 2000);
+    // The folder holds the whole run or none: never half of one.
+    if (QFileInfo::exists(out.filePath(QStringLiteral("run.bin")))) {
+        const store::RunData loaded = store::loadRun(out.path().toStdString());
+        QCOMPARE(loaded.train.sampleCount(), run->train.sampleCount());
+    }
 }
 
 QTEST_MAIN(TestRunController)
