@@ -193,13 +193,16 @@ KnnGraph hnswKnnGraph(const RowMatrixXf& points, const KnnConfig& config, const 
                                           static_cast<std::size_t>(efConstruction),
                                           static_cast<std::size_t>(config.seed));
 
-    // Build: the first point alone (it becomes the entry point), the rest in
-    // parallel; hnswlib's addPoint locks the links it changes.
+    // Build: one point at a time, on this thread. hnswlib 0.6.2's concurrent
+    // addPoint races on its level generator (a data race, and a graph, hence
+    // kNN lists, that depend on the schedule) and locks neighbour lists in
+    // inconsistent orders (a possible deadlock); ThreadSanitizer reports
+    // both. The searches below, which only read, run in parallel.
     index.addPoint(points.row(0).data(), 0);
     std::atomic<std::int64_t> inserted{1};
     const int buildTasks = (n - 1 + kInsertChunk - 1) / kInsertChunk;
     const bool built = detail::parallelTasks(
-        buildTasks, threads,
+        buildTasks, 1,
         [&](int task) {
             const int begin = 1 + task * kInsertChunk;
             const int end = std::min(n, begin + kInsertChunk);

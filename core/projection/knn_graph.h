@@ -38,10 +38,9 @@ using KnnProgress = std::function<bool(double)>;
 // points: n × d, one point per row (feature space, finite). Throws
 // std::invalid_argument when k < 1, k >= n or a coordinate is not finite, and
 // Cancelled when progress returns false. progress runs on the calling thread,
-// at least every ~25 ms while the search runs. "exact" results do not depend on
-// the thread count; an HNSW index built by several threads can differ from run
-// to run in a few rare neighbours (insertion order races), one built by one
-// thread is reproducible for a fixed seed.
+// at least every ~25 ms while the search runs. Results do not depend on the
+// thread count: "exact" by construction, HNSW because its index is built by
+// one thread (for a fixed seed) and only the searches run in parallel.
 KnnGraph buildKnnGraph(const RowMatrixXf& points, const KnnConfig& config,
                        const KnnProgress& progress = {});
 

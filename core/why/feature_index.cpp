@@ -49,7 +49,7 @@ namespace {
 // Below this many samples "auto" searches exhaustively: a scan of 5,000 × 64
 // floats takes ~0.1 ms, no slower than an HNSW query, and is exact.
 constexpr int kExactUpTo = 5000;
-// Insertions / queries per parallel task: ~2 ms of work, so the calling thread
+// Insertions per polling step / queries per parallel task: ~2 ms of work, so the calling thread
 // polls for cancellation often and two threads stay balanced.
 constexpr int kInsertChunk = 64;
 constexpr int kQueryChunk = 256;
@@ -226,8 +226,11 @@ FeatureIndex::FeatureIndex(const RowMatrixXf& train, const RowMatrixXf& validati
         impl.space.get(), static_cast<std::size_t>(n), static_cast<std::size_t>(config.hnswM),
         static_cast<std::size_t>(config.hnswEfConstruction), static_cast<std::size_t>(config.seed));
     auto& hnsw = *impl.hnsw;
-    // The first point alone becomes the entry point; the rest in parallel
-    // (hnswlib's addPoint locks the links it changes).
+    // Inserted one at a time, on this thread: hnswlib 0.6.2's concurrent
+    // addPoint races on its level generator (a data race, and a graph that
+    // depends on the schedule) and locks neighbour lists in inconsistent
+    // orders (a possible deadlock); ThreadSanitizer reports both. Queries,
+    // which only read, still run in parallel.
     hnsw.addPoint(impl.features.row(0).data(), 0);
     const int count = static_cast<int>(n);
     std::atomic<int> inserted{1};
@@ -236,7 +239,7 @@ FeatureIndex::FeatureIndex(const RowMatrixXf& train, const RowMatrixXf& validati
                  : std::function<bool()>());
     const int tasks = (count - 1 + kInsertChunk - 1) / kInsertChunk;
     const bool built = projection::detail::parallelTasks(
-        tasks, projection::detail::resolveThreads(config.threads),
+        tasks, 1,
         [&](int task) {
             const int begin = 1 + task * kInsertChunk;
             const int end = std::min(count, begin + kInsertChunk);
