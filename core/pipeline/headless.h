@@ -17,7 +17,9 @@ std::shared_ptr<const store::RunData> runHeadless(const PipelineConfig& config, 
                                                   const std::atomic<bool>* cancel = nullptr);
 
 // Sets the number of CPU threads libtorch and our own parallel code use
-// (0: all cores). Call once at start-up, before any tensor work.
+// (0: all cores), keeps OpenBLAS single-threaded inside libtorch's threads
+// and keeps glibc from unmapping freed tensor memory (see headless.cpp).
+// Call once at start-up, before any tensor work.
 void configureThreads(int threads);
 
 } // namespace mnistx::pipeline
