@@ -5,6 +5,7 @@
 #include <QPainter>
 #include <algorithm>
 #include <cmath>
+#include <thread>
 
 namespace mnistx::ui
 {
@@ -19,6 +20,9 @@ constexpr float kThinRingWidth = 1.2f;
 constexpr float kThickRingWidth = 2.2f;
 constexpr float kRingAlpha = 0.9f;
 constexpr float kEdgeAlpha = 0.85f;
+// Below this many sprites one thread blends faster than two: starting and
+// joining a thread costs ~0.1 ms, 20,000 sprites take ~2 ms.
+constexpr int kParallelBlendItems = 20000;
 
 float ringRadius(float dotRadius, bool thick)
 {
@@ -225,28 +229,42 @@ void MapRenderer::blitAll(QImage& target, const MapDots& dots, const MapView& vi
 
     const qsizetype stride = target.bytesPerLine();
     uchar* bits = target.bits();
-    for (int b = 0; b < bands; ++b) {
-        const int rowBegin = b * kBandHeight;
-        const int rowEnd = std::min(rowBegin + kBandHeight, height);
-        for (int k = m_bandStart[static_cast<size_t>(b)];
-             k < m_bandStart[static_cast<size_t>(b) + 1]; ++k) {
-            const Item& item = m_binned[static_cast<size_t>(k)];
-            const Sprite& s = m_sprites[static_cast<size_t>(item.sprite)];
-            const int i0 = std::max(0, -item.x), i1 = std::min(s.width, width - item.x);
-            const int j0 = std::max(0, rowBegin - item.y);
-            const int j1 = std::min(s.height, rowEnd - item.y);
-            const std::uint8_t* cov = m_coverage.data() + s.offset;
-            const std::uint16_t* spans = m_rowSpans.data() + s.spans;
-            for (int j = j0; j < j1; ++j) {
-                auto* line = reinterpret_cast<quint32*>(bits + (item.y + j) * stride) + item.x;
-                const std::uint8_t* c = cov + static_cast<size_t>(j) * s.width;
-                const int first = std::max<int>(i0, spans[2 * j]);
-                const int end = std::min<int>(i1, spans[2 * j + 1]);
-                for (int i = first; i < end; ++i)
-                    line[i] = blendPixel(item.color, line[i], c[i]);
+    // Bands touch disjoint rows, so two threads can blend them side by side.
+    auto blendBands = [&](int bandBegin, int bandEnd) {
+        for (int b = bandBegin; b < bandEnd; ++b) {
+            const int rowBegin = b * kBandHeight;
+            const int rowEnd = std::min(rowBegin + kBandHeight, height);
+            for (int k = m_bandStart[static_cast<size_t>(b)];
+                 k < m_bandStart[static_cast<size_t>(b) + 1]; ++k) {
+                const Item& item = m_binned[static_cast<size_t>(k)];
+                const Sprite& s = m_sprites[static_cast<size_t>(item.sprite)];
+                const int i0 = std::max(0, -item.x), i1 = std::min(s.width, width - item.x);
+                const int j0 = std::max(0, rowBegin - item.y);
+                const int j1 = std::min(s.height, rowEnd - item.y);
+                const std::uint8_t* cov = m_coverage.data() + s.offset;
+                const std::uint16_t* spans = m_rowSpans.data() + s.spans;
+                for (int j = j0; j < j1; ++j) {
+                    auto* line = reinterpret_cast<quint32*>(bits + (item.y + j) * stride) + item.x;
+                    const std::uint8_t* c = cov + static_cast<size_t>(j) * s.width;
+                    const int first = std::max<int>(i0, spans[2 * j]);
+                    const int end = std::min<int>(i1, spans[2 * j + 1]);
+                    for (int i = first; i < end; ++i)
+                        line[i] = blendPixel(item.color, line[i], c[i]);
+                }
             }
         }
+    };
+    const int total = m_bandStart.back();
+    if (total < kParallelBlendItems || std::thread::hardware_concurrency() < 2) {
+        blendBands(0, bands);
+        return;
     }
+    // Split where half of the items lie: the dots crowd where the clusters are.
+    const int split = static_cast<int>(
+        std::lower_bound(m_bandStart.begin(), m_bandStart.end(), total / 2) - m_bandStart.begin());
+    std::thread helper(blendBands, 0, split);
+    blendBands(split, bands);
+    helper.join();
 }
 
 QRgb MapRenderer::edgeColor(QRgb color)

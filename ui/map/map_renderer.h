@@ -32,7 +32,8 @@ using MapDots = std::vector<MapDot>; // back to front
 // integer blends, and nothing is allocated per dot. Any colour works (the
 // sprite holds coverage, the colour comes from the dot), so custom continuous
 // colourings cost the same as the ten class colours.
-// Not thread-safe; one instance per painting site (the map owns one).
+// Not thread-safe; one instance per painting site (the map owns one). Large
+// draws blend on a second, short-lived thread (disjoint image rows).
 class MapRenderer
 {
 public:
