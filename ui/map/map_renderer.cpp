@@ -20,9 +20,9 @@ constexpr float kThinRingWidth = 1.2f;
 constexpr float kThickRingWidth = 2.2f;
 constexpr float kRingAlpha = 0.9f;
 constexpr float kEdgeAlpha = 0.85f;
-// Below this many sprites one thread blends faster than two: starting and
-// joining a thread costs ~0.1 ms, 20,000 sprites take ~2 ms.
-constexpr int kParallelBlendItems = 20000;
+// Below this many dots one thread draws faster than two: starting and
+// joining a thread costs ~0.1 ms, 20,000 dots take ~2 ms.
+constexpr int kParallelDots = 20000;
 
 float ringRadius(float dotRadius, bool thick)
 {
@@ -157,8 +157,23 @@ void MapRenderer::blitAll(QImage& target, const MapDots& dots, const MapView& vi
     // a 6 MB image. Same result as drawing in plain order.
     constexpr int kBandHeight = 32;
     const int bands = (height + kBandHeight - 1) / kBandHeight;
-    m_bandStart.assign(static_cast<size_t>(bands) + 1, 0);
-    m_items.clear();
+
+    // Large draws run on two threads: each places one half of the dots, then
+    // each blends the bands holding one half of the sprites (bands touch
+    // disjoint rows). The result is the same as on one thread.
+    const int parts =
+        dots.size() >= static_cast<size_t>(kParallelDots) && std::thread::hardware_concurrency() >= 2
+            ? 2
+            : 1;
+    auto onParts = [parts](const auto& work) {
+        if (parts == 1) {
+            work(0);
+            return;
+        }
+        std::thread helper(work, 1);
+        work(0);
+        helper.join();
+    };
 
     // device = map·a + b (y flipped), folded once per draw.
     const double dpr = m_dpr;
@@ -168,68 +183,87 @@ void MapRenderer::blitAll(QImage& target, const MapDots& dots, const MapView& vi
     // Dots beyond this margin cannot touch the image; also keeps the
     // truncation below on positive numbers.
     constexpr double kMargin = 64.0;
-    for (const MapDot& dot : dots) {
-        const double dx = dot.x * ax + bx;
-        const double dy = by - dot.y * ax;
-        if (!(dx > -kMargin && dx < width + kMargin && dy > -kMargin && dy < height + kMargin))
-            continue; // off screen, or NaN
-        // floor via truncation of a positive number (std::floor is a libm
-        // call on baseline x86-64).
-        const double sx = dx + kMargin, sy = dy + kMargin;
-        const int ix = static_cast<int>(sx);
-        const int iy = static_cast<int>(sy);
-        const int phaseX = std::min(static_cast<int>((sx - ix) * kPhases), kPhases - 1);
-        const int phaseY = std::min(static_cast<int>((sy - iy) * kPhases), kPhases - 1);
-        const int si = spriteIndex(kind, dot.sizeBucket, phaseX, phaseY);
-        const Sprite& s = m_sprites[static_cast<size_t>(si)];
-        const int x = ix - static_cast<int>(kMargin) + s.dx;
-        const int y = iy - static_cast<int>(kMargin) + s.dy;
-        if (x >= width || y >= height || x + s.width <= 0 || y + s.height <= 0)
-            continue;
-        const quint32 fill = 0xff000000u | (fixedColor ? color : dot.color);
-        m_items.push_back({x, y, fill, si});
-        const int b0 = std::max(y, 0) / kBandHeight;
-        const int b1 = std::min(y + s.height - 1, height - 1) / kBandHeight;
-        for (int b = b0; b <= b1; ++b)
-            ++m_bandStart[static_cast<size_t>(b) + 1];
-        if (kind == Fill && dot.outlined) {
-            // The edge right after its dot, in the same bands: it stays
-            // directly on top of its own fill.
-            const int ei = spriteIndex(Edge, dot.sizeBucket, phaseX, phaseY);
-            const Sprite& e = m_sprites[static_cast<size_t>(ei)];
-            const int ex = ix - static_cast<int>(kMargin) + e.dx;
-            const int ey = iy - static_cast<int>(kMargin) + e.dy;
-            if (ex >= width || ey >= height || ex + e.width <= 0 || ey + e.height <= 0)
-                continue;
-            m_items.push_back({ex, ey, 0xff000000u | edgeColor(fill), ei});
-            const int e0 = std::max(ey, 0) / kBandHeight;
-            const int e1 = std::min(ey + e.height - 1, height - 1) / kBandHeight;
-            for (int b = e0; b <= e1; ++b)
-                ++m_bandStart[static_cast<size_t>(b) + 1];
-        }
-    }
-    for (int b = 0; b < bands; ++b)
-        m_bandStart[static_cast<size_t>(b) + 1] += m_bandStart[static_cast<size_t>(b)];
-    m_binned.resize(static_cast<size_t>(m_bandStart.back()));
-    {
-        // Stable counting sort: within a band, dots keep their draw order.
-        std::vector<int>& fill = m_bandStart; // reused as cursors, restored below
-        for (const Item& item : m_items) {
-            const Sprite& s = m_sprites[static_cast<size_t>(item.sprite)];
-            const int b0 = std::max(item.y, 0) / kBandHeight;
-            const int b1 = std::min(item.y + s.height - 1, height - 1) / kBandHeight;
+    auto bandRange = [&](const Item& item) {
+        const Sprite& s = m_sprites[static_cast<size_t>(item.sprite)];
+        return std::pair<int, int>(std::max(item.y, 0) / kBandHeight,
+                                   std::min(item.y + s.height - 1, height - 1) / kBandHeight);
+    };
+    // Part p places dots [n·p/parts, n·(p+1)/parts) into its items and counts
+    // the sprites each band receives.
+    auto place = [&](int p) {
+        Part& part = m_parts[static_cast<size_t>(p)];
+        part.items.clear();
+        part.bandCounts.assign(static_cast<size_t>(bands), 0);
+        const size_t begin = dots.size() * static_cast<size_t>(p) / static_cast<size_t>(parts);
+        const size_t end = dots.size() * static_cast<size_t>(p + 1) / static_cast<size_t>(parts);
+        auto add = [&](const Item& item) {
+            part.items.push_back(item);
+            const auto [b0, b1] = bandRange(item);
             for (int b = b0; b <= b1; ++b)
-                m_binned[static_cast<size_t>(fill[static_cast<size_t>(b)]++)] = item;
+                ++part.bandCounts[static_cast<size_t>(b)];
+        };
+        for (size_t d = begin; d < end; ++d) {
+            const MapDot& dot = dots[d];
+            const double dx = dot.x * ax + bx;
+            const double dy = by - dot.y * ax;
+            if (!(dx > -kMargin && dx < width + kMargin && dy > -kMargin && dy < height + kMargin))
+                continue; // off screen, or NaN
+            // floor via truncation of a positive number (std::floor is a libm
+            // call on baseline x86-64).
+            const double sx = dx + kMargin, sy = dy + kMargin;
+            const int ix = static_cast<int>(sx);
+            const int iy = static_cast<int>(sy);
+            const int phaseX = std::min(static_cast<int>((sx - ix) * kPhases), kPhases - 1);
+            const int phaseY = std::min(static_cast<int>((sy - iy) * kPhases), kPhases - 1);
+            const int si = spriteIndex(kind, dot.sizeBucket, phaseX, phaseY);
+            const Sprite& s = m_sprites[static_cast<size_t>(si)];
+            const int x = ix - static_cast<int>(kMargin) + s.dx;
+            const int y = iy - static_cast<int>(kMargin) + s.dy;
+            if (x >= width || y >= height || x + s.width <= 0 || y + s.height <= 0)
+                continue;
+            const quint32 fill = 0xff000000u | (fixedColor ? color : dot.color);
+            add({x, y, fill, si});
+            if (kind == Fill && dot.outlined) {
+                // The edge right after its dot, in the same bands: it stays
+                // directly on top of its own fill.
+                const int ei = spriteIndex(Edge, dot.sizeBucket, phaseX, phaseY);
+                const Sprite& e = m_sprites[static_cast<size_t>(ei)];
+                const int ex = ix - static_cast<int>(kMargin) + e.dx;
+                const int ey = iy - static_cast<int>(kMargin) + e.dy;
+                if (ex >= width || ey >= height || ex + e.width <= 0 || ey + e.height <= 0)
+                    continue;
+                add({ex, ey, 0xff000000u | edgeColor(fill), ei});
+            }
         }
-        // fill[b] now holds the old start of band b + 1: shift back.
-        for (int b = bands; b > 0; --b)
-            fill[static_cast<size_t>(b)] = fill[static_cast<size_t>(b) - 1];
-        fill[0] = 0;
+    };
+    onParts(place);
+
+    // Stable counting sort: band b holds part 0's sprites, then part 1's,
+    // each in draw order. m_bandStart[b]: where band b begins in m_binned;
+    // each part's counts become its write cursors.
+    m_bandStart.assign(static_cast<size_t>(bands) + 1, 0);
+    for (int b = 0; b < bands; ++b) {
+        int next = m_bandStart[static_cast<size_t>(b)];
+        for (int p = 0; p < parts; ++p) {
+            int& slot = m_parts[static_cast<size_t>(p)].bandCounts[static_cast<size_t>(b)];
+            const int count = slot;
+            slot = next;
+            next += count;
+        }
+        m_bandStart[static_cast<size_t>(b) + 1] = next;
     }
+    m_binned.resize(static_cast<size_t>(m_bandStart.back()));
+    onParts([&](int p) {
+        Part& part = m_parts[static_cast<size_t>(p)];
+        for (const Item& item : part.items) {
+            const auto [b0, b1] = bandRange(item);
+            for (int b = b0; b <= b1; ++b)
+                m_binned[static_cast<size_t>(part.bandCounts[static_cast<size_t>(b)]++)] = item;
+        }
+    });
 
     const qsizetype stride = target.bytesPerLine();
     uchar* bits = target.bits();
-    // Bands touch disjoint rows, so two threads can blend them side by side.
     auto blendBands = [&](int bandBegin, int bandEnd) {
         for (int b = bandBegin; b < bandEnd; ++b) {
             const int rowBegin = b * kBandHeight;
@@ -254,17 +288,18 @@ void MapRenderer::blitAll(QImage& target, const MapDots& dots, const MapView& vi
             }
         }
     };
+    // Split where half of the sprites lie: the dots crowd where the clusters are.
     const int total = m_bandStart.back();
-    if (total < kParallelBlendItems || std::thread::hardware_concurrency() < 2) {
-        blendBands(0, bands);
-        return;
-    }
-    // Split where half of the items lie: the dots crowd where the clusters are.
     const int split = static_cast<int>(
         std::lower_bound(m_bandStart.begin(), m_bandStart.end(), total / 2) - m_bandStart.begin());
-    std::thread helper(blendBands, 0, split);
-    blendBands(split, bands);
-    helper.join();
+    onParts([&](int p) {
+        if (parts == 1)
+            blendBands(0, bands);
+        else if (p == 0)
+            blendBands(0, split);
+        else
+            blendBands(split, bands);
+    });
 }
 
 QRgb MapRenderer::edgeColor(QRgb color)

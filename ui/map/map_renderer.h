@@ -5,6 +5,7 @@
 
 #include <QImage>
 #include <QRgb>
+#include <array>
 #include <cstdint>
 #include <vector>
 
@@ -92,7 +93,13 @@ private:
     std::vector<std::uint16_t> m_rowSpans; // two per sprite row (first, end)
     // Scratch for binning dots into horizontal bands; kept between draws so
     // a draw allocates nothing once they have grown.
-    std::vector<Item> m_items;
+    // One part per drawing thread: the sprites it placed, in draw order, and
+    // per band how many (then where in m_binned it writes next).
+    struct Part {
+        std::vector<Item> items;
+        std::vector<int> bandCounts;
+    };
+    std::array<Part, 2> m_parts;
     std::vector<Item> m_binned;
     std::vector<int> m_bandStart;
 };

@@ -1,0 +1,124 @@
+// MapRenderer: a large draw, which places and blends its dots on two threads,
+// gives exactly the image that drawing the same dots in small batches (one
+// thread each) gives, since dots blend in draw order either way.
+
+#include "ui/map/map_renderer.h"
+#include "ui/map/map_style.h"
+
+#include <QImage>
+#include <QtTest>
+
+#include <random>
+
+using namespace mnistx;
+
+namespace
+{
+
+// n dots in a few dense blobs (many overlaps, uneven bands), with every size
+// bucket, some outlined, and a few off screen.
+ui::MapDots blobDots(int n, std::uint32_t seed)
+{
+    std::mt19937 random(seed);
+    std::normal_distribution<float> spread(0.0f, 0.6f);
+    std::uniform_int_distribution<int> blob(0, 4), bucket(0, ui::mapstyle::kSizeBuckets - 1),
+        channel(0, 255);
+    const float centres[5][2] = {{-3, -2}, {2, 3}, {0, 0}, {4, -3}, {-4, 4}};
+    ui::MapDots dots(static_cast<size_t>(n));
+    for (int i = 0; i < n; ++i) {
+        const int b = blob(random);
+        ui::MapDot& d = dots[static_cast<size_t>(i)];
+        d.x = centres[b][0] + spread(random) * (i % 97 == 0 ? 8.0f : 1.0f);
+        d.y = centres[b][1] + spread(random) * (i % 97 == 0 ? 8.0f : 1.0f);
+        d.color = qRgb(channel(random), channel(random), channel(random));
+        d.sizeBucket = static_cast<std::uint8_t>(bucket(random));
+        d.outlined = i % 7 == 0;
+    }
+    return dots;
+}
+
+ui::MapView viewOf(const QSize& size)
+{
+    ui::MapView view;
+    view.plotRect = QRectF(QPointF(0, 0), QSizeF(size));
+    view.center = QPointF(0, 0);
+    view.scale = 60.0; // the blobs fill the image, the spread-out dots leave it
+    return view;
+}
+
+QImage blank(const QSize& size)
+{
+    QImage image(size, QImage::Format_ARGB32_Premultiplied);
+    image.fill(Qt::white);
+    return image;
+}
+
+} // namespace
+
+class TestMapRenderer : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void largeDrawEqualsSmallBatches_data();
+    void largeDrawEqualsSmallBatches();
+};
+
+void TestMapRenderer::largeDrawEqualsSmallBatches_data()
+{
+    QTest::addColumn<bool>("rings");
+    QTest::addColumn<qreal>("dpr");
+    QTest::newRow("dots") << false << qreal(1.0);
+    QTest::newRow("dots, 2x") << false << qreal(2.0);
+    QTest::newRow("rings") << true << qreal(1.0);
+}
+
+void TestMapRenderer::largeDrawEqualsSmallBatches()
+{
+    QFETCH(bool, rings);
+    QFETCH(qreal, dpr);
+    const QSize size(640, 400);
+    const ui::MapView view = viewOf(size);
+    const ui::MapDots all = blobDots(60000, 7);
+
+    ui::MapRenderer renderer;
+    renderer.setDevicePixelRatio(dpr);
+    auto draw = [&](QImage& image, const ui::MapDots& dots) {
+        if (rings)
+            renderer.drawRings(image, dots, view, qRgb(20, 20, 20), true);
+        else
+            renderer.drawDots(image, dots, view);
+    };
+
+    QImage whole = blank(size * dpr);
+    draw(whole, all);
+
+    // The same dots in batches of 5,000: each below the two-thread size.
+    QImage batched = blank(size * dpr);
+    for (size_t begin = 0; begin < all.size(); begin += 5000) {
+        const ui::MapDots batch(all.begin() + static_cast<std::ptrdiff_t>(begin),
+                                all.begin() + static_cast<std::ptrdiff_t>(std::min(all.size(), begin + 5000)));
+        draw(batched, batch);
+    }
+
+    // Something was drawn: most of the image is no longer white.
+    int changed = 0;
+    for (int y = 0; y < whole.height(); ++y) {
+        const auto* line = reinterpret_cast<const QRgb*>(whole.constScanLine(y));
+        for (int x = 0; x < whole.width(); ++x)
+            changed += line[x] != qRgb(255, 255, 255) ? 1 : 0;
+    }
+    QVERIFY2(changed > whole.width() * whole.height() / 4, qPrintable(QString::number(changed)));
+
+    int differing = 0;
+    for (int y = 0; y < whole.height(); ++y) {
+        const auto* a = reinterpret_cast<const QRgb*>(whole.constScanLine(y));
+        const auto* b = reinterpret_cast<const QRgb*>(batched.constScanLine(y));
+        for (int x = 0; x < whole.width(); ++x)
+            differing += a[x] != b[x] ? 1 : 0;
+    }
+    QCOMPARE(differing, 0);
+}
+
+QTEST_MAIN(TestMapRenderer)
+#include "tst_map_renderer.moc"
