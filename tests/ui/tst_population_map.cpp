@@ -37,6 +37,7 @@ private Q_SLOTS:
     void pairAndSubsetFilters();
     void wheelZoomKeepsPointUnderCursor();
     void homeKeyResetsView();
+    void resetViewLeavesFarOutliersAside();
     void hoverPicksNearestShownDot();
     void tooltipShowsThumbnailAndFigures();
     void coloringsHaveLegendsWithCounts();
@@ -359,6 +360,33 @@ void TestPopulationMap::homeKeyResetsView()
     m_map->zoomBy(2.0, QPointF(100, 100));
     QTest::keyClick(m_map.get(), Qt::Key_R);
     QVERIFY(m_map->isFitted());
+}
+
+void TestPopulationMap::resetViewLeavesFarOutliersAside()
+{
+    // The synthetic clusters as they are: the fitted view shows every dot.
+    const QRectF plot = m_map->view().plotRect;
+    auto shownInside = [&] {
+        int inside = 0;
+        for (int id = 0; id < m_session->sampleCount(); ++id)
+            inside += plot.contains(m_map->mapToScreen(id)) ? 1 : 0;
+        return inside;
+    };
+    QCOMPARE(shownInside(), m_session->sampleCount());
+    const double clusterScale = m_map->view().scale;
+
+    // One sample moved 50× the map's extent away, as UMAP sometimes strands one.
+    auto run = test::makeSyntheticRun(m_options);
+    const RowMatrixXf& t = run->projection.train;
+    const float extent = t.col(0).maxCoeff() - t.col(0).minCoeff();
+    run->projection.train(0, 0) = t.col(0).maxCoeff() + 50.0f * extent;
+    m_session->setRun(run, test::makeSyntheticImages(*run));
+    m_map->resetView();
+    // The rest keep (nearly) the scale they had, instead of shrinking to a
+    // corner; only the outlier falls outside the view.
+    QVERIFY2(m_map->view().scale > 0.7 * clusterScale,
+             qPrintable(QStringLiteral("%1 vs %2").arg(m_map->view().scale).arg(clusterScale)));
+    QCOMPARE(shownInside(), m_session->sampleCount() - 1);
 }
 
 void TestPopulationMap::hoverPicksNearestShownDot()

@@ -18,6 +18,7 @@
 #include <QToolTip>
 #include <QWheelEvent>
 #include <algorithm>
+#include <vector>
 #include <cmath>
 #include <limits>
 #include <numeric>
@@ -53,20 +54,49 @@ constexpr int kThumbnailScale = 4; // 28 px digits shown at 112 px in tooltips
 // Off-screen dots at the plot edge still count as inside the fitted view.
 constexpr qreal kFitPadding = mapstyle::kMaxDotRadius + 2.0;
 
+// One axis of the box the view fits: all values, unless a few far outliers
+// (UMAP strands the odd sample far from everything) would squeeze the rest
+// into a corner. Then the central 99.8 % of the values (at least the extreme
+// one left out), widened by a tenth on each side; the outliers are a wheel
+// turn away.
+std::pair<double, double> fitRangeOf(std::vector<float>& values)
+{
+    const auto [lo, hi] = std::minmax_element(values.begin(), values.end());
+    const double full0 = *lo, full1 = *hi;
+    const size_t n = values.size();
+    // Below 100 dots every one of them counts.
+    if (n < 100)
+        return {full0, full1};
+    const size_t k0 = std::max<size_t>(1, n / 1000), k1 = n - 1 - k0;
+    std::nth_element(values.begin(), values.begin() + static_cast<std::ptrdiff_t>(k0), values.end());
+    const double q0 = values[k0];
+    std::nth_element(values.begin(), values.begin() + static_cast<std::ptrdiff_t>(k1), values.end());
+    const double q1 = values[k1];
+    // 1.5×: outliers that cost a third of the view or more.
+    if (!(full1 - full0 > 1.5 * (q1 - q0)))
+        return {full0, full1};
+    const double pad = 0.1 * (q1 - q0);
+    return {std::max(full0, q0 - pad), std::min(full1, q1 + pad)};
+}
+
+// The map-space box a reset view shows (normalised, y up); empty when no
+// position is finite.
 QRectF boundsOf(const RowMatrixXf& positions)
 {
-    double x0 = std::numeric_limits<double>::infinity(), y0 = x0, x1 = -x0, y1 = -x0;
+    std::vector<float> xs, ys;
+    xs.reserve(static_cast<size_t>(positions.rows()));
+    ys.reserve(static_cast<size_t>(positions.rows()));
     for (Eigen::Index i = 0; i < positions.rows(); ++i) {
         const float x = positions(i, 0), y = positions(i, 1);
         if (!std::isfinite(x) || !std::isfinite(y))
             continue;
-        x0 = std::min<double>(x0, x);
-        x1 = std::max<double>(x1, x);
-        y0 = std::min<double>(y0, y);
-        y1 = std::max<double>(y1, y);
+        xs.push_back(x);
+        ys.push_back(y);
     }
-    if (x0 > x1)
+    if (xs.empty())
         return {};
+    const auto [x0, x1] = fitRangeOf(xs);
+    const auto [y0, y1] = fitRangeOf(ys);
     return QRectF(QPointF(x0, y0), QPointF(x1, y1));
 }
 

@@ -201,7 +201,7 @@ private:
 
     // Per-run data (rebuilt on runChanged).
     std::shared_ptr<const RowMatrixXf> m_positions; // the layout snapshot being drawn
-    QRectF m_bounds;                                // of m_positions, map space
+    QRectF m_bounds;                                // what a reset view fits, map space (outliers aside)
     std::vector<std::uint8_t> m_sizeBuckets;        // per sample, from its loss
     std::vector<int> m_drawOrder;                   // all ids: correct by loss, then wrong by loss
 
