@@ -706,10 +706,14 @@ void BarChartWidget::render(QPainter* painter, const QRectF& target) const
             painter->setFont(g.tagFont);
             painter->setPen(mark.isValid() ? mark : kText);
             if (g.vertical) {
+                // A tag may spill half a slot into each neighbour that has
+                // none of its own ("nearest" is wider than a slot of ten).
+                const bool roomBeside = m_markTags.value(i - 1).isEmpty() && m_markTags.value(i + 1).isEmpty();
+                const double width = g.tagRects[i].width() * (roomBeside ? 2.0 : 1.0);
                 const QStringList lines = tag.split(QLatin1Char('\n'));
                 for (int k = 0; k < lines.size(); ++k) {
-                    const QRectF r(g.tagRects[i].left(), g.tagRects[i].top() + k * tagFm.height(),
-                                   g.tagRects[i].width(), tagFm.height());
+                    const QRectF r(g.tagRects[i].center().x() - width / 2,
+                                   g.tagRects[i].top() + k * tagFm.height(), width, tagFm.height());
                     painter->drawText(r, Qt::AlignHCenter | Qt::AlignVCenter,
                                       tagFm.elidedText(lines[k], Qt::ElideRight, r.width()));
                 }

@@ -105,7 +105,7 @@ ErrorInspector::ErrorInspector(ExplorerSession* session, QWidget* parent)
         [](double v) { return QStringLiteral("%1%").arg(std::lround(v * 100)); });
     m_probabilities->setToolTip(tr("The model's softmax probability of every class"));
     m_distances = new BarChartWidget(content);
-    m_distances->setTitle(tr("Distance to each class centroid (pixel space)"));
+    m_distances->setTitle(tr("Distance to class centroids (pixels)"));
     m_distances->setValueAxisTitle(tr("Euclidean distance"));
     m_distances->setValueFormatter(&ErrorInspector::formatDistance);
     m_distances->setToolTip(
