@@ -217,8 +217,11 @@ void TestRunController::destroyingInEveryStageExitsPromptly()
         ui::RunController controller;
         QSignalSpy finished(controller.worker(), &ui::PipelineWorker::finished);
         // Queued from the worker: by the time it arrives here the worker is in
-        // that stage or past it; "reached" records that it got there.
-        connect(controller.worker(), &ui::PipelineWorker::stageChanged, this,
+        // that stage or past it; "reached" records that it got there. The
+        // controller is the context: stage changes still queued when it is
+        // destroyed are dropped with it, instead of reaching this lambda
+        // after `reached` has gone out of scope (UBSan found that).
+        connect(controller.worker(), &ui::PipelineWorker::stageChanged, &controller,
                 [&](const QString& s) { reached = reached || s == stage; });
         controller.startPipeline(smallConfig(out.path(), 1));
         QTRY_VERIFY_WITH_TIMEOUT(reached || !finished.isEmpty(), 120000);

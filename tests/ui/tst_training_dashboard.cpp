@@ -5,6 +5,7 @@
 #include "ui/charts/chart_view.h"
 #include "ui/charts/downsample.h"
 #include "ui/charts/training_dashboard.h"
+#include "../common/timing_budget.h"
 
 #include <QProgressBar>
 #include <QPushButton>
@@ -127,7 +128,8 @@ void TestTrainingDashboard::thousandsOfBatchesCoalesceIntoBudgetedSeries()
 
     // A replot of 3,000 batches costs the GUI thread a few ms, not a frame.
     qInfo("replot of %d batches: %.2f ms", dashboard.batchCount(), dashboard.lastReplotMs());
-    QVERIFY2(dashboard.lastReplotMs() < 30.0, qPrintable(QString::number(dashboard.lastReplotMs())));
+    QVERIFY2(dashboard.lastReplotMs() < 30.0 * test::kTimingBudgetFactor,
+             qPrintable(QString::number(dashboard.lastReplotMs())));
     QVERIFY(dashboard.lossChart()->leftAxisLogarithmic());
 }
 
