@@ -1,4 +1,5 @@
 #include "core/projection/fft_interpolation.h"
+#include "core/util/vector_clones.h"
 
 #include <algorithm>
 #include <cmath>
@@ -107,15 +108,8 @@ struct Planes {
     }
 };
 
-// An AVX2 clone next to the baseline one, picked at load time: the
-// butterflies run twice as wide. Not "fma": contracted multiply-adds would
-// round differently from the baseline clone, and a map must not depend on
-// the machine's instruction set.
-#if defined(__GNUC__) && defined(__x86_64__) && !defined(__clang__)
-#define MNISTX_VECTOR_CLONES __attribute__((target_clones("avx2", "default")))
-#else
-#define MNISTX_VECTOR_CLONES
-#endif
+// MNISTX_VECTOR_CLONES (core/util/vector_clones.h): an AVX2 clone next to
+// the baseline one, picked at load time, so the butterflies run twice as wide.
 
 // One stage on columns [c0, c0+w) of rows of stride L. sign = +1 forward, -1
 // inverse (conjugate twiddles and roots of unity).
