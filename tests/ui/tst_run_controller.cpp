@@ -4,6 +4,7 @@
 // run opens, a damaged one is refused, and destroying the controller in any
 // stage (training, analysis, projection, saving) returns within 2 s.
 #include "../common/idx_test_files.h"
+#include "../common/timing_budget.h"
 #include "../core/mnist_fixture.h"
 #include "core/store/run_store.h"
 #include "ui/workers/run_controller.h"
@@ -89,7 +90,8 @@ void TestRunController::guiNeverStallsDuringTraining()
     QVERIFY(batches.count() > 0);
     QVERIFY(ticks > 100);
     qInfo("largest GUI-thread gap while training: %lld ms over %d ticks", worstGap, ticks);
-    QVERIFY2(worstGap <= 50, qPrintable(QString("GUI stalled %1 ms").arg(worstGap)));
+    // ASan: 93 ms measured in CI with another process busy on the second core.
+    QVERIFY2(worstGap <= 50 * test::kTimingBudgetFactor, qPrintable(QString("GUI stalled %1 ms").arg(worstGap)));
 
     const auto run = finished.first().at(0).value<ui::RunPtr>();
     const auto data = finished.first().at(1).value<ui::DataPtr>();
