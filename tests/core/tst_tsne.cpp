@@ -302,7 +302,8 @@ void TestTsne::cancelFromCallbackIsPrompt()
         QVERIFY2(cancelled, stage.c_str());
         QCOMPARE(calls, 1); // not called again after saying stop
         qInfo("cancel in %s: %.1f ms", stage.c_str(), latency);
-        QVERIFY2(latency < 100 * test::kTimingBudgetFactor, qPrintable(QString("%1: %2 ms").arg(stage.c_str()).arg(latency)));
+        QVERIFY2(latency < 100 * test::kTimingBudgetFactor,
+                 qPrintable(QString("%1: %2 ms").arg(stage.c_str()).arg(latency)));
     }
 }
 
@@ -332,7 +333,8 @@ void TestTsne::cancelFromAnotherThreadIsPrompt()
         const double latency = std::chrono::duration<double, std::milli>(caughtAt - requestedAt).count();
         QVERIFY2(cancelled, qPrintable(QString("not cancelled after %1 ms").arg(delayMs)));
         qInfo("cancel after %d ms: %.1f ms", delayMs, latency);
-        QVERIFY2(latency < 100 * test::kTimingBudgetFactor, qPrintable(QString("after %1 ms: %2 ms").arg(delayMs).arg(latency)));
+        QVERIFY2(latency < 100 * test::kTimingBudgetFactor,
+                 qPrintable(QString("after %1 ms: %2 ms").arg(delayMs).arg(latency)));
     }
 }
 
