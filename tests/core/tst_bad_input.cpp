@@ -4,6 +4,7 @@
 // usable: a good run works right after all of them.
 
 #include "../common/idx_test_files.h"
+#include "../common/unprivileged_scope.h"
 #include "core/data/idx_reader.h"
 #include "core/pipeline/command_line.h"
 #include "core/pipeline/headless.h"
@@ -116,29 +117,6 @@ QString messageOf(const std::function<void()>& action)
     }
     return {};
 }
-
-// Runs as the unprivileged user "nobody" while alive, when the test runs as
-// root (CI containers do): root reads any file whatever its permissions.
-class UnprivilegedScope
-{
-public:
-    UnprivilegedScope()
-    {
-        if (::geteuid() == 0)
-            m_switched = ::setegid(65534) == 0 && ::seteuid(65534) == 0;
-    }
-    ~UnprivilegedScope()
-    {
-        if (m_switched) {
-            [[maybe_unused]] const int u = ::seteuid(0);
-            [[maybe_unused]] const int g = ::setegid(0);
-        }
-    }
-    bool unprivileged() const { return ::geteuid() != 0; }
-
-private:
-    bool m_switched = false;
-};
 
 } // namespace
 
@@ -275,7 +253,7 @@ void TestBadInput::unreadableRefused()
 
     QString message;
     {
-        UnprivilegedScope scope;
+        test::UnprivilegedScope scope;
         if (!scope.unprivileged()) {
             ::chmod(target.toLocal8Bit().constData(), 0755);
             QSKIP("runs as root and cannot switch to user nobody: permissions do not apply");

@@ -1,8 +1,11 @@
 // Exports: samples.csv (exact header, one row per sample in the documented
 // order, values that read back) and features.npy (a valid NumPy 1.0 file with
 // the right shape and data, checked by hand and, when NumPy is installed, by
-// numpy.load), written atomically, with errors naming the path.
+// numpy.load), written atomically, with errors naming the path; exports of a
+// run while a re-projection of it runs on another thread are unchanged.
 
+#include "core/projection/projector_factory.h"
+#include "core/projection/quality.h"
 #include "core/store/exports.h"
 #include "core/store/run_store.h"
 #include "synthetic_run.h"
@@ -15,8 +18,12 @@
 #include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QtTest>
+#include <atomic>
 #include <cmath>
 #include <cstring>
+#include <memory>
+#include <mutex>
+#include <thread>
 
 using namespace mnistx;
 
@@ -78,6 +85,7 @@ private Q_SLOTS:
     void unwritablePathNamed();
     void inconsistentRunRefused();
     void fullSizeCsvIsFast();
+    void exportsWhileAReprojectionRuns();
 };
 
 void TestExports::csvHeaderAndRows()
@@ -280,6 +288,111 @@ void TestExports::fullSizeCsvIsFast()
     QVERIFY2(csvMs < 1000, "samples.csv for MNIST must take well under a second");
     const QByteArray text = readBytes(tmp.filePath(QStringLiteral("samples.csv")));
     QCOMPARE(text.count('\n'), qsizetype{70001});
+}
+
+// "Export during work": the explorer writes samples.csv, features.npy and the
+// run itself from the run it shows while the worker re-projects that same run
+// (PipelineWorker::reproject: copy it, project with intermediate layouts
+// handed to the GUI, evaluate, save). Both sides only read the shared run, so
+// every file written during the work equals the one written before it. CI
+// runs this under ThreadSanitizer (core_exports.threads), which reports any
+// write to what the two threads share.
+void TestExports::exportsWhileAReprojectionRuns()
+{
+    QTemporaryDir tmp;
+    test::SyntheticRunOptions options;
+    // Enough points that the projection outlasts several exports.
+    options.trainCount = 1500;
+    options.validationCount = 500;
+    options.featureDim = 16;
+    const auto shown = std::make_shared<const store::RunData>(test::makeSyntheticRun(options));
+    const auto file = [&](const char* name) {
+        return toStd(tmp.filePath(QString::fromLatin1(name)));
+    };
+    store::writeSamplesCsv(*shown, file("before.csv"));
+    store::writeFeaturesNpy(*shown, file("before.npy"));
+    store::saveRun(*shown, file("before-run"));
+    const QByteArray csvBefore = readBytes(tmp.filePath(QStringLiteral("before.csv")));
+    const QByteArray npyBefore = readBytes(tmp.filePath(QStringLiteral("before.npy")));
+
+    // The worker's side. Layouts cross to this thread as immutable copies, as
+    // the worker's layout signal carries them.
+    std::mutex layoutMutex;
+    std::shared_ptr<const RowMatrixXf> latestLayout;
+    std::atomic<int> layoutsHandedOver{0};
+    std::atomic<bool> workerDone{false};
+    std::string workerError;
+    store::RunData reprojected;
+    std::thread worker([&] {
+        try {
+            auto projector = projection::makeProjector("umap", {}, shown->config.seed, 2);
+            auto next = std::make_shared<store::RunData>(*shown);
+            next->projection =
+                projector->project(shown->train.features, shown->validation.features,
+                                   [&](const projection::ProjectionProgress& p) {
+                                       if (p.layout) {
+                                           auto copy =
+                                               std::make_shared<const RowMatrixXf>(*p.layout);
+                                           std::lock_guard<std::mutex> lock(layoutMutex);
+                                           latestLayout = std::move(copy);
+                                           ++layoutsHandedOver;
+                                       }
+                                       return true;
+                                   });
+            projection::evaluate(next->projection, next->train.features, next->validation.features,
+                                 next->train.labels, next->validation.labels);
+            store::saveRun(*next, file("reprojected-run"));
+            reprojected = *next;
+        } catch (const std::exception& e) {
+            workerError = e.what();
+        }
+        workerDone = true;
+    });
+
+    // The GUI's side: export the shown run again and again, and read the
+    // newest layout the way the map repaints from it.
+    int exports = 0;
+    int layoutsRead = 0;
+    QString mismatch;
+    while ((!workerDone.load() || exports < 3) && mismatch.isEmpty()) {
+        store::writeSamplesCsv(*shown, file("during.csv"));
+        store::writeFeaturesNpy(*shown, file("during.npy"));
+        store::saveRun(*shown, file("during-run"));
+        if (readBytes(tmp.filePath(QStringLiteral("during.csv"))) != csvBefore)
+            mismatch = QStringLiteral("samples.csv of export %1").arg(exports);
+        else if (readBytes(tmp.filePath(QStringLiteral("during.npy"))) != npyBefore)
+            mismatch = QStringLiteral("features.npy of export %1").arg(exports);
+        std::shared_ptr<const RowMatrixXf> layout;
+        {
+            std::lock_guard<std::mutex> lock(layoutMutex);
+            layout = latestLayout;
+        }
+        if (layout) {
+            // No QVERIFY while the worker runs: a failing one would return
+            // past the join.
+            if (layout->rows() != 2000 || layout->cols() != 2 || !layout->allFinite())
+                mismatch = QStringLiteral("a handed-over layout (%1 rows)").arg(layout->rows());
+            ++layoutsRead;
+        }
+        ++exports;
+    }
+    worker.join();
+    QVERIFY2(mismatch.isEmpty(),
+             qPrintable(mismatch + QStringLiteral(" is not what it should be")));
+    QVERIFY2(workerError.empty(), workerError.c_str());
+    QVERIFY(layoutsHandedOver.load() > 0);
+    qInfo("%d exports and %d layout reads during the projection", exports, layoutsRead);
+
+    // What each side saved is whole: the shown run unchanged, the worker's
+    // run with its new map.
+    QCOMPARE(
+        QString::fromStdString(test::runDifference(store::loadRun(file("during-run")), *shown)),
+        QString());
+    QCOMPARE(QString::fromStdString(
+                 test::runDifference(store::loadRun(file("reprojected-run")), reprojected)),
+             QString());
+    QCOMPARE(QString::fromStdString(reprojected.projection.method), QStringLiteral("umap"));
+    QVERIFY(reprojected.projection.knnAccuracy >= 0.0);
 }
 
 QTEST_GUILESS_MAIN(TestExports)

@@ -1,7 +1,10 @@
 // The main window as a user meets it: a stored run of full MNIST size opens
 // in under 2 s with its images, samples are found by index, the map toolbar
 // drives the map, a damaged run is reported with an offer to recompute, and
-// closing the window during training returns promptly; the why-views
+// closing the window during training returns promptly, a data folder with a
+// labels file from another dataset is reported in one message and the window
+// then trains on good data, exports made while a
+// re-projection runs are whole and the window still closes promptly; the why-views
 // (heat maps, neighbours, label candidates, insights, confusion, metadata)
 // are docked and wired to the map and the run folder.
 #include "../common/idx_test_files.h"
@@ -9,6 +12,8 @@
 #include "../core/synthetic_run.h"
 #include "core/store/run_store.h"
 #include "ui/explorer_session.h"
+#include "ui/export/exporter.h"
+#include "ui/export/headless_plots.h"
 #include "ui/main_window.h"
 #include "ui/map/population_map.h"
 #include "core/why/label_errors.h"
@@ -23,6 +28,7 @@
 #include <QComboBox>
 #include <QDockWidget>
 #include <QElapsedTimer>
+#include <QImage>
 #include <QMessageBox>
 #include <QSignalSpy>
 #include <QTemporaryDir>
@@ -43,7 +49,9 @@ private Q_SLOTS:
     void toolbarDrivesTheMap();
     void whyViewsAreDockedAndWired();
     void damagedRunIsReportedWithRecomputeOffer();
+    void badDataFolderIsReportedOnceAndWindowStaysUsable();
     void closingDuringTrainingReturnsPromptly();
+    void exportingDuringReprojectionThenClosing();
 
 private:
     pipeline::CommandLine commandLineFor(const QString& outDir) const;
@@ -278,6 +286,63 @@ void TestMainWindow::damagedRunIsReportedWithRecomputeOffer()
     QVERIFY(!w.session()->hasRun());
 }
 
+void TestMainWindow::badDataFolderIsReportedOnceAndWindowStaysUsable()
+{
+    // The small MNIST subset, with the training labels of a 26-letter
+    // dataset in place of the digits' (same count, labels 0..25).
+    QTemporaryDir bad;
+    for (const char* name :
+         {"train-images-idx3-ubyte", "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte"})
+        QVERIFY(QFile::copy(m_smallData.filePath(QString::fromLatin1(name)),
+                            bad.filePath(QString::fromLatin1(name))));
+    std::vector<std::uint8_t> letters{0, 0, 8, 1};
+    testing::putBigEndian32(letters, 3000);
+    for (int i = 0; i < 3000; ++i)
+        letters.push_back(static_cast<std::uint8_t>(i % 26));
+    testing::writeBytes(bad.filePath(QStringLiteral("train-labels-idx1-ubyte")).toStdString(),
+                        letters);
+
+    QTemporaryDir out;
+    pipeline::CommandLine cl = commandLineFor(out.path());
+    cl.pipeline.dataFolder = bad.path().toStdString();
+    cl.pipeline.train.epochs = 1;
+    cl.pipeline.projection = "pca"; // the map is not what this test is about
+    ui::MainWindow w(cl);
+    w.show();
+    QStringList messages; // every message box the window opens, in order
+    QTimer poll;
+    connect(&poll, &QTimer::timeout, this, [&] {
+        if (auto* box = qobject_cast<QMessageBox*>(QApplication::activeModalWidget())) {
+            messages << box->text();
+            box->reject();
+        }
+    });
+    poll.start(20);
+    QSignalSpy shown(&w, &ui::MainWindow::runShown);
+    w.start(); // nothing stored in the out folder: it trains on the bad folder
+    QTRY_VERIFY_WITH_TIMEOUT(!messages.isEmpty(), 20000);
+    QTRY_VERIFY(!w.controller()->busy());
+    QTest::qWait(200); // a second message would come now
+    QCOMPARE(messages.size(), 1);
+    qInfo("%s", qPrintable(messages.first()));
+    QVERIFY(messages.first().contains(bad.filePath(QStringLiteral("train-labels-idx1-ubyte"))));
+    QVERIFY(messages.first().contains(QStringLiteral("out of range")));
+    QVERIFY(!w.session()->hasRun());
+    QVERIFY(!store::hasRun(out.path().toStdString()));
+
+    // Still usable: the same window trains on good data to a shown run.
+    pipeline::PipelineConfig good = cl.pipeline;
+    good.dataFolder = m_smallData.path().toStdString();
+    w.train(good);
+    QVERIFY(w.controller()->busy());
+    QVERIFY(shown.wait(300000));
+    QCOMPARE(messages.size(), 1);
+    QVERIFY(w.session()->hasRun());
+    QCOMPARE(w.session()->sampleCount(), 3500);
+    QTRY_VERIFY(!w.controller()->busy());
+    QVERIFY(store::hasRun(out.path().toStdString()));
+}
+
 void TestMainWindow::closingDuringTrainingReturnsPromptly()
 {
     QTemporaryDir out;
@@ -298,6 +363,50 @@ void TestMainWindow::closingDuringTrainingReturnsPromptly()
     qInfo("closed during training in %lld ms", ms);
     QVERIFY2(ms < 2000, qPrintable(QString::number(ms)));
     QVERIFY(!store::hasRun(out.path().toStdString())); // nothing half-written
+}
+
+// Export during work: while the worker re-projects the shown run (UMAP over
+// 70,000 samples), every plot and the samples CSV are exported from the GUI
+// thread, as File > Export does. The files are whole, the work goes on
+// meanwhile, and closing the window afterwards still returns within 2 s.
+void TestMainWindow::exportingDuringReprojectionThenClosing()
+{
+    auto w = openedWindow();
+    QVERIFY(w);
+    QTemporaryDir out;
+    QSignalSpy stages(w->controller()->worker(), &ui::PipelineWorker::stageChanged);
+    // No run folder: the re-projected run is not saved.
+    w->controller()->reproject(w->session()->runPtr(), QStringLiteral("umap"), {}, QString(),
+                               w->session()->dataPtr());
+    QVERIFY(w->controller()->busy());
+    QVERIFY(stages.wait(20000)); // the worker is projecting
+
+    ui::writeHeadlessPlots(w->session()->run(), w->session()->dataPtr(), out.path());
+    QString error;
+    QVERIFY2(ui::writeAllSamplesCsv(w->session()->run(),
+                                    out.filePath(QStringLiteral("samples.csv")), &error),
+             qPrintable(error));
+    QVERIFY2(w->controller()->busy(), "the projection ended before the exports did");
+
+    for (const char* name : {"embedding_train", "embedding_validation", "loss_vs_distance"}) {
+        const QString base = out.filePath(QString::fromLatin1(name));
+        const QImage png(base + QStringLiteral(".png"));
+        QVERIFY2(!png.isNull() && png.width() > 100, name);
+        QFile svg(base + QStringLiteral(".svg"));
+        QVERIFY2(svg.open(QIODevice::ReadOnly), name);
+        QVERIFY2(svg.readAll().trimmed().endsWith("</svg>"), name);
+    }
+    QFile csv(out.filePath(QStringLiteral("samples.csv")));
+    QVERIFY(csv.open(QIODevice::ReadOnly));
+    QCOMPARE(csv.readAll().count('\n'), qsizetype{70001});
+
+    QElapsedTimer clock;
+    clock.start();
+    w->close();
+    w.reset(); // cancels the projection and joins the worker thread
+    const qint64 ms = clock.elapsed();
+    qInfo("closed during the re-projection, after exporting, in %lld ms", ms);
+    QVERIFY2(ms < 2000, qPrintable(QString::number(ms)));
 }
 
 QTEST_MAIN(TestMainWindow)
