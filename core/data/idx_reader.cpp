@@ -534,10 +534,17 @@ Dataset readIdxImagesAndLabels(const std::string& imagesPath, const std::string&
 
     const auto outOfRange = std::find_if(labels.data.begin(), labels.data.end(),
                                          [classCount](std::uint8_t l) { return l >= classCount; });
-    if (outOfRange != labels.data.end())
+    if (outOfRange != labels.data.end()) {
+        // The largest label tells a user what the file is: "up to 25" is a
+        // 26-class dataset such as EMNIST letters, not a damaged MNIST file.
+        const int largest = *std::max_element(labels.data.begin(), labels.data.end());
         fail(labelsPath, "label " + std::to_string(*outOfRange) + " at index " +
                              std::to_string(outOfRange - labels.data.begin()) +
-                             " is out of range 0.." + std::to_string(classCount - 1));
+                             " is out of range 0.." + std::to_string(classCount - 1) +
+                             "; the labels go up to " + std::to_string(largest) +
+                             ", as in a dataset of " + std::to_string(largest + 1) +
+                             " classes: is this the labels file of another dataset?");
+    }
 
     Dataset d;
     d.count = static_cast<int>(imageCount); // readHeader refuses counts above INT_MAX

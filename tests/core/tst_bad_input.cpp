@@ -162,7 +162,10 @@ void TestBadInput::dataFolderRefused_data()
         << "test labels" << "images file has 60 images but labels file has 20 labels"
         << "train-images-idx3-ubyte";
     QTest::newRow("labels file of another dataset (26 letters)")
-        << "letters" << "label 10 at index 10 is out of range 0..9" << "train-labels-idx1-ubyte";
+        << "letters"
+        << "label 10 at index 10 is out of range 0..9; the labels go up to 25, as in a dataset "
+           "of 26 classes"
+        << "train-labels-idx1-ubyte";
     QTest::newRow("3 classes") << "3 classes"
                                << "the training labels hold only 3 of the 10 classes"
                                << "train-labels-idx1-ubyte";
