@@ -3,9 +3,11 @@
 #include "core/pipeline/headless.h"
 #include "ui/export/headless_plots.h"
 #include "ui/main_window.h"
+#include "ui/workers/run_controller.h"
 
 #include <QApplication>
 #include <QIcon>
+#include <QTimer>
 
 #include <atomic>
 #include <csignal>
@@ -13,7 +15,7 @@
 
 namespace {
 
-std::atomic<bool> g_interrupted{false}; // set by SIGINT/SIGTERM in headless mode
+std::atomic<bool> g_interrupted{false}; // set by SIGINT/SIGTERM
 
 void onSignal(int) { g_interrupted.store(true); }
 
@@ -74,6 +76,33 @@ int main(int argc, char** argv)
     QApplication::setOrganizationName(QStringLiteral("mnistx"));
     QApplication::setWindowIcon(QIcon(QStringLiteral(":/icons/mnist-explorer.svg")));
     mnistx::ui::MainWindow window(cl);
+
+    // The stages on standard error, as the headless mode writes them ("[train]"),
+    // for whoever started the window from a terminal.
+    QObject::connect(window.controller()->worker(), &mnistx::ui::PipelineWorker::stageChanged,
+                     &window, [last = QString()](const QString& stage, double) mutable {
+                         if (stage == last)
+                             return;
+                         last = stage;
+                         std::cerr << '[' << stage.toStdString() << "]\n";
+                     });
+
+    // SIGINT (Ctrl+C in that terminal) and SIGTERM (logout, kill) close the
+    // window as its close button does: the job is cancelled within a batch,
+    // the layout is saved, nothing is half-written. A handler may only set a
+    // flag; the GUI thread looks at it ten times a second, often enough for a
+    // person and nothing for the CPU. quit() also leaves an open dialog's loop.
+    std::signal(SIGINT, onSignal);
+    std::signal(SIGTERM, onSignal);
+    QTimer signalPoll;
+    QObject::connect(&signalPoll, &QTimer::timeout, &app, [] {
+        if (!g_interrupted.load())
+            return;
+        QApplication::closeAllWindows();
+        QApplication::quit();
+    });
+    signalPoll.start(100);
+
     window.show();
     window.start();
     return app.exec();
