@@ -16,7 +16,6 @@
 #include <QProcess>
 #include <QTemporaryDir>
 #include <QtTest>
-
 #include <csignal>
 #include <sys/types.h>
 
@@ -38,6 +37,21 @@ bool waitForText(QProcess& process, QByteArray& log, const QByteArray& text, int
         log += process.readAllStandardError();
     }
     return true;
+}
+
+// Sends `signal` to the process and waits for it to end; the milliseconds it
+// took, or -1 when it did not end within a minute. The rest of its standard
+// error goes into `log`.
+qint64 signalAndWait(QProcess& process, int signal, QByteArray& log)
+{
+    QElapsedTimer clock;
+    clock.start();
+    if (::kill(static_cast<pid_t>(process.processId()), signal) != 0 ||
+        !process.waitForFinished(60000))
+        return -1;
+    const qint64 ms = clock.elapsed();
+    log += process.readAllStandardError();
+    return ms;
 }
 
 // Files whose names say they are a save in progress.
@@ -112,12 +126,8 @@ void TestAppShutdown::signalEndsTheWindowPromptly()
     const QByteArray marker = '[' + stage.toUtf8() + ']';
     QVERIFY2(waitForText(app, log, marker, 300000), log.constData());
 
-    QElapsedTimer clock;
-    clock.start();
-    QVERIFY(::kill(static_cast<pid_t>(app.processId()), signal) == 0);
-    QVERIFY2(app.waitForFinished(60000), "the process did not exit");
-    const qint64 ms = clock.elapsed();
-    log += app.readAllStandardError();
+    const qint64 ms = signalAndWait(app, signal, log);
+    QVERIFY2(ms >= 0, "the process did not exit");
     qInfo("%s: the process exited %lld ms after the signal", QTest::currentDataTag(), ms);
 
     QCOMPARE(app.exitStatus(), QProcess::NormalExit);
@@ -139,19 +149,16 @@ void TestAppShutdown::signalInterruptsHeadlessMode()
     QTemporaryDir home;
     const QString out = home.filePath(QStringLiteral("run"));
     QProcess app;
-    startApp(app, {QStringLiteral("--headless"), QStringLiteral("--out"), out,
-                   QStringLiteral("--epochs"), QStringLiteral("50")},
+    startApp(app,
+             {QStringLiteral("--headless"), QStringLiteral("--out"), out,
+              QStringLiteral("--epochs"), QStringLiteral("50")},
              home.filePath(QStringLiteral("config")));
     QVERIFY2(app.waitForStarted(10000), qPrintable(app.errorString()));
     QByteArray log;
     QVERIFY2(waitForText(app, log, "[train]", 300000), log.constData());
     QTest::qWait(500); // into the batches
-    QElapsedTimer clock;
-    clock.start();
-    QVERIFY(::kill(static_cast<pid_t>(app.processId()), SIGINT) == 0);
-    QVERIFY2(app.waitForFinished(60000), "the process did not exit");
-    const qint64 ms = clock.elapsed();
-    log += app.readAllStandardError();
+    const qint64 ms = signalAndWait(app, SIGINT, log);
+    QVERIFY2(ms >= 0, "the process did not exit");
     qInfo("headless: the process exited %lld ms after SIGINT", ms);
     QCOMPARE(app.exitCode(), 130); // the shell's code for "ended by SIGINT"
     QVERIFY2(log.contains("interrupted; nothing was stored"), log.constData());
