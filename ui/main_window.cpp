@@ -33,6 +33,7 @@
 #include <QLineEdit>
 #include <QMenuBar>
 #include <QMessageBox>
+#include <QScreen>
 #include <QProgressBar>
 #include <QPushButton>
 #include <QRegularExpression>
@@ -77,7 +78,9 @@ MainWindow::MainWindow(const pipeline::CommandLine& commandLine, QWidget* parent
 {
     setWindowTitle(tr("MNIST Explorer"));
     setDockNestingEnabled(true);
-    resize(1440, 900);
+    // Room for the map and two dock columns, but never more than the screen
+    // has (a smaller one would cut the toolbar and the docks off).
+    resize(QSize(1440, 900).boundedTo(screen()->availableGeometry().size()));
     m_session = new ExplorerSession(this);
     m_controller = new RunController(this);
     createWidgets();

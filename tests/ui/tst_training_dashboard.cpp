@@ -66,6 +66,7 @@ private Q_SLOTS:
     void thousandsOfBatchesCoalesceIntoBudgetedSeries();
     void progressEtaAndStatusFollowTheLastReport();
     void cancelButtonEmitsCancelRequested();
+    void longFailureMessageWrapsInsteadOfWidening();
     void stagesShowTheirProgress();
     void storedHistoryIsShown();
     void downsamplingKeepsEnvelopeAndEnds();
@@ -191,6 +192,26 @@ void TestTrainingDashboard::cancelButtonEmitsCancelRequested()
     dashboard.reset(1, 10);
     QVERIFY(dashboard.cancelButton()->isEnabled());
     QCOMPARE(dashboard.cancelButton()->text(), QStringLiteral("Cancel"));
+}
+
+// A failure names the file and the problem in one long line. The dashboard
+// (a dock) wraps it: before, its minimum width grew with the text and
+// pushed the main window past the screen's edge, and that width was saved.
+void TestTrainingDashboard::longFailureMessageWrapsInsteadOfWidening()
+{
+    ui::TrainingDashboard dashboard;
+    dashboard.setFinished(QStringLiteral("Failed: no such folder"));
+    const int shortWidth = dashboard.minimumSizeHint().width();
+    const QString message =
+        QStringLiteral("Failed: /home/someone/data/mnist/train-labels-idx1-ubyte: label 10 at "
+                       "index 10 is out of range 0..9; the labels go up to 25, as in a dataset "
+                       "of 26 classes: is this the labels file of another dataset?");
+    dashboard.setFinished(message);
+    QCOMPARE(dashboard.statusText(), message); // all of it, not elided
+    QVERIFY2(dashboard.minimumSizeHint().width() <= shortWidth + 20,
+             qPrintable(QStringLiteral("%1 px wide for the long message, %2 px for a short one")
+                            .arg(dashboard.minimumSizeHint().width())
+                            .arg(shortWidth)));
 }
 
 void TestTrainingDashboard::stagesShowTheirProgress()

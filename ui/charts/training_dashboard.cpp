@@ -126,6 +126,10 @@ TrainingDashboard::TrainingDashboard(QWidget* parent) : QWidget(parent)
     statusFont.setBold(true);
     m_status->setFont(statusFont);
     m_status->setToolTip(tr("What the pipeline is doing now"));
+    // A failure's message names the file and the problem and may be longer
+    // than the dock is wide: wrap it, and let the user copy the path.
+    m_status->setWordWrap(true);
+    m_status->setTextInteractionFlags(Qt::TextSelectableByMouse);
 
     m_progress = new QProgressBar(this);
     m_progress->setRange(0, kProgressSteps);
