@@ -33,10 +33,10 @@
 #include <QLineEdit>
 #include <QMenuBar>
 #include <QMessageBox>
-#include <QScreen>
 #include <QProgressBar>
 #include <QPushButton>
 #include <QRegularExpression>
+#include <QScreen>
 #include <QSignalBlocker>
 #include <QSettings>
 #include <QStatusBar>
@@ -80,7 +80,10 @@ MainWindow::MainWindow(const pipeline::CommandLine& commandLine, QWidget* parent
     setDockNestingEnabled(true);
     // Room for the map and two dock columns, but never more than the screen
     // has (a smaller one would cut the toolbar and the docks off).
-    resize(QSize(1440, 900).boundedTo(screen()->availableGeometry().size()));
+    QSize size(1440, 900);
+    if (const QScreen* s = screen())
+        size = size.boundedTo(s->availableGeometry().size());
+    resize(size);
     m_session = new ExplorerSession(this);
     m_controller = new RunController(this);
     createWidgets();
