@@ -19,10 +19,17 @@ std::atomic<bool> g_interrupted{false}; // set by SIGINT/SIGTERM
 
 void onSignal(int) { g_interrupted.store(true); }
 
-int runHeadless(const mnistx::pipeline::CommandLine& cl, int argc, char** argv)
+// SIGINT (Ctrl+C in the terminal) and SIGTERM (logout, kill) only set
+// g_interrupted; each mode stops its work cleanly when it sees it.
+void catchInterrupts()
 {
     std::signal(SIGINT, onSignal);
     std::signal(SIGTERM, onSignal);
+}
+
+int runHeadless(const mnistx::pipeline::CommandLine& cl, int argc, char** argv)
+{
+    catchInterrupts();
     try {
         const auto run = mnistx::pipeline::runHeadless(cl.pipeline, std::cerr, &g_interrupted);
         // The plots are drawn by the same widgets as in the window, on Qt's
@@ -92,8 +99,7 @@ int main(int argc, char** argv)
     // the layout is saved, nothing is half-written. A handler may only set a
     // flag; the GUI thread looks at it ten times a second, often enough for a
     // person and nothing for the CPU. quit() also leaves an open dialog's loop.
-    std::signal(SIGINT, onSignal);
-    std::signal(SIGTERM, onSignal);
+    catchInterrupts();
     QTimer signalPoll;
     QObject::connect(&signalPoll, &QTimer::timeout, &app, [] {
         if (!g_interrupted.load())

@@ -7,6 +7,7 @@
 //
 // MNISTX_CRASH_ROUNDS=N runs N kills instead of 200.
 
+#include "../common/store_temporaries.h"
 #include "core/store/run_store.h"
 #include "core/util/json.h"
 #include "crash_safe_run.h"
@@ -39,12 +40,6 @@ int roundCount(int fallback)
 {
     const QByteArray env = qgetenv("MNISTX_CRASH_ROUNDS");
     return env.isEmpty() ? fallback : std::max(1, env.toInt());
-}
-
-// Temporary files saveRun leaves when killed: "<name>.tmp-<pid>".
-QStringList temporaries(const QString& dir)
-{
-    return QDir(dir).entryList({QStringLiteral("*.tmp-*")}, QDir::Files | QDir::Hidden);
 }
 
 // What a kill left behind.
@@ -108,7 +103,7 @@ KillOutcome TestCrashSafeStore::saveAndKill(const QString& dir, std::uint64_t se
     // inside the save, some after it.
     std::uniform_real_distribution<double> delay(0.0, 1.5 * m_saveMicroseconds);
     std::this_thread::sleep_for(std::chrono::microseconds(static_cast<long long>(delay(m_random))));
-    outcome.tempSeen = !temporaries(dir).isEmpty();
+    outcome.tempSeen = !test::storeTemporaries(dir).isEmpty();
     helper.kill(); // SIGKILL: no destructor, no handler, no flush
     helper.waitForFinished(30000);
     output += helper.readAllStandardOutput();
@@ -207,9 +202,9 @@ void TestCrashSafeStore::nextSaveRemovesStaleTemporaries()
     const QString dir = tmp.path();
     store::saveRun(test::makeCrashTestRun(0), toStd(dir));
     // Kill saves until one leaves its temporary file behind.
-    for (int attempt = 0; attempt < 50 && temporaries(dir).isEmpty(); ++attempt)
+    for (int attempt = 0; attempt < 50 && test::storeTemporaries(dir).isEmpty(); ++attempt)
         saveAndKill(dir, 7);
-    QVERIFY2(!temporaries(dir).isEmpty(), "no kill left a temporary file in 50 attempts");
+    QVERIFY2(!test::storeTemporaries(dir).isEmpty(), "no kill left a temporary file in 50 attempts");
 
     // Another process's temporary file, which is alive (pid 1): not ours to remove.
     QFile alive(dir + QStringLiteral("/run.bin.tmp-1"));
@@ -218,7 +213,7 @@ void TestCrashSafeStore::nextSaveRemovesStaleTemporaries()
 
     const store::RunData next = test::makeCrashTestRun(8);
     store::saveRun(next, toStd(dir));
-    QCOMPARE(temporaries(dir), QStringList{QStringLiteral("run.bin.tmp-1")});
+    QCOMPARE(test::storeTemporaries(dir), QStringList{QStringLiteral("run.bin.tmp-1")});
     QCOMPARE(QString::fromStdString(test::runDifference(next, store::loadRun(toStd(dir)))),
              QString());
 }

@@ -311,7 +311,6 @@ void TestExports::exportsWhileAReprojectionRuns()
     };
     store::writeSamplesCsv(*shown, file("before.csv"));
     store::writeFeaturesNpy(*shown, file("before.npy"));
-    store::saveRun(*shown, file("before-run"));
     const QByteArray csvBefore = readBytes(tmp.filePath(QStringLiteral("before.csv")));
     const QByteArray npyBefore = readBytes(tmp.filePath(QStringLiteral("before.npy")));
 

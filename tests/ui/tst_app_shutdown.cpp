@@ -7,11 +7,11 @@
 // The headless mode stops on the same signals with its own message.
 
 #include "../common/idx_test_files.h"
+#include "../common/store_temporaries.h"
 #include "../common/timing_budget.h"
 #include "../core/mnist_fixture.h"
 #include "core/store/run_store.h"
 
-#include <QDir>
 #include <QElapsedTimer>
 #include <QProcess>
 #include <QTemporaryDir>
@@ -52,16 +52,6 @@ qint64 signalAndWait(QProcess& process, int signal, QByteArray& log)
     const qint64 ms = clock.elapsed();
     log += process.readAllStandardError();
     return ms;
-}
-
-// Files whose names say they are a save in progress.
-QStringList temporariesIn(const QString& dir)
-{
-    QStringList found;
-    for (const QString& name : QDir(dir).entryList(QDir::Files | QDir::Hidden))
-        if (name.contains(QLatin1String(".tmp")) || name.contains(QLatin1String(".part")))
-            found << name;
-    return found;
 }
 
 } // namespace
@@ -134,7 +124,7 @@ void TestAppShutdown::signalEndsTheWindowPromptly()
     QVERIFY2(app.exitCode() == 0, log.constData());
     QVERIFY2(!log.contains("Sanitizer"), log.constData());
     QVERIFY2(ms < 2000 * test::kTimingBudgetFactor, qPrintable(QString::number(ms)));
-    QVERIFY2(temporariesIn(out).isEmpty(), qPrintable(temporariesIn(out).join(QLatin1Char(' '))));
+    QVERIFY2(test::storeTemporaries(out).isEmpty(), qPrintable(test::storeTemporaries(out).join(QLatin1Char(' '))));
     if (stage == QLatin1String("train")) {
         QVERIFY(!store::hasRun(out.toStdString())); // cancelled before anything was stored
     } else if (store::hasRun(out.toStdString())) {
@@ -164,7 +154,7 @@ void TestAppShutdown::signalInterruptsHeadlessMode()
     QVERIFY2(log.contains("interrupted; nothing was stored"), log.constData());
     QVERIFY2(ms < 2000 * test::kTimingBudgetFactor, qPrintable(QString::number(ms)));
     QVERIFY(!store::hasRun(out.toStdString()));
-    QVERIFY(temporariesIn(out).isEmpty());
+    QVERIFY(test::storeTemporaries(out).isEmpty());
 }
 
 QTEST_GUILESS_MAIN(TestAppShutdown)

@@ -3,10 +3,10 @@
 // drives the map, a damaged run is reported with an offer to recompute, and
 // closing the window during training returns promptly, a data folder with a
 // labels file from another dataset is reported in one message and the window
-// then trains on good data, exports made while a
-// re-projection runs are whole and the window still closes promptly; the why-views
-// (heat maps, neighbours, label candidates, insights, confusion, metadata)
-// are docked and wired to the map and the run folder.
+// then trains on good data, exports made while a re-projection runs are whole
+// and the window still closes promptly; the why-views (heat maps, neighbours,
+// label candidates, insights, confusion, metadata) are docked and wired to
+// the map and the run folder.
 #include "../common/idx_test_files.h"
 #include "../core/mnist_fixture.h"
 #include "../core/synthetic_run.h"
