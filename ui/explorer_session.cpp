@@ -19,15 +19,7 @@ void ExplorerSession::setRun(std::shared_ptr<const store::RunData> run,
     m_data = std::move(data);
     m_trainCount = m_run->train.sampleCount();
     m_validationCount = m_run->validation.sampleCount();
-    auto positions = std::make_shared<RowMatrixXf>(sampleCount(), 2);
-    if (m_run->projection.train.rows() == m_trainCount &&
-        m_run->projection.validation.rows() == m_validationCount) {
-        positions->topRows(m_trainCount) = m_run->projection.train;
-        positions->bottomRows(m_validationCount) = m_run->projection.validation;
-    } else {
-        positions->setZero();
-    }
-    m_positions = std::move(positions);
+    m_positions = storedPositions(*m_run);
     m_current = -1;
     m_selection.clear();
     m_selectionDescription.clear();
@@ -35,6 +27,32 @@ void ExplorerSession::setRun(std::shared_ptr<const store::RunData> run,
     Q_EMIT runChanged();
     Q_EMIT selectionChanged();
     Q_EMIT currentChanged(-1);
+}
+
+std::shared_ptr<const RowMatrixXf> ExplorerSession::storedPositions(const store::RunData& run)
+{
+    const auto trainCount = run.train.sampleCount(), validationCount = run.validation.sampleCount();
+    auto positions = std::make_shared<RowMatrixXf>(trainCount + validationCount, 2);
+    if (run.projection.train.rows() == trainCount &&
+        run.projection.validation.rows() == validationCount) {
+        positions->topRows(trainCount) = run.projection.train;
+        positions->bottomRows(validationCount) = run.projection.validation;
+    } else {
+        positions->setZero();
+    }
+    return positions;
+}
+
+bool ExplorerSession::setProjection(std::shared_ptr<const store::RunData> run)
+{
+    if (!run || !m_run || run->train.labels != m_run->train.labels ||
+        run->validation.labels != m_run->validation.labels)
+        return false;
+    m_run = std::move(run);
+    m_positions = storedPositions(*m_run);
+    Q_EMIT projectionChanged();
+    Q_EMIT layoutChanged();
+    return true;
 }
 
 void ExplorerSession::clear()

@@ -30,6 +30,12 @@ public:
     // when the images are unavailable (views then show no thumbnails).
     void setRun(std::shared_ptr<const store::RunData> run,
                 std::shared_ptr<const data::MnistData> data);
+    // The same run with a new map (a re-projection): run must hold the same
+    // samples (counts and labels) as the shown one. Keeps the current
+    // sample and the selection, swaps the positions and emits
+    // projectionChanged then layoutChanged; returns false (and changes
+    // nothing) when run describes other samples.
+    bool setProjection(std::shared_ptr<const store::RunData> run);
     void clear();
     bool hasRun() const { return static_cast<bool>(m_run); }
     bool hasImages() const { return static_cast<bool>(m_data); }
@@ -87,11 +93,16 @@ public:
 
 Q_SIGNALS:
     void runChanged();
+    void projectionChanged(); // the run's stored map and its quality figures
     void layoutChanged();
     void currentChanged(int id);
     void selectionChanged();
 
 private:
+    // The run's stored projection as one N×2 matrix (train rows, then
+    // validation); zeros when it has none yet.
+    static std::shared_ptr<const RowMatrixXf> storedPositions(const store::RunData& run);
+
     std::shared_ptr<const store::RunData> m_run;
     std::shared_ptr<const data::MnistData> m_data;
     std::shared_ptr<const RowMatrixXf> m_positions;

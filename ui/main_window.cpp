@@ -1,11 +1,13 @@
 #include "ui/main_window.h"
 
 #include "core/pipeline/pipeline.h"
+#include "core/projection/projector_factory.h"
 #include "core/store/run_store.h"
 #include "ui/charts/loss_distance_chart.h"
 #include "ui/charts/training_dashboard.h"
 #include "ui/dialogs/projection_dialog.h"
 #include "ui/dialogs/train_dialog.h"
+#include "ui/common/dock_panel.h"
 #include "ui/explorer_session.h"
 #include "ui/export/exporter.h"
 #include "ui/export/headless_plots.h"
@@ -40,6 +42,7 @@
 #include <QSignalBlocker>
 #include <QSettings>
 #include <QStatusBar>
+#include <QTabBar>
 #include <QToolBar>
 
 #include <filesystem>
@@ -50,6 +53,19 @@ namespace {
 
 // Status-bar messages that report a finished job stay this long.
 constexpr int kStatusMessageMs = 8000;
+// Below this window width a column of lists left of the map and the
+// inspector right of it would leave the map a strip (1024 px: ~280 px).
+constexpr int kCompactBelowWidth = 1300;
+constexpr int kCompactHysteresis = 60;
+// The map is the centre of the tool: docks never take more of the window
+// than leaves it these shares of the width and of the height under the bars.
+constexpr double kMapWidthShare = 0.4;
+constexpr double kMapHeightShare = 0.5;
+// The inspector's natural width (its bar charts and 224 px digit), and the
+// narrowest a side dock is squeezed to when the window shrinks.
+constexpr int kInspectorWidth = 400;
+constexpr int kMinSideDockWidth = 220;
+constexpr int kMinBottomDockHeight = 180;
 // Colour combo data at and above this: a metadata field (data − this).
 constexpr int kMetadataColoring = 100;
 
@@ -91,7 +107,9 @@ MainWindow::MainWindow(const pipeline::CommandLine& commandLine, QWidget* parent
     createMenus();
     createToolBars();
     connectWorker();
-    m_defaultState = saveState();
+    m_balanceTimer.setSingleShot(true);
+    m_balanceTimer.setInterval(0);
+    connect(&m_balanceTimer, &QTimer::timeout, this, &MainWindow::keepMapLargest);
     readSettings();
     updateActions();
     updateRunLabel();
@@ -102,9 +120,7 @@ MainWindow::~MainWindow() = default;
 QDockWidget* MainWindow::addDock(QWidget* widget, const QString& title, const QString& objectName,
                                  Qt::DockWidgetArea area)
 {
-    auto* dock = new QDockWidget(title, this);
-    dock->setObjectName(objectName); // saveState() needs it
-    dock->setWidget(widget);
+    QDockWidget* dock = makeDockPanel(this, widget, title, objectName);
     addDockWidget(area, dock);
     return dock;
 }
@@ -118,12 +134,11 @@ void MainWindow::createWidgets()
     m_inspector = new ErrorInspector(m_session, this);
     m_inspectorDock = addDock(m_inspector, tr("Error Inspector"), QStringLiteral("inspector"),
                               Qt::RightDockWidgetArea);
-    m_gallery = new SelectionGallery(m_session, this);
-    m_galleryDock = addDock(m_gallery, tr("Selection"), QStringLiteral("gallery"),
-                            Qt::LeftDockWidgetArea);
     m_misclassified = new MisclassifiedView(m_session, this);
     m_misclassifiedDock = addDock(m_misclassified, tr("Misclassified Samples"),
                                   QStringLiteral("misclassified"), Qt::LeftDockWidgetArea);
+    m_gallery = new SelectionGallery(m_session, this);
+    m_galleryDock = addDock(m_gallery, tr("Selection"), QStringLiteral("gallery"), Qt::LeftDockWidgetArea);
     m_dashboard = new TrainingDashboard(this);
     m_dashboardDock = addDock(m_dashboard, tr("Training"), QStringLiteral("training"),
                               Qt::BottomDockWidgetArea);
@@ -134,35 +149,28 @@ void MainWindow::createWidgets()
     // the bottom charts need the width under it.
     setCorner(Qt::BottomLeftCorner, Qt::LeftDockWidgetArea);
     setCorner(Qt::BottomRightCorner, Qt::RightDockWidgetArea);
-    tabifyDockWidget(m_misclassifiedDock, m_galleryDock);
-    m_misclassifiedDock->raise();
-    // Training and the loss chart share the bottom as tabs: both need the
-    // width more than they need to be seen together.
-    tabifyDockWidget(m_dashboardDock, m_lossDock);
-    m_lossDock->raise();
 
     // Why the model got it wrong: per-sample views beside the inspector,
     // ranked lists beside the misclassified table, whole-set charts beside
-    // the loss chart, all as tabs behind the views that open first.
+    // the loss chart (arrangeDocks places them).
     m_why = new WhyPanels(this, m_session, m_map);
-    const std::pair<QDockWidget*, QDockWidget*> placement[] = {
-        {m_why->heatMapDock(), m_inspectorDock},     {m_why->similarDock(), m_inspectorDock},
-        {m_why->candidatesDock(), m_misclassifiedDock}, {m_why->insightsDock(), m_misclassifiedDock},
-        {m_why->confusionDock(), m_lossDock},        {m_why->metadataDock(), m_lossDock}};
-    for (const auto& [dock, beside] : placement) {
-        addDockWidget(dockWidgetArea(beside), dock);
-        tabifyDockWidget(beside, dock);
+    for (QDockWidget* d : m_why->docks())
+        addDockWidget(Qt::BottomDockWidgetArea, d);
+    arrangeDocks(width() < kCompactBelowWidth);
+    // A dock the user moves makes the layout theirs: it is no longer
+    // rearranged when the window changes size.
+    for (QDockWidget* d : findChildren<QDockWidget*>()) {
+        connect(d, &QDockWidget::dockLocationChanged, this, [this] {
+            if (!m_arranging)
+                m_layoutIsDefault = false;
+        });
+        connect(d, &QDockWidget::topLevelChanged, this, [this] {
+            if (!m_arranging)
+                m_layoutIsDefault = false;
+        });
     }
-    m_inspectorDock->raise();
-    m_misclassifiedDock->raise();
-    m_lossDock->raise();
-    connect(m_why, &WhyPanels::pairFilterRequested, this, [this](int label, int prediction) {
-        m_pairGroundTruth->setCurrentIndex(m_pairGroundTruth->findData(label));
-        m_pairPrediction->setCurrentIndex(m_pairPrediction->findData(prediction));
-    });
-
-    resizeDocks({m_inspectorDock, m_misclassifiedDock}, {430, 330}, Qt::Horizontal);
-    resizeDocks({m_dashboardDock}, {330}, Qt::Vertical);
+    connect(m_why, &WhyPanels::pairFilterRequested, m_map, &PopulationMap::setPairFilter);
+    applyDefaultDockSizes();
 
     // Every view exports itself from its context menu too.
     addExportActions(
@@ -195,9 +203,19 @@ void MainWindow::createWidgets()
     connect(m_session, &ExplorerSession::runChanged, this, &MainWindow::updateActions);
     connect(m_session, &ExplorerSession::selectionChanged, this, [this] {
         updateActions();
-        // A new selection from the map or a chart: show it.
-        if (!m_session->selection().isEmpty() && !m_misclassified->isAncestorOf(focusWidget()))
+        const QVector<int>& selection = m_session->selection();
+        if (selection.isEmpty())
+            return;
+        // A new selection from the map or a chart: show it in the gallery,
+        // and on the map (filters that hide part of it are lifted, the view
+        // frames it).
+        if (!m_misclassified->isAncestorOf(focusWidget()))
             m_galleryDock->raise();
+        const QStringList cleared = m_map->revealSamples(selection);
+        if (!cleared.isEmpty())
+            statusBar()->showMessage(tr("Showing the selection on the map: cleared the filter “%1”")
+                                         .arg(cleared.join(QStringLiteral("”, “"))),
+                                     kStatusMessageMs);
     });
     connect(m_dashboard, &TrainingDashboard::cancelRequested, m_controller, &RunController::cancel);
 }
@@ -208,7 +226,7 @@ void MainWindow::createActions()
                                    tr("Open &Data Folder…"), this);
     m_openDataAction->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_O));
     m_openDataAction->setStatusTip(tr("Train and analyse a model on a folder of MNIST IDX files"));
-    connect(m_openDataAction, &QAction::triggered, this, &MainWindow::chooseDataFolder);
+    connect(m_openDataAction, &QAction::triggered, this, [this] { chooseDataFolder(); });
 
     m_openRunAction = new QAction(QIcon::fromTheme(QStringLiteral("document-open")),
                                   tr("&Open Run…"), this);
@@ -289,6 +307,14 @@ void MainWindow::createActions()
     m_misclassifiedOnlyAction->setStatusTip(tr("Show only the samples the model gets wrong"));
     connect(m_misclassifiedOnlyAction, &QAction::toggled, m_map, &PopulationMap::setMisclassifiedOnly);
 
+    m_clearFiltersAction = new QAction(QIcon::fromTheme(QStringLiteral("edit-clear")), tr("Clear Filters"), this);
+    m_clearFiltersAction->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_X));
+    m_clearFiltersAction->setToolTip(tr("Show every sample again: both subsets, every class, no "
+                                        "GT/prediction pair, not only misclassified (Ctrl+Shift+X)"));
+    m_clearFiltersAction->setStatusTip(m_clearFiltersAction->toolTip());
+    m_clearFiltersAction->setEnabled(false);
+    connect(m_clearFiltersAction, &QAction::triggered, m_map, &PopulationMap::clearFilters);
+
     m_findAction = new QAction(tr("&Find Sample…"), this);
     m_findAction->setShortcut(QKeySequence::Find);
     m_findAction->setStatusTip(tr("Go to a sample by index: 123 (train), v45 (validation)"));
@@ -299,9 +325,12 @@ void MainWindow::createActions()
 
     m_restoreLayoutAction = new QAction(tr("Restore &Default Layout"), this);
     connect(m_restoreLayoutAction, &QAction::triggered, this, [this] {
-        restoreState(m_defaultState);
-        for (QDockWidget* d : findChildren<QDockWidget*>())
+        for (QDockWidget* d : findChildren<QDockWidget*>()) {
+            d->setFloating(false);
             d->show();
+        }
+        arrangeDocks(width() < kCompactBelowWidth);
+        applyDefaultDockSizes();
     });
 }
 
@@ -347,6 +376,7 @@ void MainWindow::createMenus()
         a->setShortcut(QKeySequence(Qt::CTRL | (Qt::Key_1 + i)));
     }
     view->addAction(m_misclassifiedOnlyAction);
+    view->addAction(m_clearFiltersAction);
     view->addAction(m_resetViewAction);
     view->addSeparator();
     for (QDockWidget* d : {m_inspectorDock, m_galleryDock, m_misclassifiedDock, m_dashboardDock, m_lossDock})
@@ -376,6 +406,7 @@ void MainWindow::createMenus()
 void MainWindow::createToolBars()
 {
     QToolBar* main = addToolBar(tr("Main"));
+    m_mainToolBar = main;
     main->setObjectName(QStringLiteral("mainToolBar"));
     main->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
     main->addAction(m_openRunAction);
@@ -384,6 +415,7 @@ void MainWindow::createToolBars()
     main->addAction(m_exportMapAction);
 
     QToolBar* mapBar = addToolBar(tr("Map"));
+    m_mapToolBar = mapBar;
     mapBar->setObjectName(QStringLiteral("mapToolBar"));
     mapBar->addWidget(new QLabel(tr(" Colour: "), mapBar));
     m_colorBox = new QComboBox(mapBar);
@@ -434,6 +466,9 @@ void MainWindow::createToolBars()
     }
     m_pairGroundTruth->setToolTip(tr("Show only samples of this ground-truth class…"));
     m_pairPrediction->setToolTip(tr("…predicted as this class (e.g. GT 1 predicted 7)"));
+
+    mapBar->addAction(m_clearFiltersAction);
+    connect(m_map, &PopulationMap::filtersChanged, this, &MainWindow::syncFilterControls);
 
     mapBar->addSeparator();
     m_findEdit = new QLineEdit(mapBar);
@@ -486,11 +521,180 @@ void MainWindow::connectWorker()
     connect(m_controller, &RunController::busyChanged, this, &MainWindow::updateActions);
 }
 
+void MainWindow::arrangeDocks(bool compact)
+{
+    m_arranging = true;
+    m_compactLayout = compact;
+    const QList<QDockWidget*> perSample{m_inspectorDock, m_why->heatMapDock(), m_why->similarDock()};
+    const QList<QDockWidget*> lists{m_misclassifiedDock, m_galleryDock, m_why->candidatesDock(),
+                                    m_why->insightsDock()};
+    const QList<QDockWidget*> charts{m_lossDock, m_dashboardDock, m_why->confusionDock(),
+                                     m_why->metadataDock()};
+    // The tab each group shows, and which docks the user closed, survive.
+    QList<QDockWidget*> raised, closed;
+    for (QDockWidget* d : findChildren<QDockWidget*>()) {
+        // A tab behind another keeps its view action checked: only closed
+        // docks have it unchecked (before the window is shown, all do).
+        if (isVisible() && !d->toggleViewAction()->isChecked())
+            closed << d;
+        else if (!d->visibleRegion().isEmpty())
+            raised << d;
+    }
+    auto group = [this](Qt::DockWidgetArea area, const QList<QDockWidget*>& docks) {
+        addDockWidget(area, docks.front());
+        for (int i = 1; i < docks.size(); ++i)
+            tabifyDockWidget(docks[i - 1], docks[i]);
+    };
+    group(Qt::RightDockWidgetArea, perSample);
+    // Narrow windows: the lists join the charts at the bottom, so the map
+    // keeps the middle of the window instead of a strip between two columns.
+    if (compact) {
+        group(Qt::BottomDockWidgetArea, lists + charts);
+    } else {
+        group(Qt::LeftDockWidgetArea, lists);
+        group(Qt::BottomDockWidgetArea, charts);
+    }
+    for (QDockWidget* d : closed)
+        d->hide();
+    // Defaults for a first layout; else the tabs that were shown (the lists
+    // before the charts when they now share a group).
+    if (raised.isEmpty())
+        raised = {m_inspectorDock, m_lossDock, m_misclassifiedDock};
+    std::stable_sort(raised.begin(), raised.end(), [&](QDockWidget* a, QDockWidget* b) {
+        return charts.contains(a) && !charts.contains(b);
+    });
+    for (QDockWidget* d : raised)
+        d->raise();
+    m_layoutIsDefault = true;
+    m_arranging = false;
+}
+
+void MainWindow::applyDefaultDockSizes()
+{
+    const int side = static_cast<int>(width() * (1.0 - kMapWidthShare) / 2);
+    const int inspector = std::min(kInspectorWidth, side);
+    if (m_compactLayout) {
+        resizeDocks({m_inspectorDock}, {inspector}, Qt::Horizontal);
+    } else {
+        // The table no wider than its columns (known once a run is shown).
+        const int columns = m_session->hasRun() ? m_misclassified->columnsWidth() : 340;
+        resizeDocks({m_inspectorDock, m_misclassifiedDock}, {inspector, std::min(columns, side)},
+                    Qt::Horizontal);
+    }
+    resizeDocks({m_lossDock}, {std::max(kMinBottomDockHeight, height() * 3 / 10)}, Qt::Vertical);
+}
+
+void MainWindow::keepMapLargest()
+{
+    // Docks in the side and bottom areas, one per tab group (the shown tab).
+    auto shownDocks = [this](std::initializer_list<Qt::DockWidgetArea> areas) {
+        QList<QDockWidget*> docks;
+        for (QDockWidget* d : findChildren<QDockWidget*>())
+            if (d->isVisible() && !d->visibleRegion().isEmpty() && !d->isFloating() &&
+                std::find(areas.begin(), areas.end(), dockWidgetArea(d)) != areas.end())
+                docks << d;
+        return docks;
+    };
+    auto shrink = [this](const QList<QDockWidget*>& docks, int deficit, Qt::Orientation o,
+                         int minimum) {
+        QList<int> sizes;
+        int total = 0;
+        for (QDockWidget* d : docks) {
+            sizes << (o == Qt::Horizontal ? d->width() : d->height());
+            total += sizes.back();
+        }
+        if (total <= 0)
+            return;
+        for (int& size : sizes)
+            size = std::max(minimum, size - deficit * size / total);
+        for (int i = 0; i < docks.size(); ++i) qInfo("  %s -> %d", qPrintable(docks[i]->objectName()), sizes[i]);
+        resizeDocks(docks, sizes, o);
+    };
+    // The default layout follows the window across the compact threshold
+    // (with a margin, so that a width near it does not flip back and forth).
+    if (m_layoutIsDefault) {
+        const bool compact = m_compactLayout ? width() < kCompactBelowWidth + kCompactHysteresis
+                                             : width() < kCompactBelowWidth;
+        if (compact != m_compactLayout) {
+            arrangeDocks(compact);
+            applyDefaultDockSizes();
+            return;
+        }
+    }
+    const int mapWidth = m_map->width(), wanted = static_cast<int>(width() * kMapWidthShare);
+    qInfo("balance: window %d map %d wanted %d", width(), mapWidth, wanted);
+    if (mapWidth < wanted)
+        shrink(shownDocks({Qt::LeftDockWidgetArea, Qt::RightDockWidgetArea}), wanted - mapWidth,
+               Qt::Horizontal, kMinSideDockWidth);
+    const QList<QDockWidget*> bottom = shownDocks({Qt::BottomDockWidgetArea});
+    if (!bottom.isEmpty()) {
+        const int below = m_map->height() + bottom.front()->height();
+        const int wantedHeight = static_cast<int>(below * kMapHeightShare);
+        if (m_map->height() < wantedHeight)
+            shrink({bottom.front()}, wantedHeight - m_map->height(), Qt::Vertical,
+                   kMinBottomDockHeight);
+    }
+}
+
+void MainWindow::updateToolBarRows()
+{
+    // The map's controls on a row of their own when both bars do not fit in
+    // one: otherwise the GT, prediction and find boxes vanish into the
+    // overflow menu.
+    const int needed = m_mainToolBar->sizeHint().width() + m_mapToolBar->sizeHint().width();
+    const bool twoRows = needed > width();
+    if (twoRows != toolBarBreak(m_mapToolBar)) {
+        if (twoRows)
+            insertToolBarBreak(m_mapToolBar);
+        else
+            removeToolBarBreak(m_mapToolBar);
+    }
+}
+
+void MainWindow::resizeEvent(QResizeEvent* event)
+{
+    QMainWindow::resizeEvent(event);
+    updateToolBarRows();
+    // After the layout has placed the docks at the new size.
+    m_balanceTimer.start();
+}
+
+bool MainWindow::event(QEvent* event)
+{
+    // The dock tab bars QMainWindow creates as docks are tabified: whole
+    // titles with scroll arrows, never "Sel…".
+    if (event->type() == QEvent::ChildPolished) {
+        if (auto* bar = qobject_cast<QTabBar*>(static_cast<QChildEvent*>(event)->child())) {
+            bar->setElideMode(Qt::ElideNone);
+            bar->setUsesScrollButtons(true);
+        }
+    }
+    return QMainWindow::event(event);
+}
+
 void MainWindow::readSettings()
 {
     QSettings s;
     restoreGeometry(s.value(QStringLiteral("window/geometry")).toByteArray());
-    restoreState(s.value(QStringLiteral("window/state")).toByteArray());
+    // A geometry saved on a larger screen (or an over-wide one saved before
+    // this was fixed) is clamped to this screen.
+    if (const QScreen* screen = this->screen()) {
+        const QRect available = screen->availableGeometry();
+        const QSize size = this->size().boundedTo(available.size());
+        if (size != this->size())
+            resize(size);
+        QRect frame = frameGeometry();
+        if (!available.contains(frame)) {
+            frame.moveLeft(std::clamp(frame.left(), available.left(), available.right() - frame.width() + 1));
+            frame.moveTop(std::clamp(frame.top(), available.top(), available.bottom() - frame.height() + 1));
+            move(frame.topLeft());
+        }
+    }
+    m_layoutFromSettings = restoreState(s.value(QStringLiteral("window/state")).toByteArray());
+    if (m_layoutFromSettings) {
+        m_compactLayout = s.value(QStringLiteral("window/compactLayout"), false).toBool();
+        m_layoutIsDefault = s.value(QStringLiteral("window/defaultLayout"), false).toBool();
+    }
     m_colorBox->setCurrentIndex(std::clamp(s.value(QStringLiteral("map/colorBy"), 0).toInt(), 0, 3));
 }
 
@@ -499,6 +703,8 @@ void MainWindow::writeSettings() const
     QSettings s;
     s.setValue(QStringLiteral("window/geometry"), saveGeometry());
     s.setValue(QStringLiteral("window/state"), saveState());
+    s.setValue(QStringLiteral("window/compactLayout"), m_compactLayout);
+    s.setValue(QStringLiteral("window/defaultLayout"), m_layoutIsDefault);
     s.setValue(QStringLiteral("map/colorBy"), m_colorBox->currentIndex());
     if (!m_runDir.isEmpty())
         s.setValue(QStringLiteral("lastRun"), m_runDir);
@@ -532,6 +738,12 @@ void MainWindow::openRun(const QString& dir)
 {
     if (m_controller->busy())
         return;
+    // A folder without run.bin is not a damaged run: say what is there
+    // before any work starts.
+    if (!QFileInfo::exists(QDir(dir).filePath(QStringLiteral("run.bin")))) {
+        offerAlternatives(dir, QString());
+        return;
+    }
     m_job = Job::Open;
     m_jobTarget = dir;
     m_jobClock.start();
@@ -539,6 +751,102 @@ void MainWindow::openRun(const QString& dir)
                                                  : QString();
     m_stageLabel->setText(tr("Opening %1…").arg(QDir::toNativeSeparators(dir)));
     m_controller->openRun(dir, data);
+}
+
+QString MainWindow::usableDataFolder() const
+{
+    const QString folder = QString::fromStdString(m_config.dataFolder);
+    QStringList candidates{folder};
+    // The default "data/mnist" is relative to the checkout; the app may be
+    // started from elsewhere (build/app/mnist-explorer lives two levels down).
+    if (QDir::isRelativePath(folder))
+        candidates << QDir(QCoreApplication::applicationDirPath()).filePath(QStringLiteral("../../") + folder);
+    for (const QString& c : candidates)
+        if (isDataFolder(c))
+            return QDir(c).absolutePath();
+    return {};
+}
+
+bool MainWindow::isDataFolder(const QString& dir)
+{
+    const QDir d(dir);
+    return d.exists() && !d.entryList({QStringLiteral("train-images*"), QStringLiteral("train-labels*")},
+                                      QDir::Files)
+                             .isEmpty();
+}
+
+void MainWindow::offerAlternatives(const QString& dir, const QString& problem)
+{
+    const QString shown = QDir::toNativeSeparators(dir);
+    const QFileInfo info(dir);
+    const bool dataHere = isDataFolder(dir);
+    QString title, text;
+    if (!problem.isEmpty()) {
+        title = tr("Cannot open the run");
+        text = tr("The run in “%1” cannot be opened:\n\n%2").arg(shown, problem);
+    } else if (!info.exists()) {
+        title = tr("No such folder");
+        text = tr("“%1” does not exist.").arg(shown);
+    } else if (!info.isDir()) {
+        title = tr("Not a run folder");
+        text = tr("“%1” is a file. A run is a folder holding run.bin.").arg(shown);
+    } else {
+        title = tr("No run in this folder");
+        const QStringList entries = QDir(dir).entryList(QDir::AllEntries | QDir::NoDotAndDotDot, QDir::Name);
+        QString contents;
+        if (dataHere)
+            contents = tr("It holds MNIST IDX files: it is a data folder, which can be trained on.");
+        else if (entries.isEmpty())
+            contents = tr("It is empty.");
+        else
+            contents = tr("It holds %n item(s): %1.", nullptr, static_cast<int>(entries.size()))
+                           .arg(QStringList(entries.mid(0, 5)).join(QStringLiteral(", ")) +
+                                (entries.size() > 5 ? QStringLiteral(", …") : QString()));
+        text = tr("“%1” holds no run: run.bin, which the app and its headless mode write into "
+                  "a run folder, is missing.\n\n%2")
+                   .arg(shown, contents);
+    }
+
+    // What can work from here: train on this folder when it is a data
+    // folder; else train into it from a data folder that exists.
+    const QString data = dataHere ? QDir(dir).absolutePath() : usableDataFolder();
+    QMessageBox box(QMessageBox::Warning, title, text, QMessageBox::Cancel, this);
+    box.setObjectName(QStringLiteral("runAlternatives"));
+    QPushButton* trainButton = nullptr;
+    if (dataHere) {
+        trainButton = box.addButton(tr("&Train on This Data"), QMessageBox::AcceptRole);
+        trainButton->setToolTip(tr("Train a model on %1 and store the run in %2")
+                                    .arg(shown, QDir::toNativeSeparators(QString::fromStdString(m_config.outDir))));
+    } else if (!data.isEmpty() && (!info.exists() || info.isDir())) {
+        trainButton = box.addButton(problem.isEmpty() ? tr("&Train Here") : tr("&Recompute Here"),
+                                    QMessageBox::AcceptRole);
+        trainButton->setToolTip(tr("Train a model on %1 and store the run in %2%3")
+                                    .arg(QDir::toNativeSeparators(data), shown,
+                                         problem.isEmpty() ? QString()
+                                                           : tr("; the damaged files are replaced "
+                                                                "only when the new run is complete")));
+    }
+    QPushButton* chooseData = box.addButton(tr("Choose &Data Folder…"), QMessageBox::ActionRole);
+    chooseData->setToolTip(tr("Pick a folder of MNIST IDX files to train on"));
+    QPushButton* chooseRunButton = box.addButton(tr("&Open Another Run…"), QMessageBox::ActionRole);
+    if (trainButton) {
+        box.setDefaultButton(trainButton);
+        box.setInformativeText(trainButton->toolTip() + QLatin1Char('.'));
+    }
+    box.exec();
+    QAbstractButton* clicked = box.clickedButton();
+    if (clicked && clicked == trainButton) {
+        pipeline::PipelineConfig c = m_config;
+        c.dataFolder = data.toStdString();
+        c.retrain = true;
+        if (!dataHere)
+            c.outDir = dir.toStdString();
+        train(c);
+    } else if (clicked == chooseData) {
+        chooseDataFolder(info.exists() && !info.isDir() ? QString() : dir);
+    } else if (clicked == chooseRunButton) {
+        chooseRun();
+    }
 }
 
 void MainWindow::train(const pipeline::PipelineConfig& config)
@@ -568,7 +876,7 @@ void MainWindow::train(const pipeline::PipelineConfig& config)
     // The map and the side panels are empty until the analysis: give the
     // curves the room.
     resizeDocks({m_dashboardDock}, {height() / 2}, Qt::Vertical);
-    if (!m_session->hasRun())
+    if (!m_session->hasRun() && !m_compactLayout)
         resizeDocks({m_misclassifiedDock, m_inspectorDock}, {200, 200}, Qt::Horizontal);
     m_controller->startPipeline(config);
 }
@@ -590,8 +898,15 @@ bool MainWindow::findSample(const QString& text)
     if (!ok || index < 0 || index >= count)
         return false;
     const int id = m_session->idOf(validation ? analysis::Subset::Validation : analysis::Subset::Train, index);
+    // Found means seen: filters that hide it are lifted, or the map would
+    // centre on a marker among nothing.
+    const QStringList cleared = m_map->revealSamples({id});
     m_session->setCurrent(id);
     m_map->centerOn(id);
+    if (!cleared.isEmpty())
+        statusBar()->showMessage(tr("Showing %1: cleared the filter “%2”")
+                                     .arg(m_session->describe(id), cleared.join(QStringLiteral("”, “"))),
+                                 kStatusMessageMs);
     return true;
 }
 
@@ -607,23 +922,26 @@ void MainWindow::onFinished(const RunPtr& run, const DataPtr& data, const QStrin
 {
     const Job job = m_job;
     m_job = Job::None;
-    const int current = m_session->current();
-    const bool sameSamples = m_session->hasRun() &&
-                             m_session->trainCount() == run->train.sampleCount() &&
-                             m_session->validationCount() == run->validation.sampleCount();
-    m_session->setRun(run, data);
-    if (job == Job::Reproject && sameSamples)
-        m_session->setCurrent(current);
-    m_map->resetView();
+    // A new map of the shown run keeps what the user was doing: the current
+    // sample, the selection, the open tabs and, once they moved it, their
+    // view.
+    const bool newMapOnly = job == Job::Reproject && m_session->setProjection(run);
+    if (!newMapOnly) {
+        m_session->setRun(run, data);
+        m_map->resetView();
+    }
     m_runDir = dir;
     m_why->setRunDir(dir); // after setRun: the marks belong to the new run
     m_progress->hide();
     m_stageLabel->clear();
     m_dashboard->setHistory(run->history);
-    m_lossDock->raise();
-    if (job == Job::Train) {
-        resizeDocks({m_lossDock}, {330}, Qt::Vertical);
-        resizeDocks({m_inspectorDock, m_misclassifiedDock}, {430, 330}, Qt::Horizontal);
+    if (job == Job::Train || job == Job::Open)
+        (m_compactLayout ? m_misclassifiedDock : m_lossDock)->raise();
+    // The default layout, now that the table's columns are known; after a
+    // training, the curves' extra room goes back to the map.
+    if (job == Job::Train || (!m_layoutFromSettings && !m_tableWidthFitted)) {
+        applyDefaultDockSizes();
+        m_tableWidthFitted = true;
     }
     const double seconds = m_jobClock.isValid() ? m_jobClock.elapsed() / 1000.0 : 0.0;
     QString text;
@@ -631,7 +949,7 @@ void MainWindow::onFinished(const RunPtr& run, const DataPtr& data, const QStrin
         text = tr("Opened %1 in %2 s").arg(QDir::toNativeSeparators(dir)).arg(seconds, 0, 'f', 2);
     else if (job == Job::Reproject)
         text = tr("Map recomputed with %1 in %2 s")
-                   .arg(QString::fromStdString(run->projection.method).toUpper())
+                   .arg(QString::fromStdString(projection::projectorTitle(run->projection.method)))
                    .arg(seconds, 0, 'f', 1);
     else
         text = tr("Trained and analysed in %1 s%2")
@@ -654,22 +972,7 @@ void MainWindow::onFailed(const QString& message)
     m_dashboard->setFinished(tr("Failed: %1").arg(message));
     updateActions();
     if (job == Job::Open) {
-        QMessageBox box(QMessageBox::Warning, tr("Cannot open the run"),
-                        tr("The run in “%1” cannot be opened:\n\n%2\n\nRecompute it from the data "
-                           "folder “%3”? The damaged files are replaced only when the new run is "
-                           "complete.")
-                            .arg(QDir::toNativeSeparators(m_jobTarget), message,
-                                 QString::fromStdString(m_commandLine.pipeline.dataFolder)),
-                        QMessageBox::Cancel, this);
-        QPushButton* recompute = box.addButton(tr("&Recompute"), QMessageBox::AcceptRole);
-        box.setDefaultButton(recompute);
-        box.exec();
-        if (box.clickedButton() == recompute) {
-            pipeline::PipelineConfig c = m_commandLine.pipeline;
-            c.outDir = m_jobTarget.toStdString();
-            c.retrain = true;
-            train(c);
-        }
+        offerAlternatives(m_jobTarget, message);
         return;
     }
     QMessageBox::warning(this, tr("MNIST Explorer"), message);
@@ -686,9 +989,9 @@ void MainWindow::onCancelled()
                                                    : tr("Cancelled; nothing stored was changed"),
                              kStatusMessageMs);
     // A cancelled projection leaves an intermediate layout on the map:
-    // restore the run's own.
+    // restore the run's own (keeping the current sample and the selection).
     if (m_session->hasRun())
-        m_session->setRun(m_session->runPtr(), m_session->dataPtr());
+        m_session->setProjection(m_session->runPtr());
     updateActions();
 }
 
@@ -744,13 +1047,13 @@ void MainWindow::updateRunLabel()
                        .arg(r.validation.sampleCount());
     if (r.projection.knnAccuracy >= 0)
         text += tr(" · %1 map: 10-NN %2, trust %3")
-                    .arg(QString::fromStdString(r.projection.method).toUpper())
+                    .arg(QString::fromStdString(projection::projectorTitle(r.projection.method)))
                     .arg(r.projection.knnAccuracy, 0, 'f', 3)
                     .arg(r.projection.trustworthiness, 0, 'f', 3);
     m_runLabel->setText(text);
 }
 
-void MainWindow::chooseDataFolder()
+void MainWindow::chooseDataFolder(const QString& outDir)
 {
     const QString dir = QFileDialog::getExistingDirectory(
         this, tr("Folder with the MNIST IDX files"), QString::fromStdString(m_config.dataFolder));
@@ -758,6 +1061,8 @@ void MainWindow::chooseDataFolder()
         return;
     pipeline::PipelineConfig c = m_config;
     c.dataFolder = dir.toStdString();
+    if (!outDir.isEmpty())
+        c.outDir = outDir.toStdString();
     c.retrain = true;
     TrainDialog dialog(c, this);
     if (dialog.exec() == QDialog::Accepted)
@@ -878,6 +1183,22 @@ void MainWindow::applyColoring()
     }
     m_why->colorMapBy(std::nullopt);
     m_map->setColorBy(static_cast<PopulationMap::ColorBy>(data));
+}
+
+void MainWindow::syncFilterControls()
+{
+    // The map's filters may change from a view (a confusion cell, a
+    // selection that needed them lifted): the controls show what is in force.
+    // Combo signals are blocked (setting one box would filter by a half-set
+    // pair); the action is not (its buttons follow its signals, and the map
+    // ignores a filter it already has).
+    const QSignalBlocker blockSubset(m_subsetBox), blockGt(m_pairGroundTruth),
+        blockPrediction(m_pairPrediction);
+    m_subsetBox->setCurrentIndex(m_subsetBox->findData(static_cast<int>(m_map->subsetFilter())));
+    m_pairGroundTruth->setCurrentIndex(m_pairGroundTruth->findData(m_map->pairFilterGroundTruth()));
+    m_pairPrediction->setCurrentIndex(m_pairPrediction->findData(m_map->pairFilterPrediction()));
+    m_misclassifiedOnlyAction->setChecked(m_map->misclassifiedOnly());
+    m_clearFiltersAction->setEnabled(m_map->hasFilters());
 }
 
 void MainWindow::applyPairFilter()

@@ -5,6 +5,7 @@
 
 #include <QElapsedTimer>
 #include <QMainWindow>
+#include <QTimer>
 
 class QAction;
 class QComboBox;
@@ -12,6 +13,7 @@ class QDockWidget;
 class QLabel;
 class QLineEdit;
 class QProgressBar;
+class QToolBar;
 
 namespace mnistx::ui {
 
@@ -63,6 +65,8 @@ Q_SIGNALS:
 
 protected:
     void closeEvent(QCloseEvent* event) override;
+    void resizeEvent(QResizeEvent* event) override;
+    bool event(QEvent* event) override;
 
 private:
     void createWidgets();
@@ -70,6 +74,19 @@ private:
     void createMenus();
     void createToolBars();
     void connectWorker();
+    // The default places of the docks: per-sample views right of the map;
+    // lists left of it and charts below it, or (compact, narrow windows)
+    // lists and charts as tabs below it. Keeps closed docks closed and the
+    // shown tabs shown.
+    void arrangeDocks(bool compact);
+    // Dock sizes of the default layout for the window's size (the table no
+    // wider than its columns once a run is shown).
+    void applyDefaultDockSizes();
+    // After a resize: shrinks the docks that leave the map less than its
+    // share of the window.
+    void keepMapLargest();
+    // One toolbar row when both bars fit, else the map's bar on a second.
+    void updateToolBarRows();
     void readSettings();
     void writeSettings() const;
     void updateActions();
@@ -82,7 +99,18 @@ private:
     void onStage(const QString& stage, double fraction);
     void onCurrentChanged(int id);
 
-    void chooseDataFolder();
+    // A run folder that cannot be opened (problem: why; empty: it holds no
+    // run.bin): says what is there and what is missing, and offers what can
+    // work (train here or on this data folder, choose a data folder, open
+    // another run).
+    void offerAlternatives(const QString& dir, const QString& problem);
+    // The data folder to train on: the configured one, resolved against the
+    // working folder or the checkout of the executable; "" when none exists.
+    QString usableDataFolder() const;
+    static bool isDataFolder(const QString& dir);
+    // Asks for a data folder, then the training settings, and trains; the
+    // run goes to outDir when given, else where the settings say.
+    void chooseDataFolder(const QString& outDir = QString());
     void chooseRun();
     void saveRunAs();
     void showTrainDialog();
@@ -93,6 +121,7 @@ private:
     void showShortcuts();
     void showAbout();
     void applyPairFilter();
+    void syncFilterControls();
     void applyColoring();
     QDockWidget* addDock(QWidget* widget, const QString& title, const QString& objectName,
                          Qt::DockWidgetArea area);
@@ -145,8 +174,16 @@ private:
     QAction* m_resetViewAction = nullptr;
     QAction* m_misclassifiedOnlyAction = nullptr;
     QAction* m_findAction = nullptr;
+    QAction* m_clearFiltersAction = nullptr;
     QAction* m_restoreLayoutAction = nullptr;
-    QByteArray m_defaultState; // dock layout before settings, for "Restore Default Layout"
+    QToolBar* m_mainToolBar = nullptr;
+    QToolBar* m_mapToolBar = nullptr;
+    bool m_compactLayout = false;     // lists at the bottom (narrow screens)
+    bool m_layoutFromSettings = false; // the user's saved layout was restored
+    bool m_tableWidthFitted = false;   // the default layout's table width follows its columns
+    QTimer m_balanceTimer;             // keepMapLargest once the layout settled
+    bool m_layoutIsDefault = true;     // arranged by arrangeDocks, not moved by the user since
+    bool m_arranging = false;          // arrangeDocks is moving docks
 };
 
 } // namespace mnistx::ui

@@ -15,6 +15,17 @@ const std::vector<std::string>& projectorNames()
     return names;
 }
 
+std::string projectorTitle(const std::string& name)
+{
+    if (name == "umap")
+        return "UMAP";
+    if (name == "tsne")
+        return "t-SNE";
+    if (name == "pca")
+        return "PCA";
+    return name;
+}
+
 std::unique_ptr<Projector> makeProjector(const std::string& name,
                                          const std::map<std::string, double>& parameters,
                                          std::uint64_t seed, int threads)

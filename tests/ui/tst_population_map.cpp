@@ -38,7 +38,9 @@ private Q_SLOTS:
     void wheelZoomKeepsPointUnderCursor();
     void homeKeyResetsView();
     void resetViewLeavesFarOutliersAside();
-    void hoverPicksNearestShownDot();
+    void hoverPicksTheDotOnTop();
+    void clickOnLargeErrorOverClusterInspectsIt();
+    void currentMarkerIsPickedFirst();
     void tooltipShowsThumbnailAndFigures();
     void coloringsHaveLegendsWithCounts();
     void customColoring();
@@ -47,6 +49,13 @@ private Q_SLOTS:
     void exportsRasterAndVector();
 
 private:
+    // What pickAt must return, from the documented rule, by brute force: of
+    // the shown dots whose drawn disc (radius + 0.5 px anti-aliased rim)
+    // contains p, the one drawn last (errors after correct dots, each by
+    // ascending loss, ties by id); else the one whose edge is nearest within
+    // the pick slack; else -1.
+    int expectedPick(const PopulationMap& map, const ui::ExplorerSession& session,
+                     const QPointF& p) const;
     // A shown dot with no other shown dot's disc within `clearance` px of its
     // centre (so pixels and clicks at it are unambiguous); -1 if none.
     int isolatedDot(double clearance, int label = -1) const;
@@ -130,6 +139,36 @@ int TestPopulationMap::isolatedDot(double clearance, int label) const
             return id;
     }
     return -1;
+}
+
+int TestPopulationMap::expectedPick(const PopulationMap& map, const ui::ExplorerSession& session,
+                                    const QPointF& p) const
+{
+    auto drawnAfter = [&](int a, int b) { // a is drawn after (on top of) b
+        const bool wa = !session.correct(a), wb = !session.correct(b);
+        if (wa != wb)
+            return wa;
+        const float la = session.loss(a), lb = session.loss(b);
+        return la != lb ? la > lb : a > b;
+    };
+    int top = -1, nearest = -1;
+    double nearestGap = ui::mapstyle::kPickSlack;
+    for (int id = 0; id < session.sampleCount(); ++id) {
+        if (!map.isSampleShown(id))
+            continue;
+        const QPointF d = map.mapToScreen(id) - p;
+        const double r =
+            ui::mapstyle::radiusOfBucket(ui::mapstyle::sizeBucketForLoss(session.loss(id))) + 0.5;
+        const double gap = std::hypot(d.x(), d.y()) - r;
+        if (gap <= 0) {
+            if (top < 0 || drawnAfter(id, top))
+                top = id;
+        } else if (gap < nearestGap) {
+            nearestGap = gap;
+            nearest = id;
+        }
+    }
+    return top >= 0 ? top : nearest;
 }
 
 void TestPopulationMap::clickSelectsSample()
@@ -233,8 +272,7 @@ void TestPopulationMap::lassoSelectsExactlyTheShownDotsInside()
     QVERIFY(expected.size() > 10);
     QVERIFY(expected.size() < m_map->shownCount());
     QCOMPARE(m_session->selection(), expected);
-    QCOMPARE(m_session->selectionDescription(),
-             QStringLiteral("lasso: %1 samples").arg(expected.size()));
+    QCOMPARE(m_session->selectionDescription(), QStringLiteral("Lasso on the map"));
     for (int id : m_session->selection())
         QVERIFY(m_session->label(id) != 3);
 }
@@ -259,7 +297,7 @@ void TestPopulationMap::rubberBandSelectsExactlyTheShownDotsInside()
             expected.append(id);
     QVERIFY(expected.size() > 10);
     QCOMPARE(m_session->selection(), expected);
-    QVERIFY(m_session->selectionDescription().startsWith(QStringLiteral("rectangle: ")));
+    QCOMPARE(m_session->selectionDescription(), QStringLiteral("Rectangle on the map"));
     // Rubber band and lasso are not pans: the view did not move.
     QVERIFY(m_map->isFitted());
 }
@@ -389,27 +427,15 @@ void TestPopulationMap::resetViewLeavesFarOutliersAside()
     QCOMPARE(shownInside(), m_session->sampleCount() - 1);
 }
 
-void TestPopulationMap::hoverPicksNearestShownDot()
+void TestPopulationMap::hoverPicksTheDotOnTop()
 {
     m_map->setEntryHidden(2, true);
     std::mt19937 rng(7);
     std::uniform_real_distribution<double> x(0, m_map->width()), y(0, m_map->height());
-    const double slack = ui::mapstyle::kPickSlack;
     int hits = 0;
     for (int trial = 0; trial < 3000; ++trial) {
         const QPointF p(x(rng), y(rng));
-        int expected = -1;
-        double best = 1e300;
-        for (int id = 0; id < m_session->sampleCount(); ++id) {
-            if (!m_map->isSampleShown(id))
-                continue;
-            const QPointF d = m_map->mapToScreen(id) - p;
-            const double dist = std::hypot(d.x(), d.y());
-            if (dist <= radiusOf(id) + slack && dist < best) {
-                best = dist;
-                expected = id;
-            }
-        }
+        const int expected = expectedPick(*m_map, *m_session, p);
         QCOMPARE(m_map->pickAt(p), expected);
         hits += expected >= 0;
     }
@@ -427,6 +453,98 @@ void TestPopulationMap::hoverPicksNearestShownDot()
     QCOMPARE(hovered.count(), 1);
     QCOMPARE(hovered.first().first().toInt(), id);
     QVERIFY(QToolTip::text().contains(m_session->describe(id)));
+}
+
+
+// The defect: clicking the big dot of a badly misclassified sample drawn over
+// a dense cluster inspected a small, correct dot underneath whose centre
+// happened to be nearer the cursor. Real mouse events at a point inside the
+// big dot's disc where another dot's centre is nearer.
+void TestPopulationMap::clickOnLargeErrorOverClusterInspectsIt()
+{
+    test::SyntheticRunOptions options;
+    options.trainCount = 6000; // dense clusters
+    options.validationCount = 1000;
+    options.clusterSpread = 1.0;
+    ui::ExplorerSession session;
+    auto run = test::makeSyntheticRun(options);
+    session.setRun(run, test::makeSyntheticImages(*run));
+    PopulationMap map(&session);
+    map.resize(700, 600);
+    map.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&map));
+
+    int cases = 0;
+    for (int wrong = 0; wrong < session.sampleCount() && cases < 5; ++wrong) {
+        if (session.correct(wrong) || session.loss(wrong) < 2.0 || !map.isSampleShown(wrong))
+            continue;
+        const QPointF centre = map.mapToScreen(wrong);
+        if (!map.visibleArea().adjusted(10, 10, -10, -10).contains(centre))
+            continue;
+        const double r =
+            ui::mapstyle::radiusOfBucket(ui::mapstyle::sizeBucketForLoss(session.loss(wrong)));
+        // A whole pixel where it is the dot on top, yet nearer another
+        // (correct, smaller) dot's centre.
+        QPoint at;
+        int under = -1;
+        for (int dy = -int(r); dy <= int(r) && under < 0; ++dy)
+            for (int dx = -int(r); dx <= int(r) && under < 0; ++dx) {
+                const QPoint p = (centre + QPointF(dx, dy)).toPoint();
+                // Inside its disc, and no later-drawn dot covers it there.
+                if (QLineF(centre, p).length() > r - 0.75 || expectedPick(map, session, p) != wrong)
+                    continue;
+                for (int other = 0; other < session.sampleCount(); ++other)
+                    if (other != wrong && session.correct(other) &&
+                        QLineF(map.mapToScreen(other), p).length() < QLineF(centre, p).length()) {
+                        at = p;
+                        under = other;
+                        break;
+                    }
+            }
+        if (under < 0)
+            continue;
+        ++cases;
+        QMouseEvent move(QEvent::MouseMove, QPointF(at), map.mapToGlobal(QPointF(at)), Qt::NoButton,
+                         Qt::NoButton, Qt::NoModifier);
+        QCoreApplication::sendEvent(&map, &move);
+        QCOMPARE(map.hoveredId(), wrong);
+        QTest::mouseClick(&map, Qt::LeftButton, {}, at);
+        QCOMPARE(session.current(), wrong);
+        session.setCurrent(-1);
+    }
+    QVERIFY2(cases >= 3, "the dense synthetic map should put big errors over other dots");
+
+    // And anywhere on this dense map, the rule by brute force.
+    std::mt19937 rng(11);
+    const QRectF plot = map.visibleArea();
+    std::uniform_real_distribution<double> x(plot.left(), plot.right()), y(plot.top(), plot.bottom());
+    int overlapping = 0;
+    for (int trial = 0; trial < 1500; ++trial) {
+        const QPointF p(x(rng), y(rng));
+        const int expected = expectedPick(map, session, p);
+        QCOMPARE(map.pickAt(p), expected);
+        overlapping += expected >= 0;
+    }
+    QVERIFY(overlapping > 300);
+}
+
+// The current sample's marker is painted over every dot: a click there
+// keeps inspecting it, even when a later-drawn dot lies under the cursor.
+void TestPopulationMap::currentMarkerIsPickedFirst()
+{
+    const int id = isolatedDot(0.0);
+    QVERIFY(id >= 0);
+    m_session->setCurrent(id);
+    QCOMPARE(m_map->pickAt(m_map->mapToScreen(id)), id);
+    // Filters hide it, but its marker is still drawn: still what is under the cursor.
+    m_map->setMisclassifiedOnly(m_session->correct(id));
+    m_map->setSubsetFilter(m_session->subsetOf(id) == analysis::Subset::Train
+                               ? PopulationMap::SubsetFilter::Validation
+                               : PopulationMap::SubsetFilter::Train);
+    QVERIFY(!m_map->isSampleShown(id));
+    QCOMPARE(m_map->pickAt(m_map->mapToScreen(id)), id);
+    m_session->setCurrent(-1);
+    QVERIFY(m_map->pickAt(m_map->mapToScreen(id)) != id);
 }
 
 void TestPopulationMap::tooltipShowsThumbnailAndFigures()
@@ -555,6 +673,8 @@ void TestPopulationMap::centerOnZoomsAndMarks()
     const int id = 137;
     m_map->centerOn(id);
     QCOMPARE(m_session->current(), id);
+    QVERIFY(m_map->isAnimating()); // the map moves there, the user sees where it went
+    QTRY_VERIFY(!m_map->isAnimating());
     QVERIFY(m_map->view().scale >= fitScale * 7.99);
     const QPointF at = m_map->mapToScreen(id);
     QVERIFY(QLineF(at, m_map->view().plotRect.center()).length() < 1e-6);

@@ -30,6 +30,7 @@ private Q_SLOTS:
     void modelPassesTester();
     void hintWhenNothingSelected();
     void summaryLineNumbers();
+    void summaryNeverRoundsErrorsAway();
     void sortByLossAndIndex();
     void clickSelectsSample();
     void currentFromElsewhereSelectsThumbnail();
@@ -101,6 +102,28 @@ void TestSelectionGallery::modelPassesTester()
     QCOMPARE(model.rowCount(), 0);
 }
 
+// A lasso over 9,611 samples holding 9 errors once read "lasso: 9,611
+// samples: 9,611 samples · accuracy 1.00".
+void TestSelectionGallery::summaryNeverRoundsErrorsAway()
+{
+    QCOMPARE(ui::accuracyText(9602, 9611), QStringLiteral("9 wrong · accuracy 99.91 %"));
+    QCOMPARE(ui::accuracyText(999999, 1000000), QStringLiteral("1 wrong · accuracy > 99.99 %"));
+    QCOMPARE(ui::accuracyText(50, 50), QStringLiteral("all correct"));
+    QCOMPARE(ui::accuracyText(0, 4), QStringLiteral("4 wrong · accuracy 0.00 %"));
+
+    // Every 13th sample wrong: 600 samples hold 46 errors.
+    test::SyntheticRunOptions options;
+    options.trainCount = 500;
+    options.validationCount = 100;
+    setUpRun(options);
+    m_session->setSelection(sampleIds(0, 600), QStringLiteral("Lasso on the map"));
+    const QString text = m_gallery->summaryText();
+    QVERIFY2(text.startsWith(QStringLiteral("Lasso on the map: 600 samples · 46 wrong · "
+                                            "accuracy 92.33 % · ")),
+             qPrintable(text));
+    QCOMPARE(text.count(QStringLiteral("samples")), 1);
+}
+
 void TestSelectionGallery::hintWhenNothingSelected()
 {
     QVERIFY(m_gallery->isShowingHint());
@@ -137,7 +160,8 @@ void TestSelectionGallery::summaryLineNumbers()
         QCOMPARE(s.classCounts[size_t(label)], count);
 
     const QString text = m_gallery->summaryText();
-    QVERIFY2(text.startsWith(QStringLiteral("rectangle: 52 samples · accuracy 0.92 · mean loss ")),
+    QVERIFY2(text.startsWith(
+                 QStringLiteral("rectangle: 52 samples · 4 wrong · accuracy 92.31 % · mean loss ")),
              qPrintable(text));
     QVERIFY(text.contains(QStringLiteral("mean loss ") + QString::number(lossSum / 52, 'f', 2)));
     // Class mix, most frequent first (0 and 1 have 6 each, the others 5), then "…".

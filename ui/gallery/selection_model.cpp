@@ -135,6 +135,22 @@ QString classMixText(const SelectionSummary& summary, int maxClasses)
     return parts.join(QStringLiteral(", "));
 }
 
+QString accuracyText(int correct, int count)
+{
+    if (count <= 0)
+        return {};
+    const int wrong = count - correct;
+    if (wrong == 0)
+        return QObject::tr("all correct");
+    // Two decimals of a percentage; a selection with errors never reads as
+    // "100.00 %" (9 errors in 9,611 samples is 99.91 %).
+    double percent = 100.0 * correct / count;
+    QString shown = QString::number(percent, 'f', 2);
+    if (shown == QLatin1String("100.00"))
+        shown = QStringLiteral("> 99.99");
+    return QObject::tr("%1 wrong · accuracy %2 %").arg(QLocale().toString(wrong), shown);
+}
+
 QString selectionSummaryText(const SelectionSummary& summary, int maxClasses)
 {
     const QLocale locale;
@@ -143,8 +159,8 @@ QString selectionSummaryText(const SelectionSummary& summary, int maxClasses)
                        : QObject::tr("%1 samples").arg(locale.toString(summary.count));
     if (summary.count == 0)
         return text;
-    text += QObject::tr(" · accuracy %1 · mean loss %2 · classes: %3")
-                .arg(QString::number(summary.accuracy, 'f', 2),
+    text += QObject::tr(" · %1 · mean loss %2 · classes: %3")
+                .arg(accuracyText(summary.correct, summary.count),
                      QString::number(summary.meanLoss, 'f', 2), classMixText(summary, maxClasses));
     return text;
 }

@@ -21,6 +21,7 @@ constexpr qreal kCountGap = 14.0;     // between a name and its count
 constexpr qreal kSectionGap = 8.0;    // between the colour and the size legend
 constexpr qreal kColumnGap = 12.0;    // between columns of entries (short legends)
 constexpr int kMaxColumns = 4;        // beyond that the legend would crowd the map
+constexpr qreal kStripEntryGap = 10.0; // between entries of the strip legend
 
 QFont boldFont(QFont f)
 {
@@ -89,9 +90,55 @@ qreal MapLegend::preferredWidth(const QFont& font, qreal availableHeight) const
     return std::ceil(content + 2 * kPadding);
 }
 
+int MapLegend::stripPositions(const QFont& font, qreal width, QRectF* titleRect,
+                              QVector<QRectF>* entryRects) const
+{
+    const QFontMetricsF fm(font);
+    const QFontMetricsF bold(boldFont(font));
+    const qreal row = rowHeight(font);
+    const qreal inner = std::max(width - 2 * kPadding, 1.0);
+    *titleRect = QRectF(kPadding, kPadding, bold.horizontalAdvance(m_title + QLatin1Char(':')), row);
+    qreal x = titleRect->right() + kStripEntryGap;
+    int rows = 1;
+    entryRects->clear();
+    for (const auto& e : m_entries) {
+        const qreal w = kSwatchColumn + fm.horizontalAdvance(e.name);
+        if (x + w > kPadding + inner && x > kPadding) { // wrap, unless first on its row
+            x = kPadding;
+            ++rows;
+        }
+        entryRects->append(QRectF(x, kPadding + (rows - 1) * row, w, row));
+        x += w + kStripEntryGap;
+    }
+    return rows;
+}
+
+qreal MapLegend::stripHeight(const QFont& font, qreal width) const
+{
+    QRectF title;
+    QVector<QRectF> entries;
+    const int rows = stripPositions(font, width, &title, &entries);
+    return 2 * kPadding + rows * rowHeight(font);
+}
+
+void MapLegend::layoutStrip(const QRectF& area, const QFont& font)
+{
+    m_font = font;
+    m_strip = true;
+    m_columns = 0;
+    stripPositions(font, area.width(), &m_titleRect, &m_entryRects);
+    m_titleRect.translate(area.topLeft());
+    for (QRectF& r : m_entryRects)
+        r.translate(area.topLeft());
+    m_sizeTitleRect = QRectF();
+    m_sizeRects.clear();
+    m_bounds = QRectF(area.topLeft(), QSizeF(area.width(), stripHeight(font, area.width())));
+}
+
 void MapLegend::layout(const QRectF& area, const QFont& font)
 {
     m_font = font;
+    m_strip = false;
     m_columns = columnsFor(font, area.height());
     const qreal width = preferredWidth(font, area.height());
     const qreal row = rowHeight(font);
@@ -155,7 +202,8 @@ void MapLegend::paint(QPainter& painter) const
     const QColor hiddenText(0xb0, 0xb0, 0xb0);
     painter.setFont(boldFont(m_font));
     painter.setPen(text);
-    painter.drawText(m_titleRect, Qt::AlignLeft | Qt::AlignVCenter, m_title);
+    painter.drawText(m_titleRect, Qt::AlignLeft | Qt::AlignVCenter,
+                     m_strip ? m_title + QLatin1Char(':') : m_title);
 
     painter.setFont(m_font);
     for (int i = 0; i < m_entries.size() && i < m_entryRects.size(); ++i) {
@@ -163,6 +211,8 @@ void MapLegend::paint(QPainter& painter) const
         const bool hidden = i < static_cast<int>(m_hidden.size()) && m_hidden[i];
         const QRectF r =
             m_columns == 1 ? m_entryRects[i].adjusted(kPadding, 0, -kPadding, 0) : m_entryRects[i];
+        // The strip has no room for counts (its tooltips give them).
+        const bool showCount = e.count >= 0 && !m_strip;
         const QPointF swatch(r.left() + kSwatchColumn / 2 - 2, r.center().y());
         if (hidden) {
             painter.setPen(QPen(hiddenText, 1.2));
@@ -175,12 +225,16 @@ void MapLegend::paint(QPainter& painter) const
         painter.setPen(hidden ? hiddenText : text);
         const QRectF textRect = r.adjusted(kSwatchColumn, 0, 0, 0);
         painter.drawText(textRect, Qt::AlignLeft | Qt::AlignVCenter, e.name);
-        if (e.count >= 0) {
+        if (showCount) {
             painter.setPen(hidden ? hiddenText : muted);
             painter.drawText(textRect, Qt::AlignRight | Qt::AlignVCenter, countText(e.count));
         }
     }
 
+    if (m_strip) {
+        painter.restore();
+        return;
+    }
     painter.setFont(boldFont(m_font));
     painter.setPen(text);
     painter.drawText(m_sizeTitleRect, Qt::AlignLeft | Qt::AlignVCenter, sizeTitle());

@@ -36,8 +36,18 @@ public:
     // Width the legend needs with this font (logical px) when it may be
     // availableHeight tall: entries go into more columns when one is too long.
     qreal preferredWidth(const QFont& font, qreal availableHeight) const;
-    // Lays the legend out in the top-right corner of area.
+    // Lays the legend out as a box in the top-right corner of area (beside
+    // the map).
     void layout(const QRectF& area, const QFont& font);
+
+    // The compact form for small maps: one band across the top of the map,
+    // the title then the entries left to right (names, no counts: those are
+    // in the entries' tooltips), wrapping onto more rows; no dot-size
+    // section. Height it needs in a band of this width:
+    qreal stripHeight(const QFont& font, qreal width) const;
+    // Lays it out in area (its full width, stripHeight tall).
+    void layoutStrip(const QRectF& area, const QFont& font);
+    bool isStrip() const { return m_strip; }
     QRectF boundingRect() const { return m_bounds; }
     // Entry under a point, -1 when none; valid after layout().
     int entryAt(const QPointF& p) const;
@@ -49,6 +59,10 @@ private:
     qreal rowHeight(const QFont& font) const;
     int columnsFor(const QFont& font, qreal availableHeight) const;
     qreal entryColumnWidth(const QFont& font) const;
+    // Where each strip entry goes (and the title), for a band of this width
+    // at the origin; returns the rows used.
+    int stripPositions(const QFont& font, qreal width, QRectF* titleRect,
+                       QVector<QRectF>* entryRects) const;
 
     QString m_title;
     QVector<MapLegendEntry> m_entries;
@@ -61,6 +75,7 @@ private:
     QRectF m_sizeTitleRect;
     QVector<QRectF> m_sizeRects; // three example losses, then "misclassified"
     int m_columns = 1;
+    bool m_strip = false;
 };
 
 } // namespace mnistx::ui

@@ -15,6 +15,7 @@
 #include <QMouseEvent>
 #include <QPainter>
 #include <QPainterPath>
+#include <QSignalBlocker>
 #include <QToolTip>
 #include <QWheelEvent>
 #include <algorithm>
@@ -39,7 +40,10 @@ constexpr double kFastRenderMs = 25.0;
 constexpr int kDeferredRenderMs = 60;
 constexpr qreal kMargin = 8.0;         // around the title, the map and the legend
 constexpr qreal kLegendGap = 8.0;      // between the map's plot area and the legend
-constexpr qreal kMinPlotWidth = 160.0; // narrower than this, the legend floats over the map
+constexpr qreal kMinPlotWidth = 160.0; // narrower than this beside the legend, it goes on top
+// The legend box beside the map takes at most this share of the map's width;
+// a map too small for that gets the one-band legend across its top.
+constexpr double kMaxLegendShare = 0.3;
 // Zoom limits relative to "fit": out far enough to find the map again, in
 // far enough to separate single dots of a million-dot map.
 constexpr double kMinZoom = 0.25;
@@ -47,10 +51,19 @@ constexpr double kMaxZoom = 5000.0;
 // centerOn zooms to at least this (relative to fit): a neighbourhood of the
 // sample, a few hundred dots of a 70k map.
 constexpr double kCenterOnZoom = 8.0;
+// Framing a view's samples: long enough to follow where the map went, short
+// enough not to wait for (Qt's own view transitions take 150–300 ms).
+constexpr int kFrameAnimationMs = 250;
+// Framed dots keep this far from the plot's edges: the largest dot, its
+// selection ring and the current-sample marker's ticks.
+constexpr qreal kFrameMargin = mapstyle::kMaxDotRadius + 14.0;
 constexpr double kWheelZoomPerNotch = 1.25; // one wheel notch (120 units = 15°)
 constexpr double kKeyZoom = 1.25;
 constexpr qreal kLassoStep = 2.0;  // px between recorded lasso vertices: smooth, few edges
 constexpr int kThumbnailScale = 4; // 28 px digits shown at 112 px in tooltips
+// A dot's anti-aliased rim: the renderer's coverage reaches this far past its
+// radius, so a cursor there already sees the dot's colour.
+constexpr double kAntialiasRim = 0.5;
 // Off-screen dots at the plot edge still count as inside the fitted view.
 constexpr qreal kFitPadding = mapstyle::kMaxDotRadius + 2.0;
 
@@ -128,6 +141,26 @@ PopulationMap::PopulationMap(ExplorerSession* session, QWidget* parent)
     m_layoutTimer.setSingleShot(true);
     m_layoutTimer.setInterval(kLayoutThrottleMs);
     connect(&m_layoutTimer, &QTimer::timeout, this, &PopulationMap::applyLayoutSnapshot);
+    m_viewAnimation.setDuration(kFrameAnimationMs);
+    m_viewAnimation.setStartValue(0.0);
+    m_viewAnimation.setEndValue(1.0);
+    m_viewAnimation.setEasingCurve(QEasingCurve::InOutCubic);
+    connect(&m_viewAnimation, &QVariantAnimation::valueChanged, this, [this](const QVariant& value) {
+        if (m_viewAnimation.state() != QAbstractAnimation::Running)
+            return; // the final value comes with finished()
+        // Scale on a log scale (a zoom feels even), the centre in screen terms.
+        const double t = value.toDouble();
+        MapView v;
+        v.plotRect = m_frame.plotRect;
+        v.scale = m_animationFrom.scale * std::pow(m_animationTo.scale / m_animationFrom.scale, t);
+        v.center = m_animationFrom.center + (m_animationTo.center - m_animationFrom.center) * t;
+        setView(v, false);
+    });
+    connect(&m_viewAnimation, &QVariantAnimation::finished, this, [this] {
+        MapView v = m_animationTo;
+        v.plotRect = m_frame.plotRect;
+        setView(m_animationToFitted ? fittedView(m_frame.plotRect) : v, m_animationToFitted);
+    });
     m_renderTimer.setSingleShot(true);
     m_renderTimer.setInterval(kDeferredRenderMs);
     connect(&m_renderTimer, &QTimer::timeout, this, [this] {
@@ -158,6 +191,7 @@ void PopulationMap::onRunChanged()
     m_bounds = QRectF();
     m_sizeBuckets.clear();
     m_drawOrder.clear();
+    m_drawRank.clear();
     m_customName.clear();
     m_customColors.clear();
     m_customLegend.clear();
@@ -193,6 +227,9 @@ void PopulationMap::onRunChanged()
             const float ka = key[static_cast<size_t>(a)], kb = key[static_cast<size_t>(b)];
             return ka != kb ? ka < kb : a < b;
         });
+        m_drawRank.resize(static_cast<size_t>(n));
+        for (int k = 0; k < n; ++k)
+            m_drawRank[static_cast<size_t>(m_drawOrder[static_cast<size_t>(k)])] = k;
     }
     applyColoring(); // also updates what is shown and the legend
     Q_EMIT filtersChanged();
@@ -443,8 +480,7 @@ void PopulationMap::setEntryHidden(int entry, bool hidden)
     if (entry != m_isolatedEntry)
         m_isolatedEntry = -1;
     m_hiddenEntries[static_cast<size_t>(entry)] = hidden;
-    updateShown();
-    Q_EMIT filtersChanged();
+    filtersUpdated();
 }
 
 void PopulationMap::isolateEntry(int entry)
@@ -458,16 +494,14 @@ void PopulationMap::isolateEntry(int entry)
     std::fill(m_hiddenEntries.begin(), m_hiddenEntries.end(), true);
     m_hiddenEntries[static_cast<size_t>(entry)] = false;
     m_isolatedEntry = entry;
-    updateShown();
-    Q_EMIT filtersChanged();
+    filtersUpdated();
 }
 
 void PopulationMap::showAllEntries()
 {
     std::fill(m_hiddenEntries.begin(), m_hiddenEntries.end(), false);
     m_isolatedEntry = -1;
-    updateShown();
-    Q_EMIT filtersChanged();
+    filtersUpdated();
 }
 
 void PopulationMap::setSubsetFilter(SubsetFilter filter)
@@ -475,8 +509,7 @@ void PopulationMap::setSubsetFilter(SubsetFilter filter)
     if (filter == m_subsetFilter)
         return;
     m_subsetFilter = filter;
-    updateShown();
-    Q_EMIT filtersChanged();
+    filtersUpdated();
 }
 
 void PopulationMap::setMisclassifiedOnly(bool on)
@@ -484,8 +517,42 @@ void PopulationMap::setMisclassifiedOnly(bool on)
     if (on == m_misclassifiedOnly)
         return;
     m_misclassifiedOnly = on;
+    filtersUpdated();
+}
+
+bool PopulationMap::hasFilters() const
+{
+    return m_subsetFilter != SubsetFilter::Both || m_misclassifiedOnly || m_pairGroundTruth >= 0 ||
+           m_pairPrediction >= 0 ||
+           std::find(m_hiddenEntries.begin(), m_hiddenEntries.end(), true) != m_hiddenEntries.end();
+}
+
+void PopulationMap::clearFilters()
+{
+    if (!hasFilters())
+        return;
+    m_subsetFilter = SubsetFilter::Both;
+    m_misclassifiedOnly = false;
+    m_pairGroundTruth = m_pairPrediction = -1;
+    std::fill(m_hiddenEntries.begin(), m_hiddenEntries.end(), false);
+    m_isolatedEntry = -1;
+    filtersUpdated();
+}
+
+void PopulationMap::filtersUpdated()
+{
     updateShown();
     Q_EMIT filtersChanged();
+    // A filter that leaves nothing in sight would show an empty map: frame
+    // what it shows instead.
+    if (!m_positions || m_shownOrder.empty())
+        return;
+    const QRectF visible = visibleArea();
+    const RowMatrixXf& pos = *m_positions;
+    for (int id : m_shownOrder)
+        if (visible.contains(m_view.toScreen(pos(id, 0), pos(id, 1))))
+            return;
+    frameSamples(QVector<int>(m_shownOrder.begin(), m_shownOrder.end()));
 }
 
 void PopulationMap::setPairFilter(int groundTruth, int prediction)
@@ -496,8 +563,7 @@ void PopulationMap::setPairFilter(int groundTruth, int prediction)
         return;
     m_pairGroundTruth = groundTruth;
     m_pairPrediction = prediction;
-    updateShown();
-    Q_EMIT filtersChanged();
+    filtersUpdated();
 }
 
 bool PopulationMap::isSampleShown(int id) const
@@ -534,17 +600,30 @@ PopulationMap::Frame PopulationMap::frameFor(const QSizeF& size, const QFont& fo
     Frame f;
     f.titleRect =
         QRectF(kMargin, kMargin, std::max(size.width() - 2 * kMargin, 1.0), titleHeight - kMargin);
-    f.legendArea = QRectF(size.width() - kMargin - legendWidth, titleHeight, legendWidth,
-                          std::max(size.height() - titleHeight - kMargin, 1.0));
-    // Beside the legend while the map keeps a usable width; on narrow maps
-    // the legend floats over the map's corner instead of squeezing it.
+    // Beside the map while it takes no more than its share of the width;
+    // on smaller maps a band across the top instead: a box floating over
+    // the map would hide dots and take the clicks meant for them.
+    const qreal plotHeight = std::max(size.height() - titleHeight - kMargin, 10.0);
     const qreal widthBeside = size.width() - 2 * kMargin - legendWidth - kLegendGap;
-    const bool besideLegend = widthBeside >= std::max(kMinPlotWidth, 0.4 * size.width());
-    const qreal plotWidth =
-        size.width() - 2 * kMargin - (besideLegend ? legendWidth + kLegendGap : 0);
-    f.plotRect = QRectF(kMargin, titleHeight, std::max(plotWidth, 10.0),
-                        std::max(size.height() - titleHeight - kMargin, 10.0));
+    f.stripLegend = widthBeside < std::max(kMinPlotWidth, (1.0 - kMaxLegendShare) * size.width());
+    if (!f.stripLegend) {
+        f.legendArea = QRectF(size.width() - kMargin - legendWidth, titleHeight, legendWidth, plotHeight);
+        f.plotRect = QRectF(kMargin, titleHeight, std::max(widthBeside, 10.0), plotHeight);
+    } else {
+        const qreal width = std::max(size.width() - 2 * kMargin, 1.0);
+        f.legendArea = QRectF(kMargin, titleHeight, width, m_legend.stripHeight(font, width));
+        f.plotRect = QRectF(kMargin, f.legendArea.bottom() + kLegendGap / 2, width,
+                            std::max(plotHeight - f.legendArea.height() - kLegendGap / 2, 10.0));
+    }
     return f;
+}
+
+void PopulationMap::layoutLegend(MapLegend& legend, const Frame& frame, const QFont& font)
+{
+    if (frame.stripLegend)
+        legend.layoutStrip(frame.legendArea, font);
+    else
+        legend.layout(frame.legendArea, font);
 }
 
 MapView PopulationMap::fittedView(const QRectF& plotRect) const
@@ -583,7 +662,7 @@ MapView PopulationMap::viewFor(const Frame& frame) const
 void PopulationMap::relayout()
 {
     m_frame = frameFor(size(), mapFont());
-    m_legend.layout(m_frame.legendArea, mapFont());
+    layoutLegend(m_legend, m_frame, mapFont());
     if (m_fitted) {
         m_view = fittedView(m_frame.plotRect);
     } else {
@@ -603,13 +682,166 @@ void PopulationMap::setView(const MapView& view, bool fitted)
 
 void PopulationMap::resetView()
 {
+    stopAnimation();
     setView(fittedView(m_frame.plotRect), true);
+}
+
+void PopulationMap::stopAnimation()
+{
+    if (m_viewAnimation.state() != QAbstractAnimation::Stopped) {
+        const QSignalBlocker block(m_viewAnimation); // no jump to the end
+        m_viewAnimation.stop();
+    }
+}
+
+bool PopulationMap::isAnimating() const
+{
+    return m_viewAnimation.state() == QAbstractAnimation::Running;
+}
+
+void PopulationMap::animateTo(const MapView& target, bool fitted)
+{
+    stopAnimation();
+    if (!isVisible() || !(m_view.scale > 0) || !(target.scale > 0)) {
+        setView(target, fitted);
+        return;
+    }
+    m_animationFrom = m_view;
+    m_animationTo = target;
+    m_animationToFitted = fitted;
+    m_viewAnimation.start();
+}
+
+QRectF PopulationMap::visibleArea() const
+{
+    QRectF area = m_frame.plotRect;
+    // A legend floating over the map's corner hides what lies under it.
+    const QRectF legend = m_legend.boundingRect();
+    if (!legend.isEmpty() && legend.intersects(area) && legend.left() - area.left() >= 0.5 * area.width())
+        area.setRight(legend.left());
+    return area;
+}
+
+QRectF PopulationMap::framingArea() const
+{
+    const QRectF visible = visibleArea();
+    const QRectF area = visible.adjusted(kFrameMargin, kFrameMargin, -kFrameMargin, -kFrameMargin);
+    return area.width() >= 1.0 && area.height() >= 1.0 ? area : visible;
+}
+
+bool PopulationMap::isInView(int id) const
+{
+    if (!m_positions || id < 0 || id >= m_positions->rows())
+        return false;
+    return visibleArea().contains(mapToScreen(id));
+}
+
+void PopulationMap::frameSamples(const QVector<int>& ids)
+{
+    if (!m_positions)
+        return;
+    const RowMatrixXf& pos = *m_positions;
+    const QRectF visible = visibleArea();
+    const QRectF area = framingArea();
+    double x0 = std::numeric_limits<double>::infinity(), y0 = x0, x1 = -x0, y1 = -x0;
+    bool allInView = true;
+    for (int id : ids) {
+        if (id < 0 || id >= pos.rows() || !std::isfinite(pos(id, 0)) || !std::isfinite(pos(id, 1)))
+            continue;
+        x0 = std::min<double>(x0, pos(id, 0));
+        x1 = std::max<double>(x1, pos(id, 0));
+        y0 = std::min<double>(y0, pos(id, 1));
+        y1 = std::max<double>(y1, pos(id, 1));
+        allInView = allInView && visible.contains(m_view.toScreen(pos(id, 0), pos(id, 1)));
+    }
+    if (!(x0 <= x1) || allInView)
+        return; // nothing to frame, or the user's view already shows them
+    // The box in map space, centred in the framing area (which may sit off
+    // the plot's centre when a floating legend takes the right side).
+    const QRectF box(QPointF(x0, y0), QPointF(x1, y1));
+    const double fit = fitScale();
+    double scale = m_view.scale;
+    if (box.width() * scale > area.width() || box.height() * scale > area.height()) {
+        const double sx = box.width() > 0 ? area.width() / box.width() : scale;
+        const double sy = box.height() > 0 ? area.height() / box.height() : scale;
+        scale = std::max(std::min({sx, sy, scale}), fit * kMinZoom);
+    }
+    // What the fitted view shows suffices: go back to "fit" (it then follows
+    // resizes and live layouts, as after Home).
+    const MapView fitted = fittedView(m_frame.plotRect);
+    if (scale <= fit && area.contains(fitted.toScreen(x0, y0)) &&
+        area.contains(fitted.toScreen(x1, y1))) {
+        animateTo(fitted, true);
+        return;
+    }
+    MapView v = m_view;
+    v.plotRect = m_frame.plotRect;
+    v.scale = scale;
+    const QPointF offset = area.center() - m_frame.plotRect.center(); // widget px
+    v.center = QPointF(box.center().x() - offset.x() / scale, box.center().y() + offset.y() / scale);
+    animateTo(v, false);
+}
+
+QStringList PopulationMap::revealSamples(const QVector<int>& ids)
+{
+    QStringList cleared;
+    const int n = static_cast<int>(m_sizeBuckets.size());
+    bool train = false, validation = false, correct = false, offPair = false;
+    std::vector<bool> entries(m_hiddenEntries.size(), false);
+    for (int id : ids) {
+        if (id < 0 || id >= n)
+            continue;
+        (m_session->subsetOf(id) == analysis::Subset::Train ? train : validation) = true;
+        correct = correct || m_session->correct(id);
+        offPair = offPair ||
+                  (m_pairGroundTruth >= 0 && m_session->label(id) != m_pairGroundTruth) ||
+                  (m_pairPrediction >= 0 && m_session->prediction(id) != m_pairPrediction);
+        const int e = m_entryOf[static_cast<size_t>(id)];
+        if (e >= 0 && e < static_cast<int>(entries.size()))
+            entries[static_cast<size_t>(e)] = true;
+    }
+    bool changed = false;
+    if ((m_subsetFilter == SubsetFilter::Train && validation) ||
+        (m_subsetFilter == SubsetFilter::Validation && train)) {
+        cleared << (m_subsetFilter == SubsetFilter::Train ? tr("training set only")
+                                                          : tr("validation set only"));
+        m_subsetFilter = SubsetFilter::Both;
+        changed = true;
+    }
+    if (m_misclassifiedOnly && correct) {
+        cleared << tr("misclassified only");
+        m_misclassifiedOnly = false;
+        changed = true;
+    }
+    if (offPair) {
+        cleared << pairFilterText();
+        m_pairGroundTruth = m_pairPrediction = -1;
+        changed = true;
+    }
+    bool shownEntry = false;
+    for (size_t e = 0; e < entries.size(); ++e)
+        if (entries[e] && m_hiddenEntries[e]) {
+            m_hiddenEntries[e] = false;
+            shownEntry = true;
+        }
+    if (shownEntry) {
+        cleared << tr("hidden legend entries");
+        m_isolatedEntry = -1;
+        changed = true;
+    }
+    if (changed) {
+        updateShown();
+        Q_EMIT filtersChanged();
+    }
+    frameSamples(ids);
+    return cleared;
 }
 
 void PopulationMap::zoomBy(double factor, const QPointF& anchor)
 {
     if (!(factor > 0))
         return;
+    stopAnimation();
     const double fit = fitScale();
     const double scale = std::clamp(m_view.scale * factor, fit * kMinZoom, fit * kMaxZoom);
     const QPointF m = m_view.toMap(anchor);
@@ -627,8 +859,9 @@ void PopulationMap::centerOn(int id)
     MapView v = m_view;
     const double fit = fitScale();
     v.scale = std::clamp(std::max(v.scale, fit * kCenterOnZoom), fit * kMinZoom, fit * kMaxZoom);
+    v.plotRect = m_frame.plotRect;
     v.center = QPointF((*m_positions)(id, 0), (*m_positions)(id, 1));
-    setView(v, false);
+    animateTo(v, false);
     m_session->setCurrent(id);
 }
 
@@ -654,29 +887,47 @@ void PopulationMap::ensureGrid() const
 
 int PopulationMap::pickAt(const QPointF& widgetPos) const
 {
-    if (!m_positions || m_shownOrder.empty())
+    if (!m_positions)
+        return -1;
+    const RowMatrixXf& pos = *m_positions;
+    // How far from its centre a dot still shows its colour: the disc and its
+    // anti-aliased rim (the renderer's coverage reaches half a pixel further).
+    auto drawnRadius = [this](int id) {
+        return mapstyle::radiusOfBucket(m_sizeBuckets[static_cast<size_t>(id)]) + kAntialiasRim;
+    };
+    // The current sample's marker is painted over every dot.
+    const int current = m_session->current();
+    if (current >= 0 && current < pos.rows()) {
+        const QPointF s = m_view.toScreen(pos(current, 0), pos(current, 1));
+        if (QLineF(s, widgetPos).length() <= drawnRadius(current))
+            return current;
+    }
+    if (m_shownOrder.empty())
         return -1;
     ensureGrid();
-    const qreal reach = mapstyle::kMaxDotRadius + mapstyle::kPickSlack;
+    const qreal reach = mapstyle::kMaxDotRadius + kAntialiasRim + mapstyle::kPickSlack;
     const QRectF area =
         m_view.toMap(QRectF(widgetPos - QPointF(reach, reach), QSizeF(2 * reach, 2 * reach)));
-    const RowMatrixXf& pos = *m_positions;
-    int best = -1;
-    double bestDistance2 = std::numeric_limits<double>::infinity();
+    int top = -1;     // the last-painted dot whose disc holds the cursor
+    int nearest = -1; // else: the dot whose edge is nearest, within the slack
+    double nearestGap = mapstyle::kPickSlack;
     m_grid.forEachInCellsOf(area, [&](int id) {
         if (!m_shown[static_cast<size_t>(id)])
             return;
         const QPointF s = m_view.toScreen(pos(id, 0), pos(id, 1));
-        const double dx = s.x() - widgetPos.x(), dy = s.y() - widgetPos.y();
-        const double d2 = dx * dx + dy * dy;
-        const double r =
-            mapstyle::radiusOfBucket(m_sizeBuckets[static_cast<size_t>(id)]) + mapstyle::kPickSlack;
-        if (d2 <= r * r && d2 < bestDistance2) {
-            bestDistance2 = d2;
-            best = id;
+        const double gap = std::hypot(s.x() - widgetPos.x(), s.y() - widgetPos.y()) - drawnRadius(id);
+        const int rank = m_drawRank[static_cast<size_t>(id)];
+        if (gap <= 0.0) {
+            if (top < 0 || rank > m_drawRank[static_cast<size_t>(top)])
+                top = id;
+        } else if (top < 0 && (gap < nearestGap ||
+                               (gap == nearestGap && nearest >= 0 &&
+                                rank > m_drawRank[static_cast<size_t>(nearest)]))) {
+            nearestGap = gap;
+            nearest = id;
         }
     });
-    return best;
+    return top >= 0 ? top : nearest;
 }
 
 QVector<int> PopulationMap::samplesInRect(const QRectF& widgetRect) const
@@ -788,6 +1039,12 @@ QString PopulationMap::titleText() const
     return tr("Population map — %1").arg(colorByName());
 }
 
+QString PopulationMap::pairFilterText() const
+{
+    auto any = [](int c) { return c >= 0 ? QString::number(c) : tr("any"); };
+    return tr("GT %1 → predicted %2").arg(any(m_pairGroundTruth), any(m_pairPrediction));
+}
+
 QString PopulationMap::subtitleText() const
 {
     if (!m_session->hasRun())
@@ -802,10 +1059,8 @@ QString PopulationMap::subtitleText() const
         parts << tr("validation set");
     if (m_misclassifiedOnly)
         parts << tr("misclassified only");
-    if (m_pairGroundTruth >= 0 || m_pairPrediction >= 0) {
-        auto any = [](int c) { return c >= 0 ? QString::number(c) : QStringLiteral("any"); };
-        parts << tr("GT %1 → predicted %2").arg(any(m_pairGroundTruth), any(m_pairPrediction));
-    }
+    if (m_pairGroundTruth >= 0 || m_pairPrediction >= 0)
+        parts << pairFilterText();
     const auto hidden = std::count(m_hiddenEntries.begin(), m_hiddenEntries.end(), true);
     if (hidden > 0)
         parts << tr("%1 of %2 legend entries hidden").arg(hidden).arg(m_hiddenEntries.size());
@@ -952,7 +1207,7 @@ QImage PopulationMap::renderImage(QSize size, qreal scale) const
     const Frame frame = frameFor(size, font);
     const MapView view = viewFor(frame);
     MapLegend legend = m_legend;
-    legend.layout(frame.legendArea, font);
+    layoutLegend(legend, frame, font);
     if (m_positions) {
         MapRenderer renderer; // sprites for this scale, not the widget's
         renderer.setDevicePixelRatio(scale);
@@ -974,7 +1229,7 @@ void PopulationMap::render(QPainter* painter, const QRectF& target) const
     const Frame frame = frameFor(size, font);
     const MapView view = viewFor(frame);
     MapLegend legend = m_legend;
-    legend.layout(frame.legendArea, font);
+    layoutLegend(legend, frame, font);
     const QRectF bounds(QPointF(0, 0), size);
 
     painter->save();
@@ -1030,6 +1285,7 @@ void PopulationMap::mousePressEvent(QMouseEvent* event)
     const QPointF pos = event->position();
     m_pressPos = m_lastPos = pos;
     m_dragMode = DragMode::None;
+    stopAnimation(); // the user takes the view over
     if (event->button() == Qt::LeftButton) {
         const int entry = m_legend.entryAt(pos);
         if (entry >= 0) {
@@ -1086,11 +1342,14 @@ void PopulationMap::mouseMoveEvent(QMouseEvent* event)
         const int entry = m_legend.entryAt(pos);
         if (entry >= 0) {
             setHovered(-1, {});
-            const QString name = m_legend.entries()[entry].name;
-            QToolTip::showText(
-                event->globalPosition().toPoint(),
-                tr("Click: hide or show “%1” · double-click: show only “%1”").arg(name), this,
-                m_legend.entryRect(entry).toAlignedRect());
+            const MapLegendEntry& e = m_legend.entries()[entry];
+            const QString count =
+                e.count >= 0 ? tr("%1: %2\n").arg(e.name, samplesText(static_cast<int>(e.count)))
+                             : QString();
+            QToolTip::showText(event->globalPosition().toPoint(),
+                               count + tr("Click: hide or show “%1” · double-click: show only “%1”")
+                                           .arg(e.name),
+                               this, m_legend.entryRect(entry).toAlignedRect());
         } else {
             setHovered(m_legend.boundingRect().contains(pos) ? -1 : pickAt(pos),
                        event->globalPosition().toPoint());
@@ -1118,7 +1377,7 @@ void PopulationMap::mouseReleaseEvent(QMouseEvent* event)
         const QRectF band = QRectF(m_pressPos, pos).normalized();
         if (band.width() >= 1 || band.height() >= 1) {
             const QVector<int> ids = samplesInRect(band);
-            m_session->setSelection(ids, tr("rectangle: %1").arg(samplesText(ids.size())));
+            m_session->setSelection(ids, tr("Rectangle on the map"));
         }
         break;
     }
@@ -1127,7 +1386,7 @@ void PopulationMap::mouseReleaseEvent(QMouseEvent* event)
             m_lasso << pos;
         if (m_lasso.size() >= 3) {
             const QVector<int> ids = samplesInPolygon(m_lasso);
-            m_session->setSelection(ids, tr("lasso: %1").arg(samplesText(ids.size())));
+            m_session->setSelection(ids, tr("Lasso on the map"));
         }
         m_lasso.clear();
         break;

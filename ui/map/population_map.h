@@ -10,6 +10,7 @@
 #include <QPolygonF>
 #include <QRgb>
 #include <QTimer>
+#include <QVariantAnimation>
 #include <QVector>
 #include <QWidget>
 #include <cstdint>
@@ -91,6 +92,9 @@ public:
     void clearPairFilter() { setPairFilter(-1, -1); }
     int pairFilterGroundTruth() const { return m_pairGroundTruth; }
     int pairFilterPrediction() const { return m_pairPrediction; }
+    // Any filter or hidden legend entry in force; clearFilters lifts them all.
+    bool hasFilters() const;
+    void clearFilters();
     bool isSampleShown(int id) const;
     int shownCount() const { return static_cast<int>(m_shownOrder.size()); }
 
@@ -105,8 +109,28 @@ public:
     void resetView();
     bool isFitted() const { return m_fitted; }
     // Zooms in on a sample (keeping a deeper zoom), centres it and makes it
-    // the session's current sample (find by index).
+    // the session's current sample (find by index). Animated.
     void centerOn(int id);
+    // Brings samples a view chose into sight: first the filters and hidden
+    // legend entries that hide any of them are cleared (filtersChanged),
+    // then the view animates to frame them (frameSamples). Returns what was
+    // cleared, in the user's words ("misclassified only"), empty if nothing.
+    QStringList revealSamples(const QVector<int>& ids);
+    // Animates the view so that every given sample's dot lies in the plot,
+    // clear of the edges and of a legend floating over the map: nothing
+    // moves when they already do (the user's zoom stays); a pan when they
+    // fit at the current zoom; else a zoom out just far enough. Ids out of
+    // range or without a finite position are ignored.
+    void frameSamples(const QVector<int>& ids);
+    // True when the sample's dot lies in the part of the plot that frameSamples
+    // keeps them in.
+    bool isInView(int id) const;
+    // The plot without the part a floating legend covers (widget px), and
+    // the part of it, clear of its edges, where framed samples are put.
+    QRectF visibleArea() const;
+    QRectF framingArea() const;
+    // A view animation (framing, centring) is running.
+    bool isAnimating() const;
     // Zooms by factor (>1: in) keeping the map point under anchor fixed.
     void zoomBy(double factor, const QPointF& anchor);
     const MapView& view() const { return m_view; }
@@ -115,8 +139,13 @@ public:
     QPointF screenToMap(const QPointF& widgetPos) const { return m_view.toMap(widgetPos); }
 
     // --- Picking and selection --------------------------------------------
-    // The nearest shown dot whose drawn disc (plus a small slack) contains
-    // widgetPos, or -1. Honours filters and hidden entries.
+    // The dot the user sees at widgetPos: of the dots whose drawn disc
+    // contains it, the one painted last (on top: the current sample's marker,
+    // then errors above correct dots, larger losses above smaller); only when
+    // no disc contains it, the dot whose edge is nearest within
+    // mapstyle::kPickSlack; else -1. Honours filters and hidden entries (the
+    // current sample counts while its marker is drawn). Hover, click and
+    // tests use this one rule.
     int pickAt(const QPointF& widgetPos) const;
     int hoveredId() const { return m_hovered; }
     // Shown samples whose dot centre lies in the rectangle / polygon (widget
@@ -169,6 +198,7 @@ private:
         QRectF titleRect;
         QRectF plotRect;
         QRectF legendArea;
+        bool stripLegend = false; // the legend is a band above the map, not a box beside it
     };
     enum class DragMode { None, PendingClick, Pan, RubberBand, Lasso };
 
@@ -177,20 +207,30 @@ private:
     void applyLayoutSnapshot();
     void applyColoring();
     void updateShown();
+    // After a filter change: updates what is shown, tells the world, and
+    // frames the shown samples when none of them is in sight any more.
+    void filtersUpdated();
     void packRings();
     void packDots(const std::vector<int>& order, MapDots& out) const;
     void updateLegend();
     void relayout();
 
     Frame frameFor(const QSizeF& size, const QFont& font) const;
+    static void layoutLegend(MapLegend& legend, const Frame& frame, const QFont& font);
     MapView fittedView(const QRectF& plotRect) const;
     MapView viewFor(const Frame& frame) const;
     double fitScale() const;
     void setView(const MapView& view, bool fitted);
+    // Moves the view to target over a short animation (at once when hidden);
+    // fitted: the view follows resizes and layouts afterwards.
+    void animateTo(const MapView& target, bool fitted);
+    void stopAnimation();
     void requestRender();
     void renderCache();
     QString titleText() const;
     QString subtitleText() const;
+    QString pairFilterText() const; // "GT 1 → predicted 7"
+
     void paintOverlay(QPainter& painter, const Frame& frame, const MapView& view,
                       const MapLegend& legend, const QFont& font, bool interactive) const;
     QFont mapFont() const;
@@ -204,6 +244,7 @@ private:
     QRectF m_bounds;                                // what a reset view fits, map space (outliers aside)
     std::vector<std::uint8_t> m_sizeBuckets;        // per sample, from its loss
     std::vector<int> m_drawOrder;                   // all ids: correct by loss, then wrong by loss
+    std::vector<int> m_drawRank;                    // per sample: its position in m_drawOrder
 
     // Colouring.
     ColorBy m_colorBy = ColorBy::GroundTruth;
@@ -232,6 +273,10 @@ private:
     // View and cache.
     MapView m_view;
     bool m_fitted = true;
+    QVariantAnimation m_viewAnimation; // 0 → 1 from m_animationFrom to m_animationTo
+    MapView m_animationFrom;
+    MapView m_animationTo;
+    bool m_animationToFitted = false;
     Frame m_frame;
     MapLegend m_legend;
     MapRenderer m_renderer;

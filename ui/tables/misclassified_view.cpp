@@ -11,6 +11,7 @@
 #include <QLocale>
 #include <QSet>
 #include <QStackedWidget>
+#include <QScrollBar>
 #include <QTableView>
 #include <QVBoxLayout>
 #include <algorithm>
@@ -103,6 +104,18 @@ MisclassifiedView::MisclassifiedView(ExplorerSession* session, QWidget* parent)
 }
 
 MisclassifiedView::~MisclassifiedView() = default;
+
+int MisclassifiedView::columnsWidth() const
+{
+    int width = 0;
+    const QHeaderView* header = m_table->horizontalHeader();
+    for (int c = 0; c < header->count(); ++c)
+        if (!header->isSectionHidden(c))
+            width += header->sectionSize(c);
+    const QMargins margins = layout()->contentsMargins();
+    return width + m_table->verticalScrollBar()->sizeHint().width() + 2 * m_table->frameWidth() +
+           margins.left() + margins.right();
+}
 
 void MisclassifiedView::showEvent(QShowEvent* event)
 {

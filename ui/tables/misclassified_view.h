@@ -40,6 +40,10 @@ public:
     void setPairFilter(int groundTruth, int prediction);
     void setSubsetFilter(MisclassifiedFilterProxy::SubsetFilter filter);
 
+    // The width the table's columns need (sized to their contents), with the
+    // scroll bar and margins: the view's natural width in a dock.
+    int columnsWidth() const;
+
     int shownCount() const;
     int totalCount() const;
     // "57 of 843 misclassified"

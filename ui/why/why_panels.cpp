@@ -1,5 +1,6 @@
 #include "ui/why/why_panels.h"
 
+#include "ui/common/dock_panel.h"
 #include "ui/explorer_session.h"
 #include "ui/map/population_map.h"
 #include "ui/why/confusion_matrix_view.h"
@@ -82,10 +83,7 @@ WhyPanels::~WhyPanels() = default;
 
 QDockWidget* WhyPanels::makeDock(QWidget* widget, const QString& title, const QString& objectName)
 {
-    auto* dock = new QDockWidget(title, m_window);
-    dock->setObjectName(objectName); // saveState() needs it
-    dock->setWidget(widget);
-    return dock;
+    return makeDockPanel(m_window, widget, title, objectName);
 }
 
 void WhyPanels::addShowAction(QDockWidget* dock, const QString& text, const QKeySequence& shortcut,
@@ -94,7 +92,7 @@ void WhyPanels::addShowAction(QDockWidget* dock, const QString& text, const QKey
     QAction* action = m_menu->addAction(text, this, [dock] {
         dock->show();
         dock->raise();
-        if (QWidget* w = dock->widget())
+        if (QWidget* w = dockPanel(dock))
             w->setFocus(Qt::ShortcutFocusReason);
     });
     action->setShortcut(shortcut);
