@@ -607,7 +607,6 @@ void MainWindow::keepMapLargest()
             return;
         for (int& size : sizes)
             size = std::max(minimum, size - deficit * size / total);
-        for (int i = 0; i < docks.size(); ++i) qInfo("  %s -> %d", qPrintable(docks[i]->objectName()), sizes[i]);
         resizeDocks(docks, sizes, o);
     };
     // The default layout follows the window across the compact threshold
@@ -622,7 +621,6 @@ void MainWindow::keepMapLargest()
         }
     }
     const int mapWidth = m_map->width(), wanted = static_cast<int>(width() * kMapWidthShare);
-    qInfo("balance: window %d map %d wanted %d", width(), mapWidth, wanted);
     if (mapWidth < wanted)
         shrink(shownDocks({Qt::LeftDockWidgetArea, Qt::RightDockWidgetArea}), wanted - mapWidth,
                Qt::Horizontal, kMinSideDockWidth);
