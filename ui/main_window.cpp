@@ -494,6 +494,7 @@ void MainWindow::connectWorker()
     PipelineWorker* w = m_controller->worker();
     connect(w, &PipelineWorker::batches, m_dashboard, &TrainingDashboard::addBatches);
     connect(w, &PipelineWorker::epoch, m_dashboard, &TrainingDashboard::addEpoch);
+    connect(w, &PipelineWorker::sanityChecked, m_dashboard, &TrainingDashboard::setSanityCheck);
     connect(w, &PipelineWorker::stageChanged, this, &MainWindow::onStage);
     connect(w, &PipelineWorker::message, this,
             [this](const QString& text) { statusBar()->showMessage(text, kStatusMessageMs); });

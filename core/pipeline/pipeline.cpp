@@ -185,9 +185,12 @@ std::shared_ptr<const store::RunData> runPipeline(const PipelineConfig& config,
             StageTimer t(*run, "sanity", cb);
             run->sanity = training::runSanityCheck(model, data.train, config.sanityCount);
         }
-        message(cb, "sanity check: the untrained model scores " +
-                        std::to_string(run->sanity.accuracy) + " on " +
-                        std::to_string(run->sanity.sampleCount) + " samples (chance ≈ 0.1)");
+        if (cb.onSanityCheck)
+            cb.onSanityCheck(run->sanity);
+        else
+            message(cb, "sanity check: the untrained model scores " +
+                            std::to_string(run->sanity.accuracy) + " on " +
+                            std::to_string(run->sanity.sampleCount) + " samples (chance ≈ 0.1)");
         {
             StageTimer t(*run, "train", cb);
             training::Trainer trainer(model, config.train);
@@ -240,8 +243,10 @@ std::shared_ptr<const store::RunData> runPipeline(const PipelineConfig& config,
         projection::ProgressCallback progress = [&](const projection::ProjectionProgress& p) {
             if (cb.onProjection)
                 cb.onProjection(p);
-            if (cb.onProgress && p.totalIterations > 0)
-                cb.onProgress("project", static_cast<double>(p.iteration) / p.totalIterations);
+            // The whole projection's share, not the step's: "knn", "graph" and
+            // "optimise" each count 0..total, and the bar went backwards.
+            if (cb.onProgress)
+                cb.onProgress("project", p.fraction);
             return !(cb.cancel && cb.cancel->load());
         };
         try {

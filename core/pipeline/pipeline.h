@@ -33,6 +33,10 @@ struct PipelineCallbacks {
     std::function<void(const std::string& stage, double fraction)> onProgress;
     // A line for the user ("reusing the model stored in …").
     std::function<void(const std::string&)> onMessage;
+    // The untrained model's check, before training. When set, the check is
+    // not also told as an onMessage line (a GUI shows it in a place of its
+    // own; a log without this callback gets the line).
+    std::function<void(const training::SanityCheck&)> onSanityCheck;
     std::function<void(const training::BatchReport&)> onBatch;
     std::function<void(const training::EpochReport&)> onEpoch;
     // Once the analysis is done, before the projection: the run with a PCA map

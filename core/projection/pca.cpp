@@ -65,7 +65,7 @@ Projection PcaProjector::project(const RowMatrixXf& train, const RowMatrixXf& va
         throw std::invalid_argument("train and validation features differ in width (" +
                                     std::to_string(train.cols()) + " vs " +
                                     std::to_string(validation.cols()) + ")");
-    if (progress && !progress(ProjectionProgress{"pca", 0, 1, nullptr}))
+    if (progress && !progress(ProjectionProgress{"pca", 0, 1, nullptr, 0.0}))
         throw Cancelled();
     const PcaModel model = fitPca(train, 2);
     Projection p;
@@ -75,7 +75,7 @@ Projection PcaProjector::project(const RowMatrixXf& train, const RowMatrixXf& va
     if (progress) {
         RowMatrixXf all(p.train.rows() + p.validation.rows(), 2);
         all << p.train, p.validation;
-        if (!progress(ProjectionProgress{"pca", 1, 1, &all}))
+        if (!progress(ProjectionProgress{"pca", 1, 1, &all, 1.0}))
             throw Cancelled();
     }
     p.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();

@@ -27,9 +27,13 @@ struct Projection {
 // stage has no layout yet. The pointer is valid only during the call: copy it.
 struct ProjectionProgress {
     std::string stage; // "knn", "optimise", ...
-    int iteration = 0;
+    int iteration = 0; // within the stage: each stage counts from 0 again
     int totalIterations = 0;
     const RowMatrixXf* layout = nullptr;
+    // Share of the whole project() call done, in [0,1]: each stage has a
+    // fixed slice of it (from measured stage times), so it never decreases
+    // within one call. This is what a progress bar shows.
+    double fraction = 0.0;
 };
 
 // Return false to cancel; the projector then throws Cancelled promptly.

@@ -2,13 +2,21 @@
 // reports are coalesced into one replot, every series stays within the point
 // budget (spikes survive the downsampling), progress/ETA/status follow the
 // last report, Cancel emits cancelRequested, a stored history is shown.
+// As a user reads it: the ETA counts down smoothly through noisy timings, no
+// live throughput or ETA outlives training, the projection's progress never
+// goes back (driven by the real worker), the sanity line fits a narrow dock
+// and the chart legends show whole names at the dock's default size.
+#include "synthetic_session.h"
 #include "ui/charts/chart_view.h"
 #include "ui/charts/downsample.h"
 #include "ui/charts/training_dashboard.h"
+#include "ui/workers/pipeline_worker.h"
 #include "../common/timing_budget.h"
 
+#include <QLabel>
 #include <QProgressBar>
 #include <QPushButton>
+#include <QRegularExpression>
 #include <QSignalSpy>
 #include <QtTest>
 
@@ -46,6 +54,71 @@ training::BatchReport batchReport(int epoch, int batch, std::mt19937& rng)
     return r;
 }
 
+// A training run as a busy machine reports it: ~0.05 s per batch with ±30 %
+// noise, slow first batches (allocations, thread start-up), a few batches
+// stalled 20× by another process, and a 1 s validation pass at the end of
+// each epoch that no batch report covers. Throughput and ETA fields are what
+// the trainer puts there (samples and seconds since the start).
+struct NoisyRun {
+    static constexpr int kEpochs = 3;
+    static constexpr int kBatchesPerEpoch = 200;
+    static constexpr int kBatchSize = 128;
+    static constexpr double kValidationSeconds = 1.0;
+    std::vector<training::BatchReport> batches;
+    std::vector<double> secondsLeft; // the truth after each batch, validation passes included
+};
+
+NoisyRun noisyRun(std::uint32_t seed)
+{
+    std::mt19937 rng(seed);
+    std::lognormal_distribution<double> noise(0.0, 0.3);
+    const int total = NoisyRun::kEpochs * NoisyRun::kBatchesPerEpoch;
+    NoisyRun run;
+    double clock = 0.0;
+    for (int i = 0; i < total; ++i) {
+        const int epoch = i / NoisyRun::kBatchesPerEpoch, batch = i % NoisyRun::kBatchesPerEpoch;
+        if (i > 0 && batch == 0)
+            clock += NoisyRun::kValidationSeconds;
+        double seconds = 0.05 * noise(rng);
+        if (i == 0)
+            seconds = 2.0;
+        else if (i == 1)
+            seconds = 0.5;
+        else if (i == 12 || i == 100 || i == 333 || i == 480)
+            seconds = 1.0;
+        clock += seconds;
+        training::BatchReport r;
+        r.epoch = epoch;
+        r.batch = batch;
+        r.batchesPerEpoch = NoisyRun::kBatchesPerEpoch;
+        r.samplesSeen = static_cast<long long>(i + 1) * NoisyRun::kBatchSize;
+        r.loss = 2.3 * std::exp(-3.0 * i / total);
+        r.runningLoss = r.loss;
+        r.runningAccuracy = 0.1 + 0.8 * i / total;
+        r.elapsedSeconds = clock;
+        r.samplesPerSecond = r.samplesSeen / clock;
+        r.etaSeconds = (static_cast<double>(total) * NoisyRun::kBatchSize - r.samplesSeen) /
+                       r.samplesPerSecond;
+        run.batches.push_back(r);
+    }
+    const double end = clock + NoisyRun::kValidationSeconds;
+    for (const training::BatchReport& r : run.batches)
+        run.secondsLeft.push_back(end - r.elapsedSeconds);
+    return run;
+}
+
+// "ETA 1:02:09" → 3729; negative when no duration is shown.
+double shownEtaSeconds(const QString& text)
+{
+    static const QRegularExpression duration(QStringLiteral("(\\d+):(\\d\\d)(?::(\\d\\d))?"));
+    const QRegularExpressionMatch m = duration.match(text);
+    if (!m.hasMatch())
+        return -1.0;
+    if (m.captured(3).isEmpty())
+        return m.captured(1).toInt() * 60 + m.captured(2).toInt();
+    return m.captured(1).toInt() * 3600 + m.captured(2).toInt() * 60 + m.captured(3).toInt();
+}
+
 training::EpochReport epochReport(int epoch)
 {
     training::EpochReport e;
@@ -69,6 +142,13 @@ private Q_SLOTS:
     void longFailureMessageWrapsInsteadOfWidening();
     void stagesShowTheirProgress();
     void storedHistoryIsShown();
+    void etaCountsDownSmoothlyThroughNoisyTimings();
+    void noLiveThroughputOrEtaOutlivesTraining_data();
+    void noLiveThroughputOrEtaOutlivesTraining();
+    void projectionProgressNeverGoesBack_data();
+    void projectionProgressNeverGoesBack();
+    void sanityLineFitsANarrowDock();
+    void legendsShowWholeNamesInTheDock();
     void downsamplingKeepsEnvelopeAndEnds();
     void durationsAreFormatted_data();
     void durationsAreFormatted();
@@ -152,6 +232,7 @@ void TestTrainingDashboard::progressEtaAndStatusFollowTheLastReport()
     // 1,500 of 3,000 batches; 1,500 × 64 samples left at 12,345/s = 7.8 s.
     QCOMPARE(dashboard.progressBar()->value(), dashboard.progressBar()->maximum() / 2);
     QCOMPARE(dashboard.progressBar()->text(), QStringLiteral("50%"));
+    // The ETA comes from the reports' timings: 1,500 × 64 samples at 12,345/s.
     QCOMPARE(dashboard.etaText(), QStringLiteral("ETA 0:08"));
     QVERIFY2(dashboard.throughputText().startsWith(QLocale().toString(12345)),
              qPrintable(dashboard.throughputText()));
@@ -159,13 +240,14 @@ void TestTrainingDashboard::progressEtaAndStatusFollowTheLastReport()
     QVERIFY2(dashboard.statusText().contains(QStringLiteral("validation accuracy 92.00 %")),
              qPrintable(dashboard.statusText()));
 
+    // The last batch, 1,500 batches later at the same rate: nothing is left.
     training::BatchReport late = last;
     late.epoch = 2;
     late.batch = 999;
-    late.etaSeconds = 14.4;
+    late.elapsedSeconds += 1500.0 * kBatchSize / late.samplesPerSecond;
     dashboard.addBatch(late);
     QTRY_COMPARE_WITH_TIMEOUT(dashboard.plottedPoints(Curve::BatchLoss).size(), 1501, 2000);
-    QCOMPARE(dashboard.etaText(), QStringLiteral("ETA 0:14"));
+    QCOMPARE(dashboard.etaText(), QStringLiteral("ETA 0:00"));
     QCOMPARE(dashboard.progressBar()->value(), dashboard.progressBar()->maximum());
     QVERIFY(dashboard.statusText().startsWith(QStringLiteral("training epoch 3/3")));
 
@@ -248,6 +330,265 @@ void TestTrainingDashboard::storedHistoryIsShown()
     QVERIFY(!dashboard.cancelButton()->isEnabled());
     QVERIFY(dashboard.etaText().isEmpty());
     QVERIFY2(dashboard.statusText().contains(QStringLiteral("3 epochs")), qPrintable(dashboard.statusText()));
+}
+
+// The ETA a user reads during a run with noisy timings (a new user saw
+// 2:59 → 7:07 → 4:56 → 1:19): none before a few batches are timed, then
+// from one update to the next it counts down with the clock, give or take
+// 10 % (and the label's rounding to whole seconds); it stays near the truth
+// and ends near 0.
+void TestTrainingDashboard::etaCountsDownSmoothlyThroughNoisyTimings()
+{
+    const NoisyRun run = noisyRun(11);
+    ui::TrainingDashboard dashboard;
+    dashboard.reset(NoisyRun::kEpochs, 0);
+
+    struct Shown {
+        int batches;
+        double clock, eta, truth;
+    };
+    std::vector<Shown> shown;
+    QVector<training::BatchReport> pending;
+    double lastFlush = 0.0;
+    for (std::size_t i = 0; i < run.batches.size(); ++i) {
+        const training::BatchReport& r = run.batches[i];
+        pending.append(r);
+        // As PipelineWorker sends them: every 50 ms of its clock (here 250 ms,
+        // to keep the test short) and at each epoch's end.
+        const bool epochEnd = r.batch + 1 == r.batchesPerEpoch;
+        if (r.elapsedSeconds - lastFlush < 0.25 && !epochEnd && i + 1 < run.batches.size())
+            continue;
+        lastFlush = r.elapsedSeconds;
+        const int before = dashboard.replotCount();
+        dashboard.addBatches(pending);
+        pending.clear();
+        if (epochEnd)
+            dashboard.addEpoch(epochReport(r.epoch));
+        QTRY_VERIFY_WITH_TIMEOUT(dashboard.replotCount() > before, 2000);
+        const double eta = shownEtaSeconds(dashboard.etaText());
+        if (i < 10)
+            QVERIFY2(
+                eta < 0,
+                qPrintable(
+                    QStringLiteral("after %1 batches: %2").arg(i + 1).arg(dashboard.etaText())));
+        if (eta >= 0)
+            shown.push_back({static_cast<int>(i + 1), r.elapsedSeconds, eta, run.secondsLeft[i]});
+    }
+    QVERIFY(shown.size() > 50);
+    QVERIFY2(shown.front().batches <= 40, qPrintable(QString::number(shown.front().batches)));
+    for (std::size_t k = 1; k < shown.size(); ++k) {
+        const Shown& a = shown[k - 1];
+        const Shown& b = shown[k];
+        const double expected = a.eta - (b.clock - a.clock);
+        QVERIFY2(std::abs(b.eta - expected) <= 0.10 * a.eta + 1.0,
+                 qPrintable(
+                     QStringLiteral("after %1 batches ETA %2 s, after %3 batches %4 s (%5 s later)")
+                         .arg(a.batches)
+                         .arg(a.eta)
+                         .arg(b.batches)
+                         .arg(b.eta)
+                         .arg(b.clock - a.clock)));
+    }
+    for (const Shown& x : shown)
+        QVERIFY2(std::abs(x.eta - x.truth) <= 0.3 * x.truth + 2.0,
+                 qPrintable(QStringLiteral("after %1 batches ETA %2 s, %3 s left")
+                                .arg(x.batches)
+                                .arg(x.eta)
+                                .arg(x.truth)));
+    // The last batch: only the last validation pass (1 s) is left.
+    QCOMPARE(shown.back().batches, NoisyRun::kEpochs * NoisyRun::kBatchesPerEpoch);
+    QVERIFY2(shown.back().eta <= 2.0, qPrintable(dashboard.etaText()));
+}
+
+void TestTrainingDashboard::noLiveThroughputOrEtaOutlivesTraining_data()
+{
+    QTest::addColumn<QString>("end");
+    QTest::newRow("later stage") << QStringLiteral("stage");
+    QTest::newRow("done") << QStringLiteral("done");
+    QTest::newRow("cancelled") << QStringLiteral("cancelled");
+    QTest::newRow("failed") << QStringLiteral("failed");
+}
+
+// "468 samples/s" stayed up after training. Once training is over the
+// throughput says it is the run's final average (or is gone) and no ETA is
+// shown, whether the pipeline goes on, finishes, is cancelled or fails.
+void TestTrainingDashboard::noLiveThroughputOrEtaOutlivesTraining()
+{
+    QFETCH(QString, end);
+    const NoisyRun run = noisyRun(5);
+    ui::TrainingDashboard dashboard;
+    dashboard.reset(NoisyRun::kEpochs, 0);
+    dashboard.addBatches(QVector<training::BatchReport>(run.batches.begin(), run.batches.end()));
+    for (int e = 0; e < NoisyRun::kEpochs; ++e)
+        dashboard.addEpoch(epochReport(e));
+    QTRY_VERIFY_WITH_TIMEOUT(!dashboard.plottedPoints(Curve::BatchLoss).isEmpty(), 2000);
+    const QString live = dashboard.throughputText();
+    QVERIFY2(live.endsWith(QStringLiteral("samples/s")), qPrintable(live));
+    QVERIFY2(shownEtaSeconds(dashboard.etaText()) >= 0, qPrintable(dashboard.etaText()));
+
+    training::TrainingHistory history;
+    history.batches = run.batches;
+    for (int e = 0; e < NoisyRun::kEpochs; ++e)
+        history.epochs.push_back(epochReport(e));
+    history.seconds = run.batches.back().elapsedSeconds;
+    if (end == QLatin1String("stage")) {
+        dashboard.setStage(QStringLiteral("Analysing both subsets"), 0.4);
+    } else if (end == QLatin1String("done")) {
+        dashboard.setFinished(QStringLiteral("done"));
+        dashboard.setHistory(history); // what MainWindow::onFinished does
+    } else if (end == QLatin1String("cancelled")) {
+        dashboard.setFinished(QStringLiteral("Cancelled; nothing was stored"));
+    } else {
+        dashboard.setFinished(QStringLiteral("Failed: disk full"));
+    }
+    // Also after any replot still pending from the last reports.
+    QTest::qWait(3 * ui::TrainingDashboard::kReplotDelayMs);
+    QVERIFY2(dashboard.etaText().isEmpty(), qPrintable(dashboard.etaText()));
+    const QString final = dashboard.throughputText();
+    QVERIFY2(final.isEmpty() || (final != live && final.contains(QStringLiteral("average"))),
+             qPrintable(final));
+    if (!final.isEmpty()) {
+        // The run's mean: all samples over all seconds.
+        const training::BatchReport& last = run.batches.back();
+        QVERIFY2(final.startsWith(
+                     QLocale().toString(std::llround(last.samplesSeen / last.elapsedSeconds))),
+                 qPrintable(final));
+    }
+}
+
+void TestTrainingDashboard::projectionProgressNeverGoesBack_data()
+{
+    QTest::addColumn<QString>("method");
+    QTest::newRow("umap") << QStringLiteral("umap");
+    QTest::newRow("tsne") << QStringLiteral("tsne");
+    QTest::newRow("pca") << QStringLiteral("pca");
+}
+
+// The real re-projection of PipelineWorker on small synthetic features, its
+// stage reports shown by the dashboard as MainWindow::onStage passes them: the
+// percentage of one stage never decreases (it went 81 % → 63 % when the
+// kNN graph, the fuzzy graph and the layout each counted 0..100 % under
+// "project"), and it reaches 100 %.
+void TestTrainingDashboard::projectionProgressNeverGoesBack()
+{
+    QFETCH(QString, method);
+    test::SyntheticRunOptions options;
+    options.trainCount = 800;
+    options.validationCount = 200;
+    const std::shared_ptr<const store::RunData> run = test::makeSyntheticRun(options);
+    const std::shared_ptr<const data::MnistData> images = test::makeSyntheticImages(*run);
+
+    ui::TrainingDashboard dashboard;
+    ui::PipelineWorker worker(std::make_shared<std::atomic<bool>>(false));
+    struct Step {
+        QString stage, status;
+        int value;
+    };
+    std::vector<Step> steps;
+    connect(&worker, &ui::PipelineWorker::stageChanged, this,
+            [&](const QString& stage, double fraction) {
+                dashboard.setStage(stage, fraction);
+                steps.push_back({stage, dashboard.statusText(), dashboard.progressBar()->value()});
+            });
+    QSignalSpy finished(&worker, &ui::PipelineWorker::finished);
+    QSignalSpy failed(&worker, &ui::PipelineWorker::failed);
+    worker.reproject(run, method, {}, QString(), images);
+    QVERIFY2(failed.isEmpty(),
+             failed.isEmpty() ? "" : qPrintable(failed.front().front().toString()));
+    QCOMPARE(finished.size(), 1);
+
+    int projectSteps = 0, maxValue = 0;
+    for (std::size_t k = 0; k < steps.size(); ++k) {
+        if (steps[k].stage != QLatin1String("project"))
+            continue;
+        ++projectSteps;
+        QVERIFY2(steps[k].status.startsWith(QStringLiteral("projecting")),
+                 qPrintable(steps[k].status));
+        QVERIFY2(steps[k].value >= maxValue,
+                 qPrintable(QStringLiteral("%1 after %2 (‰)").arg(steps[k].value).arg(maxValue)));
+        maxValue = steps[k].value;
+    }
+    QVERIFY(projectSteps >= 2);
+    QCOMPARE(maxValue, dashboard.progressBar()->maximum());
+}
+
+// The sanity check's line at the width of the training dock in a 1,024 px
+// window, and narrower: one line that fits the dashboard (it was clipped),
+// whole at the default width, elided at narrower ones with the whole
+// sentence in its tooltip.
+void TestTrainingDashboard::sanityLineFitsANarrowDock()
+{
+    ui::TrainingDashboard dashboard;
+    dashboard.reset(3, 0);
+    QVERIFY(!dashboard.sanityLabel()->isVisibleTo(&dashboard)); // no check yet
+    training::SanityCheck check;
+    check.sampleCount = 1000;
+    check.accuracy = 0.098;
+    check.predictionCounts.assign(10, 100);
+    const int minimumWidth = dashboard.minimumSizeHint().width();
+    dashboard.setSanityCheck(check);
+    for (int width : {600, 420}) {
+        dashboard.resize(width, 300);
+        dashboard.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&dashboard));
+        QTRY_COMPARE_WITH_TIMEOUT(dashboard.width(), width, 2000);
+        const QLabel* line = dashboard.sanityLabel();
+        QVERIFY(line->isVisible());
+        QVERIFY2(line->toolTip().contains(
+                     QStringLiteral("9.8 % of %1 samples").arg(QLocale().toString(1000))),
+                 qPrintable(line->toolTip()));
+        // The text as drawn fits the label, and the label the dashboard.
+        QTRY_VERIFY_WITH_TIMEOUT(line->fontMetrics().horizontalAdvance(line->text()) <=
+                                     line->contentsRect().width(),
+                                 2000);
+        QVERIFY2(line->geometry().right() < dashboard.width(),
+                 qPrintable(QStringLiteral("%1 px wide dashboard: line ends at %2")
+                                .arg(width)
+                                .arg(line->geometry().right())));
+        QVERIFY(!line->wordWrap());
+        const bool whole = !line->text().endsWith(QChar(0x2026));
+        if (width == 600)
+            QVERIFY2(whole && line->text().contains(QStringLiteral("(chance: 10 %)")),
+                     qPrintable(line->text()));
+        else
+            QVERIFY2(!whole && line->toolTip().startsWith(line->text().chopped(1)),
+                     qPrintable(line->text()));
+    }
+    // The line never widens the dock.
+    QCOMPARE(dashboard.minimumSizeHint().width(), minimumWidth);
+    dashboard.reset(3, 0); // a new run: no line until its own check
+    QVERIFY(!dashboard.sanityLabel()->isVisible());
+}
+
+// In a 1,024 × 700 window the training dock is ~600 × 300 px: both charts
+// side by side, and every legend entry whole ("batch (…" and "validati…"
+// were cut), also while the sanity line takes its room above.
+void TestTrainingDashboard::legendsShowWholeNamesInTheDock()
+{
+    ui::TrainingDashboard dashboard;
+    dashboard.reset(3, 0);
+    training::SanityCheck check;
+    check.sampleCount = 1000;
+    check.accuracy = 0.098;
+    check.predictionCounts.assign(10, 100);
+    dashboard.setSanityCheck(check);
+    // The default size, and a dock 80 px narrower (wider side docks).
+    for (int width : {600, 520}) {
+        dashboard.resize(width, 300);
+        dashboard.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&dashboard));
+        QTRY_COMPARE_WITH_TIMEOUT(dashboard.size(), QSize(width, 300), 2000);
+        for (const ui::ChartView* chart : {dashboard.lossChart(), dashboard.accuracyChart()}) {
+            QTRY_VERIFY_WITH_TIMEOUT(chart->width() > 0 && chart->width() <= width / 2, 2000);
+            const QStringList labels = chart->legendLabels();
+            QCOMPARE(labels.size(), chart->seriesCount());
+            for (const QString& label : labels)
+                QVERIFY2(!label.contains(QChar(0x2026)) && !label.endsWith(QStringLiteral("...")),
+                         qPrintable(QStringLiteral("%1 px wide chart: %2")
+                                        .arg(chart->width())
+                                        .arg(labels.join(QStringLiteral(" | ")))));
+        }
+    }
 }
 
 void TestTrainingDashboard::downsamplingKeepsEnvelopeAndEnds()

@@ -6,6 +6,7 @@
 #include <QGraphicsItem>
 #include <QGraphicsLayout>
 #include <QGraphicsScene>
+#include <QGraphicsTextItem>
 #include <QLegend>
 #include <QLegendMarker>
 #include <QLineSeries>
@@ -19,6 +20,7 @@
 #include <algorithm>
 #include <cmath>
 #include <functional>
+#include <vector>
 
 namespace mnistx::ui {
 
@@ -541,6 +543,33 @@ void ChartView::setTickInterval(Qt::Orientation orientation, double interval, do
 void ChartView::setLegendVisible(bool visible) { d->chart->legend()->setVisible(visible); }
 
 void ChartView::setLegendAlignment(Qt::Alignment alignment) { d->chart->legend()->setAlignment(alignment); }
+
+QStringList ChartView::legendLabels() const
+{
+    if (d->chart->layout())
+        d->chart->layout()->activate();
+    // Qt Charts draws each marker's label as a text item inside the legend,
+    // elided to the width the legend layout gave it.
+    std::vector<std::pair<QPointF, QString>> shown;
+    const std::function<void(const QGraphicsItem*)> collect = [&](const QGraphicsItem* item) {
+        for (const QGraphicsItem* child : item->childItems()) {
+            if (!child->isVisible())
+                continue;
+            if (const auto* text = qgraphicsitem_cast<const QGraphicsTextItem*>(child))
+                shown.emplace_back(text->scenePos(), text->toPlainText());
+            collect(child);
+        }
+    };
+    if (d->chart->legend()->isVisible())
+        collect(d->chart->legend());
+    std::sort(shown.begin(), shown.end(), [](const auto& a, const auto& b) {
+        return std::make_pair(a.first.y(), a.first.x()) < std::make_pair(b.first.y(), b.first.x());
+    });
+    QStringList labels;
+    for (const auto& [position, text] : shown)
+        labels.append(text);
+    return labels;
+}
 
 void ChartView::setPlaceholderText(const QString& text)
 {

@@ -5,6 +5,7 @@
 #include <QPointF>
 #include <QRectF>
 #include <QString>
+#include <QStringList>
 #include <QWidget>
 
 #include <memory>
@@ -91,6 +92,9 @@ public:
     void setTickInterval(Qt::Orientation orientation, double interval, double anchor = 0.0);
     void setLegendVisible(bool visible);
     void setLegendAlignment(Qt::Alignment alignment);
+    // The legend's labels as drawn at the chart's current size, left to
+    // right: a label that did not fit is elided and ends in "…" (tests).
+    QStringList legendLabels() const;
 
     // A message drawn in the middle of the plot (e.g. "no run loaded");
     // empty to remove.

@@ -45,6 +45,19 @@ QColor batchColor()
     return c;
 }
 
+// The texts the throughput label must fit: while training, and once it is
+// over (the ETA is hidden then and leaves its room).
+const QString& liveThroughputSample()
+{
+    static const QString text = QStringLiteral("00,000 samples/s");
+    return text;
+}
+const QString& finalThroughputSample()
+{
+    static const QString text = QStringLiteral("00,000 samples/s average");
+    return text;
+}
+
 // Words for the pipeline's stage names (core/pipeline/pipeline.h).
 QString stageWords(const QString& stage)
 {
@@ -108,6 +121,37 @@ double epochTickInterval(int epochs)
 
 } // namespace
 
+// One line that elides its text to the width it gets, with the whole text in
+// its tooltip. Its size hint leaves the width to the layout, so a long text
+// never widens the dock; one line costs the 300 px dock's charts least height.
+class ElidedLabel : public QLabel {
+public:
+    explicit ElidedLabel(QWidget* parent) : QLabel(parent)
+    {
+        setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
+    }
+    void setFullText(const QString& text, const QString& explanation)
+    {
+        m_full = text;
+        setToolTip(text.isEmpty() ? QString() : text + QStringLiteral("\n\n") + explanation);
+        elide();
+    }
+
+protected:
+    void resizeEvent(QResizeEvent* event) override
+    {
+        QLabel::resizeEvent(event);
+        elide();
+    }
+
+private:
+    void elide()
+    {
+        setText(fontMetrics().elidedText(m_full, Qt::ElideRight, contentsRect().width()));
+    }
+    QString m_full;
+};
+
 QString formatDuration(double seconds)
 {
     if (!std::isfinite(seconds) || seconds < 0)
@@ -131,6 +175,9 @@ TrainingDashboard::TrainingDashboard(QWidget* parent) : QWidget(parent)
     m_status->setWordWrap(true);
     m_status->setTextInteractionFlags(Qt::TextSelectableByMouse);
 
+    m_sanity = new ElidedLabel(this);
+    m_sanity->hide();
+
     m_progress = new QProgressBar(this);
     m_progress->setRange(0, kProgressSteps);
     m_progress->setValue(0);
@@ -142,9 +189,9 @@ TrainingDashboard::TrainingDashboard(QWidget* parent) : QWidget(parent)
     m_eta->setToolTip(tr("Estimated time until training ends"));
     m_eta->setMinimumWidth(m_eta->fontMetrics().horizontalAdvance(QStringLiteral("ETA 00:00:00")));
     m_throughput = new QLabel(this);
-    m_throughput->setToolTip(tr("Training throughput"));
+    m_throughput->setToolTip(tr("Training throughput, mean since training started"));
     m_throughput->setMinimumWidth(
-        m_throughput->fontMetrics().horizontalAdvance(QStringLiteral("00,000 samples/s")));
+        m_throughput->fontMetrics().horizontalAdvance(liveThroughputSample()));
     m_cancel = new QPushButton(tr("Cancel"), this);
     m_cancel->setToolTip(tr("Stop the running stage (training stops within one batch)"));
     m_cancel->setEnabled(false);
@@ -160,14 +207,15 @@ TrainingDashboard::TrainingDashboard(QWidget* parent) : QWidget(parent)
     m_lossChart->setAxisTitles(tr("epoch"), tr("cross-entropy loss (log scale)"));
     m_lossChart->setLeftAxisLogarithmic(true);
     m_lossChart->setLabelFormats(QStringLiteral("%g"), QStringLiteral("%g"));
-    m_lossChart->setToolTip(tr("Training loss of every batch, and train and validation loss "
-                               "at the end of each epoch"));
+    m_lossChart->setToolTip(tr("batch: the training loss of every batch; train and validation: "
+                               "the loss over each subset at the end of each epoch"));
     m_accuracyChart = new ChartView(this);
     m_accuracyChart->setTitle(tr("Accuracy"));
     m_accuracyChart->setAxisTitles(tr("epoch"), tr("accuracy (%)"));
     m_accuracyChart->setLabelFormats(QStringLiteral("%g"), QStringLiteral("%g"));
-    m_accuracyChart->setToolTip(tr("Running training accuracy within each epoch, and train and "
-                                   "validation accuracy at the end of each epoch"));
+    m_accuracyChart->setToolTip(tr("batch: the running training accuracy within each epoch; train "
+                                   "and validation: the accuracy on each subset at the end of each "
+                                   "epoch"));
 
     SeriesStyle batch;
     batch.kind = SeriesKind::Line;
@@ -182,11 +230,16 @@ TrainingDashboard::TrainingDashboard(QWidget* parent) : QWidget(parent)
     epochValidation.color = subsetColor(false);
     epochValidation.penStyle = Qt::DashLine; // tells the two apart without colour too
 
+    // Short names, the same in both charts: Qt Charts puts the legend in one
+    // row and elides every name once they do not fit, and in a 1,024 px
+    // window each chart is under 300 px wide ("batch (…", "validati…"). The
+    // charts' tooltips say what each curve is; the line styles tell per-batch
+    // (thin) from end-of-epoch (markers) figures.
     m_lossBatch = m_lossChart->addSeries(tr("batch"), batch);
-    m_lossEpochTrain = m_lossChart->addSeries(tr("train epoch"), epochTrain);
+    m_lossEpochTrain = m_lossChart->addSeries(tr("train"), epochTrain);
     m_lossEpochValidation = m_lossChart->addSeries(tr("validation"), epochValidation);
-    m_accBatch = m_accuracyChart->addSeries(tr("batch (running)"), batch);
-    m_accEpochTrain = m_accuracyChart->addSeries(tr("train epoch"), epochTrain);
+    m_accBatch = m_accuracyChart->addSeries(tr("batch"), batch);
+    m_accEpochTrain = m_accuracyChart->addSeries(tr("train"), epochTrain);
     m_accEpochValidation = m_accuracyChart->addSeries(tr("validation"), epochValidation);
 
     m_replotTimer = new QTimer(this);
@@ -206,6 +259,7 @@ TrainingDashboard::TrainingDashboard(QWidget* parent) : QWidget(parent)
 
     auto* layout = new QVBoxLayout(this);
     layout->addWidget(m_status);
+    layout->addWidget(m_sanity);
     layout->addLayout(progressRow);
     layout->addLayout(m_chartsLayout, 1);
 
@@ -231,6 +285,7 @@ QList<QPointF> TrainingDashboard::plottedPoints(Curve curve) const
 QString TrainingDashboard::etaText() const { return m_eta->text(); }
 QString TrainingDashboard::throughputText() const { return m_throughput->text(); }
 QString TrainingDashboard::statusText() const { return m_status->text(); }
+const QLabel* TrainingDashboard::sanityLabel() const { return m_sanity; }
 
 void TrainingDashboard::reset(int epochs, int batchesPerEpoch)
 {
@@ -239,12 +294,19 @@ void TrainingDashboard::reset(int epochs, int batchesPerEpoch)
     m_batches.clear();
     m_batches.reserve(static_cast<size_t>(m_totalEpochs) * m_batchesPerEpoch);
     m_epochs.clear();
+    m_etaEstimator.reset();
     m_live = true;
     m_stageMode = false;
     m_progress->setRange(0, kProgressSteps);
     m_progress->setValue(0);
     m_eta->setText(tr("ETA –"));
+    m_eta->show();
     m_throughput->clear();
+    m_throughput->setToolTip(tr("Training throughput, mean since training started"));
+    m_throughput->setMinimumWidth(
+        m_throughput->fontMetrics().horizontalAdvance(liveThroughputSample()));
+    m_sanity->setFullText({}, {});
+    m_sanity->hide();
     m_status->setText(tr("training epoch 1/%1").arg(m_totalEpochs));
     m_cancelRequested = false;
     m_cancel->setText(tr("Cancel"));
@@ -256,6 +318,8 @@ void TrainingDashboard::reset(int epochs, int batchesPerEpoch)
 void TrainingDashboard::addBatch(const training::BatchReport& report)
 {
     m_batches.push_back(report);
+    if (m_live)
+        m_etaEstimator.add(report, m_totalEpochs);
     m_stageMode = false;
     scheduleReplot();
 }
@@ -263,6 +327,9 @@ void TrainingDashboard::addBatch(const training::BatchReport& report)
 void TrainingDashboard::addBatches(const QVector<training::BatchReport>& reports)
 {
     m_batches.insert(m_batches.end(), reports.begin(), reports.end());
+    if (m_live)
+        for (const training::BatchReport& r : reports)
+            m_etaEstimator.add(r, m_totalEpochs);
     if (!reports.isEmpty()) {
         m_stageMode = false;
         scheduleReplot();
@@ -273,6 +340,21 @@ void TrainingDashboard::addEpoch(const training::EpochReport& report)
 {
     m_epochs.push_back(report);
     scheduleReplot();
+}
+
+void TrainingDashboard::setSanityCheck(const training::SanityCheck& check)
+{
+    const double chance =
+        check.predictionCounts.empty() ? 0.1 : 1.0 / check.predictionCounts.size();
+    m_sanity->setFullText(
+        tr("Sanity check: the untrained model gets %1 % of %2 samples right (chance: %3 %)")
+            .arg(100.0 * check.accuracy, 0, 'f', 1)
+            .arg(QLocale().toString(check.sampleCount))
+            .arg(100.0 * chance, 0, 'g', 3),
+        tr("Before training, the untrained network classifies the first training samples. It "
+           "should score near chance: far above it, the labels leak into the input; far below "
+           "it, the labels do not match the images."));
+    m_sanity->show();
 }
 
 void TrainingDashboard::setStage(const QString& stage, double fraction)
@@ -292,7 +374,9 @@ void TrainingDashboard::setStage(const QString& stage, double fraction)
         m_progress->setRange(0, 0); // busy indicator: the stage cannot tell how far it is
         m_status->setText(words);
     }
-    m_eta->clear();
+    // Training is over, or has not begun (its batches come after the sanity
+    // check): no ETA, and the throughput only as the final average.
+    showFinalThroughput();
     if (m_live)
         m_cancel->setEnabled(!m_cancelRequested);
 }
@@ -302,6 +386,7 @@ void TrainingDashboard::setHistory(const training::TrainingHistory& history)
     m_replotTimer->stop();
     m_batches = history.batches;
     m_epochs = history.epochs;
+    const bool wasLive = m_live;
     m_live = false;
     m_stageMode = false;
     m_batchesPerEpoch = m_batches.empty() ? 1 : std::max(m_batches.back().batchesPerEpoch, 1);
@@ -312,8 +397,14 @@ void TrainingDashboard::setHistory(const training::TrainingHistory& history)
     m_cancelRequested = false;
     m_cancel->setEnabled(false);
     m_cancel->setText(tr("Cancel"));
+    // The sanity line of a training that just ended stays with the run it
+    // made; a run shown while nothing trained (opened, re-projected) has none.
+    if (!wasLive) {
+        m_sanity->setFullText({}, {});
+        m_sanity->hide();
+    }
     replot();
-    m_eta->clear();
+    showFinalThroughput();
     m_progress->setRange(0, kProgressSteps);
     m_progress->setValue(history.cancelled ? m_progress->value() : kProgressSteps);
     QString status = m_epochs.empty() && m_batches.empty()
@@ -336,7 +427,7 @@ void TrainingDashboard::setFinished(QString message)
     m_cancelRequested = false;
     m_cancel->setEnabled(false);
     m_cancel->setText(tr("Cancel"));
-    m_eta->clear();
+    showFinalThroughput();
     if (m_progress->maximum() == 0) // a busy bar would keep spinning
         m_progress->setRange(0, kProgressSteps);
     m_status->setText(message);
@@ -430,14 +521,41 @@ void TrainingDashboard::updateProgressWidgets()
     const double done = static_cast<double>(last.epoch) * perEpoch + last.batch + 1;
     m_progress->setRange(0, kProgressSteps);
     m_progress->setValue(static_cast<int>(std::lround(std::clamp(done / total, 0.0, 1.0) * kProgressSteps)));
-    if (m_live) {
-        m_eta->setText(tr("ETA %1").arg(formatDuration(last.etaSeconds)));
-        QString status = tr("training epoch %1/%2").arg(last.epoch + 1).arg(std::max(m_totalEpochs, last.epoch + 1));
-        if (!m_epochs.empty())
-            status += QStringLiteral("  ·  ") + lastEpochSummary();
-        m_status->setText(status);
+    if (!m_live) {
+        showFinalThroughput();
+        return;
     }
+    // Negative while too few batches are timed: formatDuration shows "–".
+    m_eta->setText(tr("ETA %1").arg(formatDuration(m_etaEstimator.secondsLeft())));
+    m_eta->show();
+    m_throughput->setMinimumWidth(
+        m_throughput->fontMetrics().horizontalAdvance(liveThroughputSample()));
+    QString status =
+        tr("training epoch %1/%2").arg(last.epoch + 1).arg(std::max(m_totalEpochs, last.epoch + 1));
+    if (!m_epochs.empty())
+        status += QStringLiteral("  ·  ") + lastEpochSummary();
+    m_status->setText(status);
     m_throughput->setText(tr("%1 samples/s").arg(QLocale().toString(std::llround(last.samplesPerSecond))));
+}
+
+void TrainingDashboard::showFinalThroughput()
+{
+    // No ETA once training is over (or before it begins); the final text is
+    // longer and gets the ETA's room.
+    m_eta->clear();
+    m_eta->hide();
+    if (m_batches.empty() || !(m_batches.back().elapsedSeconds > 0)) {
+        m_throughput->clear();
+        return;
+    }
+    m_throughput->setMinimumWidth(
+        m_throughput->fontMetrics().horizontalAdvance(finalThroughputSample()));
+    const training::BatchReport& last = m_batches.back();
+    m_throughput->setText(
+        tr("%1 samples/s average")
+            .arg(QLocale().toString(std::llround(last.samplesSeen / last.elapsedSeconds))));
+    m_throughput->setToolTip(
+        tr("Training throughput, mean over the whole training (it has ended)"));
 }
 
 QString TrainingDashboard::lastEpochSummary() const

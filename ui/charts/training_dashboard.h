@@ -1,5 +1,6 @@
 #pragma once
 
+#include "core/training/eta_estimator.h"
 #include "core/training/train_types.h"
 
 #include <QList>
@@ -19,10 +20,17 @@ class QBoxLayout;
 namespace mnistx::ui {
 
 class ChartView;
+class ElidedLabel;
 
 // Live training curves and progress: a loss chart and an accuracy chart (x in
-// epochs, fractional), a progress bar, ETA, throughput, a Cancel button and a
-// status line naming the stage. Also shows a stored run's curves.
+// epochs, fractional), a progress bar, ETA, throughput, a Cancel button, a
+// status line naming the stage and a line with the untrained model's sanity
+// check. Also shows a stored run's curves.
+//
+// The ETA is estimated here from the reports' timings (training::EtaEstimator:
+// smoothed, none before a few batches), not taken from BatchReport::etaSeconds.
+// Once training is over (later stages, done, cancelled, failed, a stored run)
+// throughput reads as the run's final average and no ETA is shown.
 //
 // Reports arrive far more often than anyone can read them (thousands of
 // batches per run), so addBatch/addEpoch only store; a 40 ms single-shot
@@ -65,6 +73,8 @@ public:
     QString etaText() const;
     QString throughputText() const;
     QString statusText() const;
+    // The sanity check's line (hidden and empty when there is none).
+    const QLabel* sanityLabel() const;
     QPushButton* cancelButton() const { return m_cancel; }
     ChartView* lossChart() const { return m_lossChart; }
     ChartView* accuracyChart() const { return m_accuracyChart; }
@@ -78,13 +88,17 @@ public:
     // them (Q_DECLARE_METATYPE after instantiation does not compile when
     // both headers meet in one moc file).
 
-    // Starts a new training run: clears the curves and enables Cancel.
+    // Starts a new training run: clears the curves, the ETA, the throughput
+    // and the sanity line, and enables Cancel.
     // batchesPerEpoch may be 0 when unknown: the reports carry it too.
     void reset(int epochs, int batchesPerEpoch);
     void addBatch(const mnistx::training::BatchReport& report);
     // The worker's batched signal (PipelineWorker::batches).
     void addBatches(const QVector<mnistx::training::BatchReport>& reports);
     void addEpoch(const mnistx::training::EpochReport& report);
+    // The untrained model's check before training (PipelineWorker::sanityChecked):
+    // one line, elided in a narrow dock with the whole text in its tooltip.
+    void setSanityCheck(const mnistx::training::SanityCheck& check);
     // Another stage (analysis, projection): status "analysing 61%", the bar
     // shows fraction; fraction < 0 shows a busy bar and no percentage.
     void setStage(const QString& stage, double fraction);
@@ -105,6 +119,8 @@ private:
     void replot();
     void updateProgressWidgets();
     void setChartsXRange();
+    // Throughput once training is over: the run's mean, said to be final.
+    void showFinalThroughput();
     QString lastEpochSummary() const;
 
     ChartView* m_lossChart = nullptr;
@@ -112,6 +128,7 @@ private:
     QBoxLayout* m_chartsLayout = nullptr;
     QProgressBar* m_progress = nullptr;
     QLabel* m_status = nullptr;
+    ElidedLabel* m_sanity = nullptr;
     QLabel* m_eta = nullptr;
     QLabel* m_throughput = nullptr;
     QPushButton* m_cancel = nullptr;
@@ -124,6 +141,7 @@ private:
     int m_batchesPerEpoch = 0;
     std::vector<training::BatchReport> m_batches;
     std::vector<training::EpochReport> m_epochs;
+    training::EtaEstimator m_etaEstimator;
     bool m_live = false;     // a training run is feeding reports
     bool m_stageMode = false; // setStage took over the progress widgets
     bool m_cancelRequested = false;

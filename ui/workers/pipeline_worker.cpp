@@ -38,6 +38,7 @@ void PipelineWorker::runPipeline(const pipeline::PipelineConfig& config)
             Q_EMIT stageChanged(QString::fromStdString(stage), f);
         };
         cb.onMessage = [&](const std::string& m) { Q_EMIT message(QString::fromStdString(m)); };
+        cb.onSanityCheck = [&](const training::SanityCheck& s) { Q_EMIT sanityChecked(s); };
         cb.onBatch = [&](const training::BatchReport& r) {
             pending.push_back(r);
             if (batchClock.elapsed() >= kBatchSignalMs || r.batch + 1 == r.batchesPerEpoch) {
@@ -125,9 +126,8 @@ void PipelineWorker::reproject(const RunPtr& run, const QString& method,
         QElapsedTimer layoutClock;
         layoutClock.start();
         const projection::ProgressCallback progress = [&](const projection::ProjectionProgress& p) {
-            if (p.totalIterations > 0)
-                Q_EMIT stageChanged(QStringLiteral("project"),
-                                    static_cast<double>(p.iteration) / p.totalIterations);
+            // The whole projection's share (see pipeline.cpp): never backwards.
+            Q_EMIT stageChanged(QStringLiteral("project"), p.fraction);
             if (p.layout && layoutClock.elapsed() >= kLayoutSignalMs) {
                 layoutClock.restart();
                 Q_EMIT layout(std::make_shared<const RowMatrixXf>(*p.layout));

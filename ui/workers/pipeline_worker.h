@@ -45,6 +45,8 @@ public:
 Q_SIGNALS:
     void stageChanged(const QString& stage, double fraction);
     void message(const QString& text);
+    // The untrained model's check, before training (it is not also a message).
+    void sanityChecked(const mnistx::training::SanityCheck& check);
     // Batches are batched: at most one signal per 50 ms (STYLE: throttle the
     // worker end; the dashboard coalesces again on its side).
     void batches(const QVector<mnistx::training::BatchReport>& reports);
@@ -68,6 +70,7 @@ private:
 Q_DECLARE_METATYPE(mnistx::pipeline::PipelineConfig)
 Q_DECLARE_METATYPE(mnistx::training::BatchReport)
 Q_DECLARE_METATYPE(mnistx::training::EpochReport)
+Q_DECLARE_METATYPE(mnistx::training::SanityCheck)
 Q_DECLARE_METATYPE(mnistx::ui::RunPtr)
 Q_DECLARE_METATYPE(mnistx::ui::DataPtr)
 Q_DECLARE_METATYPE(mnistx::ui::LayoutPtr)

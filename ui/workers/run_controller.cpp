@@ -9,6 +9,7 @@ void registerWorkerMetaTypes()
     qRegisterMetaType<pipeline::PipelineConfig>();
     qRegisterMetaType<training::BatchReport>();
     qRegisterMetaType<training::EpochReport>();
+    qRegisterMetaType<training::SanityCheck>();
     qRegisterMetaType<QVector<training::BatchReport>>();
     qRegisterMetaType<RunPtr>();
     qRegisterMetaType<DataPtr>();
