@@ -1101,12 +1101,17 @@ void MainWindow::showProjectionDialog()
     if (!m_session->hasRun() || m_controller->busy())
         return;
     ProjectionDialog dialog(QString::fromStdString(m_session->run().projection.method), this);
-    if (dialog.exec() != QDialog::Accepted)
+    if (dialog.exec() == QDialog::Accepted)
+        reproject(dialog.method(), dialog.parameters());
+}
+
+void MainWindow::reproject(const QString& method, const std::map<std::string, double>& parameters)
+{
+    if (!m_session->hasRun() || m_controller->busy())
         return;
     m_job = Job::Reproject;
     m_jobClock.start();
-    m_controller->reproject(m_session->runPtr(), dialog.method(), dialog.parameters(), m_runDir,
-                            m_session->dataPtr());
+    m_controller->reproject(m_session->runPtr(), method, parameters, m_runDir, m_session->dataPtr());
 }
 
 void MainWindow::exportAllPlots()

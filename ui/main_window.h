@@ -56,6 +56,9 @@ public:
     // command line unless given).
     void openRun(const QString& dir);
     void train(const pipeline::PipelineConfig& config);
+    // Computes the map of the shown run again (Run > Recompute Map); the
+    // current sample, the selection and the open tabs stay.
+    void reproject(const QString& method, const std::map<std::string, double>& parameters = {});
     // Selects the sample "123" (training index), "t123", "v45" or "validation 45".
     bool findSample(const QString& text);
 
