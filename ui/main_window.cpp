@@ -9,6 +9,7 @@
 #include "ui/dialogs/train_dialog.h"
 #include "ui/common/dock_panel.h"
 #include "ui/explorer_session.h"
+#include "ui/export/export_notice.h"
 #include "ui/export/exporter.h"
 #include "ui/export/headless_plots.h"
 #include "ui/gallery/selection_gallery.h"
@@ -1139,8 +1140,7 @@ void MainWindow::exportAllPlots()
         if (!ok)
             QMessageBox::warning(this, tr("Export failed"), error);
         else
-            statusBar()->showMessage(tr("Plots written to %1").arg(QDir::toNativeSeparators(dir)),
-                                     kStatusMessageMs);
+            notifyExported(this, dir, tr("Plots written to %1").arg(QDir::toNativeSeparators(dir)));
     } catch (const std::exception& e) {
         QApplication::restoreOverrideCursor();
         QMessageBox::warning(this, tr("Export failed"), QString::fromStdString(e.what()));
@@ -1158,8 +1158,7 @@ void MainWindow::exportSamplesCsv()
     if (!writeAllSamplesCsv(m_session->run(), path, &error))
         QMessageBox::warning(this, tr("Export failed"), error);
     else
-        statusBar()->showMessage(tr("Samples written to %1").arg(QDir::toNativeSeparators(path)),
-                                 kStatusMessageMs);
+        notifyExported(this, path, tr("Samples written to %1").arg(QDir::toNativeSeparators(path)));
 }
 
 void MainWindow::exportSelectionCsv()
@@ -1172,6 +1171,9 @@ void MainWindow::exportSelectionCsv()
     QString error;
     if (!writeSelectionCsv(m_session->run(), m_session->selection(), path, &error))
         QMessageBox::warning(this, tr("Export failed"), error);
+    else
+        notifyExported(this, path,
+                       tr("Selection written to %1").arg(QDir::toNativeSeparators(path)));
 }
 
 void MainWindow::applyColoring()

@@ -1,13 +1,17 @@
 // MapRenderer: a large draw, which places and blends its dots on two threads,
 // gives exactly the image that drawing the same dots in small batches (one
-// thread each) gives, since dots blend in draw order either way.
+// thread each) gives, since dots blend in draw order either way. The vector
+// dots (SVG, PDF) are batched by colour into few SVG groups, and drawing them
+// so gives exactly the picture of drawing them one by one in draw order.
 
 #include "ui/map/map_renderer.h"
 #include "ui/map/map_style.h"
 
+#include <QBuffer>
 #include <QImage>
+#include <QPainter>
+#include <QSvgGenerator>
 #include <QtTest>
-
 #include <random>
 
 using namespace mnistx;
@@ -62,6 +66,8 @@ class TestMapRenderer : public QObject
 private Q_SLOTS:
     void largeDrawEqualsSmallBatches_data();
     void largeDrawEqualsSmallBatches();
+    void vectorDotsKeepTheDrawOrderPicture();
+    void vectorDotsShareSvgGroupsByColour();
 };
 
 void TestMapRenderer::largeDrawEqualsSmallBatches_data()
@@ -118,6 +124,89 @@ void TestMapRenderer::largeDrawEqualsSmallBatches()
             differing += a[x] != b[x] ? 1 : 0;
     }
     QCOMPARE(differing, 0);
+}
+
+namespace
+{
+
+// The dots of blobDots in ten colours: many overlaps between colours.
+ui::MapDots tenColourDots(int n, std::uint32_t seed)
+{
+    ui::MapDots dots = blobDots(n, seed);
+    for (size_t i = 0; i < dots.size(); ++i)
+        dots[i].color = QColor::fromHsv(static_cast<int>(i % 10) * 36, 200, 200).rgb();
+    return dots;
+}
+
+} // namespace
+
+// paintDots draws batches of one style out of draw order where their discs
+// do not touch: the picture is exactly that of the plain draw order.
+void TestMapRenderer::vectorDotsKeepTheDrawOrderPicture()
+{
+    const QSize size(640, 400);
+    const ui::MapView view = viewOf(size);
+    const ui::MapDots dots = tenColourDots(3000, 11);
+    const QRectF bounds(QPointF(0, 0), QSizeF(size));
+
+    QImage batched = blank(size);
+    {
+        QPainter painter(&batched);
+        ui::MapRenderer::paintDots(painter, dots, view, bounds);
+    }
+    QImage oneByOne = blank(size);
+    {
+        QPainter painter(&oneByOne);
+        for (const ui::MapDot& dot : dots)
+            ui::MapRenderer::paintDots(painter, {dot}, view, bounds);
+    }
+    int changed = 0;
+    int differing = 0;
+    for (int y = 0; y < size.height(); ++y) {
+        const auto* a = reinterpret_cast<const QRgb*>(batched.constScanLine(y));
+        const auto* b = reinterpret_cast<const QRgb*>(oneByOne.constScanLine(y));
+        for (int x = 0; x < size.width(); ++x) {
+            changed += b[x] != qRgb(255, 255, 255) ? 1 : 0;
+            differing += a[x] != b[x] ? 1 : 0;
+        }
+    }
+    QVERIFY2(changed > size.width() * size.height() / 4, qPrintable(QString::number(changed)));
+    QCOMPARE(differing, 0);
+}
+
+// An SVG writer starts a group at every pen or brush change: apart dots in
+// ten colours, outlined or not, make about twenty groups, not one per dot.
+void TestMapRenderer::vectorDotsShareSvgGroupsByColour()
+{
+    const QSize size(800, 600);
+    ui::MapView view = viewOf(size);
+    view.scale = 1.0; // map units are pixels
+    ui::MapDots dots;
+    for (int y = -280; y <= 280; y += 20) // 29 × 39 dots 20 px apart
+        for (int x = -380; x <= 380; x += 20) {
+            ui::MapDot dot;
+            dot.x = static_cast<float>(x);
+            dot.y = static_cast<float>(y);
+            const auto i = dots.size();
+            dot.color = QColor::fromHsv(static_cast<int>(i * 7 % 10) * 36, 200, 200).rgb();
+            dot.sizeBucket = static_cast<std::uint8_t>(i % ui::mapstyle::kSizeBuckets);
+            dot.outlined = i % 3 == 0;
+            dots.push_back(dot);
+        }
+    QBuffer svg;
+    svg.open(QIODevice::WriteOnly);
+    {
+        QSvgGenerator generator;
+        generator.setOutputDevice(&svg);
+        generator.setSize(size);
+        generator.setViewBox(QRect(QPoint(0, 0), size));
+        QPainter painter(&generator);
+        ui::MapRenderer::paintDots(painter, dots, view, QRectF(QPointF(0, 0), QSizeF(size)));
+    }
+    QCOMPARE(static_cast<size_t>(svg.data().count("<circle")), dots.size());
+    const auto groups = svg.data().count("<g ");
+    QVERIFY2(groups <= 2 * 10 + 5,
+             qPrintable(QStringLiteral("%1 groups for %2 dots").arg(groups).arg(dots.size())));
 }
 
 QTEST_MAIN(TestMapRenderer)

@@ -1,5 +1,7 @@
 #include "ui/export/exporter.h"
 
+#include "ui/export/export_notice.h"
+
 #include "core/store/exports.h"
 #include "core/store/run_data.h"
 
@@ -305,6 +307,7 @@ QString exportInteractively(QWidget* parent, const RenderFn& render, QSizeF logi
         QMessageBox::warning(parent, QObject::tr("Export failed"), error);
         return {};
     }
+    notifyExported(parent, path);
     return path;
 }
 

@@ -63,12 +63,13 @@ qreal askPngScale(QWidget* parent, qreal defaultScale = kDefaultPngScale);
 // Adds "Export as PNG…", "Export as SVG…", "Export as PDF…" to widget's
 // context menu (Qt::ActionsContextMenu) and returns the actions (parented to
 // widget) so a File menu can offer them too. logicalSize: the size to export
-// at (default: the widget's current size). Errors are shown in a message box.
+// at (default: the widget's current size). Goes through exportInteractively.
 QList<QAction*> addExportActions(QWidget* widget, RenderFn render, const QString& suggestedName,
                                  std::function<QSizeF()> logicalSize = {}, ImageFn rasterImage = {});
-// The interactive export: asks for a path (and for PNG the scale), writes, and
-// reports errors in a message box. Returns the written path, empty when
-// cancelled or failed. formatHint preselects a filter.
+// The interactive export: asks for a path (and for PNG the scale), writes,
+// reports errors in a message box and a success in the window's status bar
+// (notifyExported: the path and an "Open Folder" button). Returns the written
+// path, empty when cancelled or failed. formatHint preselects a filter.
 QString exportInteractively(QWidget* parent, const RenderFn& render, QSizeF logicalSize,
                             const QString& suggestedName, ExportFormat formatHint = ExportFormat::Png,
                             const ImageFn& rasterImage = {});

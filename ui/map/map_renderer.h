@@ -50,8 +50,9 @@ public:
     void drawRings(QImage& target, const MapDots& dots, const MapView& view, QRgb color,
                    bool thick);
 
-    // The same dots as QPainter primitives, for vector output (SVG, PDF);
-    // dots whose centre lies outside bounds (logical px) are left out.
+    // The same dots as QPainter primitives, for vector output (SVG, PDF), one
+    // ellipse per dot (an outlined one filled and stroked at once); dots
+    // whose centre lies outside bounds (logical px) are left out.
     static void paintDots(QPainter& painter, const MapDots& dots, const MapView& view,
                           const QRectF& bounds);
     static void paintRings(QPainter& painter, const MapDots& dots, const MapView& view,

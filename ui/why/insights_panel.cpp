@@ -1,6 +1,7 @@
 #include "ui/why/insights_panel.h"
 
 #include "ui/explorer_session.h"
+#include "ui/export/export_notice.h"
 
 #include <QDir>
 #include <QFileDialog>
@@ -359,6 +360,8 @@ void InsightsPanel::exportInteractively()
     QString error;
     if (!exportJson(path, &error))
         QMessageBox::warning(this, tr("Export insights"), error);
+    else
+        notifyExported(this, path);
 }
 
 } // namespace mnistx::ui

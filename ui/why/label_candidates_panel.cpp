@@ -2,6 +2,7 @@
 
 #include "core/store/run_store.h"
 #include "ui/explorer_session.h"
+#include "ui/export/export_notice.h"
 #include "ui/export/exporter.h"
 
 #include <QAction>
@@ -941,16 +942,24 @@ void LabelCandidatesPanel::exportCandidatesInteractively()
 {
     const QString path = askCsvPath(this, QStringLiteral("label_candidates"));
     QString error;
-    if (!path.isEmpty() && !exportCandidatesCsv(path, &error))
+    if (path.isEmpty())
+        return;
+    if (!exportCandidatesCsv(path, &error))
         QMessageBox::warning(this, tr("Export candidates"), error);
+    else
+        notifyExported(this, path);
 }
 
 void LabelCandidatesPanel::exportMarksInteractively()
 {
     const QString path = askCsvPath(this, QStringLiteral("label_marks"));
     QString error;
-    if (!path.isEmpty() && !exportMarksCsv(path, &error))
+    if (path.isEmpty())
+        return;
+    if (!exportMarksCsv(path, &error))
         QMessageBox::warning(this, tr("Export marks"), error);
+    else
+        notifyExported(this, path);
 }
 
 QVector<int> LabelCandidatesPanel::shownIds() const
