@@ -313,6 +313,7 @@ void MainWindow::createActions()
     m_clearFiltersAction->setToolTip(tr("Show every sample again: both subsets, every class, no "
                                         "GT/prediction pair, not only misclassified (Ctrl+Shift+X)"));
     m_clearFiltersAction->setStatusTip(m_clearFiltersAction->toolTip());
+    m_clearFiltersAction->setObjectName(QStringLiteral("clearFiltersAction"));
     m_clearFiltersAction->setEnabled(false);
     connect(m_clearFiltersAction, &QAction::triggered, m_map, &PopulationMap::clearFilters);
 
@@ -367,12 +368,10 @@ void MainWindow::createMenus()
 
     QMenu* view = menuBar()->addMenu(tr("&View"));
     QMenu* colorMenu = view->addMenu(tr("&Colour Dots By"));
-    const PopulationMap::ColorBy modes[] = {PopulationMap::ColorBy::GroundTruth,
-                                            PopulationMap::ColorBy::Prediction,
-                                            PopulationMap::ColorBy::Correctness,
-                                            PopulationMap::ColorBy::Subset};
+    const QString titles[] = {tr("&Ground Truth"), tr("&Prediction"), tr("&Correct / Wrong"),
+                              tr("&Subset")};
     for (int i = 0; i < 4; ++i) {
-        QAction* a = colorMenu->addAction(PopulationMap::colorByName(modes[i]), this,
+        QAction* a = colorMenu->addAction(titles[i], this,
                                           [this, i] { m_colorBox->setCurrentIndex(i); });
         a->setShortcut(QKeySequence(Qt::CTRL | (Qt::Key_1 + i)));
     }
@@ -422,7 +421,12 @@ void MainWindow::createToolBars()
     m_colorBox = new QComboBox(mapBar);
     for (auto mode : {PopulationMap::ColorBy::GroundTruth, PopulationMap::ColorBy::Prediction,
                       PopulationMap::ColorBy::Correctness, PopulationMap::ColorBy::Subset})
-        m_colorBox->addItem(PopulationMap::colorByName(mode), static_cast<int>(mode));
+    {
+        // Sentence case like the metadata fields below ("Distance to own centroid").
+        QString name = PopulationMap::colorByName(mode);
+        name[0] = name[0].toUpper();
+        m_colorBox->addItem(name, static_cast<int>(mode));
+    }
     m_colorBox->insertSeparator(m_colorBox->count());
     // Metadata fields after the separator: data kMetadataColoring + field.
     for (int f = 0; f < why::kMetadataFieldCount; ++f) {
