@@ -177,7 +177,8 @@ void clusterInsights(const analysis::SubsetAnalysis& a, const InsightConfig& con
         const int pair = int(std::max_element(pairs.begin(), pairs.end()) - pairs.begin());
         Insight in = makeInsight(InsightKind::FeatureCluster, a, std::move(samples), s);
         in.first = c;
-        const bool anyError = pairs[static_cast<std::size_t>(pair)] > 0;
+        // A border takes more than one error to name: one is an anecdote.
+        const bool anyError = pairs[static_cast<std::size_t>(pair)] >= 2;
         in.title =
             capitalised(clusterDescription(labels, s.count, anyError ? pair / a.classCount : -1,
                                            anyError ? pair % a.classCount : -1)) +
