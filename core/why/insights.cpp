@@ -37,6 +37,73 @@ std::string capitalised(std::string s)
     return s;
 }
 
+// "18 % wrong"; one decimal below 10 %, so that a few errors do not read as 0 %.
+std::string wrongText(double rate)
+{
+    return fmt(rate > 0.0 && rate < 0.1 ? "%.1f %% wrong" : "%.0f %% wrong", 100.0 * rate);
+}
+
+// "312 samples", "1,000 samples".
+std::string samplesText(int count)
+{
+    std::string digits = std::to_string(count);
+    for (int at = static_cast<int>(digits.size()) - 3; at > 0; at -= 3)
+        digits.insert(static_cast<std::size_t>(at), ",");
+    return digits + (count == 1 ? " sample" : " samples");
+}
+
+// The title's common tail: " · 312 samples · 18 % wrong" (U+00B7 as UTF-8).
+std::string sizeAndErrors(int count, double errorRate)
+{
+    const std::string dot = " \xc2\xb7 "; // U+00B7 in UTF-8, whatever the compiler's charset
+    return dot + samplesText(count) + dot + wrongText(errorRate);
+}
+
+// A class as the user says it: "4s".
+std::string plural(int label)
+{
+    return std::to_string(label) + "s";
+}
+
+// Classes named in a cluster's title: in order of count, each holding at
+// least this share of the cluster (a class below it is a stray, not what
+// the cluster is), at most kMaxNamedClasses.
+constexpr double kMinNamedShare = 0.15;
+constexpr std::size_t kMaxNamedClasses = 3; // more is a mixed bag, not a description
+// Named classes covering less than this share of the cluster: "mostly ...".
+constexpr double kWholeClusterShare = 0.9;
+
+// "4s and 9s near the 4/9 border", "mostly 3s", "7s, 1s and 2s".
+std::string clusterDescription(const std::vector<int>& labelCounts, int count, int errorLabel,
+                               int errorPrediction)
+{
+    std::vector<int> order(labelCounts.size());
+    std::iota(order.begin(), order.end(), 0);
+    std::stable_sort(order.begin(), order.end(), [&](int x, int y) {
+        return labelCounts[static_cast<std::size_t>(x)] > labelCounts[static_cast<std::size_t>(y)];
+    });
+    std::vector<int> named;
+    int covered = 0;
+    for (int c : order) {
+        const int n = labelCounts[static_cast<std::size_t>(c)];
+        if (named.size() == kMaxNamedClasses || n == 0 ||
+            (!named.empty() && n < kMinNamedShare * count))
+            break;
+        named.push_back(c);
+        covered += n;
+    }
+    std::string text = covered < kWholeClusterShare * count ? "mostly " : "";
+    for (std::size_t k = 0; k < named.size(); ++k) {
+        if (k > 0)
+            text += k + 1 == named.size() ? " and " : ", ";
+        text += plural(named[k]);
+    }
+    if (errorLabel >= 0 && errorPrediction >= 0)
+        text += " near the " + std::to_string(std::min(errorLabel, errorPrediction)) + "/" +
+                std::to_string(std::max(errorLabel, errorPrediction)) + " border";
+    return text;
+}
+
 struct GroupStats {
     int count = 0;
     int errors = 0;
@@ -110,6 +177,12 @@ void clusterInsights(const analysis::SubsetAnalysis& a, const InsightConfig& con
         const int pair = int(std::max_element(pairs.begin(), pairs.end()) - pairs.begin());
         Insight in = makeInsight(InsightKind::FeatureCluster, a, std::move(samples), s);
         in.first = c;
+        // A border takes more than one error to name: one is an anecdote.
+        const bool anyError = pairs[static_cast<std::size_t>(pair)] >= 2;
+        in.title =
+            capitalised(clusterDescription(labels, s.count, anyError ? pair / a.classCount : -1,
+                                           anyError ? pair % a.classCount : -1)) +
+            sizeAndErrors(s.count, in.errorRate);
         std::string sentence = capitalised(analysis::subsetName(a.subset)) +
                                " feature-space cluster " + std::to_string(c) + " (" +
                                std::to_string(s.count) + " samples, " +
@@ -159,6 +232,8 @@ void confusionInsights(const analysis::SubsetAnalysis& a, const InsightConfig& c
         Insight in = makeInsight(InsightKind::ConfusionPair, a, std::move(samples), s);
         in.first = label;
         in.second = prediction;
+        in.title = plural(label) + " predicted as " + std::to_string(prediction) +
+                   sizeAndErrors(s.count, in.errorRate);
         in.sentence = capitalised(analysis::subsetName(a.subset)) + " samples labelled " +
                       std::to_string(label) + " but predicted " + std::to_string(prediction) +
                       " are " + std::to_string(count) + " of the subset's " +
@@ -200,6 +275,8 @@ void metadataInsights(const analysis::SubsetAnalysis& a, const SubsetMetadata& m
             std::string what = std::string(metadataFieldTitle(field));
             for (char& ch : what)
                 ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+            in.title = capitalised(what) + " " + g.names[static_cast<std::size_t>(group)] +
+                       sizeAndErrors(s.count, in.errorRate);
             in.sentence = capitalised(analysis::subsetName(a.subset)) + " samples with " + what +
                           " " + g.names[static_cast<std::size_t>(group)] + " (" +
                           std::to_string(s.count) + " samples) have mean loss " + loss3(s.mean()) + ", " +
@@ -339,6 +416,7 @@ json::Value insightsToJson(const std::vector<Insight>& insights)
         json::Value v = json::Value::object();
         v["kind"] = insightKindName(in.kind);
         v["subset"] = analysis::subsetName(in.subset);
+        v["title"] = in.title;
         v["sentence"] = in.sentence;
         v["count"] = static_cast<double>(in.samples.size());
         v["mean_loss"] = in.meanLoss;

@@ -23,6 +23,11 @@ const char* insightKindName(InsightKind kind); // "feature_cluster", "confusion_
 struct Insight {
     InsightKind kind = InsightKind::FeatureCluster;
     analysis::Subset subset = analysis::Subset::Validation;
+    // A short name of the group for a list: what it is, its size and error
+    // rate, e.g. "4s and 9s near the 4/9 border · 312 samples · 18 % wrong",
+    // "5s predicted as 6 · 42 samples · 100 % wrong", "ink 0.31–0.36 ·
+    // 1,000 samples · 4.1 % wrong" (English, UTF-8).
+    std::string title;
     std::string sentence;     // one English sentence with the numbers, for the user
     std::vector<int> samples; // indices within the subset, ascending (what "select" selects)
     double meanLoss = 0.0;       // of the group, nats
@@ -63,7 +68,7 @@ std::vector<Insight> findRunInsights(const store::RunData& run, const SubsetMeta
                                      const InsightConfig& config = {});
 
 // {"format":"mnistx-insights","version":1,"insights":[{"kind":..,"subset":..,
-// "sentence":..,"count":..,"mean_loss":..,"subset_mean_loss":..,"error_rate":..,
+// "title":..,"sentence":..,"count":..,"mean_loss":..,"subset_mean_loss":..,"error_rate":..,
 // "excess_loss_share":..,"samples":[..]}, ...]}
 json::Value insightsToJson(const std::vector<Insight>& insights);
 // Atomically; throws store::StoreError naming the path.

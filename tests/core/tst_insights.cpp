@@ -68,6 +68,7 @@ private Q_SLOTS:
     void confusionPairsAndMetadataGroups();
     void reproducibleAndJson();
     void kMeansSeparatesBlobs();
+    void clusterTitleSaysWhatTheClusterIs();
 };
 
 void TestInsights::metadataFields()
@@ -280,6 +281,52 @@ void TestInsights::kMeansSeparatesBlobs()
     QVERIFY(pure >= 0.9 * a.sampleCount());
     QVERIFY(kMeansClusters(a.features, 10, 30, 1) == cluster);
     QCOMPARE(kMeansClusters(RowMatrixXf::Zero(3, 2), 10, 5, 1).size(), std::size_t(3));
+}
+
+// A cluster's title says what it is (its dominant classes, the border it
+// sits on), how big it is and how often the model is wrong there, not
+// "cluster 16". The planted blob between 3 and 5 is relabelled half 3,
+// half 5, so both classes dominate it and the errors are 3 ↔ 5.
+void TestInsights::clusterTitleSaysWhatTheClusterIs()
+{
+    Planted p = plantedWeakCluster(80);
+    test::BlobRun blob = test::makeBlobRun({10, 2000, 10, 16, 6.0f, 2.0f, 21});
+    int k = 0;
+    for (int i : p.planted)
+        p.subset.labels[static_cast<std::size_t>(i)] = (k++ % 2) ? 5 : 3;
+    test::refreshSubset(p.subset, blob.centres, blob.temperature);
+    const SubsetMetadata m = computeMetadata(p.subset);
+    const auto insights = findInsights(p.subset, m);
+    const auto it = std::find_if(insights.begin(), insights.end(), [](const Insight& in) {
+        return in.kind == InsightKind::FeatureCluster;
+    });
+    QVERIFY(it != insights.end());
+    const QString title = QString::fromStdString(it->title);
+    qInfo("%s", qPrintable(title));
+    int wrong = 0;
+    for (int i : it->samples)
+        wrong += p.subset.correct(i) ? 0 : 1;
+    const double rate = double(wrong) / it->samples.size();
+    QVERIFY(rate > 0.1);
+    QVERIFY2(title.contains(QStringLiteral("3s and 5s")) ||
+                 title.contains(QStringLiteral("5s and 3s")),
+             qPrintable(title));
+    QVERIFY2(title.contains(QStringLiteral("3/5 border")), qPrintable(title));
+    QVERIFY2(title.contains(QStringLiteral("%1 samples").arg(it->samples.size())),
+             qPrintable(title));
+    QVERIFY2(title.contains(QStringLiteral("%1 % wrong").arg(std::lround(100.0 * rate))),
+             qPrintable(title));
+    QVERIFY2(!title.contains(QStringLiteral("cluster"), Qt::CaseInsensitive), qPrintable(title));
+
+    // Every insight has a title with its size and error rate, in the JSON too.
+    for (const Insight& in : insights) {
+        QVERIFY2(QString::fromStdString(in.title).contains(QStringLiteral(" samples \u00b7 ")),
+                 in.title.c_str());
+        QVERIFY2(QString::fromStdString(in.title).endsWith(QStringLiteral(" wrong")),
+                 in.title.c_str());
+    }
+    const json::Value doc = json::parse(json::serialize(insightsToJson(insights)));
+    QCOMPARE(doc["insights"][0]["title"].asString(), insights[0].title);
 }
 
 QTEST_GUILESS_MAIN(TestInsights)

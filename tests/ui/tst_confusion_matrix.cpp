@@ -13,6 +13,7 @@
 #include <QSignalSpy>
 #include <QtTest>
 #include <algorithm>
+#include <functional>
 #include <memory>
 
 using namespace mnistx;
@@ -71,6 +72,7 @@ private Q_SLOTS:
     void trainSubsetSelectsTrainIds();
     void emptyCellSelectsNothing();
     void renderIsAPicture();
+    void countsAndLegendShowInALowDock();
 
 private:
     std::shared_ptr<const store::RunData> m_run;
@@ -212,6 +214,74 @@ void TestConfusionMatrix::renderIsAPicture()
     QVERIFY(reddish > 100);   // the error cells
     QVERIFY(greenish > 1000); // the diagonal
     QCOMPARE(m_view->exportActions().size(), 3);
+}
+
+// In the dock's default size (about 600 × 300, the matrix gets ~210 px of
+// height) with MNIST-sized counts ("1108"), every cell shows its count, in
+// dark type on the pale cells and white on the darkest, and a legend beside
+// the matrix shows both colour scales with their ends.
+void TestConfusionMatrix::countsAndLegendShowInALowDock()
+{
+    test::SyntheticRunOptions options;
+    options.trainCount = 400;
+    options.validationCount = 11000;
+    auto run = test::makeSyntheticRun(options);
+    m_session->setRun(run, nullptr);
+    m_view->resize(600, 300);
+    m_view->show();
+    QVERIFY(QTest::qWaitForWindowExposed(m_view.get()));
+    QVERIFY(m_view->cellText(1, 1).size() >= 4);
+    QVERIFY(m_view->cellTextShown());
+    const QImage image = m_view->matrixWidget()->grab().toImage();
+    const qreal dpr = image.devicePixelRatio();
+    const auto count = [&](const QRectF& area, const std::function<bool(const QColor&)>& test) {
+        int n = 0;
+        const QRect r = area.toAlignedRect();
+        for (int y = r.top(); y <= r.bottom(); ++y)
+            for (int x = r.left(); x <= r.right(); ++x)
+                n += test(image.pixelColor(int(x * dpr), int(y * dpr))) ? 1 : 0;
+        return n;
+    };
+    const auto dark = [](const QColor& c) { return c.lightness() < 90; };
+    const auto white = [](const QColor& c) {
+        return c.red() > 235 && c.green() > 235 && c.blue() > 235;
+    };
+    const auto grey = [](const QColor& c) {
+        return std::abs(c.red() - c.blue()) < 12 && c.lightness() < 215 && c.lightness() > 120;
+    };
+    for (int k = 0; k < 10; ++k) {
+        // The diagonal: pale-to-mid green with dark counts.
+        const QRectF cell = m_view->cellRect(k, k).adjusted(2, 2, -2, -2);
+        QVERIFY2(count(cell, dark) >= 10,
+                 qPrintable(QStringLiteral("no count in cell %1,%1").arg(k)));
+    }
+    // An empty cell shows a light grey "0".
+    QCOMPARE(m_view->cellCount(5, 7), 0);
+    QVERIFY(count(m_view->cellRect(5, 7).adjusted(2, 2, -2, -2), grey) >= 3);
+    // The synthetic errors are label + 6: the largest error cell is the darkest red,
+    // with white text.
+    int worstLabel = 0, worstPrediction = 1;
+    for (int l = 0; l < 10; ++l)
+        for (int p = 0; p < 10; ++p)
+            if (l != p && m_view->cellCount(l, p) > m_view->cellCount(worstLabel, worstPrediction))
+                worstLabel = l, worstPrediction = p;
+    QVERIFY(count(m_view->cellRect(worstLabel, worstPrediction).adjusted(2, 2, -2, -2), white) >=
+            5);
+
+    // The legend: beside the accuracy column, inside the matrix, clear of the cells.
+    const QRectF legend = m_view->legendRect();
+    QVERIFY(!legend.isEmpty());
+    QVERIFY(QRectF(m_view->matrixWidget()->rect()).contains(legend));
+    QVERIFY(legend.left() > m_view->cellRect(0, 9).right());
+    QVERIFY(legend.height() >= m_view->cellRect(9, 0).bottom() - m_view->cellRect(0, 0).top());
+    const int reds = count(
+        legend, [](const QColor& c) { return c.red() > 150 && c.green() < 140 && c.blue() < 100; });
+    const int greens = count(legend, [](const QColor& c) {
+        return c.green() > c.red() + 30 && c.green() > c.blue() + 30;
+    });
+    QVERIFY2(reds > 30, qPrintable(QString::number(reds)));     // the errors' ramp
+    QVERIFY2(greens > 30, qPrintable(QString::number(greens))); // the diagonal's
+    QVERIFY(count(legend, dark) > 40);                          // titles and range labels
 }
 
 QTEST_MAIN(TestConfusionMatrix)

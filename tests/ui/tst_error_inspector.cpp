@@ -34,6 +34,8 @@ private Q_SLOTS:
     void barChartTextNeverOverlaps_data();
     void barChartTextNeverOverlaps();
     void exportsRasterAndVector();
+    void everyCentroidDistanceShowsInANarrowDock_data();
+    void everyCentroidDistanceShowsInANarrowDock();
 
 private:
     void setUpRun(const std::function<void(store::RunData&)>& edit = {});
@@ -326,6 +328,62 @@ void TestErrorInspector::exportsRasterAndVector()
     }
     QVERIFY(svg.data().size() > 5000);
     QVERIFY(svg.data().contains("<svg"));
+}
+
+void TestErrorInspector::everyCentroidDistanceShowsInANarrowDock_data()
+{
+    QTest::addColumn<int>("width");
+    for (int width : {300, 330, 360, 400, 430})
+        QTest::addRow("%d px", width) << width;
+}
+
+// The distances of a real MNIST sample ("10.23" and "6.24" over ten bars)
+// are wider than a bar's slot in a narrow dock: every bar still shows its
+// value (turned upright above the bar if need be), painted, inside the
+// chart, clear of the bars, of each other and of the GT / pred / nearest tags.
+void TestErrorInspector::everyCentroidDistanceShowsInANarrowDock()
+{
+    QFETCH(int, width);
+    const int id = 12; // train #12: GT 2, predicted 8
+    // MNIST-like distances: 6–11 pixels, the prediction's centroid nearest.
+    const double distances[] = {10.23, 8.07, 7.68, 8.70, 9.45, 7.83, 8.32, 10.61, 6.24, 7.33};
+    setUpRun([&](store::RunData& run) {
+        for (int c = 0; c < 10; ++c)
+            run.train.centroidDistances(id, c) = static_cast<float>(distances[c]);
+    });
+    m_session->setCurrent(id);
+    m_inspector->resize(width, 720);
+    m_inspector->show();
+    QVERIFY(QTest::qWaitForWindowExposed(m_inspector.get()));
+    const BarChartWidget* chart = m_inspector->distanceChart();
+    QCOMPARE(chart->barCount(), 10);
+    QVERIFY(chart->markTag(8).contains(QStringLiteral("nearest")));
+    QVERIFY2(
+        chart->valueLabelsShown(),
+        qPrintable(
+            QStringLiteral("no distances at %1 px (chart %2 px)").arg(width).arg(chart->width())));
+    const QImage image = const_cast<BarChartWidget*>(chart)->grab().toImage();
+    const qreal dpr = image.devicePixelRatio();
+    const QRectF bounds(chart->rect());
+    for (int i = 0; i < 10; ++i) {
+        const QRectF label = chart->valueLabelRect(i);
+        QVERIFY2(!label.isEmpty() && bounds.contains(label), qPrintable(QString::number(i)));
+        for (int j = 0; j < 10; ++j) {
+            QVERIFY(!label.intersects(chart->barRect(j).adjusted(0.5, 0.5, -0.5, -0.5)));
+            if (j != i)
+                QVERIFY(!label.intersects(chart->valueLabelRect(j)));
+        }
+        // Painted: text pixels (dark grey or a mark colour) inside the label's box.
+        int ink = 0;
+        const QRect r = label.toAlignedRect();
+        for (int y = r.top(); y <= r.bottom(); ++y)
+            for (int x = r.left(); x <= r.right(); ++x) {
+                const QColor c = image.pixelColor(int(x * dpr), int(y * dpr));
+                ink += std::min({c.red(), c.green(), c.blue()}) < 150 ? 1 : 0;
+            }
+        QVERIFY2(ink >= 8,
+                 qPrintable(QStringLiteral("value of bar %1 not painted (%2 px)").arg(i).arg(ink)));
+    }
 }
 
 QTEST_MAIN(TestErrorInspector)

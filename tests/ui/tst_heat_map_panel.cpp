@@ -62,6 +62,7 @@ private Q_SLOTS:
     void rapidChangesEndWithLastSample();
     void clickingATileShowsItLarge();
     void renderIsNotBlank();
+    void blankTileSaysWhy();
 
 private:
     void setUpRun(bool withModel = true);
@@ -306,6 +307,59 @@ void TestHeatMapPanel::renderIsNotBlank()
     QVERIFY(svg.data().contains("<image"));
     QVERIFY(svg.data().size() > 5000);
     QCOMPARE(m_panel->exportActions().size(), 3);
+}
+
+// A Grad-CAM tile with nothing to show (zero everywhere: nothing in the last
+// convolution supports that class) is not left blank without a word: the
+// tile says why, in dark type inside the tile, and so does its tooltip; a
+// tile that shows a map says nothing over it.
+void TestHeatMapPanel::blankTileSaysWhy()
+{
+    setUpRun();
+    m_session->setCurrent(m_session->trainCount() + 3);
+    QTRY_VERIFY_WITH_TIMEOUT(m_panel->hasMaps(), 5000);
+    m_panel->setMethod(HeatMapPanel::Method::GradCam);
+    const HeatMapPanel::Scale scale = m_panel->classScale();
+    int blank = 0, shown = 0;
+    const QImage grab = m_panel->canvas()->grab().toImage();
+    const qreal dpr = grab.devicePixelRatio();
+    for (int k = 0; k < 10; ++k) {
+        const std::vector<float> values = m_panel->tileValues(k);
+        const float top = *std::max_element(values.begin(), values.end());
+        const QString note = m_panel->tileNote(k);
+        // Dark text pixels inside the tile: the digit's ink is grey 102 at
+        // its darkest and the Grad-CAM colours are never dark in every channel.
+        const QRect inside = m_panel->tileRect(k).adjusted(3, 3, -3, -3).toRect();
+        int dark = 0;
+        for (int y = inside.top(); y <= inside.bottom(); ++y)
+            for (int x = inside.left(); x <= inside.right(); ++x) {
+                const QColor c = grab.pixelColor(int(x * dpr), int(y * dpr));
+                dark += c.red() < 80 && c.green() < 80 && c.blue() < 80 ? 1 : 0;
+            }
+        if (top <= 0.1f * scale.hi) {
+            ++blank;
+            QVERIFY2(note.contains(QString::number(k)), qPrintable(note));
+            QVERIFY2(note.contains(QStringLiteral("evidence")), qPrintable(note));
+            if (top == 0.0f)
+                QCOMPARE(note, QStringLiteral("no positive evidence for %1").arg(k));
+            QVERIFY2(dark > 10, qPrintable(QStringLiteral("tile %1: no note drawn").arg(k)));
+            QVERIFY(m_panel->toolTipAt(m_panel->tileRect(k).center()).contains(note));
+        } else {
+            ++shown;
+            QVERIFY2(note.isEmpty(), qPrintable(note));
+            QCOMPARE(dark, 0);
+        }
+    }
+    qInfo("%d blank and %d shown Grad-CAM tiles", blank, shown);
+    QVERIFY(blank > 0); // the untrained model finds no evidence for some classes
+    QVERIFY(shown > 0);
+    // The gradient (signed) is never zero everywhere for this model: a note
+    // at most says it is too faint to see.
+    m_panel->setMethod(HeatMapPanel::Method::Gradient);
+    for (int k = 0; k < 10; ++k) {
+        const QString note = m_panel->tileNote(k);
+        QVERIFY2(note.isEmpty() || note.startsWith(QStringLiteral("hardly any")), qPrintable(note));
+    }
 }
 
 QTEST_MAIN(TestHeatMapPanel)

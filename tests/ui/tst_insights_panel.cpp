@@ -73,6 +73,7 @@ private Q_SLOTS:
     void selectSetsExactlyItsSamples();
     void newRunDiscardsOldResults();
     void exportsJson();
+    void cardTitleNamesTheGroup();
 
 private:
     void showRun(InsightsPanel& panel, ui::ExplorerSession& session,
@@ -233,6 +234,35 @@ void TestInsightsPanel::exportsJson()
     QString error;
     QVERIFY(!panel.exportJson(dir.filePath(QStringLiteral("missing/insights.json")), &error));
     QVERIFY(!error.isEmpty());
+}
+
+// Each card leads with a title naming its group in plain words: the planted
+// cluster of 3s between 3 and 5 reads "3s near the 3/5 border · N samples ·
+// E % wrong", not "cluster 16".
+void TestInsightsPanel::cardTitleNamesTheGroup()
+{
+    ui::ExplorerSession session;
+    InsightsPanel panel(&session);
+    showRun(panel, session, m_run);
+    const int i = plantedClusterInsight(panel);
+    QVERIFY(i >= 0);
+    const why::Insight& in = panel.insights()[static_cast<std::size_t>(i)];
+    const QString title = QString::fromStdString(in.title);
+    QVERIFY2(title.startsWith(QStringLiteral("3s")) ||
+                 title.startsWith(QStringLiteral("Mostly 3s")),
+             qPrintable(title));
+    QVERIFY2(title.contains(QStringLiteral("3/5 border")), qPrintable(title));
+    QVERIFY2(title.contains(QStringLiteral("%1 samples").arg(in.samples.size())),
+             qPrintable(title));
+    QVERIFY2(title.contains(QStringLiteral("% wrong")), qPrintable(title));
+    // On screen, in bold, one per card.
+    QStringList shown;
+    for (const QLabel* label : panel.findChildren<QLabel*>(QStringLiteral("insightTitle"))) {
+        QVERIFY(label->font().bold());
+        shown << label->text();
+    }
+    QCOMPARE(shown.size(), static_cast<int>(panel.insights().size()));
+    QVERIFY(shown.contains(title));
 }
 
 QTEST_MAIN(TestInsightsPanel)

@@ -67,6 +67,7 @@ private Q_SLOTS:
     void unwritableFolderKeepsMarksInMemory();
     void filtersAndHideMarked();
     void exportsCsv();
+    void headersArePlainWordsWithTooltips();
 
 private:
     void waitForRanking(LabelCandidatesPanel& panel);
@@ -413,6 +414,36 @@ void TestLabelCandidates::exportsCsv()
     QString error;
     QVERIFY(!m_panel->exportCandidatesCsv(dir.filePath(QStringLiteral("missing/x.csv")), &error));
     QVERIFY2(error.contains(QStringLiteral("missing")), qPrintable(error));
+}
+
+// A new user reads every column header without a manual: plain words (no
+// "Self-conf." or "GT"), and hovering any header says what the column is.
+void TestLabelCandidates::headersArePlainWordsWithTooltips()
+{
+    const QAbstractItemModel* model = m_panel->model();
+    QCOMPARE(model->columnCount(), int(LabelCandidatesModel::ColumnCount));
+    for (int c = 0; c < model->columnCount(); ++c) {
+        const QString header = model->headerData(c, Qt::Horizontal, Qt::DisplayRole).toString();
+        const QString tip = model->headerData(c, Qt::Horizontal, Qt::ToolTipRole).toString();
+        QVERIFY2(!tip.isEmpty(),
+                 qPrintable(QStringLiteral("column %1 (%2) has no tooltip").arg(c).arg(header)));
+        QVERIFY2(tip.size() > header.size(),
+                 qPrintable(QStringLiteral("tooltip of %1 explains nothing").arg(header)));
+        // An abbreviation: a word cut short with a dot, or a header of fewer than 4 letters.
+        QVERIFY2(!header.contains(QLatin1Char('.')),
+                 qPrintable(QStringLiteral("abbreviated header: %1").arg(header)));
+        const QString letters = QString(header).remove(QRegularExpression(QStringLiteral("\\W")));
+        QVERIFY2(letters.size() >= 4,
+                 qPrintable(QStringLiteral("header too short: %1").arg(header)));
+    }
+    QCOMPARE(model->headerData(LabelCandidatesModel::GivenLabelColumn, Qt::Horizontal)
+                 .toString()
+                 .simplified(),
+             QStringLiteral("Given label"));
+    QCOMPARE(model->headerData(LabelCandidatesModel::SuggestedLabelColumn, Qt::Horizontal)
+                 .toString()
+                 .simplified(),
+             QStringLiteral("Suggested label"));
 }
 
 QTEST_MAIN(TestLabelCandidates)

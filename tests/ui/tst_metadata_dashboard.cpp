@@ -67,6 +67,8 @@ private Q_SLOTS:
     void binaryColoringsNameTheirValues();
     void colourMapButtonRecoloursTheMap();
     void quantileLabelsTurnWhenCrowded();
+    void axisTitleSitsBelowTheLabels_data();
+    void axisTitleSitsBelowTheLabels();
     void renderDrawsTheChart();
     void exportNameFollowsTheFields();
     void setMetadataIsUsedAsGiven();
@@ -374,6 +376,73 @@ void TestMetadataDashboard::quantileLabelsTurnWhenCrowded()
     // Categorical labels ("0".."9") stay upright.
     d.setField(MetadataField::Label);
     QTRY_COMPARE(d.categoryLabelAngle(), 0);
+}
+
+void TestMetadataDashboard::axisTitleSitsBelowTheLabels_data()
+{
+    QTest::addColumn<int>("field");
+    QTest::addColumn<int>("bins");
+    QTest::addColumn<QSize>("size");
+    const std::pair<MetadataField, int> fields[] = {{MetadataField::Label, 10},
+                                                    {MetadataField::DistanceToOwnCentroid, 10},
+                                                    {MetadataField::Confidence, 20},
+                                                    {MetadataField::Ink, 20}};
+    for (const auto& [field, bins] : fields)
+        for (const QSize& size :
+             {QSize(900, 560), QSize(600, 300), QSize(420, 300), QSize(330, 300), QSize(380, 560)})
+            QTest::addRow("%s %d bins %dx%d", why::metadataFieldName(field), bins, size.width(),
+                          size.height())
+                << int(field) << bins << size;
+}
+
+// The category axis's title never runs into its labels, upright, turned or
+// elided, at a comfortable size and in a low or narrow dock: every visible
+// label's box lies above the title's.
+void TestMetadataDashboard::axisTitleSitsBelowTheLabels()
+{
+    QFETCH(int, field);
+    QFETCH(int, bins);
+    QFETCH(QSize, size);
+    ui::MetadataDashboard& d = *m_dashboard;
+    d.setField(MetadataField(field));
+    d.setBins(bins);
+    d.resize(size);
+    QTest::qWait(50); // Qt Charts lays the axes out on the event loop
+    const QRectF title = d.categoryAxisTitleRect();
+    QStringList texts;
+    const QVector<QRectF> labels = d.categoryLabelRects(&texts);
+    QVERIFY2(!labels.isEmpty(), "no category label shown");
+    if (title.isEmpty()) {
+        // Too low for both: the labels keep the room, the chart's title names the field.
+        QVERIFY2(size.height() <= 300, "axis title left out of a chart of normal height");
+        QVERIFY(d.chartTitle().contains(
+            QString::fromUtf8(why::metadataFieldTitle(MetadataField(field))).toLower()));
+        return;
+    }
+    QVERIFY(QRectF(d.rect()).contains(title));
+    for (const QRectF& label : labels) {
+        const QString where = QStringLiteral("label (%1,%2 %3×%4), title (%5,%6 %7×%8), angle %9")
+                                  .arg(label.x())
+                                  .arg(label.y())
+                                  .arg(label.width())
+                                  .arg(label.height())
+                                  .arg(title.x())
+                                  .arg(title.y())
+                                  .arg(title.width())
+                                  .arg(title.height())
+                                  .arg(d.categoryLabelAngle());
+        QVERIFY2(!label.intersects(title), qPrintable(where));
+        QVERIFY2(label.bottom() <= title.top() + 0.5, qPrintable(where));
+    }
+    // In the dock's default size (600 × 300) and larger, ten labels are
+    // shown whole (shortened to the bins' lower edges if need be), never
+    // elided to "0...".
+    if (bins == 10 && size.width() >= 600) {
+        QCOMPARE(texts.size(), 10);
+        for (const QString& text : texts)
+            QVERIFY2(!text.endsWith(QStringLiteral("...")) && !text.endsWith(QChar(0x2026)),
+                     qPrintable(text));
+    }
 }
 
 void TestMetadataDashboard::renderDrawsTheChart()

@@ -81,6 +81,7 @@ struct BarChartWidget::Geometry {
     QVector<double> ticks;
     QRectF axisTitleRect; // horizontal orientation: under the tick labels
     bool valueLabels = false;
+    bool valueLabelsTurned = false; // vertical bars: labels read bottom to top above the bars
     QVector<QRectF> slots; // per bar: its share of the category axis, full value extent
     QVector<QRectF> bars;
     QVector<QRectF> valueRects;
@@ -378,41 +379,60 @@ BarChartWidget::Geometry BarChartWidget::geometry(const QRectF& target,
         for (int i = 0; i < n; ++i)
             maxTagLines = std::max(maxTagLines, tagLines(i));
         const double labelsHeight = labelFm.height() + maxTagLines * tagFm.height();
-        const double valueReserve =
-            m_valueLabelsVisible ? metrics(valueFonts[0], device).height() + 2.0 : 0.0;
         const double minTickSpacing = tickFm.height() * 1.8;
         double iconSide = 0.0;
-        double plotLeft = left;
-        for (int pass = 0; pass < 2; ++pass) { // the margin and the icon size depend on each other
-            const double plotHeight = std::max(10.0, bottom - top - valueReserve - labelsHeight -
-                                                         iconSide - 6.0 - kTickLength);
-            makeTicks(std::max(1, static_cast<int>(plotHeight / minTickSpacing)));
-            plotLeft = left + widestTick() + kTickLength + 3.0 +
-                       (m_valueAxisTitle.isEmpty() ? 0.0 : axisTitleFm.height() + 4.0);
-            const double slot = (right - plotLeft) / n;
+        double categoryTop = bottom;
+        // Lays out the plot below `valueReserve` px kept for the value labels.
+        const auto layOut = [&](double valueReserve) {
+            double plotLeft = left;
             iconSide = 0.0;
-            if (anyIcon) {
-                iconSide = std::min({kMaxIconSide, slot - 4.0, (bottom - top) * 0.22});
-                if (iconSide < kMinIconSide)
-                    iconSide = 0.0;
-                else if (iconSide >= 28.0)
-                    iconSide =
-                        28.0 * std::floor(iconSide / 28.0 * 2.0) / 2.0; // 1×, 1.5×, 2×: even pixels
+            // Two passes: the margin and the icon size depend on each other.
+            for (int pass = 0; pass < 2; ++pass) {
+                const double plotHeight =
+                    std::max(10.0, bottom - top - valueReserve - labelsHeight - iconSide - 6.0 -
+                                       kTickLength);
+                makeTicks(std::max(1, static_cast<int>(plotHeight / minTickSpacing)));
+                plotLeft = left + widestTick() + kTickLength + 3.0 +
+                           (m_valueAxisTitle.isEmpty() ? 0.0 : axisTitleFm.height() + 4.0);
+                const double slot = (right - plotLeft) / n;
+                iconSide = 0.0;
+                if (anyIcon) {
+                    iconSide = std::min({kMaxIconSide, slot - 4.0, (bottom - top) * 0.22});
+                    if (iconSide < kMinIconSide)
+                        iconSide = 0.0;
+                    else if (iconSide >= 28.0)
+                        iconSide = 28.0 * std::floor(iconSide / 28.0 * 2.0) /
+                                   2.0; // 1×, 1.5×, 2×: even pixels
+                }
             }
-        }
-        const double categoryTop = bottom - labelsHeight - (iconSide > 0 ? iconSide + 3.0 : 0.0);
-        g.plot = QRectF(plotLeft, top + valueReserve, std::max(1.0, right - plotLeft),
-                        std::max(1.0, categoryTop - kTickLength - (top + valueReserve)));
-        makeTicks(std::max(1, static_cast<int>(g.plot.height() / minTickSpacing)));
-        if (!m_valueAxisTitle.isEmpty())
-            g.axisTitleRect = QRectF(left, g.plot.top(), axisTitleFm.height(), g.plot.height());
+            categoryTop = bottom - labelsHeight - (iconSide > 0 ? iconSide + 3.0 : 0.0);
+            g.plot = QRectF(plotLeft, top + valueReserve, std::max(1.0, right - plotLeft),
+                            std::max(1.0, categoryTop - kTickLength - (top + valueReserve)));
+            makeTicks(std::max(1, static_cast<int>(g.plot.height() / minTickSpacing)));
+        };
+        layOut(m_valueLabelsVisible ? metrics(valueFonts[0], device).height() + 2.0 : 0.0);
 
-        const double slot = g.plot.width() / n;
+        // Value labels across the bar's slot; where even the smaller font is
+        // wider than a slot (a narrow dock, "10.23" over ten bars), turned
+        // upright above the bar, so that every bar keeps its value.
+        double slot = g.plot.width() / n;
         int valueFontIndex = -1;
-        if (m_valueLabelsVisible)
+        if (m_valueLabelsVisible) {
             for (int k = 0; k < 2 && valueFontIndex < 0; ++k)
                 if (widestValue[k] <= slot - 2.0)
                     valueFontIndex = k;
+            for (int k = 0; k < 2 && valueFontIndex < 0; ++k)
+                if (metrics(valueFonts[k], device).height() <= slot - 2.0) {
+                    valueFontIndex = k;
+                    g.valueLabelsTurned = true;
+                }
+        }
+        if (g.valueLabelsTurned) {
+            layOut(widestValue[valueFontIndex] + 4.0);
+            slot = g.plot.width() / n;
+        }
+        if (!m_valueAxisTitle.isEmpty())
+            g.axisTitleRect = QRectF(left, g.plot.top(), axisTitleFm.height(), g.plot.height());
         g.valueLabels = valueFontIndex >= 0;
         if (g.valueLabels)
             g.valueFont = valueFonts[valueFontIndex];
@@ -428,9 +448,19 @@ BarChartWidget::Geometry BarChartWidget::geometry(const QRectF& target,
                 const double y = g.toPos(std::clamp(v, g.vMin, g.vMax));
                 g.bars[i] = QRectF(QPointF(cx - thickness / 2.0, std::min(y, base0)),
                                    QPointF(cx + thickness / 2.0, std::max(y, base0)));
-                g.valueRects[i] =
-                    v >= 0 ? QRectF(x0, g.bars[i].top() - valueHeight - 1.0, slot, valueHeight)
-                           : QRectF(x0, g.bars[i].bottom() + 1.0, slot, valueHeight);
+                if (g.valueLabelsTurned) {
+                    // Upright: as wide as a line of text, as tall as the widest value.
+                    const double length = widestValue[valueFontIndex] + 2.0;
+                    g.valueRects[i] =
+                        v >= 0 ? QRectF(cx - valueHeight / 2.0, g.bars[i].top() - length - 2.0,
+                                        valueHeight, length)
+                               : QRectF(cx - valueHeight / 2.0, g.bars[i].bottom() + 2.0,
+                                        valueHeight, length);
+                } else {
+                    g.valueRects[i] =
+                        v >= 0 ? QRectF(x0, g.bars[i].top() - valueHeight - 1.0, slot, valueHeight)
+                               : QRectF(x0, g.bars[i].bottom() + 1.0, slot, valueHeight);
+                }
             }
             double y = categoryTop;
             if (iconSide > 0 && i < m_icons.size() && !m_icons[i].isNull())
@@ -662,6 +692,24 @@ void BarChartWidget::render(QPainter* painter, const QRectF& target) const
             const QFontMetricsF fm(f, painter->device());
             const double w = fm.horizontalAdvance(formatValue(m_values[i])) + 2.0;
             const QRectF r = g.valueRects[i];
+            if (g.valueLabelsTurned) {
+                // Read bottom to top, starting at the bar's end.
+                painter->save();
+                painter->translate(r.center());
+                painter->rotate(-90.0);
+                const QRectF turned(-r.height() / 2.0, -r.width() / 2.0, r.height(), r.width());
+                const bool above = m_values[i] >= 0;
+                painter->fillRect(
+                    above ? QRectF(turned.left(), turned.top(), w, turned.height())
+                          : QRectF(turned.right() - w, turned.top(), w, turned.height()),
+                    Qt::white);
+                painter->setPen(mark.isValid() ? mark : kAxisText);
+                painter->drawText(turned,
+                                  (above ? Qt::AlignLeft : Qt::AlignRight) | Qt::AlignVCenter,
+                                  formatValue(m_values[i]));
+                painter->restore();
+                continue;
+            }
             painter->fillRect(g.vertical ? QRectF(r.center().x() - w / 2.0, r.top(), w, r.height())
                                          : QRectF(r.left() - 1.0, r.top(), w, r.height()),
                               Qt::white);
@@ -751,6 +799,12 @@ bool BarChartWidget::valueLabelsShown() const
     return geometry(QRectF(rect()), this).valueLabels;
 }
 
+bool BarChartWidget::valueLabelsTurned() const
+{
+    const Geometry g = geometry(QRectF(rect()), this);
+    return g.valueLabels && g.valueLabelsTurned;
+}
+
 QRectF BarChartWidget::valueLabelRect(int bar) const
 {
     if (bar < 0 || bar >= barCount() || !finite(m_values[bar]))
@@ -762,6 +816,9 @@ QRectF BarChartWidget::valueLabelRect(int bar) const
     f.setBold(markColor(bar).isValid()); // as drawn
     const double width = QFontMetricsF(f, this).horizontalAdvance(formatValue(m_values[bar]));
     const QRectF slot = g.valueRects[bar];
+    if (g.valueLabelsTurned)
+        return m_values[bar] >= 0 ? QRectF(slot.left(), slot.bottom() - width, slot.width(), width)
+                                  : QRectF(slot.left(), slot.top(), slot.width(), width);
     if (g.vertical)
         return QRectF(slot.center().x() - width / 2.0, slot.top(), width, slot.height());
     return QRectF(slot.left(), slot.top(), width, slot.height());

@@ -26,8 +26,9 @@ namespace mnistx::ui
 // are simpler and crisper this way, and render() gives vector output for the
 // export (SVG/PDF) from the same code that paints the widget.
 //
-// Text never overlaps: value labels are shrunk once and then left out when
-// they do not fit their bar's slot; tick spacing grows until tick labels fit;
+// Text never overlaps: value labels are shrunk once, then (vertical bars)
+// turned upright above their bar, and left out only when not even a line of
+// text fits a slot; tick spacing grows until tick labels fit;
 // category labels and tags are elided to their slot.
 //
 // Coordinates: "values" are data values on the value axis; rectangles are
@@ -103,6 +104,9 @@ public:
     QRectF barRect(int bar) const;
     // Whether the value labels fit and are drawn at the widget's current size.
     bool valueLabelsShown() const;
+    // Vertical bars: whether the value labels are turned upright (read
+    // bottom to top above each bar) because they are wider than a bar's slot.
+    bool valueLabelsTurned() const;
     // Where bar's value label is drawn in the widget: the text's own extent
     // (as wide as the text, not the slot); empty when labels are not shown.
     QRectF valueLabelRect(int bar) const;

@@ -13,6 +13,7 @@
 #include <QHelpEvent>
 #include <QKeyEvent>
 #include <QLabel>
+#include <QLinearGradient>
 #include <QLocale>
 #include <QMouseEvent>
 #include <QPainter>
@@ -72,6 +73,15 @@ QString samplesText(long long count)
     return count == 1 ? QObject::tr("1 sample")
                       : QObject::tr("%1 samples").arg(QLocale().toString(count));
 }
+
+// The legend's type is a little smaller than the headers': it is read once.
+constexpr double kLegendFontScale = 0.85;
+constexpr double kLegendGap = 10.0;      // between the accuracy column and the legend (px)
+constexpr double kLegendBarWidth = 10.0; // the colour ramps (px)
+constexpr double kMinLegendBar = 20.0;   // a shorter ramp shows no gradient worth reading (px)
+constexpr double kMinCellPixels = 8.0;   // below, a cell is hard to hit with the mouse
+// Cell counts below this size (px) are unreadable: the cells show colour only.
+constexpr int kMinCellFontPixels = 7;
 
 const QColor kEmptyCell(Qt::white);
 const QColor kEmptyText(0xb4, 0xb4, 0xb4); // zeros recede
@@ -179,9 +189,13 @@ protected:
         if (event->type() == QEvent::ToolTip) {
             auto* help = static_cast<QHelpEvent*>(event);
             const auto [label, prediction] = cellAt(help->pos());
+            const QRectF legend = m_view->legendRect();
             if (label >= 0)
                 QToolTip::showText(help->globalPos(), m_view->cellDescription(label, prediction),
                                    this, m_view->cellRect(label, prediction).toAlignedRect());
+            else if (legend.contains(help->pos()))
+                QToolTip::showText(help->globalPos(), m_view->legendDescription(), this,
+                                   legend.toAlignedRect());
             else
                 QToolTip::hideText();
             return true;
@@ -202,13 +216,24 @@ struct ConfusionMatrixView::Layout {
     QRectF columnAxis;        // "Predicted"
     QRectF rowAxis;           // "Ground truth", drawn rotated
     QPointF origin;           // top-left of cell (0, 0)
-    double cell = 0.0;        // side of a cell
+    double cellWidth = 0.0;   // cells are square unless the counts need them wider or taller
+    double cellHeight = 0.0;
     double accuracyLeft = 0;  // x of the accuracy column
     double accuracyWidth = 0; // its width
     double headerSize = 0;    // height of the column digits / width of the row digits
+    QRectF legend;            // the colour scales, right of the accuracy column; empty: none
     QFont font;               // headers and axis titles
     QFont cellFont;
+    QFont legendFont;
     bool cellTextFits = true; // false: cells too small for their text, colour only
+    double gridWidth() const { return cellWidth * classes; }
+    double gridHeight() const { return cellHeight * classes; }
+    QRectF cell(int label, int prediction) const
+    {
+        return QRectF(origin.x() + prediction * cellWidth, origin.y() + label * cellHeight,
+                      cellWidth, cellHeight);
+    }
+    int classes = 1;
 };
 
 ConfusionMatrixView::ConfusionMatrixView(ExplorerSession* session, QWidget* parent)
@@ -225,6 +250,8 @@ ConfusionMatrixView::ConfusionMatrixView(ExplorerSession* session, QWidget* pare
     m_summary = new QLabel(this);
     m_summary->setWordWrap(true);
     m_summary->setTextFormat(Qt::PlainText);
+    // One line, so the matrix keeps the height of a low dock: the hint is here.
+    m_summary->setToolTip(tr("Click a cell to select its samples on the map"));
     m_canvas = new ConfusionMatrixCanvas(this);
     m_canvas->setToolTip(QString()); // per-cell tooltips come from the canvas itself
 
@@ -399,8 +426,7 @@ void ConfusionMatrixView::updateSummary()
     const long long total = a->confusion.sum();
     const long long correct = a->confusion.trace();
     m_summary->setText(
-        tr("%1: %2 samples, %3 errors (accuracy %4 %). Click a cell to select "
-           "its samples.")
+        tr("%1: %2 samples, %3 errors (accuracy %4 %)")
             .arg(QLatin1String(analysis::subsetName(m_subset)), locale.toString(total),
                  locale.toString(total - correct),
                  total ? locale.toString(100.0 * correct / total, 'f', 2) : QStringLiteral("–")));
@@ -433,9 +459,30 @@ void ConfusionMatrixView::activateCell(int label, int prediction)
 
 ConfusionMatrixView::Layout ConfusionMatrixView::layoutFor(const QRectF& area, bool withTitle) const
 {
+    // With the legend when the counts still fit beside it; counts before
+    // the legend in a narrow dock (the tooltip names the colours too).
+    Layout l = layoutFor(area, withTitle, true);
+    if (!l.cellTextFits) {
+        Layout bare = layoutFor(area, withTitle, false);
+        if (bare.cellTextFits)
+            return bare;
+    }
+    return l;
+}
+
+ConfusionMatrixView::Layout ConfusionMatrixView::layoutFor(const QRectF& area, bool withTitle,
+                                                           bool withLegend) const
+{
     Layout l;
     const int classes = std::max(1, classCount());
+    l.classes = classes;
     l.font = font();
+    l.legendFont = l.font;
+    if (l.font.pointSizeF() > 0)
+        l.legendFont.setPointSizeF(l.font.pointSizeF() * kLegendFontScale);
+    else
+        l.legendFont.setPixelSize(
+            std::max(kMinCellFontPixels, int(std::lround(l.font.pixelSize() * kLegendFontScale))));
     const QFontMetricsF fm(l.font);
     const double line = fm.height();
     const double margin = 8.0;
@@ -448,45 +495,71 @@ ConfusionMatrixView::Layout ConfusionMatrixView::layoutFor(const QRectF& area, b
     l.headerSize = std::max(fm.horizontalAdvance(QStringLiteral("00")) + 8.0, line * 1.3);
     l.accuracyWidth = fm.horizontalAdvance(QStringLiteral("100.0 %")) + 12.0;
     const double gap = 6.0;
+    const double legendWidth = withLegend && analysis() ? legendWidthFor(l) : 0.0;
+    const double legendSpace = legendWidth > 0 ? kLegendGap + legendWidth : 0.0;
     const double left = area.left() + margin + axis + l.headerSize;
-    const double availableWidth = area.right() - margin - left - gap - l.accuracyWidth;
+    const double availableWidth =
+        area.right() - margin - left - gap - l.accuracyWidth - legendSpace;
     const double availableHeight = area.bottom() - margin - (top + axis + l.headerSize);
     // Whole pixels per cell: crisp grid lines on screen and in PNG.
-    l.cell = std::max(8.0, std::floor(std::min(availableWidth, availableHeight) / classes));
-    const double gridWidth = l.cell * classes;
-    // Centre the block (axis, headers, cells, accuracy) horizontally in the area.
-    const double blockWidth = axis + l.headerSize + gridWidth + gap + l.accuracyWidth;
+    const double maxWidth = std::max(kMinCellPixels, std::floor(availableWidth / classes));
+    const double maxHeight = std::max(kMinCellPixels, std::floor(availableHeight / classes));
+    l.cellWidth = l.cellHeight = std::min(maxWidth, maxHeight);
+    fitCellFont(l, maxWidth, maxHeight);
+    // Centre the block (axis, headers, cells, accuracy, legend) horizontally in the area.
+    const double blockWidth =
+        axis + l.headerSize + l.gridWidth() + gap + l.accuracyWidth + legendSpace;
     const double shift = std::max(0.0, (area.width() - 2 * margin - blockWidth) / 2.0);
     l.origin = QPointF(std::round(left + shift), std::round(top + axis + l.headerSize));
-    l.columnAxis = QRectF(l.origin.x(), top, gridWidth, axis);
-    l.rowAxis = QRectF(l.origin.x() - l.headerSize - axis, l.origin.y(), axis, gridWidth);
-    l.accuracyLeft = l.origin.x() + gridWidth + gap;
-    l.cellFont = l.font;
+    l.columnAxis = QRectF(l.origin.x(), top, l.gridWidth(), axis);
+    l.rowAxis = QRectF(l.origin.x() - l.headerSize - axis, l.origin.y(), axis, l.gridHeight());
+    l.accuracyLeft = l.origin.x() + l.gridWidth() + gap;
+    // The legend spans the headers and the cells, when that holds one ramp.
+    const double legendHeight = l.headerSize + l.gridHeight();
+    if (legendWidth > 0 &&
+        legendHeight >= 2.0 * QFontMetricsF(l.legendFont).height() + kMinLegendBar)
+        l.legend = QRectF(l.accuracyLeft + l.accuracyWidth + kLegendGap,
+                          l.origin.y() - l.headerSize, legendWidth, legendHeight);
     return l;
 }
 
-void ConfusionMatrixView::fitCellFont(Layout& layout) const
+void ConfusionMatrixView::fitCellFont(Layout& layout, double maxWidth, double maxHeight) const
 {
-    // ~0.3 of the cell per em, at most 15 px; smaller while the widest text
-    // does not fit, down to 6 px, below which cells show colour only.
-    int pixelSize = static_cast<int>(std::clamp(layout.cell * 0.3, 6.0, 15.0));
-    QString widest;
+    // ~0.3 of a square cell per em, 11 to 15 px (the size of the headers);
+    // smaller while the widest text does not fit, down to kMinCellFontPixels. A cell grows wider
+    // (or taller) than square, up to what the area allows, where that is what the text needs: a
+    // wide, low dock still shows every count.
+    QStringList widest;
+    int longest = 0;
     for (int r = 0; r < classCount(); ++r)
         for (int c = 0; c < classCount(); ++c) {
             const QString text = cellText(r, c);
-            if (text.size() > widest.size())
-                widest = text;
+            if (text.size() > longest) {
+                longest = static_cast<int>(text.size());
+                widest.clear();
+            }
+            if (text.size() == longest && !widest.contains(text))
+                widest << text;
         }
-    const double room = layout.cell - 4.0;
-    for (;; --pixelSize) {
+    layout.cellFont = layout.font;
+    const double side = std::min(layout.cellWidth, layout.cellHeight);
+    const int preferred = static_cast<int>(std::clamp(side * 0.3, 11.0, 15.0));
+    for (int pixelSize = preferred; pixelSize >= kMinCellFontPixels; --pixelSize) {
         layout.cellFont.setPixelSize(pixelSize);
-        if (QFontMetricsF(layout.cellFont).horizontalAdvance(widest) <= room)
-            break;
-        if (pixelSize <= 6) {
-            layout.cellTextFits = false;
-            break;
+        const QFontMetricsF cfm(layout.cellFont);
+        double textWidth = 0.0;
+        for (const QString& text : widest)
+            textWidth = std::max(textWidth, cfm.horizontalAdvance(text));
+        const double needWidth = std::ceil(textWidth + 4.0);
+        const double needHeight = std::ceil(cfm.ascent() + cfm.descent() + 2.0);
+        if (needWidth <= maxWidth && needHeight <= maxHeight) {
+            layout.cellWidth = std::max(layout.cellWidth, needWidth);
+            layout.cellHeight = std::max(layout.cellHeight, needHeight);
+            layout.cellTextFits = true;
+            return;
         }
     }
+    layout.cellTextFits = false;
 }
 
 std::pair<int, int> ConfusionMatrixView::cellAt(const QPointF& position) const
@@ -498,8 +571,8 @@ std::pair<int, int> ConfusionMatrixView::cellAt(const QPointF& position) const
     const QPointF p = position - l.origin;
     if (p.x() < 0 || p.y() < 0)
         return {-1, -1};
-    const int prediction = static_cast<int>(p.x() / l.cell);
-    const int label = static_cast<int>(p.y() / l.cell);
+    const int prediction = static_cast<int>(p.x() / l.cellWidth);
+    const int label = static_cast<int>(p.y() / l.cellHeight);
     if (label >= classes || prediction >= classes)
         return {-1, -1};
     return {label, prediction};
@@ -510,9 +583,164 @@ QRectF ConfusionMatrixView::cellRect(int label, int prediction) const
     const int classes = classCount();
     if (label < 0 || prediction < 0 || label >= classes || prediction >= classes)
         return {};
-    const Layout l = layoutFor(QRectF(m_canvas->rect()), false);
-    return QRectF(l.origin.x() + prediction * l.cell, l.origin.y() + label * l.cell, l.cell,
-                  l.cell);
+    return layoutFor(QRectF(m_canvas->rect()), false).cell(label, prediction);
+}
+
+bool ConfusionMatrixView::cellTextShown() const
+{
+    return classCount() > 0 && layoutFor(QRectF(m_canvas->rect()), false).cellTextFits;
+}
+
+QRectF ConfusionMatrixView::legendRect() const
+{
+    if (classCount() == 0)
+        return {};
+    return layoutFor(QRectF(m_canvas->rect()), false).legend;
+}
+
+ConfusionMatrixView::ColorScale ConfusionMatrixView::errorScale() const
+{
+    ColorScale scale;
+    const auto* a = analysis();
+    const int classes = classCount();
+    if (!a)
+        return scale;
+    for (int r = 0; r < classes; ++r) {
+        const double row = static_cast<double>(a->confusion.row(r).sum());
+        for (int c = 0; c < classes; ++c) {
+            const double count = static_cast<double>(a->confusion(r, c));
+            const double v = m_normalized ? (row > 0 ? count / row : 0.0) : count;
+            if (r == c || v <= 0)
+                continue;
+            scale.smallest = scale.smallest > 0 ? std::min(scale.smallest, v) : v;
+            scale.largest = std::max(scale.largest, v);
+        }
+    }
+    return scale;
+}
+
+double ConfusionMatrixView::ColorScale::position(double v) const
+{
+    // log(1 + x / smallest): the rarest error is visible and a few large
+    // confusions do not wash the rest out.
+    if (!(largest > 0) || !(v > 0))
+        return 0.0;
+    return std::log1p(v / smallest) / std::log1p(largest / smallest);
+}
+
+double ConfusionMatrixView::ColorScale::valueAt(double t) const
+{
+    return largest > 0 ? smallest * std::expm1(t * std::log1p(largest / smallest)) : 0.0;
+}
+
+QString ConfusionMatrixView::legendValueText(double v) const
+{
+    if (!m_normalized)
+        return QLocale().toString(std::llround(v));
+    const double share = 100.0 * v;
+    if (share < 0.01)
+        return QStringLiteral("<0.01 %");
+    return QString::number(share, 'f', share < 1.0 ? 2 : 1) + QStringLiteral(" %");
+}
+
+double ConfusionMatrixView::legendWidthFor(const Layout& l) const
+{
+    const QFontMetricsF fm(l.legendFont);
+    QFont bold = l.legendFont;
+    bold.setBold(true);
+    const QFontMetricsF bfm(bold);
+    const ColorScale scale = errorScale();
+    double ticks = fm.horizontalAdvance(QStringLiteral("100 %"));
+    for (double v : {scale.smallest, scale.largest, scale.valueAt(0.5)})
+        if (v > 0)
+            ticks = std::max(ticks, fm.horizontalAdvance(legendValueText(v)));
+    const double titles =
+        std::max({bfm.horizontalAdvance(tr("errors")), bfm.horizontalAdvance(tr("correct")),
+                  fm.horizontalAdvance(tr("none"))});
+    return std::ceil(std::max(titles, kLegendBarWidth + 4.0 + ticks) + 2.0);
+}
+
+void ConfusionMatrixView::paintLegend(QPainter* painter, const Layout& l) const
+{
+    if (l.legend.isEmpty())
+        return;
+    painter->save();
+    const QFontMetricsF fm(l.legendFont);
+    QFont bold = l.legendFont;
+    bold.setBold(true);
+    const double lh = fm.height();
+    const QRectF& box = l.legend;
+    // Two blocks, errors above correct; the errors' scale is the one to
+    // read, so it gets the larger share. One block when there is no room.
+    const double minBlock = 2.0 * lh + kMinLegendBar;
+    const bool both = box.height() >= 2 * minBlock + kLegendGap;
+    const double errorsHeight =
+        both ? std::floor((box.height() - kLegendGap) * 0.55) : box.height();
+    const ColorScale scale = errorScale();
+
+    const auto drawBlock = [&](const QRectF& block, const QString& title, const QColor& topColor,
+                               const QColor& midColor, const QColor& bottomColor,
+                               const QVector<std::pair<double, QString>>& ticks) {
+        painter->setFont(bold);
+        painter->setPen(kHeaderText);
+        painter->drawText(QRectF(block.left(), block.top(), block.width(), lh),
+                          Qt::AlignLeft | Qt::AlignVCenter, title);
+        painter->setFont(l.legendFont);
+        // Half a line of room above and below the ramp for its end labels.
+        const QRectF bar(block.left(), block.top() + 1.5 * lh, kLegendBarWidth,
+                         block.height() - 2.0 * lh);
+        if (ticks.isEmpty()) {
+            painter->setPen(kEmptyText.darker(150));
+            painter->drawText(QRectF(block.left(), block.top() + lh, block.width(), lh),
+                              Qt::AlignLeft | Qt::AlignVCenter, tr("none"));
+            return;
+        }
+        QLinearGradient ramp(bar.bottomLeft(), bar.topLeft());
+        ramp.setColorAt(0.0, bottomColor);
+        ramp.setColorAt(0.5, midColor);
+        ramp.setColorAt(1.0, topColor);
+        painter->fillRect(bar, ramp);
+        painter->setPen(QPen(kGrid, 1));
+        painter->setBrush(Qt::NoBrush);
+        painter->drawRect(bar);
+        painter->setPen(kHeaderText);
+        for (const auto& [t, text] : ticks) {
+            const double y = bar.bottom() - t * bar.height();
+            painter->drawLine(QPointF(bar.right(), y), QPointF(bar.right() + 3.0, y));
+            painter->drawText(
+                QRectF(bar.right() + 4.0, y - lh / 2.0, block.right() - bar.right() - 4.0, lh),
+                Qt::AlignLeft | Qt::AlignVCenter, text);
+        }
+    };
+
+    QVector<std::pair<double, QString>> errorTicks;
+    if (scale.largest > 0) {
+        errorTicks.append({0.0, legendValueText(scale.smallest)});
+        if (scale.largest > scale.smallest) {
+            errorTicks.append({1.0, legendValueText(scale.largest)});
+            // The middle of the log scale, when the bar has room for a third label.
+            const QString middle = legendValueText(scale.valueAt(0.5));
+            if (errorsHeight - 2.0 * lh >= 4.0 * lh && middle != errorTicks[0].second &&
+                middle != errorTicks[1].second)
+                errorTicks.append({0.5, middle});
+        }
+    }
+    drawBlock(QRectF(box.left(), box.top(), box.width(), errorsHeight), tr("errors"),
+              errorColor(1.0), errorColor(0.5), errorColor(0.0), errorTicks);
+    if (both)
+        drawBlock(QRectF(box.left(), box.top() + errorsHeight + kLegendGap, box.width(),
+                         box.height() - errorsHeight - kLegendGap),
+                  tr("correct"), diagonalColor(1.0), diagonalColor(0.75), diagonalColor(0.5),
+                  {{0.0, QStringLiteral("≤50 %")}, {1.0, QStringLiteral("100 %")}});
+    painter->restore();
+}
+
+QString ConfusionMatrixView::legendDescription() const
+{
+    return tr("Colours: error cells (off the diagonal) from pale orange for the fewest to dark "
+              "red for the most, on a logarithmic scale so that a single error still shows; "
+              "the diagonal (correct) from pale green at 50 % or less of its row to green at "
+              "100 %; white: none.");
 }
 
 void ConfusionMatrixView::paintMatrix(QPainter* painter, const QRectF& area, bool withTitle,
@@ -523,8 +751,7 @@ void ConfusionMatrixView::paintMatrix(QPainter* painter, const QRectF& area, boo
     painter->setRenderHint(QPainter::TextAntialiasing, true);
     const auto* a = analysis();
     const int classes = classCount();
-    Layout l = layoutFor(area, withTitle);
-    fitCellFont(l);
+    const Layout l = layoutFor(area, withTitle);
     painter->setFont(l.font);
     if (!a || classes == 0) {
         painter->setPen(QColor(0x66, 0x66, 0x66));
@@ -549,8 +776,7 @@ void ConfusionMatrixView::paintMatrix(QPainter* painter, const QRectF& area, boo
         painter->setFont(l.font);
     }
 
-    // Colour scale of the errors: log(1 + x / smallest), so that the rarest
-    // error is visible and a few large confusions do not wash the rest out.
+    const ColorScale scale = errorScale();
     const auto value = [&](int label, int prediction) {
         const double count = static_cast<double>(a->confusion(label, prediction));
         if (!m_normalized)
@@ -558,16 +784,6 @@ void ConfusionMatrixView::paintMatrix(QPainter* painter, const QRectF& area, boo
         const double row = static_cast<double>(a->confusion.row(label).sum());
         return row > 0 ? count / row : 0.0;
     };
-    double smallest = 0.0, largest = 0.0;
-    for (int r = 0; r < classes; ++r)
-        for (int c = 0; c < classes; ++c) {
-            const double v = value(r, c);
-            if (r == c || v <= 0)
-                continue;
-            smallest = smallest > 0 ? std::min(smallest, v) : v;
-            largest = std::max(largest, v);
-        }
-    const double logRange = largest > 0 ? std::log1p(largest / smallest) : 1.0;
 
     // Axis titles and headers.
     painter->setPen(kHeaderText);
@@ -587,11 +803,11 @@ void ConfusionMatrixView::paintMatrix(QPainter* painter, const QRectF& area, boo
         Qt::AlignCenter, tr("Accuracy"));
     painter->setFont(l.font);
     for (int k = 0; k < classes; ++k) {
-        painter->drawText(
-            QRectF(l.origin.x() + k * l.cell, l.origin.y() - l.headerSize, l.cell, l.headerSize),
-            Qt::AlignCenter, QString::number(k));
-        painter->drawText(QRectF(l.origin.x() - l.headerSize, l.origin.y() + k * l.cell,
-                                 l.headerSize - 4, l.cell),
+        painter->drawText(QRectF(l.origin.x() + k * l.cellWidth, l.origin.y() - l.headerSize,
+                                 l.cellWidth, l.headerSize),
+                          Qt::AlignCenter, QString::number(k));
+        painter->drawText(QRectF(l.origin.x() - l.headerSize, l.origin.y() + k * l.cellHeight,
+                                 l.headerSize - 4, l.cellHeight),
                           Qt::AlignRight | Qt::AlignVCenter, QString::number(k));
     }
 
@@ -600,20 +816,21 @@ void ConfusionMatrixView::paintMatrix(QPainter* painter, const QRectF& area, boo
     for (int r = 0; r < classes; ++r) {
         const double row = static_cast<double>(a->confusion.row(r).sum());
         for (int c = 0; c < classes; ++c) {
-            const QRectF cell(l.origin.x() + c * l.cell, l.origin.y() + r * l.cell, l.cell, l.cell);
+            const QRectF cell = l.cell(r, c);
             const double v = value(r, c);
             QColor background = kEmptyCell;
             if (r == c)
                 background = row > 0 ? diagonalColor(a->confusion(r, c) / row) : kEmptyCell;
             else if (v > 0)
-                background = errorColor(std::log1p(v / smallest) / logRange);
+                background = errorColor(scale.position(v));
             painter->fillRect(cell, background);
             painter->setPen(v > 0 || r == c ? textColorOn(background) : kEmptyText);
             if (l.cellTextFits)
                 painter->drawText(cell, Qt::AlignCenter, cellText(r, c));
         }
         // Accuracy column.
-        const QRectF accuracy(l.accuracyLeft, l.origin.y() + r * l.cell, l.accuracyWidth, l.cell);
+        const QRectF accuracy(l.accuracyLeft, l.origin.y() + r * l.cellHeight, l.accuracyWidth,
+                              l.cellHeight);
         painter->fillRect(accuracy, kAccuracyBackground);
         painter->setPen(kHeaderText);
         painter->setFont(l.font);
@@ -623,29 +840,24 @@ void ConfusionMatrixView::paintMatrix(QPainter* painter, const QRectF& area, boo
 
     // Grid.
     painter->setPen(QPen(kGrid, 1));
-    const double gridSize = l.cell * classes;
     for (int k = 0; k <= classes; ++k) {
-        painter->drawLine(QPointF(l.origin.x() + k * l.cell, l.origin.y()),
-                          QPointF(l.origin.x() + k * l.cell, l.origin.y() + gridSize));
-        painter->drawLine(QPointF(l.origin.x(), l.origin.y() + k * l.cell),
-                          QPointF(l.origin.x() + gridSize, l.origin.y() + k * l.cell));
-        painter->drawLine(QPointF(l.accuracyLeft, l.origin.y() + k * l.cell),
-                          QPointF(l.accuracyLeft + l.accuracyWidth, l.origin.y() + k * l.cell));
+        const double x = l.origin.x() + k * l.cellWidth;
+        const double y = l.origin.y() + k * l.cellHeight;
+        painter->drawLine(QPointF(x, l.origin.y()), QPointF(x, l.origin.y() + l.gridHeight()));
+        painter->drawLine(QPointF(l.origin.x(), y), QPointF(l.origin.x() + l.gridWidth(), y));
+        painter->drawLine(QPointF(l.accuracyLeft, y), QPointF(l.accuracyLeft + l.accuracyWidth, y));
     }
+    paintLegend(painter, l);
 
     // Hover and active cell outlines.
     painter->setBrush(Qt::NoBrush);
     if (hoverLabel >= 0 && hoverPrediction >= 0) {
         painter->setPen(QPen(QColor(0x21, 0x21, 0x21), 1));
-        painter->drawRect(QRectF(l.origin.x() + hoverPrediction * l.cell,
-                                 l.origin.y() + hoverLabel * l.cell, l.cell, l.cell)
-                              .adjusted(0.5, 0.5, -0.5, -0.5));
+        painter->drawRect(l.cell(hoverLabel, hoverPrediction).adjusted(0.5, 0.5, -0.5, -0.5));
     }
     if (m_activeLabel >= 0 && m_activeLabel < classes && m_activePrediction < classes) {
         painter->setPen(QPen(kActiveOutline, 3));
-        painter->drawRect(QRectF(l.origin.x() + m_activePrediction * l.cell,
-                                 l.origin.y() + m_activeLabel * l.cell, l.cell, l.cell)
-                              .adjusted(1.5, 1.5, -1.5, -1.5));
+        painter->drawRect(l.cell(m_activeLabel, m_activePrediction).adjusted(1.5, 1.5, -1.5, -1.5));
     }
     painter->restore();
 }

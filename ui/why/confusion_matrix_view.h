@@ -27,7 +27,9 @@ class ExplorerSession;
 // cells (the errors) are coloured on a logarithmic sequential orange-to-red
 // scale, so that 3 errors and 300 both show; the diagonal is a separate
 // pale-to-mid green, so errors stand out from the correct mass; empty cells
-// stay white. Text is black or white by the cell's lightness. "Row %"
+// stay white. A legend right of the accuracy column shows both scales with
+// their ranges. Text is black or white by the cell's lightness; cells grow
+// wider than square in a low dock so the counts stay legible. "Row %"
 // shows each cell as a share of its row (ground-truth class) instead of a
 // count.
 //
@@ -60,6 +62,13 @@ public:
     // Where cell (label, prediction) is, in the coordinates of matrixWidget();
     // empty when out of range or without a run.
     QRectF cellRect(int label, int prediction) const;
+    // Whether the cells show their text at the matrix's current size (too
+    // small cells show colour only; the tooltip still has the numbers).
+    bool cellTextShown() const;
+    // The colour legend (what the error and diagonal colours mean and their
+    // range), in the coordinates of matrixWidget(); empty without a run or
+    // when the dock is too narrow for it beside legible counts.
+    QRectF legendRect() const;
     // The painted matrix (a child of this view): clicks and tooltips land here.
     QWidget* matrixWidget() const { return m_canvas; }
     // What a click on the cell does (also for tests and tours); a cell with
@@ -81,8 +90,22 @@ Q_SIGNALS:
 private:
     friend class ConfusionMatrixCanvas;
     struct Layout;
+    // The error cells' colour scale: values (counts, or row shares in "Row %")
+    // from the smallest to the largest error, on a log scale.
+    struct ColorScale {
+        double smallest = 0.0;
+        double largest = 0.0;                // 0: no errors
+        double position(double value) const; // 0 (palest) … 1 (darkest)
+        double valueAt(double position) const;
+    };
     Layout layoutFor(const QRectF& area, bool withTitle) const;
-    void fitCellFont(Layout& layout) const;
+    Layout layoutFor(const QRectF& area, bool withTitle, bool withLegend) const;
+    void fitCellFont(Layout& layout, double maxWidth, double maxHeight) const;
+    ColorScale errorScale() const;
+    QString legendValueText(double value) const;
+    double legendWidthFor(const Layout& layout) const;
+    void paintLegend(QPainter* painter, const Layout& layout) const;
+    QString legendDescription() const;
     std::pair<int, int> cellAt(const QPointF& position) const; // canvas coordinates, -1: none
     void paintMatrix(QPainter* painter, const QRectF& area, bool withTitle, int hoverLabel,
                      int hoverPrediction) const;

@@ -8,6 +8,8 @@
 #include <QAction>
 #include <QComboBox>
 #include <QEvent>
+#include <QFontInfo>
+#include <QFontMetricsF>
 #include <QHBoxLayout>
 #include <QHelpEvent>
 #include <QLabel>
@@ -53,6 +55,13 @@ constexpr double kGap = 8.0;
 // digit, light enough that a map's colour still shows on the strokes, where
 // gradients are largest.
 constexpr double kInkDarkness = 0.6;
+// A map whose largest |value| is below this share of its colour scale is
+// drawn at most at a fifth of the palest colour's opacity (a cream tint at
+// best): the tile says why it looks empty.
+constexpr double kFaintShare = 0.1;
+// The smallest type a tile's note is set in (px): smaller is unreadable; a
+// note that does not fit then is left to the tooltip.
+constexpr int kMinNotePixels = 7;
 // tileAt: no tile under the position.
 constexpr int kNoTile = -2;
 
@@ -485,6 +494,39 @@ std::vector<float> HeatMapPanel::tileValues(int tile) const
     return values;
 }
 
+QString HeatMapPanel::tileNote(int tile) const
+{
+    const std::vector<float> values = tileValues(tile);
+    if (values.empty())
+        return {};
+    double top = 0.0;
+    bool defined = true;
+    for (float v : values) {
+        if (!std::isfinite(v))
+            defined = false;
+        else
+            top = std::max(top, static_cast<double>(std::abs(v)));
+    }
+    const bool gradCam = tile != kLossTile && m_method == Method::GradCam;
+    if (!defined) {
+        if (tile == kLossTile)
+            return tr("loss map undefined");
+        return gradCam ? tr("Grad-CAM undefined for %1").arg(tile)
+                       : tr("gradient undefined for %1").arg(tile);
+    }
+    const Scale& scale = tile == kLossTile ? m_lossScale : m_classScale;
+    if (top > 0.0 && top > kFaintShare * static_cast<double>(scale.hi))
+        return {};
+    if (tile == kLossTile)
+        return top == 0.0 ? tr("no pixel changes the loss")
+                          : tr("hardly any pixel changes the loss");
+    if (gradCam)
+        return top == 0.0 ? tr("no positive evidence for %1").arg(tile)
+                          : tr("hardly any evidence for %1").arg(tile);
+    return top == 0.0 ? tr("no pixel changes the logit of %1").arg(tile)
+                      : tr("hardly any pixel changes the logit of %1").arg(tile);
+}
+
 QImage HeatMapPanel::tileImage(int tile) const
 {
     return m_tileImages.value(tileIndex(tile));
@@ -708,6 +750,36 @@ QStringList HeatMapPanel::largeTitle() const
     return {name, how + tr(" · click again: loss map")};
 }
 
+void HeatMapPanel::paintTileNote(QPainter& painter, const QRectF& tile, const QString& note,
+                                 const QFont& font) const
+{
+    if (note.isEmpty())
+        return;
+    // The largest type, from the panel's down to kMinNotePixels, at which
+    // the note fits the tile word-wrapped.
+    const QRectF room = tile.adjusted(4.0, 4.0, -4.0, -4.0);
+    const int flags = Qt::AlignCenter | Qt::TextWordWrap;
+    QFont f = font;
+    const int start = std::max(kMinNotePixels, QFontInfo(font).pixelSize());
+    for (int pixels = start; pixels >= kMinNotePixels; --pixels) {
+        f.setPixelSize(pixels);
+        const QRectF text = QFontMetricsF(f).boundingRect(room, flags, note);
+        if (text.width() > room.width() || text.height() > room.height())
+            continue;
+        // A white backing, so the note reads over the digit's ink.
+        painter.save();
+        painter.setRenderHint(QPainter::Antialiasing, true);
+        painter.setPen(Qt::NoPen);
+        painter.setBrush(QColor(255, 255, 255, 225));
+        painter.drawRoundedRect(text.adjusted(-2.0, -1.0, 2.0, 1.0) & tile, 2.0, 2.0);
+        painter.setFont(f);
+        painter.setPen(QColor(0x1f, 0x1f, 0x1f));
+        painter.drawText(room, flags, note);
+        painter.restore();
+        return;
+    }
+}
+
 void HeatMapPanel::paintColorBar(QPainter& painter, const QRectF& rect, const Scale& scale,
                                  const QString& title, const QFont& font) const
 {
@@ -803,6 +875,9 @@ void HeatMapPanel::paintMaps(QPainter& painter, const QRectF& area, const QFont&
     painter.drawText(nameRect.translated(0, lh), Qt::AlignLeft | Qt::AlignVCenter,
                      fm.elidedText(title.value(1), Qt::ElideRight, nameRect.width()));
     drawTile(m_largeTile, layout.large, 3.0);
+    QFont largeNoteFont = bold;
+    largeNoteFont.setPixelSize(std::max(kMinNotePixels, QFontInfo(bold).pixelSize() + 2));
+    paintTileNote(painter, layout.large, tileNote(m_largeTile), largeNoteFont);
 
     // The class tiles and the small loss tile.
     for (int i = 0; i <= C && i < layout.tiles.size(); ++i) {
@@ -830,6 +905,7 @@ void HeatMapPanel::paintMaps(QPainter& painter, const QRectF& area, const QFont&
         painter.drawText(label, Qt::AlignHCenter | Qt::AlignVCenter,
                          tfm.elidedText(text, Qt::ElideRight, label.width()));
         drawTile(tile, r, 3.0);
+        paintTileNote(painter, r, tileNote(tile), font);
         QString tag;
         if (tile == gt && tile == pred)
             tag = tr("GT = pred");
@@ -967,6 +1043,15 @@ QString HeatMapPanel::toolTipAt(const QPointF& canvasPos) const
         return {};
     }
     QString text = tileToolTip(tile);
+    const QString note = tileNote(tile);
+    if (!note.isEmpty())
+        text += tr("<p><b>Blank: %1.</b> %2</p>")
+                    .arg(note.toHtmlEscaped(),
+                         m_method == Method::GradCam && tile != kLossTile
+                             ? tr("Nothing the last convolution layer found in this image "
+                                  "raises the logit of %1.")
+                                   .arg(tile)
+                             : tr("The map is zero or too faint to see on its colour scale."));
     const int r = static_cast<int>(pixel.y());
     const int c = static_cast<int>(pixel.x());
     const std::vector<float> values = tileValues(tile);

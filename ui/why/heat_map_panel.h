@@ -83,6 +83,11 @@ public:
     // the class gradient, its magnitude or Grad-CAM; the loss gradient or its
     // magnitude for kLossTile.
     std::vector<float> tileValues(int tile) const;
+    // Why a tile shows no colour, said in the tile: "no positive evidence
+    // for 5" (Grad-CAM zero everywhere), "Grad-CAM undefined for 5" (not a
+    // number), "no pixel changes the loss" (loss map zero), ...; empty when the
+    // tile shows a map. Faint counts as none: below a tenth of its colour scale.
+    QString tileNote(int tile) const;
     // Colour scale ends of the class tiles / the loss map (lo = −hi when
     // signed, 0 otherwise).
     struct Scale {
@@ -147,6 +152,8 @@ private:
 
     Layout layoutFor(const QRectF& area, const QFont& font) const;
     void paintMaps(QPainter& painter, const QRectF& area, const QFont& font, bool dim) const;
+    void paintTileNote(QPainter& painter, const QRectF& tile, const QString& note,
+                       const QFont& font) const;
     void paintColorBar(QPainter& painter, const QRectF& rect, const Scale& scale,
                        const QString& title, const QFont& font) const;
     QStringList largeTitle() const;

@@ -282,25 +282,34 @@ void InsightsPanel::rebuildList()
         header->addWidget(select);
         cardLayout->addLayout(header);
 
+        // What the group is, in a few words: a name to scan the list by
+        // ("4s and 9s near the 4/9 border · 312 samples · 18 % wrong").
+        auto* title = new QLabel(QString::fromStdString(insight.title), card);
+        title->setObjectName(QStringLiteral("insightTitle"));
+        title->setWordWrap(true);
+        title->setTextFormat(Qt::PlainText);
+        title->setTextInteractionFlags(Qt::TextSelectableByMouse);
+        QFont titleFont = title->font();
+        titleFont.setBold(true);
+        title->setFont(titleFont);
+        cardLayout->addWidget(title);
+
         auto* sentence = new QLabel(QString::fromStdString(insight.sentence), card);
         sentence->setWordWrap(true);
         sentence->setTextFormat(Qt::PlainText);
         sentence->setTextInteractionFlags(Qt::TextSelectableByMouse);
         cardLayout->addWidget(sentence);
 
-        // The sentence has the counts and losses; this line adds what the ranking uses.
-        auto* numbers = new QLabel(
-            tr("%1 samples · %2 wrong · carries %3 of the subset's loss beyond its share")
-                .arg(locale.toString(static_cast<int>(insight.samples.size())),
-                     percent(insight.errorRate), percent(insight.excessLossShare)),
-            card);
+        // The title has the size and error rate, the sentence the losses;
+        // this line adds what the ranking uses.
+        auto* numbers = new QLabel(tr("Carries %1 of the subset's loss beyond its share")
+                                       .arg(percent(insight.excessLossShare)),
+                                   card);
         numbers->setWordWrap(true);
         numbers->setStyleSheet(QStringLiteral("color: #555;"));
         numbers->setToolTip(
-            tr("Mean loss: cross-entropy of the group, against the whole subset's mean.\n"
-               "Wrong: share of the group misclassified.\n"
-               "Excess: count × (group mean − subset mean) / subset total loss: how much of "
-               "the subset's loss this group carries beyond its fair share. Insights are "
+            tr("count × (group mean loss − subset mean loss) / subset total loss: how much "
+               "of the subset's loss this group carries beyond its fair share. Insights are "
                "ranked by it."));
         cardLayout->addWidget(numbers);
         list->addWidget(card);

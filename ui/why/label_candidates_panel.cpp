@@ -359,25 +359,27 @@ QVariant LabelCandidatesModel::headerData(int section, Qt::Orientation orientati
     if (orientation != Qt::Horizontal || section < 0 || section >= ColumnCount)
         return QAbstractTableModel::headerData(section, orientation, role);
     if (role == Qt::DisplayRole) {
+        // Plain words, two short lines where one would widen the column
+        // beyond its numbers (QHeaderView draws the line break).
         switch (section) {
         case ThumbnailColumn:
             return tr("Digit");
         case SubsetColumn:
             return tr("Subset");
         case IndexColumn:
-            return tr("Index");
+            return tr("Sample\nnumber");
         case GivenLabelColumn:
-            return tr("Given");
+            return tr("Given\nlabel");
         case SuggestedLabelColumn:
-            return tr("Suggested");
+            return tr("Suggested\nlabel");
         case ScoreColumn:
             return tr("Score");
         case SelfConfidenceColumn:
-            return tr("Self-conf. < threshold");
+            return tr("Confidence in label\n< class average");
         case NeighbourVoteColumn:
-            return tr("Neighbours");
+            return tr("Neighbours\nagreeing");
         case MarkColumn:
-            return tr("Mark");
+            return tr("Your\nverdict");
         default:
             return {};
         }
@@ -386,6 +388,11 @@ QVariant LabelCandidatesModel::headerData(int section, Qt::Orientation orientati
         switch (section) {
         case ThumbnailColumn:
             return tr("The sample's image; sort by this column to restore the ranking order");
+        case SubsetColumn:
+            return tr("Whether the sample is one of the training or of the validation samples");
+        case IndexColumn:
+            return tr("The sample's position in its subset (0 = the first), as in exports and "
+                      "the inspector's header");
         case GivenLabelColumn:
             return tr("The label in the data set");
         case SuggestedLabelColumn:
@@ -397,13 +404,14 @@ QVariant LabelCandidatesModel::headerData(int section, Qt::Orientation orientati
                       "(1 − self-confidence), half from the neighbours that disagree with "
                       "the label");
         case SelfConfidenceColumn:
-            return tr("Self-confidence p(given label | x) against the class's threshold: the "
-                      "mean self-confidence of the samples labelled with that class in the "
-                      "same subset (confident learning, Northcutt et al. 2021). Candidates are "
-                      "below it.");
+            return tr("How sure the model is of the given label (its probability p(given "
+                      "label | x), 0–1) against what is usual for that class: the mean of this "
+                      "probability over the samples labelled with that class in the same subset "
+                      "(self-confidence and its threshold in confident learning, Northcutt et "
+                      "al. 2021). Candidates are below it.");
         case NeighbourVoteColumn:
-            return tr("Neighbour vote: how many of the sample's nearest neighbours in feature "
-                      "space (penultimate layer, both subsets) carry the suggested label");
+            return tr("How many of the sample's nearest neighbours in feature space "
+                      "(penultimate layer, both subsets) carry the suggested label");
         case MarkColumn:
             return tr("Your verdict: L = mislabeled, F = fine, U = clear. Saved beside the run "
                       "in label_marks.json.");

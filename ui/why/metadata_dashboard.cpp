@@ -17,6 +17,7 @@
 #include <QGraphicsLayout>
 #include <QGraphicsScene>
 #include <QGraphicsSimpleTextItem>
+#include <QGraphicsTextItem>
 #include <QGridLayout>
 #include <QLabel>
 #include <QLegend>
@@ -52,6 +53,16 @@ const QColor kSingleBarColor(0x4e, 0x79, 0xa7);
 constexpr double kValueHeadroom = 1.12;
 // Pixels kept free between neighbouring category labels.
 constexpr qreal kLabelGap = 6.0;
+// Qt Charts gives the category axis (labels and title) at most this share of
+// the chart's height (CartesianChartLayout's maxAxisPortion) and elides
+// labels longer than what is left above the title.
+constexpr qreal kAxisShare = 0.4;
+// A label's box in Qt Charts is its text and a document margin on each
+// side (measured on Qt 6.4: 3 px).
+constexpr qreal kLabelMargins = 6.0;
+// Qt Charts' padding between an axis's labels and its title (4 px, measured
+// on Qt 6.4) and 2 px to spare.
+constexpr qreal kAxisPadding = 6.0;
 // Most split entries the legend shows as one row under the chart.
 constexpr int kLegendRowEntries = 4;
 
@@ -93,6 +104,21 @@ QStringList groupLabels(const why::Grouping& g)
     return out;
 }
 
+// The same groups in fewer characters, for a low chart where the ranges
+// would be elided to nothing: quantile bins by their lower edge ("0.12"),
+// categorical values as they are.
+QStringList compactGroupLabels(const why::Grouping& g, const QStringList& full)
+{
+    if (!why::isContinuous(g.field))
+        return full;
+    QStringList out;
+    for (const QString& range : full)
+        out << range.section(QStringLiteral("–"), 0, 0);
+    return std::set<QString>(out.begin(), out.end()).size() == static_cast<size_t>(out.size())
+               ? out
+               : full; // Qt Charts drops repeated categories
+}
+
 // The colours of a split's groups: never repeating. Classes in the class
 // colours, two-valued fields in the map's pair, quantile bins along the
 // sequential scale (ordered like the values).
@@ -122,6 +148,12 @@ struct MetadataDashboard::Chart {
     QBarCategoryAxis* xAxis = nullptr;              // owned by the chart
     QValueAxis* yAxis = nullptr;                    // owned by the chart
     QGraphicsSimpleTextItem* placeholder = nullptr; // child item of the chart
+    // The category labels in full ("0.12–0.35") and short ("0.12"), and the
+    // axis title for each; updateLabelAngle picks the form that fits.
+    QStringList fullLabels;
+    QStringList compactLabels;
+    QString fullTitle;
+    QString compactTitle;
     // Declared last, destroyed first (before QWidget's child cleanup), while
     // the dashboard its signals call into is still whole.
     std::unique_ptr<QChartView> view;
@@ -225,8 +257,13 @@ MetadataDashboard::MetadataDashboard(ExplorerSession* session, QWidget* parent)
         a->setLinePenColor(QColor(0x99, 0x99, 0x99));
         a->setLabelsColor(QColor(0x33, 0x33, 0x33));
         a->setTitleBrush(QColor(0x22, 0x22, 0x22));
-        a->setTruncateLabels(false); // turned instead (updateLabelAngle), never elided
     }
+    // Category labels are turned, shortened and only then elided
+    // (updateLabelAngle): never longer than the room above the axis title,
+    // which a turned label that the layout gave too little height would
+    // otherwise run into. The y ticks are short numbers.
+    m_chart->yAxis->setTruncateLabels(false);
+    m_chart->xAxis->setTruncateLabels(false);
     m_chart->xAxis->setGridLineVisible(false);
     m_chart->yAxis->setTitleText(tr("mean loss (nats)"));
     m_chart->yAxis->setLabelFormat(QStringLiteral("%g"));
@@ -553,13 +590,17 @@ void MetadataDashboard::updateChart()
                             : why::meanLossBy(*md, m_field, m_bins);
 
     c.chart->setTitle(chartTitle());
-    QString xTitle = fieldTitle(m_field);
-    if (why::isContinuous(m_field))
-        xTitle += tr(" (quantile bins, equal counts)");
-    c.xAxis->setTitleText(xTitle);
+    c.fullTitle = c.compactTitle = fieldTitle(m_field);
+    if (why::isContinuous(m_field)) {
+        c.fullTitle += tr(" (quantile bins, equal counts)");
+        c.compactTitle += tr(" (bin lower edges, equal counts)");
+    }
+    c.xAxis->setTitleText(c.fullTitle);
 
     const int groups = m_grouped.groups.groupCount();
     const QStringList categories = groupLabels(m_grouped.groups);
+    c.fullLabels = categories;
+    c.compactLabels = compactGroupLabels(m_grouped.groups, categories);
     const int splits = static_cast<int>(m_grouped.meanLoss.cols());
     const QStringList splitLabels = m_grouped.split ? groupLabels(m_grouped.splits) : QStringList();
     double top = 0.0;
@@ -604,26 +645,66 @@ void MetadataDashboard::updateChart()
 
 void MetadataDashboard::updateLabelAngle(qreal plotWidth) const
 {
-    const Chart& c = *m_chart;
-    const QStringList labels = c.xAxis->categories();
+    Chart& c = *m_chart;
     int angle = 0;
-    if (!labels.isEmpty() && plotWidth > 0) {
+    if (!c.fullLabels.isEmpty() && plotWidth > 0) {
         const QFontMetricsF fm(c.xAxis->labelsFont());
-        qreal widest = 0;
-        for (const QString& l : labels)
-            widest = std::max(widest, fm.horizontalAdvance(l));
-        const qreal slot = plotWidth / labels.size();
+        const qreal slot = plotWidth / c.fullLabels.size();
+        // The room the axis leaves its labels above its title (see
+        // kAxisShare): a share of the chart's layout height below the plot's
+        // top (no axis above it), less the legend's row.
+        qreal layoutBottom = 0.0;
+        if (c.chart->layout())
+            c.chart->layout()->getContentsMargins(nullptr, nullptr, nullptr, &layoutBottom);
+        qreal layoutHeight = c.chart->size().height() - c.chart->margins().bottom() - layoutBottom -
+                             c.chart->plotArea().top();
+        if (c.chart->legend()->isVisible() && c.chart->legend()->alignment() == Qt::AlignBottom)
+            layoutHeight -= c.chart->legend()->size().height();
+        const qreal titleHeight = QFontMetricsF(c.xAxis->titleFont()).height();
+        const qreal labelRoom = kAxisShare * layoutHeight - titleHeight - kAxisPadding;
         // Qt Charts centres a turned label on its category and hides labels
         // that leave the axis or touch a neighbour: at 45° a label needs a
         // slot as wide as its bounding box, at 90° one line of text (when
         // even that does not fit, Qt leaves out every other label).
-        const qreal turnedWidth = (widest + fm.height()) * std::sqrt(0.5);
-        if (widest + kLabelGap <= slot)
-            angle = 0;
-        else if (turnedWidth + kLabelGap / 2 <= slot)
-            angle = -45;
-        else
-            angle = -90;
+        const auto fit = [&](const QStringList& labels, qreal* height) {
+            qreal widest = 0;
+            for (const QString& l : labels)
+                widest = std::max(widest, fm.horizontalAdvance(l));
+            const qreal turnedWidth = (widest + fm.height()) * std::sqrt(0.5);
+            if (widest + kLabelGap <= slot) {
+                *height = fm.height() + kLabelMargins;
+                return 0;
+            }
+            if (turnedWidth + kLabelGap / 2 <= slot) {
+                *height = turnedWidth + kLabelMargins;
+                return -45;
+            }
+            *height = widest + kLabelMargins;
+            return -90;
+        };
+        // The ranges in full while they fit above the title; else the short
+        // form (Qt Charts would elide "0.12–0.35" to "0..."; the tooltip has
+        // the range); else without the axis title (the chart's title names
+        // the field); only then elided by Qt Charts.
+        qreal height = 0;
+        angle = fit(c.fullLabels, &height);
+        const bool compact = height > labelRoom && c.compactLabels != c.fullLabels;
+        if (compact)
+            angle = fit(c.compactLabels, &height);
+        const bool titled = height <= labelRoom;
+        const bool elide = height > labelRoom + (titled ? 0.0 : titleHeight);
+        const QStringList& labels = compact ? c.compactLabels : c.fullLabels;
+        if (c.xAxis->categories() != labels)
+            c.xAxis->setCategories(labels);
+        const QString& title = compact ? c.compactTitle : c.fullTitle;
+        if (c.xAxis->titleText() != title)
+            c.xAxis->setTitleText(title);
+        if (c.xAxis->isTitleVisible() != titled)
+            c.xAxis->setTitleVisible(titled);
+        // Eliding also applies to a turned label's thickness, which would
+        // leave "..." for every label of a narrow slot: only as the last resort.
+        if (c.xAxis->truncateLabels() != elide)
+            c.xAxis->setTruncateLabels(elide);
         // Value labels above the bars only while each fits its bar's slot.
         bool valuesFit = m_grouped.meanLoss.cols() == 1;
         for (int g = 0; valuesFit && g < m_grouped.meanLoss.rows(); ++g)
@@ -637,9 +718,83 @@ void MetadataDashboard::updateLabelAngle(qreal plotWidth) const
         c.xAxis->setLabelsAngle(angle);
 }
 
+bool MetadataDashboard::categoryLabelsShortened() const
+{
+    return m_chart->xAxis->categories() != m_chart->fullLabels;
+}
+
 int MetadataDashboard::categoryLabelAngle() const
 {
     return m_chart->xAxis->labelsAngle();
+}
+
+namespace
+{
+
+// Whether an axis text item shows `text`, whole or elided by Qt Charts.
+bool showsText(const QString& shown, const QString& text)
+{
+    if (shown == text)
+        return true;
+    for (const QString& ellipsis : {QStringLiteral("..."), QStringLiteral("\u2026")})
+        if (shown.endsWith(ellipsis))
+            return text.startsWith(shown.chopped(ellipsis.size()));
+    return false;
+}
+
+} // namespace
+
+QVector<QRectF> MetadataDashboard::categoryLabelRects(QStringList* texts) const
+{
+    // Qt Charts keeps its axis items private: find them among the scene's
+    // text items, by their text and by lying under the plot area.
+    QVector<QRectF> out;
+    const QRectF plot = m_chart->chart->plotArea();
+    const QStringList categories = m_chart->xAxis->categories();
+    for (const QGraphicsItem* item : m_chart->chart->scene()->items()) {
+        const auto* text = qgraphicsitem_cast<const QGraphicsTextItem*>(item);
+        if (!text || !text->isVisible() || !text->parentItem())
+            continue;
+        const QRectF box = text->sceneBoundingRect();
+        if (box.top() < plot.bottom() - 1.0 || box.center().x() < plot.left() ||
+            box.center().x() > plot.right())
+            continue;
+        const QString shown = text->toPlainText();
+        if (std::any_of(categories.begin(), categories.end(),
+                        [&](const QString& c) { return showsText(shown, c); })) {
+            out.append(
+                m_chart->view->mapFromScene(box).boundingRect().translated(m_chart->view->pos()));
+            if (texts)
+                texts->append(shown);
+        }
+    }
+    return out;
+}
+
+QRectF MetadataDashboard::categoryAxisTitleRect() const
+{
+    const QString title = m_chart->xAxis->titleText();
+    if (title.isEmpty())
+        return {};
+    // The title's item: its text whole, or elided (then the lowest such item:
+    // an elided label may read "..." too).
+    const QGraphicsTextItem* found = nullptr;
+    for (const QGraphicsItem* item : m_chart->chart->scene()->items()) {
+        const auto* text = qgraphicsitem_cast<const QGraphicsTextItem*>(item);
+        if (!text || !text->isVisible() || !showsText(text->toPlainText(), title))
+            continue;
+        if (text->toPlainText() == title) {
+            found = text;
+            break;
+        }
+        if (!found || text->sceneBoundingRect().top() > found->sceneBoundingRect().top())
+            found = text;
+    }
+    if (!found)
+        return {};
+    return m_chart->view->mapFromScene(found->sceneBoundingRect())
+        .boundingRect()
+        .translated(m_chart->view->pos());
 }
 
 void MetadataDashboard::resizeEvent(QResizeEvent* event)
@@ -746,6 +901,10 @@ void MetadataDashboard::render(QPainter* painter, const QRectF& target) const
 
     const QSizeF oldSize = c.chart->size();
     const int oldAngle = c.xAxis->labelsAngle();
+    const QStringList oldLabels = c.xAxis->categories();
+    const QString oldTitle = c.xAxis->titleText();
+    const bool oldTitled = c.xAxis->isTitleVisible();
+    const bool oldElide = c.xAxis->truncateLabels();
     c.layoutAt(chartRect.size());
     updateLabelAngle(c.chart->plotArea().width());
     c.layoutAt(chartRect.size());
@@ -766,6 +925,11 @@ void MetadataDashboard::render(QPainter* painter, const QRectF& target) const
     painter->restore();
 
     c.xAxis->setLabelsAngle(oldAngle);
+    if (c.xAxis->categories() != oldLabels)
+        c.xAxis->setCategories(oldLabels);
+    c.xAxis->setTitleText(oldTitle);
+    c.xAxis->setTitleVisible(oldTitled);
+    c.xAxis->setTruncateLabels(oldElide);
     c.layoutAt(oldSize);
 }
 

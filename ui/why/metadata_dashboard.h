@@ -90,7 +90,7 @@ public:
     // The grouping as charted (groups × splits); empty groups when there is
     // no metadata.
     const why::GroupedLoss& groupedLoss() const { return m_grouped; }
-    QStringList categories() const; // axis labels, one per group
+    QStringList categories() const; // axis labels as shown, one per group
     int barSetCount() const;        // splits (1 without a split)
     QString barSetName(int set) const;
     QColor barSetColor(int set) const;
@@ -100,6 +100,19 @@ public:
     QString barTooltip(int group, int set) const;
     // Degrees the category labels are turned by at the current size (0, -45, -90).
     int categoryLabelAngle() const;
+    // Where the category (x) axis draws its visible labels and its title, in
+    // this widget's coordinates (the text items' bounding boxes, turned
+    // labels included; empty when not shown), with the labels' texts as
+    // drawn (maybe elided) in *texts: the title sits below the labels, which
+    // are shortened or elided rather than run into it.
+    QVector<QRectF> categoryLabelRects(QStringList* texts = nullptr) const;
+    QRectF categoryAxisTitleRect() const;
+    // Whether a low chart shows quantile bins by their lower edge ("0.12")
+    // instead of their range ("0.12–0.35"), which would not fit above the
+    // axis title; the axis title then says so. Where even those do not fit,
+    // the axis title is left out (the chart's title names the field) and
+    // categoryAxisTitleRect() is empty.
+    bool categoryLabelsShortened() const;
     // "mean_loss_by_label", "mean_loss_by_label_split_parity"
     QString exportName() const;
     QString chartTitle() const;
