@@ -67,6 +67,9 @@ constexpr double kMapHeightShare = 0.5;
 constexpr int kInspectorWidth = 400;
 constexpr int kMinSideDockWidth = 220;
 constexpr int kMinBottomDockHeight = 180;
+// The charts below the map: tall enough for axes and a legend, short enough
+// that the map stays the largest view (1000 px: 260 px of charts).
+constexpr double kBottomDockShare = 0.26;
 // Colour combo data at and above this: a metadata field (data − this).
 constexpr int kMetadataColoring = 100;
 
@@ -413,6 +416,11 @@ void MainWindow::createToolBars()
     main->addAction(m_trainAction);
     main->addAction(m_cancelAction);
     main->addAction(m_exportMapAction);
+    // The map's view actions ride on the first row: it has the room, and the
+    // map's own row then fits a 1024 px window whole.
+    main->addSeparator();
+    main->addAction(m_resetViewAction);
+    main->addAction(m_reprojectAction);
 
     QToolBar* mapBar = addToolBar(tr("Map"));
     m_mapToolBar = mapBar;
@@ -442,6 +450,10 @@ void MainWindow::createToolBars()
         const QSignalBlocker block(m_colorBox);
         m_colorBox->setCurrentIndex(m_colorBox->findData(kMetadataColoring + field));
     });
+    // As wide as its usual entries; longer metadata names show in the
+    // opened list.
+    m_colorBox->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
+    m_colorBox->setMinimumContentsLength(16);
     mapBar->addWidget(m_colorBox);
 
     mapBar->addWidget(new QLabel(tr("  Show: "), mapBar));
@@ -460,7 +472,7 @@ void MainWindow::createToolBars()
     mapBar->addWidget(new QLabel(tr("  GT: "), mapBar));
     m_pairGroundTruth = new QComboBox(mapBar);
     mapBar->addWidget(m_pairGroundTruth);
-    mapBar->addWidget(new QLabel(tr(" predicted: "), mapBar));
+    mapBar->addWidget(new QLabel(tr(" → "), mapBar));
     m_pairPrediction = new QComboBox(mapBar);
     mapBar->addWidget(m_pairPrediction);
     for (QComboBox* box : {m_pairGroundTruth, m_pairPrediction}) {
@@ -479,7 +491,7 @@ void MainWindow::createToolBars()
     m_findEdit = new QLineEdit(mapBar);
     m_findEdit->setPlaceholderText(tr("Find: 123 or v45"));
     m_findEdit->setClearButtonEnabled(true);
-    m_findEdit->setMaximumWidth(150);
+    m_findEdit->setMaximumWidth(120);
     m_findEdit->setToolTip(tr("Go to a sample: a training index (123, t123) or a validation index (v45)"));
     connect(m_findEdit, &QLineEdit::returnPressed, this, [this] {
         if (!findSample(m_findEdit->text()))
@@ -489,9 +501,6 @@ void MainWindow::createToolBars()
                                      kStatusMessageMs);
     });
     mapBar->addWidget(m_findEdit);
-    mapBar->addSeparator();
-    mapBar->addAction(m_resetViewAction);
-    mapBar->addAction(m_reprojectAction);
 }
 
 void MainWindow::connectWorker()
@@ -587,7 +596,8 @@ void MainWindow::applyDefaultDockSizes()
         resizeDocks({m_inspectorDock, m_misclassifiedDock}, {inspector, std::min(columns, side)},
                     Qt::Horizontal);
     }
-    resizeDocks({m_lossDock}, {std::max(kMinBottomDockHeight, height() * 3 / 10)}, Qt::Vertical);
+    resizeDocks({m_lossDock}, {std::max(kMinBottomDockHeight, static_cast<int>(height() * kBottomDockShare))},
+                Qt::Vertical);
 }
 
 void MainWindow::keepMapLargest()

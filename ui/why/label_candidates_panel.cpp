@@ -581,13 +581,13 @@ LabelCandidatesPanel::LabelCandidatesPanel(ExplorerSession* session, QWidget* pa
     m_markFine = makeAction(tr("&Fine"), tr("Mark the selected samples' labels as fine (F)"),
                             QKeySequence(Qt::Key_F));
     m_markFine->setObjectName(QStringLiteral("markFineAction"));
-    m_clearMark = makeAction(tr("Clear mark"), tr("Remove the mark of the selected samples (U)"),
+    m_clearMark = makeAction(tr("Clear Mark"), tr("Remove the mark of the selected samples (U)"),
                              QKeySequence(Qt::Key_U));
     m_clearMark->setObjectName(QStringLiteral("clearMarkAction"));
-    m_exportCandidates = new QAction(tr("Export candidates CSV…"), this);
+    m_exportCandidates = new QAction(tr("Export Label Candidates as CSV…"), this);
     m_exportCandidates->setToolTip(
         tr("Save the candidates as shown (filter and order) as a CSV table"));
-    m_exportMarks = new QAction(tr("Export marks CSV…"), this);
+    m_exportMarks = new QAction(tr("Export Label Marks as CSV…"), this);
     m_exportMarks->setToolTip(tr("Save every mark of this run as a CSV table"));
 
     const auto makeButton = [this](QAction* action, const QString& text) {
@@ -613,8 +613,8 @@ LabelCandidatesPanel::LabelCandidatesPanel(ExplorerSession* session, QWidget* pa
     buttons->addWidget(makeButton(m_clearMark, tr("Clear (U)")));
     buttons->addSpacing(6);
     buttons->addWidget(m_count, 1);
-    buttons->addWidget(makeButton(m_exportCandidates, tr("Export candidates…")));
-    buttons->addWidget(makeButton(m_exportMarks, tr("Export marks…")));
+    buttons->addWidget(makeButton(m_exportCandidates, tr("Export Candidates…")));
+    buttons->addWidget(makeButton(m_exportMarks, tr("Export Marks…")));
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(6, 6, 6, 6);
     layout->addLayout(filters);
@@ -742,7 +742,7 @@ void LabelCandidatesPanel::saveMarks(bool replaceUnreadable)
     } catch (const std::exception& e) {
         m_unsavedMarks = true;
         showMarksError(tr("The marks could not be saved: %1\nThey are kept in memory; Retry, or "
-                          "export them with “Export marks…”.")
+                          "export them with “Export Marks…”.")
                            .arg(QString::fromStdString(e.what())),
                        tr("Retry"));
     }
@@ -953,7 +953,7 @@ void LabelCandidatesPanel::exportCandidatesInteractively()
     if (path.isEmpty())
         return;
     if (!exportCandidatesCsv(path, &error))
-        QMessageBox::warning(this, tr("Export candidates"), error);
+        QMessageBox::warning(this, tr("Export Candidates"), error);
     else
         notifyExported(this, path);
 }
@@ -965,7 +965,7 @@ void LabelCandidatesPanel::exportMarksInteractively()
     if (path.isEmpty())
         return;
     if (!exportMarksCsv(path, &error))
-        QMessageBox::warning(this, tr("Export marks"), error);
+        QMessageBox::warning(this, tr("Export Marks"), error);
     else
         notifyExported(this, path);
 }
