@@ -64,12 +64,12 @@ constexpr double kMapWidthShare = 0.4;
 constexpr double kMapHeightShare = 0.5;
 // The inspector's natural width (its bar charts and 224 px digit), and the
 // narrowest a side dock is squeezed to when the window shrinks.
-constexpr int kInspectorWidth = 400;
+constexpr int kInspectorWidth = 380;
 constexpr int kMinSideDockWidth = 220;
 constexpr int kMinBottomDockHeight = 180;
 // The charts below the map: tall enough for axes and a legend, short enough
-// that the map stays the largest view (1000 px: 260 px of charts).
-constexpr double kBottomDockShare = 0.26;
+// that the map stays the largest view (1000 px: 300 px of charts).
+constexpr double kBottomDockShare = 0.3;
 // Colour combo data at and above this: a metadata field (data − this).
 constexpr int kMetadataColoring = 100;
 
@@ -149,9 +149,10 @@ void MainWindow::createWidgets()
     m_lossChart = new LossDistanceChart(m_session, this);
     m_lossDock = addDock(m_lossChart, tr("Loss vs Distance"), QStringLiteral("lossDistance"),
                          Qt::BottomDockWidgetArea);
-    // The side docks run the full height: the inspector needs it more than
-    // the bottom charts need the width under it.
-    setCorner(Qt::BottomLeftCorner, Qt::LeftDockWidgetArea);
+    // The inspector runs the full height (its image, bars and verdict need
+    // it); the charts run under the map and the lists, whose long columns
+    // would otherwise take more of the window than the map.
+    setCorner(Qt::BottomLeftCorner, Qt::BottomDockWidgetArea);
     setCorner(Qt::BottomRightCorner, Qt::RightDockWidgetArea);
 
     // Why the model got it wrong: per-sample views beside the inspector,
@@ -586,14 +587,16 @@ void MainWindow::arrangeDocks(bool compact)
 
 void MainWindow::applyDefaultDockSizes()
 {
-    const int side = static_cast<int>(width() * (1.0 - kMapWidthShare) / 2);
-    const int inspector = std::min(kInspectorWidth, side);
+    const int sides = static_cast<int>(width() * (1.0 - kMapWidthShare));
+    // Without a column of lists on the left the inspector may take all the
+    // docks' share of the width.
+    const int inspector = std::min(kInspectorWidth, m_compactLayout ? sides : sides / 2);
     if (m_compactLayout) {
         resizeDocks({m_inspectorDock}, {inspector}, Qt::Horizontal);
     } else {
         // The table no wider than its columns (known once a run is shown).
         const int columns = m_session->hasRun() ? m_misclassified->columnsWidth() : 340;
-        resizeDocks({m_inspectorDock, m_misclassifiedDock}, {inspector, std::min(columns, side)},
+        resizeDocks({m_inspectorDock, m_misclassifiedDock}, {inspector, std::min(columns, sides - inspector)},
                     Qt::Horizontal);
     }
     resizeDocks({m_lossDock}, {std::max(kMinBottomDockHeight, static_cast<int>(height() * kBottomDockShare))},
@@ -1126,6 +1129,9 @@ void MainWindow::reproject(const QString& method, const std::map<std::string, do
         return;
     m_job = Job::Reproject;
     m_jobClock.start();
+    // The new layout shares nothing with the old one: watch it form whole
+    // (the map follows it while fitted; zooming in takes over).
+    m_map->resetView();
     m_controller->reproject(m_session->runPtr(), method, parameters, m_runDir, m_session->dataPtr());
 }
 

@@ -67,7 +67,7 @@ LossDistanceChart::LossDistanceChart(ExplorerSession* session, QWidget* parent)
     m_chart = new ChartView(this);
     m_chart->setTitle(tr("Loss vs distance to own class centroid"));
     m_chart->setAxisTitles(tr("distance to own class centroid (pixel space)"),
-                           tr("mean loss (log scale)"), tr("samples per bin (bars)"));
+                           tr("mean loss (log)"), tr("samples (bars)"));
     m_chart->setLabelFormats(QStringLiteral("%g"), QStringLiteral("%g"), QStringLiteral("%d"));
     m_chart->setToolTip(QString()); // the hover tooltip is per bin (binTooltip)
 
@@ -349,7 +349,7 @@ void LossDistanceChart::setLogarithmicLoss(bool logarithmic)
         return;
     m_chart->setLeftAxisLogarithmic(logarithmic);
     m_chart->setAxisTitles(tr("distance to own class centroid (pixel space)"), lossAxisTitle(),
-                           tr("samples per bin (bars)"));
+                           tr("samples (bars)"));
     updateAxes();
     updateHighlight();
 }
@@ -358,7 +358,7 @@ bool LossDistanceChart::logarithmicLoss() const { return m_chart->leftAxisLogari
 
 QString LossDistanceChart::lossAxisTitle() const
 {
-    return m_chart->leftAxisLogarithmic() ? tr("mean loss (log scale)")
+    return m_chart->leftAxisLogarithmic() ? tr("mean loss (log)")
                                           : tr("mean loss");
 }
 

@@ -100,7 +100,9 @@ public:
     {
         setMouseTracking(true);
         setFocusPolicy(Qt::StrongFocus);
-        setMinimumSize(260, 220);
+        // Small enough to fit a short bottom dock whole (cells shrink and
+        // drop their counts, see fitCellFont) rather than scroll out of sight.
+        setMinimumSize(220, 120);
         setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Expanding);
         setAttribute(Qt::WA_OpaquePaintEvent);
     }
@@ -254,6 +256,7 @@ ConfusionMatrixView::ConfusionMatrixView(ExplorerSession* session, QWidget* pare
     m_summary->setToolTip(tr("Click a cell to select its samples on the map"));
     m_canvas = new ConfusionMatrixCanvas(this);
     m_canvas->setToolTip(QString()); // per-cell tooltips come from the canvas itself
+    setFocusProxy(m_canvas); // Analyse > Confusion Matrix: arrow keys move over the cells at once
 
     auto* controls = new QHBoxLayout;
     auto* subsetLabel = new QLabel(tr("&Subset:"), this);
@@ -447,11 +450,11 @@ void ConfusionMatrixView::activateCell(int label, int prediction)
         ids.append(m_session->idOf(m_subset, index));
     m_activeLabel = label;
     m_activePrediction = prediction;
-    m_activeDescription = tr("%1: ground truth %2 predicted %3 (%4)")
+    // No count: whoever shows the selection counts it ("… 6: 12 samples · …").
+    m_activeDescription = tr("%1: ground truth %2 predicted %3")
                               .arg(QLatin1String(analysis::subsetName(m_subset)))
                               .arg(label)
-                              .arg(prediction)
-                              .arg(samplesText(ids.size()));
+                              .arg(prediction);
     m_session->setSelection(ids, m_activeDescription);
     m_canvas->update();
     Q_EMIT cellActivated(static_cast<int>(m_subset), label, prediction);

@@ -9,7 +9,8 @@
 #
 # Defaults: runs/default (scripts/run writes it), walk-shots/, and the two
 # sizes the window is checked at, 1600x1000 and 1024x700. Needs xvfb,
-# xdotool, x11-apps (xwd) and imagemagick (convert); the app must be built.
+# xdotool, x11-apps (xwd), imagemagick (convert) and python3-numpy (for
+# find_marker.py); the app must be built.
 # Settings are kept in a temporary folder: the walk starts from the default
 # layout and leaves the user's own alone.
 set -euo pipefail
@@ -47,7 +48,18 @@ walk_at() { # WIDTHxHEIGHT
     [ -n "$win" ] || { echo "walk: the window did not appear at $size" >&2; kill $app $xvfb; return 1; }
     sleep 3 # the run opens and the views fill
     shot() { n=$((n + 1)); xwd -root -silent | convert xwd:- "$(printf '%s%02d_%s.png' "$prefix" "$n" "$1")"; }
-    key() { xdotool key --window "$win" "$@"; sleep "$STEP"; }
+    # Keys go through XTEST to the focused window: without a window manager
+    # nobody else gives it the focus.
+    xdotool windowfocus "$win" 2>/dev/null || true
+    key() { xdotool key "$@"; sleep "$STEP"; }
+    # Where the current-sample marker is on screen (find_marker.py reads a
+    # screenshot), else the window's middle.
+    map_centre() {
+        local f; f="$(mktemp --suffix=.png)"
+        xwd -root -silent | convert xwd:- "$f"
+        "$ROOT/tests/ui/walk/find_marker.py" "$f" || echo "$((W / 2)) $((H / 2))"
+        rm -f "$f"
+    }
     read -r W H <<<"$(xdotool getwindowgeometry "$win" | sed -n 's/.*Geometry: \([0-9]*\)x\([0-9]*\).*/\1 \2/p')"
 
     shot opened
@@ -55,9 +67,16 @@ walk_at() { # WIDTHxHEIGHT
     # then click the dot the map centred on it: the inspector shows it.
     key ctrl+f; xdotool type --delay 40 "v9729"; key Return
     shot find
-    key Escape
+    # The found sample sits at the middle of the map; click it.
+    read -r MX MY <<<"$(map_centre)"
+    xdotool mousemove "$MX" "$MY" click 1; sleep "$STEP"
+    shot click_found
     key n; key n; key n
     shot next_misclassified
+    # The third-worst error: a big dot; click it where it is drawn.
+    read -r MX MY <<<"$(map_centre)"
+    xdotool mousemove "$((MX + 1))" "$((MY - 1))" click 1; sleep "$STEP"
+    shot click_error
     key ctrl+shift+c; key Right Right Down Return
     shot confusion_cell
     key ctrl+shift+i
