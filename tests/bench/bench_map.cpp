@@ -124,6 +124,7 @@ std::shared_ptr<const store::RunData> storedRun(const std::string& dir, std::str
 struct Result {
     double repaintMedian = 0, repaintP90 = 0, rasterMedian = 0;
     double pickMedian = 0, pickP99 = 0, lassoMs = 0;
+    double pickZoomedOutMedian = 0, pickZoomedOutP99 = 0;
     int lassoCount = 0;
 };
 
@@ -171,6 +172,21 @@ Result measure(const std::shared_ptr<const store::RunData>& run, int repaints, i
     if (hits == 0)
         std::fprintf(stderr, "warning: no pick hit a dot\n");
 
+    // The worst case for a hover: zoomed out as far as the map goes, every
+    // dot crowded into a quarter of the plot, so a pick's neighbourhood holds
+    // 16× as many dots (and picking takes the one drawn on top of them).
+    map.zoomBy(0.01, map.view().plotRect.center());
+    std::vector<double> crowdedTimes;
+    for (int i = 0; i < picks; ++i) {
+        const QPointF p = map.mapToScreen(anyId(rng)) + QPointF(jitter(rng), jitter(rng));
+        const auto t0 = Clock::now();
+        hits += map.pickAt(p) >= 0;
+        crowdedTimes.push_back(ms(t0, Clock::now()));
+    }
+    r.pickZoomedOutMedian = percentile(crowdedTimes, 0.5);
+    r.pickZoomedOutP99 = percentile(crowdedTimes, 0.99);
+    map.resetView();
+
     QPolygonF lasso;
     const QPointF c = map.view().plotRect.center();
     for (int k = 0; k < 200; ++k) {
@@ -194,6 +210,8 @@ void print(const char* prefix, int dots, const Result& r, double repaintTarget)
     std::printf("%s_pick_median_ms %.4f\n", prefix, r.pickMedian);
     std::printf("%s_pick_p99_ms %.4f\n", prefix, r.pickP99);
     std::printf("%s_pick_ratio_to_target %.3f\n", prefix, r.pickMedian / 1.0);
+    std::printf("%s_pick_zoomed_out_median_ms %.4f\n", prefix, r.pickZoomedOutMedian);
+    std::printf("%s_pick_zoomed_out_p99_ms %.4f\n", prefix, r.pickZoomedOutP99);
     std::printf("%s_lasso_ms %.2f\n", prefix, r.lassoMs);
     std::printf("%s_lasso_selected %d\n", prefix, r.lassoCount);
     std::fflush(stdout);

@@ -28,4 +28,5 @@ line(f"hover pick, {v['mnist_dots']:.0f} dots, median", v["mnist_pick_median_ms"
 if "million_dots" in v:
     line("repaint, 1,000,000 dots, median", v["million_repaint_median_ms"], 100)
     line("hover pick, 1,000,000 dots, median", v["million_pick_median_ms"], 1)
+    line("hover pick, 1,000,000 dots zoomed out (the crowded worst case), p99", v["million_pick_zoomed_out_p99_ms"], 1)
 PY

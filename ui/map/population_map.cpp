@@ -879,7 +879,7 @@ void PopulationMap::ensureGrid() const
     if (!m_gridDirty)
         return;
     if (m_positions)
-        m_grid.build(*m_positions);
+        m_grid.build(*m_positions, m_drawOrder);
     else
         m_grid.clear();
     m_gridDirty = false;
@@ -905,29 +905,62 @@ int PopulationMap::pickAt(const QPointF& widgetPos) const
     if (m_shownOrder.empty())
         return -1;
     ensureGrid();
-    const qreal reach = mapstyle::kMaxDotRadius + kAntialiasRim + mapstyle::kPickSlack;
-    const QRectF area =
-        m_view.toMap(QRectF(widgetPos - QPointF(reach, reach), QSizeF(2 * reach, 2 * reach)));
-    int top = -1;     // the last-painted dot whose disc holds the cursor
-    int nearest = -1; // else: the dot whose edge is nearest, within the slack
-    double nearestGap = mapstyle::kPickSlack;
-    m_grid.forEachInCellsOf(area, [&](int id) {
-        if (!m_shown[static_cast<size_t>(id)])
-            return;
-        const QPointF s = m_view.toScreen(pos(id, 0), pos(id, 1));
-        const double gap = std::hypot(s.x() - widgetPos.x(), s.y() - widgetPos.y()) - drawnRadius(id);
-        const int rank = m_drawRank[static_cast<size_t>(id)];
-        if (gap <= 0.0) {
-            if (top < 0 || rank > m_drawRank[static_cast<size_t>(top)])
+    // Distances in widget pixels: map-space offsets times the view's scale.
+    const QPointF cursor = m_view.toMap(widgetPos);
+    const double scale = m_view.scale;
+    auto squaredDistance = [&](float x, float y) {
+        const double dx = (x - cursor.x()) * scale, dy = (y - cursor.y()) * scale;
+        return dx * dx + dy * dy;
+    };
+    auto around = [&](double pixels) {
+        const double r = pixels / scale;
+        return QRectF(cursor.x() - r, cursor.y() - r, 2 * r, 2 * r);
+    };
+
+    // The front-most dot whose disc holds the cursor. Cells list their dots
+    // front-most first: a cell is read until its first hit, or until its
+    // dots lie under the best hit so far.
+    const double maxDrawn = mapstyle::kMaxDotRadius + kAntialiasRim;
+    int top = -1, topRank = -1;
+    m_grid.forEachCellOf(around(maxDrawn), [&](const SpatialGrid::Cell& cell) {
+        for (int k = 0; k < cell.count && cell.ranks[k] > topRank; ++k) {
+            const double d2 = squaredDistance(cell.xs[k], cell.ys[k]);
+            if (d2 > maxDrawn * maxDrawn)
+                continue;
+            const int id = cell.ids[k];
+            const double r = drawnRadius(id);
+            if (d2 <= r * r && m_shown[static_cast<size_t>(id)]) {
                 top = id;
-        } else if (top < 0 && (gap < nearestGap ||
-                               (gap == nearestGap && nearest >= 0 &&
-                                rank > m_drawRank[static_cast<size_t>(nearest)]))) {
-            nearestGap = gap;
-            nearest = id;
+                topRank = cell.ranks[k];
+                break;
+            }
         }
     });
-    return top >= 0 ? top : nearest;
+    if (top >= 0)
+        return top;
+
+    // Else the dot whose edge is nearest, within the pick slack (the
+    // front-most of equally near ones).
+    const double maxReach = maxDrawn + mapstyle::kPickSlack;
+    int nearest = -1, nearestRank = -1;
+    double nearestGap = mapstyle::kPickSlack;
+    m_grid.forEachCellOf(around(maxReach), [&](const SpatialGrid::Cell& cell) {
+        for (int k = 0; k < cell.count; ++k) {
+            const double d2 = squaredDistance(cell.xs[k], cell.ys[k]);
+            if (d2 > maxReach * maxReach)
+                continue;
+            const int id = cell.ids[k];
+            if (!m_shown[static_cast<size_t>(id)])
+                continue;
+            const double gap = std::sqrt(d2) - drawnRadius(id);
+            if (gap < nearestGap || (gap == nearestGap && nearest >= 0 && cell.ranks[k] > nearestRank)) {
+                nearestGap = gap;
+                nearest = id;
+                nearestRank = cell.ranks[k];
+            }
+        }
+    });
+    return nearest;
 }
 
 QVector<int> PopulationMap::samplesInRect(const QRectF& widgetRect) const

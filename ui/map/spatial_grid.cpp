@@ -18,11 +18,14 @@ constexpr int kMaxCellsPerSide = 2048;
 void SpatialGrid::clear()
 {
     m_ids.clear();
+    m_xs.clear();
+    m_ys.clear();
+    m_ranks.clear();
     m_cellStart.clear();
     m_columns = m_rows = 0;
 }
 
-void SpatialGrid::build(const RowMatrixXf& positions)
+void SpatialGrid::build(const RowMatrixXf& positions, const std::vector<int>& drawOrder)
 {
     clear();
     const int n = static_cast<int>(positions.rows());
@@ -74,11 +77,27 @@ void SpatialGrid::build(const RowMatrixXf& positions)
     for (size_t c = 0; c < cellCount; ++c)
         m_cellStart[c + 1] += m_cellStart[c];
     m_ids.resize(static_cast<size_t>(finite));
+    m_xs.resize(m_ids.size());
+    m_ys.resize(m_ids.size());
+    m_ranks.resize(m_ids.size());
     std::vector<int> fill(m_cellStart.begin(), m_cellStart.end() - 1);
-    for (int i = 0; i < n; ++i) {
-        const int c = cellOf[static_cast<size_t>(i)];
-        if (c >= 0)
-            m_ids[static_cast<size_t>(fill[static_cast<size_t>(c)]++)] = i;
+    auto place = [&](int id, int rank) {
+        const int c = cellOf[static_cast<size_t>(id)];
+        if (c < 0)
+            return;
+        const auto k = static_cast<size_t>(fill[static_cast<size_t>(c)]++);
+        m_ids[k] = id;
+        m_xs[k] = positions(id, 0);
+        m_ys[k] = positions(id, 1);
+        m_ranks[k] = rank;
+    };
+    if (static_cast<int>(drawOrder.size()) == n) {
+        // Front-most first: the reverse of the order the dots are drawn in.
+        for (int k = n - 1; k >= 0; --k)
+            place(drawOrder[static_cast<size_t>(k)], k);
+    } else {
+        for (int i = 0; i < n; ++i)
+            place(i, i);
     }
 }
 
