@@ -67,7 +67,7 @@ LossDistanceChart::LossDistanceChart(ExplorerSession* session, QWidget* parent)
     m_chart = new ChartView(this);
     m_chart->setTitle(tr("Loss vs distance to own class centroid"));
     m_chart->setAxisTitles(tr("distance to own class centroid (pixel space)"),
-                           tr("mean loss (log)"), tr("samples (bars)"));
+                           lossAxisTitle(), tr("samples (bars)"));
     m_chart->setLabelFormats(QStringLiteral("%g"), QStringLiteral("%g"), QStringLiteral("%d"));
     m_chart->setToolTip(QString()); // the hover tooltip is per bin (binTooltip)
 
@@ -358,8 +358,9 @@ bool LossDistanceChart::logarithmicLoss() const { return m_chart->leftAxisLogari
 
 QString LossDistanceChart::lossAxisTitle() const
 {
-    return m_chart->leftAxisLogarithmic() ? tr("mean loss (log)")
-                                          : tr("mean loss");
+    // The tick labels (0.001, 0.01, 0.1, 1) show the log scale; a longer
+    // title is cut short on a chart in a low dock.
+    return tr("mean loss");
 }
 
 void LossDistanceChart::updateAxes()

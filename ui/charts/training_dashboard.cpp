@@ -2,6 +2,7 @@
 
 #include "ui/charts/chart_view.h"
 #include "ui/charts/downsample.h"
+#include "ui/common/elided_label.h"
 #include "ui/map/map_style.h"
 
 #include <QBoxLayout>
@@ -120,37 +121,6 @@ double epochTickInterval(int epochs)
 }
 
 } // namespace
-
-// One line that elides its text to the width it gets, with the whole text in
-// its tooltip. Its size hint leaves the width to the layout, so a long text
-// never widens the dock; one line costs the 300 px dock's charts least height.
-class ElidedLabel : public QLabel {
-public:
-    explicit ElidedLabel(QWidget* parent) : QLabel(parent)
-    {
-        setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
-    }
-    void setFullText(const QString& text, const QString& explanation)
-    {
-        m_full = text;
-        setToolTip(text.isEmpty() ? QString() : text + QStringLiteral("\n\n") + explanation);
-        elide();
-    }
-
-protected:
-    void resizeEvent(QResizeEvent* event) override
-    {
-        QLabel::resizeEvent(event);
-        elide();
-    }
-
-private:
-    void elide()
-    {
-        setText(fontMetrics().elidedText(m_full, Qt::ElideRight, contentsRect().width()));
-    }
-    QString m_full;
-};
 
 QString formatDuration(double seconds)
 {

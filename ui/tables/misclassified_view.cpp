@@ -1,5 +1,6 @@
 #include "ui/tables/misclassified_view.h"
 
+#include "ui/common/elided_label.h"
 #include "ui/explorer_session.h"
 #include "ui/tables/misclassified_model.h"
 
@@ -38,8 +39,8 @@ MisclassifiedView::MisclassifiedView(ExplorerSession* session, QWidget* parent)
     m_subsetBox->addItem(tr("validation"),
                          static_cast<int>(MisclassifiedFilterProxy::SubsetFilter::Validation));
     m_subsetBox->setToolTip(tr("Show the training set, the validation set or both"));
-    m_count = new QLabel(this);
-    m_count->setToolTip(tr("Rows shown by the filters, of all misclassified samples of the run"));
+    m_count = new ElidedLabel(this);
+    m_count->setAlignment(Qt::AlignRight | Qt::AlignVCenter);
 
     m_table = new QTableView(this);
     m_table->setModel(m_proxy);
@@ -81,8 +82,7 @@ MisclassifiedView::MisclassifiedView(ExplorerSession* session, QWidget* parent)
     addBox(tr("&GT:"), m_groundTruthBox);
     addBox(tr("&Pred:"), m_predictionBox);
     addBox(tr("&Subset:"), m_subsetBox);
-    filters->addStretch(1);
-    filters->addWidget(m_count);
+    filters->addWidget(m_count, 1); // elided when the dock is narrow, never widening it
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(6, 6, 6, 6);
     layout->addLayout(filters);
@@ -194,14 +194,15 @@ int MisclassifiedView::totalCount() const
 
 QString MisclassifiedView::countText() const
 {
-    return m_count->text();
+    return m_count->fullText();
 }
 
 void MisclassifiedView::updateCount()
 {
     const QLocale locale;
-    m_count->setText(tr("%1 of %2 misclassified")
-                         .arg(locale.toString(shownCount()), locale.toString(totalCount())));
+    m_count->setFullText(tr("%1 of %2 misclassified")
+                             .arg(locale.toString(shownCount()), locale.toString(totalCount())),
+                         tr("Rows shown by the filters, of all misclassified samples of the run"));
 }
 
 QVector<int> MisclassifiedView::shownIds() const

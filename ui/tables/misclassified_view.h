@@ -14,6 +14,8 @@ class QTableView;
 namespace mnistx::ui
 {
 
+class ElidedLabel;
+
 class ExplorerSession;
 class MisclassifiedModel;
 
@@ -77,7 +79,7 @@ private:
     QComboBox* m_groundTruthBox = nullptr;
     QComboBox* m_predictionBox = nullptr;
     QComboBox* m_subsetBox = nullptr;
-    QLabel* m_count = nullptr;
+    ElidedLabel* m_count = nullptr;
     QStackedWidget* m_stack = nullptr;
     QLabel* m_hint = nullptr;
     QTableView* m_table = nullptr;
