@@ -328,10 +328,17 @@ void TestWindowBehaviour::viewSelectionsComeIntoSight()
             if (edit->placeholderText().startsWith(QStringLiteral("Find")))
                 find = edit;
         QVERIFY(find);
+        // A filter that hides the sample: found, it must not be a marker
+        // among nothing.
+        const int id = kTrainCount + 45;
+        map->setPairFilter(w->session()->label(id), (w->session()->prediction(id) + 1) % 10);
+        zoomIntoCorner(map);
+        QVERIFY(!map->isSampleShown(id));
         find->setText(QStringLiteral("v45"));
         QTest::keyClick(find, Qt::Key_Return);
-        QCOMPARE(w->session()->current(), kTrainCount + 45);
-        wanted = {kTrainCount + 45};
+        QCOMPARE(w->session()->current(), id);
+        QVERIFY(!map->hasFilters());
+        wanted = {id};
     }
     QVERIFY(!wanted.isEmpty());
     QTRY_VERIFY(!map->isAnimating());
@@ -352,6 +359,21 @@ void TestWindowBehaviour::selectionInViewKeepsTheUsersZoom()
             inView << id;
     QCOMPARE(inView.size(), 30);
     w->session()->setSelection(inView, QStringLiteral("thirty in view"));
+    QVERIFY(!map->isAnimating());
+    QVERIFY(map->view() == before);
+
+    // A rectangle drawn over the whole map, margins included (dots drawn
+    // beside the plot too): the user selected what they see, nothing moves.
+    const QPoint from(2, 2), to(map->width() - 3, map->height() - 3);
+    QTest::mousePress(map, Qt::LeftButton, Qt::ShiftModifier, from);
+    QTest::mouseMove(map, (from + to) / 2);
+    QTest::mouseMove(map, to);
+    QTest::mouseRelease(map, Qt::LeftButton, {}, to);
+    QCOMPARE(w->session()->selectionDescription(), QStringLiteral("Rectangle on the map"));
+    bool outsidePlot = false;
+    for (int id : w->session()->selection())
+        outsidePlot = outsidePlot || !map->isInView(id);
+    QVERIFY(outsidePlot); // the case that must not move the map
     QVERIFY(!map->isAnimating());
     QVERIFY(map->view() == before);
 }

@@ -15,6 +15,7 @@
 #include <QMouseEvent>
 #include <QPainter>
 #include <QPainterPath>
+#include <QScopedValueRollback>
 #include <QSignalBlocker>
 #include <QToolTip>
 #include <QWheelEvent>
@@ -785,6 +786,10 @@ void PopulationMap::frameSamples(const QVector<int>& ids)
 QStringList PopulationMap::revealSamples(const QVector<int>& ids)
 {
     QStringList cleared;
+    // A rectangle or lasso drawn on the map selects what the user sees
+    // where they see it: nothing to bring into sight.
+    if (m_selectingItself)
+        return cleared;
     const int n = static_cast<int>(m_sizeBuckets.size());
     bool train = false, validation = false, correct = false, offPair = false;
     std::vector<bool> entries(m_hiddenEntries.size(), false);
@@ -1489,6 +1494,7 @@ void PopulationMap::mouseReleaseEvent(QMouseEvent* event)
         const QRectF band = QRectF(m_pressPos, pos).normalized();
         if (band.width() >= 1 || band.height() >= 1) {
             const QVector<int> ids = samplesInRect(band);
+            const QScopedValueRollback<bool> own(m_selectingItself, true);
             m_session->setSelection(ids, tr("Rectangle on the map"));
         }
         break;
@@ -1498,6 +1504,7 @@ void PopulationMap::mouseReleaseEvent(QMouseEvent* event)
             m_lasso << pos;
         if (m_lasso.size() >= 3) {
             const QVector<int> ids = samplesInPolygon(m_lasso);
+            const QScopedValueRollback<bool> own(m_selectingItself, true);
             m_session->setSelection(ids, tr("Lasso on the map"));
         }
         m_lasso.clear();

@@ -115,6 +115,7 @@ public:
     // legend entries that hide any of them are cleared (filtersChanged),
     // then the view animates to frame them (frameSamples). Returns what was
     // cleared, in the user's words ("misclassified only"), empty if nothing.
+    // Does nothing for the map's own rectangle and lasso selections.
     QStringList revealSamples(const QVector<int>& ids);
     // Animates the view so that every given sample's dot lies in the plot,
     // clear of the edges and of a legend floating over the map: nothing
@@ -298,6 +299,7 @@ private:
     QPointF m_lastPos;
     QPolygonF m_lasso;
     int m_hovered = -1;
+    bool m_selectingItself = false; // the map is setting the session's selection (rectangle, lasso)
 };
 
 } // namespace mnistx::ui

@@ -45,19 +45,10 @@ public:
     // space). A superset of the points inside: callers test each one exactly.
     template <typename Visit> void forEachInCellsOf(const QRectF& mapRect, Visit&& visit) const
     {
-        if (m_ids.empty() || mapRect.right() < m_x0 || mapRect.left() > m_x1 ||
-            mapRect.bottom() < m_y0 || mapRect.top() > m_y1)
-            return;
-        const int c0 = columnOf(mapRect.left());
-        const int c1 = columnOf(mapRect.right());
-        const int r0 = rowOf(mapRect.top()); // QRectF top() is the smaller y
-        const int r1 = rowOf(mapRect.bottom());
-        for (int r = r0; r <= r1; ++r) {
-            const int* cells = m_cellStart.data() + static_cast<size_t>(r) * m_columns;
-            for (int c = c0; c <= c1; ++c)
-                for (int k = cells[c]; k < cells[c + 1]; ++k)
-                    visit(m_ids[static_cast<size_t>(k)]);
-        }
+        forEachCellOf(mapRect, [&](const Cell& cell) {
+            for (int k = 0; k < cell.count; ++k)
+                visit(cell.ids[k]);
+        });
     }
 
     // Calls visit(cell) for every non-empty cell that overlaps mapRect.

@@ -946,28 +946,29 @@ bool LabelCandidatesPanel::exportMarksCsv(const QString& path, QString* error) c
     }
 }
 
-void LabelCandidatesPanel::exportCandidatesInteractively()
+void LabelCandidatesPanel::exportCsvInteractively(const QString& baseName, const QString& title,
+                                                  CsvWriter write)
 {
-    const QString path = askCsvPath(this, QStringLiteral("label_candidates"));
-    QString error;
+    const QString path = askCsvPath(this, baseName);
     if (path.isEmpty())
         return;
-    if (!exportCandidatesCsv(path, &error))
-        QMessageBox::warning(this, tr("Export Candidates"), error);
+    QString error;
+    if (!(this->*write)(path, &error))
+        QMessageBox::warning(this, title, error);
     else
         notifyExported(this, path);
 }
 
+void LabelCandidatesPanel::exportCandidatesInteractively()
+{
+    exportCsvInteractively(QStringLiteral("label_candidates"), tr("Export Candidates"),
+                           &LabelCandidatesPanel::exportCandidatesCsv);
+}
+
 void LabelCandidatesPanel::exportMarksInteractively()
 {
-    const QString path = askCsvPath(this, QStringLiteral("label_marks"));
-    QString error;
-    if (path.isEmpty())
-        return;
-    if (!exportMarksCsv(path, &error))
-        QMessageBox::warning(this, tr("Export Marks"), error);
-    else
-        notifyExported(this, path);
+    exportCsvInteractively(QStringLiteral("label_marks"), tr("Export Marks"),
+                           &LabelCandidatesPanel::exportMarksCsv);
 }
 
 QVector<int> LabelCandidatesPanel::shownIds() const

@@ -239,6 +239,9 @@ private:
     void onTableCurrentChanged();
     void onSessionCurrentChanged(int id);
     void showContextMenu(const QPoint& position);
+    // Asks for a CSV path, writes it with write, then confirms or warns.
+    using CsvWriter = bool (LabelCandidatesPanel::*)(const QString&, QString*) const;
+    void exportCsvInteractively(const QString& baseName, const QString& title, CsvWriter write);
     void exportCandidatesInteractively();
     void exportMarksInteractively();
 
