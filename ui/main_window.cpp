@@ -429,8 +429,7 @@ void MainWindow::createToolBars()
     mapBar->addWidget(new QLabel(tr(" Colour: "), mapBar));
     m_colorBox = new QComboBox(mapBar);
     for (auto mode : {PopulationMap::ColorBy::GroundTruth, PopulationMap::ColorBy::Prediction,
-                      PopulationMap::ColorBy::Correctness, PopulationMap::ColorBy::Subset})
-    {
+                      PopulationMap::ColorBy::Correctness, PopulationMap::ColorBy::Subset}) {
         // Sentence case like the metadata fields below ("Distance to own centroid").
         QString name = PopulationMap::colorByName(mode);
         name[0] = name[0].toUpper();
@@ -815,10 +814,13 @@ void MainWindow::offerAlternatives(const QString& dir, const QString& problem)
             contents = tr("It holds MNIST IDX files: it is a data folder, which can be trained on.");
         else if (entries.isEmpty())
             contents = tr("It is empty.");
-        else
-            contents = tr("It holds %n item(s): %1.", nullptr, static_cast<int>(entries.size()))
-                           .arg(QStringList(entries.mid(0, 5)).join(QStringLiteral(", ")) +
-                                (entries.size() > 5 ? QStringLiteral(", …") : QString()));
+        else {
+            const QString names = QStringList(entries.mid(0, 5)).join(QStringLiteral(", ")) +
+                                  (entries.size() > 5 ? QStringLiteral(", …") : QString());
+            contents = entries.size() == 1
+                           ? tr("It holds one item: %1.").arg(names)
+                           : tr("It holds %1 items: %2.").arg(entries.size()).arg(names);
+        }
         text = tr("“%1” holds no run: run.bin, which the app and its headless mode write into "
                   "a run folder, is missing.\n\n%2")
                    .arg(shown, contents);

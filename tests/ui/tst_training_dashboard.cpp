@@ -149,6 +149,7 @@ private Q_SLOTS:
     void projectionProgressNeverGoesBack();
     void sanityLineFitsANarrowDock();
     void legendsShowWholeNamesInTheDock();
+    void noChartTextIsCutInALowDock();
     void downsamplingKeepsEnvelopeAndEnds();
     void durationsAreFormatted_data();
     void durationsAreFormatted();
@@ -587,6 +588,39 @@ void TestTrainingDashboard::legendsShowWholeNamesInTheDock()
                          qPrintable(QStringLiteral("%1 px wide chart: %2")
                                         .arg(chart->width())
                                         .arg(labels.join(QStringLiteral(" | ")))));
+        }
+    }
+}
+
+// In the compact layout's bottom dock (about 600×300, less while training
+// shares it) the accuracy axis had ten tick labels for ~150 px: Qt Charts
+// elided every one of them to "..."; the loss axis title read "cross-entropy
+// loss (l...". Every text the charts draw is whole, at two dock heights.
+void TestTrainingDashboard::noChartTextIsCutInALowDock()
+{
+    ui::TrainingDashboard dashboard;
+    dashboard.reset(kEpochs, kBatchesPerEpoch);
+    std::mt19937 rng(5);
+    for (int e = 0; e < 2; ++e) {
+        for (int b = 0; b < kBatchesPerEpoch; ++b)
+            dashboard.addBatch(batchReport(e, b, rng));
+        dashboard.addEpoch(epochReport(e));
+    }
+    for (const QSize size : {QSize(620, 330), QSize(620, 270)}) {
+        dashboard.resize(size);
+        dashboard.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&dashboard));
+        QTRY_COMPARE_WITH_TIMEOUT(dashboard.size(), size, 2000);
+        QTest::qWait(3 * ui::TrainingDashboard::kReplotDelayMs); // the replot after the resize
+        for (const ui::ChartView* chart : {dashboard.lossChart(), dashboard.accuracyChart()}) {
+            const QStringList texts = chart->drawnTexts();
+            QVERIFY(texts.size() > 5);
+            for (const QString& text : texts)
+                QVERIFY2(!text.contains(QChar(0x2026)) && !text.contains(QStringLiteral("...")),
+                         qPrintable(QStringLiteral("%1×%2 chart: %3")
+                                        .arg(chart->width())
+                                        .arg(chart->height())
+                                        .arg(texts.join(QStringLiteral(" | ")))));
         }
     }
 }

@@ -66,6 +66,16 @@ QDockWidget* dockNamed(QMainWindow& w, const QString& name)
     return w.findChild<QDockWidget*>(name);
 }
 
+// The toolbar's combo box whose tooltip starts with tip (how a person tells
+// them apart), or null.
+QComboBox* comboWithTip(QMainWindow& w, const QString& tip)
+{
+    for (QComboBox* box : w.findChildren<QComboBox*>())
+        if (box->toolTip().startsWith(tip))
+            return box;
+    return nullptr;
+}
+
 // Clicks row `row` of a table view where a person would: the middle of its
 // first visible cell.
 void clickRow(QTableView* table, int row)
@@ -385,10 +395,8 @@ void TestWindowBehaviour::selectionHiddenByFiltersLiftsThem()
     auto w = openedWindow();
     QVERIFY(w);
     PopulationMap* map = w->populationMap();
-    auto* subsetBox = w->findChild<QComboBox*>();
-    for (QComboBox* box : w->findChildren<QComboBox*>())
-        if (box->toolTip().startsWith(QStringLiteral("Which subset")))
-            subsetBox = box;
+    QComboBox* subsetBox = comboWithTip(*w, QStringLiteral("Which subset"));
+    QVERIFY(subsetBox);
     subsetBox->setCurrentIndex(1); // training set only
     map->setMisclassifiedOnly(true);
     QCOMPARE(map->subsetFilter(), PopulationMap::SubsetFilter::Train);
@@ -422,14 +430,8 @@ void TestWindowBehaviour::pairFilterShowsInToolbarWithOneClickClear()
     why->confusion()->activateCell(4, 9);
     QCOMPARE(map->pairFilterGroundTruth(), 4);
     QCOMPARE(map->pairFilterPrediction(), 9);
-    QComboBox* gt = nullptr;
-    QComboBox* predicted = nullptr;
-    for (QComboBox* box : w->findChildren<QComboBox*>()) {
-        if (box->toolTip().startsWith(QStringLiteral("Show only samples of this ground-truth")))
-            gt = box;
-        if (box->toolTip().startsWith(QStringLiteral("…predicted as")))
-            predicted = box;
-    }
+    QComboBox* gt = comboWithTip(*w, QStringLiteral("Show only samples of this ground-truth"));
+    QComboBox* predicted = comboWithTip(*w, QStringLiteral("…predicted as"));
     QVERIFY(gt && predicted);
     QCOMPARE(gt->currentData().toInt(), 4);
     QCOMPARE(predicted->currentData().toInt(), 9);

@@ -544,24 +544,23 @@ void ChartView::setLegendVisible(bool visible) { d->chart->legend()->setVisible(
 
 void ChartView::setLegendAlignment(Qt::Alignment alignment) { d->chart->legend()->setAlignment(alignment); }
 
-QStringList ChartView::legendLabels() const
+namespace
 {
-    if (d->chart->layout())
-        d->chart->layout()->activate();
-    // Qt Charts draws each marker's label as a text item inside the legend,
-    // elided to the width the legend layout gave it.
-    std::vector<std::pair<QPointF, QString>> shown;
-    const std::function<void(const QGraphicsItem*)> collect = [&](const QGraphicsItem* item) {
-        for (const QGraphicsItem* child : item->childItems()) {
-            if (!child->isVisible())
-                continue;
-            if (const auto* text = qgraphicsitem_cast<const QGraphicsTextItem*>(child))
-                shown.emplace_back(text->scenePos(), text->toPlainText());
-            collect(child);
-        }
-    };
-    if (d->chart->legend()->isVisible())
-        collect(d->chart->legend());
+// The visible text items under item, with their scene positions: what Qt
+// Charts drew, elided to the room its layout gave each.
+void collectTexts(const QGraphicsItem* item, std::vector<std::pair<QPointF, QString>>& shown)
+{
+    for (const QGraphicsItem* child : item->childItems()) {
+        if (!child->isVisible())
+            continue;
+        if (const auto* text = qgraphicsitem_cast<const QGraphicsTextItem*>(child))
+            shown.emplace_back(text->scenePos(), text->toPlainText());
+        collectTexts(child, shown);
+    }
+}
+
+QStringList inReadingOrder(std::vector<std::pair<QPointF, QString>> shown)
+{
     std::sort(shown.begin(), shown.end(), [](const auto& a, const auto& b) {
         return std::make_pair(a.first.y(), a.first.x()) < std::make_pair(b.first.y(), b.first.x());
     });
@@ -569,6 +568,26 @@ QStringList ChartView::legendLabels() const
     for (const auto& [position, text] : shown)
         labels.append(text);
     return labels;
+}
+} // namespace
+
+QStringList ChartView::legendLabels() const
+{
+    if (d->chart->layout())
+        d->chart->layout()->activate();
+    std::vector<std::pair<QPointF, QString>> shown;
+    if (d->chart->legend()->isVisible())
+        collectTexts(d->chart->legend(), shown);
+    return inReadingOrder(std::move(shown));
+}
+
+QStringList ChartView::drawnTexts() const
+{
+    if (d->chart->layout())
+        d->chart->layout()->activate();
+    std::vector<std::pair<QPointF, QString>> shown;
+    collectTexts(d->chart, shown);
+    return inReadingOrder(std::move(shown));
 }
 
 void ChartView::setPlaceholderText(const QString& text)

@@ -95,6 +95,10 @@ public:
     // The legend's labels as drawn at the chart's current size, left to
     // right: a label that did not fit is elided and ends in "…" (tests).
     QStringList legendLabels() const;
+    // Every text the chart draws at its current size (title, axis titles
+    // and tick labels, legend), top to bottom: Qt Charts elides what does
+    // not fit, to "…" or "..." (tests).
+    QStringList drawnTexts() const;
 
     // A message drawn in the middle of the plot (e.g. "no run loaded");
     // empty to remove.

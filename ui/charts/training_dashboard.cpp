@@ -95,7 +95,8 @@ std::pair<double, double> logRange(double lo, double hi)
 // batches sit near chance, 10 %). Afterwards it zooms to where the epoch
 // figures are (e.g. 90–100 %), where training is decided; the first batches'
 // climb from chance then runs in from below the axis.
-std::pair<double, double> accuracyAxis(double batchMin, const std::vector<training::EpochReport>& epochs)
+std::pair<double, double> accuracyAxis(double batchMin, const std::vector<training::EpochReport>& epochs,
+                                       int maxTicks)
 {
     double low = batchMin;
     if (!epochs.empty()) {
@@ -105,11 +106,16 @@ std::pair<double, double> accuracyAxis(double batchMin, const std::vector<traini
         low = std::max(batchMin, epochMin - std::max(0.5 * (100.0 - epochMin), 1.0));
     }
     low = std::clamp(low, 0.0, 99.0);
-    for (double step : {0.2, 0.5, 1.0, 2.0, 5.0, 10.0, 20.0})
-        if ((100.0 - std::floor(low / step) * step) / step <= 10.0)
+    for (double step : {0.2, 0.5, 1.0, 2.0, 5.0, 10.0, 20.0, 25.0, 50.0})
+        if ((100.0 - std::floor(low / step) * step) / step <= maxTicks)
             return {std::floor(low / step) * step, step};
-    return {0.0, 20.0};
+    return {0.0, 50.0};
 }
+
+// Vertical room a tick label needs, and what of a chart's height is not its
+// plot (title, x axis and its title, legend).
+constexpr int kMinTickSpacing = 24;
+constexpr int kChartChromeHeight = 110;
 
 // Tick interval for an epoch axis of `epochs`: whole epochs, at most ~10 ticks.
 double epochTickInterval(int epochs)
@@ -173,15 +179,17 @@ TrainingDashboard::TrainingDashboard(QWidget* parent) : QWidget(parent)
     });
 
     m_lossChart = new ChartView(this);
-    m_lossChart->setTitle(tr("Loss"));
-    m_lossChart->setAxisTitles(tr("epoch"), tr("cross-entropy loss (log scale)"));
+    m_lossChart->setTitle(tr("Cross-entropy loss"));
+    // Short (the chart title says cross-entropy, the ticks show the log scale):
+    // a longer title is cut to "cross-en..." in a low dock.
+    m_lossChart->setAxisTitles(tr("epoch"), tr("loss"));
     m_lossChart->setLeftAxisLogarithmic(true);
     m_lossChart->setLabelFormats(QStringLiteral("%g"), QStringLiteral("%g"));
     m_lossChart->setToolTip(tr("batch: the training loss of every batch; train and validation: "
                                "the loss over each subset at the end of each epoch"));
     m_accuracyChart = new ChartView(this);
-    m_accuracyChart->setTitle(tr("Accuracy"));
-    m_accuracyChart->setAxisTitles(tr("epoch"), tr("accuracy (%)"));
+    m_accuracyChart->setTitle(tr("Accuracy (%)"));
+    m_accuracyChart->setAxisTitles(tr("epoch"), tr("%"));
     m_accuracyChart->setLabelFormats(QStringLiteral("%g"), QStringLiteral("%g"));
     m_accuracyChart->setToolTip(tr("batch: the running training accuracy within each epoch; train "
                                    "and validation: the accuracy on each subset at the end of each "
@@ -465,7 +473,11 @@ void TrainingDashboard::replot()
     setChartsXRange();
     const auto [lo, hi] = logRange(lossMin, lossMax);
     m_lossChart->setYRange(AxisSide::Left, lo, hi);
-    const auto [accLow, accStep] = accuracyAxis(m_batches.empty() && m_epochs.empty() ? 0.0 : accMin, m_epochs);
+    // No more tick labels than the chart's height holds: denser ones overlap
+    // and Qt Charts elides every one of them to "…" (a 300 px dock).
+    const int maxTicks = std::clamp((m_accuracyChart->height() - kChartChromeHeight) / kMinTickSpacing, 3, 10);
+    const auto [accLow, accStep] =
+        accuracyAxis(m_batches.empty() && m_epochs.empty() ? 0.0 : accMin, m_epochs, maxTicks);
     // Interval before range: Qt Charts lays the labels out on the range change.
     m_accuracyChart->setTickInterval(Qt::Vertical, accStep);
     // A little room above 100 % so markers at the top are not cut in half.
@@ -559,6 +571,9 @@ void TrainingDashboard::resizeEvent(QResizeEvent* event)
     const bool sideBySide = event->size().width() >= kSideBySideMinWidth ||
                             event->size().height() < kStackedMinHeight;
     m_chartsLayout->setDirection(sideBySide ? QBoxLayout::LeftToRight : QBoxLayout::TopToBottom);
+    // The accuracy axis' tick count follows the charts' height.
+    if (event->size().height() != event->oldSize().height())
+        scheduleReplot();
 }
 
 } // namespace mnistx::ui
