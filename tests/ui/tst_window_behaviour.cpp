@@ -66,11 +66,12 @@ QDockWidget* dockNamed(QMainWindow& w, const QString& name)
     return w.findChild<QDockWidget*>(name);
 }
 
-// The toolbar's combo box whose tooltip starts with tip (how a person tells
-// them apart), or null.
+// The map toolbar's combo box whose tooltip starts with tip (how a person
+// tells them apart), or null.
 QComboBox* comboWithTip(QMainWindow& w, const QString& tip)
 {
-    for (QComboBox* box : w.findChildren<QComboBox*>())
+    auto* bar = w.findChild<QToolBar*>(QStringLiteral("mapToolBar"));
+    for (QComboBox* box : bar ? bar->findChildren<QComboBox*>() : QList<QComboBox*>())
         if (box->toolTip().startsWith(tip))
             return box;
     return nullptr;
