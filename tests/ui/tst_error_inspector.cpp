@@ -36,6 +36,8 @@ private Q_SLOTS:
     void exportsRasterAndVector();
     void everyCentroidDistanceShowsInANarrowDock_data();
     void everyCentroidDistanceShowsInANarrowDock();
+    void neighbouringTagsReadWhole_data();
+    void neighbouringTagsReadWhole();
 
 private:
     void setUpRun(const std::function<void(store::RunData&)>& edit = {});
@@ -384,6 +386,39 @@ void TestErrorInspector::everyCentroidDistanceShowsInANarrowDock()
         QVERIFY2(ink >= 8,
                  qPrintable(QStringLiteral("value of bar %1 not painted (%2 px)").arg(i).arg(ink)));
     }
+}
+
+void TestErrorInspector::neighbouringTagsReadWhole_data()
+{
+    QTest::addColumn<int>("width");
+    for (int width : {360, 400, 430})
+        QTest::addRow("%d px", width) << width;
+}
+
+// Validation #9729 of the default run: a 5 predicted as 6, centroid 6 the
+// nearest. The tags "GT" and "pred / nearest" sit on neighbouring bars and
+// "nearest" read "neare…" in a 430 px dock: it may use the room "GT" leaves.
+void TestErrorInspector::neighbouringTagsReadWhole()
+{
+    QFETCH(int, width);
+    const int id = 15; // train #15: GT 5
+    const double distances[] = {8.51, 8.08, 7.63, 7.90, 8.03, 7.59, 7.45, 8.66, 8.19, 8.35};
+    setUpRun([&](store::RunData& run) {
+        run.train.predictions[id] = 6;
+        for (int c = 0; c < 10; ++c)
+            run.train.centroidDistances(id, c) = static_cast<float>(distances[c]);
+    });
+    QCOMPARE(m_session->label(id), 5);
+    m_session->setCurrent(id);
+    m_inspector->resize(width, 720);
+    m_inspector->show();
+    QVERIFY(QTest::qWaitForWindowExposed(m_inspector.get()));
+    const BarChartWidget* chart = m_inspector->distanceChart();
+    QCOMPARE(chart->markTag(6), QStringLiteral("pred\nnearest"));
+    QCOMPARE(chart->markTag(5), QStringLiteral("GT"));
+    QCOMPARE(chart->drawnTagLine(5, 0), QStringLiteral("GT"));
+    QCOMPARE(chart->drawnTagLine(6, 0), QStringLiteral("pred"));
+    QCOMPARE(chart->drawnTagLine(6, 1), QStringLiteral("nearest"));
 }
 
 QTEST_MAIN(TestErrorInspector)

@@ -23,6 +23,7 @@ constexpr double kMaxIconSide = 56.0; // 2× a 28×28 image: larger only costs s
 constexpr double kMinIconSide = 14.0; // below half size a 28×28 image is unreadable
 constexpr double kBarFill = 0.7;      // bar thickness as a share of its slot
 constexpr double kMaxBarThickness = 48.0;
+constexpr double kTagGap = 3.0; // between two neighbouring bars' tags
 
 const QColor kText(0x22, 0x22, 0x22);
 const QColor kAxisText(0x44, 0x44, 0x44);
@@ -754,12 +755,9 @@ void BarChartWidget::render(QPainter* painter, const QRectF& target) const
             painter->setFont(g.tagFont);
             painter->setPen(mark.isValid() ? mark : kText);
             if (g.vertical) {
-                // A tag may spill half a slot into each neighbour that has
-                // none of its own ("nearest" is wider than a slot of ten).
-                const bool roomBeside = m_markTags.value(i - 1).isEmpty() && m_markTags.value(i + 1).isEmpty();
-                const double width = g.tagRects[i].width() * (roomBeside ? 2.0 : 1.0);
                 const QStringList lines = tag.split(QLatin1Char('\n'));
                 for (int k = 0; k < lines.size(); ++k) {
+                    const double width = tagLineWidth(g, tagFm, i, k);
                     const QRectF r(g.tagRects[i].center().x() - width / 2,
                                    g.tagRects[i].top() + k * tagFm.height(), width, tagFm.height());
                     painter->drawText(r, Qt::AlignHCenter | Qt::AlignVCenter,
@@ -797,6 +795,37 @@ QRectF BarChartWidget::barRect(int bar) const
 bool BarChartWidget::valueLabelsShown() const
 {
     return geometry(QRectF(rect()), this).valueLabels;
+}
+
+double BarChartWidget::tagLineWidth(const Geometry& g, const QFontMetricsF& tagFm, int bar,
+                                    int line) const
+{
+    // A tag's line may spill towards its neighbours as far as their own line
+    // at that height leaves free: up to the centre of an untagged neighbour,
+    // less beside "GT" ("nearest" is wider than a slot of ten).
+    const double centre = g.tagRects[bar].center().x();
+    auto halfWidthTowards = [&](int neighbour) {
+        if (neighbour < 0 || neighbour >= static_cast<int>(g.tagRects.size()))
+            return g.tagRects[bar].width() / 2; // the chart's edge
+        const double pitch = std::abs(g.tagRects[neighbour].center().x() - centre);
+        const QString other = m_markTags.value(neighbour).split(QLatin1Char('\n')).value(line);
+        if (other.isEmpty())
+            return pitch;
+        return pitch - tagFm.horizontalAdvance(other) / 2 - kTagGap;
+    };
+    return std::max(g.tagRects[bar].width(),
+                    2 * std::min(halfWidthTowards(bar - 1), halfWidthTowards(bar + 1)));
+}
+
+QString BarChartWidget::drawnTagLine(int bar, int line) const
+{
+    const Geometry g = geometry(QRectF(rect()), this);
+    const QString text = m_markTags.value(bar).split(QLatin1Char('\n')).value(line);
+    if (!g.vertical || bar < 0 || bar >= static_cast<int>(g.tagRects.size()) ||
+        g.tagRects[bar].isEmpty() || text.isEmpty())
+        return {};
+    const QFontMetricsF tagFm = metrics(g.tagFont, this);
+    return tagFm.elidedText(text, Qt::ElideRight, tagLineWidth(g, tagFm, bar, line));
 }
 
 bool BarChartWidget::valueLabelsTurned() const

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <QColor>
+#include <QFontMetricsF>
 #include <QImage>
 #include <QRectF>
 #include <QSize>
@@ -107,6 +108,10 @@ public:
     // Vertical bars: whether the value labels are turned upright (read
     // bottom to top above each bar) because they are wider than a bar's slot.
     bool valueLabelsTurned() const;
+    // Vertical bars: a line of a bar's tag as drawn at the widget's size
+    // (elided when even the room its neighbours leave is too small), "" when
+    // there is none.
+    QString drawnTagLine(int bar, int line) const;
     // Where bar's value label is drawn in the widget: the text's own extent
     // (as wide as the text, not the slot); empty when labels are not shown.
     QRectF valueLabelRect(int bar) const;
@@ -136,6 +141,7 @@ protected:
 private:
     struct Geometry;
     Geometry geometry(const QRectF& target, const QPaintDevice* device) const;
+    double tagLineWidth(const Geometry& g, const QFontMetricsF& tagFm, int bar, int line) const;
     void changed();
 
     Qt::Orientation m_orientation = Qt::Vertical;
