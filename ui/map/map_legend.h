@@ -19,11 +19,11 @@ struct MapLegendEntry {
     qint64 count = -1; // shown after the name; -1: no count
 };
 
-// The map's legend, drawn as an overlay in a corner of the map (and into
-// exports): the colour entries (with counts, hidden ones hollow and grey)
-// and the dot legend (three example losses, the misclassified outline). Lays
-// itself out for a font
-// and an anchor corner, then paints and hit-tests in those logical coordinates.
+// The map's legend, drawn beside the plot (and into exports): the colour
+// entries (with counts, hidden ones hollow and grey) and the dot legend
+// (three example losses, the misclassified outline); on small maps a band
+// above the plot (layoutStrip). Lays itself out for a font and an area, then
+// paints and hit-tests in those logical coordinates.
 class MapLegend
 {
 public:

@@ -715,12 +715,8 @@ void PopulationMap::animateTo(const MapView& target, bool fitted)
 
 QRectF PopulationMap::visibleArea() const
 {
-    QRectF area = m_frame.plotRect;
-    // A legend floating over the map's corner hides what lies under it.
-    const QRectF legend = m_legend.boundingRect();
-    if (!legend.isEmpty() && legend.intersects(area) && legend.left() - area.left() >= 0.5 * area.width())
-        area.setRight(legend.left());
-    return area;
+    // The legend sits beside the plot or in a band above it, never over it.
+    return m_frame.plotRect;
 }
 
 QRectF PopulationMap::framingArea() const
@@ -757,8 +753,7 @@ void PopulationMap::frameSamples(const QVector<int>& ids)
     }
     if (!(x0 <= x1) || allInView)
         return; // nothing to frame, or the user's view already shows them
-    // The box in map space, centred in the framing area (which may sit off
-    // the plot's centre when a floating legend takes the right side).
+    // The box in map space, centred in the framing area.
     const QRectF box(QPointF(x0, y0), QPointF(x1, y1));
     const double fit = fitScale();
     double scale = m_view.scale;

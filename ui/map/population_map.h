@@ -118,7 +118,7 @@ public:
     // Does nothing for the map's own rectangle and lasso selections.
     QStringList revealSamples(const QVector<int>& ids);
     // Animates the view so that every given sample's dot lies in the plot,
-    // clear of the edges and of a legend floating over the map: nothing
+    // clear of its edges: nothing
     // moves when they already do (the user's zoom stays); a pan when they
     // fit at the current zoom; else a zoom out just far enough. Ids out of
     // range or without a finite position are ignored.
@@ -126,8 +126,8 @@ public:
     // True when the sample's dot lies in the part of the plot that frameSamples
     // keeps them in.
     bool isInView(int id) const;
-    // The plot without the part a floating legend covers (widget px), and
-    // the part of it, clear of its edges, where framed samples are put.
+    // The plot (widget px; the legend is beside it or above it), and the
+    // part of it, clear of its edges, where framed samples are put.
     QRectF visibleArea() const;
     QRectF framingArea() const;
     // A view animation (framing, centring) is running.
