@@ -192,7 +192,6 @@ void PopulationMap::onRunChanged()
     m_bounds = QRectF();
     m_sizeBuckets.clear();
     m_drawOrder.clear();
-    m_drawRank.clear();
     m_customName.clear();
     m_customColors.clear();
     m_customLegend.clear();
@@ -228,9 +227,6 @@ void PopulationMap::onRunChanged()
             const float ka = key[static_cast<size_t>(a)], kb = key[static_cast<size_t>(b)];
             return ka != kb ? ka < kb : a < b;
         });
-        m_drawRank.resize(static_cast<size_t>(n));
-        for (int k = 0; k < n; ++k)
-            m_drawRank[static_cast<size_t>(m_drawOrder[static_cast<size_t>(k)])] = k;
     }
     applyColoring(); // also updates what is shown and the legend
     Q_EMIT filtersChanged();

@@ -248,7 +248,6 @@ private:
     QRectF m_bounds;                                // what a reset view fits, map space (outliers aside)
     std::vector<std::uint8_t> m_sizeBuckets;        // per sample, from its loss
     std::vector<int> m_drawOrder;                   // all ids: correct by loss, then wrong by loss
-    std::vector<int> m_drawRank;                    // per sample: its position in m_drawOrder
 
     // Colouring.
     ColorBy m_colorBy = ColorBy::GroundTruth;

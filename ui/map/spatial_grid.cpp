@@ -96,7 +96,8 @@ void SpatialGrid::build(const RowMatrixXf& positions, const std::vector<int>& dr
         for (int k = n - 1; k >= 0; --k)
             place(drawOrder[static_cast<size_t>(k)], k);
     } else {
-        for (int i = 0; i < n; ++i)
+        // Drawn in id order: front-most is the highest id.
+        for (int i = n - 1; i >= 0; --i)
             place(i, i);
     }
 }

@@ -18,8 +18,8 @@ namespace mnistx::ui
 // Built from an N×2 row-major matrix of map-space positions (the snapshot the
 // map draws); ids are row indices. Points with non-finite coordinates are left
 // out (never picked). Within a cell the points come front-most first (the
-// reverse of drawOrder, the ids back to front; by id when drawOrder does not
-// list them all), each with its rank in drawOrder, and with its position next
+// reverse of drawOrder, the ids back to front; when drawOrder does not list
+// them all, as if drawn in id order), each with its rank in drawOrder, and with its position next
 // to it: a pick reads a crowded cell sequentially and stops at the first dot
 // under the cursor. GUI thread only, like the map that owns it.
 class SpatialGrid
