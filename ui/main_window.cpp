@@ -1,5 +1,6 @@
 #include "ui/main_window.h"
 
+#include "core/data/idx_reader.h"
 #include "core/pipeline/pipeline.h"
 #include "core/projection/projector_factory.h"
 #include "core/store/run_store.h"
@@ -785,10 +786,7 @@ QString MainWindow::usableDataFolder() const
 
 bool MainWindow::isDataFolder(const QString& dir)
 {
-    const QDir d(dir);
-    return d.exists() && !d.entryList({QStringLiteral("train-images*"), QStringLiteral("train-labels*")},
-                                      QDir::Files)
-                             .isEmpty();
+    return data::holdsMnistFiles(dir.toStdString());
 }
 
 void MainWindow::offerAlternatives(const QString& dir, const QString& problem)

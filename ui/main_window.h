@@ -110,6 +110,7 @@ private:
     // The data folder to train on: the configured one, resolved against the
     // working folder or the checkout of the executable; "" when none exists.
     QString usableDataFolder() const;
+    // A folder holding the four MNIST files (data::holdsMnistFiles).
     static bool isDataFolder(const QString& dir);
     // Asks for a data folder, then the training settings, and trains; the
     // run goes to outDir when given, else where the settings say.

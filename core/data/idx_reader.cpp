@@ -498,6 +498,14 @@ std::optional<std::string> findInFolder(const std::string& folder,
     return std::nullopt;
 }
 
+// The four files, training set first.
+constexpr std::array<MnistFile, 4> kMnistFiles{{
+    {"train-images", "idx3-ubyte", "training images"},
+    {"train-labels", "idx1-ubyte", "training labels"},
+    {"t10k-images", "idx3-ubyte", "test images"},
+    {"t10k-labels", "idx1-ubyte", "test labels"},
+}};
+
 std::string joinNames(const std::vector<std::string>& names)
 {
     std::string text;
@@ -558,14 +566,21 @@ Dataset readIdxImagesAndLabels(const std::string& imagesPath, const std::string&
     return d;
 }
 
+bool holdsMnistFiles(const std::string& folder)
+{
+    try {
+        for (const MnistFile& file : kMnistFiles)
+            if (!findInFolder(folder, candidateNames(file)))
+                return false;
+        return true;
+    } catch (const DataError&) {
+        return false; // a folder it may not look into
+    }
+}
+
 MnistData loadMnistFolder(const std::string& folder, int classCount)
 {
-    static const std::array<MnistFile, 4> files{{
-        {"train-images", "idx3-ubyte", "training images"},
-        {"train-labels", "idx1-ubyte", "training labels"},
-        {"t10k-images", "idx3-ubyte", "test images"},
-        {"t10k-labels", "idx1-ubyte", "test labels"},
-    }};
+    const auto& files = kMnistFiles;
     const std::string expected =
         "it should hold train-images-idx3-ubyte, train-labels-idx1-ubyte, t10k-images-idx3-ubyte "
         "and t10k-labels-idx1-ubyte, each possibly ending in .gz";

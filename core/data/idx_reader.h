@@ -56,4 +56,10 @@ Dataset readIdxImagesAndLabels(const std::string& imagesPath, const std::string&
 // A missing folder or file throws DataError listing the names looked for.
 MnistData loadMnistFolder(const std::string& folder, int classCount = 10);
 
+// True when folder holds all four files loadMnistFolder looks for (under any
+// of the names it accepts); their contents are not read. False for a missing
+// folder or one it may not look into; never throws. For offering a folder
+// to train on before any work starts.
+bool holdsMnistFiles(const std::string& folder);
+
 } // namespace mnistx::data

@@ -381,6 +381,8 @@ void TestIdxReader::folderSpellings()
         writeFile(name("t10k-images", "idx3-ubyte"), idxFile({2, 3, 2}, strokePixels(12)), gzip));
     QVERIFY(writeFile(name("t10k-labels", "idx1-ubyte"), idxFile({2}, bytesOf({9, 8})), gzip));
 
+    // Every spelling the loader accepts counts as a folder to offer for training.
+    QVERIFY(data::holdsMnistFiles(folder.toStdString()));
     const data::MnistData mnist = data::loadMnistFolder(folder.toStdString());
     QCOMPARE(q(mnist.folder), folder);
     QCOMPARE(mnist.train.count, 5);
@@ -562,6 +564,7 @@ void TestIdxReader::unreadableFile()
 void TestIdxReader::missingFolder()
 {
     const QString folder = m_dir.filePath(QStringLiteral("no-such-folder"));
+    QVERIFY(!data::holdsMnistFiles(folder.toStdString()));
     const QString message = dataErrorFrom([&] { data::loadMnistFolder(folder.toStdString()); });
     QVERIFY2(message.startsWith(folder + QLatin1String(": folder not found")), qPrintable(message));
     for (const char* name : {"train-images-idx3-ubyte", "train-labels-idx1-ubyte",
@@ -580,6 +583,7 @@ void TestIdxReader::missingFileInFolder()
     QVERIFY(writeFile(folder + QLatin1String("/t10k-images-idx3-ubyte.gz"),
                       idxFile({1, 1, 1}, bytesOf({0})), true));
 
+    QVERIFY(!data::holdsMnistFiles(folder.toStdString())); // three of the four files
     const QString message = dataErrorFrom([&] { data::loadMnistFolder(folder.toStdString()); });
     QVERIFY2(message.startsWith(folder + QLatin1String(": MNIST files missing: test labels not "
                                                        "found (looked for t10k-labels-idx1-ubyte, "
