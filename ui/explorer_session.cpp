@@ -50,7 +50,6 @@ bool ExplorerSession::setProjection(std::shared_ptr<const store::RunData> run)
         return false;
     m_run = std::move(run);
     m_positions = storedPositions(*m_run);
-    Q_EMIT projectionChanged();
     Q_EMIT layoutChanged();
     return true;
 }

@@ -33,8 +33,8 @@ public:
     // The same run with a new map (a re-projection): run must hold the same
     // samples (counts and labels) as the shown one. Keeps the current
     // sample and the selection, swaps the positions and emits
-    // projectionChanged then layoutChanged; returns false (and changes
-    // nothing) when run describes other samples.
+    // layoutChanged; returns false (and changes nothing) when run describes
+    // other samples.
     bool setProjection(std::shared_ptr<const store::RunData> run);
     void clear();
     bool hasRun() const { return static_cast<bool>(m_run); }
@@ -93,7 +93,6 @@ public:
 
 Q_SIGNALS:
     void runChanged();
-    void projectionChanged(); // the run's stored map and its quality figures
     void layoutChanged();
     void currentChanged(int id);
     void selectionChanged();

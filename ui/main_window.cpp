@@ -217,11 +217,7 @@ void MainWindow::createWidgets()
         // frames it).
         if (!m_misclassified->isAncestorOf(focusWidget()))
             m_galleryDock->raise();
-        const QStringList cleared = m_map->revealSamples(selection);
-        if (!cleared.isEmpty())
-            statusBar()->showMessage(tr("Showing the selection on the map: cleared the filter “%1”")
-                                         .arg(cleared.join(QStringLiteral("”, “"))),
-                                     kStatusMessageMs);
+        reportClearedFilters(tr("the selection on the map"), m_map->revealSamples(selection));
     });
     connect(m_dashboard, &TrainingDashboard::cancelRequested, m_controller, &RunController::cancel);
 }
@@ -920,10 +916,7 @@ bool MainWindow::findSample(const QString& text)
     const QStringList cleared = m_map->revealSamples({id});
     m_session->setCurrent(id);
     m_map->centerOn(id);
-    if (!cleared.isEmpty())
-        statusBar()->showMessage(tr("Showing %1: cleared the filter “%2”")
-                                     .arg(m_session->describe(id), cleared.join(QStringLiteral("”, “"))),
-                                 kStatusMessageMs);
+    reportClearedFilters(m_session->describe(id), cleared);
     return true;
 }
 
@@ -1209,6 +1202,14 @@ void MainWindow::applyColoring()
     }
     m_why->colorMapBy(std::nullopt);
     m_map->setColorBy(static_cast<PopulationMap::ColorBy>(data));
+}
+
+void MainWindow::reportClearedFilters(const QString& shown, const QStringList& cleared)
+{
+    if (!cleared.isEmpty())
+        statusBar()->showMessage(tr("Showing %1: cleared the filter “%2”")
+                                     .arg(shown, cleared.join(QStringLiteral("”, “"))),
+                                 kStatusMessageMs);
 }
 
 void MainWindow::syncFilterControls()

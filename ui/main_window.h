@@ -126,6 +126,9 @@ private:
     void showAbout();
     void applyPairFilter();
     void syncFilterControls();
+    // "Showing <shown>: cleared the filter “misclassified only”" in the
+    // status bar when revealing samples lifted filters; nothing otherwise.
+    void reportClearedFilters(const QString& shown, const QStringList& cleared);
     void applyColoring();
     QDockWidget* addDock(QWidget* widget, const QString& title, const QString& objectName,
                          Qt::DockWidgetArea area);
