@@ -1,8 +1,9 @@
 #include "core/store/exports.h"
 
+#include "core/store/csv_writer.h"
+#include "core/store/file_io.h"
 #include "core/store/run_store.h"
 
-#include <charconv>
 #include <cstdint>
 #include <stdexcept>
 
@@ -22,52 +23,38 @@ void requireConsistent(const RunData& run, const char* function)
                                     ": the run is inconsistent: " + problem);
 }
 
-// Appends like printf("%.6g"): six significant digits are more than a float
-// loss or probability carries for analysis, and keep the file a third smaller
-// than round-trip precision would.
-void appendFloat(std::string& out, float value)
+// Row i of subset a (named subset: the name, not a.subset, says which it is).
+void appendSample(CsvWriter& csv, const char* subset, const analysis::SubsetAnalysis& a,
+                  const RowMatrixXf& xy, int i)
 {
-    char buffer[32];
-    const auto r =
-        std::to_chars(buffer, buffer + sizeof buffer, value, std::chars_format::general, 6);
-    out.append(buffer, r.ptr);
+    csv.text(subset)
+        .integer(i)
+        .integer(a.labels[static_cast<std::size_t>(i)])
+        .integer(a.predictions[static_cast<std::size_t>(i)])
+        .integer(a.correct(i) ? 1 : 0)
+        .number(a.losses[static_cast<std::size_t>(i)]);
+    for (int c = 0; c < a.classCount; ++c)
+        csv.number(a.probabilities(i, c));
+    for (int c = 0; c < a.classCount; ++c)
+        csv.number(a.centroidDistances(i, c));
+    csv.number(xy(i, 0)).number(xy(i, 1));
+    csv.endRow();
 }
 
-void appendInt(std::string& out, long long value)
+// The header row, with room for rows more: about 11 bytes per float column
+// and 25 for the rest, so that the text is allocated once.
+CsvWriter samplesCsv(int classCount, std::size_t rows)
 {
-    char buffer[24];
-    const auto r = std::to_chars(buffer, buffer + sizeof buffer, value);
-    out.append(buffer, r.ptr);
-}
-
-void appendRows(std::string& out, const analysis::SubsetAnalysis& a, const RowMatrixXf& xy,
-                const char* subset)
-{
-    const int classCount = a.classCount;
-    for (int i = 0; i < a.sampleCount(); ++i) {
-        out += subset;
-        out += ',';
-        appendInt(out, i);
-        out += ',';
-        appendInt(out, a.labels[static_cast<std::size_t>(i)]);
-        out += ',';
-        appendInt(out, a.predictions[static_cast<std::size_t>(i)]);
-        out += a.correct(i) ? ",1," : ",0,";
-        appendFloat(out, a.losses[static_cast<std::size_t>(i)]);
-        for (int c = 0; c < classCount; ++c) {
-            out += ',';
-            appendFloat(out, a.probabilities(i, c));
-        }
-        for (int c = 0; c < classCount; ++c) {
-            out += ',';
-            appendFloat(out, a.centroidDistances(i, c));
-        }
-        out += ',';
-        appendFloat(out, xy(i, 0));
-        out += ',';
-        appendFloat(out, xy(i, 1));
-        out += '\n';
-    }
+    CsvWriter csv;
+    csv.reserve(64 + rows * (25 + 11 * (2 * static_cast<std::size_t>(classCount) + 3)));
+    csv.text("subset").text("index").text("label").text("prediction").text("correct").text("loss");
+    for (int c = 0; c < classCount; ++c)
+        csv.text("p" + std::to_string(c));
+    for (int c = 0; c < classCount; ++c)
+        csv.text("dist" + std::to_string(c));
+    csv.text("x").text("y");
+    csv.endRow();
+    return csv;
 }
 
 } // namespace
@@ -75,20 +62,32 @@ void appendRows(std::string& out, const analysis::SubsetAnalysis& a, const RowMa
 void writeSamplesCsv(const RunData& run, const std::string& path)
 {
     requireConsistent(run, "writeSamplesCsv");
-    const int classCount = run.train.classCount;
-    std::string out = "subset,index,label,prediction,correct,loss";
-    for (int c = 0; c < classCount; ++c)
-        out += ",p" + std::to_string(c);
-    for (int c = 0; c < classCount; ++c)
-        out += ",dist" + std::to_string(c);
-    out += ",x,y\n";
-    // About 11 bytes per float column and 25 for the rest: one allocation.
-    const std::size_t rows =
-        static_cast<std::size_t>(run.train.sampleCount() + run.validation.sampleCount());
-    out.reserve(out.size() + rows * (25 + 11 * (2 * static_cast<std::size_t>(classCount) + 3)));
-    appendRows(out, run.train, run.projection.train, "train");
-    appendRows(out, run.validation, run.projection.validation, "validation");
-    writeFileAtomically(path, {{out.data(), out.size()}});
+    const int trainCount = run.train.sampleCount();
+    const int validationCount = run.validation.sampleCount();
+    CsvWriter csv = samplesCsv(run.train.classCount,
+                               static_cast<std::size_t>(trainCount + validationCount));
+    for (int i = 0; i < trainCount; ++i)
+        appendSample(csv, "train", run.train, run.projection.train, i);
+    for (int i = 0; i < validationCount; ++i)
+        appendSample(csv, "validation", run.validation, run.projection.validation, i);
+    csv.write(path);
+}
+
+void writeSamplesCsv(const RunData& run, const std::vector<int>& ids, const std::string& path)
+{
+    requireConsistent(run, "writeSamplesCsv");
+    const int trainCount = run.train.sampleCount();
+    const int total = trainCount + run.validation.sampleCount();
+    CsvWriter csv = samplesCsv(run.train.classCount, ids.size());
+    for (const int id : ids) {
+        if (id < 0 || id >= total)
+            continue;
+        if (id < trainCount)
+            appendSample(csv, "train", run.train, run.projection.train, id);
+        else
+            appendSample(csv, "validation", run.validation, run.projection.validation, id - trainCount);
+    }
+    csv.write(path);
 }
 
 void writeFeaturesNpy(const RunData& run, const std::string& path)

@@ -11,6 +11,7 @@
 #include "core/store/run_data.h"
 
 #include <string>
+#include <vector>
 
 namespace mnistx::store
 {
@@ -29,6 +30,11 @@ namespace mnistx::store
 // Floats are printed like printf's %.6g, in the C locale whatever the
 // process's locale is; lines end in '\n'. 70,000 rows take well under 0.1 s.
 void writeSamplesCsv(const RunData& run, const std::string& path);
+// The same table with the rows of the given samples only, in the given order
+// (ids: training samples 0..N_train−1, then validation samples offset by
+// N_train, as ExplorerSession numbers them); ids out of range are skipped.
+// The header is written even when no id is left.
+void writeSamplesCsv(const RunData& run, const std::vector<int>& ids, const std::string& path);
 
 // The feature vectors as a NumPy .npy file (format 1.0): dtype '<f4',
 // C order, shape (N_train + N_validation, D), rows in the order of

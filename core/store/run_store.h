@@ -3,16 +3,9 @@
 //   run.bin       everything in RunData, one self-contained binary file;
 //   summary.json  the headline figures for people and scripts (small).
 //
-// run.bin layout (little-endian, format version 1):
-//   8 bytes   magic "MNXRUN01"
-//   u32       format version (1)
-//   u32       section count S
-//   S × 48    section table: name (24 bytes, zero-padded, not necessarily
-//             zero-terminated), u64 offset from the file start, u64 size,
-//             u32 crc32 (zlib) of the section bytes, u32 reserved (0)
-//   u32       crc32 of everything above (magic to the end of the table)
-//   sections  each at its offset, 64-byte aligned, zero padding between.
-// Sections: "meta" (UTF-8 JSON: settings, history, sanity check, centroid
+// run.bin is a section container (section_file.h: magic "MNXRUN01", format
+// version 1, a checksummed table of named sections, each 64-byte aligned).
+// Sections: "meta" (UTF-8 JSON, run_json.h: settings, history, sanity check, centroid
 // counts, projection parameters and quality, timings, versions, per-subset
 // accuracy / loss / confusion / per-class figures / loss vs distance, and the
 // shape of every array), "model" (model::Classifier::toBytes, as is),
@@ -27,31 +20,20 @@
 // saveRun on the same folder at once.
 
 #include "core/store/run_data.h"
+#include "core/store/store_error.h"
 
-#include <cstddef>
 #include <cstdint>
-#include <stdexcept>
 #include <string>
-#include <vector>
 
 namespace mnistx::store
 {
 
-// What a user (a folder, a disk, a damaged file) can cause. what() names the
-// file or folder and the problem in plain words, e.g.
-// "/runs/a/run.bin: section 'train.features' is damaged (checksum mismatch)".
-class StoreError : public std::runtime_error
-{
-public:
-    using std::runtime_error::runtime_error;
-};
-
 constexpr std::uint32_t kRunFormatVersion = 1;
 
 // Writes run.bin and summary.json into dir (created with its parents if
-// needed). Each file is written to "<name>.tmp-<pid>", flushed and fsync'ed,
-// renamed over the old one, and the folder fsync'ed: a crash at any moment
-// leaves either the old complete file or the new complete one.
+// needed). Each file is written atomically (file_io.h: writeFileAtomically):
+// a crash at any moment leaves either the old complete file or the new
+// complete one.
 // Throws StoreError naming the path on any I/O failure: run.bin is written
 // first, so a failure leaves the old run.bin (or, if only summary.json
 // failed, the new run.bin beside the old summary). Throws
@@ -80,20 +62,5 @@ bool hasRun(const std::string& dir);
 // Empty when run satisfies the consistency rules of saveRun, else what breaks
 // the first one violated ("validation.logits is 20×9, expected 20×10").
 std::string describeInconsistency(const RunData& run);
-
-// Bytes to write, not owned: they must stay valid during the call.
-struct ByteSpan {
-    const void* data = nullptr;
-    std::size_t size = 0;
-};
-
-// Writes the pieces, in order, as the file at path, atomically: into
-// "<path>.tmp-<pid>" (same folder), fsync'ed, renamed over path, then the
-// folder fsync'ed. The folder must exist. On failure the temporary file is
-// removed, an existing file at path is untouched, and StoreError names path.
-// Temporary files for path left by writers that were killed (their process
-// no longer exists) are removed first.
-// Used for run.bin, summary.json and the exports.
-void writeFileAtomically(const std::string& path, const std::vector<ByteSpan>& pieces);
 
 } // namespace mnistx::store

@@ -1,6 +1,7 @@
 #include "core/why/insights.h"
 
-#include "core/store/run_store.h"
+#include "core/store/file_io.h"
+#include "core/util/json_cursor.h"
 
 #include <algorithm>
 #include <cctype>
@@ -406,7 +407,7 @@ std::vector<Insight> findRunInsights(const store::RunData& run, const SubsetMeta
     return out;
 }
 
-json::Value insightsToJson(const std::vector<Insight>& insights)
+std::string insightsJson(const std::vector<Insight>& insights)
 {
     json::Value doc = json::Value::object();
     doc["format"] = "mnistx-insights";
@@ -418,7 +419,7 @@ json::Value insightsToJson(const std::vector<Insight>& insights)
         v["subset"] = analysis::subsetName(in.subset);
         v["title"] = in.title;
         v["sentence"] = in.sentence;
-        v["count"] = static_cast<double>(in.samples.size());
+        v["count"] = in.samples.size();
         v["mean_loss"] = in.meanLoss;
         v["subset_mean_loss"] = in.subsetMeanLoss;
         v["error_rate"] = in.errorRate;
@@ -430,13 +431,12 @@ json::Value insightsToJson(const std::vector<Insight>& insights)
         list.push_back(std::move(v));
     }
     doc["insights"] = std::move(list);
-    return doc;
+    return json::serialize(doc) + "\n";
 }
 
 void writeInsightsJson(const std::vector<Insight>& insights, const std::string& path)
 {
-    const std::string text = json::serialize(insightsToJson(insights)) + "\n";
-    store::writeFileAtomically(path, {{text.data(), text.size()}});
+    store::writeTextAtomically(path, insightsJson(insights));
 }
 
 } // namespace mnistx::why

@@ -4,7 +4,6 @@
 
 #include "core/analysis/analysis_types.h"
 #include "core/store/run_data.h"
-#include "core/util/json.h"
 #include "core/why/sample_metadata.h"
 
 #include <cstdint>
@@ -69,8 +68,9 @@ std::vector<Insight> findRunInsights(const store::RunData& run, const SubsetMeta
 
 // {"format":"mnistx-insights","version":1,"insights":[{"kind":..,"subset":..,
 // "title":..,"sentence":..,"count":..,"mean_loss":..,"subset_mean_loss":..,"error_rate":..,
-// "excess_loss_share":..,"samples":[..]}, ...]}
-json::Value insightsToJson(const std::vector<Insight>& insights);
+// "excess_loss_share":..,"samples":[..]}, ...]}, pretty-printed, ending in a
+// newline. Pure function; any thread.
+std::string insightsJson(const std::vector<Insight>& insights);
 // Atomically; throws store::StoreError naming the path.
 void writeInsightsJson(const std::vector<Insight>& insights, const std::string& path);
 

@@ -1,12 +1,11 @@
 #include "core/why/label_errors.h"
 
-#include "core/store/run_store.h"
-#include "core/util/json.h"
+#include "core/store/csv_writer.h"
+#include "core/store/file_io.h"
+#include "core/store/store_error.h"
+#include "core/util/json_cursor.h"
 
 #include <algorithm>
-#include <charconv>
-#include <fstream>
-#include <sstream>
 #include <stdexcept>
 #include <system_error>
 #include <sys/stat.h>
@@ -14,26 +13,6 @@
 namespace mnistx::why {
 
 namespace {
-
-void appendFloat(std::string& out, float value)
-{
-    char buffer[32];
-    const auto r =
-        std::to_chars(buffer, buffer + sizeof buffer, value, std::chars_format::general, 6);
-    out.append(buffer, r.ptr);
-}
-
-void appendInt(std::string& out, long long value)
-{
-    char buffer[24];
-    const auto r = std::to_chars(buffer, buffer + sizeof buffer, value);
-    out.append(buffer, r.ptr);
-}
-
-void writeText(const std::string& text, const std::string& path)
-{
-    store::writeFileAtomically(path, {{text.data(), text.size()}});
-}
 
 void rankSubset(const analysis::SubsetAnalysis& a, int idOffset, int totalTrain,
                 const store::RunData& run, const NeighbourGraph& graph, int k,
@@ -169,28 +148,25 @@ std::vector<LabelCandidate> rankLabelCandidates(const store::RunData& run,
 
 void writeLabelCandidatesCsv(const std::vector<LabelCandidate>& candidates, const std::string& path)
 {
-    std::string out = "subset,index,given_label,suggested_label,score,self_confidence,"
-                      "neighbour_given_share,neighbour_suggested_share\n";
-    out.reserve(out.size() + candidates.size() * 64);
+    store::CsvWriter csv;
+    csv.reserve(128 + candidates.size() * 64);
+    for (const char* column : {"subset", "index", "given_label", "suggested_label", "score",
+                               "self_confidence", "neighbour_given_share",
+                               "neighbour_suggested_share"})
+        csv.text(column);
+    csv.endRow();
     for (const LabelCandidate& c : candidates) {
-        out += analysis::subsetName(c.subset);
-        out += ',';
-        appendInt(out, c.index);
-        out += ',';
-        appendInt(out, c.givenLabel);
-        out += ',';
-        appendInt(out, c.suggestedLabel);
-        out += ',';
-        appendFloat(out, c.score);
-        out += ',';
-        appendFloat(out, c.selfConfidence);
-        out += ',';
-        appendFloat(out, c.neighbourGivenShare);
-        out += ',';
-        appendFloat(out, c.neighbourSuggestedShare);
-        out += '\n';
+        csv.text(analysis::subsetName(c.subset))
+            .integer(c.index)
+            .integer(c.givenLabel)
+            .integer(c.suggestedLabel)
+            .number(c.score)
+            .number(c.selfConfidence)
+            .number(c.neighbourGivenShare)
+            .number(c.neighbourSuggestedShare);
+        csv.endRow();
     }
-    writeText(out, path);
+    csv.write(path);
 }
 
 const char* labelMarkName(LabelMark mark)
@@ -232,7 +208,7 @@ void saveLabelMarks(const LabelMarks& marks, const std::string& runDir)
         list.push_back(std::move(entry));
     }
     doc["marks"] = std::move(list);
-    writeText(json::serialize(doc) + "\n", labelMarksPath(runDir));
+    store::writeTextAtomically(labelMarksPath(runDir), json::serialize(doc) + "\n");
 }
 
 LabelMarks loadLabelMarks(const std::string& runDir)
@@ -241,14 +217,11 @@ LabelMarks loadLabelMarks(const std::string& runDir)
     struct stat info {};
     if (::stat(path.c_str(), &info) != 0)
         return {};
-    std::ifstream file(path, std::ios::binary);
-    std::ostringstream text;
-    text << file.rdbuf();
-    if (!file)
-        throw store::StoreError(path + ": cannot be read");
+    const std::vector<unsigned char> text = store::readWholeFile(path);
     LabelMarks marks;
     try {
-        const json::Value doc = json::parse(text.str());
+        const json::Value doc = json::parse(
+            std::string_view(reinterpret_cast<const char*>(text.data()), text.size()));
         const json::Cursor root(doc);
         if (root["format"].asString() != "mnistx-label-marks")
             root["format"].fail("not a label marks file");
@@ -280,21 +253,21 @@ LabelMarks loadLabelMarks(const std::string& runDir)
 
 void writeLabelMarksCsv(const LabelMarks& marks, const store::RunData& run, const std::string& path)
 {
-    std::string out = "subset,index,given_label,mark\n";
+    store::CsvWriter csv;
+    csv.text("subset").text("index").text("given_label").text("mark");
+    csv.endRow();
     for (const auto& [key, mark] : marks.all()) {
         const auto subset = static_cast<analysis::Subset>(key.first);
         const auto& a = subset == analysis::Subset::Train ? run.train : run.validation;
-        out += analysis::subsetName(subset);
-        out += ',';
-        appendInt(out, key.second);
-        out += ',';
+        csv.text(analysis::subsetName(subset)).integer(key.second);
         if (key.second < a.sampleCount())
-            appendInt(out, a.labels[static_cast<std::size_t>(key.second)]);
-        out += ',';
-        out += labelMarkName(mark);
-        out += '\n';
+            csv.integer(a.labels[static_cast<std::size_t>(key.second)]);
+        else
+            csv.empty();
+        csv.text(labelMarkName(mark));
+        csv.endRow();
     }
-    writeText(out, path);
+    csv.write(path);
 }
 
 } // namespace mnistx::why

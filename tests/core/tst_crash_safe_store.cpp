@@ -9,7 +9,7 @@
 
 #include "../common/store_temporaries.h"
 #include "core/store/run_store.h"
-#include "core/util/json.h"
+#include "core/util/json_cursor.h"
 #include "crash_safe_run.h"
 
 #include <QDir>

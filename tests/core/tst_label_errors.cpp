@@ -8,7 +8,7 @@
 #include "core/why/feature_index.h"
 #include "core/why/label_errors.h"
 #include "core/why/why_report.h"
-#include "core/util/json.h"
+#include "core/util/json_cursor.h"
 
 #include <QTemporaryDir>
 #include <QtTest>
@@ -288,8 +288,9 @@ void TestLabelErrors::headlessReport()
 
     const json::Value insights =
         json::parse(readFile(dir.filePath("insights.json").toStdString()));
-    QCOMPARE(insights["format"].asString(), std::string("mnistx-insights"));
-    QCOMPARE(static_cast<int>(insights["insights"].size()), summary.insights);
+    const json::Cursor root(insights);
+    QCOMPARE(root["format"].asString(), std::string("mnistx-insights"));
+    QCOMPARE(static_cast<int>(root["insights"].arraySize()), summary.insights);
 }
 
 QTEST_GUILESS_MAIN(TestLabelErrors)

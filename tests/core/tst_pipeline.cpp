@@ -8,7 +8,7 @@
 #include "core/pipeline/headless.h"
 #include "core/pipeline/pipeline.h"
 #include "core/store/run_store.h"
-#include "core/util/json.h"
+#include "core/util/json_cursor.h"
 #include "mnist_fixture.h"
 #include "synthetic_run.h"
 
@@ -201,7 +201,7 @@ void TestPipeline::summaryJsonHasTimingsVersionsMetrics()
         double sum = 0.0;
         for (const auto& [name, seconds] : s["timings"].asObject())
             if (name != "total")
-                sum += seconds.asNumber();
+                sum += seconds.get<double>();
         QVERIFY(std::abs(s["timings"]["total"].asNumber() - sum) < 1e-6);
         for (const char* library : {"app", "libtorch", "eigen", "compiler"})
             QVERIFY2(!s["versions"][library].asString().empty(), library);

@@ -4,7 +4,7 @@
 // full-size run loads in well under a second.
 
 #include "core/store/run_store.h"
-#include "core/util/json.h"
+#include "core/util/json_cursor.h"
 #include "synthetic_run.h"
 
 #include <QCoreApplication>
@@ -26,7 +26,7 @@ using namespace mnistx;
 namespace
 {
 
-// Mirrors the layout documented in run_store.h.
+// Mirrors the layout documented in section_file.h.
 constexpr int kPreamble = 16;
 constexpr int kEntry = 48;
 
@@ -520,10 +520,7 @@ void TestRunStore::damagedStoreRefused()
         break;
     case MetaRemove: {
         json::Value meta = file.meta();
-        auto& members = meta.asObject();
-        members.erase(std::remove_if(members.begin(), members.end(),
-                                     [&](const auto& m) { return m.first == toStd(argument); }),
-                      members.end());
+        meta.erase(toStd(argument));
         file.setMeta(meta);
         bytes = file.bytes();
         break;
@@ -539,7 +536,7 @@ void TestRunStore::damagedStoreRefused()
     }
     case ConfusionRowShort: {
         json::Value meta = file.meta();
-        meta["train"]["confusion"].asArray()[3].asArray().pop_back();
+        meta["train"]["confusion"][3].erase(9);
         file.setMeta(meta);
         bytes = file.bytes();
         break;

@@ -28,7 +28,7 @@
 namespace
 {
 
-// The layout documented in run_store.h.
+// The layout documented in section_file.h.
 constexpr std::size_t kPreambleBytes = 16;
 constexpr std::size_t kTableEntryBytes = 48;
 constexpr std::size_t kNameBytes = 24;
