@@ -23,7 +23,6 @@
 #include <QWidget>
 
 #include <cmath>
-#include <cstdio>
 #include <exception>
 
 namespace mnistx::ui {
@@ -148,15 +147,6 @@ QString askPath(QWidget* parent, const QString& suggestedName, ExportFormat hint
                                           : QLatin1String(".png");
     rememberFolder(path);
     return path;
-}
-
-// Number formats of the sample table: %.9g round-trips a float; %.6g is
-// what a reader (and a spreadsheet) wants for probabilities and distances.
-void appendNumber(QByteArray& line, double v, const char* format = "%.6g")
-{
-    char buf[40];
-    const int n = std::snprintf(buf, sizeof buf, format, v);
-    line.append(buf, n);
 }
 
 } // namespace
@@ -335,65 +325,15 @@ QList<QAction*> addExportActions(QWidget* widget, RenderFn render, const QString
     return actions;
 }
 
-QString samplesCsvHeader(int classCount)
-{
-    QString header = QStringLiteral("subset,index,label,prediction,correct,loss");
-    for (int c = 0; c < classCount; ++c)
-        header += QStringLiteral(",p%1").arg(c);
-    for (int c = 0; c < classCount; ++c)
-        header += QStringLiteral(",dist%1").arg(c);
-    header += QStringLiteral(",x,y");
-    return header;
-}
-
 bool writeSelectionCsv(const store::RunData& run, const QVector<int>& ids, const QString& path, QString* error)
 {
-    QSaveFile file(path);
-    if (!openForWriting(file, error))
-        return false;
-    const int classCount = run.train.classCount;
-    const int trainCount = run.train.sampleCount();
-    QByteArray out = samplesCsvHeader(classCount).toUtf8();
-    out.append('\n');
-    QByteArray line;
-    for (int id : ids) {
-        if (id < 0 || id >= trainCount + run.validation.sampleCount())
-            continue;
-        const bool train = id < trainCount;
-        const analysis::SubsetAnalysis& a = train ? run.train : run.validation;
-        const RowMatrixXf& xy = train ? run.projection.train : run.projection.validation;
-        const int i = train ? id : id - trainCount;
-        line.clear();
-        line.append(train ? "train," : "validation,");
-        line.append(QByteArray::number(i)).append(',');
-        line.append(QByteArray::number(a.labels[i])).append(',');
-        line.append(QByteArray::number(a.predictions[i])).append(',');
-        line.append(a.correct(i) ? "1," : "0,");
-        appendNumber(line, a.losses[i]);
-        for (int c = 0; c < classCount; ++c) {
-            line.append(',');
-            if (a.probabilities.rows() > i && a.probabilities.cols() > c)
-                appendNumber(line, a.probabilities(i, c));
-        }
-        for (int c = 0; c < classCount; ++c) {
-            line.append(',');
-            if (a.centroidDistances.rows() > i && a.centroidDistances.cols() > c)
-                appendNumber(line, a.centroidDistances(i, c));
-        }
-        for (int k = 0; k < 2; ++k) {
-            line.append(',');
-            if (xy.rows() > i && xy.cols() == 2)
-                appendNumber(line, xy(i, k));
-        }
-        line.append('\n');
-        out.append(line);
-    }
-    if (file.write(out) != out.size()) {
-        setError(error, QObject::tr("Cannot write %1: %2.").arg(nativePath(path), file.errorString()));
-        file.cancelWriting();
+    try {
+        store::writeSamplesCsv(run, std::vector<int>(ids.begin(), ids.end()), path.toStdString());
+        return true;
+    } catch (const std::exception& e) {
+        setError(error, QString::fromStdString(e.what()));
         return false;
     }
-    return commit(file, error);
 }
 
 bool writeAllSamplesCsv(const store::RunData& run, const QString& path, QString* error)

@@ -74,12 +74,10 @@ QString exportInteractively(QWidget* parent, const RenderFn& render, QSizeF logi
                             const QString& suggestedName, ExportFormat formatHint = ExportFormat::Png,
                             const ImageFn& rasterImage = {});
 
-// The columns of the headless samples.csv (store::writeSamplesCsv):
-// subset,index,label,prediction,correct,loss,p0..p9,dist0..dist9,x,y.
-QString samplesCsvHeader(int classCount);
-// Writes the rows of the given samples (ids as in ExplorerSession: training
-// ids first, then validation ids offset by run.train.sampleCount()), in the
-// given order, with the header, atomically. Ids out of range are skipped.
+// The table of the headless samples.csv (store::writeSamplesCsv) with the
+// rows of the given samples only (ids as in ExplorerSession: training ids
+// first, then validation ids offset by run.train.sampleCount()), in the given
+// order, atomically. Ids out of range are skipped. Exceptions become a message.
 bool writeSelectionCsv(const store::RunData& run, const QVector<int>& ids, const QString& path,
                        QString* error = nullptr);
 // The full sample table through store::writeSamplesCsv, with its exceptions
