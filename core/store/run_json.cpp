@@ -157,6 +157,8 @@ std::vector<int> readInts(const Cursor& c)
 }
 
 // ---------------------------------------------------------------- RunData → JSON
+// The builders below spell out the schema field by field; they look alike,
+// but each names its own fields (and the meta ones write exact numbers).
 
 Value configJson(const training::TrainConfig& c)
 {

@@ -6,6 +6,7 @@
 
 #include "core/projection/projector_factory.h"
 #include "core/projection/quality.h"
+#include "core/store/csv_writer.h"
 #include "core/store/exports.h"
 #include "core/store/run_store.h"
 #include "synthetic_run.h"
@@ -79,6 +80,8 @@ class TestExports : public QObject
 private Q_SLOTS:
     void csvHeaderAndRows();
     void csvHeaderFollowsClassCount();
+    void selectedRowsAreRowsOfTheFullTable();
+    void csvWriterCells();
     void npyParsesBack();
     void npyLoadsInNumpy();
     void filesAreReplacedAtomically();
@@ -392,6 +395,41 @@ void TestExports::exportsWhileAReprojectionRuns()
              QString());
     QCOMPARE(QString::fromStdString(reprojected.projection.method), QStringLiteral("umap"));
     QVERIFY(reprojected.projection.knnAccuracy >= 0.0);
+}
+
+// The selection export is the same table: its header and each of its rows are
+// byte for byte the full table's, in the order of the ids given.
+void TestExports::selectedRowsAreRowsOfTheFullTable()
+{
+    QTemporaryDir tmp;
+    const store::RunData run = test::makeSyntheticRun(); // 50 train, 20 validation
+    const QString all = tmp.filePath(QStringLiteral("all.csv"));
+    const QString some = tmp.filePath(QStringLiteral("some.csv"));
+    store::writeSamplesCsv(run, toStd(all));
+    store::writeSamplesCsv(run, std::vector<int>{55, 3, -1, 70, 49, 3}, toStd(some));
+    const QList<QByteArray> full = readBytes(all).split('\n');
+    const QList<QByteArray> selected = readBytes(some).split('\n');
+    QCOMPARE(selected.size(), 1 + 4 + 1); // header, four rows, "" after the last '\n'
+    QCOMPARE(selected[0], full[0]);
+    QCOMPARE(selected[1], full[1 + 55]);
+    QCOMPARE(selected[2], full[1 + 3]);
+    QCOMPARE(selected[3], full[1 + 49]);
+    QCOMPARE(selected[4], full[1 + 3]);
+
+    store::writeSamplesCsv(run, std::vector<int>{}, toStd(some));
+    QCOMPARE(readBytes(some), full[0] + '\n');
+}
+
+void TestExports::csvWriterCells()
+{
+    store::CsvWriter csv;
+    csv.text("a").text("b").text("c").text("d");
+    csv.endRow();
+    csv.integer(-12).number(0.1f).empty().number(1e-7f);
+    csv.endRow();
+    csv.number(123456789.0f).number(-0.0f).number(2.5f).integer(9007199254740993LL);
+    csv.endRow();
+    QCOMPARE(csv.str(), std::string("a,b,c,d\n-12,0.1,,1e-07\n1.23457e+08,-0,2.5,9007199254740993\n"));
 }
 
 QTEST_GUILESS_MAIN(TestExports)

@@ -202,6 +202,7 @@ private Q_SLOTS:
     void saveBelowRegularFileFails();
     void inconsistentRunNotSaved();
     void fullSizeRunLoadsQuickly();
+    void seedIsA64BitIntegerAndReadsAsString();
 };
 
 void TestRunStore::roundTripKeepsEveryField()
@@ -649,6 +650,35 @@ void TestRunStore::fullSizeRunLoadsQuickly()
            static_cast<long long>(saveMs), static_cast<long long>(loadMs));
     QCOMPARE(QString::fromStdString(test::runDifference(run, back)), QString());
     QVERIFY2(loadMs < 1000, "a full MNIST run must open in well under a second");
+}
+
+// The seed is a plain JSON integer over the whole 64-bit range; files that
+// spelled a seed beyond 2^53 as a decimal string (earlier builds) still load.
+void TestRunStore::seedIsA64BitIntegerAndReadsAsString()
+{
+    QTemporaryDir tmp;
+    const QString dir = tmp.filePath(QStringLiteral("run"));
+    const QString runBin = dir + QStringLiteral("/run.bin");
+    test::SyntheticRunOptions options;
+    options.awkwardValues = true; // seed 2^64 - 1
+    const store::RunData run = test::makeSyntheticRun(options);
+    store::saveRun(run, toStd(dir));
+    StoredFile file = StoredFile::parse(readBytes(runBin));
+    json::Value meta = file.meta();
+    QVERIFY(meta["config"]["seed"].is_number_unsigned());
+    QCOMPARE(meta["config"]["seed"].get<std::uint64_t>(), run.config.seed);
+
+    meta["config"]["seed"] = "18446744073709551615";
+    file.setMeta(meta);
+    QVERIFY(writeBytes(runBin, file.bytes()));
+    QCOMPARE(store::loadRun(toStd(dir)).config.seed, std::numeric_limits<std::uint64_t>::max());
+
+    meta["config"]["seed"] = "12x";
+    file.setMeta(meta);
+    QVERIFY(writeBytes(runBin, file.bytes()));
+    const QString message = loadError(dir);
+    QVERIFY2(message.contains(QStringLiteral("$.config.seed: expected an unsigned integer, found \"12x\"")),
+             qPrintable(message));
 }
 
 QTEST_GUILESS_MAIN(TestRunStore)
