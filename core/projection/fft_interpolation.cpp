@@ -10,12 +10,6 @@
 
 namespace mnistx::projection {
 
-void runTasksSerially(int tasks, const std::function<void(int)>& body)
-{
-    for (int t = 0; t < tasks; ++t)
-        body(t);
-}
-
 namespace {
 
 constexpr double kPi = 3.14159265358979323846;

@@ -14,22 +14,12 @@
 // Σ_j (y_i−y_j)/(1+d_ij²)² and the normalisation Z = Σ_{i≠j} 1/(1+d_ij²),
 // because 1/(1+d²) = (1+d²)/(1+d²)².
 
+#include "core/projection/task_runner.h"
 #include "core/util/matrix.h"
 
-#include <functional>
 #include <memory>
 
 namespace mnistx::projection {
-
-// Runs body(task) once for every task in [0, tasks), possibly concurrently and
-// in any order, and returns when all are done (or throws what a task threw).
-// Every algorithm here splits its work into tasks that do not depend on the
-// thread count and combines their results in task order, so any runner gives
-// bit-identical results.
-using TaskRunner = std::function<void(int tasks, const std::function<void(int)>& body)>;
-
-// The serial runner: tasks one after another on the calling thread.
-void runTasksSerially(int tasks, const std::function<void(int)>& body);
 
 struct FftRepulsionConfig {
     // Lagrange nodes per box and axis (FIt-SNE's default p = 3). Relative error

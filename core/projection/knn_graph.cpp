@@ -1,15 +1,9 @@
 #include "core/projection/knn_graph.h"
 
-#include "core/projection/parallel_tasks.h"
+#include "core/projection/heartbeat.h"
+#include "core/projection/hnsw_index.h"
 #include "core/projection/projection.h"
-
-// hnswlib defines non-inline functions in its header: include it in this one
-// translation unit only.
-#include <hnswlib/hnswlib.h>
-
-#if defined(__x86_64__)
-#include <immintrin.h>
-#endif
+#include "core/projection/worker_pool.h"
 
 #include <algorithm>
 #include <atomic>
@@ -53,9 +47,6 @@ constexpr int kReferenceBlock = 2048;
 // recomputed directly: the expanded form |q|²+|r|²−2q·r loses a few ulps of
 // |q|², which could swap near-ties at the k-th place.
 constexpr int kRefineMargin = 4;
-// Insertions per task of the HNSW build: ~2 ms of work, so the calling
-// thread polls often and two threads stay balanced.
-constexpr int kInsertChunk = 64;
 // Queries per task of the HNSW search (~2 ms of work at the default ef).
 constexpr int kQueryChunk = 256;
 // Share of the progress bar for the build; queries take the rest (measured
@@ -79,19 +70,11 @@ void checkArguments(const RowMatrixXf& points, int k)
         throw std::invalid_argument("kNN graph: a coordinate is NaN or infinite");
 }
 
-float squaredDistance(const float* a, const float* b, Eigen::Index d)
-{
-    float sum = 0.0f;
-    for (Eigen::Index c = 0; c < d; ++c) {
-        const float diff = a[c] - b[c];
-        sum += diff * diff;
-    }
-    return sum;
-}
+using detail::squaredDistance;
 
 // (squared distance, index), ordered by distance then index so that ties
 // resolve the same way everywhere.
-using Candidate = std::pair<float, std::int32_t>;
+using Candidate = detail::HnswCandidate;
 
 // Writes the k nearest of `candidates` (any order, self excluded) to row i of
 // the graph with their Euclidean distances.
@@ -104,64 +87,6 @@ void storeRow(KnnGraph& graph, std::int64_t i, std::vector<Candidate>& candidate
         graph.distances[static_cast<std::size_t>(i * k + j)] = std::sqrt(candidates[j].first);
     }
 }
-
-// Squared Euclidean distance for hnswlib, picked at run time: the build
-// targets baseline x86-64 (SSE2), where hnswlib compiles its 4-wide kernel;
-// on CPUs with AVX2 and FMA an 8-wide kernel makes the whole HNSW search
-// ~25% faster (the distance is most of its work). Results may differ in
-// the last bits between the two kernels, never between runs on one machine.
-#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
-#define MNISTX_HAVE_AVX2_KERNEL 1
-__attribute__((target("avx2,fma"))) float squaredL2Avx2(const void* a, const void* b,
-                                                         const void* dimension)
-{
-    const auto* x = static_cast<const float*>(a);
-    const auto* y = static_cast<const float*>(b);
-    const std::size_t d = *static_cast<const std::size_t*>(dimension);
-    __m256 sum0 = _mm256_setzero_ps();
-    __m256 sum1 = _mm256_setzero_ps();
-    std::size_t i = 0;
-    for (; i + 16 <= d; i += 16) {
-        const __m256 d0 = _mm256_sub_ps(_mm256_loadu_ps(x + i), _mm256_loadu_ps(y + i));
-        const __m256 d1 = _mm256_sub_ps(_mm256_loadu_ps(x + i + 8), _mm256_loadu_ps(y + i + 8));
-        sum0 = _mm256_fmadd_ps(d0, d0, sum0);
-        sum1 = _mm256_fmadd_ps(d1, d1, sum1);
-    }
-    for (; i + 8 <= d; i += 8) {
-        const __m256 d0 = _mm256_sub_ps(_mm256_loadu_ps(x + i), _mm256_loadu_ps(y + i));
-        sum0 = _mm256_fmadd_ps(d0, d0, sum0);
-    }
-    sum0 = _mm256_add_ps(sum0, sum1);
-    const __m128 half = _mm_add_ps(_mm256_castps256_ps128(sum0), _mm256_extractf128_ps(sum0, 1));
-    const __m128 quarter = _mm_add_ps(half, _mm_movehl_ps(half, half));
-    float total = _mm_cvtss_f32(_mm_add_ss(quarter, _mm_shuffle_ps(quarter, quarter, 1)));
-    for (; i < d; ++i) {
-        const float diff = x[i] - y[i];
-        total += diff * diff;
-    }
-    return total;
-}
-#endif
-
-class SquaredL2Space : public hnswlib::SpaceInterface<float> {
-public:
-    explicit SquaredL2Space(std::size_t dimension) : m_dimension(dimension), m_fallback(dimension)
-    {
-        m_distance = m_fallback.get_dist_func(); // hnswlib's own SSE kernel
-#ifdef MNISTX_HAVE_AVX2_KERNEL
-        if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma"))
-            m_distance = squaredL2Avx2;
-#endif
-    }
-    std::size_t get_data_size() override { return m_dimension * sizeof(float); }
-    hnswlib::DISTFUNC<float> get_dist_func() override { return m_distance; }
-    void* get_dist_func_param() override { return &m_dimension; }
-
-private:
-    std::size_t m_dimension;
-    hnswlib::L2Space m_fallback;
-    hnswlib::DISTFUNC<float> m_distance = nullptr;
-};
 
 // A rate-limited poll that reports the fraction done.
 std::function<bool()> pollFraction(const KnnProgress& progress, std::function<double()> fraction)
@@ -187,36 +112,17 @@ KnnGraph hnswKnnGraph(const RowMatrixXf& points, const KnnConfig& config, const 
                  : std::max(kDefaultEfSearchMin, static_cast<int>(std::ceil(kDefaultEfSearchPerK * k)));
     ef = std::max(ef, k + 1);
 
-    SquaredL2Space space(static_cast<std::size_t>(d));
-    hnswlib::HierarchicalNSW<float> index(&space, static_cast<std::size_t>(n),
-                                          static_cast<std::size_t>(m),
-                                          static_cast<std::size_t>(efConstruction),
-                                          static_cast<std::size_t>(config.seed));
-
-    // Build: one point at a time, on this thread. hnswlib 0.6.2's concurrent
-    // addPoint races on its level generator (a data race, and a graph, hence
-    // kNN lists, that depend on the schedule) and locks neighbour lists in
-    // inconsistent orders (a possible deadlock); ThreadSanitizer reports
-    // both. The searches below, which only read, run in parallel.
-    index.addPoint(points.row(0).data(), 0);
-    std::atomic<std::int64_t> inserted{1};
-    const int buildTasks = (n - 1 + kInsertChunk - 1) / kInsertChunk;
-    const bool built = detail::parallelTasks(
-        buildTasks, 1,
-        [&](int task) {
-            const int begin = 1 + task * kInsertChunk;
-            const int end = std::min(n, begin + kInsertChunk);
-            for (int i = begin; i < end; ++i)
-                index.addPoint(points.row(i).data(), static_cast<hnswlib::labeltype>(i));
-            inserted += end - begin;
-        },
-        pollFraction(progress, [&] { return kBuildShare * double(inserted.load()) / n; }));
-    if (!built)
+    detail::HnswIndex index(n, d, m, efConstruction, config.seed);
+    // Built on this thread (see HnswIndex); the searches below run in parallel.
+    std::function<bool(double)> built;
+    if (progress)
+        built = [&progress](double fraction) { return progress(kBuildShare * fraction); };
+    if (!index.addAll(points.data(), n, built))
         throw Cancelled();
 
     // Search: every point is its own query; k + 1 results so that dropping
     // the point itself leaves k.
-    index.setEf(static_cast<std::size_t>(ef));
+    index.setSearchWidth(ef);
     KnnGraph graph;
     graph.n = n;
     graph.k = k;
@@ -231,14 +137,7 @@ KnnGraph hnswKnnGraph(const RowMatrixXf& points, const KnnConfig& config, const 
             const int end = std::min(n, begin + kQueryChunk);
             std::vector<Candidate> candidates;
             for (int i = begin; i < end; ++i) {
-                auto found = index.searchKnn(points.row(i).data(), static_cast<std::size_t>(k + 1));
-                candidates.clear();
-                while (!found.empty()) {
-                    const auto label = static_cast<std::int32_t>(found.top().second);
-                    if (label != i)
-                        candidates.emplace_back(found.top().first, label);
-                    found.pop();
-                }
+                index.search(points.row(i).data(), k + 1, i, candidates);
                 if (static_cast<int>(candidates.size()) < k) {
                     // The search stranded in a small part of the graph (can
                     // happen with many duplicates): scan everything instead.

@@ -1,6 +1,6 @@
 #include "core/projection/quality.h"
 
-#include "core/projection/parallel_tasks.h"
+#include "core/projection/worker_pool.h"
 
 #include <algorithm>
 #include <cmath>

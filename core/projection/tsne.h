@@ -9,6 +9,7 @@
 
 #include "core/projection/fft_interpolation.h"
 #include "core/projection/knn_graph.h"
+#include "core/projection/neighbour_embedding_projector.h"
 #include "core/projection/projection.h"
 
 #include <cstdint>
@@ -98,18 +99,21 @@ RowMatrixXf tsneOptimise(const SparseAffinities& affinities, const RowMatrixXf& 
                          const TsneConfig& config, const ProgressCallback& progress = {});
 
 // The Projector: fits train and validation rows stacked together (one map for
-// both), returns method "tsne" with the train rows first. One project() call
-// at a time per object; any thread.
-class TsneProjector : public Projector {
+// both), returns method "tsne" with the train rows first and parameters
+// perplexity (as run), iterations, exaggeration, exaggeration_iterations,
+// learning_rate (as run) and seed.
+class TsneProjector : public NeighbourEmbeddingProjector {
 public:
     // Throws std::invalid_argument for settings out of range.
     explicit TsneProjector(TsneConfig config = {});
     std::string name() const override { return "tsne"; }
-    Projection project(const RowMatrixXf& train, const RowMatrixXf& validation,
-                       const ProgressCallback& progress) override;
     const TsneConfig& config() const { return m_config; }
 
 private:
+    const char* displayName() const override { return "t-SNE"; }
+    RowMatrixXf embed(const RowMatrixXf& points, const ProgressCallback& progress) const override;
+    std::map<std::string, double> parameters(int n) const override;
+
     TsneConfig m_config;
 };
 

@@ -16,12 +16,13 @@
 //   points are cut into chunks of map neighbours; each epoch runs the chunks
 //   in parallel, every point moving only itself, reading its own chunk live
 //   and other chunks as they were at the start of the epoch. The layout
-//   depends on the seed, not on the thread count (see umap.cpp).
+//   depends on the seed, not on the thread count (see umap_layout.cpp).
 // - The attraction of an edge sample and its negative samples are evaluated
 //   at the same position and applied together (umap-learn applies them one
 //   after another), which halves the SGD time.
 
 #include "core/projection/knn_graph.h"
+#include "core/projection/neighbour_embedding_projector.h"
 #include "core/projection/projection.h"
 
 #include <cstdint>
@@ -121,18 +122,19 @@ RowMatrixXf umapEmbed(const RowMatrixXf& points, const UmapConfig& config,
 
 // The Projector: fits train and validation rows stacked together (one map for
 // both), returns method "umap" with the train rows first and parameters
-// n_neighbors, min_dist, epochs (as run) and seed. One project() call at a
-// time per object; any thread. The constructor throws std::invalid_argument
-// for bad settings.
-class UmapProjector : public Projector {
+// n_neighbors, min_dist, epochs (as run) and seed. The constructor throws
+// std::invalid_argument for bad settings.
+class UmapProjector : public NeighbourEmbeddingProjector {
 public:
     explicit UmapProjector(UmapConfig config = {});
     std::string name() const override { return "umap"; }
-    Projection project(const RowMatrixXf& train, const RowMatrixXf& validation,
-                       const ProgressCallback& progress) override;
     const UmapConfig& config() const { return m_config; }
 
 private:
+    const char* displayName() const override { return "UMAP"; }
+    RowMatrixXf embed(const RowMatrixXf& points, const ProgressCallback& progress) const override;
+    std::map<std::string, double> parameters(int n) const override;
+
     UmapConfig m_config;
 };
 

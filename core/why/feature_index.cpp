@@ -1,38 +1,8 @@
 #include "core/why/feature_index.h"
 
-#include "core/projection/parallel_tasks.h"
-
-// hnswlib defines functions and variables non-inline in its headers, and
-// core/projection/knn_graph.cpp includes it already. Here it is compiled
-// inside a namespace of its own, so nothing it defines can clash with (or be
-// merged with) that translation unit's copy. Everything hnswlib includes is
-// included first, outside the namespace, so that its include guards keep the
-// standard and intrinsics headers out of the namespace.
-#include <algorithm>
-#include <assert.h>
-#include <atomic>
-#include <cassert>
-#include <cpuid.h>
-#include <deque>
-#include <fstream>
-#include <immintrin.h>
-#include <iostream>
-#include <list>
-#include <mutex>
-#include <queue>
-#include <random>
-#include <stdexcept>
-#include <stdint.h>
-#include <stdlib.h>
-#include <string.h>
-#include <unordered_map>
-#include <unordered_set>
-#include <vector>
-#include <x86intrin.h>
-namespace mnistx_why_hnsw {
-#include <hnswlib/hnswlib.h>
-} // namespace mnistx_why_hnsw
-namespace hnswlib = mnistx_why_hnsw::hnswlib;
+#include "core/projection/heartbeat.h"
+#include "core/projection/hnsw_index.h"
+#include "core/projection/worker_pool.h"
 
 #include <algorithm>
 #include <atomic>
@@ -49,22 +19,12 @@ namespace {
 // Below this many samples "auto" searches exhaustively: a scan of 5,000 × 64
 // floats takes ~0.1 ms, no slower than an HNSW query, and is exact.
 constexpr int kExactUpTo = 5000;
-// Insertions per polling step / queries per parallel task: ~2 ms of work, so the calling thread
-// polls for cancellation often and two threads stay balanced.
-constexpr int kInsertChunk = 64;
+// Queries per parallel task: ~2 ms of work, so the calling thread polls for
+// cancellation often and two threads stay balanced.
 constexpr int kQueryChunk = 256;
 
-using Candidate = std::pair<float, int>; // (squared distance, id)
-
-float squaredDistance(const float* a, const float* b, int d)
-{
-    float sum = 0.0f;
-    for (int c = 0; c < d; ++c) {
-        const float diff = a[c] - b[c];
-        sum += diff * diff;
-    }
-    return sum;
-}
+using Candidate = projection::detail::HnswCandidate; // (squared distance, id)
+using projection::detail::squaredDistance;
 
 Neighbours toNeighbours(std::vector<Candidate>& candidates, int k)
 {
@@ -80,70 +40,12 @@ Neighbours toNeighbours(std::vector<Candidate>& candidates, int k)
     return out;
 }
 
-// Squared Euclidean distance for hnswlib, picked at run time as in
-// core/projection/knn_graph.cpp (whose kernel is private to that file): the
-// build targets baseline x86-64, where hnswlib's own kernel is 4-wide SSE; on
-// CPUs with AVX2 and FMA an 8-wide kernel makes build and search ~25% faster.
-#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
-#define MNISTX_WHY_AVX2_KERNEL 1
-__attribute__((target("avx2,fma"))) float squaredL2Avx2(const void* a, const void* b,
-                                                         const void* dimension)
-{
-    const auto* x = static_cast<const float*>(a);
-    const auto* y = static_cast<const float*>(b);
-    const std::size_t d = *static_cast<const std::size_t*>(dimension);
-    __m256 sum0 = _mm256_setzero_ps();
-    __m256 sum1 = _mm256_setzero_ps();
-    std::size_t i = 0;
-    for (; i + 16 <= d; i += 16) {
-        const __m256 d0 = _mm256_sub_ps(_mm256_loadu_ps(x + i), _mm256_loadu_ps(y + i));
-        const __m256 d1 = _mm256_sub_ps(_mm256_loadu_ps(x + i + 8), _mm256_loadu_ps(y + i + 8));
-        sum0 = _mm256_fmadd_ps(d0, d0, sum0);
-        sum1 = _mm256_fmadd_ps(d1, d1, sum1);
-    }
-    for (; i + 8 <= d; i += 8) {
-        const __m256 d0 = _mm256_sub_ps(_mm256_loadu_ps(x + i), _mm256_loadu_ps(y + i));
-        sum0 = _mm256_fmadd_ps(d0, d0, sum0);
-    }
-    sum0 = _mm256_add_ps(sum0, sum1);
-    const __m128 half = _mm_add_ps(_mm256_castps256_ps128(sum0), _mm256_extractf128_ps(sum0, 1));
-    const __m128 quarter = _mm_add_ps(half, _mm_movehl_ps(half, half));
-    float total = _mm_cvtss_f32(_mm_add_ss(quarter, _mm_shuffle_ps(quarter, quarter, 1)));
-    for (; i < d; ++i) {
-        const float diff = x[i] - y[i];
-        total += diff * diff;
-    }
-    return total;
-}
-#endif
-
-class SquaredL2Space : public hnswlib::SpaceInterface<float> {
-public:
-    explicit SquaredL2Space(std::size_t dimension) : m_dimension(dimension), m_fallback(dimension)
-    {
-        m_distance = m_fallback.get_dist_func();
-#ifdef MNISTX_WHY_AVX2_KERNEL
-        if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma"))
-            m_distance = squaredL2Avx2;
-#endif
-    }
-    std::size_t get_data_size() override { return m_dimension * sizeof(float); }
-    hnswlib::DISTFUNC<float> get_dist_func() override { return m_distance; }
-    void* get_dist_func_param() override { return &m_dimension; }
-
-private:
-    std::size_t m_dimension;
-    hnswlib::L2Space m_fallback;
-    hnswlib::DISTFUNC<float> m_distance = nullptr;
-};
-
 } // namespace
 
 struct FeatureIndex::Impl {
     RowMatrixXf features; // N × D, train rows first
     int trainCount = 0;
-    std::unique_ptr<SquaredL2Space> space;
-    std::unique_ptr<hnswlib::HierarchicalNSW<float>> hnsw; // null: exact search
+    std::unique_ptr<projection::detail::HnswIndex> hnsw; // null: exact search
 
     // Exhaustive search, skipping `self` (−1: none).
     Neighbours scan(const float* point, int k, int self) const
@@ -167,15 +69,8 @@ struct FeatureIndex::Impl {
         if (!hnsw)
             return scan(point, k, self);
         const int wanted = k + (self >= 0 ? 1 : 0);
-        auto found = hnsw->searchKnn(point, static_cast<std::size_t>(wanted));
         std::vector<Candidate> candidates;
-        candidates.reserve(found.size());
-        while (!found.empty()) {
-            const int id = static_cast<int>(found.top().second);
-            if (id != self)
-                candidates.emplace_back(found.top().first, id);
-            found.pop();
-        }
+        hnsw->search(point, wanted, self, candidates);
         // A search stranded in a small part of the graph (many duplicates)
         // returns too few: scan everything instead.
         if (static_cast<int>(candidates.size()) < k)
@@ -221,36 +116,13 @@ FeatureIndex::FeatureIndex(const RowMatrixXf& train, const RowMatrixXf& validati
         return;
     }
 
-    impl.space = std::make_unique<SquaredL2Space>(static_cast<std::size_t>(d));
-    impl.hnsw = std::make_unique<hnswlib::HierarchicalNSW<float>>(
-        impl.space.get(), static_cast<std::size_t>(n), static_cast<std::size_t>(config.hnswM),
-        static_cast<std::size_t>(config.hnswEfConstruction), static_cast<std::size_t>(config.seed));
-    auto& hnsw = *impl.hnsw;
-    // Inserted one at a time, on this thread: hnswlib 0.6.2's concurrent
-    // addPoint races on its level generator (a data race, and a graph that
-    // depends on the schedule) and locks neighbour lists in inconsistent
-    // orders (a possible deadlock); ThreadSanitizer reports both. Queries,
-    // which only read, still run in parallel.
-    hnsw.addPoint(impl.features.row(0).data(), 0);
-    const int count = static_cast<int>(n);
-    std::atomic<int> inserted{1};
-    projection::detail::Heartbeat beat(
-        progress ? std::function<bool()>([&] { return progress(double(inserted.load()) / count); })
-                 : std::function<bool()>());
-    const int tasks = (count - 1 + kInsertChunk - 1) / kInsertChunk;
-    const bool built = projection::detail::parallelTasks(
-        tasks, 1,
-        [&](int task) {
-            const int begin = 1 + task * kInsertChunk;
-            const int end = std::min(count, begin + kInsertChunk);
-            for (int i = begin; i < end; ++i)
-                hnsw.addPoint(impl.features.row(i).data(), static_cast<hnswlib::labeltype>(i));
-            inserted += end - begin;
-        },
-        [&] { return beat(); });
-    if (!built)
+    // Built on this thread (see HnswIndex); queries may run in parallel.
+    impl.hnsw = std::make_unique<projection::detail::HnswIndex>(
+        static_cast<int>(n), static_cast<int>(d), config.hnswM, config.hnswEfConstruction,
+        config.seed);
+    if (!impl.hnsw->addAll(impl.features.data(), static_cast<int>(n), progress))
         throw IndexCancelled();
-    hnsw.setEf(static_cast<std::size_t>(std::max(1, config.hnswEfSearch)));
+    impl.hnsw->setSearchWidth(std::max(1, config.hnswEfSearch));
 }
 
 FeatureIndex::~FeatureIndex() = default;

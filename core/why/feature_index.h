@@ -22,7 +22,7 @@ struct SampleRef {
 };
 
 struct FeatureIndexConfig {
-    int threads = 0;        // unused: the HNSW build runs on the calling thread (see feature_index.cpp)
+    int threads = 0;        // unused: the HNSW build runs on the calling thread (see core/projection/hnsw_index.h)
     std::uint64_t seed = 1; // HNSW level generator
     // "auto" (HNSW above a few thousand samples, exact below), "hnsw", "exact".
     std::string method = "auto";
