@@ -9,6 +9,19 @@
 
 namespace mnistx::projection {
 
+namespace {
+
+// A parameter that counts (iterations, neighbours): a whole number in
+// [0, 10^7], named in the error as "<method>: '<key>'".
+int wholeNumber(const std::string& method, const std::string& key, double value)
+{
+    if (!(value >= 0 && value <= 1e7 && value == std::floor(value)))
+        throw std::invalid_argument(method + ": '" + key + "' must be a whole number");
+    return int(value);
+}
+
+} // namespace
+
 const std::vector<std::string>& projectorNames()
 {
     static const std::vector<std::string> names{"umap", "pca", "tsne"};
@@ -41,19 +54,14 @@ std::unique_ptr<Projector> makeProjector(const std::string& name,
         c.seed = seed;
         c.threads = threads;
         for (const auto& [key, value] : parameters) {
-            auto count = [&](int& field) {
-                if (!(value >= 0 && value <= 1e7 && value == std::floor(value)))
-                    throw std::invalid_argument("tsne: '" + key + "' must be a whole number");
-                field = int(value);
-            };
             if (key == "perplexity")
                 c.perplexity = value;
             else if (key == "iterations")
-                count(c.iterations);
+                c.iterations = wholeNumber(name, key, value);
             else if (key == "exaggeration")
                 c.earlyExaggeration = value;
             else if (key == "exaggeration_iterations")
-                count(c.exaggerationIterations);
+                c.exaggerationIterations = wholeNumber(name, key, value);
             else if (key == "learning_rate")
                 c.learningRate = value;
             else
@@ -68,17 +76,12 @@ std::unique_ptr<Projector> makeProjector(const std::string& name,
         c.seed = seed;
         c.threads = threads;
         for (const auto& [key, value] : parameters) {
-            auto count = [&](int& field) {
-                if (!(value >= 0 && value <= 1e7 && value == std::floor(value)))
-                    throw std::invalid_argument("umap: '" + key + "' must be a whole number");
-                field = int(value);
-            };
             if (key == "n_neighbors")
-                count(c.nNeighbors);
+                c.nNeighbors = wholeNumber(name, key, value);
             else if (key == "min_dist")
                 c.minDist = value;
             else if (key == "epochs")
-                count(c.epochs);
+                c.epochs = wholeNumber(name, key, value);
             else
                 throw std::invalid_argument("umap: unknown parameter '" + key +
                                             "' (known: n_neighbors, min_dist, epochs)");
