@@ -32,7 +32,7 @@ public:
 
 // What embedNeighbourGraph needs to know of a method.
 struct NeighbourEmbeddingPlan {
-    KnnConfig knn; // threads: the pool's
+    KnnConfig knn;   // threads: the pool's
     int threads = 0; // 0: all cores
     const char* affinityStage = "";
     // Where the kNN and the affinity stages end on the progress bar
@@ -40,6 +40,24 @@ struct NeighbourEmbeddingPlan {
     double knnShareEnd = 0.0;
     double affinityShareEnd = 0.0;
 };
+
+// The plan for a method's config (TsneConfig, UmapConfig: both carry seed,
+// threads and knnMethod) with k neighbours per point.
+template <typename Config>
+NeighbourEmbeddingPlan neighbourEmbeddingPlan(const Config& config, int k,
+                                              const char* affinityStage, double knnShareEnd,
+                                              double affinityShareEnd)
+{
+    NeighbourEmbeddingPlan plan;
+    plan.knn.k = k;
+    plan.knn.seed = config.seed;
+    plan.knn.method = config.knnMethod;
+    plan.threads = config.threads;
+    plan.affinityStage = affinityStage;
+    plan.knnShareEnd = knnShareEnd;
+    plan.affinityShareEnd = affinityShareEnd;
+    return plan;
+}
 
 // Throws std::invalid_argument, the message starting with `method` ("t-SNE",
 // "UMAP"), unless points (n×d) has at least minPoints rows, a column, and

@@ -200,15 +200,11 @@ RowMatrixXf tsneEmbed(const RowMatrixXf& points, const TsneConfig& config,
     detail::checkPoints(points, "t-SNE", 4);
     const int n = int(points.rows());
     TsneSteps steps(config, n);
-    detail::NeighbourEmbeddingPlan plan;
-    plan.knn.k = std::min(n - 1, int(std::ceil(3.0 * steps.perplexity())));
-    plan.knn.seed = config.seed;
-    plan.knn.method = config.knnMethod;
-    plan.threads = config.threads;
-    plan.affinityStage = "affinities";
-    plan.knnShareEnd = kKnnShareEnd;
-    plan.affinityShareEnd = kAffinitiesShareEnd;
-    return detail::embedNeighbourGraph(points, plan, steps, progress);
+    const int k = std::min(n - 1, int(std::ceil(3.0 * steps.perplexity())));
+    return detail::embedNeighbourGraph(
+        points,
+        detail::neighbourEmbeddingPlan(config, k, "affinities", kKnnShareEnd, kAffinitiesShareEnd),
+        steps, progress);
 }
 
 TsneProjector::TsneProjector(TsneConfig config) : m_config(std::move(config))

@@ -208,15 +208,11 @@ RowMatrixXf umapEmbed(const RowMatrixXf& points, const UmapConfig& config,
     detail::validateUmapConfig(config);
     detail::checkPoints(points, "UMAP", 2);
     UmapSteps steps(config);
-    detail::NeighbourEmbeddingPlan plan;
-    plan.knn.k = static_cast<int>(std::min<Eigen::Index>(config.nNeighbors, points.rows()) - 1);
-    plan.knn.seed = config.seed;
-    plan.knn.method = config.knnMethod;
-    plan.threads = config.threads;
-    plan.affinityStage = "graph";
-    plan.knnShareEnd = kKnnShareEnd;
-    plan.affinityShareEnd = kGraphShareEnd;
-    return detail::embedNeighbourGraph(points, plan, steps, progress);
+    // n_neighbors counts the point itself.
+    const int k = static_cast<int>(std::min<Eigen::Index>(config.nNeighbors, points.rows()) - 1);
+    return detail::embedNeighbourGraph(
+        points, detail::neighbourEmbeddingPlan(config, k, "graph", kKnnShareEnd, kGraphShareEnd),
+        steps, progress);
 }
 
 UmapProjector::UmapProjector(UmapConfig config) : m_config(std::move(config))
