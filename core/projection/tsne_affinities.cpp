@@ -1,3 +1,6 @@
+// t-SNE's affinities: the perplexity calibration on the kNN graph and the
+// symmetric joint probabilities.
+
 #include "core/projection/tsne_steps.h"
 
 #include <algorithm>

@@ -1,3 +1,6 @@
+// t-SNE's layout: gradient descent of the KL divergence, the attraction over
+// the sparse affinities, the repulsion by FFT interpolation.
+
 #include "core/projection/tsne_steps.h"
 
 #include "core/projection/morton_code.h"

@@ -1,3 +1,6 @@
+// UMAP's graph: the curve fit of a and b, the smooth-kNN calibration and the
+// fuzzy simplicial set.
+
 #include "core/projection/umap_steps.h"
 
 #include <Eigen/Dense>

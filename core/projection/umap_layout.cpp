@@ -1,3 +1,5 @@
+// UMAP's layout: the deterministic parallel SGD.
+
 #include "core/projection/umap_steps.h"
 
 #include "core/projection/keyed_random.h"

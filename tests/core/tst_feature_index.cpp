@@ -7,6 +7,8 @@
 
 #include <QtTest>
 
+#include "gaussian_blobs.h"
+
 #include <algorithm>
 #include <cmath>
 #include <random>
@@ -17,20 +19,6 @@ using namespace mnistx;
 using namespace mnistx::why;
 
 namespace {
-
-RowMatrixXf blobs(int n, int d, int clusters, float spread, std::uint64_t seed)
-{
-    std::mt19937_64 rng(seed);
-    std::normal_distribution<float> gauss(0.0f, 1.0f);
-    RowMatrixXf centres(clusters, d);
-    for (Eigen::Index i = 0; i < centres.size(); ++i)
-        centres.data()[i] = spread * gauss(rng);
-    RowMatrixXf points(n, d);
-    for (int i = 0; i < n; ++i)
-        for (int c = 0; c < d; ++c)
-            points(i, c) = centres(i % clusters, c) + gauss(rng);
-    return points;
-}
 
 // The k nearest ids of row q of [a; b] by a double-precision loop.
 std::vector<int> bruteForce(const RowMatrixXf& all, int q, int k)
@@ -73,8 +61,8 @@ private Q_SLOTS:
 
 void TestFeatureIndex::exactMatchesBruteForce()
 {
-    const RowMatrixXf train = blobs(700, 8, 5, 3.0f, 1);
-    const RowMatrixXf validation = blobs(300, 8, 5, 3.0f, 2);
+    const RowMatrixXf train = test::gaussianBlobs(700, 8, 5, 3.0f, 1);
+    const RowMatrixXf validation = test::gaussianBlobs(300, 8, 5, 3.0f, 2);
     const RowMatrixXf all = stacked(train, validation);
     const FeatureIndex index(train, validation);
     QVERIFY(index.exact()); // 1,000 points: auto searches exhaustively
@@ -93,8 +81,8 @@ void TestFeatureIndex::exactMatchesBruteForce()
 void TestFeatureIndex::hnswRecall()
 {
     // 12,000 × 32 overlapping blobs: above the exact cut-off, so HNSW.
-    const RowMatrixXf train = blobs(9000, 32, 20, 1.5f, 3);
-    const RowMatrixXf validation = blobs(3000, 32, 20, 1.5f, 4);
+    const RowMatrixXf train = test::gaussianBlobs(9000, 32, 20, 1.5f, 3);
+    const RowMatrixXf validation = test::gaussianBlobs(3000, 32, 20, 1.5f, 4);
     const RowMatrixXf all = stacked(train, validation);
     FeatureIndexConfig config;
     config.threads = 2;
@@ -120,8 +108,8 @@ void TestFeatureIndex::hnswRecall()
 
 void TestFeatureIndex::globalIds()
 {
-    const RowMatrixXf train = blobs(50, 4, 2, 3.0f, 5);
-    const RowMatrixXf validation = blobs(20, 4, 2, 3.0f, 6);
+    const RowMatrixXf train = test::gaussianBlobs(50, 4, 2, 3.0f, 5);
+    const RowMatrixXf validation = test::gaussianBlobs(20, 4, 2, 3.0f, 6);
     const FeatureIndex index(train, validation);
     QCOMPARE(index.size(), 70);
     QCOMPARE(index.trainCount(), 50);
@@ -142,7 +130,7 @@ void TestFeatureIndex::globalIds()
 
 void TestFeatureIndex::concurrentQueriesAgree()
 {
-    const RowMatrixXf train = blobs(8000, 16, 10, 2.0f, 7);
+    const RowMatrixXf train = test::gaussianBlobs(8000, 16, 10, 2.0f, 7);
     const FeatureIndex index(train, RowMatrixXf(0, 16));
     std::vector<std::vector<int>> serial(400);
     for (int q = 0; q < 400; ++q)
@@ -161,8 +149,8 @@ void TestFeatureIndex::concurrentQueriesAgree()
 
 void TestFeatureIndex::neighbourGraphMatchesQueries()
 {
-    const RowMatrixXf train = blobs(6000, 8, 10, 2.0f, 8);
-    const RowMatrixXf validation = blobs(1000, 8, 10, 2.0f, 9);
+    const RowMatrixXf train = test::gaussianBlobs(6000, 8, 10, 2.0f, 8);
+    const RowMatrixXf validation = test::gaussianBlobs(1000, 8, 10, 2.0f, 9);
     const FeatureIndex index(train, validation);
     const NeighbourGraph one = index.neighbourGraph(10, 1);
     const NeighbourGraph two = index.neighbourGraph(10, 2);
@@ -177,7 +165,7 @@ void TestFeatureIndex::neighbourGraphMatchesQueries()
 
 void TestFeatureIndex::smallSetsAndClamping()
 {
-    const RowMatrixXf train = blobs(3, 2, 1, 1.0f, 10);
+    const RowMatrixXf train = test::gaussianBlobs(3, 2, 1, 1.0f, 10);
     const FeatureIndex index(train, RowMatrixXf(0, 2));
     QCOMPARE(index.nearest(0, 10).ids.size(), std::size_t(2)); // k clamped to n − 1
     const FeatureIndex single(RowMatrixXf::Zero(1, 2), RowMatrixXf(0, 2));
@@ -209,7 +197,7 @@ void TestFeatureIndex::refusesBadArguments()
 
 void TestFeatureIndex::cancels()
 {
-    const RowMatrixXf train = blobs(20000, 16, 10, 2.0f, 11);
+    const RowMatrixXf train = test::gaussianBlobs(20000, 16, 10, 2.0f, 11);
     int calls = 0;
     QVERIFY_THROWS_EXCEPTION(IndexCancelled,
                              FeatureIndex(train, RowMatrixXf(0, 16), {}, [&](double) {

@@ -10,6 +10,7 @@
 #include <QtTest>
 
 // After <QtTest>: the fixture uses QString.
+#include "gaussian_blobs.h"
 #include "mnist_fixture.h"
 #include "../common/timing_budget.h"
 
@@ -24,22 +25,6 @@ using namespace mnistx;
 using namespace mnistx::projection;
 
 namespace {
-
-// Gaussian blobs: `clusters` centres spread with sd `centreSpread`, points
-// around them with sd 1 — overlapping enough that neighbours are not trivial.
-RowMatrixXf blobs(int n, int d, int clusters, float centreSpread, std::uint64_t seed)
-{
-    std::mt19937_64 rng(seed);
-    std::normal_distribution<float> gauss(0.0f, 1.0f);
-    RowMatrixXf centres(clusters, d);
-    for (Eigen::Index i = 0; i < centres.size(); ++i)
-        centres.data()[i] = centreSpread * gauss(rng);
-    RowMatrixXf points(n, d);
-    for (int i = 0; i < n; ++i)
-        for (int c = 0; c < d; ++c)
-            points(i, c) = centres(i % clusters, c) + gauss(rng);
-    return points;
-}
 
 // The k nearest by a plain double-precision loop: the definition.
 struct Neighbour {
@@ -130,7 +115,7 @@ void TestKnnGraph::exactMatchesBruteForce()
     QFETCH(int, d);
     QFETCH(int, k);
     QFETCH(int, threads);
-    const RowMatrixXf points = blobs(n, d, 5, 3.0f, 42);
+    const RowMatrixXf points = test::gaussianBlobs(n, d, 5, 3.0f, 42);
     const KnnGraph graph = exactKnnGraph(points, k, threads);
     QCOMPARE(graph.n, n);
     QCOMPARE(graph.k, k);
@@ -161,7 +146,7 @@ void TestKnnGraph::duplicatesAndSelf()
 {
     // Every point three times: its two copies are its nearest neighbours at
     // distance 0, never itself.
-    RowMatrixXf base = blobs(100, 4, 3, 4.0f, 7);
+    RowMatrixXf base = test::gaussianBlobs(100, 4, 3, 4.0f, 7);
     RowMatrixXf points(300, 4);
     for (int i = 0; i < 300; ++i)
         points.row(i) = base.row(i % 100);
@@ -195,7 +180,7 @@ void TestKnnGraph::hnswRecallOnClusters_data()
 void TestKnnGraph::hnswRecallOnClusters()
 {
     QFETCH(int, k);
-    const RowMatrixXf points = blobs(5000, 32, 10, 1.5f, 1);
+    const RowMatrixXf points = test::gaussianBlobs(5000, 32, 10, 1.5f, 1);
     const KnnGraph exact = exactKnnGraph(points, k, 2);
     KnnConfig config;
     config.k = k;
@@ -236,7 +221,7 @@ void TestKnnGraph::hnswRecallOnMnist()
 
 void TestKnnGraph::reproducible()
 {
-    const RowMatrixXf points = blobs(3000, 16, 8, 2.0f, 3);
+    const RowMatrixXf points = test::gaussianBlobs(3000, 16, 8, 2.0f, 3);
     // Exact: the same for any thread count.
     const KnnGraph one = exactKnnGraph(points, 10, 1);
     const KnnGraph two = exactKnnGraph(points, 10, 2);
@@ -274,7 +259,7 @@ void TestKnnGraph::refusesBadArguments()
     QFETCH(int, k);
     QFETCH(QString, method);
     QFETCH(bool, nonFinite);
-    RowMatrixXf points = blobs(n, 3, 2, 1.0f, 5);
+    RowMatrixXf points = test::gaussianBlobs(n, 3, 2, 1.0f, 5);
     if (nonFinite)
         points(n / 2, 1) = std::numeric_limits<float>::quiet_NaN();
     KnnConfig config;
@@ -287,7 +272,7 @@ void TestKnnGraph::refusesBadArguments()
 
 void TestKnnGraph::cancels()
 {
-    const RowMatrixXf points = blobs(20000, 32, 10, 2.0f, 9);
+    const RowMatrixXf points = test::gaussianBlobs(20000, 32, 10, 2.0f, 9);
     for (const char* method : {"exact", "hnsw"}) {
         KnnConfig config;
         config.k = 15;

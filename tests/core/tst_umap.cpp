@@ -13,6 +13,7 @@
 #include <QtTest>
 
 // After <QtTest>: the fixture uses QString.
+#include "gaussian_blobs.h"
 #include "mnist_fixture.h"
 #include "../common/timing_budget.h"
 
@@ -35,23 +36,13 @@ struct Blobs {
     std::vector<std::uint8_t> labels;
 };
 
-// `clusters` Gaussian blobs (sd 1) around centres drawn with sd `centreSpread`:
-// at 50-D and spread 10 the blobs are far apart, at lower spread they touch.
 Blobs blobs(int n, int d, int clusters, float centreSpread, std::uint64_t seed)
 {
-    std::mt19937_64 rng(seed);
-    std::normal_distribution<float> gauss(0.0f, 1.0f);
-    RowMatrixXf centres(clusters, d);
-    for (Eigen::Index i = 0; i < centres.size(); ++i)
-        centres.data()[i] = centreSpread * gauss(rng);
     Blobs b;
-    b.points.resize(n, d);
+    b.points = test::gaussianBlobs(n, d, clusters, centreSpread, seed);
     b.labels.resize(static_cast<std::size_t>(n));
-    for (int i = 0; i < n; ++i) {
+    for (int i = 0; i < n; ++i)
         b.labels[static_cast<std::size_t>(i)] = static_cast<std::uint8_t>(i % clusters);
-        for (int c = 0; c < d; ++c)
-            b.points(i, c) = centres(i % clusters, c) + gauss(rng);
-    }
     return b;
 }
 
