@@ -1,5 +1,7 @@
 #include "ui/charts/bar_chart_widget.h"
 
+#include "ui/common/render_to_image.h"
+
 #include <QEvent>
 #include <QFontMetricsF>
 #include <QHelpEvent>
@@ -775,14 +777,8 @@ void BarChartWidget::render(QPainter* painter, const QRectF& target) const
 
 QImage BarChartWidget::renderImage(QSize logicalSize, qreal scale) const
 {
-    if (logicalSize.isEmpty() || !(scale > 0))
-        return {};
-    QImage image((QSizeF(logicalSize) * scale).toSize(), QImage::Format_ARGB32_Premultiplied);
-    image.setDevicePixelRatio(scale);
-    image.fill(Qt::white);
-    QPainter painter(&image);
-    render(&painter, QRectF(QPointF(0, 0), QSizeF(logicalSize)));
-    return image;
+    return renderToImage([this](QPainter* painter, const QRectF& target) { render(painter, target); },
+                         logicalSize, scale);
 }
 
 QRectF BarChartWidget::barRect(int bar) const

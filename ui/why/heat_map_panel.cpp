@@ -1,8 +1,10 @@
 #include "ui/why/heat_map_panel.h"
 
+#include "ui/common/render_to_image.h"
+#include "ui/common/sample_format.h"
+#include "ui/common/sample_header.h"
 #include "ui/explorer_session.h"
 #include "ui/export/exporter.h"
-#include "ui/inspector/error_inspector.h"
 #include "ui/why/heat_map_worker.h"
 
 #include <QAction>
@@ -32,8 +34,8 @@ namespace
 // Colours: the error inspector's meaning colours for GT and prediction; a
 // blue–red diverging pair (ColorBrewer RdBu ends, distinguishable for
 // red-green colour blindness) and an orange–red sequential ramp (OrRd).
-const QColor kWrong(0xc6, 0x28, 0x28);
-const QColor kRight(0x2e, 0x7d, 0x32);
+const QColor kWrong = wrongColor();
+const QColor kRight = rightColor();
 const QColor kGroundTruth(0x26, 0x32, 0x38);
 const QColor kNegative(0x21, 0x66, 0xac);
 const QColor kPositive(0xb2, 0x18, 0x2b);
@@ -276,25 +278,10 @@ HeatMapPanel::HeatMapPanel(ExplorerSession* session, QWidget* parent)
         m_canvasWidget->update();
     });
 
-    // Export: the suggested file name follows the sample, so the actions are
-    // made here rather than with addExportActions (whose name is fixed).
-    const std::pair<ExportFormat, QString> formats[] = {
-        {ExportFormat::Png, tr("Export as PNG…")},
-        {ExportFormat::Svg, tr("Export as SVG…")},
-        {ExportFormat::Pdf, tr("Export as PDF…")},
-    };
-    for (const auto& [format, text] : formats) {
-        auto* action = new QAction(text, this);
-        action->setToolTip(tr("Save the heat maps of this sample as an image file"));
-        connect(action, &QAction::triggered, this, [this, format = format] {
-            exportInteractively(
-                this, [this](QPainter* p, const QRectF& r) { render(p, r); }, QSizeF(size()),
-                exportName(), format);
-        });
-        addAction(action);
-        m_exportActions.append(action);
-    }
-    setContextMenuPolicy(Qt::ActionsContextMenu);
+    // The suggested file name follows the sample.
+    m_exportActions = addExportActions(
+        this, {[this](QPainter* p, const QRectF& r) { render(p, r); }, [this] { return exportName(); },
+               {}, {}, tr("Save the heat maps of this sample as an image file")});
 
     connect(m_session, &ExplorerSession::runChanged, this, &HeatMapPanel::onRunChanged);
     connect(m_session, &ExplorerSession::currentChanged, this, &HeatMapPanel::onCurrentChanged);
@@ -436,26 +423,9 @@ void HeatMapPanel::onFailed(int sampleId, const QString& message)
 
 void HeatMapPanel::updateHeader()
 {
-    const int id = m_shownId;
-    const int gt = m_session->label(id);
-    const int pred = m_session->prediction(id);
-    const bool right = gt == pred;
-    const QString loss = ErrorInspector::formatLoss(m_session->loss(id));
-    m_headerPlain = tr("%1 · GT %2 · predicted %3 (%4) · loss %5")
-                        .arg(m_session->describe(id))
-                        .arg(gt)
-                        .arg(pred)
-                        .arg(right ? tr("right") : tr("wrong"))
-                        .arg(loss);
-    m_headerHtml = tr("<b>%1</b>&nbsp;·&nbsp; GT&nbsp;<b>%2</b>&nbsp;·&nbsp; predicted&nbsp;"
-                      "<b style='color:%3'>%4</b>&nbsp;<span style='color:%3'>%5</span>"
-                      "&nbsp;·&nbsp; loss&nbsp;<b>%6</b>")
-                       .arg(m_session->describe(id).toHtmlEscaped())
-                       .arg(gt)
-                       .arg((right ? kRight : kWrong).name())
-                       .arg(pred)
-                       .arg(right ? tr("✓ right") : tr("✗ wrong"))
-                       .arg(loss);
+    const SampleHeader header = sampleHeader(*m_session, m_shownId);
+    m_headerPlain = header.plain;
+    m_headerHtml = header.html;
     m_header->setText(m_headerHtml);
 }
 
@@ -731,7 +701,7 @@ QStringList HeatMapPanel::largeTitle() const
     if (m_largeTile == kLossTile) {
         const QString name = tr("Loss map · GT %1 · loss %2")
                                  .arg(m_maps.label)
-                                 .arg(ErrorInspector::formatLoss(m_maps.loss));
+                                 .arg(formatLoss(m_maps.loss));
         return {name, m_signed ? tr("red: more ink here raises the loss, blue: lowers it")
                                : tr("how strongly each pixel's ink changes the loss")};
     }
@@ -739,7 +709,7 @@ QStringList HeatMapPanel::largeTitle() const
     const QString name =
         tr("Class %1 · p=%2")
             .arg(k)
-            .arg(QString::number(m_maps.probabilities[static_cast<std::size_t>(k)], 'f', 2));
+            .arg(formatProbability(m_maps.probabilities[static_cast<std::size_t>(k)]));
     QString how;
     if (m_method == Method::GradCam)
         how = tr("Grad-CAM: where the evidence for %1 is").arg(k);
@@ -887,12 +857,11 @@ void HeatMapPanel::paintMaps(QPainter& painter, const QRectF& area, const QFont&
         const QColor mark = markColor(tile);
         QString text;
         if (tile == kLossTile)
-            text = tr("loss %1").arg(ErrorInspector::formatLoss(m_maps.loss));
+            text = tr("loss %1").arg(formatLoss(m_maps.loss));
         else
             text = QStringLiteral("%1  p=%2")
                        .arg(tile)
-                       .arg(QString::number(m_maps.probabilities[static_cast<std::size_t>(tile)],
-                                            'f', 2));
+                       .arg(formatProbability(m_maps.probabilities[static_cast<std::size_t>(tile)]));
         if (tile == m_largeTile) {
             // The tile shown large: its cell on a light background.
             painter.fillRect(QRectF(label.left(), label.top() - 2.0, label.width(),
@@ -989,9 +958,9 @@ QString HeatMapPanel::tileToolTip(int tile) const
                   "<p>It has its own colour scale (right bar): the loss is another quantity than "
                   "the class logits.</p>")
             .arg(m_maps.label)
-            .arg(ErrorInspector::formatLoss(m_maps.loss))
+            .arg(formatLoss(m_maps.loss))
             .arg(kPositive.name(), kNegative.name());
-    const QString p = QString::number(m_maps.probabilities[static_cast<std::size_t>(tile)], 'f', 3);
+    const QString p = formatProbabilityExact(m_maps.probabilities[static_cast<std::size_t>(tile)]);
     QString role;
     const int gt = m_session->label(m_shownId);
     const int pred = m_session->prediction(m_shownId);
@@ -1095,14 +1064,8 @@ void HeatMapPanel::render(QPainter* painter, const QRectF& target) const
 
 QImage HeatMapPanel::renderImage(QSize logicalSize, qreal scale) const
 {
-    if (logicalSize.isEmpty() || !(scale > 0))
-        return {};
-    QImage image((QSizeF(logicalSize) * scale).toSize(), QImage::Format_ARGB32_Premultiplied);
-    image.setDevicePixelRatio(scale);
-    image.fill(Qt::white);
-    QPainter painter(&image);
-    render(&painter, QRectF(QPointF(0, 0), QSizeF(logicalSize)));
-    return image;
+    return renderToImage([this](QPainter* painter, const QRectF& target) { render(painter, target); },
+                         logicalSize, scale);
 }
 
 } // namespace mnistx::ui

@@ -28,7 +28,7 @@ class HeatMapWorker;
 
 // "Which pixels made the model say this?" for the session's current sample.
 //
-// One tile per class output (ten for MNIST), labelled "6  p=0.93", with the
+// One tile per class output (ten for MNIST), labelled "6  p=93%", with the
 // ground-truth and predicted classes framed and tagged, plus one large tile:
 // by default the loss map (d loss / d pixel for the sample's own label,
 // signed: red = more ink here raises the loss), or the class tile clicked
