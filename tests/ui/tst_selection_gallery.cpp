@@ -1,4 +1,5 @@
 #include "synthetic_session.h"
+#include "ui/common/sample_header.h"
 #include "ui/explorer_session.h"
 #include "ui/gallery/selection_gallery.h"
 #include "ui/gallery/sample_list_model.h"
@@ -95,6 +96,11 @@ void TestSelectionGallery::modelPassesTester()
     QCOMPARE(first.data(SampleListModel::CorrectRole).toBool(), session.correct(5));
     QCOMPARE(first.data(SampleListModel::ThumbnailRole).value<QImage>(), session.image(5));
     QCOMPARE(model.roleNames().value(SampleListModel::ThumbnailRole), QByteArray("thumbnail"));
+    // A selection has no neighbour rank or distance; its tooltip is the sample header.
+    QVERIFY(!model.hasDistances());
+    QVERIFY(!first.data(SampleListModel::RankRole).isValid());
+    QVERIFY(!first.data(SampleListModel::DistanceRole).isValid());
+    QCOMPARE(first.data(Qt::ToolTipRole).toString(), ui::sampleHeader(session, 5).plain);
     proxy.setSortKey(SelectionSortProxy::SortKey::LossAscending);
     proxy.setSortKey(SelectionSortProxy::SortKey::Index);
     session.setSelection({}, QString());

@@ -31,4 +31,12 @@ QVector<int> selectedRowIds(const QAbstractItemView& view, const std::function<i
     return ids;
 }
 
+void selectOnlyRow(QAbstractItemView& view, const QModelIndex& index)
+{
+    view.selectionModel()->setCurrentIndex(
+        index, QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
+    if (view.isVisible())
+        view.scrollTo(index);
+}
+
 } // namespace mnistx::ui

@@ -5,6 +5,7 @@
 #include <functional>
 
 class QAbstractItemView;
+class QModelIndex;
 
 namespace mnistx::ui
 {
@@ -18,5 +19,11 @@ QVector<int> rowIds(int rowCount, const std::function<int(int row)>& idAt);
 // The selected rows of view, top to bottom (whatever order they were
 // selected in). GUI thread.
 QVector<int> selectedRowIds(const QAbstractItemView& view, const std::function<int(int row)>& idAt);
+
+// Makes index's row the view's current and only selected row, scrolled into
+// sight when the view is shown (a hidden view has no viewport size yet:
+// scrolling then would push the top rows out of view; its showEvent scrolls
+// instead). GUI thread.
+void selectOnlyRow(QAbstractItemView& view, const QModelIndex& index);
 
 } // namespace mnistx::ui

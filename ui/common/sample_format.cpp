@@ -7,58 +7,54 @@ namespace mnistx::ui
 
 namespace
 {
-const QString kUndefined = QStringLiteral("–");
+// format(v) for a finite v; "–" otherwise (an undefined loss or probability
+// of a sample the model could not score).
+template <typename Format>
+QString ifFinite(double v, Format format)
+{
+    return std::isfinite(v) ? format(v) : QStringLiteral("–");
+}
 } // namespace
 
 QString formatLoss(double loss)
 {
-    if (!std::isfinite(loss))
-        return kUndefined;
-    return std::abs(loss) >= 0.01 ? QString::number(loss, 'f', 2) : QString::number(loss, 'g', 2);
+    return ifFinite(loss, [](double v) {
+        return std::abs(v) >= 0.01 ? QString::number(v, 'f', 2) : QString::number(v, 'g', 2);
+    });
 }
 
 QString formatLossShort(double loss)
 {
-    if (!std::isfinite(loss))
-        return kUndefined;
-    return std::abs(loss) >= 0.01 ? QString::number(loss, 'f', 2) : QString::number(loss, 'g', 1);
+    return ifFinite(loss, [](double v) {
+        return std::abs(v) >= 0.01 ? QString::number(v, 'f', 2) : QString::number(v, 'g', 1);
+    });
 }
 
 QString formatLossFixed(double loss)
 {
-    if (!std::isfinite(loss))
-        return kUndefined;
-    return QString::number(loss, 'f', 3);
+    return ifFinite(loss, [](double v) { return QString::number(v, 'f', 3); });
 }
 
 QString formatProbability(double p)
 {
-    if (!std::isfinite(p))
-        return kUndefined;
-    if (p > 0.0 && p < 0.005)
-        return QStringLiteral("<1%");
-    return formatPercent(p);
+    return ifFinite(p, [](double v) {
+        return v > 0.0 && v < 0.005 ? QStringLiteral("<1%") : formatPercent(v);
+    });
 }
 
 QString formatProbabilityExact(double p)
 {
-    if (!std::isfinite(p))
-        return kUndefined;
-    return QString::number(p, 'f', 3);
+    return ifFinite(p, [](double v) { return QString::number(v, 'f', 3); });
 }
 
 QString formatPercent(double fraction)
 {
-    if (!std::isfinite(fraction))
-        return kUndefined;
-    return QStringLiteral("%1%").arg(std::lround(fraction * 100.0));
+    return ifFinite(fraction, [](double v) { return QStringLiteral("%1%").arg(std::lround(v * 100.0)); });
 }
 
 QString formatDistance(double distance)
 {
-    if (!std::isfinite(distance))
-        return kUndefined;
-    return QString::number(distance, 'f', 2);
+    return ifFinite(distance, [](double v) { return QString::number(v, 'f', 2); });
 }
 
 } // namespace mnistx::ui

@@ -35,38 +35,37 @@ void SampleListModel::onRunChanged()
 
 void SampleListModel::reloadSelection()
 {
-    beginResetModel();
-    m_queryId = -1;
-    m_hasDistances = false;
-    m_ids.clear();
-    m_distances.clear();
+    QVector<int> ids;
     if (m_session->hasRun()) {
-        m_ids.reserve(m_session->selection().size());
+        ids.reserve(m_session->selection().size());
         for (int id : m_session->selection())
             if (id >= 0 && id < m_session->sampleCount()) // a stale id after a reload: left out
-                m_ids.append(id);
+                ids.append(id);
     }
-    endResetModel();
+    replaceRows(std::move(ids), {}, -1, false);
 }
 
 void SampleListModel::setNeighbours(int queryId, why::Neighbours neighbours)
 {
-    beginResetModel();
-    m_queryId = queryId;
-    m_hasDistances = true;
-    m_ids = QVector<int>(neighbours.ids.begin(), neighbours.ids.end());
-    m_distances = std::move(neighbours.distances);
-    m_distances.resize(static_cast<std::size_t>(m_ids.size()), 0.0f);
-    endResetModel();
+    std::vector<float> distances = std::move(neighbours.distances);
+    distances.resize(neighbours.ids.size(), 0.0f);
+    replaceRows(QVector<int>(neighbours.ids.begin(), neighbours.ids.end()), std::move(distances),
+                queryId, true);
 }
 
 void SampleListModel::clear()
 {
+    replaceRows({}, {}, -1, false);
+}
+
+void SampleListModel::replaceRows(QVector<int> ids, std::vector<float> distances, int queryId,
+                                  bool hasDistances)
+{
     beginResetModel();
-    m_queryId = -1;
-    m_hasDistances = false;
-    m_ids.clear();
-    m_distances.clear();
+    m_ids = std::move(ids);
+    m_distances = std::move(distances);
+    m_queryId = queryId;
+    m_hasDistances = hasDistances;
     endResetModel();
 }
 

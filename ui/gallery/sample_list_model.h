@@ -68,6 +68,8 @@ public:
 
 private:
     void reloadSelection();
+    void replaceRows(QVector<int> ids, std::vector<float> distances, int queryId,
+                     bool hasDistances);
     void onRunChanged();
 
     ExplorerSession* m_session;

@@ -98,11 +98,9 @@ QVariant MisclassifiedModel::data(const QModelIndex& index, int role) const
             return m_session->subsetOf(id) == analysis::Subset::Train ? tr("train")
                                                                       : tr("validation");
         case IndexColumn:
-            return m_session->indexInSubset(id);
         case GroundTruthColumn:
-            return m_session->label(id);
         case PredictionColumn:
-            return m_session->prediction(id);
+            return static_cast<int>(sortValue(row, column));
         case LossColumn:
             return formatLossFixed(m_session->loss(id));
         case GroundTruthDistanceColumn:

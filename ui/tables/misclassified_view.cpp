@@ -260,16 +260,10 @@ void MisclassifiedView::onCurrentChanged(int id)
     if (index.isValid() && selection->isRowSelected(index.row(), QModelIndex()))
         return; // already among the selected rows (a multi-row selection stays)
     m_syncing = true;
-    if (index.isValid()) {
-        selection->setCurrentIndex(index,
-                                   QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
-        // A hidden table has no viewport size yet: scrolling now would push the
-        // top rows out of view. showEvent scrolls instead.
-        if (m_table->isVisible())
-            m_table->scrollTo(index);
-    } else {
+    if (index.isValid())
+        selectOnlyRow(*m_table, index);
+    else
         selection->clearSelection();
-    }
     m_syncing = false;
 }
 

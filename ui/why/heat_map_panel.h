@@ -129,6 +129,7 @@ Q_SIGNALS:
 
 private:
     friend class HeatMapCanvas;
+    friend class HeatMapPainter;
     struct Layout {
         QRectF largeTitle;
         QRectF large;
@@ -150,12 +151,6 @@ private:
     int tileIndex(int tile) const; // kLossTile → classCount
     QImage tileImage(int tile) const;
 
-    Layout layoutFor(const QRectF& area, const QFont& font) const;
-    void paintMaps(QPainter& painter, const QRectF& area, const QFont& font, bool dim) const;
-    void paintTileNote(QPainter& painter, const QRectF& tile, const QString& note,
-                       const QFont& font) const;
-    void paintColorBar(QPainter& painter, const QRectF& rect, const Scale& scale,
-                       const QString& title, const QFont& font) const;
     QStringList largeTitle() const;
     QString tileToolTip(int tile) const;
     int tileAt(const QPointF& canvasPos, QPointF* pixel = nullptr) const;
