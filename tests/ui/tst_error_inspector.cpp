@@ -1,5 +1,6 @@
 #include "synthetic_session.h"
 #include "ui/charts/bar_chart_widget.h"
+#include "ui/common/sample_format.h"
 #include "ui/explorer_session.h"
 #include "ui/inspector/digit_view.h"
 #include "ui/inspector/error_inspector.h"
@@ -138,8 +139,8 @@ void TestErrorInspector::showsMisclassifiedSample()
     QCOMPARE(m_inspector->nearestCentroid(), pred);
     const QString expected =
         QStringLiteral("Nearest centroid: 8 (%1) — closer than its own class 2 (%2).")
-            .arg(ErrorInspector::formatDistance(a.centroidDistances(id, 8)),
-                 ErrorInspector::formatDistance(a.centroidDistances(id, 2)));
+            .arg(ui::formatDistance(a.centroidDistances(id, 8)),
+                 ui::formatDistance(a.centroidDistances(id, 2)));
     QVERIFY2(m_inspector->nearestCentroidText().startsWith(expected),
              qPrintable(m_inspector->nearestCentroidText()));
     QVERIFY(m_inspector->nearestCentroidText().contains(QStringLiteral("predicted 8 too")));

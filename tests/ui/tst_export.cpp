@@ -6,6 +6,7 @@
 // dots as one embedded image, errors and text vector), and every export from
 // the window confirms itself in the status bar with an "Open Folder" button.
 #include "ui/charts/chart_view.h"
+#include "ui/common/render_to_image.h"
 #include "ui/explorer_session.h"
 #include "ui/export/export_notice.h"
 #include "ui/export/exporter.h"
@@ -158,6 +159,8 @@ private Q_SLOTS:
     void failedExportKeepsTheOldFile();
     void selectionCsvHasHeaderAndOneRowPerId();
     void contextMenuOffersEveryFormat();
+    void exportActionsAskTheNameWhenTriggered();
+    void renderToImageDrawsAtTheScale();
     void largeMapExportsStaySmallAndLookTheSame_data();
     void largeMapExportsStaySmallAndLookTheSame();
     void contextMenuExportConfirmsWithOpenFolder();
@@ -416,6 +419,49 @@ void TestExport::contextMenuOffersEveryFormat()
     QCOMPARE(actions[2]->text(), QStringLiteral("Export as PDF…"));
     QCOMPARE(view.actions(), actions);
     QCOMPARE(view.contextMenuPolicy(), Qt::ActionsContextMenu);
+}
+
+// Views whose file name follows what they show (a sample, a subset) pass a
+// function: the name is asked when the action is triggered, not when it is made.
+void TestExport::exportActionsAskTheNameWhenTriggered()
+{
+    QMainWindow window;
+    auto* view = new QWidget(&window);
+    window.setCentralWidget(view);
+    window.resize(300, 200);
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    QString name = QStringLiteral("first");
+    int asked = 0;
+    const QList<QAction*> actions = ui::addExportActions(
+        view, {drawSample, [&] { ++asked; return name; }, {}, {}, QStringLiteral("Save it")});
+    QCOMPARE(actions.size(), 3);
+    QCOMPARE(asked, 0);
+    for (QAction* action : actions)
+        QCOMPARE(action->toolTip(), QStringLiteral("Save it"));
+
+    name = QStringLiteral("second");
+    QTemporaryDir folder;
+    const QString path = QDir(folder.path()).filePath(QStringLiteral("chosen.pdf"));
+    FileDialogAnswer answer(path);
+    actions[2]->trigger(); // "Export as PDF…"
+    QVERIFY(answer.answered());
+    QCOMPARE(asked, 1);
+    QVERIFY(QFileInfo::exists(path));
+}
+
+void TestExport::renderToImageDrawsAtTheScale()
+{
+    const QImage image = ui::renderToImage(drawSample, QSize(120, 80), 2.0);
+    QCOMPARE(image.size(), QSize(240, 160));
+    QCOMPARE(image.devicePixelRatio(), 2.0);
+    QVERIFY(ui::renderToImage(drawSample, QSize(0, 80), 2.0).isNull());
+    QVERIFY(ui::renderToImage(drawSample, QSize(120, 80), 0.0).isNull());
+    // The same pixels as the PNG export at the same scale.
+    QTemporaryDir folder;
+    const QString path = QDir(folder.path()).filePath(QStringLiteral("view.png"));
+    QVERIFY(ui::exportView(drawSample, QSizeF(120, 80), path, 2.0));
+    QCOMPARE(QImage(path).size(), image.size());
 }
 
 // The issue-15 case: a map of MNIST's 70,000 samples exported as SVG and PDF

@@ -1,7 +1,9 @@
 #include "synthetic_session.h"
+#include "ui/common/sample_header.h"
 #include "ui/explorer_session.h"
 #include "ui/gallery/selection_gallery.h"
-#include "ui/gallery/selection_model.h"
+#include "ui/gallery/sample_list_model.h"
+#include "ui/gallery/selection_summary.h"
 #include "ui/gallery/selection_sort_proxy.h"
 #include "ui/gallery/thumbnail_delegate.h"
 
@@ -16,7 +18,7 @@
 
 using namespace mnistx;
 using ui::SelectionGallery;
-using ui::SelectionModel;
+using ui::SampleListModel;
 using ui::SelectionSortProxy;
 
 class TestSelectionGallery : public QObject
@@ -73,7 +75,8 @@ void TestSelectionGallery::cleanup()
 void TestSelectionGallery::modelPassesTester()
 {
     ui::ExplorerSession session;
-    SelectionModel model(&session);
+    SampleListModel model(&session);
+    model.followSelection();
     SelectionSortProxy proxy;
     proxy.setSourceModel(&model);
     QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
@@ -86,13 +89,18 @@ void TestSelectionGallery::modelPassesTester()
     QCOMPARE(model.rowCount(), 40);
     QCOMPARE(proxy.rowCount(), 40);
     const QModelIndex first = model.index(0, 0);
-    QCOMPARE(first.data(SelectionModel::IdRole).toInt(), 5);
-    QCOMPARE(first.data(SelectionModel::LabelRole).toInt(), session.label(5));
-    QCOMPARE(first.data(SelectionModel::PredictionRole).toInt(), session.prediction(5));
-    QCOMPARE(first.data(SelectionModel::LossRole).toDouble(), double(session.loss(5)));
-    QCOMPARE(first.data(SelectionModel::CorrectRole).toBool(), session.correct(5));
-    QCOMPARE(first.data(SelectionModel::ThumbnailRole).value<QImage>(), session.image(5));
-    QCOMPARE(model.roleNames().value(SelectionModel::ThumbnailRole), QByteArray("thumbnail"));
+    QCOMPARE(first.data(SampleListModel::IdRole).toInt(), 5);
+    QCOMPARE(first.data(SampleListModel::LabelRole).toInt(), session.label(5));
+    QCOMPARE(first.data(SampleListModel::PredictionRole).toInt(), session.prediction(5));
+    QCOMPARE(first.data(SampleListModel::LossRole).toDouble(), double(session.loss(5)));
+    QCOMPARE(first.data(SampleListModel::CorrectRole).toBool(), session.correct(5));
+    QCOMPARE(first.data(SampleListModel::ThumbnailRole).value<QImage>(), session.image(5));
+    QCOMPARE(model.roleNames().value(SampleListModel::ThumbnailRole), QByteArray("thumbnail"));
+    // A selection has no neighbour rank or distance; its tooltip is the sample header.
+    QVERIFY(!model.hasDistances());
+    QVERIFY(!first.data(SampleListModel::RankRole).isValid());
+    QVERIFY(!first.data(SampleListModel::DistanceRole).isValid());
+    QCOMPARE(first.data(Qt::ToolTipRole).toString(), ui::sampleHeader(session, 5).plain);
     proxy.setSortKey(SelectionSortProxy::SortKey::LossAscending);
     proxy.setSortKey(SelectionSortProxy::SortKey::Index);
     session.setSelection({}, QString());

@@ -9,8 +9,8 @@
 #include "core/why/feature_index.h"
 #include "synthetic_session.h"
 #include "ui/explorer_session.h"
+#include "ui/gallery/sample_list_model.h"
 #include "ui/map/population_map.h"
-#include "ui/why/neighbour_model.h"
 #include "ui/why/similar_samples_panel.h"
 #include "ui/why/why_context.h"
 
@@ -158,10 +158,10 @@ void TestSimilarSamples::neighboursEqualFeatureIndex()
         auto* model = m_panel->model();
         for (int row = 0; row < model->rowCount(); ++row) {
             const QModelIndex mi = model->index(row, 0);
-            QCOMPARE(mi.data(ui::NeighbourModel::IdRole).toInt(), expected.ids[row]);
-            QCOMPARE(mi.data(ui::NeighbourModel::RankRole).toInt(), row + 1);
+            QCOMPARE(mi.data(ui::SampleListModel::IdRole).toInt(), expected.ids[row]);
+            QCOMPARE(mi.data(ui::SampleListModel::RankRole).toInt(), row + 1);
             QCOMPARE(mi.data(Qt::DisplayRole).toString(), m_session->describe(expected.ids[row]));
-            QCOMPARE(mi.data(ui::NeighbourModel::CorrectRole).toBool(),
+            QCOMPARE(mi.data(ui::SampleListModel::CorrectRole).toBool(),
                      m_session->correct(expected.ids[row]));
         }
     }

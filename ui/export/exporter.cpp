@@ -1,5 +1,6 @@
 #include "ui/export/exporter.h"
 
+#include "ui/common/render_to_image.h"
 #include "ui/export/export_notice.h"
 
 #include "core/store/exports.h"
@@ -194,17 +195,15 @@ bool exportView(const RenderFn& render, QSizeF logicalSize, const QString& path,
         if (rasterImage) {
             image = rasterImage(logicalSize.toSize(), pngScale);
         } else {
-            image = QImage(pixels, QImage::Format_ARGB32_Premultiplied);
-            if (!image.isNull()) {
-                // Drawing at the device pixel ratio (not scaling a 1× image)
-                // keeps text and hairlines sharp.
-                image.setDevicePixelRatio(pngScale);
-                image.fill(Qt::white);
-                QPainter painter(&image);
-                painter.setRenderHints(QPainter::Antialiasing | QPainter::TextAntialiasing |
-                                       QPainter::SmoothPixmapTransform);
-                render(&painter, target);
-            }
+            // Drawn at the device pixel ratio (not a 1× image scaled up), which
+            // keeps text and hairlines sharp.
+            image = renderToImage(
+                [&render](QPainter* painter, const QRectF& area) {
+                    painter->setRenderHints(QPainter::Antialiasing | QPainter::TextAntialiasing |
+                                            QPainter::SmoothPixmapTransform);
+                    render(painter, area);
+                },
+                logicalSize.toSize(), pngScale);
         }
         if (image.isNull()) {
             setError(error, QObject::tr("Cannot export %1: out of memory for a %2 × %3 image.")
@@ -301,8 +300,7 @@ QString exportInteractively(QWidget* parent, const RenderFn& render, QSizeF logi
     return path;
 }
 
-QList<QAction*> addExportActions(QWidget* widget, RenderFn render, const QString& suggestedName,
-                                 std::function<QSizeF()> logicalSize, ImageFn rasterImage)
+QList<QAction*> addExportActions(QWidget* widget, ExportSource source)
 {
     QList<QAction*> actions;
     const std::pair<ExportFormat, QString> entries[] = {
@@ -310,19 +308,28 @@ QList<QAction*> addExportActions(QWidget* widget, RenderFn render, const QString
         {ExportFormat::Svg, QObject::tr("Export as SVG…")},
         {ExportFormat::Pdf, QObject::tr("Export as PDF…")},
     };
+    const QString toolTip =
+        source.toolTip.isEmpty() ? QObject::tr("Save this view as an image file") : source.toolTip;
     for (const auto& [format, text] : entries) {
         auto* action = new QAction(text, widget);
-        action->setToolTip(QObject::tr("Save this view as an image file"));
-        QObject::connect(action, &QAction::triggered, widget,
-                         [widget, render, suggestedName, logicalSize, rasterImage, format = format] {
-                             const QSizeF size = logicalSize ? logicalSize() : QSizeF(widget->size());
-                             exportInteractively(widget, render, size, suggestedName, format, rasterImage);
-                         });
+        action->setToolTip(toolTip);
+        QObject::connect(action, &QAction::triggered, widget, [widget, source, format = format] {
+            const QSizeF size = source.logicalSize ? source.logicalSize() : QSizeF(widget->size());
+            const QString name = source.suggestedName ? source.suggestedName() : QString();
+            exportInteractively(widget, source.render, size, name, format, source.rasterImage);
+        });
         widget->addAction(action);
         actions.append(action);
     }
     widget->setContextMenuPolicy(Qt::ActionsContextMenu);
     return actions;
+}
+
+QList<QAction*> addExportActions(QWidget* widget, RenderFn render, const QString& suggestedName,
+                                 std::function<QSizeF()> logicalSize, ImageFn rasterImage)
+{
+    return addExportActions(widget, ExportSource{std::move(render), [suggestedName] { return suggestedName; },
+                                                 std::move(logicalSize), std::move(rasterImage)});
 }
 
 bool writeSelectionCsv(const store::RunData& run, const QVector<int>& ids, const QString& path, QString* error)

@@ -60,10 +60,24 @@ QString askExportPath(QWidget* parent, const QString& suggestedName);
 // Asks for the PNG scale (1×–4×, default 2×); 0 when cancelled.
 qreal askPngScale(QWidget* parent, qreal defaultScale = kDefaultPngScale);
 
+// What an export action draws and how it names the file.
+struct ExportSource {
+    RenderFn render;
+    // The suggested file name, asked when the action is triggered: it may
+    // follow what the view shows ("heat_maps_validation_45").
+    std::function<QString()> suggestedName;
+    // The size to export at; default: the widget's current size.
+    std::function<QSizeF()> logicalSize = {};
+    ImageFn rasterImage = {};
+    // The actions' tooltip; default "Save this view as an image file".
+    QString toolTip = {};
+};
 // Adds "Export as PNG…", "Export as SVG…", "Export as PDF…" to widget's
 // context menu (Qt::ActionsContextMenu) and returns the actions (parented to
-// widget) so a File menu can offer them too. logicalSize: the size to export
-// at (default: the widget's current size). Goes through exportInteractively.
+// widget) so a File menu can offer them too. Each goes through
+// exportInteractively with widget as the dialogs' parent.
+QList<QAction*> addExportActions(QWidget* widget, ExportSource source);
+// The same with a fixed suggested name.
 QList<QAction*> addExportActions(QWidget* widget, RenderFn render, const QString& suggestedName,
                                  std::function<QSizeF()> logicalSize = {}, ImageFn rasterImage = {});
 // The interactive export: asks for a path (and for PNG the scale), writes,

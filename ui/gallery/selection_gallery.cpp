@@ -23,7 +23,8 @@ constexpr int kLayoutBatch =
 SelectionGallery::SelectionGallery(ExplorerSession* session, QWidget* parent)
     : QWidget(parent), m_session(session)
 {
-    m_model = new SelectionModel(session, this);
+    m_model = new SampleListModel(session, this);
+    m_model->followSelection();
     m_proxy = new SelectionSortProxy(this);
     m_proxy->setSourceModel(m_model);
 
@@ -55,20 +56,9 @@ SelectionGallery::SelectionGallery(ExplorerSession* session, QWidget* parent)
     m_delegate = new ThumbnailDelegate(this);
     m_view = new QListView(this);
     m_view->setModel(m_proxy);
-    m_view->setItemDelegate(m_delegate);
-    m_view->setViewMode(QListView::IconMode);
-    m_view->setMovement(QListView::Static);
-    m_view->setFlow(QListView::LeftToRight);
-    m_view->setWrapping(true);
-    m_view->setResizeMode(QListView::Adjust);
-    m_view->setUniformItemSizes(true);
+    setUpThumbnailGrid(m_view, m_delegate);
     m_view->setLayoutMode(QListView::Batched);
     m_view->setBatchSize(kLayoutBatch);
-    m_view->setSpacing(2);
-    m_view->setSelectionMode(QAbstractItemView::SingleSelection);
-    m_view->setEditTriggers(QAbstractItemView::NoEditTriggers);
-    m_view->setDragEnabled(false);
-    m_view->setMouseTracking(true);
     m_view->setToolTip(tr("Click a thumbnail to inspect the sample and show it on the map"));
 
     m_stack = new QStackedWidget(this);
@@ -138,7 +128,7 @@ QModelIndex SelectionGallery::indexOf(int id) const
 int SelectionGallery::selectedId() const
 {
     const QModelIndexList rows = m_view->selectionModel()->selectedIndexes();
-    return rows.isEmpty() ? -1 : rows.first().data(SelectionModel::IdRole).toInt();
+    return rows.isEmpty() ? -1 : rows.first().data(SampleListModel::IdRole).toInt();
 }
 
 void SelectionGallery::onSelectionChanged()
@@ -185,7 +175,7 @@ void SelectionGallery::onViewCurrentChanged(const QModelIndex& current)
     if (m_syncing || !current.isValid())
         return;
     m_syncing = true;
-    m_session->setCurrent(current.data(SelectionModel::IdRole).toInt());
+    m_session->setCurrent(current.data(SampleListModel::IdRole).toInt());
     m_syncing = false;
 }
 

@@ -1,6 +1,7 @@
 #pragma once
 
-#include "ui/gallery/selection_model.h"
+#include "ui/gallery/sample_list_model.h"
+#include "ui/gallery/selection_summary.h"
 #include "ui/gallery/selection_sort_proxy.h"
 
 #include <QModelIndex>
@@ -55,7 +56,7 @@ public:
     int selectedId() const;
 
     QListView* listView() const { return m_view; }
-    SelectionModel* model() const { return m_model; }
+    SampleListModel* model() const { return m_model; }
     SelectionSortProxy* proxy() const { return m_proxy; }
 
 protected:
@@ -67,7 +68,7 @@ private:
     void onViewCurrentChanged(const QModelIndex& current);
 
     ExplorerSession* m_session;
-    SelectionModel* m_model = nullptr;
+    SampleListModel* m_model = nullptr;
     SelectionSortProxy* m_proxy = nullptr;
     ThumbnailDelegate* m_delegate = nullptr;
     QLabel* m_summaryLabel = nullptr;

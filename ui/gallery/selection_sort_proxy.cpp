@@ -1,6 +1,6 @@
 #include "ui/gallery/selection_sort_proxy.h"
 
-#include "ui/gallery/selection_model.h"
+#include "ui/gallery/sample_list_model.h"
 
 #include <cassert>
 
@@ -14,8 +14,8 @@ SelectionSortProxy::SelectionSortProxy(QObject* parent) : QSortFilterProxyModel(
 
 void SelectionSortProxy::setSourceModel(QAbstractItemModel* model)
 {
-    m_selection = qobject_cast<const SelectionModel*>(model);
-    assert(m_selection || !model); // lessThan reads the SelectionModel directly
+    m_selection = qobject_cast<const SampleListModel*>(model);
+    assert(m_selection || !model); // lessThan reads the SampleListModel directly
     QSortFilterProxyModel::setSourceModel(model);
     setSortKey(m_key);
 }

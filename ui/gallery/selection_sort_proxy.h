@@ -5,9 +5,9 @@
 namespace mnistx::ui
 {
 
-class SelectionModel;
+class SampleListModel;
 
-// Orders a SelectionModel by loss (either way) or by sample (session id:
+// Orders a SampleListModel by loss (either way) or by sample (session id:
 // training samples by index, then validation samples by index). Compares the
 // source's values directly instead of through QVariant: sorting a selection
 // of all 70,000 samples then takes milliseconds. Ties keep the id order, so
@@ -22,7 +22,7 @@ public:
 
     explicit SelectionSortProxy(QObject* parent = nullptr);
 
-    // The source must be a SelectionModel.
+    // The source must be a SampleListModel.
     void setSourceModel(QAbstractItemModel* model) override;
     void setSortKey(SortKey key);
     SortKey sortKey() const { return m_key; }
@@ -33,7 +33,7 @@ protected:
     bool lessThan(const QModelIndex& left, const QModelIndex& right) const override;
 
 private:
-    const SelectionModel* m_selection = nullptr;
+    const SampleListModel* m_selection = nullptr;
     SortKey m_key = SortKey::LossDescending;
 };
 

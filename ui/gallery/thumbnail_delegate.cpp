@@ -1,9 +1,11 @@
 #include "ui/gallery/thumbnail_delegate.h"
 
-#include "ui/gallery/selection_model.h"
+#include "ui/common/sample_format.h"
+#include "ui/common/sample_header.h"
+#include "ui/gallery/sample_list_model.h"
 
-#include <QApplication>
 #include <QImage>
+#include <QListView>
 #include <QPainter>
 #include <algorithm>
 
@@ -14,11 +16,13 @@ namespace
 {
 constexpr int kPad = 5;        // around the digit and the text, px
 constexpr int kImageSide = 28; // MNIST
-const QColor kWrong(0xc6, 0x28, 0x28);
 const QColor kFrame(0xb0, 0xb0, 0xb0);
 } // namespace
 
-ThumbnailDelegate::ThumbnailDelegate(QObject* parent) : QStyledItemDelegate(parent) {}
+ThumbnailDelegate::ThumbnailDelegate(QObject* parent, Caption caption)
+    : QStyledItemDelegate(parent), m_caption(caption)
+{
+}
 
 void ThumbnailDelegate::setScale(int scale)
 {
@@ -29,9 +33,16 @@ QSize ThumbnailDelegate::sizeHint(const QStyleOptionViewItem& option, const QMod
 {
     const int side = kImageSide * m_scale;
     const QFontMetrics fm(option.font);
-    const int width =
-        std::max(side, fm.horizontalAdvance(QStringLiteral("0.000 · 9→9"))) + 2 * kPad;
-    return {width, kPad + side + 3 + fm.height() + kPad};
+    if (m_caption == Caption::Compact) {
+        const int width =
+            std::max(side, fm.horizontalAdvance(QStringLiteral("0.000 · 9→9"))) + 2 * kPad;
+        return {width, kPad + side + 3 + fm.height() + kPad};
+    }
+    // Wide enough for the longest lines ("validation #9999", "9→9  loss 0.0006").
+    const int width = std::max({side, fm.horizontalAdvance(QStringLiteral("validation #9999")),
+                                fm.horizontalAdvance(QStringLiteral("9→9 loss 0.0006")) + 6}) +
+                      2 * kPad;
+    return {width, kPad + side + 3 + 3 * fm.height() + kPad};
 }
 
 QRect ThumbnailDelegate::thumbnailRect(const QRect& cell) const
@@ -54,9 +65,10 @@ void ThumbnailDelegate::paint(QPainter* painter, const QStyleOptionViewItem& opt
         painter->fillRect(cell.adjusted(1, 1, -1, -1), pal.color(QPalette::Highlight).lighter(190));
     }
 
-    const bool correct = index.data(SelectionModel::CorrectRole).toBool();
+    const bool correct = index.data(SampleListModel::CorrectRole).toBool();
+    const QColor wrong = wrongColor();
     const QRect digit = thumbnailRect(cell);
-    const QImage image = index.data(SelectionModel::ThumbnailRole).value<QImage>();
+    const QImage image = index.data(SampleListModel::ThumbnailRole).value<QImage>();
     if (image.isNull()) {
         painter->fillRect(digit, QColor(0x30, 0x30, 0x30));
     } else {
@@ -68,26 +80,68 @@ void ThumbnailDelegate::paint(QPainter* painter, const QStyleOptionViewItem& opt
         painter->setPen(QPen(kFrame, 1));
         painter->drawRect(digit.adjusted(-1, -1, 0, 0));
     } else {
-        painter->setPen(QPen(kWrong, 2));
+        painter->setPen(QPen(wrong, 2));
         painter->drawRect(QRectF(digit).adjusted(-1.0, -1.0, 1.0, 1.0));
     }
 
     const QFontMetrics fm(option.font);
-    const QRect textRect(cell.left() + 2, digit.bottom() + 4, cell.width() - 4, fm.height());
-    const QString pair = index.data(Qt::DisplayRole).toString();
-    const double loss = index.data(SelectionModel::LossRole).toDouble();
-    const QString lossText =
-        loss >= 0.01 ? QString::number(loss, 'f', 2) : QString::number(loss, 'g', 1);
+    const QColor text = pal.color(QPalette::Text);
+    const QColor muted = pal.color(QPalette::PlaceholderText);
+    const int lh = fm.height();
+    const int inset = m_caption == Caption::Compact ? 2 : 3;
+    QRect line(cell.left() + inset, digit.bottom() + 4, cell.width() - 2 * inset, lh);
+    const QString lossText = formatLossShort(index.data(SampleListModel::LossRole).toDouble());
+
+    if (m_caption == Caption::Neighbour) {
+        painter->setFont(option.font);
+        painter->setPen(text);
+        const QString name = index.data(Qt::DisplayRole).toString();
+        painter->drawText(line, Qt::AlignHCenter | Qt::AlignVCenter,
+                          fm.elidedText(name, Qt::ElideMiddle, line.width()));
+        line.translate(0, lh);
+    }
+
     // "GT→pred" on the left in bold (red when wrong), the loss on the right.
     QFont bold = option.font;
     bold.setBold(true);
     painter->setFont(bold);
-    painter->setPen(correct ? pal.color(QPalette::Text) : kWrong);
-    painter->drawText(textRect, Qt::AlignLeft | Qt::AlignVCenter, pair);
+    painter->setPen(correct ? text : wrong);
+    const QString pair = QStringLiteral("%1→%2")
+                             .arg(index.data(SampleListModel::LabelRole).toInt())
+                             .arg(index.data(SampleListModel::PredictionRole).toInt());
+    painter->drawText(line, Qt::AlignLeft | Qt::AlignVCenter, pair);
     painter->setFont(option.font);
-    painter->setPen(correct ? pal.color(QPalette::PlaceholderText) : kWrong);
-    painter->drawText(textRect, Qt::AlignRight | Qt::AlignVCenter, lossText);
+    painter->setPen(correct ? muted : wrong);
+    painter->drawText(line, Qt::AlignRight | Qt::AlignVCenter,
+                      m_caption == Caption::Compact ? lossText : tr("loss %1").arg(lossText));
+
+    if (m_caption == Caption::Neighbour) {
+        // The rank ("1." = nearest) on the left, the feature-space distance on the right.
+        line.translate(0, lh);
+        painter->setPen(muted);
+        painter->drawText(line, Qt::AlignLeft | Qt::AlignVCenter,
+                          QStringLiteral("%1.").arg(index.data(SampleListModel::RankRole).toInt()));
+        painter->drawText(
+            line, Qt::AlignRight | Qt::AlignVCenter,
+            tr("d %1").arg(formatDistance(index.data(SampleListModel::DistanceRole).toDouble())));
+    }
     painter->restore();
+}
+
+void setUpThumbnailGrid(QListView* view, ThumbnailDelegate* delegate)
+{
+    view->setItemDelegate(delegate);
+    view->setViewMode(QListView::IconMode);
+    view->setMovement(QListView::Static);
+    view->setFlow(QListView::LeftToRight);
+    view->setWrapping(true);
+    view->setResizeMode(QListView::Adjust);
+    view->setUniformItemSizes(true);
+    view->setSpacing(2);
+    view->setSelectionMode(QAbstractItemView::SingleSelection);
+    view->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    view->setDragEnabled(false);
+    view->setMouseTracking(true);
 }
 
 } // namespace mnistx::ui

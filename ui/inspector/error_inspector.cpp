@@ -1,5 +1,8 @@
 #include "ui/inspector/error_inspector.h"
 
+#include "ui/common/render_to_image.h"
+#include "ui/common/sample_format.h"
+#include "ui/common/sample_header.h"
 #include "ui/charts/bar_chart_widget.h"
 #include "ui/explorer_session.h"
 #include "ui/inspector/digit_view.h"
@@ -24,41 +27,15 @@ namespace
 
 // Meaning, not class: the bars are neutral grey and only GT and prediction
 // stand out, so the ten class hues of the map do not compete with red/green.
-const QColor kWrongText(0xc6, 0x28, 0x28);
-const QColor kRightText(0x2e, 0x7d, 0x32);
+const QColor kWrongText = wrongColor();
+const QColor kRightText = rightColor();
 const QColor kGroundTruthMark(0x26, 0x32, 0x38);
 const QColor kGroundTruthFill(0x60, 0x7d, 0x8b);
 const QColor kWrongFill(0xe5, 0x39, 0x35);
 const QColor kRightFill(0x43, 0xa0, 0x47);
 const QColor kOwnDistanceLine(0x26, 0x32, 0x38);
 
-QString colorName(const QColor& c)
-{
-    return c.name(QColor::HexRgb);
-}
-
 } // namespace
-
-QString ErrorInspector::formatLoss(double loss)
-{
-    if (!std::isfinite(loss))
-        return QStringLiteral("–");
-    return std::abs(loss) >= 0.01 ? QString::number(loss, 'f', 2) : QString::number(loss, 'g', 2);
-}
-
-QString ErrorInspector::formatDistance(double distance)
-{
-    return QString::number(distance, 'f', 2);
-}
-
-QString ErrorInspector::formatProbability(double p)
-{
-    if (!std::isfinite(p))
-        return QStringLiteral("–");
-    if (p > 0.0 && p < 0.005)
-        return QStringLiteral("<1%");
-    return QStringLiteral("%1%").arg(std::lround(p * 100.0));
-}
 
 ErrorInspector::ErrorInspector(ExplorerSession* session, QWidget* parent)
     : QWidget(parent), m_session(session)
@@ -100,14 +77,13 @@ ErrorInspector::ErrorInspector(ExplorerSession* session, QWidget* parent)
     m_probabilities->setOrientation(Qt::Horizontal);
     m_probabilities->setTitle(tr("Predicted probability"));
     m_probabilities->setValueRange(0.0, 1.0);
-    m_probabilities->setValueFormatter(&ErrorInspector::formatProbability);
-    m_probabilities->setTickFormatter(
-        [](double v) { return QStringLiteral("%1%").arg(std::lround(v * 100)); });
+    m_probabilities->setValueFormatter(&formatProbability);
+    m_probabilities->setTickFormatter(&formatPercent);
     m_probabilities->setToolTip(tr("The model's softmax probability of every class"));
     m_distances = new BarChartWidget(content);
     m_distances->setTitle(tr("Distance to class centroids (pixels)"));
     m_distances->setValueAxisTitle(tr("Euclidean distance"));
-    m_distances->setValueFormatter(&ErrorInspector::formatDistance);
+    m_distances->setValueFormatter(&formatDistance);
     m_distances->setToolTip(
         tr("Euclidean distance in pixel space from this image to the mean training image of "
            "every class (shown under its bar). The dashed line is the distance to the "
@@ -214,28 +190,12 @@ void ErrorInspector::showSample(int id)
     const int gt = m_session->label(id);
     const int pred = m_session->prediction(id);
     const bool right = gt == pred;
-    const double loss = m_session->loss(id);
     const int classes = m_session->classCount();
 
-    // Header.
-    const QString verdictColor = colorName(right ? kRightText : kWrongText);
-    m_headerPlain = tr("%1 · GT %2 · predicted %3 (%4) · loss %5")
-                        .arg(m_session->describe(id))
-                        .arg(gt)
-                        .arg(pred)
-                        .arg(right ? tr("right") : tr("wrong"))
-                        .arg(formatLoss(loss));
-    m_headerHtml =
-        tr("<span style='font-size:large'><b>%1</b></span>&nbsp;&nbsp;·&nbsp; GT&nbsp;<b>%2</b>"
-           "&nbsp;·&nbsp; predicted&nbsp;<b style='color:%3'>%4</b>&nbsp;<span "
-           "style='color:%3'>%5</span>"
-           "&nbsp;·&nbsp; loss&nbsp;<b>%6</b>")
-            .arg(m_session->describe(id).toHtmlEscaped())
-            .arg(gt)
-            .arg(verdictColor)
-            .arg(pred)
-            .arg(right ? tr("✓ right") : tr("✗ wrong"))
-            .arg(formatLoss(loss));
+    // Header: the panel's title, so the name is set large.
+    const SampleHeader header = sampleHeader(*m_session, id, QStringLiteral("font-size:large"));
+    m_headerPlain = header.plain;
+    m_headerHtml = header.html;
     m_header->setText(m_headerHtml);
     m_digit->setImage(m_session->image(id));
 
@@ -494,14 +454,8 @@ void ErrorInspector::render(QPainter* painter, const QRectF& target) const
 
 QImage ErrorInspector::renderImage(QSize logicalSize, qreal scale) const
 {
-    if (logicalSize.isEmpty() || !(scale > 0))
-        return {};
-    QImage image((QSizeF(logicalSize) * scale).toSize(), QImage::Format_ARGB32_Premultiplied);
-    image.setDevicePixelRatio(scale);
-    image.fill(Qt::white);
-    QPainter painter(&image);
-    render(&painter, QRectF(QPointF(0, 0), QSizeF(logicalSize)));
-    return image;
+    return renderToImage([this](QPainter* painter, const QRectF& target) { render(painter, target); },
+                         logicalSize, scale);
 }
 
 } // namespace mnistx::ui

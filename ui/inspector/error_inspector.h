@@ -77,11 +77,6 @@ public:
     QImage renderImage(QSize logicalSize, qreal scale = 2.0) const;
     QImage renderImage(qreal scale = 2.0) const { return renderImage(size(), scale); }
 
-    // Number formats of the panel: loss "2.31" (two significant digits below 0.01),
-    // distance "6.83", probability "97%" / "<1%".
-    static QString formatLoss(double loss);
-    static QString formatDistance(double distance);
-    static QString formatProbability(double p);
 
 public Q_SLOTS:
     void showNextMisclassified();

@@ -1,5 +1,7 @@
 #include "ui/tables/misclassified_model.h"
 
+#include "ui/common/sample_format.h"
+#include "ui/common/sample_header.h"
 #include "ui/explorer_session.h"
 
 #include <QColor>
@@ -96,17 +98,15 @@ QVariant MisclassifiedModel::data(const QModelIndex& index, int role) const
             return m_session->subsetOf(id) == analysis::Subset::Train ? tr("train")
                                                                       : tr("validation");
         case IndexColumn:
-            return m_session->indexInSubset(id);
         case GroundTruthColumn:
-            return m_session->label(id);
         case PredictionColumn:
-            return m_session->prediction(id);
+            return static_cast<int>(sortValue(row, column));
         case LossColumn:
-            return QString::number(m_session->loss(id), 'f', 3);
+            return formatLossFixed(m_session->loss(id));
         case GroundTruthDistanceColumn:
         case PredictionDistanceColumn: {
             const double d = sortValue(row, column);
-            return std::isfinite(d) ? QString::number(d, 'f', 2) : QStringLiteral("–");
+            return formatDistance(d);
         }
         default:
             return {};
@@ -122,11 +122,7 @@ QVariant MisclassifiedModel::data(const QModelIndex& index, int role) const
             return classColor(m_session->prediction(id));
         return {};
     case Qt::ToolTipRole:
-        return tr("%1: ground truth %2, predicted %3, loss %4")
-            .arg(m_session->describe(id))
-            .arg(m_session->label(id))
-            .arg(m_session->prediction(id))
-            .arg(QString::number(m_session->loss(id), 'g', 4));
+        return sampleHeader(*m_session, id).plain;
     case SortRole:
         return sortValue(row, column);
     case IdRole:

@@ -1,6 +1,7 @@
 #include "ui/tables/misclassified_view.h"
 
 #include "ui/common/elided_label.h"
+#include "ui/common/row_ids.h"
 #include "ui/explorer_session.h"
 #include "ui/tables/misclassified_model.h"
 
@@ -207,23 +208,12 @@ void MisclassifiedView::updateCount()
 
 QVector<int> MisclassifiedView::shownIds() const
 {
-    QVector<int> ids;
-    ids.reserve(shownCount());
-    for (int row = 0; row < shownCount(); ++row)
-        ids.append(m_proxy->idAt(row));
-    return ids;
+    return rowIds(shownCount(), [this](int row) { return m_proxy->idAt(row); });
 }
 
 QVector<int> MisclassifiedView::selectedIds() const
 {
-    QModelIndexList rows = m_table->selectionModel()->selectedRows();
-    std::sort(rows.begin(), rows.end(),
-              [](const QModelIndex& a, const QModelIndex& b) { return a.row() < b.row(); });
-    QVector<int> ids;
-    ids.reserve(rows.size());
-    for (const QModelIndex& index : rows)
-        ids.append(m_proxy->idAt(index.row()));
-    return ids;
+    return selectedRowIds(*m_table, [this](int row) { return m_proxy->idAt(row); });
 }
 
 QString MisclassifiedView::selectionDescription(const QVector<int>& ids) const
@@ -270,16 +260,10 @@ void MisclassifiedView::onCurrentChanged(int id)
     if (index.isValid() && selection->isRowSelected(index.row(), QModelIndex()))
         return; // already among the selected rows (a multi-row selection stays)
     m_syncing = true;
-    if (index.isValid()) {
-        selection->setCurrentIndex(index,
-                                   QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
-        // A hidden table has no viewport size yet: scrolling now would push the
-        // top rows out of view. showEvent scrolls instead.
-        if (m_table->isVisible())
-            m_table->scrollTo(index);
-    } else {
+    if (index.isValid())
+        selectOnlyRow(*m_table, index);
+    else
         selection->clearSelection();
-    }
     m_syncing = false;
 }
 

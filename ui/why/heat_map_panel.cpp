@@ -1,24 +1,23 @@
 #include "ui/why/heat_map_panel.h"
 
+#include "ui/common/render_to_image.h"
+#include "ui/common/sample_format.h"
+#include "ui/common/sample_header.h"
 #include "ui/explorer_session.h"
 #include "ui/export/exporter.h"
-#include "ui/inspector/error_inspector.h"
+#include "ui/why/heat_map_canvas.h"
+#include "ui/why/heat_map_painter.h"
+#include "ui/why/heat_map_style.h"
 #include "ui/why/heat_map_worker.h"
 
 #include <QAction>
 #include <QComboBox>
-#include <QEvent>
-#include <QFontInfo>
-#include <QFontMetricsF>
 #include <QHBoxLayout>
-#include <QHelpEvent>
 #include <QLabel>
-#include <QMouseEvent>
 #include <QPainter>
 #include <QSlider>
 #include <QStackedWidget>
 #include <QTextDocument>
-#include <QToolTip>
 #include <QVBoxLayout>
 #include <algorithm>
 #include <cmath>
@@ -26,162 +25,8 @@
 namespace mnistx::ui
 {
 
-namespace
-{
+using namespace heatmap;
 
-// Colours: the error inspector's meaning colours for GT and prediction; a
-// blue–red diverging pair (ColorBrewer RdBu ends, distinguishable for
-// red-green colour blindness) and an orange–red sequential ramp (OrRd).
-const QColor kWrong(0xc6, 0x28, 0x28);
-const QColor kRight(0x2e, 0x7d, 0x32);
-const QColor kGroundTruth(0x26, 0x32, 0x38);
-const QColor kNegative(0x21, 0x66, 0xac);
-const QColor kPositive(0xb2, 0x18, 0x2b);
-const QColor kSequential[] = {QColor(0xfd, 0xd4, 0x9e), QColor(0xfc, 0x8d, 0x59),
-                              QColor(0xd7, 0x30, 0x1f), QColor(0x7f, 0x00, 0x00)};
-const QColor kMuted(0x66, 0x66, 0x66);
-
-// Colours saturate at this quantile of |value| over the tiles sharing a scale:
-// gradients are spiky, and scaling to the single largest pixel leaves most
-// of a map near white.
-constexpr double kSaturationQuantile = 0.995;
-// Previous maps stay this long (ms) before "computing…" shows: a 2 ms result
-// then never flickers through an intermediate state.
-constexpr int kComputingDelayMs = 120;
-// The large tile is this many times a class tile (when the space allows).
-constexpr double kLargeFactor = 2.6;
-constexpr double kGap = 8.0;
-// Full ink is drawn at grey 255·(1 − 0.6) ≈ 100: dark enough to read the
-// digit, light enough that a map's colour still shows on the strokes, where
-// gradients are largest.
-constexpr double kInkDarkness = 0.6;
-// A map whose largest |value| is below this share of its colour scale is
-// drawn at most at a fifth of the palest colour's opacity (a cream tint at
-// best): the tile says why it looks empty.
-constexpr double kFaintShare = 0.1;
-// The smallest type a tile's note is set in (px): smaller is unreadable; a
-// note that does not fit then is left to the tooltip.
-constexpr int kMinNotePixels = 7;
-// tileAt: no tile under the position.
-constexpr int kNoTile = -2;
-
-// A sequential ramp position t in [0,1].
-QColor sequentialColor(double t)
-{
-    t = std::clamp(t, 0.0, 1.0) * 3.0;
-    const int i = std::min(2, static_cast<int>(t));
-    const double f = t - i;
-    const QColor& a = kSequential[i];
-    const QColor& b = kSequential[i + 1];
-    return QColor::fromRgbF(static_cast<float>(a.redF() + (b.redF() - a.redF()) * f),
-                            static_cast<float>(a.greenF() + (b.greenF() - a.greenF()) * f),
-                            static_cast<float>(a.blueF() + (b.blueF() - a.blueF()) * f));
-}
-
-// A map value over a base grey (0 = black ink, 255 = white background) at the
-// overlay opacity: the map's colour with a weight that grows with |value|, so
-// zero is transparent (the digit shows as it is) and the ends show the full
-// colour. The colour bars use the same function over white.
-QRgb composite(float value, const HeatMapPanel::Scale& scale, double opacity, int base)
-{
-    const double range = std::max(1e-20, static_cast<double>(scale.hi));
-    double t = std::clamp(static_cast<double>(value) / range, scale.signedScale ? -1.0 : 0.0, 1.0);
-    QColor heat;
-    double weight;
-    if (scale.signedScale) {
-        heat = t >= 0.0 ? kPositive : kNegative;
-        weight = std::abs(t);
-    } else {
-        heat = sequentialColor(t);
-        weight = std::min(1.0, 3.0 * t); // opaque from a third up: the ramp's hues carry the rest
-    }
-    const double w = std::clamp(weight * opacity, 0.0, 1.0);
-    const auto mix = [&](int c) { return static_cast<int>(std::lround(base * (1.0 - w) + c * w)); };
-    return qRgb(mix(heat.red()), mix(heat.green()), mix(heat.blue()));
-}
-
-QString formatValue(double v)
-{
-    if (v == 0.0)
-        return QStringLiteral("0");
-    const double a = std::abs(v);
-    QString text =
-        a >= 0.01 && a < 1000.0 ? QString::number(v, 'g', 2) : QString::number(v, 'e', 1);
-    return text.replace(QLatin1Char('-'), QChar(0x2212)); // a real minus sign
-}
-
-// Symmetric (signed) or [0, q] scale over the given maps: q is the saturation
-// quantile of |value|.
-HeatMapPanel::Scale scaleOver(const std::vector<const std::vector<float>*>& maps, bool signedScale)
-{
-    std::vector<float> magnitudes;
-    for (const auto* m : maps)
-        for (float v : *m)
-            magnitudes.push_back(std::abs(v));
-    HeatMapPanel::Scale s;
-    s.signedScale = signedScale;
-    if (magnitudes.empty())
-        return s;
-    const auto k = static_cast<std::size_t>(kSaturationQuantile * (magnitudes.size() - 1));
-    std::nth_element(magnitudes.begin(), magnitudes.begin() + static_cast<std::ptrdiff_t>(k),
-                     magnitudes.end());
-    const float q = magnitudes[k];
-    const float top =
-        *std::max_element(magnitudes.begin() + static_cast<std::ptrdiff_t>(k), magnitudes.end());
-    s.hi = q > 0.0f ? q : top;
-    s.lo = signedScale ? -s.hi : 0.0f;
-    s.clipped = top > s.hi;
-    return s;
-}
-
-} // namespace
-
-// Paints the panel's maps and forwards clicks and tooltip requests: all
-// state stays in the panel, so render() draws the same picture.
-class HeatMapCanvas : public QWidget
-{
-public:
-    explicit HeatMapCanvas(HeatMapPanel* panel) : QWidget(panel), m_panel(panel)
-    {
-        setMinimumSize(240, 260);
-        setCursor(Qt::PointingHandCursor);
-    }
-
-protected:
-    void paintEvent(QPaintEvent*) override
-    {
-        QPainter painter(this);
-        painter.fillRect(rect(), Qt::white);
-        m_panel->paintMaps(painter, QRectF(rect()).adjusted(6, 6, -6, -6), font(),
-                           m_panel->m_computingVisible);
-    }
-    void mousePressEvent(QMouseEvent* event) override
-    {
-        if (event->button() != Qt::LeftButton) {
-            QWidget::mousePressEvent(event);
-            return;
-        }
-        const int tile = m_panel->tileAt(event->position());
-        if (tile != kNoTile)
-            m_panel->clickTile(tile);
-    }
-    bool event(QEvent* event) override
-    {
-        if (event->type() == QEvent::ToolTip) {
-            auto* help = static_cast<QHelpEvent*>(event);
-            const QString text = m_panel->toolTipAt(help->pos());
-            if (text.isEmpty())
-                QToolTip::hideText();
-            else
-                QToolTip::showText(help->globalPos(), text, this);
-            return true;
-        }
-        return QWidget::event(event);
-    }
-
-private:
-    HeatMapPanel* m_panel;
-};
 
 HeatMapPanel::HeatMapPanel(ExplorerSession* session, QWidget* parent)
     : QWidget(parent), m_session(session)
@@ -276,25 +121,10 @@ HeatMapPanel::HeatMapPanel(ExplorerSession* session, QWidget* parent)
         m_canvasWidget->update();
     });
 
-    // Export: the suggested file name follows the sample, so the actions are
-    // made here rather than with addExportActions (whose name is fixed).
-    const std::pair<ExportFormat, QString> formats[] = {
-        {ExportFormat::Png, tr("Export as PNG…")},
-        {ExportFormat::Svg, tr("Export as SVG…")},
-        {ExportFormat::Pdf, tr("Export as PDF…")},
-    };
-    for (const auto& [format, text] : formats) {
-        auto* action = new QAction(text, this);
-        action->setToolTip(tr("Save the heat maps of this sample as an image file"));
-        connect(action, &QAction::triggered, this, [this, format = format] {
-            exportInteractively(
-                this, [this](QPainter* p, const QRectF& r) { render(p, r); }, QSizeF(size()),
-                exportName(), format);
-        });
-        addAction(action);
-        m_exportActions.append(action);
-    }
-    setContextMenuPolicy(Qt::ActionsContextMenu);
+    // The suggested file name follows the sample.
+    m_exportActions = addExportActions(
+        this, {[this](QPainter* p, const QRectF& r) { render(p, r); }, [this] { return exportName(); },
+               {}, {}, tr("Save the heat maps of this sample as an image file")});
 
     connect(m_session, &ExplorerSession::runChanged, this, &HeatMapPanel::onRunChanged);
     connect(m_session, &ExplorerSession::currentChanged, this, &HeatMapPanel::onCurrentChanged);
@@ -436,26 +266,9 @@ void HeatMapPanel::onFailed(int sampleId, const QString& message)
 
 void HeatMapPanel::updateHeader()
 {
-    const int id = m_shownId;
-    const int gt = m_session->label(id);
-    const int pred = m_session->prediction(id);
-    const bool right = gt == pred;
-    const QString loss = ErrorInspector::formatLoss(m_session->loss(id));
-    m_headerPlain = tr("%1 · GT %2 · predicted %3 (%4) · loss %5")
-                        .arg(m_session->describe(id))
-                        .arg(gt)
-                        .arg(pred)
-                        .arg(right ? tr("right") : tr("wrong"))
-                        .arg(loss);
-    m_headerHtml = tr("<b>%1</b>&nbsp;·&nbsp; GT&nbsp;<b>%2</b>&nbsp;·&nbsp; predicted&nbsp;"
-                      "<b style='color:%3'>%4</b>&nbsp;<span style='color:%3'>%5</span>"
-                      "&nbsp;·&nbsp; loss&nbsp;<b>%6</b>")
-                       .arg(m_session->describe(id).toHtmlEscaped())
-                       .arg(gt)
-                       .arg((right ? kRight : kWrong).name())
-                       .arg(pred)
-                       .arg(right ? tr("✓ right") : tr("✗ wrong"))
-                       .arg(loss);
+    const SampleHeader header = sampleHeader(*m_session, m_shownId);
+    m_headerPlain = header.plain;
+    m_headerHtml = header.html;
     m_header->setText(m_headerHtml);
 }
 
@@ -627,111 +440,13 @@ void HeatMapPanel::clickTile(int tile)
 
 // --- Layout and painting -----------------------------------------------------
 
-HeatMapPanel::Layout HeatMapPanel::layoutFor(const QRectF& area, const QFont& font) const
-{
-    Layout out;
-    const int C = std::max(classCount(), 1);
-    const int n = C + 1; // class tiles and the small loss tile
-    const QFontMetricsF fm(font);
-    const double lh = std::ceil(fm.height());
-    const double barBlock = lh + 12.0 + 3.0 + lh; // title, bar, tick labels
-    const double titleH = 2.0 * lh + 4.0;         // the large tile's title, up to two lines
-    const double cellExtra = 2.0 * lh + 4.0;      // label above, tag below a tile
-    // Two colour bars side by side, or one above the other where their titles
-    // would not fit beside each other (narrow docks).
-    const bool barsStacked = area.width() < 440.0;
-    const double barsHeight = barsStacked ? 2.0 * barBlock + kGap : barBlock;
-    const QRectF content(area.left(), area.top(), area.width(),
-                         std::max(0.0, area.height() - barsHeight - kGap));
-
-    struct Option {
-        bool sideBySide = false;
-        int cols = 0;
-        double s = 0.0;
-        double large = 0.0;
-    } best;
-    // Side by side: the large tile left, the grid right, the title above both.
-    for (int cols = 2; cols <= 6; ++cols) {
-        const int rows = (n + cols - 1) / cols;
-        double s =
-            std::min({(content.height() - titleH) / kLargeFactor,
-                      (content.width() - 2.0 * kGap - (cols - 1) * kGap) / (cols + kLargeFactor),
-                      (content.height() - titleH - rows * cellExtra - (rows - 1) * kGap) / rows});
-        s = std::floor(s);
-        if (s > best.s)
-            best = {true, cols, s,
-                    std::floor(std::min(kLargeFactor * s, content.height() - titleH))};
-    }
-    // Stacked: the large tile on top, the grid below.
-    for (int cols = 3; cols <= n; ++cols) {
-        const int rows = (n + cols - 1) / cols;
-        double s =
-            std::min((content.width() - (cols - 1) * kGap) / cols,
-                     (content.height() - titleH - kGap - rows * cellExtra - (rows - 1) * kGap) /
-                         (rows + kLargeFactor));
-        s = std::floor(s);
-        if (s > best.s)
-            best = {false, cols, s, std::floor(std::min(kLargeFactor * s, content.width()))};
-    }
-    if (best.s < 8.0)
-        return out; // too small to draw anything useful
-    const int rows = (n + best.cols - 1) / best.cols;
-    const double gridW = best.cols * best.s + (best.cols - 1) * kGap;
-    const double gridH = rows * (best.s + cellExtra) + (rows - 1) * kGap;
-    // The large tile takes what the grid leaves (at least kLargeFactor × a tile).
-    if (best.sideBySide)
-        best.large = std::floor(std::max(
-            best.large, std::min(content.height() - titleH, content.width() - gridW - 2.0 * kGap)));
-    else
-        best.large = std::floor(std::max(
-            best.large, std::min(content.width(), content.height() - titleH - 2.0 * kGap - gridH)));
-    QPointF gridOrigin;
-    if (best.sideBySide) {
-        const double totalW = best.large + 2.0 * kGap + gridW;
-        const double left = content.left() + std::floor((content.width() - totalW) / 2.0);
-        // The title spans both: it is read before either.
-        out.largeTitle = QRectF(left, content.top(), content.right() - left, titleH);
-        out.large = QRectF(left, content.top() + titleH, best.large, best.large);
-        gridOrigin = QPointF(left + best.large + 2.0 * kGap, content.top() + titleH);
-    } else {
-        const double left = content.left() + std::floor((content.width() - best.large) / 2.0);
-        out.largeTitle = QRectF(content.left(), content.top(), content.width(), titleH);
-        out.large = QRectF(left, content.top() + titleH, best.large, best.large);
-        gridOrigin = QPointF(content.left() + std::floor((content.width() - gridW) / 2.0),
-                             out.large.bottom() + kGap);
-    }
-    for (int i = 0; i < n; ++i) {
-        const int r = i / best.cols;
-        const int c = i % best.cols;
-        const QRectF cell(gridOrigin.x() + c * (best.s + kGap),
-                          gridOrigin.y() + r * (best.s + cellExtra + kGap), best.s,
-                          best.s + cellExtra);
-        out.tileLabels.append(QRectF(cell.left() - 3.0, cell.top(), cell.width() + 6.0, lh));
-        out.tiles.append(QRectF(cell.left(), cell.top() + lh + 2.0, best.s, best.s));
-    }
-    const double barsTop = std::max(out.large.bottom(), gridOrigin.y() + gridH) + kGap;
-    if (barsStacked) {
-        const double barW = std::min(320.0, area.width());
-        const double barsLeft = area.left() + std::floor((area.width() - barW) / 2.0);
-        out.classBar = QRectF(barsLeft, barsTop, barW, barBlock);
-        out.lossBar = QRectF(barsLeft, barsTop + barBlock + kGap, barW, barBlock);
-    } else {
-        const double barW = std::min(260.0, (area.width() - 3.0 * kGap) / 2.0);
-        const double barsLeft =
-            area.left() + std::floor((area.width() - 2.0 * barW - 3.0 * kGap) / 2.0);
-        out.classBar = QRectF(barsLeft, barsTop, barW, barBlock);
-        out.lossBar = QRectF(barsLeft + barW + 3.0 * kGap, barsTop, barW, barBlock);
-    }
-    return out;
-}
-
 QStringList HeatMapPanel::largeTitle() const
 {
     // Two lines: what the map is (bold), then how to read it.
     if (m_largeTile == kLossTile) {
         const QString name = tr("Loss map · GT %1 · loss %2")
                                  .arg(m_maps.label)
-                                 .arg(ErrorInspector::formatLoss(m_maps.loss));
+                                 .arg(formatLoss(m_maps.loss));
         return {name, m_signed ? tr("red: more ink here raises the loss, blue: lowers it")
                                : tr("how strongly each pixel's ink changes the loss")};
     }
@@ -739,7 +454,7 @@ QStringList HeatMapPanel::largeTitle() const
     const QString name =
         tr("Class %1 · p=%2")
             .arg(k)
-            .arg(QString::number(m_maps.probabilities[static_cast<std::size_t>(k)], 'f', 2));
+            .arg(formatProbability(m_maps.probabilities[static_cast<std::size_t>(k)]));
     QString how;
     if (m_method == Method::GradCam)
         how = tr("Grad-CAM: where the evidence for %1 is").arg(k);
@@ -750,204 +465,12 @@ QStringList HeatMapPanel::largeTitle() const
     return {name, how + tr(" · click again: loss map")};
 }
 
-void HeatMapPanel::paintTileNote(QPainter& painter, const QRectF& tile, const QString& note,
-                                 const QFont& font) const
-{
-    if (note.isEmpty())
-        return;
-    // The largest type, from the panel's down to kMinNotePixels, at which
-    // the note fits the tile word-wrapped.
-    const QRectF room = tile.adjusted(4.0, 4.0, -4.0, -4.0);
-    const int flags = Qt::AlignCenter | Qt::TextWordWrap;
-    QFont f = font;
-    const int start = std::max(kMinNotePixels, QFontInfo(font).pixelSize());
-    for (int pixels = start; pixels >= kMinNotePixels; --pixels) {
-        f.setPixelSize(pixels);
-        const QRectF text = QFontMetricsF(f).boundingRect(room, flags, note);
-        if (text.width() > room.width() || text.height() > room.height())
-            continue;
-        // A white backing, so the note reads over the digit's ink.
-        painter.save();
-        painter.setRenderHint(QPainter::Antialiasing, true);
-        painter.setPen(Qt::NoPen);
-        painter.setBrush(QColor(255, 255, 255, 225));
-        painter.drawRoundedRect(text.adjusted(-2.0, -1.0, 2.0, 1.0) & tile, 2.0, 2.0);
-        painter.setFont(f);
-        painter.setPen(QColor(0x1f, 0x1f, 0x1f));
-        painter.drawText(room, flags, note);
-        painter.restore();
-        return;
-    }
-}
-
-void HeatMapPanel::paintColorBar(QPainter& painter, const QRectF& rect, const Scale& scale,
-                                 const QString& title, const QFont& font) const
-{
-    const QFontMetricsF fm(font);
-    const double lh = std::ceil(fm.height());
-    painter.setFont(font);
-    painter.setPen(QColor(0x33, 0x33, 0x33));
-    painter.drawText(QRectF(rect.left(), rect.top(), rect.width(), lh),
-                     Qt::AlignLeft | Qt::AlignVCenter,
-                     fm.elidedText(title, Qt::ElideRight, rect.width()));
-    const QRectF bar(rect.left(), rect.top() + lh, rect.width(), 12.0);
-    const int steps = std::max(2, static_cast<int>(bar.width()));
-    QImage ramp(steps, 1, QImage::Format_RGB32);
-    for (int i = 0; i < steps; ++i) {
-        const double f = static_cast<double>(i) / (steps - 1);
-        const float v = static_cast<float>(scale.lo + (scale.hi - scale.lo) * f);
-        // The colours a background pixel gets at full overlay opacity.
-        reinterpret_cast<QRgb*>(ramp.scanLine(0))[i] = composite(v, scale, 1.0, 255);
-    }
-    painter.drawImage(bar, ramp);
-    painter.setPen(QPen(QColor(0x88, 0x88, 0x88), 1.0));
-    painter.setBrush(Qt::NoBrush);
-    painter.drawRect(bar);
-    const QRectF ticks(rect.left(), bar.bottom() + 3.0, rect.width(), lh);
-    painter.setPen(kMuted);
-    const QString more = scale.clipped ? QStringLiteral("≥ ") : QString();
-    const QString less = scale.clipped ? QStringLiteral("≤ ") : QString();
-    painter.drawText(ticks, Qt::AlignLeft | Qt::AlignVCenter,
-                     scale.signedScale ? less + formatValue(scale.lo) : QStringLiteral("0"));
-    painter.drawText(ticks, Qt::AlignRight | Qt::AlignVCenter,
-                     more + (scale.signedScale ? QStringLiteral("+") : QString()) +
-                         formatValue(scale.hi));
-    if (scale.signedScale)
-        painter.drawText(ticks, Qt::AlignHCenter | Qt::AlignVCenter, QStringLiteral("0"));
-}
-
-void HeatMapPanel::paintMaps(QPainter& painter, const QRectF& area, const QFont& font,
-                             bool dim) const
-{
-    const Layout layout = layoutFor(area, font);
-    const int C = classCount();
-    if (m_shownId < 0 || C == 0 || layout.tiles.isEmpty())
-        return;
-    painter.save();
-    painter.setRenderHint(QPainter::SmoothPixmapTransform, false);
-    painter.setRenderHint(QPainter::Antialiasing, false);
-    const QFontMetricsF fm(font);
-    QFont bold = font;
-    bold.setBold(true);
-    const int gt = m_session->label(m_shownId);
-    const int pred = m_session->prediction(m_shownId);
-    const bool right = gt == pred;
-    const auto markColor = [&](int tile) -> QColor {
-        if (tile == pred)
-            return right ? kRight : kWrong;
-        if (tile == gt)
-            return kGroundTruth;
-        return {};
-    };
-    const auto drawTile = [&](int tile, const QRectF& r, double frameWidth) {
-        // Whole-factor upscale first: vector output (SVG/PDF) stays crisp where
-        // viewers would smooth a 28×28 image.
-        const QImage image = tileImage(tile);
-        if (!image.isNull())
-            painter.drawImage(
-                r, image.scaled(image.size() * 8, Qt::IgnoreAspectRatio, Qt::FastTransformation));
-        const QColor mark = markColor(tile);
-        if (mark.isValid()) {
-            painter.setPen(QPen(mark, frameWidth, Qt::SolidLine, Qt::SquareCap, Qt::MiterJoin));
-            painter.setBrush(Qt::NoBrush);
-            const double h = frameWidth / 2.0;
-            painter.drawRect(r.adjusted(-h, -h, h, h));
-        } else {
-            painter.setPen(QPen(QColor(0xb0, 0xb0, 0xb0), 1.0));
-            painter.setBrush(Qt::NoBrush);
-            painter.drawRect(r.adjusted(-1, -1, 0, 0));
-        }
-    };
-
-    // The large tile and its title.
-    const QStringList title = largeTitle();
-    const QColor largeMark = m_largeTile == kLossTile ? QColor() : markColor(m_largeTile);
-    const double lh = std::ceil(fm.height());
-    const QRectF nameRect(layout.largeTitle.left(), layout.largeTitle.top(),
-                          layout.largeTitle.width(), lh);
-    painter.setFont(bold);
-    painter.setPen(largeMark.isValid() ? largeMark : QColor(0x22, 0x22, 0x22));
-    painter.drawText(
-        nameRect, Qt::AlignLeft | Qt::AlignVCenter,
-        QFontMetricsF(bold).elidedText(title.value(0), Qt::ElideRight, nameRect.width()));
-    painter.setFont(font);
-    painter.setPen(kMuted);
-    painter.drawText(nameRect.translated(0, lh), Qt::AlignLeft | Qt::AlignVCenter,
-                     fm.elidedText(title.value(1), Qt::ElideRight, nameRect.width()));
-    drawTile(m_largeTile, layout.large, 3.0);
-    QFont largeNoteFont = bold;
-    largeNoteFont.setPixelSize(std::max(kMinNotePixels, QFontInfo(bold).pixelSize() + 2));
-    paintTileNote(painter, layout.large, tileNote(m_largeTile), largeNoteFont);
-
-    // The class tiles and the small loss tile.
-    for (int i = 0; i <= C && i < layout.tiles.size(); ++i) {
-        const int tile = i < C ? i : kLossTile;
-        const QRectF& r = layout.tiles[i];
-        const QRectF& label = layout.tileLabels[i];
-        const QColor mark = markColor(tile);
-        QString text;
-        if (tile == kLossTile)
-            text = tr("loss %1").arg(ErrorInspector::formatLoss(m_maps.loss));
-        else
-            text = QStringLiteral("%1  p=%2")
-                       .arg(tile)
-                       .arg(QString::number(m_maps.probabilities[static_cast<std::size_t>(tile)],
-                                            'f', 2));
-        if (tile == m_largeTile) {
-            // The tile shown large: its cell on a light background.
-            painter.fillRect(QRectF(label.left(), label.top() - 2.0, label.width(),
-                                    r.bottom() + 6.0 + fm.height() - label.top()),
-                             QColor(0xe3, 0xea, 0xf2));
-        }
-        painter.setFont(mark.isValid() ? bold : font);
-        const QFontMetricsF tfm(painter.font());
-        painter.setPen(mark.isValid() ? mark : QColor(0x33, 0x33, 0x33));
-        painter.drawText(label, Qt::AlignHCenter | Qt::AlignVCenter,
-                         tfm.elidedText(text, Qt::ElideRight, label.width()));
-        drawTile(tile, r, 3.0);
-        paintTileNote(painter, r, tileNote(tile), font);
-        QString tag;
-        if (tile == gt && tile == pred)
-            tag = tr("GT = pred");
-        else if (tile == gt)
-            tag = tr("GT");
-        else if (tile == pred)
-            tag = tr("predicted");
-        if (!tag.isEmpty()) {
-            painter.setFont(bold);
-            painter.setPen(mark);
-            const QRectF tagRect(label.left(), r.bottom() + 4.0, label.width(), fm.height());
-            painter.drawText(tagRect, Qt::AlignHCenter | Qt::AlignTop,
-                             QFontMetricsF(bold).elidedText(tag, Qt::ElideRight, tagRect.width()));
-        }
-    }
-
-    // Colour bars.
-    const QString classTitle = m_method == Method::GradCam
-                                   ? tr("All class tiles: Grad-CAM")
-                                   : (m_signed ? tr("All class tiles: d logit / d pixel")
-                                               : tr("All class tiles: |d logit / d pixel|"));
-    paintColorBar(painter, layout.classBar, m_classScale, classTitle, font);
-    paintColorBar(painter, layout.lossBar, m_lossScale,
-                  m_signed ? tr("Loss map: d loss / d pixel") : tr("Loss map: |d loss / d pixel|"),
-                  font);
-
-    if (dim) {
-        painter.fillRect(area, QColor(255, 255, 255, 170));
-        painter.setFont(bold);
-        painter.setPen(QColor(0x33, 0x33, 0x33));
-        painter.drawText(area, Qt::AlignCenter,
-                         tr("computing %1…").arg(m_session->describe(m_requestedId)));
-    }
-    painter.restore();
-}
-
 QRectF HeatMapPanel::tileRect(int tile) const
 {
     if (!hasMaps())
         return {};
     const Layout layout =
-        layoutFor(QRectF(m_canvasWidget->rect()).adjusted(6, 6, -6, -6), m_canvasWidget->font());
+        HeatMapPainter(*this).layout(QRectF(m_canvasWidget->rect()).adjusted(6, 6, -6, -6), m_canvasWidget->font());
     const int i = tileIndex(tile);
     if (i < 0 || i >= layout.tiles.size())
         return {};
@@ -959,7 +482,7 @@ int HeatMapPanel::tileAt(const QPointF& canvasPos, QPointF* pixel) const
     if (!hasMaps())
         return kNoTile;
     const Layout layout =
-        layoutFor(QRectF(m_canvasWidget->rect()).adjusted(6, 6, -6, -6), m_canvasWidget->font());
+        HeatMapPainter(*this).layout(QRectF(m_canvasWidget->rect()).adjusted(6, 6, -6, -6), m_canvasWidget->font());
     const auto pixelOf = [&](const QRectF& r) {
         if (pixel)
             *pixel = QPointF((canvasPos.x() - r.left()) / r.width() * m_maps.cols,
@@ -989,9 +512,9 @@ QString HeatMapPanel::tileToolTip(int tile) const
                   "<p>It has its own colour scale (right bar): the loss is another quantity than "
                   "the class logits.</p>")
             .arg(m_maps.label)
-            .arg(ErrorInspector::formatLoss(m_maps.loss))
+            .arg(formatLoss(m_maps.loss))
             .arg(kPositive.name(), kNegative.name());
-    const QString p = QString::number(m_maps.probabilities[static_cast<std::size_t>(tile)], 'f', 3);
+    const QString p = formatProbabilityExact(m_maps.probabilities[static_cast<std::size_t>(tile)]);
     QString role;
     const int gt = m_session->label(m_shownId);
     const int pred = m_session->prediction(m_shownId);
@@ -1025,7 +548,7 @@ QString HeatMapPanel::toolTipAt(const QPointF& canvasPos) const
     if (tile == kNoTile) {
         if (!hasMaps())
             return {};
-        const Layout layout = layoutFor(QRectF(m_canvasWidget->rect()).adjusted(6, 6, -6, -6),
+        const Layout layout = HeatMapPainter(*this).layout(QRectF(m_canvasWidget->rect()).adjusted(6, 6, -6, -6),
                                         m_canvasWidget->font());
         const QString saturation =
             tr("<p>Colours saturate at the 99.5th percentile of |value| (so a few extreme "
@@ -1089,20 +612,14 @@ void HeatMapPanel::render(QPainter* painter, const QRectF& target) const
     doc.drawContents(painter);
     painter->restore();
     const double headerH = doc.size().height() + 8.0;
-    paintMaps(*painter, area.adjusted(0, headerH, 0, 0), font(), false);
+    HeatMapPainter(*this).paint(*painter, area.adjusted(0, headerH, 0, 0), font(), false);
     painter->restore();
 }
 
 QImage HeatMapPanel::renderImage(QSize logicalSize, qreal scale) const
 {
-    if (logicalSize.isEmpty() || !(scale > 0))
-        return {};
-    QImage image((QSizeF(logicalSize) * scale).toSize(), QImage::Format_ARGB32_Premultiplied);
-    image.setDevicePixelRatio(scale);
-    image.fill(Qt::white);
-    QPainter painter(&image);
-    render(&painter, QRectF(QPointF(0, 0), QSizeF(logicalSize)));
-    return image;
+    return renderToImage([this](QPainter* painter, const QRectF& target) { render(painter, target); },
+                         logicalSize, scale);
 }
 
 } // namespace mnistx::ui

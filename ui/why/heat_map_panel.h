@@ -28,7 +28,7 @@ class HeatMapWorker;
 
 // "Which pixels made the model say this?" for the session's current sample.
 //
-// One tile per class output (ten for MNIST), labelled "6  p=0.93", with the
+// One tile per class output (ten for MNIST), labelled "6  p=93%", with the
 // ground-truth and predicted classes framed and tagged, plus one large tile:
 // by default the loss map (d loss / d pixel for the sample's own label,
 // signed: red = more ink here raises the loss), or the class tile clicked
@@ -129,6 +129,7 @@ Q_SIGNALS:
 
 private:
     friend class HeatMapCanvas;
+    friend class HeatMapPainter;
     struct Layout {
         QRectF largeTitle;
         QRectF large;
@@ -150,12 +151,6 @@ private:
     int tileIndex(int tile) const; // kLossTile → classCount
     QImage tileImage(int tile) const;
 
-    Layout layoutFor(const QRectF& area, const QFont& font) const;
-    void paintMaps(QPainter& painter, const QRectF& area, const QFont& font, bool dim) const;
-    void paintTileNote(QPainter& painter, const QRectF& tile, const QString& note,
-                       const QFont& font) const;
-    void paintColorBar(QPainter& painter, const QRectF& rect, const Scale& scale,
-                       const QString& title, const QFont& font) const;
     QStringList largeTitle() const;
     QString tileToolTip(int tile) const;
     int tileAt(const QPointF& canvasPos, QPointF* pixel = nullptr) const;

@@ -1,12 +1,14 @@
 #include "ui/why/similar_samples_panel.h"
 
+#include "ui/common/render_to_image.h"
+#include "ui/common/sample_format.h"
+#include "ui/common/sample_header.h"
 #include "ui/explorer_session.h"
 #include "ui/export/exporter.h"
+#include "ui/gallery/sample_list_model.h"
+#include "ui/gallery/thumbnail_delegate.h"
 #include "ui/inspector/digit_view.h"
-#include "ui/inspector/error_inspector.h"
 #include "ui/map/population_map.h"
-#include "ui/why/neighbour_delegate.h"
-#include "ui/why/neighbour_model.h"
 #include "ui/why/why_context.h"
 
 #include <QAction>
@@ -30,16 +32,14 @@ namespace mnistx::ui
 
 namespace
 {
-const QColor kWrong(0xc6, 0x28, 0x28);
-const QColor kRight(0x2e, 0x7d, 0x32);
 constexpr int kQueryDigitSide = 2 * 28 + 2; // ×2: beside two lines of text
 } // namespace
 
 SimilarSamplesPanel::SimilarSamplesPanel(ExplorerSession* session, QWidget* parent)
     : QWidget(parent), m_session(session)
 {
-    m_model = new NeighbourModel(session, this);
-    m_delegate = new NeighbourDelegate(this);
+    m_model = new SampleListModel(session, this);
+    m_delegate = new ThumbnailDelegate(this, ThumbnailDelegate::Caption::Neighbour);
 
     m_queryDigit = new DigitView(this);
     m_queryDigit->setFixedSize(kQueryDigitSide, kQueryDigitSide);
@@ -82,18 +82,7 @@ SimilarSamplesPanel::SimilarSamplesPanel(ExplorerSession* session, QWidget* pare
 
     m_view = new QListView(this);
     m_view->setModel(m_model);
-    m_view->setItemDelegate(m_delegate);
-    m_view->setViewMode(QListView::IconMode);
-    m_view->setMovement(QListView::Static);
-    m_view->setFlow(QListView::LeftToRight);
-    m_view->setWrapping(true);
-    m_view->setResizeMode(QListView::Adjust);
-    m_view->setUniformItemSizes(true);
-    m_view->setSpacing(2);
-    m_view->setSelectionMode(QAbstractItemView::SingleSelection);
-    m_view->setEditTriggers(QAbstractItemView::NoEditTriggers);
-    m_view->setDragEnabled(false);
-    m_view->setMouseTracking(true);
+    setUpThumbnailGrid(m_view, m_delegate);
     connect(m_view, &QListView::clicked, this, &SimilarSamplesPanel::activate);
     connect(m_view->selectionModel(), &QItemSelectionModel::currentChanged, this,
             [this](const QModelIndex& current) { activate(current); });
@@ -133,25 +122,10 @@ SimilarSamplesPanel::SimilarSamplesPanel(ExplorerSession* session, QWidget* pare
     layout->addLayout(controls);
     layout->addWidget(m_stack, 1);
 
-    // Export: the suggested file name follows the query, so the actions are
-    // made here rather than with addExportActions (whose name is fixed).
-    const std::pair<ExportFormat, QString> formats[] = {
-        {ExportFormat::Png, tr("Export as PNG…")},
-        {ExportFormat::Svg, tr("Export as SVG…")},
-        {ExportFormat::Pdf, tr("Export as PDF…")},
-    };
-    for (const auto& [format, text] : formats) {
-        auto* action = new QAction(text, this);
-        action->setToolTip(tr("Save the query and its neighbours as an image file"));
-        connect(action, &QAction::triggered, this, [this, format = format] {
-            exportInteractively(
-                this, [this](QPainter* p, const QRectF& r) { render(p, r); }, QSizeF(size()),
-                exportName(), format);
-        });
-        addAction(action);
-        m_exportActions.append(action);
-    }
-    setContextMenuPolicy(Qt::ActionsContextMenu);
+    // The suggested file name follows the query.
+    m_exportActions = addExportActions(
+        this, {[this](QPainter* p, const QRectF& r) { render(p, r); }, [this] { return exportName(); },
+               {}, {}, tr("Save the query and its neighbours as an image file")});
 
     // The model clears itself on runChanged (it connected first).
     connect(m_session, &ExplorerSession::runChanged, this, &SimilarSamplesPanel::onRunChanged);
@@ -232,9 +206,10 @@ QVector<int> SimilarSamplesPanel::neighbourIds() const
     return m_model->ids();
 }
 
-const why::Neighbours& SimilarSamplesPanel::neighbours() const
+why::Neighbours SimilarSamplesPanel::neighbours() const
 {
-    return m_model->neighbours();
+    const QVector<int>& ids = m_model->ids();
+    return {std::vector<int>(ids.begin(), ids.end()), m_model->distances()};
 }
 
 QString SimilarSamplesPanel::queryText() const
@@ -331,39 +306,26 @@ void SimilarSamplesPanel::updateNeighbours()
         const int gt = m_session->label(id);
         const int pred = m_session->prediction(id);
         const bool right = gt == pred;
-        const QString loss = ErrorInspector::formatLoss(m_session->loss(id));
-        m_queryPlain = tr("Query: %1 · GT %2 · predicted %3 (%4) · loss %5")
-                           .arg(m_session->describe(id))
-                           .arg(gt)
-                           .arg(pred)
-                           .arg(right ? tr("right") : tr("wrong"))
-                           .arg(loss);
-        m_queryHtml = tr("Query:&nbsp;<b>%1</b>&nbsp;·&nbsp; GT&nbsp;<b>%2</b>&nbsp;·&nbsp; "
-                         "predicted&nbsp;<b style='color:%3'>%4</b>&nbsp;<span "
-                         "style='color:%3'>%5</span>&nbsp;·&nbsp; loss&nbsp;<b>%6</b>")
-                          .arg(m_session->describe(id).toHtmlEscaped())
-                          .arg(gt)
-                          .arg((right ? kRight : kWrong).name())
-                          .arg(pred)
-                          .arg(right ? tr("✓ right") : tr("✗ wrong"))
-                          .arg(loss);
-        const why::Neighbours& n = m_model->neighbours();
-        if (!n.ids.empty()) {
+        const SampleHeader header = sampleHeader(*m_session, id);
+        m_queryPlain = tr("Query: %1").arg(header.plain);
+        m_queryHtml = tr("Query:&nbsp;%1").arg(header.html);
+        const std::vector<float>& distances = m_model->distances();
+        if (!distances.empty()) {
             int sameLabel = 0, predictedLabel = 0, wrong = 0;
-            for (int other : n.ids) {
+            for (int other : m_model->ids()) {
                 sameLabel += m_session->label(other) == gt;
                 predictedLabel += !right && m_session->label(other) == pred;
                 wrong += !m_session->correct(other);
             }
-            const auto [lo, hi] = std::minmax_element(n.distances.begin(), n.distances.end());
+            const auto [lo, hi] = std::minmax_element(distances.begin(), distances.end());
             m_summary =
-                tr("%n nearest in feature space: ", nullptr, static_cast<int>(n.ids.size()));
+                tr("%n nearest in feature space: ", nullptr, static_cast<int>(distances.size()));
             m_summary += tr("%1 with GT %2 like the query").arg(sameLabel).arg(gt);
             if (!right)
                 m_summary += tr(", %1 with GT %2 (its prediction)").arg(predictedLabel).arg(pred);
             m_summary += tr(", %1 misclassified · distance %2–%3")
                              .arg(wrong)
-                             .arg(QString::number(*lo, 'f', 2), QString::number(*hi, 'f', 2));
+                             .arg(formatDistance(*lo), formatDistance(*hi));
         }
     }
     m_queryLabel->setText(m_queryHtml);
@@ -389,7 +351,7 @@ void SimilarSamplesPanel::updateHint()
     else if (!m_index && !m_indexError.isEmpty())
         hint = tr("No neighbours: %1").arg(m_indexError);
     else if (!m_index)
-        hint = tr("Building the neighbour index… %1%").arg(std::lround(m_progress * 100.0));
+        hint = tr("Building the neighbour index… %1").arg(formatPercent(m_progress));
     else if (m_queryId < 0)
         hint = tr("Pick a sample (a dot on the map, a thumbnail, a table row) to list the samples "
                   "the model finds most similar to it.");
@@ -471,7 +433,7 @@ void SimilarSamplesPanel::render(QPainter* painter, const QRectF& target) const
     option.palette = palette();
     // As on screen (digits ×3) when all fit, else smaller (×2, ×1) before leaving any out.
     const int rows = m_model->rowCount();
-    NeighbourDelegate delegate;
+    ThumbnailDelegate delegate(nullptr, ThumbnailDelegate::Caption::Neighbour);
     QSize cell;
     int columns = 1;
     for (int scale = m_delegate->scale(); scale >= 1; --scale) {
@@ -506,14 +468,8 @@ void SimilarSamplesPanel::render(QPainter* painter, const QRectF& target) const
 
 QImage SimilarSamplesPanel::renderImage(QSize logicalSize, qreal scale) const
 {
-    if (logicalSize.isEmpty() || !(scale > 0))
-        return {};
-    QImage image((QSizeF(logicalSize) * scale).toSize(), QImage::Format_ARGB32_Premultiplied);
-    image.setDevicePixelRatio(scale);
-    image.fill(Qt::white);
-    QPainter painter(&image);
-    render(&painter, QRectF(QPointF(0, 0), QSizeF(logicalSize)));
-    return image;
+    return renderToImage([this](QPainter* painter, const QRectF& target) { render(painter, target); },
+                         logicalSize, scale);
 }
 
 } // namespace mnistx::ui

@@ -26,8 +26,8 @@ namespace mnistx::ui
 
 class DigitView;
 class ExplorerSession;
-class NeighbourDelegate;
-class NeighbourModel;
+class SampleListModel;
+class ThumbnailDelegate;
 class PopulationMap;
 class WhyContext;
 
@@ -82,7 +82,7 @@ public:
     int queryId() const { return m_queryId; }
     // The listed neighbours, nearest first (empty: none listed).
     QVector<int> neighbourIds() const;
-    const why::Neighbours& neighbours() const;
+    why::Neighbours neighbours() const;
     // Puts the listed neighbours into the session's selection (the Select button).
     void selectNeighbours();
 
@@ -92,7 +92,7 @@ public:
     bool isShowingHint() const;
     QString hintText() const;
     QListView* listView() const { return m_view; }
-    NeighbourModel* model() const { return m_model; }
+    SampleListModel* model() const { return m_model; }
     QList<QAction*> exportActions() const { return m_exportActions; }
     // "similar_validation_45" (no query: "similar").
     QString exportName() const;
@@ -125,8 +125,8 @@ private:
     QString m_queryHtml;
     QString m_summary;
 
-    NeighbourModel* m_model = nullptr;
-    NeighbourDelegate* m_delegate = nullptr;
+    SampleListModel* m_model = nullptr;
+    ThumbnailDelegate* m_delegate = nullptr;
     QStackedWidget* m_stack = nullptr;
     QLabel* m_hint = nullptr;
     DigitView* m_queryDigit = nullptr;

@@ -1,92 +1,16 @@
-#include "ui/gallery/selection_model.h"
+#include "ui/gallery/selection_summary.h"
 
+#include "ui/common/sample_format.h"
 #include "ui/explorer_session.h"
 
 #include <QLocale>
+#include <QObject>
+#include <QStringList>
 #include <algorithm>
 #include <numeric>
 
 namespace mnistx::ui
 {
-
-SelectionModel::SelectionModel(ExplorerSession* session, QObject* parent)
-    : QAbstractListModel(parent), m_session(session)
-{
-    connect(m_session, &ExplorerSession::selectionChanged, this, &SelectionModel::reload);
-    connect(m_session, &ExplorerSession::runChanged, this, &SelectionModel::reload);
-    reload();
-}
-
-void SelectionModel::reload()
-{
-    beginResetModel();
-    m_ids.clear();
-    if (m_session->hasRun()) {
-        m_ids.reserve(m_session->selection().size());
-        for (int id : m_session->selection())
-            if (id >= 0 && id < m_session->sampleCount()) // a stale id after a reload: left out
-                m_ids.append(id);
-    }
-    endResetModel();
-}
-
-int SelectionModel::rowCount(const QModelIndex& parent) const
-{
-    return parent.isValid() ? 0 : static_cast<int>(m_ids.size());
-}
-
-float SelectionModel::lossAt(int row) const
-{
-    return row >= 0 && row < m_ids.size() ? m_session->loss(m_ids[row]) : 0.0f;
-}
-
-int SelectionModel::rowOf(int id) const
-{
-    return static_cast<int>(m_ids.indexOf(id));
-}
-
-QVariant SelectionModel::data(const QModelIndex& index, int role) const
-{
-    if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid))
-        return {};
-    const int id = m_ids[index.row()];
-    switch (role) {
-    case Qt::DisplayRole:
-        return QStringLiteral("%1→%2").arg(m_session->label(id)).arg(m_session->prediction(id));
-    case Qt::ToolTipRole:
-        return tr("%1 · GT %2 · predicted %3 · loss %4")
-            .arg(m_session->describe(id))
-            .arg(m_session->label(id))
-            .arg(m_session->prediction(id))
-            .arg(QString::number(m_session->loss(id), 'g', 3));
-    case IdRole:
-        return id;
-    case LabelRole:
-        return m_session->label(id);
-    case PredictionRole:
-        return m_session->prediction(id);
-    case LossRole:
-        return static_cast<double>(m_session->loss(id));
-    case CorrectRole:
-        return m_session->correct(id);
-    case ThumbnailRole:
-        return m_session->image(id);
-    default:
-        return {};
-    }
-}
-
-QHash<int, QByteArray> SelectionModel::roleNames() const
-{
-    QHash<int, QByteArray> names = QAbstractListModel::roleNames();
-    names[IdRole] = "id";
-    names[LabelRole] = "label";
-    names[PredictionRole] = "prediction";
-    names[LossRole] = "loss";
-    names[CorrectRole] = "correct";
-    names[ThumbnailRole] = "thumbnail";
-    return names;
-}
 
 SelectionSummary summarizeSelection(const ExplorerSession& session, const QVector<int>& ids)
 {
@@ -161,7 +85,7 @@ QString selectionSummaryText(const SelectionSummary& summary, int maxClasses)
         return text;
     text += QObject::tr(" · %1 · mean loss %2 · classes: %3")
                 .arg(accuracyText(summary.correct, summary.count),
-                     QString::number(summary.meanLoss, 'f', 2), classMixText(summary, maxClasses));
+                     formatLoss(summary.meanLoss), classMixText(summary, maxClasses));
     return text;
 }
 

@@ -1,0 +1,61 @@
+#include "ui/common/sample_header.h"
+
+#include "ui/common/sample_format.h"
+#include "ui/explorer_session.h"
+
+#include <QCoreApplication>
+
+namespace mnistx::ui
+{
+
+namespace
+{
+QString tr(const char* text)
+{
+    return QCoreApplication::translate("SampleHeader", text);
+}
+} // namespace
+
+QColor wrongColor()
+{
+    return {0xc6, 0x28, 0x28};
+}
+
+QColor rightColor()
+{
+    return {0x2e, 0x7d, 0x32};
+}
+
+SampleHeader sampleHeader(const ExplorerSession& session, int id, const QString& nameStyle)
+{
+    if (!session.hasRun() || id < 0 || id >= session.sampleCount())
+        return {};
+    const int gt = session.label(id);
+    const int pred = session.prediction(id);
+    const bool right = gt == pred;
+    const QString name = session.describe(id);
+    const QString loss = formatLoss(session.loss(id));
+    SampleHeader header;
+    header.plain = tr("%1 · GT %2 · predicted %3 (%4) · loss %5")
+                       .arg(name)
+                       .arg(gt)
+                       .arg(pred)
+                       .arg(right ? tr("right") : tr("wrong"))
+                       .arg(loss);
+    const QString nameHtml =
+        nameStyle.isEmpty()
+            ? QStringLiteral("<b>%1</b>").arg(name.toHtmlEscaped())
+            : QStringLiteral("<span style='%1'><b>%2</b></span>").arg(nameStyle, name.toHtmlEscaped());
+    header.html = tr("%1&nbsp;·&nbsp; GT&nbsp;<b>%2</b>&nbsp;·&nbsp; predicted&nbsp;"
+                     "<b style='color:%3'>%4</b>&nbsp;<span style='color:%3'>%5</span>"
+                     "&nbsp;·&nbsp; loss&nbsp;<b>%6</b>")
+                      .arg(nameHtml)
+                      .arg(gt)
+                      .arg(verdictColor(right).name(QColor::HexRgb))
+                      .arg(pred)
+                      .arg(right ? tr("✓ right") : tr("✗ wrong"))
+                      .arg(loss);
+    return header;
+}
+
+} // namespace mnistx::ui
