@@ -1,6 +1,7 @@
 #include "ui/charts/loss_distance_chart.h"
 
 #include "ui/charts/chart_view.h"
+#include "ui/common/sample_format.h"
 #include "ui/explorer_session.h"
 #include "ui/map/map_style.h"
 
@@ -204,7 +205,7 @@ QString LossDistanceChart::binTooltip(int bin) const
                                   .arg(total > 0 ? 100.0 * b.counts[bin] / total : 0.0, 0, 'f', 1)
                                   .arg(name);
         const QString loss = b.counts[bin] > 0
-                                 ? tr("mean loss %1 ± %2").arg(b.meanLoss[bin], 0, 'g', 3).arg(b.stdError[bin], 0, 'g', 2)
+                                 ? tr("mean loss %1 ± %2").arg(formatLoss(b.meanLoss[bin]), formatLoss(b.stdError[bin]))
                                  : tr("no samples");
         html += QStringLiteral("<br><span style='color:%1'>■</span> %2: %3, %4")
                     .arg(subsetColor(s).name(), name.toHtmlEscaped(), loss, count);

@@ -3,6 +3,7 @@
 #include "ui/charts/chart_view.h"
 #include "ui/charts/downsample.h"
 #include "ui/common/elided_label.h"
+#include "ui/common/sample_format.h"
 #include "ui/map/map_style.h"
 
 #include <QBoxLayout>
@@ -546,7 +547,7 @@ QString TrainingDashboard::lastEpochSummary() const
     return tr("after epoch %1: validation accuracy %2 %, loss %3")
         .arg(e.epoch + 1)
         .arg(100.0 * e.validationAccuracy, 0, 'f', 2)
-        .arg(e.validationLoss, 0, 'g', 3);
+        .arg(formatLoss(e.validationLoss));
 }
 
 void TrainingDashboard::renderCharts(QPainter* painter, const QRectF& target)
