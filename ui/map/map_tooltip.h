@@ -1,0 +1,22 @@
+#pragma once
+
+#include <QCoreApplication>
+#include <QString>
+
+namespace mnistx::ui
+{
+
+class ExplorerSession;
+
+// The population map's hover tooltip for one sample: the digit (an embedded
+// PNG, 4× with crisp pixels), its description, ground truth, prediction with
+// its probability, correct / wrong and loss, as rich text. GUI thread.
+class MapTooltip
+{
+    Q_DECLARE_TR_FUNCTIONS(MapTooltip)
+public:
+    // "" without a run or for an id out of range.
+    static QString html(const ExplorerSession& session, int id);
+};
+
+} // namespace mnistx::ui
