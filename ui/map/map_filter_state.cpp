@@ -12,13 +12,35 @@
 namespace mnistx::ui
 {
 
+MapFilterState::Samples MapFilterState::samplesOf(const ExplorerSession& session)
+{
+    Samples samples;
+    if (!session.hasRun())
+        return samples;
+    const auto n = static_cast<size_t>(session.sampleCount());
+    samples.classCount = session.classCount();
+    samples.labels.resize(n);
+    samples.predictions.resize(n);
+    samples.inTraining.resize(n);
+    samples.losses.resize(n);
+    for (size_t i = 0; i < n; ++i) {
+        const int id = static_cast<int>(i);
+        samples.labels[i] = session.label(id);
+        samples.predictions[i] = session.prediction(id);
+        samples.inTraining[i] = session.subsetOf(id) == analysis::Subset::Train;
+        samples.losses[i] = session.loss(id);
+    }
+    return samples;
+}
+
 bool MapFilterState::setSamples(Samples samples)
 {
-    const size_t n = samples.labels.size();
-    if (samples.predictions.size() != n || samples.inTraining.size() != n ||
-        samples.losses.size() != n)
+    const size_t count = samples.labels.size();
+    if (samples.predictions.size() != count || samples.inTraining.size() != count ||
+        samples.losses.size() != count)
         samples = Samples{};
     m_samples = std::move(samples);
+    const size_t n = m_samples.labels.size();
     m_customName.clear();
     m_customColors.clear();
     m_customLegend.clear();

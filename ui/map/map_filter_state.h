@@ -14,6 +14,8 @@
 namespace mnistx::ui
 {
 
+class ExplorerSession;
+
 // What the population map shows and in which colour, without the widget:
 // the colouring (ground truth, prediction, correct / wrong, subset or a
 // custom one) with its legend entries and their counts, the filters (subset,
@@ -50,6 +52,8 @@ public:
     // to ground truth) and shows every legend entry; filters stay.
     // Mismatched vector lengths count as no run.
     bool setSamples(Samples samples);
+    // The facts of the session's run (empty without a run).
+    static Samples samplesOf(const ExplorerSession& session);
     int sampleCount() const { return static_cast<int>(m_samples.labels.size()); }
 
     // --- Colouring --------------------------------------------------------

@@ -1,6 +1,7 @@
 #include "ui/map/map_tooltip.h"
 
 #include "ui/explorer_session.h"
+#include "ui/map/map_filter_state.h"
 
 #include <QBuffer>
 #include <QByteArray>
@@ -53,6 +54,15 @@ QString MapTooltip::html(const ExplorerSession& session, int id)
         .arg(thumbnail, session.describe(id).toHtmlEscaped(), tr("GT: %1").arg(gt),
              tr("Prediction: %1%2").arg(pred).arg(confidence), outcome,
              tr("Loss: %1").arg(static_cast<double>(session.loss(id)), 0, 'f', 3));
+}
+
+QString MapTooltip::legendEntryText(const MapLegendEntry& e)
+{
+    const QString count =
+        e.count >= 0
+            ? tr("%1: %2\n").arg(e.name, MapFilterState::samplesText(static_cast<int>(e.count)))
+            : QString();
+    return count + tr("Click: hide or show “%1” · double-click: show only “%1”").arg(e.name);
 }
 
 } // namespace mnistx::ui

@@ -1,23 +1,19 @@
 #include "ui/map/population_map.h"
 
 #include "ui/explorer_session.h"
-#include "ui/map/lasso_polygon.h"
 #include "ui/map/map_export_painter.h"
+#include "ui/map/map_fit.h"
 #include "ui/map/map_overlay_painter.h"
 #include "ui/map/map_style.h"
 #include "ui/map/map_tooltip.h"
 
 #include <QApplication>
-#include <QElapsedTimer>
 #include <QFontInfo>
-#include <QFontMetricsF>
 #include <QKeyEvent>
 #include <QLineF>
 #include <QMouseEvent>
 #include <QPainter>
-#include <QPainterPath>
 #include <QScopedValueRollback>
-#include <QSignalBlocker>
 #include <QToolTip>
 #include <QWheelEvent>
 #include <algorithm>
@@ -34,17 +30,9 @@ namespace
 // STYLE: the GUI coalesces worker updates with a 30–50 ms single-shot timer
 // (PlotJuggler replots at 40 ms).
 constexpr int kLayoutThrottleMs = 40;
-// Re-render on every view change while a full render is faster than this
-// (smooth at 70k dots); slower maps show a scaled preview of the last render
-// during the gesture and re-render once it rests for kDeferredRenderMs.
-constexpr double kFastRenderMs = 25.0;
+// Slow maps show a scaled preview of the last render during a gesture
+// (MapDotCache) and re-render once it rests this long.
 constexpr int kDeferredRenderMs = 60;
-constexpr qreal kMargin = 8.0;         // around the title, the map and the legend
-constexpr qreal kLegendGap = 8.0;      // between the map's plot area and the legend
-constexpr qreal kMinPlotWidth = 160.0; // narrower than this beside the legend, it goes on top
-// The legend box beside the map takes at most this share of the map's width;
-// a map too small for that gets the one-band legend across its top.
-constexpr double kMaxLegendShare = 0.3;
 // Zoom limits relative to "fit": out far enough to find the map again, in
 // far enough to separate single dots of a million-dot map.
 constexpr double kMinZoom = 0.25;
@@ -52,67 +40,12 @@ constexpr double kMaxZoom = 5000.0;
 // centerOn zooms to at least this (relative to fit): a neighbourhood of the
 // sample, a few hundred dots of a 70k map.
 constexpr double kCenterOnZoom = 8.0;
-// Framing a view's samples: long enough to follow where the map went, short
-// enough not to wait for (Qt's own view transitions take 150–300 ms).
-constexpr int kFrameAnimationMs = 250;
 // Framed dots keep this far from the plot's edges: the largest dot, its
 // selection ring and the current-sample marker's ticks.
 constexpr qreal kFrameMargin = mapstyle::kMaxDotRadius + 14.0;
 constexpr double kWheelZoomPerNotch = 1.25; // one wheel notch (120 units = 15°)
 constexpr double kKeyZoom = 1.25;
 constexpr qreal kLassoStep = 2.0;  // px between recorded lasso vertices: smooth, few edges
-// A dot's anti-aliased rim: the renderer's coverage reaches this far past its
-// radius, so a cursor there already sees the dot's colour.
-constexpr double kAntialiasRim = 0.5;
-// Off-screen dots at the plot edge still count as inside the fitted view.
-constexpr qreal kFitPadding = mapstyle::kMaxDotRadius + 2.0;
-
-// One axis of the box the view fits: all values, unless a few far outliers
-// (UMAP strands the odd sample far from everything) would squeeze the rest
-// into a corner. Then the central 99.8 % of the values (at least the extreme
-// one left out), widened by a tenth on each side; the outliers are a wheel
-// turn away.
-std::pair<double, double> fitRangeOf(std::vector<float>& values)
-{
-    const auto [lo, hi] = std::minmax_element(values.begin(), values.end());
-    const double full0 = *lo, full1 = *hi;
-    const size_t n = values.size();
-    // Below 100 dots every one of them counts.
-    if (n < 100)
-        return {full0, full1};
-    const size_t k0 = std::max<size_t>(1, n / 1000), k1 = n - 1 - k0;
-    std::nth_element(values.begin(), values.begin() + static_cast<std::ptrdiff_t>(k0), values.end());
-    const double q0 = values[k0];
-    std::nth_element(values.begin(), values.begin() + static_cast<std::ptrdiff_t>(k1), values.end());
-    const double q1 = values[k1];
-    // 1.5×: outliers that cost a third of the view or more.
-    if (!(full1 - full0 > 1.5 * (q1 - q0)))
-        return {full0, full1};
-    const double pad = 0.1 * (q1 - q0);
-    return {std::max(full0, q0 - pad), std::min(full1, q1 + pad)};
-}
-
-// The map-space box a reset view shows (normalised, y up); empty when no
-// position is finite.
-QRectF boundsOf(const RowMatrixXf& positions)
-{
-    std::vector<float> xs, ys;
-    xs.reserve(static_cast<size_t>(positions.rows()));
-    ys.reserve(static_cast<size_t>(positions.rows()));
-    for (Eigen::Index i = 0; i < positions.rows(); ++i) {
-        const float x = positions(i, 0), y = positions(i, 1);
-        if (!std::isfinite(x) || !std::isfinite(y))
-            continue;
-        xs.push_back(x);
-        ys.push_back(y);
-    }
-    if (xs.empty())
-        return {};
-    const auto [x0, x1] = fitRangeOf(xs);
-    const auto [y0, y1] = fitRangeOf(ys);
-    return QRectF(QPointF(x0, y0), QPointF(x1, y1));
-}
-
 } // namespace
 
 PopulationMap::PopulationMap(ExplorerSession* session, QWidget* parent)
@@ -127,30 +60,24 @@ PopulationMap::PopulationMap(ExplorerSession* session, QWidget* parent)
     m_layoutTimer.setSingleShot(true);
     m_layoutTimer.setInterval(kLayoutThrottleMs);
     connect(&m_layoutTimer, &QTimer::timeout, this, &PopulationMap::applyLayoutSnapshot);
-    m_viewAnimation.setDuration(kFrameAnimationMs);
-    m_viewAnimation.setStartValue(0.0);
-    m_viewAnimation.setEndValue(1.0);
-    m_viewAnimation.setEasingCurve(QEasingCurve::InOutCubic);
-    connect(&m_viewAnimation, &QVariantAnimation::valueChanged, this, [this](const QVariant& value) {
-        if (m_viewAnimation.state() != QAbstractAnimation::Running)
-            return; // the final value comes with finished()
-        // Scale on a log scale (a zoom feels even), the centre in screen terms.
-        const double t = value.toDouble();
-        MapView v;
-        v.plotRect = m_frame.plotRect;
-        v.scale = m_animationFrom.scale * std::pow(m_animationTo.scale / m_animationFrom.scale, t);
-        v.center = m_animationFrom.center + (m_animationTo.center - m_animationFrom.center) * t;
-        setView(v, false);
-    });
-    connect(&m_viewAnimation, &QVariantAnimation::finished, this, [this] {
-        MapView v = m_animationTo;
-        v.plotRect = m_frame.plotRect;
-        setView(m_animationToFitted ? fittedView(m_frame.plotRect) : v, m_animationToFitted);
-    });
+    connect(&m_viewAnimation, &MapViewAnimation::stepped, this,
+            [this](double scale, const QPointF& center) {
+                MapView v;
+                v.plotRect = m_frame.plotRect;
+                v.scale = scale;
+                v.center = center;
+                setView(v, false);
+            });
+    connect(&m_viewAnimation, &MapViewAnimation::finished, this,
+            [this](const MapView& target, bool fitted) {
+                MapView v = target;
+                v.plotRect = m_frame.plotRect;
+                setView(fitted ? fittedView(m_frame.plotRect) : v, fitted);
+            });
     m_renderTimer.setSingleShot(true);
     m_renderTimer.setInterval(kDeferredRenderMs);
     connect(&m_renderTimer, &QTimer::timeout, this, [this] {
-        m_cacheDirty = true;
+        m_dotCache.invalidate();
         update();
     });
 
@@ -159,7 +86,7 @@ PopulationMap::PopulationMap(ExplorerSession* session, QWidget* parent)
     connect(m_session, &ExplorerSession::currentChanged, this, [this] { update(); });
     connect(m_session, &ExplorerSession::selectionChanged, this, [this] {
         packRings();
-        m_cacheDirty = true;
+        m_dotCache.invalidate();
         update();
     });
     onRunChanged();
@@ -176,31 +103,21 @@ void PopulationMap::onRunChanged()
     m_positions.reset();
     m_bounds = QRectF();
     m_sizeBuckets.clear();
-    m_gridDirty = true;
     m_fitted = true;
 
-    MapFilterState::Samples samples;
     if (m_session->hasRun()) {
         const int n = m_session->sampleCount();
         m_positions = m_session->mapPositionsPtr();
-        m_bounds = m_positions ? boundsOf(*m_positions) : QRectF();
+        m_bounds = m_positions ? MapFit::boundsOf(*m_positions) : QRectF();
         m_sizeBuckets.resize(static_cast<size_t>(n));
-        samples.classCount = m_session->classCount();
-        samples.labels.resize(static_cast<size_t>(n));
-        samples.predictions.resize(static_cast<size_t>(n));
-        samples.inTraining.resize(static_cast<size_t>(n));
-        samples.losses.resize(static_cast<size_t>(n));
-        for (int id = 0; id < n; ++id) {
-            const auto i = static_cast<size_t>(id);
-            const float loss = m_session->loss(id);
-            m_sizeBuckets[i] = static_cast<std::uint8_t>(mapstyle::sizeBucketForLoss(loss));
-            samples.labels[i] = m_session->label(id);
-            samples.predictions[i] = m_session->prediction(id);
-            samples.inTraining[i] = m_session->subsetOf(id) == analysis::Subset::Train;
-            samples.losses[i] = loss;
-        }
+        for (int id = 0; id < n; ++id)
+            m_sizeBuckets[static_cast<size_t>(id)] =
+                static_cast<std::uint8_t>(mapstyle::sizeBucketForLoss(m_session->loss(id)));
     }
-    const bool coloringReset = m_state.setSamples(std::move(samples));
+    const bool coloringReset = m_state.setSamples(MapFilterState::samplesOf(*m_session));
+    m_picker.setPositions(m_positions);
+    m_picker.setSizeBuckets(m_sizeBuckets);
+    m_picker.invalidate(); // a new draw order
     applyColoring(); // also updates what is shown and the legend
     if (coloringReset)
         Q_EMIT coloringChanged(); // the custom colouring described the old run
@@ -222,13 +139,13 @@ void PopulationMap::applyLayoutSnapshot()
     if (!positions || positions->rows() != static_cast<Eigen::Index>(m_sizeBuckets.size()))
         return;
     m_positions = std::move(positions);
-    m_bounds = boundsOf(*m_positions);
-    m_gridDirty = true;
+    m_bounds = MapFit::boundsOf(*m_positions);
+    m_picker.setPositions(m_positions);
     packDots(m_state.shownOrder(), m_shownDots);
     packRings();
     if (m_fitted)
         m_view = fittedView(m_frame.plotRect);
-    m_cacheDirty = true;
+    m_dotCache.invalidate();
     update();
     Q_EMIT viewChanged();
 }
@@ -272,7 +189,7 @@ void PopulationMap::updateShown()
     m_legend.setHidden(m_state.hiddenEntries());
     packDots(m_state.shownOrder(), m_shownDots);
     packRings();
-    m_cacheDirty = true;
+    m_dotCache.invalidate();
     update();
 }
 
@@ -366,7 +283,7 @@ void PopulationMap::setHighlighted(QVector<int> ids)
 {
     m_highlighted = std::move(ids);
     packRings();
-    m_cacheDirty = true;
+    m_dotCache.invalidate();
     update();
 }
 
@@ -381,56 +298,9 @@ QFont PopulationMap::mapFont() const
     return f;
 }
 
-PopulationMap::Frame PopulationMap::frameFor(const QSizeF& size, const QFont& font) const
-{
-    const QFontMetricsF title(MapOverlayPainter::titleFont(font));
-    const QFontMetricsF body(font);
-    const qreal titleHeight = kMargin + title.height() + body.height() + 6.0;
-    const qreal legendWidth =
-        m_legend.preferredWidth(font, std::max(size.height() - titleHeight - kMargin, 1.0));
-    Frame f;
-    f.titleRect =
-        QRectF(kMargin, kMargin, std::max(size.width() - 2 * kMargin, 1.0), titleHeight - kMargin);
-    // Beside the map while it takes no more than its share of the width;
-    // on smaller maps a band across the top instead: a box floating over
-    // the map would hide dots and take the clicks meant for them.
-    const qreal plotHeight = std::max(size.height() - titleHeight - kMargin, 10.0);
-    const qreal widthBeside = size.width() - 2 * kMargin - legendWidth - kLegendGap;
-    f.stripLegend = widthBeside < std::max(kMinPlotWidth, (1.0 - kMaxLegendShare) * size.width());
-    if (!f.stripLegend) {
-        f.legendArea = QRectF(size.width() - kMargin - legendWidth, titleHeight, legendWidth, plotHeight);
-        f.plotRect = QRectF(kMargin, titleHeight, std::max(widthBeside, 10.0), plotHeight);
-    } else {
-        const qreal width = std::max(size.width() - 2 * kMargin, 1.0);
-        f.legendArea = QRectF(kMargin, titleHeight, width, m_legend.stripHeight(font, width));
-        f.plotRect = QRectF(kMargin, f.legendArea.bottom() + kLegendGap / 2, width,
-                            std::max(plotHeight - f.legendArea.height() - kLegendGap / 2, 10.0));
-    }
-    return f;
-}
-
-void PopulationMap::layoutLegend(MapLegend& legend, const Frame& frame, const QFont& font)
-{
-    if (frame.stripLegend)
-        legend.layoutStrip(frame.legendArea, font);
-    else
-        legend.layout(frame.legendArea, font);
-}
-
 MapView PopulationMap::fittedView(const QRectF& plotRect) const
 {
-    MapView v;
-    v.plotRect = plotRect;
-    v.center = m_bounds.center();
-    const double w = plotRect.width() - 2 * kFitPadding;
-    const double h = plotRect.height() - 2 * kFitPadding;
-    const double sx = m_bounds.width() > 1e-12 ? w / m_bounds.width() : 0.0;
-    const double sy = m_bounds.height() > 1e-12 ? h / m_bounds.height() : 0.0;
-    double scale = sx > 0 && sy > 0 ? std::min(sx, sy) : std::max(sx, sy);
-    if (!(scale > 0) || !std::isfinite(scale))
-        scale = 1.0; // every sample at one point (a layout not computed yet)
-    v.scale = scale;
-    return v;
+    return MapFit::fittedView(m_bounds, plotRect);
 }
 
 double PopulationMap::fitScale() const
@@ -452,14 +322,14 @@ MapView PopulationMap::viewFor(const Frame& frame) const
 
 void PopulationMap::relayout()
 {
-    m_frame = frameFor(size(), mapFont());
-    layoutLegend(m_legend, m_frame, mapFont());
+    m_frame = MapFrame::forSize(size(), mapFont(), m_legend);
+    m_frame.layoutLegend(m_legend, mapFont());
     if (m_fitted) {
         m_view = fittedView(m_frame.plotRect);
     } else {
         m_view.plotRect = m_frame.plotRect;
     }
-    m_cacheDirty = true;
+    m_dotCache.invalidate();
     update();
 }
 
@@ -479,15 +349,12 @@ void PopulationMap::resetView()
 
 void PopulationMap::stopAnimation()
 {
-    if (m_viewAnimation.state() != QAbstractAnimation::Stopped) {
-        const QSignalBlocker block(m_viewAnimation); // no jump to the end
-        m_viewAnimation.stop();
-    }
+    m_viewAnimation.stop();
 }
 
 bool PopulationMap::isAnimating() const
 {
-    return m_viewAnimation.state() == QAbstractAnimation::Running;
+    return m_viewAnimation.isRunning();
 }
 
 void PopulationMap::animateTo(const MapView& target, bool fitted)
@@ -497,10 +364,7 @@ void PopulationMap::animateTo(const MapView& target, bool fitted)
         setView(target, fitted);
         return;
     }
-    m_animationFrom = m_view;
-    m_animationTo = target;
-    m_animationToFitted = fitted;
-    m_viewAnimation.start();
+    m_viewAnimation.start(m_view, target, fitted);
 }
 
 QRectF PopulationMap::visibleArea() const
@@ -543,29 +407,13 @@ void PopulationMap::frameSamples(const QVector<int>& ids)
     }
     if (!(x0 <= x1) || allInView)
         return; // nothing to frame, or the user's view already shows them
-    // The box in map space, centred in the framing area.
-    const QRectF box(QPointF(x0, y0), QPointF(x1, y1));
-    const double fit = fitScale();
-    double scale = m_view.scale;
-    if (box.width() * scale > area.width() || box.height() * scale > area.height()) {
-        const double sx = box.width() > 0 ? area.width() / box.width() : scale;
-        const double sy = box.height() > 0 ? area.height() / box.height() : scale;
-        scale = std::max(std::min({sx, sy, scale}), fit * kMinZoom);
-    }
-    // What the fitted view shows suffices: go back to "fit" (it then follows
-    // resizes and live layouts, as after Home).
-    const MapView fitted = fittedView(m_frame.plotRect);
-    if (scale <= fit && area.contains(fitted.toScreen(x0, y0)) &&
-        area.contains(fitted.toScreen(x1, y1))) {
-        animateTo(fitted, true);
-        return;
-    }
-    MapView v = m_view;
-    v.plotRect = m_frame.plotRect;
-    v.scale = scale;
-    const QPointF offset = area.center() - m_frame.plotRect.center(); // widget px
-    v.center = QPointF(box.center().x() - offset.x() / scale, box.center().y() + offset.y() / scale);
-    animateTo(v, false);
+    MapView current = m_view;
+    current.plotRect = m_frame.plotRect;
+    bool toFitted = false;
+    const MapView v = MapFit::framingView(QRectF(QPointF(x0, y0), QPointF(x1, y1)), current, area,
+                                          fittedView(m_frame.plotRect), fitScale() * kMinZoom,
+                                          &toFitted);
+    animateTo(v, toFitted);
 }
 
 QStringList PopulationMap::revealSamples(const QVector<int>& ids)
@@ -621,127 +469,19 @@ QPointF PopulationMap::mapToScreen(int id) const
 
 // ---------------------------------------------------------------- picking
 
-void PopulationMap::ensureGrid() const
-{
-    if (!m_gridDirty)
-        return;
-    if (m_positions)
-        m_grid.build(*m_positions, m_state.drawOrder());
-    else
-        m_grid.clear();
-    m_gridDirty = false;
-}
-
 int PopulationMap::pickAt(const QPointF& widgetPos) const
 {
-    if (!m_positions)
-        return -1;
-    const RowMatrixXf& pos = *m_positions;
-    // How far from its centre a dot still shows its colour: the disc and its
-    // anti-aliased rim (the renderer's coverage reaches half a pixel further).
-    auto drawnRadius = [this](int id) {
-        return mapstyle::radiusOfBucket(m_sizeBuckets[static_cast<size_t>(id)]) + kAntialiasRim;
-    };
-    // The current sample's marker is painted over every dot.
-    const int current = m_session->current();
-    if (current >= 0 && current < pos.rows()) {
-        const QPointF s = m_view.toScreen(pos(current, 0), pos(current, 1));
-        if (QLineF(s, widgetPos).length() <= drawnRadius(current))
-            return current;
-    }
-    if (m_state.shownCount() == 0)
-        return -1;
-    ensureGrid();
-    const std::vector<std::uint8_t>& shown = m_state.shownFlags();
-    // Distances in widget pixels: map-space offsets times the view's scale.
-    const QPointF cursor = m_view.toMap(widgetPos);
-    const double scale = m_view.scale;
-    auto squaredDistance = [&](float x, float y) {
-        const double dx = (x - cursor.x()) * scale, dy = (y - cursor.y()) * scale;
-        return dx * dx + dy * dy;
-    };
-    auto around = [&](double pixels) {
-        const double r = pixels / scale;
-        return QRectF(cursor.x() - r, cursor.y() - r, 2 * r, 2 * r);
-    };
-
-    // The front-most dot whose disc holds the cursor. Cells list their dots
-    // front-most first: a cell is read until its first hit, or until its
-    // dots lie under the best hit so far.
-    const double maxDrawn = mapstyle::kMaxDotRadius + kAntialiasRim;
-    int top = -1, topRank = -1;
-    m_grid.forEachCellOf(around(maxDrawn), [&](const SpatialGrid::Cell& cell) {
-        for (int k = 0; k < cell.count && cell.ranks[k] > topRank; ++k) {
-            const double d2 = squaredDistance(cell.xs[k], cell.ys[k]);
-            if (d2 > maxDrawn * maxDrawn)
-                continue;
-            const int id = cell.ids[k];
-            const double r = drawnRadius(id);
-            if (d2 <= r * r && shown[static_cast<size_t>(id)]) {
-                top = id;
-                topRank = cell.ranks[k];
-                break;
-            }
-        }
-    });
-    if (top >= 0)
-        return top;
-
-    // Else the dot whose edge is nearest, within the pick slack (the
-    // front-most of equally near ones).
-    const double maxReach = maxDrawn + mapstyle::kPickSlack;
-    int nearest = -1, nearestRank = -1;
-    double nearestGap = mapstyle::kPickSlack;
-    m_grid.forEachCellOf(around(maxReach), [&](const SpatialGrid::Cell& cell) {
-        for (int k = 0; k < cell.count; ++k) {
-            const double d2 = squaredDistance(cell.xs[k], cell.ys[k]);
-            if (d2 > maxReach * maxReach)
-                continue;
-            const int id = cell.ids[k];
-            if (!shown[static_cast<size_t>(id)])
-                continue;
-            const double gap = std::sqrt(d2) - drawnRadius(id);
-            if (gap < nearestGap || (gap == nearestGap && nearest >= 0 && cell.ranks[k] > nearestRank)) {
-                nearestGap = gap;
-                nearest = id;
-                nearestRank = cell.ranks[k];
-            }
-        }
-    });
-    return nearest;
+    return m_picker.pickAt(widgetPos, m_view, m_state, m_session->current());
 }
 
 QVector<int> PopulationMap::samplesInRect(const QRectF& widgetRect) const
 {
-    QVector<int> ids;
-    if (!m_positions || m_state.shownCount() == 0 || widgetRect.isEmpty())
-        return ids;
-    ensureGrid();
-    const RowMatrixXf& pos = *m_positions;
-    m_grid.forEachInCellsOf(m_view.toMap(widgetRect), [&](int id) {
-        if (m_state.isSampleShown(id) &&
-            widgetRect.contains(m_view.toScreen(pos(id, 0), pos(id, 1))))
-            ids.append(id);
-    });
-    std::sort(ids.begin(), ids.end());
-    return ids;
+    return m_picker.samplesInRect(widgetRect, m_view, m_state);
 }
 
 QVector<int> PopulationMap::samplesInPolygon(const QPolygonF& widgetPolygon) const
 {
-    QVector<int> ids;
-    const LassoPolygon lasso(widgetPolygon);
-    if (!m_positions || m_state.shownCount() == 0 || lasso.isEmpty())
-        return ids;
-    ensureGrid();
-    const RowMatrixXf& pos = *m_positions;
-    m_grid.forEachInCellsOf(m_view.toMap(lasso.boundingRect()), [&](int id) {
-        if (m_state.isSampleShown(id) &&
-            lasso.contains(m_view.toScreen(pos(id, 0), pos(id, 1))))
-            ids.append(id);
-    });
-    std::sort(ids.begin(), ids.end());
-    return ids;
+    return m_picker.samplesInPolygon(widgetPolygon, m_view, m_state);
 }
 
 QString PopulationMap::tooltipHtml(int id) const
@@ -753,28 +493,8 @@ QString PopulationMap::tooltipHtml(int id) const
 
 void PopulationMap::invalidateCache()
 {
-    m_cacheDirty = true;
+    m_dotCache.invalidate();
     update();
-}
-
-void PopulationMap::renderCache()
-{
-    QElapsedTimer timer;
-    timer.start();
-    const qreal dpr = devicePixelRatioF();
-    const QSize deviceSize(std::max(1, static_cast<int>(std::lround(width() * dpr))),
-                           std::max(1, static_cast<int>(std::lround(height() * dpr))));
-    if (m_cache.size() != deviceSize)
-        m_cache = QImage(deviceSize, QImage::Format_ARGB32_Premultiplied);
-    m_cache.setDevicePixelRatio(dpr);
-    m_cache.fill(Qt::white);
-    m_renderer.setDevicePixelRatio(dpr);
-    if (m_positions)
-        MapExportPainter::drawLayers(m_renderer, m_cache, m_shownDots, m_selectionDots,
-                                     m_highlightDots, m_view);
-    m_cacheView = m_view;
-    m_cacheDirty = false;
-    m_lastRenderMs = static_cast<double>(timer.nsecsElapsed()) / 1e6;
 }
 
 QString PopulationMap::titleText() const
@@ -819,39 +539,9 @@ void PopulationMap::paintOverlay(QPainter& p, const Frame& frame, const MapView&
 void PopulationMap::paintEvent(QPaintEvent*)
 {
     QPainter p(this);
-    const qreal dpr = devicePixelRatioF();
-    const QSize deviceSize(std::max(1, static_cast<int>(std::lround(width() * dpr))),
-                           std::max(1, static_cast<int>(std::lround(height() * dpr))));
-    bool preview = false;
-    if (m_cacheDirty || m_cache.size() != deviceSize || m_cache.devicePixelRatio() != dpr ||
-        m_cacheView.plotRect != m_view.plotRect) {
-        renderCache();
-    } else if (m_cacheView != m_view) {
-        if (m_lastRenderMs <= kFastRenderMs) {
-            renderCache();
-        } else {
-            preview = true;
-            m_renderTimer.start(); // restarts: re-render once the gesture rests
-        }
-    }
-
-    if (!preview) {
-        p.drawImage(QPointF(0, 0), m_cache);
-    } else {
-        // The last render, moved and scaled to the current view: screen' =
-        // f·screen + t, exact for dots (they just lag in size until the re-render).
-        const double f = m_view.scale / m_cacheView.scale;
-        const QPointF c = m_view.plotRect.center();
-        const double tx =
-            c.x() * (1 - f) + (m_cacheView.center.x() - m_view.center.x()) * m_view.scale;
-        const double ty =
-            c.y() * (1 - f) - (m_cacheView.center.y() - m_view.center.y()) * m_view.scale;
-        p.fillRect(rect(), Qt::white);
-        p.save();
-        p.setTransform(QTransform(f, 0, 0, f, tx, ty), true);
-        p.drawImage(QPointF(0, 0), m_cache);
-        p.restore();
-    }
+    if (m_dotCache.paint(p, size(), devicePixelRatioF(), m_view, m_shownDots, m_selectionDots,
+                         m_highlightDots))
+        m_renderTimer.start(); // a preview: restarts, re-render once the gesture rests
     paintOverlay(p, m_frame, m_view, m_legend, mapFont(), true);
 }
 
@@ -860,10 +550,10 @@ QImage PopulationMap::renderImage(QSize size, qreal scale) const
     if (size.isEmpty() || !(scale > 0))
         return {};
     const QFont font = mapFont();
-    const Frame frame = frameFor(size, font);
+    const Frame frame = MapFrame::forSize(size, font, m_legend);
     const MapView view = viewFor(frame);
     MapLegend legend = m_legend;
-    layoutLegend(legend, frame, font);
+    frame.layoutLegend(legend, font);
     // Without positions every layer is empty: white, with the overlay.
     QImage image = MapExportPainter::rasterImage(size, scale, m_shownDots, m_selectionDots,
                                                  m_highlightDots, view);
@@ -880,10 +570,10 @@ void PopulationMap::render(QPainter* painter, const QRectF& target) const
         return;
     const QFont font = mapFont();
     const QSizeF size = target.size();
-    const Frame frame = frameFor(size, font);
+    const Frame frame = MapFrame::forSize(size, font, m_legend);
     const MapView view = viewFor(frame);
     MapLegend legend = m_legend;
-    layoutLegend(legend, frame, font);
+    frame.layoutLegend(legend, font);
     const QRectF bounds(QPointF(0, 0), size);
 
     painter->save();
@@ -992,14 +682,9 @@ void PopulationMap::mouseMoveEvent(QMouseEvent* event)
         const int entry = m_legend.entryAt(pos);
         if (entry >= 0) {
             setHovered(-1, {});
-            const MapLegendEntry& e = m_legend.entries()[entry];
-            const QString count =
-                e.count >= 0 ? tr("%1: %2\n").arg(e.name, MapFilterState::samplesText(static_cast<int>(e.count)))
-                             : QString();
             QToolTip::showText(event->globalPosition().toPoint(),
-                               count + tr("Click: hide or show “%1” · double-click: show only “%1”")
-                                           .arg(e.name),
-                               this, m_legend.entryRect(entry).toAlignedRect());
+                               MapTooltip::legendEntryText(m_legend.entries()[entry]), this,
+                               m_legend.entryRect(entry).toAlignedRect());
         } else {
             setHovered(m_legend.boundingRect().contains(pos) ? -1 : pickAt(pos),
                        event->globalPosition().toPoint());

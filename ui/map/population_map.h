@@ -2,16 +2,18 @@
 
 #include "core/util/matrix.h"
 #include "ui/map/map_filter_state.h"
+#include "ui/map/map_dot_cache.h"
+#include "ui/map/map_frame.h"
 #include "ui/map/map_legend.h"
+#include "ui/map/map_picker.h"
 #include "ui/map/map_renderer.h"
 #include "ui/map/map_view.h"
-#include "ui/map/spatial_grid.h"
+#include "ui/map/map_view_animation.h"
 
 #include <QImage>
 #include <QPolygonF>
 #include <QRgb>
 #include <QTimer>
-#include <QVariantAnimation>
 #include <QVector>
 #include <QWidget>
 #include <cstdint>
@@ -174,7 +176,7 @@ public:
     // real re-render cost with it).
     void invalidateCache();
     // Milliseconds the last full re-render took.
-    double lastRenderMilliseconds() const { return m_lastRenderMs; }
+    double lastRenderMilliseconds() const { return m_dotCache.lastRenderMilliseconds(); }
 
     QSize sizeHint() const override { return {800, 600}; }
     QSize minimumSizeHint() const override { return {240, 200}; }
@@ -198,13 +200,7 @@ protected:
     void changeEvent(QEvent* event) override;
 
 private:
-    // Where title, map and legend go in an output of a given size.
-    struct Frame {
-        QRectF titleRect;
-        QRectF plotRect;
-        QRectF legendArea;
-        bool stripLegend = false; // the legend is a band above the map, not a box beside it
-    };
+    using Frame = MapFrame;
     enum class DragMode { None, PendingClick, Pan, RubberBand, Lasso };
 
     void onRunChanged();
@@ -224,8 +220,6 @@ private:
     void updateLegend();
     void relayout();
 
-    Frame frameFor(const QSizeF& size, const QFont& font) const;
-    static void layoutLegend(MapLegend& legend, const Frame& frame, const QFont& font);
     MapView fittedView(const QRectF& plotRect) const;
     MapView viewFor(const Frame& frame) const;
     double fitScale() const;
@@ -235,7 +229,6 @@ private:
     void animateTo(const MapView& target, bool fitted);
     void stopAnimation();
     void requestRender();
-    void renderCache();
     QString titleText() const;
     QString subtitleText() const;
 
@@ -243,7 +236,6 @@ private:
                       const MapLegend& legend, const QFont& font, bool interactive) const;
     QFont mapFont() const;
     void setHovered(int id, const QPoint& globalPos);
-    void ensureGrid() const;
 
     ExplorerSession* m_session;
 
@@ -263,21 +255,13 @@ private:
     // View and cache.
     MapView m_view;
     bool m_fitted = true;
-    QVariantAnimation m_viewAnimation; // 0 → 1 from m_animationFrom to m_animationTo
-    MapView m_animationFrom;
-    MapView m_animationTo;
-    bool m_animationToFitted = false;
+    MapViewAnimation m_viewAnimation;
     Frame m_frame;
     MapLegend m_legend;
-    MapRenderer m_renderer;
-    QImage m_cache;
-    MapView m_cacheView;
-    bool m_cacheDirty = true;
-    double m_lastRenderMs = 0.0;
+    MapDotCache m_dotCache;
     QTimer m_layoutTimer; // coalesces live layout updates
     QTimer m_renderTimer; // deferred re-render after a fast preview (slow maps)
-    mutable SpatialGrid m_grid;
-    mutable bool m_gridDirty = true;
+    MapPicker m_picker;
 
     // Mouse.
     DragMode m_dragMode = DragMode::None;
