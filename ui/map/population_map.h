@@ -1,8 +1,8 @@
 #pragma once
 
 #include "core/util/matrix.h"
-#include "ui/map/map_filter_state.h"
 #include "ui/map/map_dot_cache.h"
+#include "ui/map/map_filter_state.h"
 #include "ui/map/map_frame.h"
 #include "ui/map/map_legend.h"
 #include "ui/map/map_picker.h"
@@ -30,12 +30,15 @@ class ExplorerSession;
 // class (or prediction, correct/wrong, subset, a custom colouring), sized by
 // loss, with a legend that hides and isolates classes.
 //
-// Painting: dots are rasterised by MapRenderer into a cached image that is
-// re-rendered only when data, colouring, filters or the view change;
-// paintEvent blits it and draws the light overlays (current-sample marker,
-// title, legend, rubber band/lasso). Picking and area selection go through a
-// SpatialGrid over map space. Misclassified, then higher-loss dots are drawn
-// on top (ordered once per run).
+// The widget keeps the events and the wiring; the rest is in plain classes:
+// MapFilterState (colourings, filters, what is shown, the draw order:
+// misclassified, then higher-loss dots on top), MapPicker (picking and area
+// selection through a SpatialGrid over map space), MapDotCache (dots
+// rasterised by MapRenderer into an image re-rendered only when data,
+// colouring, filters or the view change), MapOverlayPainter (current-sample
+// marker, title, rubber band/lasso), MapExportPainter (PNG, SVG, PDF),
+// MapFrame and MapFit (where title, plot and legend go; the fitted view),
+// MapViewAnimation and MapTooltip.
 //
 // Interaction: wheel zooms about the cursor; left-drag (or middle-drag) pans;
 // Home/R resets the view; hover shows a tooltip with the digit; click makes a
@@ -217,7 +220,6 @@ private:
     void filtersUpdated();
     void packRings();
     void packDots(const std::vector<int>& order, MapDots& out) const;
-    void updateLegend();
     void relayout();
 
     MapView fittedView(const QRectF& plotRect) const;
@@ -228,7 +230,6 @@ private:
     // fitted: the view follows resizes and layouts afterwards.
     void animateTo(const MapView& target, bool fitted);
     void stopAnimation();
-    void requestRender();
     QString titleText() const;
     QString subtitleText() const;
 
