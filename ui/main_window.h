@@ -37,6 +37,12 @@ class WhyPanels;
 // Start-up (from the command line): --run DIR opens that stored run; else a
 // run stored in the out folder (runs/default) is opened; else training starts
 // on the data folder.
+//
+// The implementation is split by concern: main_window.cpp (the widgets,
+// their wiring, the map's filter controls), main_window_actions.cpp
+// (actions, menus, toolbars, exports), main_window_docks.cpp (the dock
+// layout and the remembered window state), main_window_runs.cpp (opening,
+// training and re-projecting runs, and what to offer when that fails).
 class MainWindow : public QMainWindow {
     Q_OBJECT
 public:
@@ -72,11 +78,40 @@ protected:
     bool event(QEvent* event) override;
 
 private:
+    // Status-bar messages that report a finished job stay this long.
+    static constexpr int kStatusMessageMs = 8000;
+    // Below this window width a column of lists left of the map and the
+    // inspector right of it would leave the map a strip (1024 px: ~280 px).
+    static constexpr int kCompactBelowWidth = 1300;
+    // Colour combo data at and above this: a metadata field (data − this).
+    static constexpr int kMetadataColoring = 100;
+
+    // main_window.cpp: the widgets and their wiring, the filter controls.
     void createWidgets();
+    void connectWorker();
+    void updateActions();
+    void updateRunLabel();
+    void onCurrentChanged(int id);
+    void applyPairFilter();
+    void syncFilterControls();
+    // "Showing <shown>: cleared the filter “misclassified only”" in the
+    // status bar when revealing samples lifted filters; nothing otherwise.
+    void reportClearedFilters(const QString& shown, const QStringList& cleared);
+    void applyColoring();
+
+    // main_window_actions.cpp: actions, menus, toolbars and what only they do.
     void createActions();
     void createMenus();
     void createToolBars();
-    void connectWorker();
+    void exportAllPlots();
+    void exportSamplesCsv();
+    void exportSelectionCsv();
+    void showShortcuts();
+    void showAbout();
+
+    // main_window_docks.cpp: the dock layout and the remembered window state.
+    QDockWidget* addDock(QWidget* widget, const QString& title, const QString& objectName,
+                         Qt::DockWidgetArea area);
     // The default places of the docks: per-sample views right of the map;
     // lists left of it and charts below it, or (compact, narrow windows)
     // lists and charts as tabs below it. Keeps closed docks closed and the
@@ -92,15 +127,13 @@ private:
     void updateToolBarRows();
     void readSettings();
     void writeSettings() const;
-    void updateActions();
-    void updateRunLabel();
 
+    // main_window_runs.cpp: opening, training and re-projecting runs.
     void onAnalysed(const RunPtr& run, const DataPtr& data);
     void onFinished(const RunPtr& run, const DataPtr& data, const QString& dir);
     void onFailed(const QString& message);
     void onCancelled();
     void onStage(const QString& stage, double fraction);
-    void onCurrentChanged(int id);
 
     // A run folder that cannot be opened (problem: why; empty: it holds no
     // run.bin): says what is there and what is missing, and offers what can
@@ -119,19 +152,6 @@ private:
     void saveRunAs();
     void showTrainDialog();
     void showProjectionDialog();
-    void exportAllPlots();
-    void exportSamplesCsv();
-    void exportSelectionCsv();
-    void showShortcuts();
-    void showAbout();
-    void applyPairFilter();
-    void syncFilterControls();
-    // "Showing <shown>: cleared the filter “misclassified only”" in the
-    // status bar when revealing samples lifted filters; nothing otherwise.
-    void reportClearedFilters(const QString& shown, const QStringList& cleared);
-    void applyColoring();
-    QDockWidget* addDock(QWidget* widget, const QString& title, const QString& objectName,
-                         Qt::DockWidgetArea area);
 
     pipeline::CommandLine m_commandLine;
     pipeline::PipelineConfig m_config; // of the last training asked for

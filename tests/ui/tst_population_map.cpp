@@ -47,6 +47,7 @@ private Q_SLOTS:
     void centerOnZoomsAndMarks();
     void liveLayoutIsThrottledAndKeepsUserView();
     void exportsRasterAndVector();
+    void newRunSignalsAndLegendFollowTheFilterState();
 
 private:
     // What pickAt must return, from the documented rule, by brute force: of
@@ -765,6 +766,39 @@ void TestPopulationMap::exportsRasterAndVector()
         m_map->render(&painter, QRectF(0, 0, writer.width() / s, writer.height() / s));
     }
     QVERIFY(pdf.data().startsWith("%PDF"));
+}
+
+void TestPopulationMap::newRunSignalsAndLegendFollowTheFilterState()
+{
+    const int n = m_session->sampleCount();
+    QVERIFY(m_map->setCustomColoring(QStringLiteral("width"), std::vector<QRgb>(n, qRgb(1, 2, 3)),
+                                     {{QStringLiteral("thin"), Qt::blue, 5}}));
+    m_map->setMisclassifiedOnly(true);
+    QSignalSpy coloring(m_map.get(), &PopulationMap::coloringChanged);
+    QSignalSpy filters(m_map.get(), &PopulationMap::filtersChanged);
+    // Who hears of the colouring change sees the new one, with its legend.
+    QString heard;
+    int legendSize = -1;
+    connect(m_map.get(), &PopulationMap::coloringChanged, this, [&] {
+        heard = m_map->colorByName();
+        legendSize = static_cast<int>(m_map->legendEntries().size());
+    });
+    m_session->setRun(test::makeSyntheticRun(m_options), nullptr);
+    QCOMPARE(coloring.count(), 1);
+    QCOMPARE(filters.count(), 1);
+    QCOMPARE(heard, PopulationMap::colorByName(PopulationMap::ColorBy::GroundTruth));
+    QCOMPARE(legendSize, 10);
+    // The filters stay; the legend and what is shown are the state's.
+    QVERIFY(m_map->misclassifiedOnly());
+    const ui::MapFilterState& state = m_map->filterState();
+    QCOMPARE(m_map->shownCount(), state.shownCount());
+    QCOMPARE(m_map->shownCount(), static_cast<int>(m_session->misclassifiedByLoss().size()));
+    const auto entries = m_map->legendEntries();
+    QCOMPARE(entries.size(), state.legendEntries().size());
+    for (int e = 0; e < entries.size(); ++e) {
+        QCOMPARE(entries[e].name, state.legendEntries()[e].name);
+        QCOMPARE(entries[e].count, state.legendEntries()[e].count);
+    }
 }
 
 QTEST_MAIN(TestPopulationMap)

@@ -1,16 +1,19 @@
 #pragma once
 
 #include "core/util/matrix.h"
+#include "ui/map/map_dot_cache.h"
+#include "ui/map/map_filter_state.h"
+#include "ui/map/map_frame.h"
 #include "ui/map/map_legend.h"
+#include "ui/map/map_picker.h"
 #include "ui/map/map_renderer.h"
 #include "ui/map/map_view.h"
-#include "ui/map/spatial_grid.h"
+#include "ui/map/map_view_animation.h"
 
 #include <QImage>
 #include <QPolygonF>
 #include <QRgb>
 #include <QTimer>
-#include <QVariantAnimation>
 #include <QVector>
 #include <QWidget>
 #include <cstdint>
@@ -27,12 +30,15 @@ class ExplorerSession;
 // class (or prediction, correct/wrong, subset, a custom colouring), sized by
 // loss, with a legend that hides and isolates classes.
 //
-// Painting: dots are rasterised by MapRenderer into a cached image that is
-// re-rendered only when data, colouring, filters or the view change;
-// paintEvent blits it and draws the light overlays (current-sample marker,
-// title, legend, rubber band/lasso). Picking and area selection go through a
-// SpatialGrid over map space. Misclassified, then higher-loss dots are drawn
-// on top (ordered once per run).
+// The widget keeps the events and the wiring; the rest is in plain classes:
+// MapFilterState (colourings, filters, what is shown, the draw order:
+// misclassified, then higher-loss dots on top), MapPicker (picking and area
+// selection through a SpatialGrid over map space), MapDotCache (dots
+// rasterised by MapRenderer into an image re-rendered only when data,
+// colouring, filters or the view change), MapOverlayPainter (current-sample
+// marker, title, rubber band/lasso), MapExportPainter (PNG, SVG, PDF),
+// MapFrame and MapFit (where title, plot and legend go; the fitted view),
+// MapViewAnimation and MapTooltip.
 //
 // Interaction: wheel zooms about the cursor; left-drag (or middle-drag) pans;
 // Home/R resets the view; hover shows a tooltip with the digit; click makes a
@@ -46,10 +52,8 @@ class PopulationMap : public QWidget
 {
     Q_OBJECT
 public:
-    enum class ColorBy { GroundTruth, Prediction, Correctness, Subset, Custom };
-    Q_ENUM(ColorBy)
-    enum class SubsetFilter { Both, Train, Validation };
-    Q_ENUM(SubsetFilter)
+    using ColorBy = MapFilterState::ColorBy;
+    using SubsetFilter = MapFilterState::SubsetFilter;
 
     explicit PopulationMap(ExplorerSession* session, QWidget* parent = nullptr);
     ~PopulationMap() override;
@@ -57,11 +61,11 @@ public:
     // --- Colouring --------------------------------------------------------
     // Switching colouring shows all of the new colouring's legend entries.
     void setColorBy(ColorBy colorBy);
-    ColorBy colorBy() const { return m_colorBy; }
+    ColorBy colorBy() const { return m_state.colorBy(); }
     // "ground-truth class", "prediction", "correct / wrong", "subset", or the
     // custom colouring's name.
-    QString colorByName() const;
-    static QString colorByName(ColorBy colorBy);
+    QString colorByName() const { return m_state.colorByName(); }
+    static QString colorByName(ColorBy colorBy) { return MapFilterState::colorByName(colorBy); }
     // A colouring from outside (e.g. metadata on a colour scale): one opaque
     // colour per sample (sampleCount() long, ids as in the session), legend
     // entries to show, and optionally each sample's legend entry (-1: none) so
@@ -72,7 +76,7 @@ public:
 
     // --- Legend entries (classes in the class colourings) -----------------
     QVector<MapLegendEntry> legendEntries() const { return m_legend.entries(); }
-    bool isEntryHidden(int entry) const;
+    bool isEntryHidden(int entry) const { return m_state.isEntryHidden(entry); }
     void setEntryHidden(int entry, bool hidden);
     // Shows only this entry; when it is already the only one shown, shows all.
     void isolateEntry(int entry);
@@ -83,20 +87,22 @@ public:
 
     // --- Filters (what is drawn and pickable) -----------------------------
     void setSubsetFilter(SubsetFilter filter);
-    SubsetFilter subsetFilter() const { return m_subsetFilter; }
+    SubsetFilter subsetFilter() const { return m_state.subsetFilter(); }
     void setMisclassifiedOnly(bool on);
-    bool misclassifiedOnly() const { return m_misclassifiedOnly; }
+    bool misclassifiedOnly() const { return m_state.misclassifiedOnly(); }
     // Only samples with this ground truth and prediction; -1 means any
     // (setPairFilter(1, 7): "GT 1 predicted 7").
     void setPairFilter(int groundTruth, int prediction);
     void clearPairFilter() { setPairFilter(-1, -1); }
-    int pairFilterGroundTruth() const { return m_pairGroundTruth; }
-    int pairFilterPrediction() const { return m_pairPrediction; }
+    int pairFilterGroundTruth() const { return m_state.pairFilterGroundTruth(); }
+    int pairFilterPrediction() const { return m_state.pairFilterPrediction(); }
     // Any filter or hidden legend entry in force; clearFilters lifts them all.
-    bool hasFilters() const;
+    bool hasFilters() const { return m_state.hasFilters(); }
     void clearFilters();
-    bool isSampleShown(int id) const;
-    int shownCount() const { return static_cast<int>(m_shownOrder.size()); }
+    bool isSampleShown(int id) const { return m_state.isSampleShown(id); }
+    int shownCount() const { return m_state.shownCount(); }
+    // The colouring and filters themselves (what is shown, in which colour).
+    const MapFilterState& filterState() const { return m_state; }
 
     // Samples to ring on top of the map (a gallery, neighbours); empty: none.
     // The session's selection is ringed too (thinner rings).
@@ -173,7 +179,7 @@ public:
     // real re-render cost with it).
     void invalidateCache();
     // Milliseconds the last full re-render took.
-    double lastRenderMilliseconds() const { return m_lastRenderMs; }
+    double lastRenderMilliseconds() const { return m_dotCache.lastRenderMilliseconds(); }
 
     QSize sizeHint() const override { return {800, 600}; }
     QSize minimumSizeHint() const override { return {240, 200}; }
@@ -197,30 +203,25 @@ protected:
     void changeEvent(QEvent* event) override;
 
 private:
-    // Where title, map and legend go in an output of a given size.
-    struct Frame {
-        QRectF titleRect;
-        QRectF plotRect;
-        QRectF legendArea;
-        bool stripLegend = false; // the legend is a band above the map, not a box beside it
-    };
+    using Frame = MapFrame;
     enum class DragMode { None, PendingClick, Pan, RubberBand, Lasso };
 
     void onRunChanged();
     void onLayoutChanged();
     void applyLayoutSnapshot();
+    // After the state's colouring changed: the legend, the dots and its
+    // layout follow.
     void applyColoring();
+    // After the state's shown set changed: the legend's counts and hidden
+    // entries, and the dots to draw, follow.
     void updateShown();
     // After a filter change: updates what is shown, tells the world, and
     // frames the shown samples when none of them is in sight any more.
     void filtersUpdated();
     void packRings();
     void packDots(const std::vector<int>& order, MapDots& out) const;
-    void updateLegend();
     void relayout();
 
-    Frame frameFor(const QSizeF& size, const QFont& font) const;
-    static void layoutLegend(MapLegend& legend, const Frame& frame, const QFont& font);
     MapView fittedView(const QRectF& plotRect) const;
     MapView viewFor(const Frame& frame) const;
     double fitScale() const;
@@ -229,17 +230,13 @@ private:
     // fitted: the view follows resizes and layouts afterwards.
     void animateTo(const MapView& target, bool fitted);
     void stopAnimation();
-    void requestRender();
-    void renderCache();
     QString titleText() const;
     QString subtitleText() const;
-    QString pairFilterText() const; // "GT 1 → predicted 7"
 
     void paintOverlay(QPainter& painter, const Frame& frame, const MapView& view,
                       const MapLegend& legend, const QFont& font, bool interactive) const;
     QFont mapFont() const;
     void setHovered(int id, const QPoint& globalPos);
-    void ensureGrid() const;
 
     ExplorerSession* m_session;
 
@@ -247,26 +244,9 @@ private:
     std::shared_ptr<const RowMatrixXf> m_positions; // the layout snapshot being drawn
     QRectF m_bounds;                                // what a reset view fits, map space (outliers aside)
     std::vector<std::uint8_t> m_sizeBuckets;        // per sample, from its loss
-    std::vector<int> m_drawOrder;                   // all ids: correct by loss, then wrong by loss
 
-    // Colouring.
-    ColorBy m_colorBy = ColorBy::GroundTruth;
-    std::vector<QRgb> m_colors;        // per sample
-    std::vector<int> m_entryOf;        // per sample legend entry, -1: none
-    std::vector<bool> m_hiddenEntries; // per legend entry
-    int m_isolatedEntry = -1;
-    QString m_customName;
-    std::vector<QRgb> m_customColors;
-    QVector<MapLegendEntry> m_customLegend;
-    std::vector<int> m_customEntryOf;
-
-    // Filters and what they leave.
-    SubsetFilter m_subsetFilter = SubsetFilter::Both;
-    bool m_misclassifiedOnly = false;
-    int m_pairGroundTruth = -1;
-    int m_pairPrediction = -1;
-    std::vector<std::uint8_t> m_shown; // per sample
-    std::vector<int> m_shownOrder;     // m_drawOrder ∩ shown
+    // Colouring, filters and what they leave (draw order included).
+    MapFilterState m_state;
     QVector<int> m_highlighted;
     // What the renderer draws, packed in draw order (see MapDot).
     MapDots m_shownDots;
@@ -276,21 +256,13 @@ private:
     // View and cache.
     MapView m_view;
     bool m_fitted = true;
-    QVariantAnimation m_viewAnimation; // 0 → 1 from m_animationFrom to m_animationTo
-    MapView m_animationFrom;
-    MapView m_animationTo;
-    bool m_animationToFitted = false;
+    MapViewAnimation m_viewAnimation;
     Frame m_frame;
     MapLegend m_legend;
-    MapRenderer m_renderer;
-    QImage m_cache;
-    MapView m_cacheView;
-    bool m_cacheDirty = true;
-    double m_lastRenderMs = 0.0;
+    MapDotCache m_dotCache;
     QTimer m_layoutTimer; // coalesces live layout updates
     QTimer m_renderTimer; // deferred re-render after a fast preview (slow maps)
-    mutable SpatialGrid m_grid;
-    mutable bool m_gridDirty = true;
+    MapPicker m_picker;
 
     // Mouse.
     DragMode m_dragMode = DragMode::None;

@@ -3,21 +3,17 @@
 #include "core/why/sample_metadata.h"
 #include "ui/explorer_session.h"
 #include "ui/export/exporter.h"
+#include "ui/why/confusion_matrix_canvas.h"
 
 #include <QAction>
 #include <QCheckBox>
 #include <QComboBox>
-#include <QEvent>
 #include <QFontMetricsF>
 #include <QHBoxLayout>
-#include <QHelpEvent>
-#include <QKeyEvent>
 #include <QLabel>
 #include <QLinearGradient>
 #include <QLocale>
-#include <QMouseEvent>
 #include <QPainter>
-#include <QToolTip>
 #include <QVBoxLayout>
 #include <algorithm>
 #include <cmath>
@@ -28,44 +24,6 @@ namespace mnistx::ui
 
 namespace
 {
-
-QColor mix(const QColor& a, const QColor& b, double t)
-{
-    t = std::clamp(t, 0.0, 1.0);
-    return QColor::fromRgbF(static_cast<float>(a.redF() + (b.redF() - a.redF()) * t),
-                            static_cast<float>(a.greenF() + (b.greenF() - a.greenF()) * t),
-                            static_cast<float>(a.blueF() + (b.blueF() - a.blueF()) * t));
-}
-
-// Sequential orange-red for the errors (ColorBrewer OrRd stops): the palest
-// stop is still clearly not white, so a single error shows.
-QColor errorColor(double t)
-{
-    static const QColor stops[] = {QColor(0xfe, 0xe0, 0xb6), QColor(0xfc, 0x8d, 0x59),
-                                   QColor(0xb3, 0x00, 0x00)};
-    return t < 0.5 ? mix(stops[0], stops[1], t * 2.0) : mix(stops[1], stops[2], t * 2.0 - 1.0);
-}
-
-// The diagonal: pale to mid green by the class's accuracy, never as dark as
-// the errors' end of the scale, so the eye goes to the red cells.
-QColor diagonalColor(double accuracy)
-{
-    // Accuracy below 50 % gets the palest green: the row's red cells say the rest.
-    return mix(QColor(0xe5, 0xf5, 0xe0), QColor(0x74, 0xc4, 0x76), (accuracy - 0.5) / 0.5);
-}
-
-// Black or white, whichever reads better on the background (WCAG luminance).
-QColor textColorOn(const QColor& background)
-{
-    const auto channel = [](double c) {
-        return c <= 0.03928 ? c / 12.92 : std::pow((c + 0.055) / 1.055, 2.4);
-    };
-    const double luminance = 0.2126 * channel(background.redF()) +
-                             0.7152 * channel(background.greenF()) +
-                             0.0722 * channel(background.blueF());
-    // Crossover where both contrasts are equal (≈ 0.18).
-    return luminance > 0.179 ? QColor(0x21, 0x21, 0x21) : Qt::white;
-}
 
 // "1 sample", "12 samples" (no translation files: no %n plural forms).
 QString samplesText(long long count)
@@ -91,127 +49,6 @@ const QColor kAccuracyBackground(0xf2, 0xf2, 0xf2);
 const QColor kActiveOutline(0x1f, 0x4e, 0x9c); // blue: not on the orange-red or green scales
 
 } // namespace
-
-// The painted matrix: the view's cells, hover, clicks, keyboard and tooltips.
-class ConfusionMatrixCanvas : public QWidget
-{
-public:
-    explicit ConfusionMatrixCanvas(ConfusionMatrixView* view) : QWidget(view), m_view(view)
-    {
-        setMouseTracking(true);
-        setFocusPolicy(Qt::StrongFocus);
-        // Small enough to fit a short bottom dock whole (cells shrink and
-        // drop their counts, see fitCellFont) rather than scroll out of sight.
-        setMinimumSize(220, 120);
-        setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Expanding);
-        setAttribute(Qt::WA_OpaquePaintEvent);
-    }
-
-    QSize sizeHint() const override { return {520, 460}; }
-
-    std::pair<int, int> cellAt(const QPointF& position) const { return m_view->cellAt(position); }
-
-protected:
-    void paintEvent(QPaintEvent*) override
-    {
-        QPainter painter(this);
-        // White in any theme: the cell colours and their text are chosen against it.
-        painter.fillRect(rect(), Qt::white);
-        m_view->paintMatrix(&painter, QRectF(rect()), false, m_hoverLabel, m_hoverPrediction);
-        if (hasFocus() && m_focusLabel >= 0) {
-            painter.setPen(QPen(palette().highlight().color(), 1, Qt::DashLine));
-            painter.setBrush(Qt::NoBrush);
-            painter.drawRect(
-                m_view->cellRect(m_focusLabel, m_focusPrediction).adjusted(2, 2, -2, -2));
-        }
-    }
-
-    void mouseMoveEvent(QMouseEvent* event) override
-    {
-        const auto [label, prediction] = cellAt(event->position());
-        if (label != m_hoverLabel || prediction != m_hoverPrediction) {
-            m_hoverLabel = label;
-            m_hoverPrediction = prediction;
-            setCursor(label >= 0 ? Qt::PointingHandCursor : Qt::ArrowCursor);
-            update();
-        }
-    }
-
-    void leaveEvent(QEvent*) override
-    {
-        m_hoverLabel = m_hoverPrediction = -1;
-        update();
-    }
-
-    void mouseReleaseEvent(QMouseEvent* event) override
-    {
-        if (event->button() != Qt::LeftButton)
-            return;
-        const auto [label, prediction] = cellAt(event->position());
-        if (label < 0)
-            return;
-        m_focusLabel = label;
-        m_focusPrediction = prediction;
-        m_view->activateCell(label, prediction);
-    }
-
-    void keyPressEvent(QKeyEvent* event) override
-    {
-        const int classes = m_view->classCount();
-        if (classes == 0)
-            return QWidget::keyPressEvent(event);
-        if (m_focusLabel < 0)
-            m_focusLabel = m_focusPrediction = 0;
-        switch (event->key()) {
-        case Qt::Key_Up:
-            m_focusLabel = std::max(0, m_focusLabel - 1);
-            break;
-        case Qt::Key_Down:
-            m_focusLabel = std::min(classes - 1, m_focusLabel + 1);
-            break;
-        case Qt::Key_Left:
-            m_focusPrediction = std::max(0, m_focusPrediction - 1);
-            break;
-        case Qt::Key_Right:
-            m_focusPrediction = std::min(classes - 1, m_focusPrediction + 1);
-            break;
-        case Qt::Key_Return:
-        case Qt::Key_Enter:
-        case Qt::Key_Space:
-            m_view->activateCell(m_focusLabel, m_focusPrediction);
-            break;
-        default:
-            return QWidget::keyPressEvent(event);
-        }
-        update();
-    }
-
-    bool event(QEvent* event) override
-    {
-        if (event->type() == QEvent::ToolTip) {
-            auto* help = static_cast<QHelpEvent*>(event);
-            const auto [label, prediction] = cellAt(help->pos());
-            const QRectF legend = m_view->legendRect();
-            if (label >= 0)
-                QToolTip::showText(help->globalPos(), m_view->cellDescription(label, prediction),
-                                   this, m_view->cellRect(label, prediction).toAlignedRect());
-            else if (legend.contains(help->pos()))
-                QToolTip::showText(help->globalPos(), m_view->legendDescription(), this,
-                                   legend.toAlignedRect());
-            else
-                QToolTip::hideText();
-            return true;
-        }
-        return QWidget::event(event);
-    }
-
-private:
-    ConfusionMatrixView* m_view;
-    int m_hoverLabel = -1;
-    int m_hoverPrediction = -1;
-    int m_focusLabel = -1;
-    int m_focusPrediction = -1;
-};
 
 struct ConfusionMatrixView::Layout {
     QRectF title;             // empty without a title
@@ -601,39 +438,10 @@ QRectF ConfusionMatrixView::legendRect() const
     return layoutFor(QRectF(m_canvas->rect()), false).legend;
 }
 
-ConfusionMatrixView::ColorScale ConfusionMatrixView::errorScale() const
+ConfusionColorScale ConfusionMatrixView::errorScale() const
 {
-    ColorScale scale;
     const auto* a = analysis();
-    const int classes = classCount();
-    if (!a)
-        return scale;
-    for (int r = 0; r < classes; ++r) {
-        const double row = static_cast<double>(a->confusion.row(r).sum());
-        for (int c = 0; c < classes; ++c) {
-            const double count = static_cast<double>(a->confusion(r, c));
-            const double v = m_normalized ? (row > 0 ? count / row : 0.0) : count;
-            if (r == c || v <= 0)
-                continue;
-            scale.smallest = scale.smallest > 0 ? std::min(scale.smallest, v) : v;
-            scale.largest = std::max(scale.largest, v);
-        }
-    }
-    return scale;
-}
-
-double ConfusionMatrixView::ColorScale::position(double v) const
-{
-    // log(1 + x / smallest): the rarest error is visible and a few large
-    // confusions do not wash the rest out.
-    if (!(largest > 0) || !(v > 0))
-        return 0.0;
-    return std::log1p(v / smallest) / std::log1p(largest / smallest);
-}
-
-double ConfusionMatrixView::ColorScale::valueAt(double t) const
-{
-    return largest > 0 ? smallest * std::expm1(t * std::log1p(largest / smallest)) : 0.0;
+    return a ? ConfusionColorScale::ofErrors(a->confusion, m_normalized) : ConfusionColorScale{};
 }
 
 QString ConfusionMatrixView::legendValueText(double v) const
@@ -652,7 +460,7 @@ double ConfusionMatrixView::legendWidthFor(const Layout& l) const
     QFont bold = l.legendFont;
     bold.setBold(true);
     const QFontMetricsF bfm(bold);
-    const ColorScale scale = errorScale();
+    const ConfusionColorScale scale = errorScale();
     double ticks = fm.horizontalAdvance(QStringLiteral("100 %"));
     for (double v : {scale.smallest, scale.largest, scale.valueAt(0.5)})
         if (v > 0)
@@ -679,7 +487,7 @@ void ConfusionMatrixView::paintLegend(QPainter* painter, const Layout& l) const
     const bool both = box.height() >= 2 * minBlock + kLegendGap;
     const double errorsHeight =
         both ? std::floor((box.height() - kLegendGap) * 0.55) : box.height();
-    const ColorScale scale = errorScale();
+    const ConfusionColorScale scale = errorScale();
 
     const auto drawBlock = [&](const QRectF& block, const QString& title, const QColor& topColor,
                                const QColor& midColor, const QColor& bottomColor,
@@ -728,12 +536,14 @@ void ConfusionMatrixView::paintLegend(QPainter* painter, const Layout& l) const
                 errorTicks.append({0.5, middle});
         }
     }
+    using Colors = ConfusionColorScale;
     drawBlock(QRectF(box.left(), box.top(), box.width(), errorsHeight), tr("errors"),
-              errorColor(1.0), errorColor(0.5), errorColor(0.0), errorTicks);
+              Colors::errorColor(1.0), Colors::errorColor(0.5), Colors::errorColor(0.0), errorTicks);
     if (both)
         drawBlock(QRectF(box.left(), box.top() + errorsHeight + kLegendGap, box.width(),
                          box.height() - errorsHeight - kLegendGap),
-                  tr("correct"), diagonalColor(1.0), diagonalColor(0.75), diagonalColor(0.5),
+                  tr("correct"), Colors::diagonalColor(1.0), Colors::diagonalColor(0.75),
+                  Colors::diagonalColor(0.5),
                   {{0.0, QStringLiteral("≤50 %")}, {1.0, QStringLiteral("100 %")}});
     painter->restore();
 }
@@ -779,7 +589,7 @@ void ConfusionMatrixView::paintMatrix(QPainter* painter, const QRectF& area, boo
         painter->setFont(l.font);
     }
 
-    const ColorScale scale = errorScale();
+    const ConfusionColorScale scale = errorScale();
     const auto value = [&](int label, int prediction) {
         const double count = static_cast<double>(a->confusion(label, prediction));
         if (!m_normalized)
@@ -823,11 +633,13 @@ void ConfusionMatrixView::paintMatrix(QPainter* painter, const QRectF& area, boo
             const double v = value(r, c);
             QColor background = kEmptyCell;
             if (r == c)
-                background = row > 0 ? diagonalColor(a->confusion(r, c) / row) : kEmptyCell;
+                background = row > 0 ? ConfusionColorScale::diagonalColor(a->confusion(r, c) / row)
+                                       : kEmptyCell;
             else if (v > 0)
-                background = errorColor(scale.position(v));
+                background = ConfusionColorScale::errorColor(scale.position(v));
             painter->fillRect(cell, background);
-            painter->setPen(v > 0 || r == c ? textColorOn(background) : kEmptyText);
+            painter->setPen(v > 0 || r == c ? ConfusionColorScale::textColorOn(background)
+                                            : kEmptyText);
             if (l.cellTextFits)
                 painter->drawText(cell, Qt::AlignCenter, cellText(r, c));
         }

@@ -3,6 +3,7 @@
 // user clicks to select a cell's samples.
 
 #include "core/analysis/analysis_types.h"
+#include "ui/why/confusion_color_scale.h"
 
 #include <QList>
 #include <QRectF>
@@ -90,18 +91,12 @@ Q_SIGNALS:
 private:
     friend class ConfusionMatrixCanvas;
     struct Layout;
-    // The error cells' colour scale: values (counts, or row shares in "Row %")
-    // from the smallest to the largest error, on a log scale.
-    struct ColorScale {
-        double smallest = 0.0;
-        double largest = 0.0;                // 0: no errors
-        double position(double value) const; // 0 (palest) … 1 (darkest)
-        double valueAt(double position) const;
-    };
     Layout layoutFor(const QRectF& area, bool withTitle) const;
     Layout layoutFor(const QRectF& area, bool withTitle, bool withLegend) const;
     void fitCellFont(Layout& layout, double maxWidth, double maxHeight) const;
-    ColorScale errorScale() const;
+    // The error cells' colour scale: values (counts, or row shares in "Row %")
+    // from the smallest to the largest error, on a log scale.
+    ConfusionColorScale errorScale() const;
     QString legendValueText(double value) const;
     double legendWidthFor(const Layout& layout) const;
     void paintLegend(QPainter* painter, const Layout& layout) const;

@@ -1,0 +1,160 @@
+#include "ui/map/map_picker.h"
+
+#include "ui/map/lasso_polygon.h"
+#include "ui/map/map_filter_state.h"
+#include "ui/map/map_style.h"
+
+#include <QLineF>
+#include <algorithm>
+#include <cmath>
+
+namespace mnistx::ui
+{
+
+namespace
+{
+
+// A dot's anti-aliased rim: the renderer's coverage reaches this far past its
+// radius, so a cursor there already sees the dot's colour.
+constexpr double kAntialiasRim = 0.5;
+
+} // namespace
+
+void MapPicker::setPositions(std::shared_ptr<const RowMatrixXf> positions)
+{
+    m_positions = std::move(positions);
+    m_gridDirty = true;
+}
+
+void MapPicker::setSizeBuckets(std::vector<std::uint8_t> sizeBuckets)
+{
+    m_sizeBuckets = std::move(sizeBuckets);
+    m_gridDirty = true;
+}
+
+void MapPicker::ensureGrid(const MapFilterState& state) const
+{
+    if (!m_gridDirty)
+        return;
+    if (m_positions)
+        m_grid.build(*m_positions, state.drawOrder());
+    else
+        m_grid.clear();
+    m_gridDirty = false;
+}
+
+int MapPicker::pickAt(const QPointF& widgetPos, const MapView& view,
+                      const MapFilterState& state, int current) const
+{
+    if (!m_positions)
+        return -1;
+    const RowMatrixXf& pos = *m_positions;
+    // How far from its centre a dot still shows its colour: the disc and its
+    // anti-aliased rim (the renderer's coverage reaches half a pixel further).
+    auto drawnRadius = [this](int id) {
+        return mapstyle::radiusOfBucket(m_sizeBuckets[static_cast<size_t>(id)]) + kAntialiasRim;
+    };
+    // The current sample's marker is painted over every dot.
+    if (current >= 0 && current < pos.rows()) {
+        const QPointF s = view.toScreen(pos(current, 0), pos(current, 1));
+        if (QLineF(s, widgetPos).length() <= drawnRadius(current))
+            return current;
+    }
+    if (state.shownCount() == 0)
+        return -1;
+    ensureGrid(state);
+    const std::vector<std::uint8_t>& shown = state.shownFlags();
+    // Distances in widget pixels: map-space offsets times the view's scale.
+    const QPointF cursor = view.toMap(widgetPos);
+    const double scale = view.scale;
+    auto squaredDistance = [&](float x, float y) {
+        const double dx = (x - cursor.x()) * scale, dy = (y - cursor.y()) * scale;
+        return dx * dx + dy * dy;
+    };
+    auto around = [&](double pixels) {
+        const double r = pixels / scale;
+        return QRectF(cursor.x() - r, cursor.y() - r, 2 * r, 2 * r);
+    };
+
+    // The front-most dot whose disc holds the cursor. Cells list their dots
+    // front-most first: a cell is read until its first hit, or until its
+    // dots lie under the best hit so far.
+    const double maxDrawn = mapstyle::kMaxDotRadius + kAntialiasRim;
+    int top = -1, topRank = -1;
+    m_grid.forEachCellOf(around(maxDrawn), [&](const SpatialGrid::Cell& cell) {
+        for (int k = 0; k < cell.count && cell.ranks[k] > topRank; ++k) {
+            const double d2 = squaredDistance(cell.xs[k], cell.ys[k]);
+            if (d2 > maxDrawn * maxDrawn)
+                continue;
+            const int id = cell.ids[k];
+            const double r = drawnRadius(id);
+            if (d2 <= r * r && shown[static_cast<size_t>(id)]) {
+                top = id;
+                topRank = cell.ranks[k];
+                break;
+            }
+        }
+    });
+    if (top >= 0)
+        return top;
+
+    // Else the dot whose edge is nearest, within the pick slack (the
+    // front-most of equally near ones).
+    const double maxReach = maxDrawn + mapstyle::kPickSlack;
+    int nearest = -1, nearestRank = -1;
+    double nearestGap = mapstyle::kPickSlack;
+    m_grid.forEachCellOf(around(maxReach), [&](const SpatialGrid::Cell& cell) {
+        for (int k = 0; k < cell.count; ++k) {
+            const double d2 = squaredDistance(cell.xs[k], cell.ys[k]);
+            if (d2 > maxReach * maxReach)
+                continue;
+            const int id = cell.ids[k];
+            if (!shown[static_cast<size_t>(id)])
+                continue;
+            const double gap = std::sqrt(d2) - drawnRadius(id);
+            if (gap < nearestGap || (gap == nearestGap && nearest >= 0 && cell.ranks[k] > nearestRank)) {
+                nearestGap = gap;
+                nearest = id;
+                nearestRank = cell.ranks[k];
+            }
+        }
+    });
+    return nearest;
+}
+
+QVector<int> MapPicker::samplesInRect(const QRectF& widgetRect, const MapView& view,
+                                       const MapFilterState& state) const
+{
+    QVector<int> ids;
+    if (!m_positions || state.shownCount() == 0 || widgetRect.isEmpty())
+        return ids;
+    ensureGrid(state);
+    const RowMatrixXf& pos = *m_positions;
+    m_grid.forEachInCellsOf(view.toMap(widgetRect), [&](int id) {
+        if (state.isSampleShown(id) &&
+            widgetRect.contains(view.toScreen(pos(id, 0), pos(id, 1))))
+            ids.append(id);
+    });
+    std::sort(ids.begin(), ids.end());
+    return ids;
+}
+
+QVector<int> MapPicker::samplesInPolygon(const QPolygonF& widgetPolygon, const MapView& view,
+                                          const MapFilterState& state) const
+{
+    QVector<int> ids;
+    const LassoPolygon lasso(widgetPolygon);
+    if (!m_positions || state.shownCount() == 0 || lasso.isEmpty())
+        return ids;
+    ensureGrid(state);
+    const RowMatrixXf& pos = *m_positions;
+    m_grid.forEachInCellsOf(view.toMap(lasso.boundingRect()), [&](int id) {
+        if (state.isSampleShown(id) &&
+            lasso.contains(view.toScreen(pos(id, 0), pos(id, 1))))
+            ids.append(id);
+    });
+    std::sort(ids.begin(), ids.end());
+    return ids;
+}
+
+} // namespace mnistx::ui
