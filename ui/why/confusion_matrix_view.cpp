@@ -109,26 +109,15 @@ ConfusionMatrixView::ConfusionMatrixView(ExplorerSession* session, QWidget* pare
     layout->addWidget(m_summary);
     layout->addWidget(m_canvas, 1);
 
-    // Own actions rather than addExportActions: the suggested name follows the subset.
-    const std::pair<ExportFormat, QString> formats[] = {
-        {ExportFormat::Png, tr("Export as PNG…")},
-        {ExportFormat::Svg, tr("Export as SVG…")},
-        {ExportFormat::Pdf, tr("Export as PDF…")},
-    };
-    for (const auto& [format, text] : formats) {
-        auto* action = new QAction(text, m_canvas);
-        action->setToolTip(tr("Save the confusion matrix as an image file"));
-        connect(action, &QAction::triggered, this, [this, format = format] {
-            // At least a size where every count is legible, whatever the dock's size.
-            const QSizeF size = m_canvas->size().expandedTo(QSize(520, 480));
-            exportInteractively(
-                this, [this](QPainter* painter, const QRectF& target) { render(painter, target); },
-                size, QStringLiteral("confusion_%1").arg(analysis::subsetName(m_subset)), format);
-        });
-        m_canvas->addAction(action);
-        m_exportActions.append(action);
-    }
-    m_canvas->setContextMenuPolicy(Qt::ActionsContextMenu);
+    // The suggested name follows the subset; the size is at least one where
+    // every count is legible, whatever the dock's size.
+    m_exportActions = addExportActions(
+        m_canvas,
+        ExportSource{[this](QPainter* painter, const QRectF& target) { render(painter, target); },
+                     [this] { return QStringLiteral("confusion_%1").arg(analysis::subsetName(m_subset)); },
+                     [this] { return QSizeF(m_canvas->size().expandedTo(QSize(520, 480))); },
+                     {},
+                     tr("Save the confusion matrix as an image file")});
 
     connect(m_subsetBox, &QComboBox::currentIndexChanged, this, [this] {
         setSubset(static_cast<analysis::Subset>(m_subsetBox->currentData().toInt()));
