@@ -15,6 +15,7 @@
 #include <locale>
 #include <sstream>
 #include <stdexcept>
+#include <utility>
 
 namespace mnistx::pipeline {
 
@@ -91,24 +92,29 @@ struct ModeFlags {
     bool headless = false;
 };
 
-// A value option. `store` turns each given value, in command-line order, into
-// its field (so the last one wins) and throws a message naming the option.
+// Turns an option's value into its field; throws a message naming the option.
+using StoreValue = std::function<void(const std::string& option, const std::string& text)>;
+
+// A value option. `store` sees each given value in command-line order (so the
+// last one wins, and every one is checked).
 CLI::Option* addValue(CLI::App& app, const std::string& name, const std::string& valueName,
-                      const std::string& description, std::function<void(const std::string&)> store)
+                      const std::string& description, StoreValue store)
 {
     return app.add_option(name)
         ->description(description)
         ->type_name(valueName)
-        ->each([store = std::move(store)](const std::string& text) { store(text); });
+        ->each([name, store = std::move(store)](const std::string& text) { store(name, text); });
 }
 
 template <typename Field>
 void addWholeNumber(CLI::App& app, const std::string& name, const std::string& valueName,
                     const std::string& description, Field& field, long long min, long long max)
 {
-    addValue(app, name, valueName, description, [&field, name, min, max](const std::string& text) {
-        field = static_cast<Field>(parseInteger(name, text, min, max));
-    })->default_str(std::to_string(field));
+    addValue(app, name, valueName, description,
+             [&field, min, max](const std::string& option, const std::string& text) {
+                 field = static_cast<Field>(parseInteger(option, text, min, max));
+             })
+        ->default_str(std::to_string(field));
 }
 
 // The one declaration of the command line: CLI11 parses by it and the help is
@@ -124,34 +130,36 @@ void declareOptions(CLI::App& app, CommandLine& cl, ModeFlags& mode)
     auto& t = p.train;
 
     addValue(app, "--data", "DIR", "folder with the MNIST IDX files (raw or .gz)",
-             [&cl](const std::string& text) {
+             [&cl](const std::string&, const std::string& text) {
                  cl.pipeline.dataFolder = text;
                  cl.dataGiven = true;
              })
         ->default_str(p.dataFolder);
     addValue(app, "--run", "DIR", "open a stored run (e.g. the --out folder of a headless run)",
-             [&cl](const std::string& text) { cl.runDir = text; });
+             [&cl](const std::string&, const std::string& text) { cl.runDir = text; });
     app.add_flag("--headless", mode.headless, "no window: train, analyse, project and write --out");
     addValue(app, "--out", "DIR", "where the headless run is stored",
-             [&p](const std::string& text) { p.outDir = text; })
+             [&p](const std::string&, const std::string& text) { p.outDir = text; })
         ->default_str(p.outDir);
     addWholeNumber(app, "--epochs", "N", "training epochs", t.epochs, 1, 1000);
     addWholeNumber(app, "--seed", "S", "random seed of weights and shuffle", t.seed, 0,
                    std::numeric_limits<long long>::max());
     addWholeNumber(app, "--threads", "T", "CPU threads, 0 = all cores", t.threads, 0, 256);
     addWholeNumber(app, "--batch-size", "B", "mini-batch size", t.batchSize, 1, 65536);
-    addValue(app, "--learning-rate", "LR", "peak Adam learning rate", [&t](const std::string& text) {
-        t.learningRate = parseReal("--learning-rate", text, 1e-7, 10.0);
-    })->default_str(formatReal(t.learningRate));
+    addValue(app, "--learning-rate", "LR", "peak Adam learning rate",
+             [&t](const std::string& option, const std::string& text) {
+                 t.learningRate = parseReal(option, text, 1e-7, 10.0);
+             })
+        ->default_str(formatReal(t.learningRate));
     addValue(app, "--architecture", "A", join(model::architectureNames(), " | "),
-             [&t](const std::string& text) {
-                 t.architecture = parseChoice("--architecture", text, model::architectureNames());
+             [&t](const std::string& option, const std::string& text) {
+                 t.architecture = parseChoice(option, text, model::architectureNames());
              })
         ->default_str(t.architecture);
     addValue(app, "--projection", "P",
              join(projection::projectorNames(), " | ") + ": the 2D map of the features",
-             [&p](const std::string& text) {
-                 p.projection = parseChoice("--projection", text, projection::projectorNames());
+             [&p](const std::string& option, const std::string& text) {
+                 p.projection = parseChoice(option, text, projection::projectorNames());
              })
         ->default_str(p.projection);
     addWholeNumber(app, "--loss-bins", "N", "bins of the loss-vs-distance curve", p.lossBins, 1, 1000);
@@ -174,31 +182,6 @@ CommandLine defaultCommandLine()
     return cl;
 }
 
-// The help as this program prints it: the usage line first, each option with
-// the name of its value, its default after its description.
-class HelpFormatter : public CLI::Formatter {
-public:
-    HelpFormatter() { column_width(24); }
-
-    std::string make_help(const CLI::App* app, std::string name, CLI::AppFormatMode mode) const override
-    {
-        return make_usage(app, name) + make_description(app) + make_groups(app, mode);
-    }
-    std::string make_usage(const CLI::App*, std::string name) const override
-    {
-        return "Usage: " + name + " [options]\n";
-    }
-    std::string make_option_opts(const CLI::Option* option) const override
-    {
-        return option->get_items_expected_max() == 0 ? std::string() : " " + option->get_type_name();
-    }
-    std::string make_option_desc(const CLI::Option* option) const override
-    {
-        const std::string& fallback = option->get_default_str();
-        return option->get_description() + (fallback.empty() ? "" : " [" + fallback + "]");
-    }
-};
-
 } // namespace
 
 std::string usageText(const std::string& program)
@@ -207,7 +190,24 @@ std::string usageText(const std::string& program)
     ModeFlags mode;
     CLI::App app;
     declareOptions(app, cl, mode);
-    return HelpFormatter().make_help(&app, program, CLI::AppFormatMode::Normal);
+    // Each option with the name of its value ("--data DIR"), then, in a
+    // column two spaces past the longest, its description and default.
+    std::vector<std::pair<std::string, std::string>> rows;
+    std::size_t width = 0;
+    for (const CLI::Option* option : app.get_options()) {
+        std::string names = option->get_name(false, true); // "-h,--help"
+        if (option->get_items_expected_max() != 0)
+            names += " " + option->get_type_name();
+        std::string description = option->get_description();
+        if (!option->get_default_str().empty())
+            description += " [" + option->get_default_str() + "]";
+        width = std::max(width, names.size());
+        rows.emplace_back(std::move(names), std::move(description));
+    }
+    std::string text = "Usage: " + program + " [options]\n" + app.get_description() + "\n\n";
+    for (const auto& [names, description] : rows)
+        text += "  " + names + std::string(width + 2 - names.size(), ' ') + description + "\n";
+    return text;
 }
 
 std::vector<std::string> optionNames()
