@@ -1,16 +1,21 @@
 #include "core/pipeline/command_line.h"
 
+#include "core/model/cnn.h"
 #include "core/projection/projector_factory.h"
+
+#include <CLI/CLI.hpp>
 
 #include <algorithm>
 #include <cctype>
 #include <cerrno>
 #include <charconv>
 #include <cstdlib>
+#include <functional>
 #include <limits>
 #include <locale>
 #include <sstream>
 #include <stdexcept>
+#include <utility>
 
 namespace mnistx::pipeline {
 
@@ -34,6 +39,16 @@ long long parseInteger(const std::string& option, const std::string& text, long 
     return v;
 }
 
+// Numbers in the messages and the help as the C locale writes them, whatever
+// LC_NUMERIC the process runs under.
+std::string formatReal(double v)
+{
+    std::ostringstream out;
+    out.imbue(std::locale::classic());
+    out << v;
+    return out.str();
+}
+
 double parseReal(const std::string& option, const std::string& text, double min, double max)
 {
     // from_chars, not strtod: the same answer whatever LC_NUMERIC the
@@ -48,101 +63,220 @@ double parseReal(const std::string& option, const std::string& text, double min,
         !(v == v))
         throw std::invalid_argument(option + ": '" + text + "' is not a number");
     // 1e-400 or 1e400 is a number, just not one in range.
-    if (error == std::errc::result_out_of_range || v < min || v > max) {
-        std::ostringstream range;
-        range.imbue(std::locale::classic());
-        range << min << ".." << max;
-        throw std::invalid_argument(option + ": " + text + " is out of range (" + range.str() + ")");
-    }
+    if (error == std::errc::result_out_of_range || v < min || v > max)
+        throw std::invalid_argument(option + ": " + text + " is out of range (" + formatReal(min) +
+                                    ".." + formatReal(max) + ")");
     return v;
+}
+
+std::string join(const std::vector<std::string>& names, const std::string& separator)
+{
+    std::string joined;
+    for (const auto& n : names)
+        joined += (joined.empty() ? "" : separator) + n;
+    return joined;
+}
+
+std::string parseChoice(const std::string& option, const std::string& text,
+                        const std::vector<std::string>& known)
+{
+    if (std::find(known.begin(), known.end(), text) == known.end())
+        throw std::invalid_argument(option + ": unknown '" + text + "' (known: " + join(known, ", ") + ")");
+    return text;
+}
+
+// The flags that choose the mode; parseCommandLine decides between them.
+struct ModeFlags {
+    bool help = false;
+    bool version = false;
+    bool headless = false;
+};
+
+// Turns an option's value into its field; throws a message naming the option.
+using StoreValue = std::function<void(const std::string& option, const std::string& text)>;
+
+// A value option. `store` sees each given value in command-line order (so the
+// last one wins, and every one is checked).
+CLI::Option* addValue(CLI::App& app, const std::string& name, const std::string& valueName,
+                      const std::string& description, StoreValue store)
+{
+    return app.add_option(name)
+        ->description(description)
+        ->type_name(valueName)
+        ->each([name, store = std::move(store)](const std::string& text) { store(name, text); });
+}
+
+template <typename Field>
+void addWholeNumber(CLI::App& app, const std::string& name, const std::string& valueName,
+                    const std::string& description, Field& field, long long min, long long max)
+{
+    addValue(app, name, valueName, description,
+             [&field, min, max](const std::string& option, const std::string& text) {
+                 field = static_cast<Field>(parseInteger(option, text, min, max));
+             })
+        ->default_str(std::to_string(field));
+}
+
+// The one declaration of the command line: CLI11 parses by it and the help is
+// printed from it, so an option cannot be accepted without being described.
+// Each option's default is shown from `cl`, which holds the defaults here.
+void declareOptions(CLI::App& app, CommandLine& cl, ModeFlags& mode)
+{
+    app.description("Trains a CNN on MNIST and explores its errors.");
+    app.set_help_flag(); // ours below: --help is a mode, not an exception
+    app.allow_extras();  // parseCommandLine words the message for an unknown option
+    app.option_defaults()->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
+    auto& p = cl.pipeline;
+    auto& t = p.train;
+
+    addValue(app, "--data", "DIR", "folder with the MNIST IDX files (raw or .gz)",
+             [&cl](const std::string&, const std::string& text) {
+                 cl.pipeline.dataFolder = text;
+                 cl.dataGiven = true;
+             })
+        ->default_str(p.dataFolder);
+    addValue(app, "--run", "DIR", "open a stored run (e.g. the --out folder of a headless run)",
+             [&cl](const std::string&, const std::string& text) { cl.runDir = text; });
+    app.add_flag("--headless", mode.headless, "no window: train, analyse, project and write --out");
+    addValue(app, "--out", "DIR", "where the headless run is stored",
+             [&p](const std::string&, const std::string& text) { p.outDir = text; })
+        ->default_str(p.outDir);
+    addWholeNumber(app, "--epochs", "N", "training epochs", t.epochs, 1, 1000);
+    addWholeNumber(app, "--seed", "S", "random seed of weights and shuffle", t.seed, 0,
+                   std::numeric_limits<long long>::max());
+    addWholeNumber(app, "--threads", "T", "CPU threads, 0 = all cores", t.threads, 0, 256);
+    addWholeNumber(app, "--batch-size", "B", "mini-batch size", t.batchSize, 1, 65536);
+    addValue(app, "--learning-rate", "LR", "peak Adam learning rate",
+             [&t](const std::string& option, const std::string& text) {
+                 t.learningRate = parseReal(option, text, 1e-7, 10.0);
+             })
+        ->default_str(formatReal(t.learningRate));
+    addValue(app, "--architecture", "A", join(model::architectureNames(), " | "),
+             [&t](const std::string& option, const std::string& text) {
+                 t.architecture = parseChoice(option, text, model::architectureNames());
+             })
+        ->default_str(t.architecture);
+    addValue(app, "--projection", "P",
+             join(projection::projectorNames(), " | ") + ": the 2D map of the features",
+             [&p](const std::string& option, const std::string& text) {
+                 p.projection = parseChoice(option, text, projection::projectorNames());
+             })
+        ->default_str(p.projection);
+    addWholeNumber(app, "--loss-bins", "N", "bins of the loss-vs-distance curve", p.lossBins, 1, 1000);
+    app.add_flag("--retrain", p.retrain, "train again even if --out holds a model");
+    addWholeNumber(app, "--train-limit", "N",
+                   "train on the first N training images only, 0 = all", t.trainLimit, 0, 100000000);
+    addWholeNumber(app, "--validation-limit", "N",
+                   "validate on the first N validation images only, 0 = all", t.validationLimit, 0,
+                   100000000);
+    app.add_flag("-h,--help", mode.help, "print this help and exit");
+    app.add_flag("--version", mode.version, "print the versions of this program and its libraries");
+}
+
+// The defaults of the command line where they differ from the engine's.
+CommandLine defaultCommandLine()
+{
+    CommandLine cl;
+    cl.pipeline.dataFolder = "data/mnist";
+    cl.pipeline.outDir = "runs/default";
+    return cl;
 }
 
 } // namespace
 
 std::string usageText(const std::string& program)
 {
-    return "Usage: " + program + " [options]\n"
-           "Trains a CNN on MNIST and explores its errors.\n\n"
-           "  --data DIR           folder with the MNIST IDX files (raw or .gz) [data/mnist]\n"
-           "  --run DIR            open a stored run (e.g. the --out folder of a headless run)\n"
-           "  --headless           no window: train, analyse, project and write --out\n"
-           "  --out DIR            where the headless run is stored [runs/default]\n"
-           "  --epochs N           training epochs [3]\n"
-           "  --seed S             random seed of weights and shuffle [1]\n"
-           "  --threads T          CPU threads, 0 = all cores [0]\n"
-           "  --batch-size B       mini-batch size [128]\n"
-           "  --learning-rate LR   peak Adam learning rate [0.003]\n"
-           "  --architecture A     compact | reference [compact]\n"
-           "  --projection P       umap | tsne | pca: the 2D map of the features [umap]\n"
-           "  --loss-bins N        bins of the loss-vs-distance curve [20]\n"
-           "  --retrain            train again even if --out holds a model\n"
-           "  --train-limit N      train on the first N training images only (quick looks)\n"
-           "  --help, --version\n";
+    CommandLine cl = defaultCommandLine();
+    ModeFlags mode;
+    CLI::App app;
+    declareOptions(app, cl, mode);
+    // Each option with the name of its value ("--data DIR"), then, in a
+    // column two spaces past the longest, its description and default.
+    std::vector<std::pair<std::string, std::string>> rows;
+    std::size_t width = 0;
+    for (const CLI::Option* option : app.get_options()) {
+        std::string names = option->get_name(false, true); // "-h,--help"
+        if (option->get_items_expected_max() != 0)
+            names += " " + option->get_type_name();
+        std::string description = option->get_description();
+        if (!option->get_default_str().empty())
+            description += " [" + option->get_default_str() + "]";
+        width = std::max(width, names.size());
+        rows.emplace_back(std::move(names), std::move(description));
+    }
+    std::string text = "Usage: " + program + " [options]\n" + app.get_description() + "\n\n";
+    for (const auto& [names, description] : rows)
+        text += "  " + names + std::string(width + 2 - names.size(), ' ') + description + "\n";
+    return text;
+}
+
+std::vector<std::string> optionNames()
+{
+    CommandLine cl = defaultCommandLine();
+    ModeFlags mode;
+    CLI::App app;
+    declareOptions(app, cl, mode);
+    std::vector<std::string> names;
+    for (const CLI::Option* option : app.get_options()) {
+        for (const std::string& s : option->get_snames())
+            names.push_back("-" + s);
+        for (const std::string& l : option->get_lnames())
+            names.push_back("--" + l);
+    }
+    return names;
 }
 
 CommandLine parseCommandLine(const std::vector<std::string>& args)
 {
-    CommandLine cl;
-    cl.pipeline.dataFolder = "data/mnist";
-    cl.pipeline.outDir = "runs/default";
-    for (std::size_t i = 0; i < args.size(); ++i) {
-        const std::string& a = args[i];
-        auto value = [&]() -> std::string {
-            if (i + 1 >= args.size())
-                throw std::invalid_argument(a + ": a value is required");
-            return args[++i];
-        };
-        auto& t = cl.pipeline.train;
-        if (a == "--help" || a == "-h")
-            cl.mode = CommandLine::Mode::Help;
-        else if (a == "--version")
-            cl.mode = CommandLine::Mode::Version;
-        else if (a == "--headless")
-            cl.mode = CommandLine::Mode::Headless;
-        else if (a == "--data") {
-            cl.pipeline.dataFolder = value();
-            cl.dataGiven = true;
-        } else if (a == "--out") {
-            cl.pipeline.outDir = value();
-        } else if (a == "--run")
-            cl.runDir = value();
-        else if (a == "--epochs")
-            t.epochs = static_cast<int>(parseInteger(a, value(), 1, 1000));
-        else if (a == "--seed")
-            t.seed = static_cast<std::uint64_t>(
-                parseInteger(a, value(), 0, std::numeric_limits<long long>::max()));
-        else if (a == "--threads")
-            t.threads = static_cast<int>(parseInteger(a, value(), 0, 256));
-        else if (a == "--batch-size")
-            t.batchSize = static_cast<int>(parseInteger(a, value(), 1, 65536));
-        else if (a == "--learning-rate")
-            t.learningRate = parseReal(a, value(), 1e-7, 10.0);
-        else if (a == "--architecture") {
-            t.architecture = value();
-            if (t.architecture != "compact" && t.architecture != "reference")
-                throw std::invalid_argument("--architecture: unknown '" + t.architecture +
-                                            "' (known: compact, reference)");
-        } else if (a == "--projection") {
-            cl.pipeline.projection = value();
-            const auto& names = projection::projectorNames();
-            if (std::find(names.begin(), names.end(), cl.pipeline.projection) == names.end()) {
-                std::string known;
-                for (const auto& n : names)
-                    known += (known.empty() ? "" : ", ") + n;
-                throw std::invalid_argument("--projection: unknown '" + cl.pipeline.projection +
-                                            "' (known: " + known + ")");
-            }
-        } else if (a == "--loss-bins")
-            cl.pipeline.lossBins = static_cast<int>(parseInteger(a, value(), 1, 1000));
-        else if (a == "--train-limit")
-            t.trainLimit = static_cast<int>(parseInteger(a, value(), 0, 100000000));
-        else if (a == "--validation-limit")
-            t.validationLimit = static_cast<int>(parseInteger(a, value(), 0, 100000000));
-        else if (a == "--retrain")
-            cl.pipeline.retrain = true;
-        else
-            throw std::invalid_argument("unknown option '" + a + "' (see --help)");
+    CommandLine cl = defaultCommandLine();
+    ModeFlags mode;
+    CLI::App app;
+    declareOptions(app, cl, mode);
+
+    // CLI11 takes the arguments last first. Two cases it would read otherwise:
+    // "--out=" is an empty value, as "--out ''" is (CLI11 would take the next
+    // argument), and a flag takes no value (CLI11 would read "--retrain=no").
+    std::vector<std::string> reversed;
+    for (auto it = args.rbegin(); it != args.rend(); ++it) {
+        const auto equals = it->compare(0, 2, "--") == 0 ? it->find('=') : std::string::npos;
+        const CLI::Option* option =
+            equals == std::string::npos ? nullptr : app.get_option_no_throw(it->substr(0, equals));
+        if (option && option->get_items_expected_max() == 0)
+            throw std::invalid_argument(it->substr(0, equals) + ": takes no value");
+        if (option && equals + 1 == it->size()) {
+            reversed.emplace_back();
+            reversed.push_back(it->substr(0, equals));
+        } else {
+            reversed.push_back(*it);
+        }
     }
+    try {
+        app.parse(reversed);
+    } catch (const CLI::ArgumentMismatch& e) {
+        // A value option last with no value: CLI11 puts the option's name
+        // before the colon ("--epochs: 1 required N missing").
+        const std::string what = e.what();
+        const auto colon = what.find(':');
+        if (colon == std::string::npos || what.compare(0, 2, "--") != 0)
+            throw std::invalid_argument(what);
+        throw std::invalid_argument(what.substr(0, colon) + ": a value is required");
+    } catch (const CLI::ParseError& e) {
+        throw std::invalid_argument(e.what());
+    }
+    const std::vector<std::string> unknown = app.remaining();
+    if (!unknown.empty()) {
+        std::string name = unknown.front();
+        if (name.compare(0, 2, "--") == 0)
+            name = name.substr(0, name.find('=')); // "--epoch=3" → "--epoch"
+        throw std::invalid_argument("unknown option '" + name + "' (see --help)");
+    }
+
+    if (mode.help)
+        cl.mode = CommandLine::Mode::Help;
+    else if (mode.version)
+        cl.mode = CommandLine::Mode::Version;
+    else if (mode.headless)
+        cl.mode = CommandLine::Mode::Headless;
     // In the GUI, --out DIR opens the run stored there or, when there is
     // none, trains into it (MainWindow::start decides).
     return cl;

@@ -16,11 +16,19 @@ struct CommandLine {
     bool dataGiven = false;
 };
 
-// Parses argv (without the program name). Throws std::invalid_argument with a
-// one-line message naming the offending option ("--epochs: 'abc' is not a
-// whole number"). Defaults: data folder "data/mnist", out dir "runs/default".
+// Parses argv (without the program name). A value follows its option as the
+// next argument or after '=' ("--epochs 5", "--epochs=5"); the last of a
+// repeated option wins. Throws std::invalid_argument with a one-line message
+// naming the offending option ("--epochs: 'abc' is not a whole number").
+// Defaults: data folder "data/mnist", out dir "runs/default".
 CommandLine parseCommandLine(const std::vector<std::string>& args);
 
+// The --help text: every option with its value, description and default.
+// Printed from the declaration parseCommandLine parses by.
 std::string usageText(const std::string& program);
+
+// Every name parseCommandLine accepts ("--data", "-h", "--help", ...), read
+// from that same declaration.
+std::vector<std::string> optionNames();
 
 } // namespace mnistx::pipeline

@@ -2,7 +2,7 @@
 // The run tst_crash_safe_store and its helper process both build from a seed:
 // the helper saves it, the test knows what a complete save must load back.
 
-#include "synthetic_run.h"
+#include "../common/synthetic_run.h"
 
 #include <cstdint>
 

@@ -10,7 +10,7 @@
 #include "core/pipeline/headless.h"
 #include "core/pipeline/pipeline.h"
 #include "core/store/run_store.h"
-#include "synthetic_run.h"
+#include "../common/synthetic_run.h"
 
 #include <QDir>
 #include <QFile>

@@ -1,14 +1,17 @@
 // The command line: every option lands in its field, the defaults are the
-// documented ones, and every malformed command line (a non-number, an
-// out-of-range value, an unknown option, a missing value) is refused with a
-// one-line message naming the option.
+// documented ones, "--opt=value" means "--opt value", the help describes
+// every option the parser accepts, and every malformed command line (a
+// non-number, an out-of-range value, an unknown option, a missing value) is
+// refused with a one-line message naming the option.
 
 #include "core/pipeline/command_line.h"
 
 #include <QtTest>
 
+#include <map>
 #include <stdexcept>
 #include <string>
+#include <variant>
 #include <vector>
 
 using namespace mnistx;
@@ -24,6 +27,10 @@ private Q_SLOTS:
     void invalid_data();
     void invalid();
     void usageNamesEveryOption();
+    void helpDescribesEveryAcceptedOption();
+    void everyValueOptionHasASample();
+    void equalsFormMeansTheSame_data();
+    void equalsFormMeansTheSame();
 };
 
 namespace {
@@ -73,6 +80,43 @@ QString field(const pipeline::CommandLine& cl, const QString& name)
         return cl.dataGiven ? "true" : "false";
     return "?" + name;
 }
+
+const QStringList kFields{"data", "out", "run", "epochs", "seed", "threads", "batchSize",
+                          "learningRate", "architecture", "projection", "lossBins", "trainLimit",
+                          "validationLimit", "retrain", "dataGiven"};
+
+// Empty when a and b agree in the mode and every field, else the first that differs.
+QString difference(const pipeline::CommandLine& a, const pipeline::CommandLine& b)
+{
+    if (a.mode != b.mode)
+        return "mode";
+    for (const QString& name : kFields)
+        if (field(a, name) != field(b, name))
+            return name + ": " + field(a, name) + " vs " + field(b, name);
+    return {};
+}
+
+// Whether the parser takes a value after `option`, asked of the parser itself:
+// alone, a value option is refused for its missing value, a flag is accepted.
+bool takesValue(const std::string& option)
+{
+    try {
+        pipeline::parseCommandLine({option});
+        return false;
+    } catch (const std::invalid_argument& e) {
+        if (std::string(e.what()) != option + ": a value is required")
+            throw;
+        return true;
+    }
+}
+
+// A valid value of each value option other than its default.
+const std::map<std::string, std::string> kSampleValues{
+    {"--data", "/tmp/m"},       {"--run", "runs/a"},          {"--out", "o"},
+    {"--epochs", "7"},          {"--seed", "9007199254740993"}, {"--threads", "2"},
+    {"--batch-size", "64"},     {"--learning-rate", "5e-4"},  {"--architecture", "reference"},
+    {"--projection", "pca"},    {"--loss-bins", "5"},         {"--train-limit", "6000"},
+    {"--validation-limit", "100"}};
 
 } // namespace
 
@@ -215,6 +259,21 @@ void TestCommandLine::invalid_data()
     QTest::newRow("architecture") << QStringList{"--architecture", "resnet"}
                                   << "--architecture: unknown 'resnet'";
     QTest::newRow("projection") << QStringList{"--projection", "mds"} << "--projection: unknown 'mds'";
+    QTest::newRow("option made up with =") << QStringList{"--epoch=3"} << "unknown option '--epoch'";
+    QTest::newRow("stray word after =") << QStringList{"--epochs=3", "x"} << "unknown option 'x'";
+
+    QTest::newRow("flag with a value") << QStringList{"--retrain=no"} << "--retrain: takes no value";
+    QTest::newRow("mode flag with a value") << QStringList{"--headless=1"} << "--headless: takes no value";
+
+    // The same refusals when the value follows '='.
+    QTest::newRow("epochs=abc") << QStringList{"--epochs=abc"} << "--epochs: 'abc' is not a whole number";
+    QTest::newRow("epochs=0") << QStringList{"--epochs=0"} << "--epochs: 0 is out of range";
+    QTest::newRow("epochs= (empty)") << QStringList{"--epochs=", "--headless"}
+                                     << "--epochs: a whole number is required";
+    QTest::newRow("learning-rate=fast") << QStringList{"--learning-rate=fast"}
+                                        << "--learning-rate: 'fast' is not a number";
+    QTest::newRow("architecture=resnet") << QStringList{"--architecture=resnet"}
+                                         << "--architecture: unknown 'resnet'";
 
     // Missing values.
     for (const char* option : {"--data", "--out", "--run", "--epochs", "--seed", "--threads",
@@ -245,8 +304,83 @@ void TestCommandLine::usageNamesEveryOption()
     for (const char* option : {"--data", "--run", "--headless", "--out", "--epochs", "--seed",
                                "--threads", "--batch-size", "--learning-rate", "--architecture",
                                "--projection", "--loss-bins", "--retrain", "--train-limit",
-                               "--help", "--version"})
+                               "--validation-limit", "--help", "--version"})
         QVERIFY2(usage.contains(option), option);
+}
+
+void TestCommandLine::helpDescribesEveryAcceptedOption()
+{
+    const QString usage = QString::fromStdString(pipeline::usageText("mnist-explorer"));
+    const std::vector<std::string> names = pipeline::optionNames();
+    QVERIFY(names.size() >= 17);
+    for (const std::string& name : names) {
+        const QString option = QString::fromStdString(name);
+        // Accepted: alone it is taken as a flag or refused for want of a value,
+        // never as an unknown option.
+        try {
+            pipeline::parseCommandLine({name});
+        } catch (const std::invalid_argument& e) {
+            QCOMPARE(QString::fromUtf8(e.what()), option + ": a value is required");
+        }
+        // Described: a line of the help names it as a word and goes on to a
+        // description after the column gap.
+        const QRegularExpression named("(^|[ ,])" + QRegularExpression::escape(option) + "($|[ ,])");
+        QString line;
+        for (const QString& l : usage.split('\n'))
+            if (named.match(l).hasMatch())
+                line = l;
+        QVERIFY2(!line.isEmpty(), qPrintable(option + " is not in the help"));
+        const QStringList columns = line.trimmed().split(QRegularExpression("\\s{2,}"));
+        QVERIFY2(columns.size() == 2 && columns[1].size() >= 10,
+                 qPrintable(option + " has no description: " + line));
+    }
+}
+
+void TestCommandLine::everyValueOptionHasASample()
+{
+    for (const std::string& name : pipeline::optionNames())
+        if (takesValue(name))
+            QVERIFY2(kSampleValues.count(name), name.c_str());
+}
+
+void TestCommandLine::equalsFormMeansTheSame_data()
+{
+    QTest::addColumn<QString>("option");
+    QTest::addColumn<QString>("value");
+    for (const auto& [option, value] : kSampleValues)
+        QTest::newRow(option.c_str()) << QString::fromStdString(option) << QString::fromStdString(value);
+    // '=' splits once; the rest, another '=' or a leading "--", is the value.
+    QTest::newRow("a value with =") << "--data" << "a=b";
+    QTest::newRow("a value like an option") << "--data" << "--weird-folder";
+    QTest::newRow("a negative number") << "--epochs" << "-2";
+}
+
+void TestCommandLine::equalsFormMeansTheSame()
+{
+    QFETCH(QString, option);
+    QFETCH(QString, value);
+    const std::string o = option.toStdString();
+    const std::string v = value.toStdString();
+    auto parse = [](const std::vector<std::string>& args) -> std::variant<pipeline::CommandLine, QString> {
+        try {
+            return pipeline::parseCommandLine(args);
+        } catch (const std::invalid_argument& e) {
+            return QString::fromUtf8(e.what());
+        }
+    };
+    const auto spaced = parse({"--headless", o, v, "--retrain"});
+    const auto joined = parse({"--headless", o + "=" + v, "--retrain"});
+    QCOMPARE(spaced.index(), joined.index());
+    if (const auto* message = std::get_if<QString>(&spaced)) {
+        QCOMPARE(std::get<QString>(joined), *message);
+        QVERIFY(message->startsWith(option + ": "));
+        return;
+    }
+    const auto& a = std::get<pipeline::CommandLine>(spaced);
+    const auto& b = std::get<pipeline::CommandLine>(joined);
+    QCOMPARE(difference(a, b), QString());
+    QVERIFY2(!difference(a, pipeline::parseCommandLine({"--headless", "--retrain"})).isEmpty(),
+             "the sample value is the default: the comparison would prove nothing");
 }
 
 QTEST_GUILESS_MAIN(TestCommandLine)

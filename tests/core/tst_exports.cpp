@@ -9,7 +9,7 @@
 #include "core/store/csv_writer.h"
 #include "core/store/exports.h"
 #include "core/store/run_store.h"
-#include "synthetic_run.h"
+#include "../common/synthetic_run.h"
 
 #include <QDir>
 #include <QElapsedTimer>

@@ -12,7 +12,7 @@
 
 // After <QtTest>: the fixtures use QString.
 #include "mnist_fixture.h"
-#include "why_fixture.h"
+#include "../common/blob_run.h"
 
 #include <algorithm>
 #include <random>

@@ -13,7 +13,7 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
-#include "why_fixture.h"
+#include "../common/blob_run.h"
 
 #include <algorithm>
 #include <fstream>

@@ -10,7 +10,7 @@
 #include "core/store/run_store.h"
 #include "core/util/json_cursor.h"
 #include "mnist_fixture.h"
-#include "synthetic_run.h"
+#include "../common/synthetic_run.h"
 
 #include <QCryptographicHash>
 #include <QDir>

@@ -5,7 +5,7 @@
 
 #include "core/store/run_store.h"
 #include "core/util/json_cursor.h"
-#include "synthetic_run.h"
+#include "../common/synthetic_run.h"
 
 #include <QCoreApplication>
 #include <QDir>

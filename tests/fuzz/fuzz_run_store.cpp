@@ -13,7 +13,7 @@
 
 #include "core/store/run_store.h"
 #include "fuzz_files.h"
-#include "synthetic_run.h"
+#include "../common/synthetic_run.h"
 
 #include <cstdint>
 #include <cstdio>

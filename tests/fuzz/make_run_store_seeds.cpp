@@ -6,7 +6,7 @@
 //   fuzz_make_run_store_seeds tests/fuzz/corpus/run_store
 
 #include "core/store/run_store.h"
-#include "synthetic_run.h"
+#include "../common/synthetic_run.h"
 
 #include <cstdio>
 #include <filesystem>

@@ -3,7 +3,7 @@
 // cell's samples of the chosen subset as session ids and says which cell,
 // and the exported rendering is a real picture.
 
-#include "synthetic_session.h"
+#include "../common/clustered_run.h"
 #include "ui/explorer_session.h"
 #include "ui/why/confusion_matrix_view.h"
 
@@ -27,10 +27,10 @@ namespace
 // recomputed.
 std::shared_ptr<const store::RunData> runWithFiveAsSix()
 {
-    test::SyntheticRunOptions options;
+    test::ClusteredRunOptions options;
     options.trainCount = 400;
     options.validationCount = 300;
-    auto run = test::makeSyntheticRun(options);
+    auto run = test::makeClusteredRun(options);
     for (auto* a : {&run->train, &run->validation}) {
         for (int i = 0; i < a->sampleCount(); ++i)
             if (a->subset == analysis::Subset::Validation && a->labels[std::size_t(i)] == 5 &&
@@ -221,10 +221,10 @@ void TestConfusionMatrix::renderIsAPicture()
 // the matrix shows both colour scales with their ends.
 void TestConfusionMatrix::countsAndLegendShowInALowDock()
 {
-    test::SyntheticRunOptions options;
+    test::ClusteredRunOptions options;
     options.trainCount = 400;
     options.validationCount = 11000;
-    auto run = test::makeSyntheticRun(options);
+    auto run = test::makeClusteredRun(options);
     m_session->setRun(run, nullptr);
     m_view->resize(600, 300);
     m_view->show();

@@ -1,4 +1,4 @@
-#include "synthetic_session.h"
+#include "../common/clustered_run.h"
 #include "ui/charts/bar_chart_widget.h"
 #include "ui/common/sample_format.h"
 #include "ui/explorer_session.h"
@@ -44,12 +44,12 @@ private:
     void setUpRun(const std::function<void(store::RunData&)>& edit = {});
     std::unique_ptr<ui::ExplorerSession> m_session;
     std::unique_ptr<ErrorInspector> m_inspector;
-    test::SyntheticRunOptions m_options;
+    test::ClusteredRunOptions m_options;
 };
 
 void TestErrorInspector::setUpRun(const std::function<void(store::RunData&)>& edit)
 {
-    auto run = test::makeSyntheticRun(m_options);
+    auto run = test::makeClusteredRun(m_options);
     if (edit)
         edit(*run);
     auto images = test::makeSyntheticImages(*run);

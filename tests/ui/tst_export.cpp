@@ -15,7 +15,7 @@
 #include "ui/map/population_map.h"
 
 #include "core/store/run_data.h"
-#include "synthetic_session.h"
+#include "../common/clustered_run.h"
 
 #include <QAction>
 #include <QApplication>
@@ -357,10 +357,10 @@ void TestExport::failedExportKeepsTheOldFile()
 
 void TestExport::selectionCsvHasHeaderAndOneRowPerId()
 {
-    test::SyntheticRunOptions options;
+    test::ClusteredRunOptions options;
     options.trainCount = 40;
     options.validationCount = 12;
-    const std::shared_ptr<const store::RunData> runPtr = test::makeSyntheticRun(options);
+    const std::shared_ptr<const store::RunData> runPtr = test::makeClusteredRun(options);
     const store::RunData& run = *runPtr;
     const QString path = m_dir.filePath(QStringLiteral("selection.csv"));
     // Two training samples and one validation sample (id 40 + 3), in the
@@ -491,11 +491,11 @@ void TestExport::largeMapExportsStaySmallAndLookTheSame()
 {
     QFETCH(bool, mixedColours);
     QFETCH(int, misclassifiedEvery);
-    test::SyntheticRunOptions options;
+    test::ClusteredRunOptions options;
     options.trainCount = 60000;
     options.validationCount = 10000;
     options.misclassifiedEvery = misclassifiedEvery;
-    auto run = test::makeSyntheticRun(options);
+    auto run = test::makeClusteredRun(options);
     ui::ExplorerSession session;
     session.setRun(run, test::makeSyntheticImages(*run));
     ui::PopulationMap map(&session);

@@ -7,7 +7,7 @@
 
 #include "core/model/classifier.h"
 #include "core/why/heat_maps.h"
-#include "synthetic_session.h"
+#include "../common/clustered_run.h"
 #include "ui/explorer_session.h"
 #include "ui/why/heat_map_panel.h"
 #include "ui/why/heat_map_worker.h"
@@ -90,10 +90,10 @@ void TestHeatMapPanel::cleanup()
 
 void TestHeatMapPanel::setUpRun(bool withModel)
 {
-    test::SyntheticRunOptions options;
+    test::ClusteredRunOptions options;
     options.trainCount = 120;
     options.validationCount = 40;
-    m_run = test::makeSyntheticRun(options);
+    m_run = test::makeClusteredRun(options);
     if (withModel)
         m_run->modelBytes = model::Classifier("compact", 5).toBytes();
     m_images = test::makeSyntheticImages(*m_run);

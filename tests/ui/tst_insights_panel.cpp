@@ -16,7 +16,7 @@
 #include <QtTest>
 
 // After <QtTest>: the fixture uses QString.
-#include "../core/why_fixture.h"
+#include "../common/blob_run.h"
 
 #include <algorithm>
 #include <memory>

@@ -22,7 +22,7 @@
 #include <QtTest>
 
 // After <QtTest>: the fixture uses QString.
-#include "../core/why_fixture.h"
+#include "../common/blob_run.h"
 
 #include <memory>
 #include <random>

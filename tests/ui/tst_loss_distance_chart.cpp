@@ -4,7 +4,7 @@
 #include "ui/charts/chart_view.h"
 #include "ui/charts/loss_distance_chart.h"
 #include "ui/explorer_session.h"
-#include "synthetic_session.h"
+#include "../common/clustered_run.h"
 
 #include "core/analysis/subset_metrics.h"
 #include "core/store/run_data.h"
@@ -23,7 +23,7 @@ namespace {
 
 constexpr int kBins = 12;
 
-// The shared synthetic run (tests/ui/synthetic_session.h) with the own-class
+// The shared synthetic run (tests/common/clustered_run.h) with the own-class
 // distances redrawn from a skewed distribution in (2, 16], plus one sample
 // exactly on the maximum 20 and one exactly on the minimum 2: with 12 bins of
 // 1.5 the bin (17, 18.5) stays empty, the last bin holds only the maximum
@@ -31,10 +31,10 @@ constexpr int kBins = 12;
 // distance, as on MNIST. The bins are then computed by the engine.
 std::shared_ptr<const store::RunData> syntheticRun()
 {
-    test::SyntheticRunOptions options;
+    test::ClusteredRunOptions options;
     options.trainCount = 900;
     options.validationCount = 240;
-    std::shared_ptr<store::RunData> run = test::makeSyntheticRun(options);
+    std::shared_ptr<store::RunData> run = test::makeClusteredRun(options);
     std::mt19937 rng(2024);
     std::gamma_distribution<float> own(6.0f, 1.2f);
     for (analysis::SubsetAnalysis* a : {&run->train, &run->validation})

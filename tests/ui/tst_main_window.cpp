@@ -9,7 +9,7 @@
 // the map and the run folder.
 #include "../common/idx_test_files.h"
 #include "../core/mnist_fixture.h"
-#include "../core/synthetic_run.h"
+#include "../common/synthetic_run.h"
 #include "core/store/run_store.h"
 #include "ui/explorer_session.h"
 #include "ui/export/exporter.h"

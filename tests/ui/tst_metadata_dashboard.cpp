@@ -4,7 +4,7 @@
 // its end for continuous fields, with legend steps that agree with the
 // samples in them.
 #include "core/why/sample_metadata.h"
-#include "synthetic_session.h"
+#include "../common/clustered_run.h"
 #include "ui/explorer_session.h"
 #include "ui/map/population_map.h"
 #include "ui/why/metadata_coloring.h"
@@ -31,9 +31,9 @@ Q_DECLARE_METATYPE(std::optional<mnistx::why::MetadataField>)
 namespace
 {
 
-test::SyntheticRunOptions options()
+test::ClusteredRunOptions options()
 {
-    test::SyntheticRunOptions o;
+    test::ClusteredRunOptions o;
     o.trainCount = 600;
     o.validationCount = 300;
     return o;
@@ -83,7 +83,7 @@ private:
 void TestMetadataDashboard::init()
 {
     m_session = std::make_unique<ui::ExplorerSession>();
-    auto run = test::makeSyntheticRun(options());
+    auto run = test::makeClusteredRun(options());
     m_session->setRun(run, test::makeSyntheticImages(*run));
     m_dashboard = std::make_unique<ui::MetadataDashboard>(m_session.get());
     m_dashboard->resize(900, 560);
@@ -512,7 +512,7 @@ void TestMetadataDashboard::setMetadataIsUsedAsGiven()
 void TestMetadataDashboard::inkNeedsImages()
 {
     ui::ExplorerSession session;
-    session.setRun(test::makeSyntheticRun(options()), nullptr);
+    session.setRun(test::makeClusteredRun(options()), nullptr);
     ui::MetadataDashboard d(&session);
     QTRY_VERIFY(d.hasMetadata());
     QVERIFY(!d.isFieldAvailable(MetadataField::Ink));
@@ -546,7 +546,7 @@ void TestMetadataDashboard::switchingQuicklyDoesNotCrash()
             QCoreApplication::processEvents();
         }
         // A new run while the worker computes the last one's metadata.
-        auto run = test::makeSyntheticRun(options());
+        auto run = test::makeClusteredRun(options());
         m_session->setRun(run, round == 0 ? test::makeSyntheticImages(*run) : nullptr);
         QVERIFY(!d.hasMetadata());
         d.setField(MetadataField::Confidence);
@@ -556,7 +556,7 @@ void TestMetadataDashboard::switchingQuicklyDoesNotCrash()
     QTRY_VERIFY(d.hasMetadata());
     QVERIFY(d.barSetCount() > 0);
     // Destroyed with a computation in flight.
-    auto run = test::makeSyntheticRun(options());
+    auto run = test::makeClusteredRun(options());
     m_session->setRun(run, test::makeSyntheticImages(*run));
     m_dashboard.reset();
     m_session->clear();

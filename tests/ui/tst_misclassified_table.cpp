@@ -1,4 +1,4 @@
-#include "synthetic_session.h"
+#include "../common/clustered_run.h"
 #include "ui/explorer_session.h"
 #include "ui/tables/misclassified_filter_proxy.h"
 #include "ui/tables/misclassified_model.h"
@@ -40,7 +40,7 @@ private Q_SLOTS:
     void hintWithoutRunOrErrors();
 
 private:
-    void setUpRun(const test::SyntheticRunOptions& options = {});
+    void setUpRun(const test::ClusteredRunOptions& options = {});
     int runMisclassifiedCount() const
     {
         int n = 0;
@@ -53,9 +53,9 @@ private:
     std::unique_ptr<MisclassifiedView> m_view;
 };
 
-void TestMisclassifiedTable::setUpRun(const test::SyntheticRunOptions& options)
+void TestMisclassifiedTable::setUpRun(const test::ClusteredRunOptions& options)
 {
-    auto run = test::makeSyntheticRun(options);
+    auto run = test::makeClusteredRun(options);
     m_session->setRun(run, test::makeSyntheticImages(*run));
 }
 
@@ -84,7 +84,7 @@ void TestMisclassifiedTable::modelPassesTester()
     QCOMPARE(model.rowCount(), 0);
     QCOMPARE(model.columnCount(), int(MisclassifiedModel::ColumnCount));
 
-    auto run = test::makeSyntheticRun();
+    auto run = test::makeClusteredRun();
     session.setRun(run, test::makeSyntheticImages(*run));
     QVERIFY(model.rowCount() > 0);
     proxy.sort(MisclassifiedModel::LossColumn, Qt::DescendingOrder);
@@ -304,7 +304,7 @@ void TestMisclassifiedTable::hintWithoutRunOrErrors()
 {
     QCOMPARE(m_view->totalCount(), 0);
     QCOMPARE(m_view->countText(), QStringLiteral("0 of 0 misclassified"));
-    test::SyntheticRunOptions options;
+    test::ClusteredRunOptions options;
     options.misclassifiedEvery = 0;
     setUpRun(options);
     QCOMPARE(m_view->totalCount(), 0);

@@ -1,4 +1,4 @@
-#include "synthetic_session.h"
+#include "../common/clustered_run.h"
 #include "ui/explorer_session.h"
 #include "ui/map/map_style.h"
 #include "ui/map/population_map.h"
@@ -98,7 +98,7 @@ private:
                std::abs(qBlue(pixel) - expect(color.blue())) < 12;
     }
 
-    test::SyntheticRunOptions m_options;
+    test::ClusteredRunOptions m_options;
     std::unique_ptr<ui::ExplorerSession> m_session;
     std::unique_ptr<PopulationMap> m_map;
 };
@@ -106,7 +106,7 @@ private:
 void TestPopulationMap::init()
 {
     m_session = std::make_unique<ui::ExplorerSession>();
-    auto run = test::makeSyntheticRun(m_options);
+    auto run = test::makeClusteredRun(m_options);
     m_session->setRun(run, test::makeSyntheticImages(*run));
     m_map = std::make_unique<PopulationMap>(m_session.get());
     m_map->resize(900, 700);
@@ -415,7 +415,7 @@ void TestPopulationMap::resetViewLeavesFarOutliersAside()
     const double clusterScale = m_map->view().scale;
 
     // One sample moved 50× the map's extent away, as UMAP sometimes strands one.
-    auto run = test::makeSyntheticRun(m_options);
+    auto run = test::makeClusteredRun(m_options);
     const RowMatrixXf& t = run->projection.train;
     const float extent = t.col(0).maxCoeff() - t.col(0).minCoeff();
     run->projection.train(0, 0) = t.col(0).maxCoeff() + 50.0f * extent;
@@ -463,12 +463,12 @@ void TestPopulationMap::hoverPicksTheDotOnTop()
 // big dot's disc where another dot's centre is nearer.
 void TestPopulationMap::clickOnLargeErrorOverClusterInspectsIt()
 {
-    test::SyntheticRunOptions options;
+    test::ClusteredRunOptions options;
     options.trainCount = 6000; // dense clusters
     options.validationCount = 1000;
     options.clusterSpread = 1.0;
     ui::ExplorerSession session;
-    auto run = test::makeSyntheticRun(options);
+    auto run = test::makeClusteredRun(options);
     session.setRun(run, test::makeSyntheticImages(*run));
     PopulationMap map(&session);
     map.resize(700, 600);
@@ -550,7 +550,7 @@ void TestPopulationMap::currentMarkerIsPickedFirst()
 
 void TestPopulationMap::tooltipShowsThumbnailAndFigures()
 {
-    const int id = 51; // train #51: GT 1 predicted 7 (see synthetic_session.h)
+    const int id = 51; // train #51: GT 1 predicted 7 (see clustered_run.h)
     QCOMPARE(m_session->label(id), 1);
     QCOMPARE(m_session->prediction(id), 7);
     const QString html = m_map->tooltipHtml(id);
@@ -663,7 +663,7 @@ void TestPopulationMap::customColoring()
     QVERIFY(looksLike(pixel, QColor(colors[id])));
 
     // A new run drops the custom colouring (it described the old samples).
-    auto run = test::makeSyntheticRun(m_options);
+    auto run = test::makeClusteredRun(m_options);
     m_session->setRun(run, nullptr);
     QCOMPARE(m_map->colorBy(), PopulationMap::ColorBy::GroundTruth);
 }
@@ -783,7 +783,7 @@ void TestPopulationMap::newRunSignalsAndLegendFollowTheFilterState()
         heard = m_map->colorByName();
         legendSize = static_cast<int>(m_map->legendEntries().size());
     });
-    m_session->setRun(test::makeSyntheticRun(m_options), nullptr);
+    m_session->setRun(test::makeClusteredRun(m_options), nullptr);
     QCOMPARE(coloring.count(), 1);
     QCOMPARE(filters.count(), 1);
     QCOMPARE(heard, PopulationMap::colorByName(PopulationMap::ColorBy::GroundTruth));

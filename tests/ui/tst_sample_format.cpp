@@ -1,6 +1,6 @@
 // The UI kit's sample texts: how a loss, a probability and a distance read,
 // and the one-line sample header every single-sample view shows.
-#include "synthetic_session.h"
+#include "../common/clustered_run.h"
 #include "ui/common/sample_format.h"
 #include "ui/common/sample_header.h"
 #include "ui/explorer_session.h"
@@ -68,7 +68,7 @@ void TestSampleFormat::headerNamesSampleVerdictAndLoss()
 {
     ui::ExplorerSession session;
     QVERIFY(ui::sampleHeader(session, 0).plain.isEmpty()); // no run
-    auto run = test::makeSyntheticRun();
+    auto run = test::makeClusteredRun();
     session.setRun(run, test::makeSyntheticImages(*run));
     for (int id = 0; id < 40; ++id) {
         const ui::SampleHeader header = ui::sampleHeader(session, id);

@@ -1,4 +1,4 @@
-#include "synthetic_session.h"
+#include "../common/clustered_run.h"
 #include "ui/common/sample_header.h"
 #include "ui/explorer_session.h"
 #include "ui/gallery/selection_gallery.h"
@@ -40,7 +40,7 @@ private Q_SLOTS:
     void allSeventyThousandStayFast();
 
 private:
-    void setUpRun(const test::SyntheticRunOptions& options = {});
+    void setUpRun(const test::ClusteredRunOptions& options = {});
     QVector<int> sampleIds(int first, int count) const
     {
         QVector<int> ids;
@@ -52,9 +52,9 @@ private:
     std::unique_ptr<SelectionGallery> m_gallery;
 };
 
-void TestSelectionGallery::setUpRun(const test::SyntheticRunOptions& options)
+void TestSelectionGallery::setUpRun(const test::ClusteredRunOptions& options)
 {
-    auto run = test::makeSyntheticRun(options);
+    auto run = test::makeClusteredRun(options);
     auto images = test::makeSyntheticImages(*run);
     m_session->setRun(run, images);
 }
@@ -83,7 +83,7 @@ void TestSelectionGallery::modelPassesTester()
     QAbstractItemModelTester proxyTester(&proxy,
                                          QAbstractItemModelTester::FailureReportingMode::QtTest);
 
-    auto run = test::makeSyntheticRun();
+    auto run = test::makeClusteredRun();
     session.setRun(run, test::makeSyntheticImages(*run));
     session.setSelection(sampleIds(5, 40), QStringLiteral("a few"));
     QCOMPARE(model.rowCount(), 40);
@@ -120,7 +120,7 @@ void TestSelectionGallery::summaryNeverRoundsErrorsAway()
     QCOMPARE(ui::accuracyText(0, 4), QStringLiteral("4 wrong · accuracy 0.00 %"));
 
     // Every 13th sample wrong: 600 samples hold 46 errors.
-    test::SyntheticRunOptions options;
+    test::ClusteredRunOptions options;
     options.trainCount = 500;
     options.validationCount = 100;
     setUpRun(options);
@@ -272,7 +272,7 @@ void TestSelectionGallery::wrongPredictionsAreMarkedRed()
 
 void TestSelectionGallery::allSeventyThousandStayFast()
 {
-    test::SyntheticRunOptions options;
+    test::ClusteredRunOptions options;
     options.trainCount = 60000;
     options.validationCount = 10000;
     setUpRun(options);

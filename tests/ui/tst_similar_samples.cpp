@@ -7,7 +7,7 @@
 // the first run's index.
 
 #include "core/why/feature_index.h"
-#include "synthetic_session.h"
+#include "../common/clustered_run.h"
 #include "ui/explorer_session.h"
 #include "ui/gallery/sample_list_model.h"
 #include "ui/map/population_map.h"
@@ -37,12 +37,12 @@ namespace
 std::shared_ptr<store::RunData> blobRun(int trainCount, int validationCount, int featureDim,
                                         std::uint64_t seed)
 {
-    test::SyntheticRunOptions options;
+    test::ClusteredRunOptions options;
     options.trainCount = trainCount;
     options.validationCount = validationCount;
     options.featureDim = featureDim;
     options.seed = seed;
-    auto run = test::makeSyntheticRun(options);
+    auto run = test::makeClusteredRun(options);
     std::mt19937_64 rng(seed);
     std::normal_distribution<float> gauss(0.0f, 1.0f);
     RowMatrixXf centres(10, featureDim);

@@ -6,7 +6,7 @@
 // live throughput or ETA outlives training, the projection's progress never
 // goes back (driven by the real worker), the sanity line fits a narrow dock
 // and the chart legends show whole names at the dock's default size.
-#include "synthetic_session.h"
+#include "../common/clustered_run.h"
 #include "ui/charts/chart_view.h"
 #include "ui/charts/downsample.h"
 #include "ui/charts/training_dashboard.h"
@@ -473,10 +473,10 @@ void TestTrainingDashboard::projectionProgressNeverGoesBack_data()
 void TestTrainingDashboard::projectionProgressNeverGoesBack()
 {
     QFETCH(QString, method);
-    test::SyntheticRunOptions options;
+    test::ClusteredRunOptions options;
     options.trainCount = 800;
     options.validationCount = 200;
-    const std::shared_ptr<const store::RunData> run = test::makeSyntheticRun(options);
+    const std::shared_ptr<const store::RunData> run = test::makeClusteredRun(options);
     const std::shared_ptr<const data::MnistData> images = test::makeSyntheticImages(*run);
 
     ui::TrainingDashboard dashboard;

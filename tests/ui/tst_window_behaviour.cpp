@@ -12,10 +12,10 @@
 // are in title case.
 //
 // The run: 6,000 + 1,000 real MNIST images and labels with synthetic model
-// outputs (tests/core/synthetic_run.h), stored like a run the app wrote.
+// outputs (tests/common/synthetic_run.h), stored like a run the app wrote.
 #include "../common/idx_test_files.h"
 #include "../core/mnist_fixture.h"
-#include "../core/synthetic_run.h"
+#include "../common/synthetic_run.h"
 #include "core/store/run_store.h"
 #include "ui/charts/loss_distance_chart.h"
 #include "ui/common/dock_panel.h"

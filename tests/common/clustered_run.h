@@ -1,6 +1,7 @@
 #pragma once
 
-// A small, fully consistent synthetic run for UI tests: every array of
+// A small, fully consistent synthetic run for UI tests, values a test can
+// predict (synthetic_run.h's are random, for the store): every array of
 // store::RunData sized and filled as the pipeline would (labels, predictions,
 // losses, logits, probabilities, features, centroid distances, confusion,
 // per-class figures, loss-vs-distance bins, a 2D projection), plus matching
@@ -23,6 +24,7 @@
 
 #include "core/data/dataset.h"
 #include "core/store/run_data.h"
+#include "synthetic_subset.h"
 
 #include <algorithm>
 #include <cmath>
@@ -33,18 +35,18 @@
 namespace mnistx::test
 {
 
-struct SyntheticRunOptions {
-    int trainCount = 200;
-    int validationCount = 50;
-    int classCount = 10;
+struct ClusteredRunOptions : SyntheticRunSize {
+    ClusteredRunOptions()
+    {
+        trainCount = 200;
+        validationCount = 50;
+    }
     int misclassifiedEvery = 13; // 0: every sample correct
-    int featureDim = 8;
     double clusterRadius = 10.0; // map space
     double clusterSpread = 1.2;
-    std::uint64_t seed = 1;
 };
 
-inline bool syntheticMisclassified(const SyntheticRunOptions& o, int id)
+inline bool syntheticMisclassified(const ClusteredRunOptions& o, int id)
 {
     return o.misclassifiedEvery > 0 && id % o.misclassifiedEvery == o.misclassifiedEvery - 1;
 }
@@ -60,7 +62,7 @@ inline void syntheticImage(int label, int index, int subset, std::uint8_t* pixel
     pixels[27 * 28 + 2] = static_cast<std::uint8_t>(subset);
 }
 
-inline std::shared_ptr<store::RunData> makeSyntheticRun(const SyntheticRunOptions& o = {})
+inline std::shared_ptr<store::RunData> makeClusteredRun(const ClusteredRunOptions& o = {})
 {
     auto run = std::make_shared<store::RunData>();
     const int C = o.classCount;
@@ -82,18 +84,7 @@ inline std::shared_ptr<store::RunData> makeSyntheticRun(const SyntheticRunOption
 
     auto fill = [&](analysis::SubsetAnalysis& a, analysis::Subset subset, int count, int idOffset,
                     RowMatrixXf& positions) {
-        a.subset = subset;
-        a.classCount = C;
-        a.labels.resize(static_cast<size_t>(count));
-        a.predictions.resize(static_cast<size_t>(count));
-        a.losses.resize(static_cast<size_t>(count));
-        a.nearestCentroid.resize(static_cast<size_t>(count));
-        a.logits.resize(count, C);
-        a.probabilities.resize(count, C);
-        a.features = RowMatrixXf::Zero(count, o.featureDim);
-        a.centroidDistances.resize(count, C);
-        a.confusion = MatrixXi64::Zero(C, C);
-        positions.resize(count, 2);
+        sizeSyntheticSubset(a, subset, count, C, o.featureDim, positions);
         for (int i = 0; i < count; ++i) {
             const int label = i % C;
             const bool wrong = syntheticMisclassified(o, idOffset + i);
@@ -134,7 +125,6 @@ inline std::shared_ptr<store::RunData> makeSyntheticRun(const SyntheticRunOption
                     nearest = c;
             }
             a.nearestCentroid[static_cast<size_t>(i)] = static_cast<std::uint8_t>(nearest);
-            a.confusion(label, pred) += 1;
 
             const double angle = 2.0 * M_PI * pred / C;
             positions(i, 0) = static_cast<float>(o.clusterRadius * std::cos(angle) +
@@ -142,25 +132,7 @@ inline std::shared_ptr<store::RunData> makeSyntheticRun(const SyntheticRunOption
             positions(i, 1) = static_cast<float>(o.clusterRadius * std::sin(angle) +
                                                  o.clusterSpread * gauss(rng));
         }
-        a.perClass.assign(static_cast<size_t>(C), {});
-        double lossSum = 0.0;
-        long long correct = 0;
-        for (int i = 0; i < count; ++i) {
-            auto& s = a.perClass[a.labels[static_cast<size_t>(i)]];
-            ++s.count;
-            s.meanLoss += a.losses[static_cast<size_t>(i)];
-            lossSum += a.losses[static_cast<size_t>(i)];
-            if (a.correct(i)) {
-                ++s.correct;
-                ++correct;
-            }
-        }
-        for (auto& s : a.perClass) {
-            s.accuracy = s.count ? static_cast<double>(s.correct) / s.count : 0.0;
-            s.meanLoss = s.count ? s.meanLoss / s.count : 0.0;
-        }
-        a.accuracy = count ? static_cast<double>(correct) / count : 0.0;
-        a.meanLoss = count ? lossSum / count : 0.0;
+        summariseSyntheticSubset(a);
     };
     fill(run->train, analysis::Subset::Train, o.trainCount, 0, run->projection.train);
     fill(run->validation, analysis::Subset::Validation, o.validationCount, o.trainCount,
@@ -224,7 +196,7 @@ inline std::shared_ptr<store::RunData> makeSyntheticRun(const SyntheticRunOption
     return run;
 }
 
-// Images matching a synthetic run (see the header comment for their content).
+// Images matching a clustered run (see the header comment for their content).
 inline std::shared_ptr<data::MnistData> makeSyntheticImages(const store::RunData& run)
 {
     auto images = std::make_shared<data::MnistData>();

@@ -9,13 +9,17 @@
 // code finds them.
 
 #include "synthetic_run.h"
+#include "synthetic_subset.h"
 
 #include <cmath>
+#include <cstdint>
 #include <random>
 
 namespace mnistx::test
 {
 
+// An aggregate the tests fill in order: {train, validation, classes, feature
+// dimensions, spread, temperature, seed}.
 struct BlobRunOptions {
     int trainCount = 3000;
     int validationCount = 1000;
@@ -36,10 +40,6 @@ inline void refreshSubset(analysis::SubsetAnalysis& a, const RowMatrixXf& centre
     a.probabilities.resize(n, C);
     a.predictions.resize(static_cast<std::size_t>(n));
     a.losses.resize(static_cast<std::size_t>(n));
-    a.confusion = MatrixXi64::Zero(C, C);
-    a.perClass.assign(static_cast<std::size_t>(C), {});
-    double lossSum = 0.0;
-    long long correct = 0;
     for (int i = 0; i < n; ++i) {
         for (int c = 0; c < C; ++c)
             a.logits(i, c) = -(a.features.row(i) - centres.row(c)).squaredNorm() / temperature;
@@ -54,22 +54,8 @@ inline void refreshSubset(analysis::SubsetAnalysis& a, const RowMatrixXf& centre
         const int label = a.labels[k];
         a.predictions[k] = static_cast<std::uint8_t>(best);
         a.losses[k] = -(a.logits(i, label) - top - std::log(sum));
-        a.confusion(label, best) += 1;
-        auto& stats = a.perClass[static_cast<std::size_t>(label)];
-        ++stats.count;
-        stats.meanLoss += a.losses[k];
-        lossSum += a.losses[k];
-        if (label == best) {
-            ++stats.correct;
-            ++correct;
-        }
     }
-    for (auto& stats : a.perClass) {
-        stats.accuracy = stats.count ? double(stats.correct) / stats.count : 0.0;
-        stats.meanLoss = stats.count ? stats.meanLoss / stats.count : 0.0;
-    }
-    a.accuracy = n ? double(correct) / n : 0.0;
-    a.meanLoss = n ? lossSum / n : 0.0;
+    summariseSyntheticSubset(a);
 }
 
 struct BlobRun {
@@ -81,11 +67,8 @@ struct BlobRun {
 inline BlobRun makeBlobRun(const BlobRunOptions& o = {})
 {
     SyntheticRunOptions base;
-    base.trainCount = o.trainCount;
-    base.validationCount = o.validationCount;
-    base.classCount = o.classCount;
-    base.featureDim = o.featureDim;
-    base.seed = o.seed;
+    static_cast<SyntheticRunSize&>(base) = {o.trainCount, o.validationCount, o.classCount,
+                                            o.featureDim, o.seed};
     BlobRun out;
     out.run = makeSyntheticRun(base);
     out.temperature = o.temperature;

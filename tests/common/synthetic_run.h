@@ -3,7 +3,9 @@
 // A synthetic store::RunData with every field filled (random values from a
 // seed, sizes consistent as saveRun requires), for the store and export
 // tests and anything else that needs a complete run without training one,
-// plus an exact field-by-field comparison.
+// plus an exact field-by-field comparison. (clustered_run.h makes one whose
+// values a UI test can predict, blob_run.h one whose features agree with its
+// labels.)
 //
 // What the values are:
 // - label of sample i of a subset: i % classCount; prediction: the label,
@@ -20,6 +22,7 @@
 //   control characters in strings.
 
 #include "core/store/run_data.h"
+#include "synthetic_subset.h"
 
 #include <algorithm>
 #include <cmath>
@@ -32,16 +35,11 @@
 namespace mnistx::test
 {
 
-struct SyntheticRunOptions {
-    int trainCount = 50;
-    int validationCount = 20;
-    int classCount = 10;
-    int featureDim = 8;
+struct SyntheticRunOptions : SyntheticRunSize {
     int epochs = 3;
     int batchesPerEpoch = 4;
     int lossBins = 10;
     bool awkwardValues = false;
-    std::uint64_t seed = 1;
 };
 
 inline store::RunData makeSyntheticRun(const SyntheticRunOptions& o = {})
@@ -113,21 +111,7 @@ inline store::RunData makeSyntheticRun(const SyntheticRunOptions& o = {})
 
     auto fill = [&](analysis::SubsetAnalysis& a, analysis::Subset subset, int n,
                     RowMatrixXf& positions) {
-        a.subset = subset;
-        a.classCount = C;
-        a.labels.resize(static_cast<std::size_t>(n));
-        a.predictions.resize(static_cast<std::size_t>(n));
-        a.losses.resize(static_cast<std::size_t>(n));
-        a.nearestCentroid.resize(static_cast<std::size_t>(n));
-        a.logits.resize(n, C);
-        a.probabilities.resize(n, C);
-        a.features.resize(n, o.featureDim);
-        a.centroidDistances.resize(n, C);
-        positions.resize(n, 2);
-        a.confusion = MatrixXi64::Zero(C, C);
-        a.perClass.assign(static_cast<std::size_t>(C), {});
-        double lossSum = 0.0;
-        long long correct = 0;
+        sizeSyntheticSubset(a, subset, n, C, o.featureDim, positions);
         for (int i = 0; i < n; ++i) {
             const auto k = static_cast<std::size_t>(i);
             const int label = i % C;
@@ -153,23 +137,8 @@ inline store::RunData makeSyntheticRun(const SyntheticRunOptions& o = {})
             a.nearestCentroid[k] = static_cast<std::uint8_t>(nearest);
             positions(i, 0) = 40.0f * uniform(rng) - 20.0f;
             positions(i, 1) = 40.0f * uniform(rng) - 20.0f;
-
-            a.confusion(label, prediction) += 1;
-            auto& stats = a.perClass[static_cast<std::size_t>(label)];
-            ++stats.count;
-            stats.meanLoss += a.losses[k];
-            lossSum += a.losses[k];
-            if (label == prediction) {
-                ++stats.correct;
-                ++correct;
-            }
         }
-        for (auto& stats : a.perClass) {
-            stats.accuracy = stats.count ? static_cast<double>(stats.correct) / stats.count : 0.0;
-            stats.meanLoss = stats.count ? stats.meanLoss / stats.count : 0.0;
-        }
-        a.accuracy = n ? static_cast<double>(correct) / n : 0.0;
-        a.meanLoss = n ? lossSum / n : 0.0;
+        summariseSyntheticSubset(a);
 
         auto& b = a.lossVsDistance;
         b.minDistance = 4.0;
