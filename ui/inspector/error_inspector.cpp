@@ -18,6 +18,7 @@
 #include <QVBoxLayout>
 #include <algorithm>
 #include <cmath>
+#include <cstddef>
 
 namespace mnistx::ui
 {
@@ -315,7 +316,7 @@ void ErrorInspector::showSample(int id)
     updateNavigation();
 }
 
-int ErrorInspector::nextMisclassified() const
+int ErrorInspector::misclassifiedStep(int step) const
 {
     if (!m_session->hasRun())
         return -1;
@@ -323,23 +324,20 @@ int ErrorInspector::nextMisclassified() const
     if (order.empty())
         return -1;
     const auto it = std::find(order.begin(), order.end(), m_id);
-    if (it == order.end())
-        return order.front(); // from a correct sample or none: start with the worst
-    return std::next(it) == order.end() ? -1 : *std::next(it);
+    if (it == order.end()) {
+        // From a correct sample or none: forward starts with the worst error;
+        // backward from a correct sample starts with the mildest one.
+        if (step > 0)
+            return order.front();
+        return m_id < 0 ? -1 : order.back();
+    }
+    const auto index = (it - order.begin()) + step;
+    return index < 0 || index >= static_cast<std::ptrdiff_t>(order.size()) ? -1 : order[index];
 }
 
-int ErrorInspector::previousMisclassified() const
-{
-    if (!m_session->hasRun())
-        return -1;
-    const std::vector<int>& order = m_session->misclassifiedByLoss();
-    if (order.empty())
-        return -1;
-    const auto it = std::find(order.begin(), order.end(), m_id);
-    if (it == order.end())
-        return m_id < 0 ? -1 : order.back();
-    return it == order.begin() ? -1 : *std::prev(it);
-}
+int ErrorInspector::nextMisclassified() const { return misclassifiedStep(+1); }
+
+int ErrorInspector::previousMisclassified() const { return misclassifiedStep(-1); }
 
 void ErrorInspector::showNextMisclassified()
 {

@@ -83,6 +83,9 @@ public Q_SLOTS:
     void showPreviousMisclassified();
 
 private:
+    // The misclassified sample `step` places from the current one in the
+    // order by loss (+1 next, -1 previous); -1 when there is none.
+    int misclassifiedStep(int step) const;
     void onRunChanged();
     void showSample(int id);
     void updateNavigation();
