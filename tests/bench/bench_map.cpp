@@ -1,4 +1,4 @@
-// Population map benchmark (issue 4 targets), printed as "key value" lines
+// Population map benchmark, printed as "key value" lines
 // for tests/bench/run_map_bench.sh:
 //   repaint: a full repaint of a 1600×1000 map with the cache invalidated
 //     first (every dot re-rasterised, then blitted to the offscreen backing

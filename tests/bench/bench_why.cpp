@@ -1,4 +1,4 @@
-// "Why" benchmark (issue 6 targets) on a stored run and its MNIST:
+// "Why" benchmark on a stored run and its MNIST:
 //   heat maps for one sample, all classes     ≤ 200 ms
 //   feature index over 70,000 features        build ≤ 5 s, query ≤ 5 ms
 //   label-candidate ranking over 70,000        ≤ 5 s

@@ -661,7 +661,7 @@ void TestExport::largeMapExportsStaySmallAndLookTheSame()
     }
 }
 
-// Issue 15: an export used to finish without a word. Through the real path
+// An export must not finish without a word. Through the real path
 // (the view's context-menu action, its save dialog answered as a user
 // would), the window's status bar now names the file and offers a button
 // that opens its folder.
