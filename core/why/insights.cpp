@@ -7,6 +7,7 @@
 #include <cctype>
 #include <cmath>
 #include <cstdio>
+#include <iterator>
 #include <limits>
 #include <numeric>
 #include <random>
@@ -149,12 +150,12 @@ double subsetMeanLoss(const analysis::SubsetAnalysis& a)
 }
 
 void clusterInsights(const analysis::SubsetAnalysis& a, const InsightConfig& config, double mean,
-                     std::vector<Insight>& out)
+                     std::vector<Insight>& out, const WhyProgress& progress)
 {
     if (a.features.rows() != a.sampleCount() || a.sampleCount() < 2 * config.minGroupSize)
         return;
-    const std::vector<int> cluster =
-        kMeansClusters(a.features, config.clusters, config.kmeansIterations, config.seed);
+    const std::vector<int> cluster = kMeansClusters(a.features, config.clusters,
+                                                    config.kmeansIterations, config.seed, progress);
     const int k = cluster.empty() ? 0 : *std::max_element(cluster.begin(), cluster.end()) + 1;
     std::vector<std::vector<int>> members(static_cast<std::size_t>(k));
     for (int i = 0; i < a.sampleCount(); ++i)
@@ -248,14 +249,18 @@ void confusionInsights(const analysis::SubsetAnalysis& a, const InsightConfig& c
 }
 
 void metadataInsights(const analysis::SubsetAnalysis& a, const SubsetMetadata& m,
-                      const InsightConfig& config, double mean, std::vector<Insight>& out)
+                      const InsightConfig& config, double mean, std::vector<Insight>& out,
+                      const WhyProgress& progress)
 {
     // Confidence and correctness restate the loss, so they are no insight.
     const MetadataField fields[] = {MetadataField::Label,         MetadataField::Parity,
                                     MetadataField::ClosedLoop,    MetadataField::DistanceToOwnCentroid,
                                     MetadataField::NearestCentroid, MetadataField::Ink,
                                     MetadataField::Prediction};
-    for (MetadataField field : fields) {
+    const int fieldCount = static_cast<int>(std::size(fields));
+    for (int f = 0; f < fieldCount; ++f) {
+        const MetadataField field = fields[f];
+        checkProgress(progress, double(f) / fieldCount); // a field is one sort of the subset
         if (!m.has(field))
             continue;
         const Grouping g = groupBy(m, field, config.bins);
@@ -301,7 +306,7 @@ const char* insightKindName(InsightKind kind)
 }
 
 std::vector<int> kMeansClusters(const RowMatrixXf& x, int clusters, int iterations,
-                                std::uint64_t seed)
+                                std::uint64_t seed, const WhyProgress& progress)
 {
     const Eigen::Index n = x.rows();
     const Eigen::Index d = x.cols();
@@ -315,7 +320,12 @@ std::vector<int> kMeansClusters(const RowMatrixXf& x, int clusters, int iteratio
     RowMatrixXf centres(k, d);
     std::vector<double> nearest(static_cast<std::size_t>(n), std::numeric_limits<double>::max());
     Eigen::Index pick = static_cast<Eigen::Index>(rng() % static_cast<std::uint64_t>(n));
+    // Seeding is one pass over the samples per centre, each Lloyd iteration
+    // about two: progress is shared out accordingly.
+    const int rounds = std::max(1, iterations);
+    const double seedingShare = double(k) / (k + 2.0 * rounds);
     for (int c = 0; c < k; ++c) {
+        checkProgress(progress, seedingShare * c / k);
         centres.row(c) = x.row(pick);
         double total = 0.0;
         for (Eigen::Index i = 0; i < n; ++i) {
@@ -339,11 +349,13 @@ std::vector<int> kMeansClusters(const RowMatrixXf& x, int clusters, int iteratio
     }
 
     std::vector<int> assignment(static_cast<std::size_t>(n), -1);
-    for (int iteration = 0; iteration < std::max(1, iterations); ++iteration) {
+    for (int iteration = 0; iteration < rounds; ++iteration) {
         // Assign: |x|² + |c|² − 2 x·c by blocked matrix products.
         const Eigen::RowVectorXf centreNorms = centres.rowwise().squaredNorm().transpose();
         bool changed = false;
         for (Eigen::Index b = 0; b < n; b += kAssignBlock) {
+            checkProgress(progress, seedingShare + (1.0 - seedingShare) *
+                                                       (iteration + double(b) / n) / rounds);
             const Eigen::Index rows = std::min(kAssignBlock, n - b);
             RowMatrixXf dist = -2.0f * (x.middleRows(b, rows) * centres.transpose());
             dist.rowwise() += centreNorms;
@@ -375,7 +387,7 @@ std::vector<int> kMeansClusters(const RowMatrixXf& x, int clusters, int iteratio
 }
 
 std::vector<Insight> findInsights(const analysis::SubsetAnalysis& a, const SubsetMetadata& m,
-                                  const InsightConfig& config)
+                                  const InsightConfig& config, const WhyProgress& progress)
 {
     if (m.sampleCount() != a.sampleCount())
         throw std::invalid_argument("insights: the metadata has " +
@@ -385,9 +397,11 @@ std::vector<Insight> findInsights(const analysis::SubsetAnalysis& a, const Subse
     const double mean = subsetMeanLoss(a);
     if (a.sampleCount() == 0 || mean <= 0.0)
         return out;
-    clusterInsights(a, config, mean, out);
+    // The k-means is most of the time, then one grouping per metadata field.
+    constexpr double kClusterShare = 0.8;
+    clusterInsights(a, config, mean, out, partOf(progress, 0.0, kClusterShare));
     confusionInsights(a, config, out);
-    metadataInsights(a, m, config, mean, out);
+    metadataInsights(a, m, config, mean, out, partOf(progress, kClusterShare, 1.0 - kClusterShare));
     for (Insight& in : out)
         in.subsetMeanLoss = mean;
     std::stable_sort(out.begin(), out.end(), [](const Insight& x, const Insight& y) {
@@ -399,10 +413,15 @@ std::vector<Insight> findInsights(const analysis::SubsetAnalysis& a, const Subse
 }
 
 std::vector<Insight> findRunInsights(const store::RunData& run, const SubsetMetadata& train,
-                                     const SubsetMetadata& validation, const InsightConfig& config)
+                                     const SubsetMetadata& validation, const InsightConfig& config,
+                                     const WhyProgress& progress)
 {
-    std::vector<Insight> out = findInsights(run.validation, validation, config);
-    std::vector<Insight> more = findInsights(run.train, train, config);
+    const int total = run.validation.sampleCount() + run.train.sampleCount();
+    const double validationShare = total > 0 ? double(run.validation.sampleCount()) / total : 0.0;
+    std::vector<Insight> out =
+        findInsights(run.validation, validation, config, partOf(progress, 0.0, validationShare));
+    std::vector<Insight> more = findInsights(run.train, train, config,
+                                             partOf(progress, validationShare, 1.0 - validationShare));
     out.insert(out.end(), std::make_move_iterator(more.begin()), std::make_move_iterator(more.end()));
     return out;
 }

@@ -5,6 +5,7 @@
 #include "core/analysis/analysis_types.h"
 #include "core/store/run_data.h"
 #include "core/why/sample_metadata.h"
+#include "core/why/why_progress.h"
 
 #include <cstdint>
 #include <string>
@@ -57,14 +58,17 @@ struct InsightConfig {
 
 // Insights of one subset, best first (by excessLossShare). metadata must
 // belong to `analysis` (same samples). Pure function; any thread. ~0.5 s for
-// 60,000 samples (the k-means).
+// 60,000 samples (the k-means). progress is asked on the calling thread
+// between blocks of a few milliseconds; Cancelled is thrown when it says stop.
 std::vector<Insight> findInsights(const analysis::SubsetAnalysis& analysis,
-                                  const SubsetMetadata& metadata, const InsightConfig& config = {});
+                                  const SubsetMetadata& metadata, const InsightConfig& config = {},
+                                  const WhyProgress& progress = {});
 
 // Validation insights first, then training ones.
 std::vector<Insight> findRunInsights(const store::RunData& run, const SubsetMetadata& train,
                                      const SubsetMetadata& validation,
-                                     const InsightConfig& config = {});
+                                     const InsightConfig& config = {},
+                                     const WhyProgress& progress = {});
 
 // {"format":"mnistx-insights","version":1,"insights":[{"kind":..,"subset":..,
 // "title":..,"sentence":..,"count":..,"mean_loss":..,"subset_mean_loss":..,"error_rate":..,
@@ -77,7 +81,8 @@ void writeInsightsJson(const std::vector<Insight>& insights, const std::string& 
 // Assigns every row of `features` (N × D) to one of `clusters` k-means
 // clusters (k-means++ seeding from `seed`, then Lloyd). Returns N cluster ids
 // in [0, clusters); deterministic for a seed. clusters is clamped to N.
+// progress: as for findInsights.
 std::vector<int> kMeansClusters(const RowMatrixXf& features, int clusters, int iterations,
-                                std::uint64_t seed);
+                                std::uint64_t seed, const WhyProgress& progress = {});
 
 } // namespace mnistx::why

@@ -14,13 +14,20 @@ namespace mnistx::why {
 
 namespace {
 
+// Samples between two progress calls: a few thousand rows of ten
+// probabilities and ten neighbours, well under a millisecond.
+constexpr int kProgressChunk = 4096;
+
 void rankSubset(const analysis::SubsetAnalysis& a, int idOffset, int totalTrain,
                 const store::RunData& run, const NeighbourGraph& graph, int k,
-                const LabelErrorConfig& config, std::vector<LabelCandidate>& out)
+                const LabelErrorConfig& config, std::vector<LabelCandidate>& out,
+                const WhyProgress& progress)
 {
     const int classCount = a.classCount;
     const std::vector<float> thresholds = selfConfidenceThresholds(a);
     for (int i = 0; i < a.sampleCount(); ++i) {
+        if (i % kProgressChunk == 0)
+            checkProgress(progress, double(i) / a.sampleCount());
         const int given = a.labels[static_cast<std::size_t>(i)];
         const float self = a.probabilities(i, given);
         const float threshold = thresholds[static_cast<std::size_t>(given)];
@@ -103,7 +110,8 @@ std::vector<float> selfConfidenceThresholds(const analysis::SubsetAnalysis& a)
 
 std::vector<LabelCandidate> rankLabelCandidates(const store::RunData& run,
                                                 const NeighbourGraph& graph,
-                                                const LabelErrorConfig& config)
+                                                const LabelErrorConfig& config,
+                                                const WhyProgress& progress)
 {
     const int trainCount = run.train.sampleCount();
     const int n = trainCount + run.validation.sampleCount();
@@ -124,8 +132,11 @@ std::vector<LabelCandidate> rankLabelCandidates(const store::RunData& run,
 
     const int k = std::min(graph.k, std::max(1, config.neighbours));
     std::vector<LabelCandidate> out;
-    rankSubset(run.train, 0, trainCount, run, graph, k, config, out);
-    rankSubset(run.validation, trainCount, trainCount, run, graph, k, config, out);
+    const double trainShare = n > 0 ? double(trainCount) / n : 1.0;
+    rankSubset(run.train, 0, trainCount, run, graph, k, config, out,
+               partOf(progress, 0.0, trainShare));
+    rankSubset(run.validation, trainCount, trainCount, run, graph, k, config, out,
+               partOf(progress, trainShare, 1.0 - trainShare));
     std::sort(out.begin(), out.end(), [](const LabelCandidate& x, const LabelCandidate& y) {
         if (x.score != y.score)
             return x.score > y.score;
@@ -140,10 +151,19 @@ std::vector<LabelCandidate> rankLabelCandidates(const store::RunData& run,
 
 std::vector<LabelCandidate> rankLabelCandidates(const store::RunData& run,
                                                 const FeatureIndex& index,
-                                                const LabelErrorConfig& config)
+                                                const LabelErrorConfig& config,
+                                                const WhyProgress& progress)
 {
-    return rankLabelCandidates(run, index.neighbourGraph(std::max(1, config.neighbours), config.threads),
-                               config);
+    // The graph is nearly all of the time; the ranking itself the last few percent.
+    constexpr double kGraphShare = 0.95;
+    NeighbourGraph graph;
+    try {
+        graph = index.neighbourGraph(std::max(1, config.neighbours), config.threads,
+                                     partOf(progress, 0.0, kGraphShare));
+    } catch (const IndexCancelled&) {
+        throw Cancelled();
+    }
+    return rankLabelCandidates(run, graph, config, partOf(progress, kGraphShare, 1.0 - kGraphShare));
 }
 
 void writeLabelCandidatesCsv(const std::vector<LabelCandidate>& candidates, const std::string& path)

@@ -15,6 +15,7 @@
 #include "core/analysis/analysis_types.h"
 #include "core/store/run_data.h"
 #include "core/why/feature_index.h"
+#include "core/why/why_progress.h"
 
 #include <map>
 #include <string>
@@ -55,15 +56,19 @@ struct LabelCandidate {
 // `graph` must be the run's neighbour graph (n = N_train + N_validation, ids
 // global); its k may differ from config.neighbours (the first
 // min(k, neighbours) columns are used). Throws std::invalid_argument when the
-// graph does not match the run.
+// graph does not match the run. progress is asked every few thousand samples
+// (≈ 1 ms) on the calling thread; Cancelled is thrown when it says stop.
 std::vector<LabelCandidate> rankLabelCandidates(const store::RunData& run,
                                                 const NeighbourGraph& graph,
-                                                const LabelErrorConfig& config = {});
+                                                const LabelErrorConfig& config = {},
+                                                const WhyProgress& progress = {});
 // The same, building the neighbour graph from the index first (most of the
-// time: ~1 s of 1.5 s at 70,000 on 2 threads).
+// time: ~1 s of 1.5 s at 70,000 on 2 threads; progress is asked between its
+// chunks of queries, at least every 25 ms).
 std::vector<LabelCandidate> rankLabelCandidates(const store::RunData& run,
                                                 const FeatureIndex& index,
-                                                const LabelErrorConfig& config = {});
+                                                const LabelErrorConfig& config = {},
+                                                const WhyProgress& progress = {});
 
 // Per-class thresholds t_j of one subset (C values; 1.0 for a class with no
 // samples, so that nothing is flagged for it).

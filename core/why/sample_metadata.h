@@ -3,6 +3,7 @@
 // by, and the insights search), and mean loss grouped by any of it.
 
 #include "core/analysis/analysis_types.h"
+#include "core/why/why_progress.h"
 
 #include <cstdint>
 #include <string>
@@ -55,8 +56,11 @@ struct SubsetMetadata {
 
 // images: the subset's images, analysis.sampleCount() × pixelsPerImage uint8
 // in IDX order, or nullptr (then ink stays empty). Pure function, any thread.
+// progress is asked every few thousand samples (≈ 1 ms); Cancelled is thrown
+// when it says stop.
 SubsetMetadata computeMetadata(const analysis::SubsetAnalysis& analysis,
-                               const std::uint8_t* images = nullptr, int pixelsPerImage = 28 * 28);
+                               const std::uint8_t* images = nullptr, int pixelsPerImage = 28 * 28,
+                               const WhyProgress& progress = {});
 
 // How a field splits samples into groups: categorical fields by value
 // (groups 0..C−1, or 0/1), continuous ones into `bins` quantile bins (equal

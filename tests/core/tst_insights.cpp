@@ -70,6 +70,7 @@ private Q_SLOTS:
     void reproducibleAndJson();
     void kMeansSeparatesBlobs();
     void clusterTitleSaysWhatTheClusterIs();
+    void progressAndCancel();
 };
 
 void TestInsights::metadataFields()
@@ -329,6 +330,42 @@ void TestInsights::clusterTitleSaysWhatTheClusterIs()
     }
     const json::Value doc = json::parse(insightsJson(insights));
     QCOMPARE(json::Cursor(doc)["insights"][0]["title"].asString(), insights[0].title);
+}
+
+// The metadata and the insights report their progress (rising, within
+// [0,1], unchanged results) and stop with Cancelled as soon as it says stop.
+void TestInsights::progressAndCancel()
+{
+    const Planted p = plantedWeakCluster(60);
+    std::vector<double> seen;
+    const WhyProgress record = [&](double f) {
+        seen.push_back(f);
+        return true;
+    };
+    const auto rising = [&] {
+        return !seen.empty() && seen.front() >= 0.0 && seen.back() <= 1.0 &&
+               std::is_sorted(seen.begin(), seen.end());
+    };
+    const std::vector<std::uint8_t> images(static_cast<std::size_t>(p.subset.sampleCount()) * 784, 7);
+    const SubsetMetadata m = computeMetadata(p.subset, images.data(), 784, record);
+    QVERIFY(rising());
+    QVERIFY(m.ink == computeMetadata(p.subset, images.data()).ink);
+    seen.clear();
+    const auto found = findInsights(p.subset, m, {}, record);
+    QVERIFY2(seen.size() >= 10 && rising(), qPrintable(QString::number(seen.size())));
+    const auto plain = findInsights(p.subset, m);
+    QCOMPARE(found.size(), plain.size());
+    for (std::size_t k = 0; k < found.size(); ++k)
+        QCOMPARE(found[k].sentence, plain[k].sentence);
+
+    int calls = 0;
+    const WhyProgress stopAtThird = [&](double) { return ++calls < 3; };
+    QVERIFY_THROWS_EXCEPTION(Cancelled, findInsights(p.subset, m, {}, stopAtThird));
+    QCOMPARE(calls, 3); // not asked again once it said stop
+    calls = 0;
+    const WhyProgress stopAtOnce = [&](double) { return ++calls < 1; };
+    QVERIFY_THROWS_EXCEPTION(Cancelled,
+                             computeMetadata(p.subset, images.data(), 784, stopAtOnce));
 }
 
 QTEST_GUILESS_MAIN(TestInsights)

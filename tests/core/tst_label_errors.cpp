@@ -78,6 +78,7 @@ private Q_SLOTS:
     void damagedMarksFile_data();
     void damagedMarksFile();
     void headlessReport();
+    void progressAndCancel();
 };
 
 void TestLabelErrors::flippedLabelsRankFirst()
@@ -291,6 +292,37 @@ void TestLabelErrors::headlessReport()
     const json::Cursor root(insights);
     QCOMPARE(root["format"].asString(), std::string("mnistx-insights"));
     QCOMPARE(static_cast<int>(root["insights"].arraySize()), summary.insights);
+}
+
+// The ranking reports its progress (rising, within [0,1], the same
+// candidates) and stops with Cancelled as soon as it says stop, in the
+// neighbour graph as in the ranking itself.
+void TestLabelErrors::progressAndCancel()
+{
+    test::BlobRun blob = test::makeBlobRun({8000, 2000, 10, 16, 6.0f, 2.0f, 7});
+    flipValidationLabels(blob.run, 30, 5);
+    const FeatureIndex index(blob.run.train.features, blob.run.validation.features);
+    std::vector<double> seen;
+    const auto ranked = rankLabelCandidates(blob.run, index, {}, [&](double f) {
+        seen.push_back(f);
+        return true;
+    });
+    QVERIFY(!seen.empty());
+    QVERIFY(seen.front() >= 0.0 && seen.back() <= 1.0);
+    QVERIFY(std::is_sorted(seen.begin(), seen.end()));
+    const auto plain = rankLabelCandidates(blob.run, index);
+    QCOMPARE(ranked.size(), plain.size());
+    for (std::size_t k = 0; k < ranked.size(); ++k)
+        QCOMPARE(ranked[k].index, plain[k].index);
+
+    int calls = 0;
+    const WhyProgress stopAtOnce = [&](double) { return ++calls < 1; };
+    QVERIFY_THROWS_EXCEPTION(Cancelled, rankLabelCandidates(blob.run, index, {}, stopAtOnce));
+    QCOMPARE(calls, 1);
+    const NeighbourGraph graph = index.neighbourGraph(10);
+    calls = 0;
+    QVERIFY_THROWS_EXCEPTION(Cancelled, rankLabelCandidates(blob.run, graph, {}, stopAtOnce));
+    QCOMPARE(calls, 1);
 }
 
 QTEST_GUILESS_MAIN(TestLabelErrors)

@@ -1,5 +1,6 @@
 // The insights panel on a synthetic run with a planted weak cluster in the
-// validation set: the metadata of both subsets is announced, the cluster is
+// validation set: the context announces the metadata of both subsets, the
+// cluster is
 // listed as an insight, and its Select button selects exactly its samples as
 // session ids (validation ids after the training ones). A run replaced
 // before its insights are done never shows the old run's.
@@ -7,6 +8,7 @@
 #include "core/why/insights.h"
 #include "ui/explorer_session.h"
 #include "ui/why/insights_panel.h"
+#include "ui/why/why_context.h"
 
 #include <QFile>
 #include <QLabel>
@@ -25,8 +27,6 @@
 
 using namespace mnistx;
 using ui::InsightsPanel;
-
-Q_DECLARE_METATYPE(std::shared_ptr<const mnistx::why::SubsetMetadata>)
 
 namespace
 {
@@ -85,7 +85,6 @@ private:
 
 void TestInsightsPanel::initTestCase()
 {
-    qRegisterMetaType<std::shared_ptr<const mnistx::why::SubsetMetadata>>();
     m_run = runWithWeakCluster(600, &m_planted);
 }
 
@@ -121,7 +120,8 @@ int TestInsightsPanel::plantedClusterInsight(const InsightsPanel& panel) const
 void TestInsightsPanel::noRun()
 {
     ui::ExplorerSession session;
-    InsightsPanel panel(&session);
+    ui::WhyContext context(&session);
+    InsightsPanel panel(&context);
     QCOMPARE(panel.state(), InsightsPanel::State::NoRun);
     QVERIFY(panel.insights().empty());
     QVERIFY(panel.idsOf(0).isEmpty());
@@ -131,8 +131,9 @@ void TestInsightsPanel::noRun()
 void TestInsightsPanel::plantedClusterIsAnInsight()
 {
     ui::ExplorerSession session;
-    InsightsPanel panel(&session);
-    QSignalSpy metadata(&panel, &InsightsPanel::metadataReady);
+    ui::WhyContext context(&session);
+    InsightsPanel panel(&context);
+    QSignalSpy metadata(&context, &ui::WhyContext::metadataReady);
     showRun(panel, session, m_run);
 
     QCOMPARE(metadata.count(), 1);
@@ -142,7 +143,7 @@ void TestInsightsPanel::plantedClusterIsAnInsight()
     QVERIFY(train && validation);
     QCOMPARE(train->sampleCount(), m_run->train.sampleCount());
     QCOMPARE(validation->sampleCount(), m_run->validation.sampleCount());
-    QCOMPARE(panel.validationMetadata(), validation);
+    QCOMPARE(context.metadata(analysis::Subset::Validation), validation);
 
     const int i = plantedClusterInsight(panel);
     QVERIFY(i >= 0);
@@ -162,7 +163,8 @@ void TestInsightsPanel::plantedClusterIsAnInsight()
 void TestInsightsPanel::selectSetsExactlyItsSamples()
 {
     ui::ExplorerSession session;
-    InsightsPanel panel(&session);
+    ui::WhyContext context(&session);
+    InsightsPanel panel(&context);
     panel.resize(500, 700);
     panel.show();
     QVERIFY(QTest::qWaitForWindowExposed(&panel));
@@ -201,9 +203,10 @@ void TestInsightsPanel::selectSetsExactlyItsSamples()
 void TestInsightsPanel::newRunDiscardsOldResults()
 {
     ui::ExplorerSession session;
-    InsightsPanel panel(&session);
+    ui::WhyContext context(&session);
+    InsightsPanel panel(&context);
     QSignalSpy ready(&panel, &InsightsPanel::insightsReady);
-    QSignalSpy metadata(&panel, &InsightsPanel::metadataReady);
+    QSignalSpy metadata(&context, &ui::WhyContext::metadataReady);
     session.setRun(m_run, nullptr);
     const auto other = runWithWeakCluster(300, nullptr); // replaced before the first is done
     session.setRun(other, nullptr);
@@ -211,7 +214,8 @@ void TestInsightsPanel::newRunDiscardsOldResults()
     QTest::qWait(200); // would let a late result of the first run arrive
     QCOMPARE(ready.count(), 1);
     QCOMPARE(metadata.count(), 1);
-    QCOMPARE(panel.trainMetadata()->sampleCount(), other->train.sampleCount());
+    QCOMPARE(context.metadata(analysis::Subset::Train)->sampleCount(),
+             other->train.sampleCount());
     for (const why::Insight& in : panel.insights())
         for (int s : in.samples)
             QVERIFY(s < (in.subset == analysis::Subset::Train ? other->train.sampleCount()
@@ -221,7 +225,8 @@ void TestInsightsPanel::newRunDiscardsOldResults()
 void TestInsightsPanel::exportsJson()
 {
     ui::ExplorerSession session;
-    InsightsPanel panel(&session);
+    ui::WhyContext context(&session);
+    InsightsPanel panel(&context);
     showRun(panel, session, m_run);
     QTemporaryDir dir;
     const QString path = dir.filePath(QStringLiteral("insights.json"));
@@ -242,7 +247,8 @@ void TestInsightsPanel::exportsJson()
 void TestInsightsPanel::cardTitleNamesTheGroup()
 {
     ui::ExplorerSession session;
-    InsightsPanel panel(&session);
+    ui::WhyContext context(&session);
+    InsightsPanel panel(&context);
     showRun(panel, session, m_run);
     const int i = plantedClusterInsight(panel);
     QVERIFY(i >= 0);

@@ -1,5 +1,6 @@
 // The label-candidates panel on a synthetic run with deliberately flipped
-// labels: it waits for the run's index, lists the flipped samples at the
+// labels: it waits for the context's index of the run and its ranking,
+// lists the flipped samples at the
 // top, saves each mark at once to label_marks.json (which the core reads
 // back), reloads the marks with the run, keeps marks made without a run
 // folder until it gets one, reports a damaged or unwritable marks file
@@ -9,6 +10,7 @@
 #include "core/why/label_errors.h"
 #include "ui/explorer_session.h"
 #include "ui/why/label_candidates_panel.h"
+#include "ui/why/why_context.h"
 
 #include <QAbstractItemModelTester>
 #include <QAction>
@@ -72,9 +74,9 @@ private Q_SLOTS:
 private:
     void waitForRanking(LabelCandidatesPanel& panel);
     std::shared_ptr<const store::RunData> m_run;
-    std::shared_ptr<const why::FeatureIndex> m_index;
     std::set<int> m_flipped; // validation indices
     std::unique_ptr<ui::ExplorerSession> m_session;
+    std::unique_ptr<ui::WhyContext> m_context;
     std::unique_ptr<LabelCandidatesPanel> m_panel;
 };
 
@@ -92,21 +94,21 @@ void TestLabelCandidates::initTestCase()
         auto& label = blob.run.validation.labels[static_cast<std::size_t>(i)];
         label = static_cast<std::uint8_t>((label + 1 + rng() % 9) % 10);
     }
-    m_index = std::make_shared<const why::FeatureIndex>(blob.run.train.features,
-                                                        blob.run.validation.features);
     m_run = std::make_shared<const store::RunData>(std::move(blob.run));
 }
 
 void TestLabelCandidates::init()
 {
     m_session = std::make_unique<ui::ExplorerSession>();
-    m_panel = std::make_unique<LabelCandidatesPanel>(m_session.get());
+    m_context = std::make_unique<ui::WhyContext>(m_session.get());
+    m_panel = std::make_unique<LabelCandidatesPanel>(m_context.get());
     m_panel->resize(900, 600);
 }
 
 void TestLabelCandidates::cleanup()
 {
     m_panel.reset();
+    m_context.reset();
     m_session.reset();
 }
 
@@ -122,20 +124,22 @@ void TestLabelCandidates::waitForRanking(LabelCandidatesPanel& panel)
 void TestLabelCandidates::waitsForTheRunsIndexThenRanks()
 {
     QCOMPARE(m_panel->state(), LabelCandidatesPanel::State::NoRun);
+    // The panel's state when the context has the index and when it starts ranking.
+    QList<LabelCandidatesPanel::State> seen;
+    connect(m_context.get(), &ui::WhyContext::indexReady, this,
+            [&] { seen << m_panel->state(); });
+    connect(m_context.get(), &ui::WhyContext::stepStarted, this, [&](ui::WhyContext::Step step) {
+        if (step == ui::WhyContext::Step::Candidates)
+            seen << m_panel->state();
+    });
     m_session->setRun(m_run, nullptr);
     QCOMPARE(m_panel->state(), LabelCandidatesPanel::State::WaitingForIndex);
     QVERIFY(m_panel->statusText().contains(QStringLiteral("neighbour index")));
 
-    // An index of another run (another size) is not used.
-    const test::BlobRun other = test::makeBlobRun({200, 100, 10, 16, 6.0f, 2.0f, 3});
-    m_panel->setIndex(std::make_shared<const why::FeatureIndex>(other.run.train.features,
-                                                                other.run.validation.features));
-    QCOMPARE(m_panel->state(), LabelCandidatesPanel::State::WaitingForIndex);
-
     QSignalSpy ready(m_panel.get(), &LabelCandidatesPanel::candidatesReady);
-    m_panel->setIndex(m_index);
-    QCOMPARE(m_panel->state(), LabelCandidatesPanel::State::Ranking);
     QVERIFY(ready.wait(30000));
+    QCOMPARE(seen, (QList<LabelCandidatesPanel::State>{LabelCandidatesPanel::State::Ranking,
+                                                       LabelCandidatesPanel::State::Ranking}));
     QCOMPARE(ready.count(), 1);
     QCOMPARE(m_panel->state(), LabelCandidatesPanel::State::Ready);
     QVERIFY(m_panel->model()->rowCount() >= kFlipped);
@@ -146,7 +150,6 @@ void TestLabelCandidates::waitsForTheRunsIndexThenRanks()
 void TestLabelCandidates::flippedLabelsAreListedFirst()
 {
     m_session->setRun(m_run, nullptr);
-    m_panel->setIndex(m_index);
     waitForRanking(*m_panel);
     int found = 0;
     const int trainCount = m_run->train.sampleCount();
@@ -176,7 +179,6 @@ void TestLabelCandidates::modelPassesTester()
     QAbstractItemModelTester proxyTester(m_panel->proxy(),
                                          QAbstractItemModelTester::FailureReportingMode::QtTest);
     m_session->setRun(m_run, nullptr);
-    m_panel->setIndex(m_index);
     waitForRanking(*m_panel);
     m_panel->tableView()->selectRow(0);
     m_panel->markSelected(why::LabelMark::Fine);
@@ -188,7 +190,6 @@ void TestLabelCandidates::modelPassesTester()
 void TestLabelCandidates::rowClickSetsCurrent()
 {
     m_session->setRun(m_run, nullptr);
-    m_panel->setIndex(m_index);
     waitForRanking(*m_panel);
     m_panel->show();
     QVERIFY(QTest::qWaitForWindowExposed(m_panel.get()));
@@ -208,7 +209,6 @@ void TestLabelCandidates::markingSavesMarksFile()
     QVERIFY(dir.isValid());
     m_session->setRun(m_run, nullptr);
     m_panel->setRunDir(dir.path());
-    m_panel->setIndex(m_index);
     waitForRanking(*m_panel);
     m_panel->tableView()->selectRow(0);
     const why::LabelCandidate first = m_panel->model()->candidate(m_panel->proxy()->sourceRowAt(0));
@@ -235,7 +235,6 @@ void TestLabelCandidates::keysMarkTheSelectedRow()
     QTemporaryDir dir;
     m_session->setRun(m_run, nullptr);
     m_panel->setRunDir(dir.path());
-    m_panel->setIndex(m_index);
     waitForRanking(*m_panel);
     m_panel->show();
     m_panel->activateWindow();
@@ -269,7 +268,6 @@ void TestLabelCandidates::marksReloadWithTheRun()
     // The same run opened again: the marks come back from the file.
     m_session->setRun(m_run, nullptr);
     QCOMPARE(m_panel->marks().size(), 1);
-    m_panel->setIndex(m_index);
     waitForRanking(*m_panel);
     const int row = m_panel->model()->rowOf(id);
     QVERIFY(row >= 0);
@@ -278,7 +276,8 @@ void TestLabelCandidates::marksReloadWithTheRun()
     // A new panel told the folder after the run, and one told before it.
     for (bool folderFirst : {false, true}) {
         ui::ExplorerSession session;
-        LabelCandidatesPanel panel(&session);
+        ui::WhyContext context(&session);
+        LabelCandidatesPanel panel(&context);
         if (folderFirst)
             panel.setRunDir(dir.path());
         session.setRun(m_run, nullptr);
@@ -366,7 +365,6 @@ void TestLabelCandidates::unwritableFolderKeepsMarksInMemory()
 void TestLabelCandidates::filtersAndHideMarked()
 {
     m_session->setRun(m_run, nullptr);
-    m_panel->setIndex(m_index);
     waitForRanking(*m_panel);
     const int total = m_panel->proxy()->rowCount();
     m_panel->proxy()->setSubsetFilter(LabelCandidatesProxy::SubsetFilter::Validation);
@@ -386,7 +384,6 @@ void TestLabelCandidates::exportsCsv()
 {
     QTemporaryDir dir;
     m_session->setRun(m_run, nullptr);
-    m_panel->setIndex(m_index);
     waitForRanking(*m_panel);
     const QString path = dir.filePath(QStringLiteral("candidates.csv"));
     QVERIFY(m_panel->exportCandidatesCsv(path));

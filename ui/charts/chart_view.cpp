@@ -1,5 +1,7 @@
 #include "ui/charts/chart_view.h"
 
+#include "ui/charts/chart_style.h"
+
 #include <QAreaSeries>
 #include <QChart>
 #include <QChartView>
@@ -210,22 +212,6 @@ struct ChartView::Private {
         rightAttached = true;
     }
 
-    void styleAxis(QAbstractAxis* a)
-    {
-        QFont labels = a->labelsFont();
-        labels.setPointSizeF(8.5);
-        a->setLabelsFont(labels);
-        QFont title = a->titleFont();
-        title.setPointSizeF(9.0);
-        title.setBold(false);
-        a->setTitleFont(title);
-        a->setGridLineColor(QColor(0xe3, 0xe3, 0xe3));
-        a->setMinorGridLineColor(QColor(0xf2, 0xf2, 0xf2));
-        a->setLinePenColor(QColor(0x99, 0x99, 0x99));
-        a->setLabelsColor(QColor(0x33, 0x33, 0x33));
-        a->setTitleBrush(QColor(0x22, 0x22, 0x22));
-    }
-
     // Declared last, destroyed first: the view (and with it the chart, its
     // series and the overlay) goes while everything it may call back into is
     // still alive. Also a child widget of ChartView; the unique_ptr deletes it
@@ -245,16 +231,7 @@ struct ChartView::Private {
 ChartView::ChartView(QWidget* parent) : QWidget(parent), d(std::make_unique<Private>())
 {
     auto* chart = new QChart(); // owned by the view (setChart)
-    chart->setBackgroundRoundness(0);
-    chart->setMargins(QMargins(4, 4, 8, 4));
-    chart->legend()->setAlignment(Qt::AlignBottom);
-    QFont legendFont = chart->legend()->font();
-    legendFont.setPointSizeF(8.5);
-    chart->legend()->setFont(legendFont);
-    QFont titleFont = chart->titleFont();
-    titleFont.setPointSizeF(10.5);
-    titleFont.setBold(true);
-    chart->setTitleFont(titleFont);
+    styleChart(chart);
     d->chart = chart;
 
     d->view = std::make_unique<PlotView>(chart, this);
@@ -277,7 +254,7 @@ ChartView::ChartView(QWidget* parent) : QWidget(parent), d(std::make_unique<Priv
     d->rightAxis->setGridLineVisible(false); // the left axis owns the grid
     for (QAbstractAxis* a : {static_cast<QAbstractAxis*>(d->xAxis), static_cast<QAbstractAxis*>(d->leftAxis),
                              static_cast<QAbstractAxis*>(d->leftLogAxis), static_cast<QAbstractAxis*>(d->rightAxis)})
-        d->styleAxis(a);
+        styleAxis(a);
     chart->addAxis(d->xAxis, Qt::AlignBottom);
     chart->addAxis(d->leftAxis, Qt::AlignLeft);
     chart->addAxis(d->leftLogAxis, Qt::AlignLeft);

@@ -2,12 +2,12 @@
 
 #include "ui/explorer_session.h"
 #include "ui/export/export_notice.h"
+#include "ui/why/why_context.h"
 
 #include <QDir>
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QFrame>
-#include <QFutureWatcher>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QLocale>
@@ -15,7 +15,6 @@
 #include <QPushButton>
 #include <QScrollArea>
 #include <QVBoxLayout>
-#include <QtConcurrent/QtConcurrentRun>
 #include <exception>
 
 namespace mnistx::ui
@@ -60,20 +59,8 @@ QString percent(double share)
 
 } // namespace
 
-struct InsightsPanel::MetadataResult {
-    std::shared_ptr<const why::SubsetMetadata> train;
-    std::shared_ptr<const why::SubsetMetadata> validation;
-    QString error;
-};
-
-struct InsightsPanel::InsightsResult {
-    std::vector<why::Insight> insights;
-    bool ok = false;
-    QString error;
-};
-
-InsightsPanel::InsightsPanel(ExplorerSession* session, QWidget* parent)
-    : QWidget(parent), m_session(session)
+InsightsPanel::InsightsPanel(WhyContext* context, QWidget* parent)
+    : QWidget(parent), m_context(context), m_session(context->session())
 {
     m_status = new QLabel(this);
     m_status->setWordWrap(true);
@@ -95,113 +82,41 @@ InsightsPanel::InsightsPanel(ExplorerSession* session, QWidget* parent)
     layout->addWidget(m_scroll, 1);
 
     connect(m_exportButton, &QPushButton::clicked, this, &InsightsPanel::exportInteractively);
-    connect(m_session, &ExplorerSession::runChanged, this, &InsightsPanel::onRunChanged);
-    onRunChanged();
+    connect(m_context, &WhyContext::resultsCleared, this, &InsightsPanel::followContext);
+    connect(m_context, &WhyContext::metadataReady, this, &InsightsPanel::followContext);
+    connect(m_context, &WhyContext::stepFailed, this, &InsightsPanel::followContext);
+    connect(m_context, &WhyContext::insightsReady, this, &InsightsPanel::followContext);
+    setState(State::NoRun);
+    followContext();
 }
 
-InsightsPanel::~InsightsPanel() = default;
-
-void InsightsPanel::setConfig(const why::InsightConfig& config)
+const std::vector<why::Insight>& InsightsPanel::insights() const
 {
-    m_config = config;
-    start();
+    static const std::vector<why::Insight> none;
+    return m_insights ? *m_insights : none;
 }
 
-void InsightsPanel::onRunChanged()
+void InsightsPanel::followContext()
 {
-    m_train.reset();
-    m_validation.reset();
-    start();
-}
-
-void InsightsPanel::start()
-{
-    const int generation = ++m_generation; // a task still running is of an older run
-    m_insights.clear();
-    if (!m_session->hasRun()) {
-        m_train.reset();
-        m_validation.reset();
-        setState(State::NoRun);
-        return;
-    }
-    if (m_train && m_validation) { // only the settings changed: reuse the metadata
-        onMetadataFinished(generation, {m_train, m_validation, {}});
-        return;
-    }
-    setState(State::ComputingMetadata);
-    auto* watcher = new QFutureWatcher<MetadataResult>(this);
-    connect(watcher, &QFutureWatcherBase::finished, this, [this, watcher, generation] {
-        onMetadataFinished(generation, watcher->result());
-        watcher->deleteLater();
-    });
-    // The task owns shared pointers only: it may outlive this panel.
-    watcher->setFuture(QtConcurrent::run(
-        [run = m_session->runPtr(), mnist = m_session->dataPtr()]() -> MetadataResult {
-            MetadataResult result;
-            try {
-                const auto images = [&](const data::Dataset* d) -> const std::uint8_t* {
-                    return d && !d->images.empty() ? d->images.data() : nullptr;
-                };
-                const data::Dataset* train = mnist ? &mnist->train : nullptr;
-                const data::Dataset* validation = mnist ? &mnist->validation : nullptr;
-                result.train = std::make_shared<const why::SubsetMetadata>(why::computeMetadata(
-                    run->train, images(train), train ? train->pixelsPerImage() : 28 * 28));
-                result.validation = std::make_shared<const why::SubsetMetadata>(
-                    why::computeMetadata(run->validation, images(validation),
-                                         validation ? validation->pixelsPerImage() : 28 * 28));
-            } catch (const std::exception& e) {
-                result.error = QString::fromStdString(e.what());
-            }
-            return result;
-        }));
-}
-
-void InsightsPanel::onMetadataFinished(int generation, const MetadataResult& result)
-{
-    if (generation != m_generation)
-        return;
-    if (!result.train || !result.validation) {
-        setState(State::Failed, result.error);
-        Q_EMIT failed(result.error);
-        return;
-    }
-    const bool fresh = result.train != m_train;
-    m_train = result.train;
-    m_validation = result.validation;
-    if (fresh)
-        Q_EMIT metadataReady(m_train, m_validation);
-    setState(State::FindingInsights);
-    auto* watcher = new QFutureWatcher<InsightsResult>(this);
-    connect(watcher, &QFutureWatcherBase::finished, this, [this, watcher, generation] {
-        onInsightsFinished(generation, watcher->result());
-        watcher->deleteLater();
-    });
-    watcher->setFuture(
-        QtConcurrent::run([run = m_session->runPtr(), train = m_train, validation = m_validation,
-                           config = m_config]() -> InsightsResult {
-            InsightsResult found;
-            try {
-                found.insights = why::findRunInsights(*run, *train, *validation, config);
-                found.ok = true;
-            } catch (const std::exception& e) {
-                found.error = QString::fromStdString(e.what());
-            }
-            return found;
-        }));
-}
-
-void InsightsPanel::onInsightsFinished(int generation, const InsightsResult& result)
-{
-    if (generation != m_generation)
-        return;
-    if (!result.ok) {
-        setState(State::Failed, result.error);
-        Q_EMIT failed(result.error);
-        return;
-    }
-    m_insights = result.insights;
-    setState(State::Ready);
-    Q_EMIT insightsReady(static_cast<int>(m_insights.size()));
+    using Status = WhyContext::Status;
+    const Status status = m_context->status(WhyContext::Step::Insights);
+    State state = m_context->hasMetadata() ? State::FindingInsights : State::ComputingMetadata;
+    if (status == Status::NoRun)
+        state = State::NoRun;
+    else if (status == Status::Ready)
+        state = State::Ready;
+    else if (status == Status::Failed)
+        state = State::Failed;
+    const auto insights = state == State::Ready ? m_context->insights() : nullptr;
+    if (state == m_state && insights == m_insights)
+        return; // the context moved on elsewhere
+    m_insights = insights;
+    const QString error = m_context->errorText(WhyContext::Step::Insights);
+    setState(state, error);
+    if (state == State::Ready)
+        Q_EMIT insightsReady(static_cast<int>(m_insights->size()));
+    else if (state == State::Failed)
+        Q_EMIT failed(error);
 }
 
 void InsightsPanel::setState(State state, const QString& detail)
@@ -222,17 +137,17 @@ void InsightsPanel::setState(State state, const QString& detail)
         break;
     case State::Ready:
         m_status->setText(
-            m_insights.empty()
+            insights().empty()
                 ? tr("No weak group found: no cluster, confusion or property group has at "
                      "least %1× the subset's mean loss.")
-                      .arg(m_config.minLossRatio)
-                : (m_insights.size() == 1 ? tr("1 group where the model is weak.")
+                      .arg(m_context->insightConfig().minLossRatio)
+                : (insights().size() == 1 ? tr("1 group where the model is weak.")
                                           : tr("%1 groups where the model is weakest, "
                                                "validation first, the largest excess loss first.")
-                                                .arg(m_insights.size())));
+                                                .arg(insights().size())));
         break;
     }
-    m_exportButton->setEnabled(state == State::Ready && !m_insights.empty());
+    m_exportButton->setEnabled(state == State::Ready && !insights().empty());
     rebuildList();
 }
 
@@ -250,8 +165,8 @@ void InsightsPanel::rebuildList()
     list->setSpacing(6);
     m_selectButtons.clear();
     const QLocale locale;
-    for (int i = 0; i < static_cast<int>(m_insights.size()); ++i) {
-        const why::Insight& insight = m_insights[static_cast<std::size_t>(i)];
+    for (int i = 0; i < static_cast<int>(insights().size()); ++i) {
+        const why::Insight& insight = insights()[static_cast<std::size_t>(i)];
         auto* card = new QFrame(container);
         card->setObjectName(QStringLiteral("insightCard"));
         card->setFrameShape(QFrame::StyledPanel);
@@ -321,9 +236,9 @@ void InsightsPanel::rebuildList()
 QVector<int> InsightsPanel::idsOf(int insight) const
 {
     QVector<int> ids;
-    if (insight < 0 || insight >= static_cast<int>(m_insights.size()) || !m_session->hasRun())
+    if (insight < 0 || insight >= static_cast<int>(insights().size()) || !m_session->hasRun())
         return ids;
-    const why::Insight& in = m_insights[static_cast<std::size_t>(insight)];
+    const why::Insight& in = insights()[static_cast<std::size_t>(insight)];
     ids.reserve(static_cast<int>(in.samples.size()));
     // Insight samples are indices within their subset; the session numbers
     // validation samples after the training ones.
@@ -334,11 +249,11 @@ QVector<int> InsightsPanel::idsOf(int insight) const
 
 void InsightsPanel::selectInsight(int insight)
 {
-    if (insight < 0 || insight >= static_cast<int>(m_insights.size()))
+    if (insight < 0 || insight >= static_cast<int>(insights().size()))
         return;
     m_session->setSelection(
         idsOf(insight),
-        QString::fromStdString(m_insights[static_cast<std::size_t>(insight)].sentence));
+        QString::fromStdString(insights()[static_cast<std::size_t>(insight)].sentence));
 }
 
 QPushButton* InsightsPanel::selectButton(int insight) const
@@ -349,7 +264,7 @@ QPushButton* InsightsPanel::selectButton(int insight) const
 bool InsightsPanel::exportJson(const QString& path, QString* error) const
 {
     try {
-        why::writeInsightsJson(m_insights, QDir::toNativeSeparators(path).toStdString());
+        why::writeInsightsJson(insights(), QDir::toNativeSeparators(path).toStdString());
         return true;
     } catch (const std::exception& e) {
         if (error)

@@ -3,7 +3,6 @@
 // of samples where the model is weakest, one sentence each, selectable.
 
 #include "core/why/insights.h"
-#include "core/why/sample_metadata.h"
 
 #include <QString>
 #include <QVector>
@@ -19,6 +18,7 @@ namespace mnistx::ui
 {
 
 class ExplorerSession;
+class WhyContext;
 
 // Lists the run's insights, validation first, best first: a kind badge
 // (cluster / confusion / metadata), a bold title naming the group ("4s and 9s
@@ -28,31 +28,22 @@ class ExplorerSession;
 // loss) and a "Select" button that makes the group the session's selection
 // (global ids, described by the sentence) for the map and the gallery.
 //
-// On every runChanged two worker tasks (QtConcurrent) run one after the
-// other: the per-sample metadata of both subsets (with the ink of the
-// session's images when it has them), announced with metadataReady so other
-// views can reuse it; then why::findRunInsights (~1 s on MNIST). The GUI
-// thread never waits; results of an older run are discarded.
-// GUI thread only.
+// A view of the context's insights (WhyContext: the metadata, then
+// why::findRunInsights, ~1 s on MNIST, with the settings of
+// WhyContext::setInsightConfig); the state says which of them the context is
+// computing. GUI thread only.
 class InsightsPanel : public QWidget
 {
     Q_OBJECT
 public:
+    explicit InsightsPanel(WhyContext* context, QWidget* parent = nullptr);
+
     enum class State { NoRun, ComputingMetadata, FindingInsights, Ready, Failed };
     Q_ENUM(State)
-
-    explicit InsightsPanel(ExplorerSession* session, QWidget* parent = nullptr);
-    ~InsightsPanel() override;
-
-    // Settings of the search (default: why::InsightConfig{}); recomputes.
-    void setConfig(const why::InsightConfig& config);
-
     State state() const { return m_state; }
     QString statusText() const;
-    const std::vector<why::Insight>& insights() const { return m_insights; }
-    // Null until metadataReady.
-    std::shared_ptr<const why::SubsetMetadata> trainMetadata() const { return m_train; }
-    std::shared_ptr<const why::SubsetMetadata> validationMetadata() const { return m_validation; }
+    // The insights shown (empty until Ready).
+    const std::vector<why::Insight>& insights() const;
 
     // The samples of insight i as session ids (ascending), empty when out of range.
     QVector<int> idsOf(int insight) const;
@@ -65,29 +56,21 @@ public:
     bool exportJson(const QString& path, QString* error = nullptr) const;
 
 Q_SIGNALS:
-    void metadataReady(std::shared_ptr<const mnistx::why::SubsetMetadata> train,
-                       std::shared_ptr<const mnistx::why::SubsetMetadata> validation);
+    // The list shows the insights of a run (count of them).
     void insightsReady(int count);
     void failed(const QString& message);
 
 private:
-    struct MetadataResult;
-    struct InsightsResult;
-    void onRunChanged();
-    void start();
-    void onMetadataFinished(int generation, const MetadataResult& result);
-    void onInsightsFinished(int generation, const InsightsResult& result);
+    // Shows what the context has: its insights, or which step it is at.
+    void followContext();
     void setState(State state, const QString& detail = {});
     void rebuildList();
     void exportInteractively();
 
+    WhyContext* m_context;
     ExplorerSession* m_session;
-    why::InsightConfig m_config;
     State m_state = State::NoRun;
-    int m_generation = 0; // results of older runs are discarded
-    std::shared_ptr<const why::SubsetMetadata> m_train;
-    std::shared_ptr<const why::SubsetMetadata> m_validation;
-    std::vector<why::Insight> m_insights;
+    std::shared_ptr<const std::vector<why::Insight>> m_insights;
     QVector<QPushButton*> m_selectButtons;
 
     QLabel* m_status = nullptr;

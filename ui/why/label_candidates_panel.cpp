@@ -4,6 +4,7 @@
 #include "ui/explorer_session.h"
 #include "ui/export/export_notice.h"
 #include "ui/export/exporter.h"
+#include "ui/why/why_context.h"
 
 #include <QAction>
 #include <QCheckBox>
@@ -11,7 +12,6 @@
 #include <QDir>
 #include <QFont>
 #include <QFrame>
-#include <QFutureWatcher>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QItemSelectionModel>
@@ -24,7 +24,6 @@
 #include <QStackedWidget>
 #include <QTableView>
 #include <QVBoxLayout>
-#include <QtConcurrent/QtConcurrentRun>
 #include <algorithm>
 #include <cmath>
 #include <exception>
@@ -32,475 +31,10 @@
 namespace mnistx::ui
 {
 
-namespace
+LabelCandidatesPanel::LabelCandidatesPanel(WhyContext* context, QWidget* parent)
+    : QWidget(parent), m_context(context), m_session(context->session())
 {
-
-QString subsetText(analysis::Subset subset)
-{
-    return subset == analysis::Subset::Train ? QObject::tr("train") : QObject::tr("validation");
-}
-
-QString markText(int mark)
-{
-    if (mark == static_cast<int>(why::LabelMark::ConfirmedMislabeled))
-        return QObject::tr("mislabeled");
-    if (mark == static_cast<int>(why::LabelMark::Fine))
-        return QObject::tr("fine");
-    return {};
-}
-
-int neighbourCount(float share, int k)
-{
-    return static_cast<int>(std::lround(static_cast<double>(share) * k));
-}
-
-// Whether an index was built from this run's features: same sizes, and a few
-// rows (first, middle, last of each subset) identical. A retrained run of the
-// same size has other features, so an index that arrives late for the old run
-// is not mistaken for the new one's.
-bool indexMatchesRun(const why::FeatureIndex& index, const store::RunData& run)
-{
-    const int trainCount = run.train.sampleCount();
-    const int validationCount = run.validation.sampleCount();
-    if (index.trainCount() != trainCount || index.size() != trainCount + validationCount)
-        return false;
-    const int dimension = index.dimension();
-    for (const auto* subset : {&run.train, &run.validation}) {
-        const int n = subset->sampleCount();
-        if (n == 0)
-            continue;
-        if (subset->features.rows() != n || subset->features.cols() != dimension)
-            return false;
-        for (int i : {0, n / 2, n - 1}) {
-            const int id = index.globalId(subset->subset, i);
-            const float* stored = index.feature(id);
-            const float* own = subset->features.data() + static_cast<std::size_t>(i) * dimension;
-            if (!std::equal(own, own + dimension, stored))
-                return false;
-        }
-    }
-    return true;
-}
-
-} // namespace
-
-// ---------------------------------------------------------------------------
-// LabelCandidatesModel
-
-LabelCandidatesModel::LabelCandidatesModel(ExplorerSession* session, QObject* parent)
-    : QAbstractTableModel(parent), m_session(session)
-{
-    connect(m_session, &ExplorerSession::runChanged, this, &LabelCandidatesModel::onRunChanged);
-}
-
-void LabelCandidatesModel::onRunChanged()
-{
-    // The rows belong to the old run; the panel ranks the new one.
-    setCandidates(nullptr, m_neighbours);
-}
-
-void LabelCandidatesModel::setCandidates(
-    std::shared_ptr<const std::vector<why::LabelCandidate>> candidates, int neighbours)
-{
-    beginResetModel();
-    m_candidates = std::move(candidates);
-    m_neighbours = std::max(1, neighbours);
-    m_thumbnails.clear();
-    m_rowOfId.clear();
-    if (m_candidates && m_session->hasRun()) {
-        m_rowOfId.reserve(static_cast<int>(m_candidates->size()));
-        for (std::size_t row = 0; row < m_candidates->size(); ++row) {
-            const auto& c = (*m_candidates)[row];
-            m_rowOfId.insert(m_session->idOf(c.subset, c.index), static_cast<int>(row));
-        }
-    }
-    endResetModel();
-}
-
-const std::vector<why::LabelCandidate>& LabelCandidatesModel::candidates() const
-{
-    static const std::vector<why::LabelCandidate> none;
-    return m_candidates ? *m_candidates : none;
-}
-
-void LabelCandidatesModel::setMarks(why::LabelMarks marks)
-{
-    m_marks = std::move(marks);
-    if (rowCount() > 0)
-        Q_EMIT dataChanged(index(0, MarkColumn), index(rowCount() - 1, MarkColumn));
-}
-
-void LabelCandidatesModel::setMark(analysis::Subset subset, int index,
-                                   std::optional<why::LabelMark> mark)
-{
-    if (mark)
-        m_marks.set(subset, index, *mark);
-    else
-        m_marks.clear(subset, index);
-    if (!m_session->hasRun())
-        return;
-    const int row = rowOf(m_session->idOf(subset, index));
-    if (row >= 0)
-        Q_EMIT dataChanged(this->index(row, MarkColumn), this->index(row, MarkColumn));
-}
-
-int LabelCandidatesModel::rowCount(const QModelIndex& parent) const
-{
-    return parent.isValid() || !m_candidates ? 0 : static_cast<int>(m_candidates->size());
-}
-
-int LabelCandidatesModel::columnCount(const QModelIndex& parent) const
-{
-    return parent.isValid() ? 0 : ColumnCount;
-}
-
-const why::LabelCandidate& LabelCandidatesModel::candidate(int row) const
-{
-    return (*m_candidates)[static_cast<std::size_t>(row)];
-}
-
-int LabelCandidatesModel::idAt(int row) const
-{
-    if (row < 0 || row >= rowCount())
-        return -1;
-    const auto& c = candidate(row);
-    return m_session->idOf(c.subset, c.index);
-}
-
-int LabelCandidatesModel::rowOf(int id) const
-{
-    return m_rowOfId.value(id, -1);
-}
-
-int LabelCandidatesModel::markAt(int row) const
-{
-    const auto& c = candidate(row);
-    const why::LabelMark* mark = m_marks.find(c.subset, c.index);
-    return mark ? static_cast<int>(*mark) : 0;
-}
-
-double LabelCandidatesModel::sortValue(int row, int column) const
-{
-    if (row < 0 || row >= rowCount())
-        return 0.0;
-    const auto& c = candidate(row);
-    switch (column) {
-    case ThumbnailColumn:
-        return row; // the ranking
-    case SubsetColumn:
-        return idAt(row); // training rows first, each subset by index
-    case IndexColumn:
-        return c.index;
-    case GivenLabelColumn:
-        return c.givenLabel;
-    case SuggestedLabelColumn:
-        return c.suggestedLabel;
-    case ScoreColumn:
-        return c.score;
-    case SelfConfidenceColumn:
-        return c.selfConfidence;
-    case NeighbourVoteColumn:
-        return c.neighbourSuggestedShare;
-    case MarkColumn:
-        return markAt(row);
-    default:
-        return 0.0;
-    }
-}
-
-QPixmap LabelCandidatesModel::classSwatch(int classIndex) const
-{
-    // A pixmap, not a QColor: a colour decoration would be drawn at the
-    // table's icon size, which is the thumbnails' 56 px.
-    auto it = m_swatches.find(classIndex);
-    if (it == m_swatches.end()) {
-        QPixmap swatch(12, 12);
-        swatch.fill(classColor(classIndex));
-        QPainter painter(&swatch);
-        painter.setPen(classColor(classIndex).darker(140));
-        painter.drawRect(0, 0, 11, 11);
-        painter.end();
-        it = m_swatches.insert(classIndex, swatch);
-    }
-    return *it;
-}
-
-QString LabelCandidatesModel::neighbourVoteText(int row) const
-{
-    const auto& c = candidate(row);
-    return tr("%1/%2 say %3")
-        .arg(neighbourCount(c.neighbourSuggestedShare, m_neighbours))
-        .arg(m_neighbours)
-        .arg(c.suggestedLabel);
-}
-
-QVariant LabelCandidatesModel::data(const QModelIndex& index, int role) const
-{
-    if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid))
-        return {};
-    const int row = index.row();
-    const int column = index.column();
-    const why::LabelCandidate& c = candidate(row);
-    switch (role) {
-    case Qt::DisplayRole:
-        switch (column) {
-        case SubsetColumn:
-            return subsetText(c.subset);
-        case IndexColumn:
-            return c.index;
-        case GivenLabelColumn:
-            return c.givenLabel;
-        case SuggestedLabelColumn:
-            return c.suggestedLabel;
-        case ScoreColumn:
-            return QString::number(c.score, 'f', 3);
-        case SelfConfidenceColumn:
-            return tr("%1 < %2").arg(QString::number(c.selfConfidence, 'f', 3),
-                                     QString::number(c.threshold, 'f', 3));
-        case NeighbourVoteColumn:
-            return neighbourVoteText(row);
-        case MarkColumn:
-            return markText(markAt(row));
-        default:
-            return {};
-        }
-    case Qt::DecorationRole:
-        if (column == ThumbnailColumn) {
-            auto it = m_thumbnails.find(row);
-            if (it == m_thumbnails.end()) {
-                const QImage image = m_session->image(idAt(row));
-                QPixmap pixmap;
-                if (!image.isNull())
-                    pixmap = QPixmap::fromImage(image.scaled(image.size() * kThumbnailScale,
-                                                             Qt::IgnoreAspectRatio,
-                                                             Qt::FastTransformation));
-                it = m_thumbnails.insert(row, pixmap);
-            }
-            return it->isNull() ? QVariant() : QVariant(*it);
-        }
-        // The class colours of the map, so a row reads like its dots.
-        if (column == GivenLabelColumn)
-            return classSwatch(c.givenLabel);
-        if (column == SuggestedLabelColumn)
-            return classSwatch(c.suggestedLabel);
-        return {};
-    case Qt::FontRole:
-        // A suggestion that is only the runner-up (no confident-joint evidence) is weaker.
-        if (column == SuggestedLabelColumn && !c.confidentJoint) {
-            QFont font;
-            font.setItalic(true);
-            return font;
-        }
-        if (column == MarkColumn && markAt(row) != 0) {
-            QFont font;
-            font.setBold(true);
-            return font;
-        }
-        return {};
-    case Qt::ForegroundRole:
-        if (column == MarkColumn) {
-            const int mark = markAt(row);
-            if (mark == static_cast<int>(why::LabelMark::ConfirmedMislabeled))
-                return QColor(0xb0, 0x1c, 0x1c); // dark red: readable on white and alternate rows
-            if (mark == static_cast<int>(why::LabelMark::Fine))
-                return QColor(0x1b, 0x6e, 0x2a);
-        }
-        return {};
-    case Qt::TextAlignmentRole:
-        return column == SubsetColumn || column == MarkColumn || column == NeighbourVoteColumn
-                   ? QVariant(int(Qt::AlignLeft | Qt::AlignVCenter))
-                   : QVariant(int(Qt::AlignRight | Qt::AlignVCenter));
-    case Qt::ToolTipRole: {
-        const int k = m_neighbours;
-        QString tip =
-            tr("%1: labelled %2, probably %3 (score %4).\n"
-               "Self-confidence p(%2 | x) = %5, below the mean self-confidence of class %2 in "
-               "this subset (threshold %6).\n"
-               "p(%3 | x) = %7%8.\n"
-               "Of its %9 nearest neighbours in feature space, %10 are labelled %3 and %11 "
-               "labelled %2.")
-                .arg(m_session->describe(idAt(row)))
-                .arg(c.givenLabel)
-                .arg(c.suggestedLabel)
-                .arg(QString::number(c.score, 'f', 2), QString::number(c.selfConfidence, 'g', 3),
-                     QString::number(c.threshold, 'g', 3),
-                     QString::number(c.suggestedConfidence, 'g', 3),
-                     c.confidentJoint
-                         ? tr(", at least the mean self-confidence of class %1 (confident "
-                              "learning: probably class %1)")
-                               .arg(c.suggestedLabel)
-                         : tr(", below the threshold of class %1: %1 is only the runner-up")
-                               .arg(c.suggestedLabel))
-                .arg(k)
-                .arg(neighbourCount(c.neighbourSuggestedShare, k))
-                .arg(neighbourCount(c.neighbourGivenShare, k));
-        const QString mark = markText(markAt(row));
-        if (!mark.isEmpty())
-            tip += QLatin1Char('\n') + tr("Marked %1.").arg(mark);
-        return tip;
-    }
-    case SortRole:
-        return sortValue(row, column);
-    case IdRole:
-        return idAt(row);
-    case RankRole:
-        return row;
-    case MarkRole:
-        return markAt(row);
-    case SubsetRole:
-        return static_cast<int>(c.subset);
-    default:
-        return {};
-    }
-}
-
-QVariant LabelCandidatesModel::headerData(int section, Qt::Orientation orientation, int role) const
-{
-    if (orientation != Qt::Horizontal || section < 0 || section >= ColumnCount)
-        return QAbstractTableModel::headerData(section, orientation, role);
-    if (role == Qt::DisplayRole) {
-        // Plain words, two short lines where one would widen the column
-        // beyond its numbers (QHeaderView draws the line break).
-        switch (section) {
-        case ThumbnailColumn:
-            return tr("Digit");
-        case SubsetColumn:
-            return tr("Subset");
-        case IndexColumn:
-            return tr("Sample\nnumber");
-        case GivenLabelColumn:
-            return tr("Given\nlabel");
-        case SuggestedLabelColumn:
-            return tr("Suggested\nlabel");
-        case ScoreColumn:
-            return tr("Score");
-        case SelfConfidenceColumn:
-            return tr("Confidence in label\n< class average");
-        case NeighbourVoteColumn:
-            return tr("Neighbours\nagreeing");
-        case MarkColumn:
-            return tr("Your\nverdict");
-        default:
-            return {};
-        }
-    }
-    if (role == Qt::ToolTipRole) {
-        switch (section) {
-        case ThumbnailColumn:
-            return tr("The sample's image; sort by this column to restore the ranking order");
-        case SubsetColumn:
-            return tr("Whether the sample is one of the training or of the validation samples");
-        case IndexColumn:
-            return tr("The sample's position in its subset (0 = the first), as in exports and "
-                      "the inspector's header");
-        case GivenLabelColumn:
-            return tr("The label in the data set");
-        case SuggestedLabelColumn:
-            return tr("The class the sample probably is: the class whose probability reaches "
-                      "that class's threshold (confident learning), else the runner-up "
-                      "(italic)");
-        case ScoreColumn:
-            return tr("How likely the label is wrong, 0–1: half from the model's doubt "
-                      "(1 − self-confidence), half from the neighbours that disagree with "
-                      "the label");
-        case SelfConfidenceColumn:
-            return tr("How sure the model is of the given label (its probability p(given "
-                      "label | x), 0–1) against what is usual for that class: the mean of this "
-                      "probability over the samples labelled with that class in the same subset "
-                      "(self-confidence and its threshold in confident learning, Northcutt et "
-                      "al. 2021). Candidates are below it.");
-        case NeighbourVoteColumn:
-            return tr("How many of the sample's nearest neighbours in feature space "
-                      "(penultimate layer, both subsets) carry the suggested label");
-        case MarkColumn:
-            return tr("Your verdict: L = mislabeled, F = fine, U = clear. Saved beside the run "
-                      "in label_marks.json.");
-        default:
-            return {};
-        }
-    }
-    return QAbstractTableModel::headerData(section, orientation, role);
-}
-
-// ---------------------------------------------------------------------------
-// LabelCandidatesProxy
-
-LabelCandidatesProxy::LabelCandidatesProxy(QObject* parent) : QSortFilterProxyModel(parent)
-{
-    setSortRole(LabelCandidatesModel::SortRole);
-    setDynamicSortFilter(true);
-}
-
-void LabelCandidatesProxy::setSourceModel(QAbstractItemModel* model)
-{
-    m_source = qobject_cast<const LabelCandidatesModel*>(model);
-    QSortFilterProxyModel::setSourceModel(model);
-}
-
-void LabelCandidatesProxy::setSubsetFilter(SubsetFilter filter)
-{
-    if (filter == m_subset)
-        return;
-    m_subset = filter;
-    invalidateRowsFilter();
-}
-
-void LabelCandidatesProxy::setHideMarked(bool hide)
-{
-    if (hide == m_hideMarked)
-        return;
-    m_hideMarked = hide;
-    invalidateRowsFilter();
-}
-
-int LabelCandidatesProxy::sourceRowAt(int proxyRow) const
-{
-    if (proxyRow < 0 || proxyRow >= rowCount())
-        return -1;
-    return mapToSource(index(proxyRow, 0)).row();
-}
-
-int LabelCandidatesProxy::idAt(int proxyRow) const
-{
-    return m_source ? m_source->idAt(sourceRowAt(proxyRow)) : -1;
-}
-
-bool LabelCandidatesProxy::filterAcceptsRow(int sourceRow, const QModelIndex&) const
-{
-    if (!m_source)
-        return true;
-    const auto& c = m_source->candidate(sourceRow);
-    if (m_subset == SubsetFilter::Train && c.subset != analysis::Subset::Train)
-        return false;
-    if (m_subset == SubsetFilter::Validation && c.subset != analysis::Subset::Validation)
-        return false;
-    return !(m_hideMarked && m_source->markAt(sourceRow) != 0);
-}
-
-bool LabelCandidatesProxy::lessThan(const QModelIndex& left, const QModelIndex& right) const
-{
-    if (!m_source)
-        return QSortFilterProxyModel::lessThan(left, right);
-    const double a = m_source->sortValue(left.row(), left.column());
-    const double b = m_source->sortValue(right.row(), right.column());
-    if (a != b)
-        return a < b;
-    // Ties in ranking order whichever way the column is sorted.
-    return sortOrder() == Qt::AscendingOrder ? left.row() < right.row() : left.row() > right.row();
-}
-
-// ---------------------------------------------------------------------------
-// LabelCandidatesPanel
-
-struct LabelCandidatesPanel::RankResult {
-    std::shared_ptr<const std::vector<why::LabelCandidate>> candidates;
-    QString error;
-};
-
-LabelCandidatesPanel::LabelCandidatesPanel(ExplorerSession* session, QWidget* parent)
-    : QWidget(parent), m_session(session)
-{
-    m_model = new LabelCandidatesModel(session, this);
+    m_model = new LabelCandidatesModel(m_session, this);
     m_proxy = new LabelCandidatesProxy(this);
     m_proxy->setSourceModel(m_model);
 
@@ -654,22 +188,13 @@ LabelCandidatesPanel::LabelCandidatesPanel(ExplorerSession* session, QWidget* pa
     connect(m_session, &ExplorerSession::currentChanged, this,
             &LabelCandidatesPanel::onSessionCurrentChanged);
     onRunChanged();
-}
-
-LabelCandidatesPanel::~LabelCandidatesPanel() = default;
-
-void LabelCandidatesPanel::setIndex(std::shared_ptr<const why::FeatureIndex> index)
-{
-    if (index == m_index)
-        return;
-    m_index = std::move(index);
-    startRankingIfReady();
-}
-
-void LabelCandidatesPanel::setConfig(const why::LabelErrorConfig& config)
-{
-    m_config = config;
-    startRankingIfReady();
+    connect(m_context, &WhyContext::resultsCleared, this, &LabelCandidatesPanel::followContext);
+    connect(m_context, &WhyContext::indexReady, this, &LabelCandidatesPanel::followContext);
+    connect(m_context, &WhyContext::stepStarted, this, &LabelCandidatesPanel::followContext);
+    connect(m_context, &WhyContext::stepFailed, this, &LabelCandidatesPanel::followContext);
+    connect(m_context, &WhyContext::candidatesReady, this, &LabelCandidatesPanel::followContext);
+    setState(State::NoRun);
+    followContext();
 }
 
 void LabelCandidatesPanel::setRunDir(const QString& runDir)
@@ -684,13 +209,9 @@ void LabelCandidatesPanel::setRunDir(const QString& runDir)
 
 void LabelCandidatesPanel::onRunChanged()
 {
-    ++m_generation; // a ranking still running is of the old run
     m_rankingError.clear();
     m_unsavedMarks = false;
     loadMarks(false);
-    if (!m_session->hasRun())
-        setState(State::NoRun);
-    startRankingIfReady();
 }
 
 void LabelCandidatesPanel::loadMarks(bool mergeUnsaved)
@@ -757,51 +278,43 @@ void LabelCandidatesPanel::showMarksError(const QString& message, const QString&
     Q_EMIT marksError(message);
 }
 
-void LabelCandidatesPanel::startRankingIfReady()
+void LabelCandidatesPanel::followContext()
 {
-    if (!m_session->hasRun())
-        return;
-    m_model->setCandidates(nullptr, m_config.neighbours);
-    const int generation = ++m_generation;
-    if (!m_index || !indexMatchesRun(*m_index, m_session->run())) {
-        setState(State::WaitingForIndex);
-        return;
+    using Status = WhyContext::Status;
+    State state = State::Ranking;
+    switch (m_context->status(WhyContext::Step::Candidates)) {
+    case Status::NoRun:
+        state = State::NoRun;
+        break;
+    case Status::Pending:
+        state = m_context->index() ? State::Ranking : State::WaitingForIndex;
+        break;
+    case Status::Running:
+        break;
+    case Status::Ready:
+        state = State::Ready;
+        break;
+    case Status::Failed:
+        state = State::Failed;
+        break;
     }
-    setState(State::Ranking);
-    auto* watcher = new QFutureWatcher<RankResult>(this);
-    connect(watcher, &QFutureWatcherBase::finished, this, [this, watcher, generation] {
-        onRankingFinished(generation, watcher->result());
-        watcher->deleteLater();
-    });
-    // The task owns shared pointers only: it may outlive this panel.
-    watcher->setFuture(QtConcurrent::run(
-        [run = m_session->runPtr(), index = m_index, config = m_config]() -> RankResult {
-            RankResult result;
-            try {
-                result.candidates = std::make_shared<const std::vector<why::LabelCandidate>>(
-                    why::rankLabelCandidates(*run, *index, config));
-            } catch (const std::exception& e) {
-                result.error = QString::fromStdString(e.what());
-            }
-            return result;
-        }));
-}
-
-void LabelCandidatesPanel::onRankingFinished(int generation, const RankResult& result)
-{
-    if (generation != m_generation)
-        return; // a newer run or index took over
-    if (!result.candidates) {
-        m_rankingError = result.error;
-        setState(State::Failed);
-        Q_EMIT rankingFailed(result.error);
-        return;
+    const auto candidates = state == State::Ready ? m_context->candidates() : nullptr;
+    const bool shown = candidates ? &m_model->candidates() == candidates.get()
+                                  : m_model->rowCount() == 0;
+    if (state == m_state && shown)
+        return; // the context moved on elsewhere
+    if (!shown)
+        m_model->setCandidates(candidates, m_context->labelErrorConfig().neighbours);
+    m_rankingError = m_context->errorText(WhyContext::Step::Candidates);
+    if (state == State::Ready)
+        m_table->resizeColumnsToContents();
+    setState(state);
+    if (state == State::Ready) {
+        onSessionCurrentChanged(m_session->current());
+        Q_EMIT candidatesReady(static_cast<int>(candidates->size()));
+    } else if (state == State::Failed) {
+        Q_EMIT rankingFailed(m_rankingError);
     }
-    m_model->setCandidates(result.candidates, m_config.neighbours);
-    m_table->resizeColumnsToContents();
-    setState(State::Ready);
-    onSessionCurrentChanged(m_session->current());
-    Q_EMIT candidatesReady(static_cast<int>(result.candidates->size()));
 }
 
 void LabelCandidatesPanel::setState(State state)
@@ -826,7 +339,7 @@ void LabelCandidatesPanel::setState(State state)
     case State::Ready:
         m_hint->setText(tr("No label candidates: no sample is below its class's confidence "
                            "threshold with a score of at least %1.")
-                            .arg(m_config.minScore));
+                            .arg(m_context->labelErrorConfig().minScore));
         break;
     }
     const bool table = state == State::Ready && m_model->rowCount() > 0;

@@ -5,13 +5,10 @@
 // the neighbour vote) and the user's verdict ("mislabeled" / "fine"), which
 // is saved beside the run at once.
 
-#include "core/why/feature_index.h"
 #include "core/why/label_errors.h"
+#include "ui/why/label_candidates_model.h"
+#include "ui/why/label_candidates_proxy.h"
 
-#include <QAbstractTableModel>
-#include <QHash>
-#include <QPixmap>
-#include <QSortFilterProxyModel>
 #include <QString>
 #include <QVector>
 #include <QWidget>
@@ -32,112 +29,7 @@ namespace mnistx::ui
 {
 
 class ExplorerSession;
-
-// The candidates of the session's run, one row each in ranking order (best
-// first), and the marks of the run's samples (all marks, also of samples
-// that are no longer candidates). DisplayRole gives text, SortRole the number
-// to sort by, DecorationRole the digit (thumbnail column) and class colours.
-// GUI thread only.
-class LabelCandidatesModel : public QAbstractTableModel
-{
-    Q_OBJECT
-public:
-    enum Column {
-        ThumbnailColumn,
-        SubsetColumn,
-        IndexColumn,
-        GivenLabelColumn,
-        SuggestedLabelColumn,
-        ScoreColumn,
-        SelfConfidenceColumn,
-        NeighbourVoteColumn,
-        MarkColumn,
-        ColumnCount
-    };
-    Q_ENUM(Column)
-    enum Role {
-        SortRole = Qt::UserRole + 1, // double: the column's value as a number
-        IdRole,                      // int: session id
-        RankRole,                    // int: position in the ranking, 0 = best
-        MarkRole,                    // int: 0 none, else why::LabelMark
-        SubsetRole,                  // int: analysis::Subset
-    };
-    Q_ENUM(Role)
-
-    explicit LabelCandidatesModel(ExplorerSession* session, QObject* parent = nullptr);
-
-    // Replaces the rows (nullptr: none). neighbours: k of the vote, for the
-    // "7/10 say 4" text.
-    void setCandidates(std::shared_ptr<const std::vector<why::LabelCandidate>> candidates,
-                       int neighbours);
-    const std::vector<why::LabelCandidate>& candidates() const;
-
-    // The marks: replaced as a whole (a run's file loaded) or one at a time.
-    void setMarks(why::LabelMarks marks);
-    const why::LabelMarks& marks() const { return m_marks; }
-    void setMark(analysis::Subset subset, int index, std::optional<why::LabelMark> mark);
-
-    int rowCount(const QModelIndex& parent = {}) const override;
-    int columnCount(const QModelIndex& parent = {}) const override;
-    QVariant data(const QModelIndex& index, int role = Qt::DisplayRole) const override;
-    QVariant headerData(int section, Qt::Orientation orientation,
-                        int role = Qt::DisplayRole) const override;
-
-    // Direct access for the proxy and the panel (no QVariant per comparison).
-    const why::LabelCandidate& candidate(int row) const;
-    int idAt(int row) const;
-    int rowOf(int id) const;   // -1 when the sample is not a candidate
-    int markAt(int row) const; // 0 none, else why::LabelMark
-    double sortValue(int row, int column) const;
-    // The neighbour vote as shown: "7/10 say 4".
-    QString neighbourVoteText(int row) const;
-
-    static constexpr int kThumbnailScale = 2; // 56 px: the digit is recognisable, rows stay compact
-
-private:
-    void onRunChanged();
-    QPixmap classSwatch(int classIndex) const;
-
-    ExplorerSession* m_session;
-    std::shared_ptr<const std::vector<why::LabelCandidate>> m_candidates;
-    int m_neighbours = 10;
-    why::LabelMarks m_marks;
-    QHash<int, int> m_rowOfId;
-    mutable QHash<int, QPixmap> m_thumbnails; // by row, made when first painted
-    mutable QHash<int, QPixmap> m_swatches;   // by class
-};
-
-// Filters a LabelCandidatesModel by subset and hides marked rows on request;
-// sorts numerically (LabelCandidatesModel::sortValue), ties in ranking order
-// in both directions. GUI thread only.
-class LabelCandidatesProxy : public QSortFilterProxyModel
-{
-    Q_OBJECT
-public:
-    enum class SubsetFilter { Both, Train, Validation };
-    Q_ENUM(SubsetFilter)
-
-    explicit LabelCandidatesProxy(QObject* parent = nullptr);
-    // The source must be a LabelCandidatesModel.
-    void setSourceModel(QAbstractItemModel* model) override;
-
-    void setSubsetFilter(SubsetFilter filter);
-    SubsetFilter subsetFilter() const { return m_subset; }
-    void setHideMarked(bool hide);
-    bool hideMarked() const { return m_hideMarked; }
-
-    int idAt(int proxyRow) const; // -1 when out of range
-    int sourceRowAt(int proxyRow) const;
-
-protected:
-    bool filterAcceptsRow(int sourceRow, const QModelIndex& sourceParent) const override;
-    bool lessThan(const QModelIndex& left, const QModelIndex& right) const override;
-
-private:
-    const LabelCandidatesModel* m_source = nullptr;
-    SubsetFilter m_subset = SubsetFilter::Both;
-    bool m_hideMarked = false;
-};
+class WhyContext;
 
 // The label-candidates panel: a table of the run's label-error candidates
 // (thumbnail, subset, index, given label, suggested label, score,
@@ -145,11 +37,9 @@ private:
 // score until the user clicks another column, filtered by subset and
 // "hide marked".
 //
-// Ranking needs the run's feature index (built elsewhere, given with
-// setIndex) and runs on a worker thread (QtConcurrent): "waiting for the
-// neighbour index…", then "ranking…", then the table. A new run or index
-// discards the results of an older ranking. An index of another run (other
-// sizes or features) is ignored until the right one arrives.
+// A view of the context's ranking (WhyContext: from the run's feature
+// index, with the settings of WhyContext::setLabelErrorConfig): "waiting for
+// the neighbour index…", then "ranking…", then the table.
 //
 // Marks: L = mislabeled, F = fine, U = clear (keys act while the panel has
 // focus), the buttons below the table or the context menu; on the selected
@@ -167,23 +57,17 @@ class LabelCandidatesPanel : public QWidget
 {
     Q_OBJECT
 public:
+    explicit LabelCandidatesPanel(WhyContext* context, QWidget* parent = nullptr);
+
     enum class State { NoRun, WaitingForIndex, Ranking, Ready, Failed };
     Q_ENUM(State)
 
-    explicit LabelCandidatesPanel(ExplorerSession* session, QWidget* parent = nullptr);
-    ~LabelCandidatesPanel() override;
-
-    // The run's feature index (global ids as in the session); nullptr: none.
-    // Ranking starts when the session has a run and this index matches it.
-    void setIndex(std::shared_ptr<const why::FeatureIndex> index);
     // The folder of the session's run (where run.bin is), "" for a run only
     // in memory. Call it before or after ExplorerSession::setRun: the marks
     // are (re)loaded from the folder; marks made while there was no folder
     // are merged over the folder's file and saved.
     void setRunDir(const QString& runDir);
     QString runDir() const { return m_runDir; }
-    // Ranking settings (default: why::LabelErrorConfig{}); re-ranks.
-    void setConfig(const why::LabelErrorConfig& config);
 
     State state() const { return m_state; }
     QString statusText() const;
@@ -226,10 +110,9 @@ Q_SIGNALS:
     void marksError(const QString& message);
 
 private:
-    struct RankResult;
     void onRunChanged();
-    void startRankingIfReady();
-    void onRankingFinished(int generation, const RankResult& result);
+    // Shows what the context has: its ranking, or which step it is at.
+    void followContext();
     void loadMarks(bool mergeUnsaved);
     void saveMarks(bool replaceUnreadable = false);
     void showMarksError(const QString& message, const QString& buttonText);
@@ -245,12 +128,10 @@ private:
     void exportCandidatesInteractively();
     void exportMarksInteractively();
 
+    WhyContext* m_context;
     ExplorerSession* m_session;
-    std::shared_ptr<const why::FeatureIndex> m_index;
-    why::LabelErrorConfig m_config;
     QString m_runDir;
     State m_state = State::NoRun;
-    int m_generation = 0;        // results of older rankings are discarded
     bool m_unsavedMarks = false; // marks made with no run folder, or not saved after a failure
     bool m_marksFileUnreadable = false; // do not overwrite a file we could not read
     QString m_marksError;

@@ -8,10 +8,8 @@
 #include <QPointer>
 #include <QString>
 #include <QStringList>
-#include <QThread>
 #include <QVector>
 #include <QWidget>
-#include <atomic>
 #include <memory>
 #include <optional>
 
@@ -26,18 +24,20 @@ namespace mnistx::ui
 {
 
 class ExplorerSession;
+class GroupedBarChart;
 class PopulationMap;
+class WhyContext;
 
 // The metadata dashboard: mean loss per group of a metadata field (label,
 // even/odd, closed loop, distance to own centroid, ...) of one subset,
 // optionally split by a second field, as grouped bars; and a button that
 // colours the population map by the field.
 //
-// Metadata: computed on a worker thread whenever the session's run changes
-// (why::computeMetadata, with the ink when the session has images);
-// setMetadata hands over metadata computed elsewhere instead. The grouping
-// itself (why::meanLossBy) runs on the GUI thread: at most ≈ 12 ms for the
-// 60,000 training samples (continuous fields sort for their quantiles).
+// A view of the context's metadata (WhyContext, with the ink when the
+// session has images): "computing metadata…" until it is there. The
+// grouping itself (why::meanLossBy) runs on the GUI thread: at most ≈ 12 ms
+// for the 60,000 training samples (continuous fields sort for their
+// quantiles); the chart is a GroupedBarChart.
 //
 // Hovering a bar shows its group, mean loss, count and error rate. The
 // context menu exports the chart (PNG/SVG/PDF) as
@@ -47,14 +47,11 @@ class MetadataDashboard : public QWidget
 {
     Q_OBJECT
 public:
-    explicit MetadataDashboard(ExplorerSession* session, QWidget* parent = nullptr);
-    // Stops the worker (waits for a computation in flight, ≈ 0.1 s at most).
-    ~MetadataDashboard() override;
+    explicit MetadataDashboard(WhyContext* context, QWidget* parent = nullptr);
 
-    // Metadata of the session's current run computed elsewhere (both
-    // subsets, sample counts as the session's); replaces the dashboard's own
-    // and drops a computation in flight. Ignored when the counts do not
-    // match the run or a pointer is null.
+    // Metadata of the session's current run (both subsets, sample counts as
+    // the session's): what the context delivers, or given here. Ignored when
+    // the counts do not match the run or a pointer is null.
     void setMetadata(std::shared_ptr<const why::SubsetMetadata> train,
                      std::shared_ptr<const why::SubsetMetadata> validation);
     bool hasMetadata() const { return m_train && m_validation; }
@@ -136,21 +133,15 @@ Q_SIGNALS:
     // Computing the metadata failed (the message names the problem).
     void failed(const QString& message);
 
-protected:
-    void resizeEvent(QResizeEvent* event) override;
-
 private:
-    struct Chart;
-
-    void onRunChanged();
-    void onMetadataComputed(quint64 generation, std::shared_ptr<const why::SubsetMetadata> train,
-                            std::shared_ptr<const why::SubsetMetadata> validation);
+    // Takes the context's metadata, or says what it is waiting for.
+    void followContext();
     void updateControls();
     void updateChart();
-    void updateLabelAngle(qreal plotWidth) const;
     // "10,000 validation samples · mean loss … · error rate …"
     QString summaryText(bool withHint) const;
 
+    WhyContext* m_context;
     ExplorerSession* m_session;
     QPointer<PopulationMap> m_map;
     std::shared_ptr<const why::SubsetMetadata> m_train;
@@ -170,16 +161,8 @@ private:
     QSpinBox* m_binsSpin = nullptr;
     QPushButton* m_colorButton = nullptr;
     QLabel* m_summary = nullptr;
-    std::unique_ptr<Chart> m_chart;
+    GroupedBarChart* m_chart = nullptr;
     QList<QAction*> m_exportActions;
-
-    // The worker: a plain QObject living on m_thread, given jobs as queued
-    // functors. m_latest is the newest job's generation: older jobs skip
-    // their work and their results are dropped.
-    QThread m_thread;
-    QObject* m_worker = nullptr; // lives on m_thread, deleted when it finishes
-    std::shared_ptr<std::atomic<quint64>> m_latest;
-    quint64 m_generation = 0;
 };
 
 } // namespace mnistx::ui

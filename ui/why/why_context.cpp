@@ -1,10 +1,13 @@
 #include "ui/why/why_context.h"
 
+#include "core/why/why_progress.h"
 #include "ui/explorer_session.h"
 
 #include <QElapsedTimer>
 #include <QMetaObject>
+#include <algorithm>
 #include <exception>
+#include <utility>
 
 namespace mnistx::ui
 {
@@ -13,13 +16,46 @@ namespace
 {
 // Progress reaches the GUI at most this often (ms): a label update, not a replot.
 constexpr qint64 kProgressInterval = 50;
+
+// The subset's metadata, with its ink when the session's images belong to it.
+std::shared_ptr<const why::SubsetMetadata> computeSubsetMetadata(
+    const analysis::SubsetAnalysis& analysis, const data::Dataset* images,
+    const why::WhyProgress& progress)
+{
+    const bool haveImages = images && images->count == analysis.sampleCount() &&
+                            images->pixelsPerImage() > 0 && !images->images.empty();
+    return std::make_shared<const why::SubsetMetadata>(
+        why::computeMetadata(analysis, haveImages ? images->images.data() : nullptr,
+                             haveImages ? images->pixelsPerImage() : 28 * 28, progress));
+}
+
 } // namespace
+
+// What one job computes: the steps whose result the context does not have
+// yet, for one run, with copies of the settings and of the results it has.
+struct WhyContext::Job {
+    std::uint64_t generation = 0;
+    std::shared_ptr<const store::RunData> run;
+    std::shared_ptr<const data::MnistData> images;
+    std::shared_ptr<std::atomic<bool>> cancel;
+    why::FeatureIndexConfig indexConfig;
+    why::LabelErrorConfig labelErrorConfig;
+    why::InsightConfig insightConfig;
+    std::shared_ptr<const why::SubsetMetadata> train;
+    std::shared_ptr<const why::SubsetMetadata> validation;
+    std::shared_ptr<const why::FeatureIndex> index;
+    bool rankCandidates = true;
+    bool findInsights = true;
+};
 
 WhyContext::WhyContext(ExplorerSession* session, QObject* parent)
     : QObject(parent), m_session(session), m_cancel(std::make_shared<std::atomic<bool>>(false))
 {
     qRegisterMetaType<std::shared_ptr<const why::FeatureIndex>>();
-    m_thread.setObjectName(QStringLiteral("feature-index"));
+    qRegisterMetaType<std::shared_ptr<const why::SubsetMetadata>>();
+    qRegisterMetaType<std::shared_ptr<const std::vector<why::LabelCandidate>>>();
+    qRegisterMetaType<std::shared_ptr<const std::vector<why::Insight>>>();
+    m_thread.setObjectName(QStringLiteral("why-data"));
     m_worker = new QObject; // parentless: it moves to the thread, deleted when it finishes
     m_worker->moveToThread(&m_thread);
     connect(&m_thread, &QThread::finished, m_worker, &QObject::deleteLater);
@@ -30,95 +66,266 @@ WhyContext::WhyContext(ExplorerSession* session, QObject* parent)
 
 WhyContext::~WhyContext()
 {
-    m_cancel->store(true); // the build stops at its next progress call
+    m_cancel->store(true); // the step in progress stops at its next progress call
     m_thread.requestInterruption();
     m_thread.quit();
     m_thread.wait();
 }
 
-void WhyContext::cancelBuild()
+QString WhyContext::errorText() const
 {
-    m_cancel->store(true);
-    m_cancel = std::make_shared<std::atomic<bool>>(false);
+    const QString& error = m_error[slot(Step::Index)];
+    return error.isEmpty() ? error : tr("Cannot build the neighbour index: %1").arg(error);
+}
+
+void WhyContext::setIndexConfig(const why::FeatureIndexConfig& config)
+{
+    m_indexConfig = config;
+    if (!m_session->hasRun())
+        return;
+    m_index.reset();
+    m_candidates.reset();
+    restart();
+    Q_EMIT resultsCleared();
+    Q_EMIT indexProgress(0.0);
+}
+
+void WhyContext::setLabelErrorConfig(const why::LabelErrorConfig& config)
+{
+    m_labelErrorConfig = config;
+    if (!m_session->hasRun())
+        return;
+    m_candidates.reset();
+    restart();
+    Q_EMIT resultsCleared();
+}
+
+void WhyContext::setInsightConfig(const why::InsightConfig& config)
+{
+    m_insightConfig = config;
+    if (!m_session->hasRun())
+        return;
+    m_insights.reset();
+    restart();
+    Q_EMIT resultsCleared();
 }
 
 void WhyContext::onRunChanged()
 {
-    cancelBuild();
-    const std::uint64_t generation = ++m_generation;
     const bool hadIndex = static_cast<bool>(m_index);
+    m_train.reset();
+    m_validation.reset();
     m_index.reset();
-    m_error.clear();
-    m_progress = 0.0;
-    m_building = false;
-    if (!m_session->hasRun()) {
-        if (hadIndex)
-            Q_EMIT indexProgress(0.0);
-        return;
-    }
-    m_building = true;
-    Q_EMIT indexProgress(0.0);
+    m_candidates.reset();
+    m_insights.reset();
+    restart();
+    Q_EMIT resultsCleared();
+    if (m_session->hasRun() || hadIndex)
+        Q_EMIT indexProgress(0.0);
+}
 
-    auto run = m_session->runPtr();
-    auto cancel = m_cancel;
+void WhyContext::restart()
+{
+    m_cancel->store(true);
+    m_cancel = std::make_shared<std::atomic<bool>>(false);
+    const std::uint64_t generation = ++m_generation;
+    const bool run = m_session->hasRun();
+    const bool missing[kSteps] = {!hasMetadata(), !m_index, !m_candidates, !m_insights};
+    for (std::size_t s = 0; s < kSteps; ++s) {
+        if (run && !missing[s])
+            continue;
+        m_status[s] = run ? Status::Pending : Status::NoRun;
+        m_progress[s] = 0.0;
+        m_error[s].clear();
+    }
+    if (!run)
+        return;
+
+    Job job;
+    job.generation = generation;
+    job.run = m_session->runPtr();
+    job.images = m_session->dataPtr();
+    job.cancel = m_cancel;
+    job.indexConfig = m_indexConfig;
+    job.labelErrorConfig = m_labelErrorConfig;
+    job.insightConfig = m_insightConfig;
+    job.train = m_train;
+    job.validation = m_validation;
+    job.index = m_index;
+    job.rankCandidates = !m_candidates;
+    job.findInsights = !m_insights;
     QMetaObject::invokeMethod(
-        m_worker,
-        [this, run, cancel, generation] {
-            // Worker thread: touches only run (immutable), cancel (atomic) and
-            // its own locals; everything else goes back through queued calls.
-            if (cancel->load())
-                return;
-            QElapsedTimer sinceReport;
-            sinceReport.start();
-            const auto progress = [&](double fraction) {
-                if (cancel->load() || QThread::currentThread()->isInterruptionRequested())
-                    return false;
-                if (sinceReport.elapsed() >= kProgressInterval) {
-                    sinceReport.restart();
-                    QMetaObject::invokeMethod(
-                        this,
-                        [this, generation, fraction] {
-                            if (generation != m_generation || !m_building)
-                                return;
-                            m_progress = fraction;
-                            Q_EMIT indexProgress(fraction);
-                        },
-                        Qt::QueuedConnection);
-                }
-                return true;
-            };
-            std::shared_ptr<const why::FeatureIndex> index;
-            QString error;
-            try {
-                index = std::make_shared<const why::FeatureIndex>(
-                    run->train.features, run->validation.features, why::FeatureIndexConfig{},
-                    progress);
-            } catch (const why::IndexCancelled&) {
-                return; // a newer run (or the destructor) took over: nothing to report
-            } catch (const std::exception& e) {
-                error = tr("Cannot build the neighbour index: %1").arg(QString::fromUtf8(e.what()));
-            } catch (...) {
-                error = tr("Cannot build the neighbour index: unknown error");
+        m_worker, [this, job = std::move(job)] { runJob(job); }, Qt::QueuedConnection);
+}
+
+void WhyContext::runJob(const Job& job)
+{
+    // Worker thread: touches only the job (immutable inputs, the atomic
+    // cancel flag), its own locals and m_metadataComputations; everything
+    // else goes back through queued calls, which the GUI thread drops when
+    // they belong to an older generation.
+    if (job.cancel->load())
+        return;
+    const std::uint64_t generation = job.generation;
+    const auto post = [this](auto&& call) {
+        QMetaObject::invokeMethod(this, std::forward<decltype(call)>(call), Qt::QueuedConnection);
+    };
+    enum class Outcome { Done, Failed, Cancelled };
+    // Runs one step with a progress callback that polls the cancel flag;
+    // a failure is posted with the core's message.
+    const auto runStep = [&](Step step, const auto& compute) {
+        post([this, generation, step] { onStarted(generation, step); });
+        QElapsedTimer sinceReport;
+        sinceReport.start();
+        const why::WhyProgress progress = [&](double fraction) {
+            if (job.cancel->load() || QThread::currentThread()->isInterruptionRequested())
+                return false;
+            if (sinceReport.elapsed() >= kProgressInterval) {
+                sinceReport.restart();
+                post([this, generation, step, fraction] { onProgress(generation, step, fraction); });
             }
-            QMetaObject::invokeMethod(
-                this,
-                [this, generation, index, error] {
-                    if (generation != m_generation)
-                        return; // built for a run that is gone
-                    m_building = false;
-                    if (!index) {
-                        m_error = error;
-                        Q_EMIT indexFailed(error);
-                        return;
-                    }
-                    m_index = index;
-                    m_progress = 1.0;
-                    Q_EMIT indexProgress(1.0);
-                    Q_EMIT indexReady(index);
-                },
-                Qt::QueuedConnection);
-        },
-        Qt::QueuedConnection);
+            return true;
+        };
+        QString error;
+        try {
+            compute(progress);
+            return Outcome::Done;
+        } catch (const why::Cancelled&) {
+            return Outcome::Cancelled; // a newer job (or the destructor) took over
+        } catch (const why::IndexCancelled&) {
+            return Outcome::Cancelled;
+        } catch (const std::exception& e) {
+            error = QString::fromUtf8(e.what());
+        } catch (...) {
+            error = tr("unknown error");
+        }
+        post([this, generation, step, error] { onFailed(generation, step, error); });
+        return Outcome::Failed;
+    };
+
+    auto train = job.train;
+    auto validation = job.validation;
+    if (!train || !validation) {
+        const Outcome outcome = runStep(Step::Metadata, [&](const why::WhyProgress& progress) {
+            ++m_metadataComputations;
+            const double trainShare =
+                double(job.run->train.sampleCount()) /
+                std::max(1, job.run->train.sampleCount() + job.run->validation.sampleCount());
+            train = computeSubsetMetadata(job.run->train, job.images ? &job.images->train : nullptr,
+                                          why::partOf(progress, 0.0, trainShare));
+            validation = computeSubsetMetadata(
+                job.run->validation, job.images ? &job.images->validation : nullptr,
+                why::partOf(progress, trainShare, 1.0 - trainShare));
+        });
+        if (outcome == Outcome::Cancelled)
+            return;
+        if (outcome == Outcome::Done)
+            post([this, generation, train, validation] {
+                if (generation != m_generation)
+                    return;
+                m_train = train;
+                m_validation = validation;
+                m_status[slot(Step::Metadata)] = Status::Ready;
+                m_progress[slot(Step::Metadata)] = 1.0;
+                Q_EMIT metadataReady(train, validation);
+            });
+    }
+
+    auto index = job.index;
+    if (!index) {
+        const Outcome outcome = runStep(Step::Index, [&](const why::WhyProgress& progress) {
+            index = std::make_shared<const why::FeatureIndex>(
+                job.run->train.features, job.run->validation.features, job.indexConfig, progress);
+        });
+        if (outcome == Outcome::Cancelled)
+            return;
+        if (outcome == Outcome::Done)
+            post([this, generation, index] {
+                if (generation != m_generation)
+                    return; // built for a run that is gone
+                m_index = index;
+                m_status[slot(Step::Index)] = Status::Ready;
+                m_progress[slot(Step::Index)] = 1.0;
+                Q_EMIT indexProgress(1.0);
+                Q_EMIT indexReady(index);
+            });
+        else
+            index.reset();
+    }
+
+    // A step whose input failed fails with it (onFailed says so).
+    if (job.rankCandidates && index) {
+        std::shared_ptr<const std::vector<why::LabelCandidate>> candidates;
+        const Outcome outcome = runStep(Step::Candidates, [&](const why::WhyProgress& progress) {
+            candidates = std::make_shared<const std::vector<why::LabelCandidate>>(
+                why::rankLabelCandidates(*job.run, *index, job.labelErrorConfig, progress));
+        });
+        if (outcome == Outcome::Cancelled)
+            return;
+        if (outcome == Outcome::Done)
+            post([this, generation, candidates] {
+                if (generation != m_generation)
+                    return;
+                m_candidates = candidates;
+                m_status[slot(Step::Candidates)] = Status::Ready;
+                m_progress[slot(Step::Candidates)] = 1.0;
+                Q_EMIT candidatesReady(candidates);
+            });
+    }
+
+    if (job.findInsights && train && validation) {
+        std::shared_ptr<const std::vector<why::Insight>> insights;
+        const Outcome outcome = runStep(Step::Insights, [&](const why::WhyProgress& progress) {
+            insights = std::make_shared<const std::vector<why::Insight>>(
+                why::findRunInsights(*job.run, *train, *validation, job.insightConfig, progress));
+        });
+        if (outcome == Outcome::Done)
+            post([this, generation, insights] {
+                if (generation != m_generation)
+                    return;
+                m_insights = insights;
+                m_status[slot(Step::Insights)] = Status::Ready;
+                m_progress[slot(Step::Insights)] = 1.0;
+                Q_EMIT insightsReady(insights);
+            });
+    }
+}
+
+void WhyContext::onStarted(std::uint64_t generation, Step step)
+{
+    if (generation != m_generation)
+        return;
+    m_status[slot(step)] = Status::Running;
+    Q_EMIT stepStarted(step);
+}
+
+void WhyContext::onProgress(std::uint64_t generation, Step step, double fraction)
+{
+    if (generation != m_generation || m_status[slot(step)] != Status::Running)
+        return;
+    m_progress[slot(step)] = fraction;
+    Q_EMIT progressChanged(step, fraction);
+    if (step == Step::Index)
+        Q_EMIT indexProgress(fraction);
+}
+
+void WhyContext::onFailed(std::uint64_t generation, Step step, const QString& message)
+{
+    if (generation != m_generation)
+        return;
+    const auto fail = [&](Step s) {
+        m_status[slot(s)] = Status::Failed;
+        m_error[slot(s)] = message;
+        Q_EMIT stepFailed(s, message);
+    };
+    fail(step);
+    if (step == Step::Index) {
+        Q_EMIT indexFailed(errorText());
+        if (m_status[slot(Step::Candidates)] == Status::Pending)
+            fail(Step::Candidates); // ranked from the index
+    }
+    if (step == Step::Metadata && m_status[slot(Step::Insights)] == Status::Pending)
+        fail(Step::Insights); // found from the metadata
 }
 
 } // namespace mnistx::ui

@@ -29,10 +29,10 @@ WhyPanels::WhyPanels(QMainWindow* window, ExplorerSession* session, PopulationMa
     m_similar = new SimilarSamplesPanel(session, window);
     m_similar->setContext(m_context);
     m_similar->setMap(map);
-    m_candidates = new LabelCandidatesPanel(session, window);
-    m_insights = new InsightsPanel(session, window);
+    m_candidates = new LabelCandidatesPanel(m_context, window);
+    m_insights = new InsightsPanel(m_context, window);
     m_confusion = new ConfusionMatrixView(session, window);
-    m_metadata = new MetadataDashboard(session, window);
+    m_metadata = new MetadataDashboard(m_context, window);
     m_metadata->setMap(map);
 
     m_heatMapDock = makeDock(m_heatMaps, tr("Heat Maps"), QStringLiteral("heatMaps"));
@@ -42,11 +42,6 @@ WhyPanels::WhyPanels(QMainWindow* window, ExplorerSession* session, PopulationMa
     m_confusionDock = makeDock(m_confusion, tr("Confusion Matrix"), QStringLiteral("confusion"));
     m_metadataDock = makeDock(m_metadata, tr("Loss by Metadata"), QStringLiteral("metadata"));
 
-    // One index per run, shared: the candidates rank from its neighbour graph.
-    connect(m_context, &WhyContext::indexReady, m_candidates, &LabelCandidatesPanel::setIndex);
-    // The insights compute the metadata of both subsets anyway: the dashboard
-    // takes theirs instead of computing it a second time.
-    connect(m_insights, &InsightsPanel::metadataReady, m_metadata, &MetadataDashboard::setMetadata);
     connect(m_confusion, &ConfusionMatrixView::cellActivated, this,
             [this](int, int label, int prediction) { Q_EMIT pairFilterRequested(label, prediction); });
     connect(m_metadata, &MetadataDashboard::colorMapRequested, this, [this](int field) {

@@ -30,10 +30,9 @@ class WhyContext;
 // each other and to the session: heat maps and similar samples of the current
 // sample, label-error candidates, automatic insights, confusion matrices and
 // the metadata dashboard, each in its own dock (created here; the window
-// places them), plus an Analyse menu that shows them. One WhyContext builds
-// the feature-space neighbour index per run for the similar-samples and
-// label-candidate views; the insights' metadata is handed to the dashboard so
-// it is computed once. GUI thread only.
+// places them), plus an Analyse menu that shows them. One WhyContext
+// computes what they show (metadata, neighbour index, label candidates,
+// insights) once per run; the views only show it. GUI thread only.
 class WhyPanels : public QObject
 {
     Q_OBJECT
