@@ -139,15 +139,12 @@ void TestWhyContext::metadataIsComputedOncePerRun()
 
 void TestWhyContext::destroyingDuringRankingIsQuick()
 {
-    // 100,000 samples: the neighbour graph the ranking starts with takes
-    // seconds on 2 cores (a wider HNSW search than the default makes sure),
-    // in chunks of queries a few milliseconds long.
-    const auto run = blobRun(90000, 10000, 8, 5);
+    // 120,000 samples: the neighbour graph the ranking starts with takes
+    // seconds on 2 cores (~3 s unloaded, blobs are a hard case for HNSW), in
+    // chunks of 256 queries of ~10 ms.
+    const auto run = blobRun(100000, 20000, 8, 5);
     ui::ExplorerSession session;
     auto context = std::make_unique<WhyContext>(&session);
-    why::FeatureIndexConfig wide;
-    wide.hnswEfSearch = 80;
-    context->setIndexConfig(wide);
     QElapsedTimer ranking;
     connect(context.get(), &WhyContext::stepStarted, this, [&](WhyContext::Step step) {
         if (step == WhyContext::Step::Candidates)
