@@ -135,6 +135,18 @@ void TestWhyContext::metadataIsComputedOncePerRun()
         QTest::qWait(100);
         QCOMPARE(context.metadataComputations(), round);
     }
+
+    // New ranking settings re-rank from the same index and metadata.
+    const auto index = context.index();
+    QSignalSpy ranked(panels.candidates(), &ui::LabelCandidatesPanel::candidatesReady);
+    why::LabelErrorConfig stricter;
+    stricter.minScore = 0.8;
+    context.setLabelErrorConfig(stricter);
+    QVERIFY(ranked.wait(30000));
+    QCOMPARE(context.index(), index);
+    QCOMPARE(context.metadataComputations(), 2);
+    for (const why::LabelCandidate& c : panels.candidates()->candidates())
+        QVERIFY(c.score >= 0.8f);
 }
 
 void TestWhyContext::destroyingDuringRankingIsQuick()

@@ -82,10 +82,7 @@ InsightsPanel::InsightsPanel(WhyContext* context, QWidget* parent)
     layout->addWidget(m_scroll, 1);
 
     connect(m_exportButton, &QPushButton::clicked, this, &InsightsPanel::exportInteractively);
-    connect(m_context, &WhyContext::resultsCleared, this, &InsightsPanel::followContext);
-    connect(m_context, &WhyContext::metadataReady, this, &InsightsPanel::followContext);
-    connect(m_context, &WhyContext::stepFailed, this, &InsightsPanel::followContext);
-    connect(m_context, &WhyContext::insightsReady, this, &InsightsPanel::followContext);
+    m_context->follow(this, [this] { followContext(); });
     setState(State::NoRun);
     followContext();
 }

@@ -188,11 +188,7 @@ LabelCandidatesPanel::LabelCandidatesPanel(WhyContext* context, QWidget* parent)
     connect(m_session, &ExplorerSession::currentChanged, this,
             &LabelCandidatesPanel::onSessionCurrentChanged);
     onRunChanged();
-    connect(m_context, &WhyContext::resultsCleared, this, &LabelCandidatesPanel::followContext);
-    connect(m_context, &WhyContext::indexReady, this, &LabelCandidatesPanel::followContext);
-    connect(m_context, &WhyContext::stepStarted, this, &LabelCandidatesPanel::followContext);
-    connect(m_context, &WhyContext::stepFailed, this, &LabelCandidatesPanel::followContext);
-    connect(m_context, &WhyContext::candidatesReady, this, &LabelCandidatesPanel::followContext);
+    m_context->follow(this, [this] { followContext(); });
     setState(State::NoRun);
     followContext();
 }

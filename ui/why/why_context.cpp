@@ -78,49 +78,68 @@ QString WhyContext::errorText() const
     return error.isEmpty() ? error : tr("Cannot build the neighbour index: %1").arg(error);
 }
 
+void WhyContext::follow(QObject* receiver, const std::function<void()>& update)
+{
+    connect(this, &WhyContext::resultsCleared, receiver, update);
+    connect(this, &WhyContext::stepStarted, receiver, update);
+    connect(this, &WhyContext::stepFailed, receiver, update);
+    connect(this, &WhyContext::metadataReady, receiver, update);
+    connect(this, &WhyContext::indexReady, receiver, update);
+    connect(this, &WhyContext::candidatesReady, receiver, update);
+    connect(this, &WhyContext::insightsReady, receiver, update);
+}
+
 void WhyContext::setIndexConfig(const why::FeatureIndexConfig& config)
 {
     m_indexConfig = config;
-    if (!m_session->hasRun())
-        return;
-    m_index.reset();
-    m_candidates.reset();
-    restart();
-    Q_EMIT resultsCleared();
-    Q_EMIT indexProgress(0.0);
+    if (m_session->hasRun()) // else the next run uses it
+        recompute({Step::Index, Step::Candidates});
 }
 
 void WhyContext::setLabelErrorConfig(const why::LabelErrorConfig& config)
 {
     m_labelErrorConfig = config;
-    if (!m_session->hasRun())
-        return;
-    m_candidates.reset();
-    restart();
-    Q_EMIT resultsCleared();
+    if (m_session->hasRun()) // else the next run uses it
+        recompute({Step::Candidates});
 }
 
 void WhyContext::setInsightConfig(const why::InsightConfig& config)
 {
     m_insightConfig = config;
-    if (!m_session->hasRun())
-        return;
-    m_insights.reset();
-    restart();
-    Q_EMIT resultsCleared();
+    if (m_session->hasRun()) // else the next run uses it
+        recompute({Step::Insights});
 }
 
 void WhyContext::onRunChanged()
 {
     const bool hadIndex = static_cast<bool>(m_index);
-    m_train.reset();
-    m_validation.reset();
-    m_index.reset();
-    m_candidates.reset();
-    m_insights.reset();
+    recompute({Step::Metadata, Step::Index, Step::Candidates, Step::Insights});
+    if (!m_session->hasRun() && hadIndex)
+        Q_EMIT indexProgress(0.0);
+}
+
+void WhyContext::recompute(std::initializer_list<Step> steps)
+{
+    for (Step step : steps) {
+        switch (step) {
+        case Step::Metadata:
+            m_train.reset();
+            m_validation.reset();
+            break;
+        case Step::Index:
+            m_index.reset();
+            break;
+        case Step::Candidates:
+            m_candidates.reset();
+            break;
+        case Step::Insights:
+            m_insights.reset();
+            break;
+        }
+    }
     restart();
     Q_EMIT resultsCleared();
-    if (m_session->hasRun() || hadIndex)
+    if (m_session->hasRun() && std::find(steps.begin(), steps.end(), Step::Index) != steps.end())
         Q_EMIT indexProgress(0.0);
 }
 

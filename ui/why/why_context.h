@@ -13,6 +13,8 @@
 #include <array>
 #include <atomic>
 #include <cstdint>
+#include <functional>
+#include <initializer_list>
 #include <memory>
 #include <vector>
 
@@ -101,6 +103,11 @@ public:
     // "Cannot build the neighbour index: …", "" when it did not fail.
     QString errorText() const;
 
+    // Calls update (in receiver's thread, while receiver lives) after every
+    // change a view may show: the results cleared, a step started, failed or
+    // delivered its result.
+    void follow(QObject* receiver, const std::function<void()>& update);
+
     // How many times the metadata of a run was computed since construction
     // (both subsets count once), for tests: once per run.
     int metadataComputations() const { return m_metadataComputations.load(); }
@@ -131,6 +138,9 @@ private:
     static std::size_t slot(Step step) { return static_cast<std::size_t>(step); }
 
     void onRunChanged();
+    // Drops the results of these steps and computes them again (a setting
+    // changed, or the run: all of them).
+    void recompute(std::initializer_list<Step> steps);
     // Cancels the job in progress and starts one for the steps whose result
     // is missing (results of an older job are dropped from here on).
     void restart();
