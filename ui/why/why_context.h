@@ -41,9 +41,12 @@ class ExplorerSession;
 // that changes a result) sets the per-run cancel flag, which every step
 // polls between chunks of work (≤ 25 ms apart), and a result of an older run
 // is never delivered: every result arrives through its ready signal,
-// preceded by stepStarted and progressChanged. The GUI thread never waits
-// for a step; the destructor cancels the one in progress and waits for the
-// thread (≤ ~50 ms).
+// preceded by stepStarted and progressChanged. Why one thread: the steps
+// share their inputs (the index feeds the ranking, the metadata the
+// insights), and one cancel flag stops whatever runs. The GUI thread never
+// waits for a step; the destructor cancels the one in progress and waits
+// for the thread: the poll interval plus the chunk in flight, well inside
+// the 100 ms a closing window may take.
 // GUI thread only (the results are immutable: any thread may read them).
 class WhyContext : public QObject
 {
