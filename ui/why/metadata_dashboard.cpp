@@ -207,25 +207,13 @@ MetadataDashboard::MetadataDashboard(WhyContext* context, QWidget* parent)
         Q_EMIT colorMapRequested(static_cast<int>(m_field));
     });
 
-    // --- Export (the name follows the field, so not addExportActions'
-    // fixed one).
-    const std::pair<ExportFormat, QString> formats[] = {
-        {ExportFormat::Png, tr("Export as PNG…")},
-        {ExportFormat::Svg, tr("Export as SVG…")},
-        {ExportFormat::Pdf, tr("Export as PDF…")},
-    };
-    for (const auto& [format, text] : formats) {
-        auto* action = new QAction(text, this);
-        action->setToolTip(tr("Save this chart as an image file"));
-        connect(action, &QAction::triggered, this, [this, format = format] {
-            exportInteractively(
-                this, [this](QPainter* p, const QRectF& r) { render(p, r); }, QSizeF(size()),
-                exportName(), format);
-        });
-        addAction(action);
-        m_exportActions.append(action);
-    }
-    setContextMenuPolicy(Qt::ActionsContextMenu);
+    // --- Export: the suggested name follows the fields.
+    m_exportActions = addExportActions(
+        this, ExportSource{[this](QPainter* painter, const QRectF& target) { render(painter, target); },
+                           [this] { return exportName(); },
+                           {},
+                           {},
+                           tr("Save this chart as an image file")});
 
     connect(m_context, &WhyContext::resultsCleared, this, &MetadataDashboard::followContext);
     connect(m_context, &WhyContext::metadataReady, this, &MetadataDashboard::setMetadata);
