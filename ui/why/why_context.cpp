@@ -240,12 +240,10 @@ void WhyContext::runJob(const Job& job)
             return;
         if (outcome == Outcome::Done)
             post([this, generation, train, validation] {
-                if (generation != m_generation)
+                if (!accept(generation, Step::Metadata))
                     return;
                 m_train = train;
                 m_validation = validation;
-                m_status[slot(Step::Metadata)] = Status::Ready;
-                m_progress[slot(Step::Metadata)] = 1.0;
                 Q_EMIT metadataReady(train, validation);
             });
     }
@@ -260,11 +258,9 @@ void WhyContext::runJob(const Job& job)
             return;
         if (outcome == Outcome::Done)
             post([this, generation, index] {
-                if (generation != m_generation)
+                if (!accept(generation, Step::Index))
                     return; // built for a run that is gone
                 m_index = index;
-                m_status[slot(Step::Index)] = Status::Ready;
-                m_progress[slot(Step::Index)] = 1.0;
                 Q_EMIT indexProgress(1.0);
                 Q_EMIT indexReady(index);
             });
@@ -283,11 +279,9 @@ void WhyContext::runJob(const Job& job)
             return;
         if (outcome == Outcome::Done)
             post([this, generation, candidates] {
-                if (generation != m_generation)
+                if (!accept(generation, Step::Candidates))
                     return;
                 m_candidates = candidates;
-                m_status[slot(Step::Candidates)] = Status::Ready;
-                m_progress[slot(Step::Candidates)] = 1.0;
                 Q_EMIT candidatesReady(candidates);
             });
     }
@@ -300,14 +294,21 @@ void WhyContext::runJob(const Job& job)
         });
         if (outcome == Outcome::Done)
             post([this, generation, insights] {
-                if (generation != m_generation)
+                if (!accept(generation, Step::Insights))
                     return;
                 m_insights = insights;
-                m_status[slot(Step::Insights)] = Status::Ready;
-                m_progress[slot(Step::Insights)] = 1.0;
                 Q_EMIT insightsReady(insights);
             });
     }
+}
+
+bool WhyContext::accept(std::uint64_t generation, Step step)
+{
+    if (generation != m_generation)
+        return false;
+    m_status[slot(step)] = Status::Ready;
+    m_progress[slot(step)] = 1.0;
+    return true;
 }
 
 void WhyContext::onStarted(std::uint64_t generation, Step step)

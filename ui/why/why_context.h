@@ -148,6 +148,9 @@ private:
     // is missing (results of an older job are dropped from here on).
     void restart();
     void runJob(const Job& job); // on the worker thread
+    // A result of `generation` arrived: marks the step Ready when that is
+    // the current job; false when the result is of an older one (dropped).
+    bool accept(std::uint64_t generation, Step step);
     void onStarted(std::uint64_t generation, Step step);
     void onProgress(std::uint64_t generation, Step step, double fraction);
     void onFailed(std::uint64_t generation, Step step, const QString& message);
