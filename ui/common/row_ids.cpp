@@ -39,4 +39,15 @@ void selectOnlyRow(QAbstractItemView& view, const QModelIndex& index)
         view.scrollTo(index);
 }
 
+void followCurrentRow(QAbstractItemView& view, const QModelIndex& index, MissingRow missing)
+{
+    QItemSelectionModel* selection = view.selectionModel();
+    if (index.isValid()) {
+        if (!selection->isRowSelected(index.row(), QModelIndex()))
+            selectOnlyRow(view, index);
+    } else if (missing == MissingRow::ClearSelection) {
+        selection->clearSelection();
+    }
+}
+
 } // namespace mnistx::ui

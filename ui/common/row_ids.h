@@ -1,11 +1,12 @@
 #pragma once
 
+#include <QModelIndex>
+#include <QSortFilterProxyModel>
 #include <QVector>
 
 #include <functional>
 
 class QAbstractItemView;
-class QModelIndex;
 
 namespace mnistx::ui
 {
@@ -25,5 +26,22 @@ QVector<int> selectedRowIds(const QAbstractItemView& view, const std::function<i
 // scrolling then would push the top rows out of view; its showEvent scrolls
 // instead). GUI thread.
 void selectOnlyRow(QAbstractItemView& view, const QModelIndex& index);
+
+// What a table does when the session's current sample is not among its rows.
+enum class MissingRow { KeepSelection, ClearSelection };
+// A table following the session's current sample: index (a row of the view's
+// model, invalid when the sample is not listed) becomes the only selected
+// row, unless it is already among the selected rows (a multi-row selection
+// the user made stays). GUI thread.
+void followCurrentRow(QAbstractItemView& view, const QModelIndex& index, MissingRow missing);
+
+// The proxy's index of sample id, through a source model with rowOf(id)
+// (−1 when the sample is not listed); invalid when not listed or filtered out.
+template <class SourceModel>
+QModelIndex proxyIndexOf(const SourceModel& model, const QSortFilterProxyModel& proxy, int id)
+{
+    const int sourceRow = model.rowOf(id);
+    return sourceRow < 0 ? QModelIndex() : proxy.mapFromSource(model.index(sourceRow, 0));
+}
 
 } // namespace mnistx::ui

@@ -253,17 +253,8 @@ void MisclassifiedView::onCurrentChanged(int id)
 {
     if (m_syncing)
         return;
-    const int sourceRow = m_model->rowOf(id);
-    const QModelIndex index =
-        sourceRow < 0 ? QModelIndex() : m_proxy->mapFromSource(m_model->index(sourceRow, 0));
-    QItemSelectionModel* selection = m_table->selectionModel();
-    if (index.isValid() && selection->isRowSelected(index.row(), QModelIndex()))
-        return; // already among the selected rows (a multi-row selection stays)
     m_syncing = true;
-    if (index.isValid())
-        selectOnlyRow(*m_table, index);
-    else
-        selection->clearSelection();
+    followCurrentRow(*m_table, proxyIndexOf(*m_model, *m_proxy, id), MissingRow::ClearSelection);
     m_syncing = false;
 }
 

@@ -8,6 +8,7 @@
 #include <QPainter>
 #include <algorithm>
 #include <cmath>
+#include <iterator>
 
 namespace mnistx::ui
 {
@@ -303,71 +304,68 @@ QVariant LabelCandidatesModel::data(const QModelIndex& index, int role) const
     }
 }
 
+namespace
+{
+
+// Each column's header and its tooltip, in Column order. The headers are
+// plain words, two short lines where one would widen the column beyond its
+// numbers (QHeaderView draws the line break).
+struct ColumnText {
+    const char* header;
+    const char* toolTip;
+};
+constexpr ColumnText kColumnTexts[] = {
+    {QT_TRANSLATE_NOOP("LabelCandidatesModel", "Digit"),
+     QT_TRANSLATE_NOOP("LabelCandidatesModel",
+                       "The sample's image; sort by this column to restore the ranking order")},
+    {QT_TRANSLATE_NOOP("LabelCandidatesModel", "Subset"),
+     QT_TRANSLATE_NOOP("LabelCandidatesModel",
+                       "Whether the sample is one of the training or of the validation samples")},
+    {QT_TRANSLATE_NOOP("LabelCandidatesModel", "Sample\nnumber"),
+     QT_TRANSLATE_NOOP("LabelCandidatesModel",
+                       "The sample's position in its subset (0 = the first), as in exports and "
+                       "the inspector's header")},
+    {QT_TRANSLATE_NOOP("LabelCandidatesModel", "Given\nlabel"),
+     QT_TRANSLATE_NOOP("LabelCandidatesModel", "The label in the data set")},
+    {QT_TRANSLATE_NOOP("LabelCandidatesModel", "Suggested\nlabel"),
+     QT_TRANSLATE_NOOP("LabelCandidatesModel",
+                       "The class the sample probably is: the class whose probability reaches "
+                       "that class's threshold (confident learning), else the runner-up "
+                       "(italic)")},
+    {QT_TRANSLATE_NOOP("LabelCandidatesModel", "Score"),
+     QT_TRANSLATE_NOOP("LabelCandidatesModel",
+                       "How likely the label is wrong, 0–1: half from the model's doubt "
+                       "(1 − self-confidence), half from the neighbours that disagree with "
+                       "the label")},
+    {QT_TRANSLATE_NOOP("LabelCandidatesModel", "Confidence in label\n< class average"),
+     QT_TRANSLATE_NOOP("LabelCandidatesModel",
+                       "How sure the model is of the given label (its probability p(given "
+                       "label | x), 0–1) against what is usual for that class: the mean of this "
+                       "probability over the samples labelled with that class in the same subset "
+                       "(self-confidence and its threshold in confident learning, Northcutt et "
+                       "al. 2021). Candidates are below it.")},
+    {QT_TRANSLATE_NOOP("LabelCandidatesModel", "Neighbours\nagreeing"),
+     QT_TRANSLATE_NOOP("LabelCandidatesModel",
+                       "How many of the sample's nearest neighbours in feature space "
+                       "(penultimate layer, both subsets) carry the suggested label")},
+    {QT_TRANSLATE_NOOP("LabelCandidatesModel", "Your\nverdict"),
+     QT_TRANSLATE_NOOP("LabelCandidatesModel",
+                       "Your verdict: L = mislabeled, F = fine, U = clear. Saved beside the run "
+                       "in label_marks.json.")},
+};
+static_assert(std::size(kColumnTexts) == LabelCandidatesModel::ColumnCount,
+              "one header and tooltip per column");
+
+} // namespace
+
 QVariant LabelCandidatesModel::headerData(int section, Qt::Orientation orientation, int role) const
 {
     if (orientation != Qt::Horizontal || section < 0 || section >= ColumnCount)
         return QAbstractTableModel::headerData(section, orientation, role);
-    if (role == Qt::DisplayRole) {
-        // Plain words, two short lines where one would widen the column
-        // beyond its numbers (QHeaderView draws the line break).
-        switch (section) {
-        case ThumbnailColumn:
-            return tr("Digit");
-        case SubsetColumn:
-            return tr("Subset");
-        case IndexColumn:
-            return tr("Sample\nnumber");
-        case GivenLabelColumn:
-            return tr("Given\nlabel");
-        case SuggestedLabelColumn:
-            return tr("Suggested\nlabel");
-        case ScoreColumn:
-            return tr("Score");
-        case SelfConfidenceColumn:
-            return tr("Confidence in label\n< class average");
-        case NeighbourVoteColumn:
-            return tr("Neighbours\nagreeing");
-        case MarkColumn:
-            return tr("Your\nverdict");
-        default:
-            return {};
-        }
-    }
-    if (role == Qt::ToolTipRole) {
-        switch (section) {
-        case ThumbnailColumn:
-            return tr("The sample's image; sort by this column to restore the ranking order");
-        case SubsetColumn:
-            return tr("Whether the sample is one of the training or of the validation samples");
-        case IndexColumn:
-            return tr("The sample's position in its subset (0 = the first), as in exports and "
-                      "the inspector's header");
-        case GivenLabelColumn:
-            return tr("The label in the data set");
-        case SuggestedLabelColumn:
-            return tr("The class the sample probably is: the class whose probability reaches "
-                      "that class's threshold (confident learning), else the runner-up "
-                      "(italic)");
-        case ScoreColumn:
-            return tr("How likely the label is wrong, 0–1: half from the model's doubt "
-                      "(1 − self-confidence), half from the neighbours that disagree with "
-                      "the label");
-        case SelfConfidenceColumn:
-            return tr("How sure the model is of the given label (its probability p(given "
-                      "label | x), 0–1) against what is usual for that class: the mean of this "
-                      "probability over the samples labelled with that class in the same subset "
-                      "(self-confidence and its threshold in confident learning, Northcutt et "
-                      "al. 2021). Candidates are below it.");
-        case NeighbourVoteColumn:
-            return tr("How many of the sample's nearest neighbours in feature space "
-                      "(penultimate layer, both subsets) carry the suggested label");
-        case MarkColumn:
-            return tr("Your verdict: L = mislabeled, F = fine, U = clear. Saved beside the run "
-                      "in label_marks.json.");
-        default:
-            return {};
-        }
-    }
+    if (role == Qt::DisplayRole)
+        return tr(kColumnTexts[section].header);
+    if (role == Qt::ToolTipRole)
+        return tr(kColumnTexts[section].toolTip);
     return QAbstractTableModel::headerData(section, orientation, role);
 }
 

@@ -1,6 +1,7 @@
 #include "ui/why/label_candidates_panel.h"
 
 #include "core/store/run_store.h"
+#include "ui/common/row_ids.h"
 #include "ui/explorer_session.h"
 #include "ui/export/export_notice.h"
 #include "ui/export/exporter.h"
@@ -482,23 +483,12 @@ void LabelCandidatesPanel::exportMarksInteractively()
 
 QVector<int> LabelCandidatesPanel::shownIds() const
 {
-    QVector<int> ids;
-    ids.reserve(m_proxy->rowCount());
-    for (int row = 0; row < m_proxy->rowCount(); ++row)
-        ids.append(m_proxy->idAt(row));
-    return ids;
+    return rowIds(m_proxy->rowCount(), [this](int row) { return m_proxy->idAt(row); });
 }
 
 QVector<int> LabelCandidatesPanel::selectedIds() const
 {
-    QModelIndexList rows = m_table->selectionModel()->selectedRows();
-    std::sort(rows.begin(), rows.end(),
-              [](const QModelIndex& a, const QModelIndex& b) { return a.row() < b.row(); });
-    QVector<int> ids;
-    ids.reserve(rows.size());
-    for (const QModelIndex& index : rows)
-        ids.append(m_proxy->idAt(index.row()));
-    return ids;
+    return selectedRowIds(*m_table, [this](int row) { return m_proxy->idAt(row); });
 }
 
 void LabelCandidatesPanel::onTableCurrentChanged()
@@ -517,17 +507,9 @@ void LabelCandidatesPanel::onSessionCurrentChanged(int id)
 {
     if (m_syncing)
         return;
-    const int sourceRow = m_model->rowOf(id);
-    const QModelIndex index =
-        sourceRow < 0 ? QModelIndex() : m_proxy->mapFromSource(m_model->index(sourceRow, 0));
-    QItemSelectionModel* selection = m_table->selectionModel();
-    if (!index.isValid() || selection->isRowSelected(index.row(), QModelIndex()))
-        return; // not listed (keep the user's rows), or already selected
+    // A sample that is not listed keeps the user's rows.
     m_syncing = true;
-    selection->setCurrentIndex(index,
-                               QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
-    if (m_table->isVisible())
-        m_table->scrollTo(index);
+    followCurrentRow(*m_table, proxyIndexOf(*m_model, *m_proxy, id), MissingRow::KeepSelection);
     m_syncing = false;
 }
 
