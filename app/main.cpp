@@ -8,16 +8,19 @@
 #include <QApplication>
 #include <QIcon>
 #include <QTimer>
-
 #include <atomic>
 #include <csignal>
 #include <iostream>
 
-namespace {
+namespace
+{
 
 std::atomic<bool> g_interrupted{false}; // set by SIGINT/SIGTERM
 
-void onSignal(int) { g_interrupted.store(true); }
+void onSignal(int)
+{
+    g_interrupted.store(true);
+}
 
 // SIGINT (Ctrl+C in the terminal) and SIGTERM (logout, kill) only set
 // g_interrupted; each mode stops its work cleanly when it sees it.

@@ -3,7 +3,8 @@
 #include <algorithm>
 #include <stdexcept>
 
-namespace mnistx::ui {
+namespace mnistx::ui
+{
 
 ExplorerSession::ExplorerSession(QObject* parent) : QObject(parent) {}
 
@@ -66,7 +67,10 @@ void ExplorerSession::clear()
     Q_EMIT runChanged();
 }
 
-int ExplorerSession::classCount() const { return m_run ? m_run->train.classCount : 0; }
+int ExplorerSession::classCount() const
+{
+    return m_run ? m_run->train.classCount : 0;
+}
 
 QString ExplorerSession::describe(int id) const
 {
@@ -141,11 +145,11 @@ const std::vector<int>& ExplorerSession::misclassifiedByLoss() const
 QColor classColor(int classIndex)
 {
     // Tableau 10: ten hues chosen to stay distinct for most colour vision.
-    static const QColor colors[] = {
-        QColor(0x4e, 0x79, 0xa7), QColor(0xf2, 0x8e, 0x2b), QColor(0xe1, 0x57, 0x59),
-        QColor(0x76, 0xb7, 0xb2), QColor(0x59, 0xa1, 0x4f), QColor(0xed, 0xc9, 0x48),
-        QColor(0xb0, 0x7a, 0xa1), QColor(0xff, 0x9d, 0xa7), QColor(0x9c, 0x75, 0x5f),
-        QColor(0xba, 0xb0, 0xac)};
+    static const QColor colors[] = {QColor(0x4e, 0x79, 0xa7), QColor(0xf2, 0x8e, 0x2b),
+                                    QColor(0xe1, 0x57, 0x59), QColor(0x76, 0xb7, 0xb2),
+                                    QColor(0x59, 0xa1, 0x4f), QColor(0xed, 0xc9, 0x48),
+                                    QColor(0xb0, 0x7a, 0xa1), QColor(0xff, 0x9d, 0xa7),
+                                    QColor(0x9c, 0x75, 0x5f), QColor(0xba, 0xb0, 0xac)};
     if (classIndex < 0)
         return Qt::gray;
     return colors[classIndex % 10];

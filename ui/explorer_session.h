@@ -8,11 +8,11 @@
 #include <QObject>
 #include <QString>
 #include <QVector>
-
 #include <memory>
 #include <vector>
 
-namespace mnistx::ui {
+namespace mnistx::ui
+{
 
 // The loaded run, its images, the current sample and the selection: the one
 // state every view shows. Lives on the GUI thread; views read it directly and
@@ -21,7 +21,8 @@ namespace mnistx::ui {
 //
 // Samples have one id across both subsets: training samples are ids
 // [0, trainCount), validation samples [trainCount, sampleCount).
-class ExplorerSession : public QObject {
+class ExplorerSession : public QObject
+{
     Q_OBJECT
 public:
     explicit ExplorerSession(QObject* parent = nullptr);

@@ -2,6 +2,7 @@
 
 #include "core/projection/projector_factory.h"
 #include "core/store/run_store.h"
+#include "core/why/label_errors.h"
 #include "ui/charts/loss_distance_chart.h"
 #include "ui/charts/training_dashboard.h"
 #include "ui/explorer_session.h"
@@ -10,7 +11,6 @@
 #include "ui/inspector/error_inspector.h"
 #include "ui/map/population_map.h"
 #include "ui/tables/misclassified_view.h"
-#include "core/why/label_errors.h"
 #include "ui/why/metadata_dashboard.h"
 #include "ui/why/why_panels.h"
 #include "ui/workers/run_controller.h"
@@ -28,7 +28,8 @@
 #include <QSignalBlocker>
 #include <QStatusBar>
 
-namespace mnistx::ui {
+namespace mnistx::ui
+{
 
 MainWindow::MainWindow(const pipeline::CommandLine& commandLine, QWidget* parent)
     : QMainWindow(parent), m_commandLine(commandLine), m_config(commandLine.pipeline)
@@ -71,10 +72,11 @@ void MainWindow::createWidgets()
     m_misclassifiedDock = addDock(m_misclassified, tr("Misclassified Samples"),
                                   QStringLiteral("misclassified"), Qt::LeftDockWidgetArea);
     m_gallery = new SelectionGallery(m_session, this);
-    m_galleryDock = addDock(m_gallery, tr("Selection"), QStringLiteral("gallery"), Qt::LeftDockWidgetArea);
+    m_galleryDock =
+        addDock(m_gallery, tr("Selection"), QStringLiteral("gallery"), Qt::LeftDockWidgetArea);
     m_dashboard = new TrainingDashboard(this);
-    m_dashboardDock = addDock(m_dashboard, tr("Training"), QStringLiteral("training"),
-                              Qt::BottomDockWidgetArea);
+    m_dashboardDock =
+        addDock(m_dashboard, tr("Training"), QStringLiteral("training"), Qt::BottomDockWidgetArea);
     m_lossChart = new LossDistanceChart(m_session, this);
     m_lossDock = addDock(m_lossChart, tr("Loss vs Distance"), QStringLiteral("lossDistance"),
                          Qt::BottomDockWidgetArea);
@@ -115,8 +117,9 @@ void MainWindow::createWidgets()
         m_inspector, [this](QPainter* p, const QRectF& r) { m_inspector->render(p, r); },
         QStringLiteral("inspector"), {},
         [this](QSize size, qreal scale) { return m_inspector->renderImage(size, scale); });
-    addExportActions(m_lossChart, [this](QPainter* p, const QRectF& r) { m_lossChart->render(p, r); },
-                     QStringLiteral("loss_vs_distance"));
+    addExportActions(
+        m_lossChart, [this](QPainter* p, const QRectF& r) { m_lossChart->render(p, r); },
+        QStringLiteral("loss_vs_distance"));
     addExportActions(
         m_dashboard, [this](QPainter* p, const QRectF& r) { m_dashboard->renderCharts(p, r); },
         QStringLiteral("training_curves"), [] { return QSizeF(900, 420); });
@@ -170,7 +173,8 @@ void MainWindow::connectWorker()
         // files); marks already in the target folder are not overwritten.
         const QString marks = QString::fromStdString(why::labelMarksPath(m_runDir.toStdString()));
         const QString target = QString::fromStdString(why::labelMarksPath(dir.toStdString()));
-        if (!m_runDir.isEmpty() && dir != m_runDir && QFileInfo::exists(marks) && !QFileInfo::exists(target))
+        if (!m_runDir.isEmpty() && dir != m_runDir && QFileInfo::exists(marks) &&
+            !QFileInfo::exists(target))
             QFile::copy(marks, target);
         m_runDir = dir;
         m_why->setRunDir(dir);
@@ -208,7 +212,8 @@ bool MainWindow::findSample(const QString& text)
     const int count = validation ? m_session->validationCount() : m_session->trainCount();
     if (!ok || index < 0 || index >= count)
         return false;
-    const int id = m_session->idOf(validation ? analysis::Subset::Validation : analysis::Subset::Train, index);
+    const int id =
+        m_session->idOf(validation ? analysis::Subset::Validation : analysis::Subset::Train, index);
     // Found means seen: filters that hide it are lifted, or the map would
     // centre on a marker among nothing.
     const QStringList cleared = m_map->revealSamples({id});
@@ -244,7 +249,8 @@ void MainWindow::updateActions()
                        m_exportAllAction, m_exportCsvAction})
         a->setEnabled(haveRun);
     m_exportSelectionAction->setEnabled(haveRun && !m_session->selection().isEmpty());
-    m_exportTrainingAction->setEnabled(m_dashboard->batchCount() > 0 || m_dashboard->epochCount() > 0);
+    m_exportTrainingAction->setEnabled(m_dashboard->batchCount() > 0 ||
+                                       m_dashboard->epochCount() > 0);
 }
 
 void MainWindow::updateRunLabel()

@@ -15,7 +15,8 @@ class QLineEdit;
 class QProgressBar;
 class QToolBar;
 
-namespace mnistx::ui {
+namespace mnistx::ui
+{
 
 class ErrorInspector;
 class ExplorerSession;
@@ -43,7 +44,8 @@ class WhyPanels;
 // (actions, menus, toolbars, exports), main_window_docks.cpp (the dock
 // layout and the remembered window state), main_window_runs.cpp (opening,
 // training and re-projecting runs, and what to offer when that fails).
-class MainWindow : public QMainWindow {
+class MainWindow : public QMainWindow
+{
     Q_OBJECT
 public:
     explicit MainWindow(const pipeline::CommandLine& commandLine, QWidget* parent = nullptr);
@@ -205,7 +207,7 @@ private:
     QAction* m_restoreLayoutAction = nullptr;
     QToolBar* m_mainToolBar = nullptr;
     QToolBar* m_mapToolBar = nullptr;
-    bool m_compactLayout = false;     // lists at the bottom (narrow screens)
+    bool m_compactLayout = false;      // lists at the bottom (narrow screens)
     bool m_layoutFromSettings = false; // the user's saved layout was restored
     bool m_tableWidthFitted = false;   // the default layout's table width follows its columns
     QTimer m_balanceTimer;             // keepMapLargest once the layout settled

@@ -1,5 +1,3 @@
-#include "ui/main_window.h"
-
 #include "core/pipeline/pipeline.h"
 #include "ui/charts/loss_distance_chart.h"
 #include "ui/charts/training_dashboard.h"
@@ -11,6 +9,7 @@
 #include "ui/export/headless_plots.h"
 #include "ui/gallery/selection_gallery.h"
 #include "ui/inspector/error_inspector.h"
+#include "ui/main_window.h"
 #include "ui/map/population_map.h"
 #include "ui/tables/misclassified_view.h"
 #include "ui/why/confusion_matrix_view.h"
@@ -34,7 +33,8 @@
 #include <QStatusBar>
 #include <QToolBar>
 
-namespace mnistx::ui {
+namespace mnistx::ui
+{
 
 void MainWindow::createActions()
 {
@@ -44,8 +44,8 @@ void MainWindow::createActions()
     m_openDataAction->setStatusTip(tr("Train and analyse a model on a folder of MNIST IDX files"));
     connect(m_openDataAction, &QAction::triggered, this, [this] { chooseDataFolder(); });
 
-    m_openRunAction = new QAction(QIcon::fromTheme(QStringLiteral("document-open")),
-                                  tr("&Open Run…"), this);
+    m_openRunAction =
+        new QAction(QIcon::fromTheme(QStringLiteral("document-open")), tr("&Open Run…"), this);
     m_openRunAction->setShortcut(QKeySequence::Open);
     m_openRunAction->setStatusTip(tr("Open a stored run (a folder with run.bin)"));
     connect(m_openRunAction, &QAction::triggered, this, &MainWindow::chooseRun);
@@ -62,49 +62,57 @@ void MainWindow::createActions()
         connect(a, &QAction::triggered, this, slot);
         return a;
     };
-    m_exportMapAction = exportAction(tr("Export &Map…"), tr("Save the population map as PNG, SVG or PDF"), [this] {
-        exportInteractively(
-            this, [this](QPainter* p, const QRectF& r) { m_map->render(p, r); }, QSizeF(m_map->size()),
-            QStringLiteral("population_map.png"), ExportFormat::Png,
-            [this](QSize s, qreal scale) { return m_map->renderImage(s, scale); });
-    });
+    m_exportMapAction =
+        exportAction(tr("Export &Map…"), tr("Save the population map as PNG, SVG or PDF"), [this] {
+            exportInteractively(
+                this, [this](QPainter* p, const QRectF& r) { m_map->render(p, r); },
+                QSizeF(m_map->size()), QStringLiteral("population_map.png"), ExportFormat::Png,
+                [this](QSize s, qreal scale) { return m_map->renderImage(s, scale); });
+        });
     m_exportMapAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_E));
     m_exportMapAction->setIcon(QIcon::fromTheme(QStringLiteral("document-export")));
-    m_exportInspectorAction = exportAction(tr("Export &Inspector…"), tr("Save the error inspector as an image"), [this] {
-        exportInteractively(
-            this, [this](QPainter* p, const QRectF& r) { m_inspector->render(p, r); },
-            QSizeF(m_inspector->size()), QStringLiteral("inspector.png"), ExportFormat::Png,
-            [this](QSize s, qreal scale) { return m_inspector->renderImage(s, scale); });
-    });
-    m_exportLossAction = exportAction(tr("Export &Loss vs Distance…"), tr("Save the loss-vs-distance chart"), [this] {
-        exportInteractively(
-            this, [this](QPainter* p, const QRectF& r) { m_lossChart->render(p, r); },
-            QSizeF(m_lossChart->size()), QStringLiteral("loss_vs_distance.png"));
-    });
-    m_exportTrainingAction = exportAction(tr("Export &Training Curves…"), tr("Save the loss and accuracy curves"), [this] {
-        exportInteractively(
-            this, [this](QPainter* p, const QRectF& r) { m_dashboard->renderCharts(p, r); },
-            QSizeF(900, 420), QStringLiteral("training_curves.png"));
-    });
+    m_exportInspectorAction =
+        exportAction(tr("Export &Inspector…"), tr("Save the error inspector as an image"), [this] {
+            exportInteractively(
+                this, [this](QPainter* p, const QRectF& r) { m_inspector->render(p, r); },
+                QSizeF(m_inspector->size()), QStringLiteral("inspector.png"), ExportFormat::Png,
+                [this](QSize s, qreal scale) { return m_inspector->renderImage(s, scale); });
+        });
+    m_exportLossAction = exportAction(
+        tr("Export &Loss vs Distance…"), tr("Save the loss-vs-distance chart"), [this] {
+            exportInteractively(
+                this, [this](QPainter* p, const QRectF& r) { m_lossChart->render(p, r); },
+                QSizeF(m_lossChart->size()), QStringLiteral("loss_vs_distance.png"));
+        });
+    m_exportTrainingAction = exportAction(
+        tr("Export &Training Curves…"), tr("Save the loss and accuracy curves"), [this] {
+            exportInteractively(
+                this, [this](QPainter* p, const QRectF& r) { m_dashboard->renderCharts(p, r); },
+                QSizeF(900, 420), QStringLiteral("training_curves.png"));
+        });
     m_exportAllAction = exportAction(tr("Export &All Plots to Folder…"),
                                      tr("Write every plot as PNG and SVG into a folder"),
                                      &MainWindow::exportAllPlots);
     m_exportAllAction->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_E));
-    m_exportCsvAction = exportAction(tr("Export Samples as &CSV…"),
-                                     tr("Write one row per sample: labels, losses, probabilities, distances"),
-                                     &MainWindow::exportSamplesCsv);
-    m_exportSelectionAction = exportAction(tr("Export S&election as CSV…"),
-                                           tr("Write the selected samples as CSV"),
-                                           &MainWindow::exportSelectionCsv);
+    m_exportCsvAction =
+        exportAction(tr("Export Samples as &CSV…"),
+                     tr("Write one row per sample: labels, losses, probabilities, distances"),
+                     &MainWindow::exportSamplesCsv);
+    m_exportSelectionAction =
+        exportAction(tr("Export S&election as CSV…"), tr("Write the selected samples as CSV"),
+                     &MainWindow::exportSelectionCsv);
 
-    m_trainAction = new QAction(QIcon::fromTheme(QStringLiteral("system-run")), tr("&Train New Model…"), this);
+    m_trainAction =
+        new QAction(QIcon::fromTheme(QStringLiteral("system-run")), tr("&Train New Model…"), this);
     m_trainAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_T));
     m_trainAction->setStatusTip(tr("Train again with other settings (epochs, seed, batch size)"));
     connect(m_trainAction, &QAction::triggered, this, &MainWindow::showTrainDialog);
 
-    m_cancelAction = new QAction(QIcon::fromTheme(QStringLiteral("process-stop")), tr("&Cancel"), this);
+    m_cancelAction =
+        new QAction(QIcon::fromTheme(QStringLiteral("process-stop")), tr("&Cancel"), this);
     m_cancelAction->setShortcut(QKeySequence(Qt::Key_Escape));
-    m_cancelAction->setStatusTip(tr("Stop the running job within one batch; nothing stored is lost"));
+    m_cancelAction->setStatusTip(
+        tr("Stop the running job within one batch; nothing stored is lost"));
     connect(m_cancelAction, &QAction::triggered, m_controller, &RunController::cancel);
 
     m_reprojectAction = new QAction(tr("Recompute &Map…"), this);
@@ -112,7 +120,8 @@ void MainWindow::createActions()
     m_reprojectAction->setStatusTip(tr("Project the features again with UMAP, t-SNE or PCA"));
     connect(m_reprojectAction, &QAction::triggered, this, &MainWindow::showProjectionDialog);
 
-    m_resetViewAction = new QAction(QIcon::fromTheme(QStringLiteral("zoom-fit-best")), tr("&Reset Map View"), this);
+    m_resetViewAction =
+        new QAction(QIcon::fromTheme(QStringLiteral("zoom-fit-best")), tr("&Reset Map View"), this);
     m_resetViewAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_0));
     m_resetViewAction->setStatusTip(tr("Fit all dots into the map (Home in the map)"));
     connect(m_resetViewAction, &QAction::triggered, m_map, &PopulationMap::resetView);
@@ -121,12 +130,15 @@ void MainWindow::createActions()
     m_misclassifiedOnlyAction->setCheckable(true);
     m_misclassifiedOnlyAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_M));
     m_misclassifiedOnlyAction->setStatusTip(tr("Show only the samples the model gets wrong"));
-    connect(m_misclassifiedOnlyAction, &QAction::toggled, m_map, &PopulationMap::setMisclassifiedOnly);
+    connect(m_misclassifiedOnlyAction, &QAction::toggled, m_map,
+            &PopulationMap::setMisclassifiedOnly);
 
-    m_clearFiltersAction = new QAction(QIcon::fromTheme(QStringLiteral("edit-clear")), tr("Clear Filters"), this);
+    m_clearFiltersAction =
+        new QAction(QIcon::fromTheme(QStringLiteral("edit-clear")), tr("Clear Filters"), this);
     m_clearFiltersAction->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_X));
-    m_clearFiltersAction->setToolTip(tr("Show every sample again: both subsets, every class, no "
-                                        "GT/prediction pair, not only misclassified (Ctrl+Shift+X)"));
+    m_clearFiltersAction->setToolTip(
+        tr("Show every sample again: both subsets, every class, no "
+           "GT/prediction pair, not only misclassified (Ctrl+Shift+X)"));
     m_clearFiltersAction->setStatusTip(m_clearFiltersAction->toolTip());
     m_clearFiltersAction->setObjectName(QStringLiteral("clearFiltersAction"));
     m_clearFiltersAction->setEnabled(false);
@@ -186,15 +198,16 @@ void MainWindow::createMenus()
     const QString titles[] = {tr("&Ground Truth"), tr("&Prediction"), tr("&Correct / Wrong"),
                               tr("&Subset")};
     for (int i = 0; i < 4; ++i) {
-        QAction* a = colorMenu->addAction(titles[i], this,
-                                          [this, i] { m_colorBox->setCurrentIndex(i); });
+        QAction* a =
+            colorMenu->addAction(titles[i], this, [this, i] { m_colorBox->setCurrentIndex(i); });
         a->setShortcut(QKeySequence(Qt::CTRL | (Qt::Key_1 + i)));
     }
     view->addAction(m_misclassifiedOnlyAction);
     view->addAction(m_clearFiltersAction);
     view->addAction(m_resetViewAction);
     view->addSeparator();
-    for (QDockWidget* d : {m_inspectorDock, m_galleryDock, m_misclassifiedDock, m_dashboardDock, m_lossDock})
+    for (QDockWidget* d :
+         {m_inspectorDock, m_galleryDock, m_misclassifiedDock, m_dashboardDock, m_lossDock})
         view->addAction(d->toggleViewAction());
     for (QDockWidget* d : m_why->docks())
         view->addAction(d->toggleViewAction());
@@ -252,7 +265,8 @@ void MainWindow::createToolBars()
         const auto field = static_cast<why::MetadataField>(f);
         if (field == why::MetadataField::Label || field == why::MetadataField::Prediction)
             continue; // the same as ground truth / prediction above
-        m_colorBox->addItem(QString::fromUtf8(why::metadataFieldTitle(field)), kMetadataColoring + f);
+        m_colorBox->addItem(QString::fromUtf8(why::metadataFieldTitle(field)),
+                            kMetadataColoring + f);
     }
     m_colorBox->setToolTip(tr("What the dot colours show (Ctrl+1…4); below the line, metadata "
                               "fields on a colour scale"));
@@ -269,9 +283,11 @@ void MainWindow::createToolBars()
 
     mapBar->addWidget(new QLabel(tr("  Show: "), mapBar));
     m_subsetBox = new QComboBox(mapBar);
-    m_subsetBox->addItem(tr("Train + validation"), static_cast<int>(PopulationMap::SubsetFilter::Both));
+    m_subsetBox->addItem(tr("Train + validation"),
+                         static_cast<int>(PopulationMap::SubsetFilter::Both));
     m_subsetBox->addItem(tr("Training set"), static_cast<int>(PopulationMap::SubsetFilter::Train));
-    m_subsetBox->addItem(tr("Validation set"), static_cast<int>(PopulationMap::SubsetFilter::Validation));
+    m_subsetBox->addItem(tr("Validation set"),
+                         static_cast<int>(PopulationMap::SubsetFilter::Validation));
     m_subsetBox->setToolTip(tr("Which subset the map shows"));
     connect(m_subsetBox, &QComboBox::currentIndexChanged, this, [this] {
         m_map->setSubsetFilter(
@@ -303,7 +319,8 @@ void MainWindow::createToolBars()
     m_findEdit->setPlaceholderText(tr("Find: 123 or v45"));
     m_findEdit->setClearButtonEnabled(true);
     m_findEdit->setMaximumWidth(120);
-    m_findEdit->setToolTip(tr("Go to a sample: a training index (123, t123) or a validation index (v45)"));
+    m_findEdit->setToolTip(
+        tr("Go to a sample: a training index (123, t123) or a validation index (v45)"));
     connect(m_findEdit, &QLineEdit::returnPressed, this, [this] {
         if (!findSample(m_findEdit->text()))
             statusBar()->showMessage(tr("No sample “%1”: type a training index (123) or v and a "
@@ -318,7 +335,8 @@ void MainWindow::exportAllPlots()
 {
     if (!m_session->hasRun())
         return;
-    const QString dir = QFileDialog::getExistingDirectory(this, tr("Export all plots into"), m_runDir);
+    const QString dir =
+        QFileDialog::getExistingDirectory(this, tr("Export all plots into"), m_runDir);
     if (dir.isEmpty())
         return;
     try {
@@ -329,12 +347,14 @@ void MainWindow::exportAllPlots()
         bool ok = true;
         if (m_session->current() >= 0)
             ok = exportView([this](QPainter* p, const QRectF& r) { m_inspector->render(p, r); },
-                            QSizeF(m_inspector->size()), QDir(dir).filePath(QStringLiteral("inspector.png")),
-                            kDefaultPngScale, &error);
+                            QSizeF(m_inspector->size()),
+                            QDir(dir).filePath(QStringLiteral("inspector.png")), kDefaultPngScale,
+                            &error);
         if (ok && m_dashboard->epochCount() > 0)
-            ok = exportView([this](QPainter* p, const QRectF& r) { m_dashboard->renderCharts(p, r); },
-                            QSizeF(900, 420), QDir(dir).filePath(QStringLiteral("training_curves.png")),
-                            kDefaultPngScale, &error);
+            ok = exportView(
+                [this](QPainter* p, const QRectF& r) { m_dashboard->renderCharts(p, r); },
+                QSizeF(900, 420), QDir(dir).filePath(QStringLiteral("training_curves.png")),
+                kDefaultPngScale, &error);
         QApplication::restoreOverrideCursor();
         if (!ok)
             QMessageBox::warning(this, tr("Export failed"), error);
@@ -385,19 +405,23 @@ void MainWindow::showShortcuts()
            "<tr><td><b>Click</b></td><td>inspect a sample</td></tr>"
            "<tr><td><b>Shift+drag</b></td><td>select a rectangle</td></tr>"
            "<tr><td><b>Ctrl+drag</b></td><td>select with a lasso</td></tr>"
-           "<tr><td><b>Legend click / double-click</b></td><td>hide a class / show only it</td></tr>"
+           "<tr><td><b>Legend click / double-click</b></td><td>hide a class / show only "
+           "it</td></tr>"
            "<tr><td><b>Home, Ctrl+0</b></td><td>reset the map view</td></tr>"
            "<tr><td><b>N / P</b></td><td>next / previous misclassified sample by loss</td></tr>"
-           "<tr><td><b>Ctrl+1…4</b></td><td>colour by ground truth, prediction, correctness, subset</td></tr>"
+           "<tr><td><b>Ctrl+1…4</b></td><td>colour by ground truth, prediction, correctness, "
+           "subset</td></tr>"
            "<tr><td><b>Ctrl+M</b></td><td>misclassified only</td></tr>"
            "<tr><td><b>Ctrl+F</b></td><td>find a sample by index</td></tr>"
            "<tr><td><b>Ctrl+T / Esc</b></td><td>train a new model / cancel</td></tr>"
            "<tr><td><b>Ctrl+R</b></td><td>recompute the map (UMAP, t-SNE, PCA)</td></tr>"
            "<tr><td><b>Ctrl+E</b></td><td>export the map</td></tr>"
-           "<tr><td><b>Ctrl+Shift+H / N</b></td><td>heat maps / similar samples of the current sample</td></tr>"
+           "<tr><td><b>Ctrl+Shift+H / N</b></td><td>heat maps / similar samples of the current "
+           "sample</td></tr>"
            "<tr><td><b>Ctrl+Shift+L / I</b></td><td>label candidates / insights</td></tr>"
            "<tr><td><b>Ctrl+Shift+C / M</b></td><td>confusion matrix / loss by metadata</td></tr>"
-           "<tr><td><b>L / F / U</b></td><td>in Label Candidates: mark mislabeled / fine / unmarked</td></tr>"
+           "<tr><td><b>L / F / U</b></td><td>in Label Candidates: mark mislabeled / fine / "
+           "unmarked</td></tr>"
            "</table>"));
 }
 

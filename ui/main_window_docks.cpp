@@ -1,7 +1,6 @@
-#include "ui/main_window.h"
-
 #include "ui/common/dock_panel.h"
 #include "ui/explorer_session.h"
+#include "ui/main_window.h"
 #include "ui/map/population_map.h"
 #include "ui/tables/misclassified_view.h"
 #include "ui/why/why_panels.h"
@@ -13,9 +12,11 @@
 #include <QTabBar>
 #include <QToolBar>
 
-namespace mnistx::ui {
+namespace mnistx::ui
+{
 
-namespace {
+namespace
+{
 
 constexpr int kCompactHysteresis = 60; // px around kCompactBelowWidth: no flipping back and forth
 // The map is the centre of the tool: docks never take more of the window
@@ -45,7 +46,8 @@ void MainWindow::arrangeDocks(bool compact)
 {
     m_arranging = true;
     m_compactLayout = compact;
-    const QList<QDockWidget*> perSample{m_inspectorDock, m_why->heatMapDock(), m_why->similarDock()};
+    const QList<QDockWidget*> perSample{m_inspectorDock, m_why->heatMapDock(),
+                                        m_why->similarDock()};
     const QList<QDockWidget*> lists{m_misclassifiedDock, m_galleryDock, m_why->candidatesDock(),
                                     m_why->insightsDock()};
     const QList<QDockWidget*> charts{m_lossDock, m_dashboardDock, m_why->confusionDock(),
@@ -100,10 +102,11 @@ void MainWindow::applyDefaultDockSizes()
     } else {
         // The table no wider than its columns (known once a run is shown).
         const int columns = m_session->hasRun() ? m_misclassified->columnsWidth() : 340;
-        resizeDocks({m_inspectorDock, m_misclassifiedDock}, {inspector, std::min(columns, sides - inspector)},
-                    Qt::Horizontal);
+        resizeDocks({m_inspectorDock, m_misclassifiedDock},
+                    {inspector, std::min(columns, sides - inspector)}, Qt::Horizontal);
     }
-    resizeDocks({m_lossDock}, {std::max(kMinBottomDockHeight, static_cast<int>(height() * kBottomDockShare))},
+    resizeDocks({m_lossDock},
+                {std::max(kMinBottomDockHeight, static_cast<int>(height() * kBottomDockShare))},
                 Qt::Vertical);
 }
 
@@ -206,8 +209,10 @@ void MainWindow::readSettings()
             resize(size);
         QRect frame = frameGeometry();
         if (!available.contains(frame)) {
-            frame.moveLeft(std::clamp(frame.left(), available.left(), available.right() - frame.width() + 1));
-            frame.moveTop(std::clamp(frame.top(), available.top(), available.bottom() - frame.height() + 1));
+            frame.moveLeft(
+                std::clamp(frame.left(), available.left(), available.right() - frame.width() + 1));
+            frame.moveTop(
+                std::clamp(frame.top(), available.top(), available.bottom() - frame.height() + 1));
             move(frame.topLeft());
         }
     }
@@ -216,7 +221,8 @@ void MainWindow::readSettings()
         m_compactLayout = s.value(QStringLiteral("window/compactLayout"), false).toBool();
         m_layoutIsDefault = s.value(QStringLiteral("window/defaultLayout"), false).toBool();
     }
-    m_colorBox->setCurrentIndex(std::clamp(s.value(QStringLiteral("map/colorBy"), 0).toInt(), 0, 3));
+    m_colorBox->setCurrentIndex(
+        std::clamp(s.value(QStringLiteral("map/colorBy"), 0).toInt(), 0, 3));
 }
 
 void MainWindow::writeSettings() const

@@ -1,5 +1,3 @@
-#include "ui/main_window.h"
-
 #include "core/data/idx_reader.h"
 #include "core/pipeline/pipeline.h"
 #include "core/projection/projector_factory.h"
@@ -9,6 +7,7 @@
 #include "ui/dialogs/train_dialog.h"
 #include "ui/explorer_session.h"
 #include "ui/inspector/error_inspector.h"
+#include "ui/main_window.h"
 #include "ui/map/population_map.h"
 #include "ui/tables/misclassified_view.h"
 #include "ui/why/why_panels.h"
@@ -26,9 +25,11 @@
 #include <QPushButton>
 #include <QStatusBar>
 
-namespace mnistx::ui {
+namespace mnistx::ui
+{
 
-namespace {
+namespace
+{
 
 QString stageTitle(const QString& stage)
 {
@@ -58,7 +59,8 @@ void MainWindow::start()
         openRun(runDir);
         return;
     }
-    if (!m_commandLine.pipeline.retrain && !outDir.isEmpty() && store::hasRun(outDir.toStdString())) {
+    if (!m_commandLine.pipeline.retrain && !outDir.isEmpty() &&
+        store::hasRun(outDir.toStdString())) {
         openRun(outDir);
         return;
     }
@@ -78,8 +80,9 @@ void MainWindow::openRun(const QString& dir)
     m_job = Job::Open;
     m_jobTarget = dir;
     m_jobClock.start();
-    const QString data = m_commandLine.dataGiven ? QString::fromStdString(m_commandLine.pipeline.dataFolder)
-                                                 : QString();
+    const QString data = m_commandLine.dataGiven
+                             ? QString::fromStdString(m_commandLine.pipeline.dataFolder)
+                             : QString();
     m_stageLabel->setText(tr("Opening %1…").arg(QDir::toNativeSeparators(dir)));
     m_controller->openRun(dir, data);
 }
@@ -91,7 +94,8 @@ QString MainWindow::usableDataFolder() const
     // The default "data/mnist" is relative to the checkout; the app may be
     // started from elsewhere (build/app/mnist-explorer lives two levels down).
     if (QDir::isRelativePath(folder))
-        candidates << QDir(QCoreApplication::applicationDirPath()).filePath(QStringLiteral("../../") + folder);
+        candidates << QDir(QCoreApplication::applicationDirPath())
+                          .filePath(QStringLiteral("../../") + folder);
     for (const QString& c : candidates)
         if (isDataFolder(c))
             return QDir(c).absolutePath();
@@ -120,10 +124,12 @@ void MainWindow::offerAlternatives(const QString& dir, const QString& problem)
         text = tr("“%1” is a file. A run is a folder holding run.bin.").arg(shown);
     } else {
         title = tr("No run in this folder");
-        const QStringList entries = QDir(dir).entryList(QDir::AllEntries | QDir::NoDotAndDotDot, QDir::Name);
+        const QStringList entries =
+            QDir(dir).entryList(QDir::AllEntries | QDir::NoDotAndDotDot, QDir::Name);
         QString contents;
         if (dataHere)
-            contents = tr("It holds MNIST IDX files: it is a data folder, which can be trained on.");
+            contents =
+                tr("It holds MNIST IDX files: it is a data folder, which can be trained on.");
         else if (entries.isEmpty())
             contents = tr("It is empty.");
         else {
@@ -146,16 +152,18 @@ void MainWindow::offerAlternatives(const QString& dir, const QString& problem)
     QPushButton* trainButton = nullptr;
     if (dataHere) {
         trainButton = box.addButton(tr("&Train on This Data"), QMessageBox::AcceptRole);
-        trainButton->setToolTip(tr("Train a model on %1 and store the run in %2")
-                                    .arg(shown, QDir::toNativeSeparators(QString::fromStdString(m_config.outDir))));
+        trainButton->setToolTip(
+            tr("Train a model on %1 and store the run in %2")
+                .arg(shown, QDir::toNativeSeparators(QString::fromStdString(m_config.outDir))));
     } else if (!data.isEmpty() && (!info.exists() || info.isDir())) {
         trainButton = box.addButton(problem.isEmpty() ? tr("&Train Here") : tr("&Recompute Here"),
                                     QMessageBox::AcceptRole);
         trainButton->setToolTip(tr("Train a model on %1 and store the run in %2%3")
                                     .arg(QDir::toNativeSeparators(data), shown,
-                                         problem.isEmpty() ? QString()
-                                                           : tr("; the damaged files are replaced "
-                                                                "only when the new run is complete")));
+                                         problem.isEmpty()
+                                             ? QString()
+                                             : tr("; the damaged files are replaced "
+                                                  "only when the new run is complete")));
     }
     QPushButton* chooseData = box.addButton(tr("Choose &Data Folder…"), QMessageBox::ActionRole);
     chooseData->setToolTip(tr("Pick a folder of MNIST IDX files to train on"));
@@ -186,11 +194,12 @@ void MainWindow::train(const pipeline::PipelineConfig& config)
         return;
     const QString folder = QString::fromStdString(config.dataFolder);
     if (!QFileInfo(folder).isDir()) {
-        QMessageBox box(QMessageBox::Warning, tr("No MNIST data"),
-                        tr("The data folder “%1” does not exist.\n\nscripts/setup fetches MNIST into "
-                           "data/mnist; or choose a folder that holds the four MNIST IDX files.")
-                            .arg(QDir::toNativeSeparators(folder)),
-                        QMessageBox::Cancel, this);
+        QMessageBox box(
+            QMessageBox::Warning, tr("No MNIST data"),
+            tr("The data folder “%1” does not exist.\n\nscripts/setup fetches MNIST into "
+               "data/mnist; or choose a folder that holds the four MNIST IDX files.")
+                .arg(QDir::toNativeSeparators(folder)),
+            QMessageBox::Cancel, this);
         QPushButton* choose = box.addButton(tr("Choose Folder…"), QMessageBox::AcceptRole);
         box.exec();
         if (box.clickedButton() == choose)
@@ -256,7 +265,8 @@ void MainWindow::onFinished(const RunPtr& run, const DataPtr& data, const QStrin
     else
         text = tr("Trained and analysed in %1 s%2")
                    .arg(seconds, 0, 'f', 1)
-                   .arg(dir.isEmpty() ? QString() : tr("; stored in %1").arg(QDir::toNativeSeparators(dir)));
+                   .arg(dir.isEmpty() ? QString()
+                                      : tr("; stored in %1").arg(QDir::toNativeSeparators(dir)));
     statusBar()->showMessage(text, kStatusMessageMs);
     setWindowTitle(dir.isEmpty() ? tr("MNIST Explorer")
                                  : tr("%1 — MNIST Explorer").arg(QDir::toNativeSeparators(dir)));
@@ -287,8 +297,9 @@ void MainWindow::onCancelled()
     m_progress->hide();
     m_stageLabel->clear();
     m_dashboard->setFinished(tr("Cancelled; nothing was stored"));
-    statusBar()->showMessage(job == Job::Reproject ? tr("Map recomputation cancelled; the previous map stays")
-                                                   : tr("Cancelled; nothing stored was changed"),
+    statusBar()->showMessage(job == Job::Reproject
+                                 ? tr("Map recomputation cancelled; the previous map stays")
+                                 : tr("Cancelled; nothing stored was changed"),
                              kStatusMessageMs);
     // A cancelled projection leaves an intermediate layout on the map:
     // restore the run's own (keeping the current sample and the selection).
@@ -368,7 +379,8 @@ void MainWindow::reproject(const QString& method, const std::map<std::string, do
     // The new layout shares nothing with the old one: watch it form whole
     // (the map follows it while fitted; zooming in takes over).
     m_map->resetView();
-    m_controller->reproject(m_session->runPtr(), method, parameters, m_runDir, m_session->dataPtr());
+    m_controller->reproject(m_session->runPtr(), method, parameters, m_runDir,
+                            m_session->dataPtr());
 }
 
 } // namespace mnistx::ui

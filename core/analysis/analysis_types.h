@@ -6,12 +6,16 @@
 #include <string>
 #include <vector>
 
-namespace mnistx::analysis {
+namespace mnistx::analysis
+{
 
 // The two subsets the app shows. Indices of samples are always indices within
 // their own IDX file.
 enum class Subset : int { Train = 0, Validation = 1 };
-inline const char* subsetName(Subset s) { return s == Subset::Train ? "train" : "validation"; }
+inline const char* subsetName(Subset s)
+{
+    return s == Subset::Train ? "train" : "validation";
+}
 
 // Per-class mean image over the training set, pixel space in [0,1].
 // means: classCount × pixels (row-major, 28×28 = 784 for MNIST).
@@ -52,16 +56,16 @@ struct ClassStats {
 struct SubsetAnalysis {
     Subset subset = Subset::Train;
     int classCount = 10;
-    std::vector<std::uint8_t> labels;      // N, ground truth
-    std::vector<std::uint8_t> predictions; // N, argmax of logits
-    std::vector<float> losses;             // N, cross-entropy in nats
-    RowMatrixXf logits;                    // N × C
-    RowMatrixXf probabilities;             // N × C, softmax of logits
-    RowMatrixXf features;                  // N × D, penultimate layer after its activation
-    RowMatrixXf centroidDistances;         // N × C, pixel space, images in [0,1]
+    std::vector<std::uint8_t> labels;          // N, ground truth
+    std::vector<std::uint8_t> predictions;     // N, argmax of logits
+    std::vector<float> losses;                 // N, cross-entropy in nats
+    RowMatrixXf logits;                        // N × C
+    RowMatrixXf probabilities;                 // N × C, softmax of logits
+    RowMatrixXf features;                      // N × D, penultimate layer after its activation
+    RowMatrixXf centroidDistances;             // N × C, pixel space, images in [0,1]
     std::vector<std::uint8_t> nearestCentroid; // N, argmin of centroidDistances
-    MatrixXi64 confusion;                  // C × C, [gt][prediction]
-    std::vector<ClassStats> perClass;      // C
+    MatrixXi64 confusion;                      // C × C, [gt][prediction]
+    std::vector<ClassStats> perClass;          // C
     double accuracy = 0.0;
     double meanLoss = 0.0;
     LossDistanceBins lossVsDistance;

@@ -5,9 +5,11 @@
 #include <stdexcept>
 #include <string>
 
-namespace mnistx::analysis {
+namespace mnistx::analysis
+{
 
-namespace {
+namespace
+{
 
 // Images per matrix product: 4,096 × 784 floats is 12 MB, which keeps the
 // working set modest while the product stays large enough for BLAS-like speed.
@@ -55,10 +57,10 @@ RowMatrixXf distancesToCentroids(const data::Dataset& d, const ClassCentroids& c
 {
     const int pixels = d.pixelsPerImage();
     if (d.rows != centroids.rows || d.cols != centroids.cols || centroids.means.cols() != pixels)
-        throw std::invalid_argument(
-            "images are " + std::to_string(d.rows) + "×" + std::to_string(d.cols) +
-            " but the class centroids are " + std::to_string(centroids.rows) + "×" +
-            std::to_string(centroids.cols));
+        throw std::invalid_argument("images are " + std::to_string(d.rows) + "×" +
+                                    std::to_string(d.cols) + " but the class centroids are " +
+                                    std::to_string(centroids.rows) + "×" +
+                                    std::to_string(centroids.cols));
     const int classes = centroids.classCount();
     RowMatrixXf out(d.count, classes);
     if (d.count == 0)

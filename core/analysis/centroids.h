@@ -3,7 +3,8 @@
 #include "core/analysis/analysis_types.h"
 #include "core/data/dataset.h"
 
-namespace mnistx::analysis {
+namespace mnistx::analysis
+{
 
 // Per-pixel mean image of every class over `train` (pixel space, images
 // scaled to [0,1]). Shape: classCount × (rows·cols). A class without images

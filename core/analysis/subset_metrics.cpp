@@ -6,7 +6,8 @@
 #include <stdexcept>
 #include <string>
 
-namespace mnistx::analysis {
+namespace mnistx::analysis
+{
 
 void fillFromLogits(SubsetAnalysis& a)
 {
@@ -73,8 +74,8 @@ void fillNearestCentroid(SubsetAnalysis& a)
     }
 }
 
-LossDistanceBins lossDistanceBins(const SubsetAnalysis& a, double minDistance,
-                                  double maxDistance, int binCount)
+LossDistanceBins lossDistanceBins(const SubsetAnalysis& a, double minDistance, double maxDistance,
+                                  int binCount)
 {
     if (binCount < 1)
         throw std::invalid_argument("the loss-vs-distance chart needs at least one bin (got " +

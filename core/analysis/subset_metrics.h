@@ -2,7 +2,8 @@
 
 #include "core/analysis/analysis_types.h"
 
-namespace mnistx::analysis {
+namespace mnistx::analysis
+{
 
 // From a.labels and a.logits (N × C): fills probabilities (softmax),
 // predictions (argmax, lowest class on ties), losses (cross-entropy in nats,
@@ -18,8 +19,8 @@ void fillNearestCentroid(SubsetAnalysis& a);
 // the sample's own class centroid over [minDistance, maxDistance]; bins are
 // closed on the left, the last one also on the right; values outside the
 // range are clamped into the outer bins. binCount ≥ 1.
-LossDistanceBins lossDistanceBins(const SubsetAnalysis& a, double minDistance,
-                                  double maxDistance, int binCount);
+LossDistanceBins lossDistanceBins(const SubsetAnalysis& a, double minDistance, double maxDistance,
+                                  int binCount);
 
 // Fills lossVsDistance of both subsets with `binCount` bins over one range
 // shared by both: [min, max] of the own-centroid distance over both subsets.

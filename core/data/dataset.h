@@ -5,7 +5,8 @@
 #include <string>
 #include <vector>
 
-namespace mnistx::data {
+namespace mnistx::data
+{
 
 // A labelled image set as read from a pair of IDX files.
 // images: count × rows × cols, row-major uint8 (0 = background, 255 = ink).

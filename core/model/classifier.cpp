@@ -6,7 +6,8 @@
 #include <mutex>
 #include <sstream>
 
-namespace mnistx::model {
+namespace mnistx::model
+{
 
 Cnn makeSeededCnn(const std::string& architecture, std::uint64_t seed, int classCount)
 {
@@ -29,9 +30,18 @@ Classifier::~Classifier() = default;
 Classifier::Classifier(Classifier&&) noexcept = default;
 Classifier& Classifier::operator=(Classifier&&) noexcept = default;
 
-std::string Classifier::architecture() const { return m_impl->net->architecture; }
-int Classifier::featureDim() const { return m_impl->net->featureDim; }
-int Classifier::classCount() const { return m_impl->net->classCount; }
+std::string Classifier::architecture() const
+{
+    return m_impl->net->architecture;
+}
+int Classifier::featureDim() const
+{
+    return m_impl->net->featureDim;
+}
+int Classifier::classCount() const
+{
+    return m_impl->net->classCount;
+}
 
 long long Classifier::parameterCount() const
 {
@@ -62,7 +72,8 @@ Classifier::Outputs Classifier::infer(const std::uint8_t* images, int count, int
     int done = 0;
     while (done < count) {
         const int n = std::min(batchSize, count - done);
-        auto batch = imagesToTensor(images + static_cast<std::size_t>(done) * rows * cols, n, rows, cols);
+        auto batch =
+            imagesToTensor(images + static_cast<std::size_t>(done) * rows * cols, n, rows, cols);
         CnnOutputs o = net->forwardWithFeatures(batch);
         auto logits = o.logits.contiguous();
         auto features = o.features.contiguous();
@@ -110,7 +121,8 @@ Classifier Classifier::fromBytes(const std::string& bytes, const std::string& so
             throw ModelError(sourceName + ": not an MNIST Explorer model (no architecture record)");
         const auto classCount = classes.toInt();
         if (classCount < 2 || classCount > 256)
-            throw ModelError(sourceName + ": implausible class count " + std::to_string(classCount));
+            throw ModelError(sourceName + ": implausible class count " +
+                             std::to_string(classCount));
         auto impl = std::make_unique<ClassifierImpl>();
         impl->net = makeSeededCnn(arch.toStringRef(), 0, static_cast<int>(classCount));
         impl->net->load(archive);

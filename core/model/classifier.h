@@ -8,11 +8,13 @@
 #include <stdexcept>
 #include <string>
 
-namespace mnistx::model {
+namespace mnistx::model
+{
 
 // A model file or byte blob that cannot be read (wrong format, damaged,
 // another architecture). The message names the source and the problem.
-class ModelError : public std::runtime_error {
+class ModelError : public std::runtime_error
+{
 public:
     using std::runtime_error::runtime_error;
 };
@@ -23,7 +25,8 @@ struct ClassifierImpl; // core-private, holds the torch module
 // torch-free interface. Not thread-safe: use one Classifier from one thread at
 // a time (the worker that trains or analyses it); hand copies to others via
 // toBytes/fromBytes.
-class Classifier {
+class Classifier
+{
 public:
     // Weights are initialised from `seed`. Throws std::invalid_argument for an
     // unknown architecture name.

@@ -4,7 +4,8 @@
 #include "core/model/classifier.h"
 #include "core/model/cnn.h"
 
-namespace mnistx::model {
+namespace mnistx::model
+{
 
 struct ClassifierImpl {
     Cnn net{nullptr};

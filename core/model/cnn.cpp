@@ -2,7 +2,8 @@
 
 #include <stdexcept>
 
-namespace mnistx::model {
+namespace mnistx::model
+{
 
 namespace nn = torch::nn;
 
@@ -82,8 +83,8 @@ std::pair<torch::Tensor, torch::Tensor> CnnImpl::forwardWithLastConv(const torch
 torch::Tensor imagesToTensor(const std::uint8_t* images, int count, int rows, int cols)
 {
     // from_blob does not own the pixels: the float conversion copies them.
-    auto bytes = torch::from_blob(const_cast<std::uint8_t*>(images), {count, 1, rows, cols},
-                                  torch::kUInt8);
+    auto bytes =
+        torch::from_blob(const_cast<std::uint8_t*>(images), {count, 1, rows, cols}, torch::kUInt8);
     return bytes.to(torch::kFloat32).div_(255.0f);
 }
 

@@ -1,12 +1,12 @@
 #pragma once
 // Core-private: includes torch. Only core/ sources may include this header.
 
-#include <torch/torch.h>
-
 #include <string>
+#include <torch/torch.h>
 #include <vector>
 
-namespace mnistx::model {
+namespace mnistx::model
+{
 
 // Features and logits from one forward pass.
 struct CnnOutputs {
@@ -24,7 +24,10 @@ struct CnnOutputs {
 struct CnnImpl : torch::nn::Module {
     explicit CnnImpl(const std::string& architecture, int classCount = 10);
 
-    torch::Tensor forward(const torch::Tensor& images) { return forwardWithFeatures(images).logits; }
+    torch::Tensor forward(const torch::Tensor& images)
+    {
+        return forwardWithFeatures(images).logits;
+    }
     CnnOutputs forwardWithFeatures(const torch::Tensor& images);
     // Output of the last convolution block (before pooling/flattening) and the
     // logits, for Grad-CAM.

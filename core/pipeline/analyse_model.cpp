@@ -3,9 +3,11 @@
 #include "core/analysis/centroids.h"
 #include "core/analysis/subset_metrics.h"
 
-namespace mnistx::pipeline {
+namespace mnistx::pipeline
+{
 
-namespace {
+namespace
+{
 
 // Inference batch size: large enough to amortise per-call overhead, small
 // enough that activations stay in cache (one 10,000 batch was 5× slower).
@@ -48,8 +50,8 @@ AnalysisOutput analyseModel(const model::Classifier& model, const data::MnistDat
 {
     AnalysisOutput out;
     out.centroids = analysis::computeClassCentroids(data.train);
-    const double trainShare =
-        static_cast<double>(data.train.count) / std::max(1, data.train.count + data.validation.count);
+    const double trainShare = static_cast<double>(data.train.count) /
+                              std::max(1, data.train.count + data.validation.count);
     if (!analyseSubset(model, data.train, out.centroids, analysis::Subset::Train, out.train, 0.0,
                        trainShare, progress, cancel) ||
         !analyseSubset(model, data.validation, out.centroids, analysis::Subset::Validation,

@@ -7,7 +7,8 @@
 #include <atomic>
 #include <functional>
 
-namespace mnistx::pipeline {
+namespace mnistx::pipeline
+{
 
 struct AnalysisOutput {
     analysis::ClassCentroids centroids;

@@ -4,7 +4,6 @@
 #include "core/projection/projector_factory.h"
 
 #include <CLI/CLI.hpp>
-
 #include <algorithm>
 #include <cctype>
 #include <cerrno>
@@ -17,11 +16,14 @@
 #include <stdexcept>
 #include <utility>
 
-namespace mnistx::pipeline {
+namespace mnistx::pipeline
+{
 
-namespace {
+namespace
+{
 
-long long parseInteger(const std::string& option, const std::string& text, long long min, long long max)
+long long parseInteger(const std::string& option, const std::string& text, long long min,
+                       long long max)
 {
     if (text.empty())
         throw std::invalid_argument(option + ": a whole number is required");
@@ -59,8 +61,8 @@ double parseReal(const std::string& option, const std::string& text, double min,
     if (text.size() > 1 && text[0] == '+' && text[1] != '-')
         ++first; // "+0.5", as strtod and the whole-number options accept it
     const auto [end, error] = std::from_chars(first, last, v);
-    if (text.empty() || end != last || (error != std::errc() && error != std::errc::result_out_of_range) ||
-        !(v == v))
+    if (text.empty() || end != last ||
+        (error != std::errc() && error != std::errc::result_out_of_range) || !(v == v))
         throw std::invalid_argument(option + ": '" + text + "' is not a number");
     // 1e-400 or 1e400 is a number, just not one in range.
     if (error == std::errc::result_out_of_range || v < min || v > max)
@@ -81,7 +83,8 @@ std::string parseChoice(const std::string& option, const std::string& text,
                         const std::vector<std::string>& known)
 {
     if (std::find(known.begin(), known.end(), text) == known.end())
-        throw std::invalid_argument(option + ": unknown '" + text + "' (known: " + join(known, ", ") + ")");
+        throw std::invalid_argument(option + ": unknown '" + text +
+                                    "' (known: " + join(known, ", ") + ")");
     return text;
 }
 
@@ -162,10 +165,11 @@ void declareOptions(CLI::App& app, CommandLine& cl, ModeFlags& mode)
                  p.projection = parseChoice(option, text, projection::projectorNames());
              })
         ->default_str(p.projection);
-    addWholeNumber(app, "--loss-bins", "N", "bins of the loss-vs-distance curve", p.lossBins, 1, 1000);
+    addWholeNumber(app, "--loss-bins", "N", "bins of the loss-vs-distance curve", p.lossBins, 1,
+                   1000);
     app.add_flag("--retrain", p.retrain, "train again even if --out holds a model");
-    addWholeNumber(app, "--train-limit", "N",
-                   "train on the first N training images only, 0 = all", t.trainLimit, 0, 100000000);
+    addWholeNumber(app, "--train-limit", "N", "train on the first N training images only, 0 = all",
+                   t.trainLimit, 0, 100000000);
     addWholeNumber(app, "--validation-limit", "N",
                    "validate on the first N validation images only, 0 = all", t.validationLimit, 0,
                    100000000);

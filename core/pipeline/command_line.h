@@ -5,7 +5,8 @@
 #include <string>
 #include <vector>
 
-namespace mnistx::pipeline {
+namespace mnistx::pipeline
+{
 
 // What the user asked for on the command line.
 struct CommandLine {

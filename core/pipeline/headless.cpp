@@ -3,18 +3,18 @@
 #include "core/store/exports.h"
 #include "core/why/why_report.h"
 
-#include <torch/torch.h>
-
-#include <dlfcn.h>
-#include <malloc.h>
-
 #include <chrono>
 #include <cstdio>
+#include <dlfcn.h>
+#include <malloc.h>
 #include <thread>
+#include <torch/torch.h>
 
-namespace mnistx::pipeline {
+namespace mnistx::pipeline
+{
 
-namespace {
+namespace
+{
 
 std::string fixed(double v, int decimals)
 {
@@ -27,7 +27,8 @@ std::string fixed(double v, int decimals)
 
 void configureThreads(int threads)
 {
-    const int n = threads > 0 ? threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+    const int n =
+        threads > 0 ? threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
     torch::set_num_threads(n);
 
     // libtorch spreads its convolutions over its own OpenMP team and calls
@@ -75,15 +76,14 @@ std::shared_ptr<const store::RunData> runHeadless(const PipelineConfig& config, 
         lastBatchLine = Clock::now();
         log << "  epoch " << r.epoch + 1 << " batch " << r.batch + 1 << "/" << r.batchesPerEpoch
             << "  loss " << fixed(r.runningLoss, 4) << "  acc " << fixed(r.runningAccuracy, 4)
-            << "  " << fixed(r.samplesPerSecond, 0) << " samples/s  ETA "
-            << fixed(r.etaSeconds, 0) << " s\n"
+            << "  " << fixed(r.samplesPerSecond, 0) << " samples/s  ETA " << fixed(r.etaSeconds, 0)
+            << " s\n"
             << std::flush;
     };
     cb.onEpoch = [&](const training::EpochReport& e) {
-        log << "  epoch " << e.epoch + 1 << " done in " << fixed(e.seconds, 1)
-            << " s: train loss " << fixed(e.trainLoss, 4) << " acc " << fixed(e.trainAccuracy, 4)
-            << ", validation loss " << fixed(e.validationLoss, 4) << " acc "
-            << fixed(e.validationAccuracy, 4) << '\n'
+        log << "  epoch " << e.epoch + 1 << " done in " << fixed(e.seconds, 1) << " s: train loss "
+            << fixed(e.trainLoss, 4) << " acc " << fixed(e.trainAccuracy, 4) << ", validation loss "
+            << fixed(e.validationLoss, 4) << " acc " << fixed(e.validationAccuracy, 4) << '\n'
             << std::flush;
     };
 

@@ -6,7 +6,8 @@
 #include <memory>
 #include <ostream>
 
-namespace mnistx::pipeline {
+namespace mnistx::pipeline
+{
 
 // The --headless mode: runs the pipeline with progress lines on `log` and
 // writes into config.outDir: run.bin and summary.json (the run store),

@@ -8,23 +8,24 @@
 #include "core/store/run_store.h"
 
 #include <ATen/Parallel.h>
-#include <torch/version.h>
-
 #include <Eigen/Core>
 #include <algorithm>
 #include <chrono>
 #include <ctime>
 #include <filesystem>
 #include <sys/resource.h>
+#include <torch/version.h>
 #include <vector>
 
 #ifndef MNISTX_VERSION
 #define MNISTX_VERSION "dev"
 #endif
 
-namespace mnistx::pipeline {
+namespace mnistx::pipeline
+{
 
-namespace {
+namespace
+{
 
 using Clock = std::chrono::steady_clock;
 
@@ -39,7 +40,8 @@ std::string utcNow()
 }
 
 // Times one stage and records it in the run.
-class StageTimer {
+class StageTimer
+{
 public:
     StageTimer(store::RunData& run, std::string name, const PipelineCallbacks& cb)
         : m_run(run), m_name(std::move(name)), m_cb(cb), m_start(Clock::now())
@@ -167,11 +169,10 @@ std::shared_ptr<const store::RunData> runPipeline(const PipelineConfig& config,
             for (std::size_t k = 0; k < seen.size(); ++k)
                 if (!seen[k])
                     missing += (missing.empty() ? "" : ", ") + std::to_string(k);
-            throw std::invalid_argument(data.train.labelsPath + ": the training labels hold only " +
-                                        std::to_string(present) + " of the " +
-                                        std::to_string(data.train.classCount) +
-                                        " classes (none of " + missing +
-                                        "); every digit needs training images");
+            throw std::invalid_argument(
+                data.train.labelsPath + ": the training labels hold only " +
+                std::to_string(present) + " of the " + std::to_string(data.train.classCount) +
+                " classes (none of " + missing + "); every digit needs training images");
         }
     }
     run->dataFolder = std::filesystem::absolute(config.dataFolder).lexically_normal().string();
@@ -200,7 +201,8 @@ std::shared_ptr<const store::RunData> runPipeline(const PipelineConfig& config,
                 if (cb.onBatch)
                     cb.onBatch(r);
                 if (cb.onProgress) {
-                    const double total = static_cast<double>(r.batchesPerEpoch) * config.train.epochs;
+                    const double total =
+                        static_cast<double>(r.batchesPerEpoch) * config.train.epochs;
                     cb.onProgress("train", (r.epoch * r.batchesPerEpoch + r.batch + 1) / total);
                 }
             };
@@ -234,8 +236,8 @@ std::shared_ptr<const store::RunData> runPipeline(const PipelineConfig& config,
 
     if (cb.onAnalysed) {
         auto preview = std::make_shared<store::RunData>(*run);
-        preview->projection = projection::PcaProjector().project(run->train.features,
-                                                                 run->validation.features, {});
+        preview->projection =
+            projection::PcaProjector().project(run->train.features, run->validation.features, {});
         cb.onAnalysed(std::move(preview));
     }
     {
@@ -250,7 +252,8 @@ std::shared_ptr<const store::RunData> runPipeline(const PipelineConfig& config,
             return !(cb.cancel && cb.cancel->load());
         };
         try {
-            run->projection = projector->project(run->train.features, run->validation.features, progress);
+            run->projection =
+                projector->project(run->train.features, run->validation.features, progress);
         } catch (const projection::Cancelled&) {
             throw PipelineCancelled();
         }

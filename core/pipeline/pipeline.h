@@ -11,7 +11,8 @@
 #include <stdexcept>
 #include <string>
 
-namespace mnistx::pipeline {
+namespace mnistx::pipeline
+{
 
 // What one run of the engine does: load → sanity check → train (or reuse the
 // stored model) → analyse → project → store.
@@ -21,7 +22,7 @@ struct PipelineConfig {
     training::TrainConfig train;
     std::string projection = "umap"; // see projection::projectorNames(); the best map for its time
     std::map<std::string, double> projectionParameters; // method-specific, e.g. "perplexity"
-    bool retrain = false;   // ignore a stored model in outDir
+    bool retrain = false;                               // ignore a stored model in outDir
     int lossBins = 20;      // loss-vs-distance bins: ~3,500 validation samples per bin on MNIST
     int sanityCount = 1000; // samples in the untrained-model sanity check
 };
@@ -49,7 +50,8 @@ struct PipelineCallbacks {
 };
 
 // Thrown when the cancel flag stopped the pipeline; nothing was stored.
-class PipelineCancelled : public std::runtime_error {
+class PipelineCancelled : public std::runtime_error
+{
 public:
     PipelineCancelled() : std::runtime_error("cancelled") {}
 };

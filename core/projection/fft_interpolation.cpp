@@ -1,4 +1,5 @@
 #include "core/projection/fft_interpolation.h"
+
 #include "core/util/vector_clones.h"
 
 #include <algorithm>
@@ -8,9 +9,11 @@
 #include <stdexcept>
 #include <vector>
 
-namespace mnistx::projection {
+namespace mnistx::projection
+{
 
-namespace {
+namespace
+{
 
 constexpr double kPi = 3.14159265358979323846;
 
@@ -238,9 +241,15 @@ bool fftColumns(const FftPlan& plan, bool inverse, Planes& a, Planes& b, std::si
     return inB;
 }
 
-bool resultInSecond(const FftPlan& plan) { return plan.stages.size() % 2 == 1; }
+bool resultInSecond(const FftPlan& plan)
+{
+    return plan.stages.size() % 2 == 1;
+}
 
-int slices(int width) { return (width + kSliceWidth - 1) / kSliceWidth; }
+int slices(int width)
+{
+    return (width + kSliceWidth - 1) / kSliceWidth;
+}
 
 // Smallest 2^a·3^b ≥ n.
 int smoothSizeAtLeast(int n)
@@ -271,9 +280,9 @@ struct FftRepulsion::Impl {
     std::vector<std::int32_t> order;
     std::vector<std::int32_t> rowStart;
 
-    Planes grid[2];   // M × 2n: charges [1, x | y, x²+y²] as re/im, then potentials
-    Planes wide[2];   // M × 2M: after the first axis, transposed (a | b side by side)
-    Planes kernel[2]; // M × M kernel grid and its transform
+    Planes grid[2];               // M × 2n: charges [1, x | y, x²+y²] as re/im, then potentials
+    Planes wide[2];               // M × 2M: after the first axis, transposed (a | b side by side)
+    Planes kernel[2];             // M × M kernel grid and its transform
     std::vector<float> kernelHat; // M × M, real, scaled by 1/M²
     int kernelSize = 0;           // M and node spacing kernelHat was made for
     double kernelSpacing = 0.0;
@@ -318,8 +327,14 @@ FftRepulsion::FftRepulsion(FftRepulsionConfig config) : m_impl(std::make_unique<
 
 FftRepulsion::~FftRepulsion() = default;
 
-int FftRepulsion::fftSize() const { return m_impl->plan.size; }
-int FftRepulsion::intervals() const { return m_impl->boxes; }
+int FftRepulsion::fftSize() const
+{
+    return m_impl->plan.size;
+}
+int FftRepulsion::intervals() const
+{
+    return m_impl->boxes;
+}
 
 double FftRepulsion::compute(const RowMatrixXf& y, RowMatrixXf& forces, const TaskRunner& run)
 {
@@ -363,8 +378,8 @@ double FftRepulsion::compute(const RowMatrixXf& y, RowMatrixXf& forces, const Ta
 
     // Grid: M = 2^a·3^b ≥ 2·p·B with B ≥ the boxes the extent needs; then as
     // many boxes as fit that M, since the FFT costs the same either way.
-    const double need = std::max<double>(d.config.minIntervals,
-                                         std::ceil(extent / d.config.intervalWidth));
+    const double need =
+        std::max<double>(d.config.minIntervals, std::ceil(extent / d.config.intervalWidth));
     const int M = std::min(smoothSizeAtLeast(int(std::min<double>(2.0 * p * need, kMaxFftSize))),
                            kMaxFftSize);
     const int B = std::max(1, M / (2 * p));
@@ -373,10 +388,10 @@ double FftRepulsion::compute(const RowMatrixXf& y, RowMatrixXf& forces, const Ta
     // boxes cover the map — at most 9% wider than extent/B, and the same from
     // one iteration to the next while the map grows by less than that, so
     // the kernel's transform (which depends on the node spacing) is reused.
-    const double steps = std::floor(kWidthStepsPerOctave *
-                                    std::log2(d.config.intervalWidth * B / extent));
-    double boxWidth = d.config.intervalWidth *
-                      std::exp2(-std::max(0.0, steps) / kWidthStepsPerOctave);
+    const double steps =
+        std::floor(kWidthStepsPerOctave * std::log2(d.config.intervalWidth * B / extent));
+    double boxWidth =
+        d.config.intervalWidth * std::exp2(-std::max(0.0, steps) / kWidthStepsPerOctave);
     if (boxWidth * B < extent) // rounding at a step's edge, or M at its cap
         boxWidth = extent / B;
     const double spacing = boxWidth / p; // between neighbouring grid nodes
@@ -440,10 +455,10 @@ double FftRepulsion::compute(const RowMatrixXf& y, RowMatrixXf& forces, const Ta
             return;
         }
         const int b0 = t * rowsPerTask, b1 = std::min(B, b0 + rowsPerTask);
-        std::fill(g0.re.begin() + std::size_t(p) * b0 * Lg, g0.re.begin() + std::size_t(p) * b1 * Lg,
-                  0.0f);
-        std::fill(g0.im.begin() + std::size_t(p) * b0 * Lg, g0.im.begin() + std::size_t(p) * b1 * Lg,
-                  0.0f);
+        std::fill(g0.re.begin() + std::size_t(p) * b0 * Lg,
+                  g0.re.begin() + std::size_t(p) * b1 * Lg, 0.0f);
+        std::fill(g0.im.begin() + std::size_t(p) * b0 * Lg,
+                  g0.im.begin() + std::size_t(p) * b1 * Lg, 0.0f);
         for (int k = d.rowStart[b0]; k < d.rowStart[b1]; ++k) {
             const int i = d.order[k];
             const float* wx = d.weightX.data() + std::size_t(i) * p;
@@ -491,7 +506,8 @@ double FftRepulsion::compute(const RowMatrixXf& y, RowMatrixXf& forces, const Ta
         });
         run(slices(M), [&](int t) {
             const int c0 = t * kSliceWidth;
-            fftColumns(d.plan, false, d.kernel[0], d.kernel[1], M, c0, std::min(kSliceWidth, M - c0));
+            fftColumns(d.plan, false, d.kernel[0], d.kernel[1], M, c0,
+                       std::min(kSliceWidth, M - c0));
         });
         // Transpose into the other buffer, transform the new columns.
         const Planes& src = d.kernel[kernelInSecond ? 1 : 0];
@@ -524,7 +540,8 @@ double FftRepulsion::compute(const RowMatrixXf& y, RowMatrixXf& forces, const Ta
     // Charges, first axis.
     run(slices(int(Lg)), [&](int t) {
         const int c0 = t * kSliceWidth;
-        fftColumns(d.plan, false, d.grid[0], d.grid[1], Lg, c0, std::min<int>(kSliceWidth, int(Lg) - c0));
+        fftColumns(d.plan, false, d.grid[0], d.grid[1], Lg, c0,
+                   std::min<int>(kSliceWidth, int(Lg) - c0));
     });
     const Planes& g1 = d.grid[kernelInSecond ? 1 : 0];
     // Transpose: wide[c][kr] = a[kr][c], wide[c][M+kr] = b[kr][c] for c < n;

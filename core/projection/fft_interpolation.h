@@ -19,7 +19,8 @@
 
 #include <memory>
 
-namespace mnistx::projection {
+namespace mnistx::projection
+{
 
 struct FftRepulsionConfig {
     // Lagrange nodes per box and axis (FIt-SNE's default p = 3). Relative error
@@ -39,7 +40,8 @@ struct FftRepulsionConfig {
 // Computes the repulsive terms for a 2D map. Holds grids and FFT plans between
 // calls so an optimiser can reuse them every iteration; not thread-safe (one
 // thread calls compute at a time, it fans out through the runner).
-class FftRepulsion {
+class FftRepulsion
+{
 public:
     explicit FftRepulsion(FftRepulsionConfig config = {});
     ~FftRepulsion();

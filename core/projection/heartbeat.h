@@ -7,7 +7,8 @@
 #include <functional>
 #include <utility>
 
-namespace mnistx::projection::detail {
+namespace mnistx::projection::detail
+{
 
 // Longest silence between two polls while tasks run: a quarter of the 100 ms
 // cancellation budget, leaving room for the task that is running.
@@ -16,7 +17,8 @@ constexpr std::chrono::milliseconds kPollInterval{25};
 // Calls a callback at most every kPollInterval: parallel loops poll between
 // tasks, which can be microseconds apart, and must not flood the caller. The
 // first call is due at once. Used by one thread at a time.
-class Heartbeat {
+class Heartbeat
+{
 public:
     explicit Heartbeat(std::function<bool()> beat = {}) : m_beat(std::move(beat)) {}
     // True when the callback is empty, not due yet, or says carry on.

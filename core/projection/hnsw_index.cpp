@@ -10,9 +10,11 @@
 
 #include <algorithm>
 
-namespace mnistx::projection::detail {
+namespace mnistx::projection::detail
+{
 
-namespace {
+namespace
+{
 
 // Insertions between two polls: ~2 ms of work, so a cancel is seen promptly.
 constexpr int kInsertChunk = 64;
@@ -20,7 +22,7 @@ constexpr int kInsertChunk = 64;
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
 #define MNISTX_HAVE_AVX2_KERNEL 1
 __attribute__((target("avx2,fma"))) float squaredL2Avx2(const void* a, const void* b,
-                                                         const void* dimension)
+                                                        const void* dimension)
 {
     const auto* x = static_cast<const float*>(a);
     const auto* y = static_cast<const float*>(b);
@@ -50,7 +52,8 @@ __attribute__((target("avx2,fma"))) float squaredL2Avx2(const void* a, const voi
 }
 #endif
 
-class SquaredL2Space : public hnswlib::SpaceInterface<float> {
+class SquaredL2Space : public hnswlib::SpaceInterface<float>
+{
 public:
     explicit SquaredL2Space(std::size_t dimension) : m_dimension(dimension), m_fallback(dimension)
     {
@@ -60,9 +63,18 @@ public:
             m_distance = squaredL2Avx2;
 #endif
     }
-    std::size_t get_data_size() override { return m_dimension * sizeof(float); }
-    hnswlib::DISTFUNC<float> get_dist_func() override { return m_distance; }
-    void* get_dist_func_param() override { return &m_dimension; }
+    std::size_t get_data_size() override
+    {
+        return m_dimension * sizeof(float);
+    }
+    hnswlib::DISTFUNC<float> get_dist_func() override
+    {
+        return m_distance;
+    }
+    void* get_dist_func_param() override
+    {
+        return &m_dimension;
+    }
 
 private:
     std::size_t m_dimension;
@@ -113,7 +125,10 @@ bool HnswIndex::addAll(const float* rows, int n, const std::function<bool(double
     return true;
 }
 
-void HnswIndex::setSearchWidth(int ef) { m_impl->index.setEf(static_cast<std::size_t>(ef)); }
+void HnswIndex::setSearchWidth(int ef)
+{
+    m_impl->index.setEf(static_cast<std::size_t>(ef));
+}
 
 void HnswIndex::search(const float* query, int k, std::int32_t exclude,
                        std::vector<HnswCandidate>& out) const

@@ -12,7 +12,8 @@
 #include <utility>
 #include <vector>
 
-namespace mnistx::projection::detail {
+namespace mnistx::projection::detail
+{
 
 // Squared Euclidean distance of two points of d floats: the scalar loop of
 // the exhaustive scans beside the index (the exact search's refinement and
@@ -42,7 +43,8 @@ using HnswCandidate = std::pair<float, std::int32_t>;
 // schedule) and locks neighbour lists in inconsistent orders (a possible
 // deadlock); ThreadSanitizer reports both. Once built, any number of threads
 // may search at once. The index keeps its own copy of the points.
-class HnswIndex {
+class HnswIndex
+{
 public:
     // capacity points of `dimension` floats; m, efConstruction: hnswlib's M
     // and ef_construction; seed: its level generator.

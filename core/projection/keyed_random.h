@@ -6,7 +6,8 @@
 
 #include <cstdint>
 
-namespace mnistx::projection::detail {
+namespace mnistx::projection::detail
+{
 
 // Streams of KeyedRandom, so that no two uses draw the same numbers: epoch e's
 // negative samples use stream e (< 2^40), the initialisation these.
@@ -23,7 +24,8 @@ inline std::uint64_t splitMix(std::uint64_t x)
 }
 
 // A SplitMix64 generator started from a hash of (seed, stream, item).
-class KeyedRandom {
+class KeyedRandom
+{
 public:
     KeyedRandom(std::uint64_t seed, std::uint64_t stream, std::uint64_t item)
         : m_state(splitMix(splitMix(seed ^ splitMix(stream)) ^ item))

@@ -13,9 +13,11 @@
 #include <stdexcept>
 #include <utility>
 
-namespace mnistx::projection {
+namespace mnistx::projection
+{
 
-namespace {
+namespace
+{
 
 // Below this many points "auto" searches exactly: the n² matrix products cost
 // less than building an HNSW index there (measured: both ~0.1 s at 5,000 × 64),
@@ -98,7 +100,8 @@ std::function<bool()> pollFraction(const KnnProgress& progress, std::function<do
     return [beat] { return (*beat)(); };
 }
 
-KnnGraph hnswKnnGraph(const RowMatrixXf& points, const KnnConfig& config, const KnnProgress& progress)
+KnnGraph hnswKnnGraph(const RowMatrixXf& points, const KnnConfig& config,
+                      const KnnProgress& progress)
 {
     const int n = static_cast<int>(points.rows());
     const int d = static_cast<int>(points.cols());
@@ -107,9 +110,10 @@ KnnGraph hnswKnnGraph(const RowMatrixXf& points, const KnnConfig& config, const 
     const int m = config.hnswM > 0 ? config.hnswM : kDefaultM;
     const int efConstruction =
         config.hnswEfConstruction > 0 ? config.hnswEfConstruction : kDefaultEfConstruction;
-    int ef = config.hnswEfSearch > 0
-                 ? config.hnswEfSearch
-                 : std::max(kDefaultEfSearchMin, static_cast<int>(std::ceil(kDefaultEfSearchPerK * k)));
+    int ef =
+        config.hnswEfSearch > 0
+            ? config.hnswEfSearch
+            : std::max(kDefaultEfSearchMin, static_cast<int>(std::ceil(kDefaultEfSearchPerK * k)));
     ef = std::max(ef, k + 1);
 
     detail::HnswIndex index(n, d, m, efConstruction, config.seed);
@@ -162,7 +166,8 @@ KnnGraph hnswKnnGraph(const RowMatrixXf& points, const KnnConfig& config, const 
 
 } // namespace
 
-KnnGraph buildKnnGraph(const RowMatrixXf& points, const KnnConfig& config, const KnnProgress& progress)
+KnnGraph buildKnnGraph(const RowMatrixXf& points, const KnnConfig& config,
+                       const KnnProgress& progress)
 {
     checkArguments(points, config.k);
     if (config.method == "exact" || (config.method == "auto" && points.rows() <= kExactUpTo))
@@ -243,9 +248,10 @@ KnnGraph exactKnnGraph(const RowMatrixXf& points, int k, int threads, const KnnP
 double knnRecall(const KnnGraph& approx, const KnnGraph& exact)
 {
     if (approx.n != exact.n || approx.k != exact.k)
-        throw std::invalid_argument("knnRecall: graphs differ in size (" + std::to_string(approx.n) +
-                                    "×" + std::to_string(approx.k) + " vs " +
-                                    std::to_string(exact.n) + "×" + std::to_string(exact.k) + ")");
+        throw std::invalid_argument("knnRecall: graphs differ in size (" +
+                                    std::to_string(approx.n) + "×" + std::to_string(approx.k) +
+                                    " vs " + std::to_string(exact.n) + "×" +
+                                    std::to_string(exact.k) + ")");
     if (approx.n == 0 || approx.k == 0)
         return 1.0;
     const int k = approx.k;

@@ -7,7 +7,8 @@
 #include <string>
 #include <vector>
 
-namespace mnistx::projection {
+namespace mnistx::projection
+{
 
 // k nearest neighbours of every point, self excluded. Row-major n × k:
 // neighbours of point i are indices[i*k .. i*k+k), sorted by ascending
@@ -21,8 +22,8 @@ struct KnnGraph {
 
 struct KnnConfig {
     int k = 15;
-    int threads = 0;            // 0: all cores
-    std::uint64_t seed = 1;     // HNSW level generator
+    int threads = 0;             // 0: all cores
+    std::uint64_t seed = 1;      // HNSW level generator
     std::string method = "auto"; // "auto" (HNSW above a few thousand points), "hnsw", "exact"
     // HNSW graph degree and search widths (hnswlib's M, ef_construction, ef);
     // 0 = the default, chosen for recall ≥ 0.99 on 70,000 × 64 MNIST features

@@ -5,7 +5,8 @@
 
 #include <cstdint>
 
-namespace mnistx::projection::detail {
+namespace mnistx::projection::detail
+{
 
 // Spreads the 16 low bits of v to the even bit positions 0..30.
 inline std::uint32_t spreadBits(std::uint32_t v)

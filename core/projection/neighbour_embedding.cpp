@@ -4,9 +4,11 @@
 #include <stdexcept>
 #include <string>
 
-namespace mnistx::projection::detail {
+namespace mnistx::projection::detail
+{
 
-namespace {
+namespace
+{
 
 // Steps of the affinity stage: the affinities' two halves (the method reports
 // the first), the second half including the starting map.

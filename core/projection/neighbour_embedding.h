@@ -8,14 +8,16 @@
 #include "core/projection/projection.h"
 #include "core/projection/worker_pool.h"
 
-namespace mnistx::projection::detail {
+namespace mnistx::projection::detail
+{
 
 // What a neighbour-graph embedding does in its own way; embedNeighbourGraph
 // does the rest. One object per run: it keeps what buildAffinities made for
 // optimise. All three run on the calling thread and fan out through the pool
 // (whose poll is the reporter's heartbeat); they throw Cancelled when the
 // reporter says stop.
-class NeighbourEmbedding {
+class NeighbourEmbedding
+{
 public:
     virtual ~NeighbourEmbedding() = default;
     // From the kNN graph to what the layout optimises, in the affinity stage

@@ -3,7 +3,8 @@
 #include <chrono>
 #include <stdexcept>
 
-namespace mnistx::projection {
+namespace mnistx::projection
+{
 
 Projection NeighbourEmbeddingProjector::project(const RowMatrixXf& train,
                                                 const RowMatrixXf& validation,
@@ -11,10 +12,9 @@ Projection NeighbourEmbeddingProjector::project(const RowMatrixXf& train,
 {
     const auto start = std::chrono::steady_clock::now();
     if (validation.rows() > 0 && validation.cols() != train.cols())
-        throw std::invalid_argument(std::string(displayName()) +
-                                    ": train and validation features differ in width (" +
-                                    std::to_string(train.cols()) + " vs " +
-                                    std::to_string(validation.cols()) + ")");
+        throw std::invalid_argument(
+            std::string(displayName()) + ": train and validation features differ in width (" +
+            std::to_string(train.cols()) + " vs " + std::to_string(validation.cols()) + ")");
     RowMatrixXf all(train.rows() + validation.rows(), train.cols());
     all.topRows(train.rows()) = train;
     if (validation.rows() > 0)
@@ -26,8 +26,7 @@ Projection NeighbourEmbeddingProjector::project(const RowMatrixXf& train,
     out.train = map.topRows(train.rows());
     out.validation = map.bottomRows(validation.rows());
     out.parameters = parameters(static_cast<int>(all.rows()));
-    out.seconds =
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    out.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     return out;
 }
 

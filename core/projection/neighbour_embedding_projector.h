@@ -5,14 +5,16 @@
 #include <map>
 #include <string>
 
-namespace mnistx::projection {
+namespace mnistx::projection
+{
 
 // A Projector that fits train and validation rows stacked together, one map
 // for both (t-SNE, UMAP): project() returns method name() with the train rows
 // first. One project() call at a time per object; any thread. project()
 // throws std::invalid_argument when train and validation differ in width, and
 // what embed throws.
-class NeighbourEmbeddingProjector : public Projector {
+class NeighbourEmbeddingProjector : public Projector
+{
 public:
     Projection project(const RowMatrixXf& train, const RowMatrixXf& validation,
                        const ProgressCallback& progress) final;
@@ -21,7 +23,8 @@ protected:
     // The method's name in messages ("t-SNE").
     virtual const char* displayName() const = 0;
     // points (n×d, feature space) → n×2 map (map space).
-    virtual RowMatrixXf embed(const RowMatrixXf& points, const ProgressCallback& progress) const = 0;
+    virtual RowMatrixXf embed(const RowMatrixXf& points,
+                              const ProgressCallback& progress) const = 0;
     // What produced a map of n points (Projection::parameters).
     virtual std::map<std::string, double> parameters(int n) const = 0;
 };

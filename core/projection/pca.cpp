@@ -1,12 +1,12 @@
 #include "core/projection/pca.h"
 
 #include <Eigen/Eigenvalues>
-
 #include <chrono>
 #include <stdexcept>
 #include <string>
 
-namespace mnistx::projection {
+namespace mnistx::projection
+{
 
 PcaModel fitPca(const RowMatrixXf& points, int dims)
 {
@@ -51,8 +51,7 @@ RowMatrixXf applyPca(const PcaModel& model, const RowMatrixXf& points)
 {
     if (points.cols() != model.mean.cols())
         throw std::invalid_argument("PCA was fit on " + std::to_string(model.mean.cols()) +
-                                    " features, got points with " +
-                                    std::to_string(points.cols()));
+                                    " features, got points with " + std::to_string(points.cols()));
     RowMatrixXf centred = points.rowwise() - model.mean;
     return centred * model.components.transpose();
 }

@@ -2,7 +2,8 @@
 
 #include "core/projection/projection.h"
 
-namespace mnistx::projection {
+namespace mnistx::projection
+{
 
 // Principal axes of a point cloud: mean (1 × D) and the top `dims` unit
 // eigenvectors of the covariance as rows (dims × D), largest variance first.
@@ -23,7 +24,8 @@ RowMatrixXf applyPca(const PcaModel& model, const RowMatrixXf& points);
 
 // PCA to 2D, fit on the training features and applied to both subsets.
 // Deterministic; fast (one D × D eigen-decomposition).
-class PcaProjector : public Projector {
+class PcaProjector : public Projector
+{
 public:
     std::string name() const override { return "pca"; }
     Projection project(const RowMatrixXf& train, const RowMatrixXf& validation,

@@ -3,7 +3,8 @@
 #include <algorithm>
 #include <utility>
 
-namespace mnistx::projection::detail {
+namespace mnistx::projection::detail
+{
 
 ProgressReporter::ProgressReporter(const ProgressCallback& callback) : m_callback(callback)
 {
@@ -33,9 +34,9 @@ bool ProgressReporter::call(const RowMatrixXf* layout)
     p.iteration = m_iteration;
     p.totalIterations = m_total;
     p.layout = layout;
-    p.fraction = m_from + (m_to - m_from) * (m_total > 0 ? std::clamp(double(m_iteration) / m_total,
-                                                                      0.0, 1.0)
-                                                         : 0.0);
+    p.fraction =
+        m_from +
+        (m_to - m_from) * (m_total > 0 ? std::clamp(double(m_iteration) / m_total, 0.0, 1.0) : 0.0);
     return m_callback(p);
 }
 

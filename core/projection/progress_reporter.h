@@ -9,7 +9,8 @@
 #include <functional>
 #include <string>
 
-namespace mnistx::projection::detail {
+namespace mnistx::projection::detail
+{
 
 // Turns the progress of one project() call into ProjectionProgress values:
 // the stage, the iteration within it, and the share of the whole call done
@@ -18,7 +19,8 @@ namespace mnistx::projection::detail {
 // kPollInterval in between, so that a cancel is seen within the 100 ms budget
 // even when iterations are slow. Lives on the calling thread of the
 // algorithm; the callback must outlive it.
-class ProgressReporter {
+class ProgressReporter
+{
 public:
     explicit ProgressReporter(const ProgressCallback& callback);
 

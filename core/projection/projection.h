@@ -7,18 +7,19 @@
 #include <memory>
 #include <string>
 
-namespace mnistx::projection {
+namespace mnistx::projection
+{
 
 // A 2D map of the feature vectors. Coordinates are in "map space": unitless,
 // only distances within one projection mean anything.
 struct Projection {
-    std::string method;               // "pca", "tsne", "umap"
-    RowMatrixXf train;                // N_train × 2
-    RowMatrixXf validation;           // N_validation × 2
+    std::string method;                       // "pca", "tsne", "umap"
+    RowMatrixXf train;                        // N_train × 2
+    RowMatrixXf validation;                   // N_validation × 2
     std::map<std::string, double> parameters; // what produced it (for the store and the GUI)
     // Quality of the map (computed by projection::evaluate, -1 when not computed).
-    double knnAccuracy = -1.0;        // leave-one-out 10-NN classification accuracy in 2D
-    double trustworthiness = -1.0;    // trustworthiness@10 on a sample
+    double knnAccuracy = -1.0;     // leave-one-out 10-NN classification accuracy in 2D
+    double trustworthiness = -1.0; // trustworthiness@10 on a sample
     double seconds = 0.0;
 };
 
@@ -45,7 +46,8 @@ struct Cancelled : std::runtime_error {
 
 // A projection method. Implementations are stateless between calls and may
 // be called from any one thread at a time.
-class Projector {
+class Projector
+{
 public:
     virtual ~Projector() = default;
     virtual std::string name() const = 0;

@@ -7,9 +7,11 @@
 #include <cmath>
 #include <stdexcept>
 
-namespace mnistx::projection {
+namespace mnistx::projection
+{
 
-namespace {
+namespace
+{
 
 // A parameter that counts (iterations, neighbours): a whole number in
 // [0, 10^7], named in the error as "<method>: '<key>'".

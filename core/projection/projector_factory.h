@@ -7,7 +7,8 @@
 #include <string>
 #include <vector>
 
-namespace mnistx::projection {
+namespace mnistx::projection
+{
 
 // Names the CLI and the GUI offer, best first.
 const std::vector<std::string>& projectorNames();

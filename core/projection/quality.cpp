@@ -10,9 +10,11 @@
 #include <string>
 #include <utility>
 
-namespace mnistx::projection {
+namespace mnistx::projection
+{
 
-namespace {
+namespace
+{
 
 // Points per task: enough work per task to amortise the hand-out, small
 // enough that two threads stay balanced.
@@ -20,7 +22,8 @@ constexpr int kQueriesPerTask = 2048;
 
 // Uniform grid over the bounding box with about two points per cell: a ring
 // search then touches a handful of cells per query.
-class Grid2d {
+class Grid2d
+{
 public:
     explicit Grid2d(const RowMatrixXf& points) : m_points(points)
     {
@@ -36,14 +39,16 @@ public:
         m_start.assign(static_cast<std::size_t>(side) * side + 1, 0);
         std::vector<int> cellOf(static_cast<std::size_t>(n));
         for (int i = 0; i < n; ++i) {
-            cellOf[static_cast<std::size_t>(i)] = cellIndex(cellX(points(i, 0)), cellY(points(i, 1)));
+            cellOf[static_cast<std::size_t>(i)] =
+                cellIndex(cellX(points(i, 0)), cellY(points(i, 1)));
             ++m_start[static_cast<std::size_t>(cellOf[static_cast<std::size_t>(i)]) + 1];
         }
         std::partial_sum(m_start.begin(), m_start.end(), m_start.begin());
         m_order.resize(static_cast<std::size_t>(n));
         std::vector<int> fill(m_start.begin(), m_start.end() - 1);
         for (int i = 0; i < n; ++i)
-            m_order[static_cast<std::size_t>(fill[static_cast<std::size_t>(cellOf[static_cast<std::size_t>(i)])]++)] = i;
+            m_order[static_cast<std::size_t>(
+                fill[static_cast<std::size_t>(cellOf[static_cast<std::size_t>(i)])]++)] = i;
     }
 
     // The k nearest points to point q (itself excluded), nearest first, as
@@ -127,8 +132,9 @@ double knnAccuracy2d(const RowMatrixXf& points, const std::vector<std::uint8_t>&
         throw std::invalid_argument("k-NN accuracy: " + std::to_string(n) + " points but " +
                                     std::to_string(labels.size()) + " labels");
     if (k < 1 || n <= k)
-        throw std::invalid_argument("k-NN accuracy with k = " + std::to_string(k) + " needs more than " +
-                                    std::to_string(k) + " points, got " + std::to_string(n));
+        throw std::invalid_argument("k-NN accuracy with k = " + std::to_string(k) +
+                                    " needs more than " + std::to_string(k) + " points, got " +
+                                    std::to_string(n));
     if (!points.allFinite())
         throw std::invalid_argument("k-NN accuracy: the map has non-finite coordinates");
 
@@ -158,8 +164,7 @@ double knnAccuracy2d(const RowMatrixXf& points, const std::vector<std::uint8_t>&
         }
         correctPerTask[static_cast<std::size_t>(task)] = correct;
     });
-    const long long correct =
-        std::accumulate(correctPerTask.begin(), correctPerTask.end(), 0LL);
+    const long long correct = std::accumulate(correctPerTask.begin(), correctPerTask.end(), 0LL);
     return static_cast<double>(correct) / n;
 }
 
@@ -177,7 +182,8 @@ double trustworthiness(const RowMatrixXf& high, const RowMatrixXf& low, int k, i
         std::mt19937_64 rng(seed);
         for (int i = 0; i < sampleSize; ++i) {
             std::uniform_int_distribution<int> pick(i, n - 1);
-            std::swap(subset[static_cast<std::size_t>(i)], subset[static_cast<std::size_t>(pick(rng))]);
+            std::swap(subset[static_cast<std::size_t>(i)],
+                      subset[static_cast<std::size_t>(pick(rng))]);
         }
         subset.resize(static_cast<std::size_t>(sampleSize));
         std::sort(subset.begin(), subset.end());
@@ -185,7 +191,8 @@ double trustworthiness(const RowMatrixXf& high, const RowMatrixXf& low, int k, i
     const int m = static_cast<int>(subset.size());
     if (k < 1 || m < 3 * k + 2)
         throw std::invalid_argument("trustworthiness@" + std::to_string(k) + " needs at least " +
-                                    std::to_string(3 * k + 2) + " points, got " + std::to_string(m));
+                                    std::to_string(3 * k + 2) + " points, got " +
+                                    std::to_string(m));
 
     RowMatrixXf x(m, high.cols());
     RowMatrixXf y(m, low.cols());
@@ -236,16 +243,18 @@ void evaluate(Projection& p, const RowMatrixXf& trainFeatures,
               const RowMatrixXf& validationFeatures, const std::vector<std::uint8_t>& trainLabels,
               const std::vector<std::uint8_t>& validationLabels, int threads)
 {
-    constexpr int kNeighbours = 10;   // the figures the issue and the peers quote
+    constexpr int kNeighbours = 10;    // the figures the issue and the peers quote
     constexpr int kTrustSample = 5000; // trustworthiness is O(sample²): 5,000 takes ~1 s
     p.knnAccuracy = -1.0;
     p.trustworthiness = -1.0;
     const Eigen::Index n = p.train.rows() + p.validation.rows();
-    if (p.train.rows() != trainFeatures.rows() || p.validation.rows() != validationFeatures.rows() ||
+    if (p.train.rows() != trainFeatures.rows() ||
+        p.validation.rows() != validationFeatures.rows() ||
         (validationFeatures.rows() > 0 && validationFeatures.cols() != trainFeatures.cols()) ||
         trainLabels.size() != std::size_t(trainFeatures.rows()) ||
         validationLabels.size() != std::size_t(validationFeatures.rows()))
-        throw std::invalid_argument("projection quality: map, features and labels disagree in size");
+        throw std::invalid_argument(
+            "projection quality: map, features and labels disagree in size");
     if (n < 3 * kNeighbours + 2)
         return;
     RowMatrixXf map(n, 2);

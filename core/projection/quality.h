@@ -5,7 +5,8 @@
 #include <cstdint>
 #include <vector>
 
-namespace mnistx::projection {
+namespace mnistx::projection
+{
 
 // Leave-one-out k-NN classification accuracy of a 2D map: the share of points
 // whose k nearest other points (Euclidean, map space) vote for the point's own
@@ -13,8 +14,8 @@ namespace mnistx::projection {
 // points: N × 2, labels: N. Exact, via a uniform grid; `threads` 0 = all
 // cores. Throws std::invalid_argument when N ≤ k, sizes differ, points are
 // not 2D or not finite.
-double knnAccuracy2d(const RowMatrixXf& points, const std::vector<std::uint8_t>& labels,
-                     int k = 10, int threads = 0);
+double knnAccuracy2d(const RowMatrixXf& points, const std::vector<std::uint8_t>& labels, int k = 10,
+                     int threads = 0);
 
 // Trustworthiness@k (Venna & Kaski) of `low` (N × 2, map space) as an image
 // of `high` (N × D, feature space): 1 minus the normalised rank penalty of

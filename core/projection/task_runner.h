@@ -2,7 +2,8 @@
 
 #include <functional>
 
-namespace mnistx::projection {
+namespace mnistx::projection
+{
 
 // Runs body(task) once for every task in [0, tasks), possibly concurrently and
 // in any order, and returns when all are done (or throws what a task threw).

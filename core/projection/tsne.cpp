@@ -4,7 +4,6 @@
 #include "core/projection/tsne_steps.h"
 
 #include <Eigen/Eigenvalues>
-
 #include <algorithm>
 #include <cmath>
 #include <random>
@@ -13,9 +12,11 @@
 #include <utility>
 #include <vector>
 
-namespace mnistx::projection {
+namespace mnistx::projection
+{
 
-namespace {
+namespace
+{
 
 // openTSNE's initial spread: tiny, so that the first iterations are driven by
 // the affinities rather than by the initial distances.
@@ -29,7 +30,8 @@ constexpr double kAffinitiesShareEnd = 0.53;
 // Standard normal numbers from a 64-bit Mersenne twister by Box–Muller,
 // written out because std::normal_distribution differs between standard
 // libraries and the map must not.
-class Gaussian {
+class Gaussian
+{
 public:
     explicit Gaussian(std::uint64_t seed) : m_engine(seed) {}
     double operator()()
@@ -118,7 +120,6 @@ RowMatrixXf pcaInitialisation(const RowMatrixXf& x, std::uint64_t seed, const Ta
     return (y * (kInitialStd / sd)).cast<float>();
 }
 
-
 // Perplexity p needs about 3p neighbours; small inputs get what they have.
 double effectivePerplexity(const TsneConfig& config, int n)
 {
@@ -132,7 +133,8 @@ double learningRate(const TsneConfig& config, int n)
 
 // t-SNE's part of the shared flow: affinities by perplexity, PCA or random
 // start, gradient descent.
-class TsneSteps : public detail::NeighbourEmbedding {
+class TsneSteps : public detail::NeighbourEmbedding
+{
 public:
     TsneSteps(const TsneConfig& config, int n)
         : m_config(config), m_perplexity(effectivePerplexity(config, n)),
@@ -173,7 +175,10 @@ private:
 
 } // namespace
 
-double detail::tsneAutoLearningRate(int n) { return std::max(200.0, n / 12.0); }
+double detail::tsneAutoLearningRate(int n)
+{
+    return std::max(200.0, n / 12.0);
+}
 
 void detail::validateTsneConfig(const TsneConfig& c)
 {
@@ -185,7 +190,8 @@ void detail::validateTsneConfig(const TsneConfig& c)
         throw std::invalid_argument("t-SNE: exaggeration must be at least 1");
     if (!(c.learningRate >= 0) || !std::isfinite(c.learningRate))
         throw std::invalid_argument("t-SNE: learning rate must not be negative (0 = automatic)");
-    if (!(c.momentumEarly >= 0 && c.momentumEarly < 1) || !(c.momentumLate >= 0 && c.momentumLate < 1))
+    if (!(c.momentumEarly >= 0 && c.momentumEarly < 1) ||
+        !(c.momentumLate >= 0 && c.momentumLate < 1))
         throw std::invalid_argument("t-SNE: momentum must be in [0, 1)");
     if (!(c.maxStepNorm > 0))
         throw std::invalid_argument("t-SNE: maxStepNorm must be positive");

@@ -16,7 +16,8 @@
 #include <string>
 #include <vector>
 
-namespace mnistx::projection {
+namespace mnistx::projection
+{
 
 enum class TsneInitialisation {
     Pca,    // first two principal components of the inputs (openTSNE's default)
@@ -78,7 +79,8 @@ struct SparseAffinities {
     std::vector<float> values;
 };
 
-SparseAffinities symmetricAffinities(const KnnGraph& graph, const PerplexityCalibration& conditional,
+SparseAffinities symmetricAffinities(const KnnGraph& graph,
+                                     const PerplexityCalibration& conditional,
                                      const TaskRunner& run = runTasksSerially);
 
 // The whole method on one matrix: points n×d (feature space, any scale) →
@@ -102,7 +104,8 @@ RowMatrixXf tsneOptimise(const SparseAffinities& affinities, const RowMatrixXf& 
 // both), returns method "tsne" with the train rows first and parameters
 // perplexity (as run), iterations, exaggeration, exaggeration_iterations,
 // learning_rate (as run) and seed.
-class TsneProjector : public NeighbourEmbeddingProjector {
+class TsneProjector : public NeighbourEmbeddingProjector
+{
 public:
     // Throws std::invalid_argument for settings out of range.
     explicit TsneProjector(TsneConfig config = {});

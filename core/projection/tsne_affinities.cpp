@@ -10,9 +10,11 @@
 #include <string>
 #include <utility>
 
-namespace mnistx::projection {
+namespace mnistx::projection
+{
 
-namespace {
+namespace
+{
 
 // The search for β stops at this entropy error (nats): 100× tighter than the
 // tested 1e-3, and reached in a few Newton steps.
@@ -29,8 +31,8 @@ PerplexityCalibration calibratePerplexity(const KnnGraph& graph, double perplexi
     const int n = graph.n, k = graph.k;
     if (!(perplexity > 1) || perplexity > k)
         throw std::invalid_argument("perplexity calibration: perplexity " +
-                                    std::to_string(perplexity) + " must be in (1, k = " +
-                                    std::to_string(k) + "]");
+                                    std::to_string(perplexity) +
+                                    " must be in (1, k = " + std::to_string(k) + "]");
     if (graph.distances.size() != std::size_t(n) * k || graph.indices.size() != std::size_t(n) * k)
         throw std::invalid_argument("perplexity calibration: malformed kNN graph");
     PerplexityCalibration out;
@@ -213,7 +215,8 @@ SparseAffinities detail::symmetricAffinities(const KnnGraph& graph,
     return P;
 }
 
-SparseAffinities symmetricAffinities(const KnnGraph& graph, const PerplexityCalibration& conditional,
+SparseAffinities symmetricAffinities(const KnnGraph& graph,
+                                     const PerplexityCalibration& conditional,
                                      const TaskRunner& run)
 {
     return detail::symmetricAffinities(graph, conditional, run, {});

@@ -1,9 +1,8 @@
 // t-SNE's layout: gradient descent of the KL divergence, the attraction over
 // the sparse affinities, the repulsion by FFT interpolation.
 
-#include "core/projection/tsne_steps.h"
-
 #include "core/projection/morton_code.h"
+#include "core/projection/tsne_steps.h"
 #include "core/util/vector_clones.h"
 
 #include <algorithm>
@@ -12,9 +11,11 @@
 #include <utility>
 #include <vector>
 
-namespace mnistx::projection {
+namespace mnistx::projection
+{
 
-namespace {
+namespace
+{
 
 // Delta-bar-delta gains (Jacobs 1988) with the constants of every reference
 // implementation: +0.2 when the gradient changes sign, ×0.8 otherwise, ≥ 0.01.
@@ -117,8 +118,7 @@ SparseAffinities permuted(const SparseAffinities& P, const std::vector<std::int3
     return Q;
 }
 
-template <typename Matrix>
-void permuteRows(Matrix& m, const std::vector<std::int32_t>& order)
+template <typename Matrix> void permuteRows(Matrix& m, const std::vector<std::int32_t>& order)
 {
     Matrix out(m.rows(), m.cols());
     for (Eigen::Index r = 0; r < m.rows(); ++r)
@@ -131,8 +131,8 @@ void permuteRows(Matrix& m, const std::vector<std::int32_t>& order)
 // Gradient descent of the KL divergence. State y in double (the updates are
 // small against the coordinates late on); forces from a float copy.
 RowMatrixXf detail::tsneLayout(const SparseAffinities& affinities, const RowMatrixXf& initial,
-                              const TsneConfig& config, double learningRate, WorkerPool& pool,
-                              ProgressReporter& reporter)
+                               const TsneConfig& config, double learningRate, WorkerPool& pool,
+                               ProgressReporter& reporter)
 {
     const int n = affinities.n;
     if (initial.rows() != n || initial.cols() != 2)

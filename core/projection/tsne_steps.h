@@ -9,14 +9,18 @@
 
 #include <functional>
 
-namespace mnistx::projection::detail {
+namespace mnistx::projection::detail
+{
 
 // Rows per task in the per-point loops (calibration, forces, update): enough
 // work to amortise handing out a task, small enough for two threads to balance
 // and for the calling thread to poll for cancellation every few milliseconds.
 constexpr int kTsneRowChunk = 2048;
 
-inline int tsneRowTasks(int n) { return (n + kTsneRowChunk - 1) / kTsneRowChunk; }
+inline int tsneRowTasks(int n)
+{
+    return (n + kTsneRowChunk - 1) / kTsneRowChunk;
+}
 
 // Throws std::invalid_argument for settings out of range.
 void validateTsneConfig(const TsneConfig& config);
@@ -27,7 +31,8 @@ double tsneAutoLearningRate(int n);
 // symmetricAffinities with beat() called between slices of its serial passes
 // (about 1 s at a million points) so that a cancel is still noticed promptly;
 // beat may throw.
-SparseAffinities symmetricAffinities(const KnnGraph& graph, const PerplexityCalibration& conditional,
+SparseAffinities symmetricAffinities(const KnnGraph& graph,
+                                     const PerplexityCalibration& conditional,
                                      const TaskRunner& run, const std::function<void()>& beat);
 
 // Gradient descent of the KL divergence from the starting map (n×2), stage

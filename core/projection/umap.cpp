@@ -5,16 +5,17 @@
 #include "core/projection/umap_steps.h"
 
 #include <Eigen/Eigenvalues>
-
 #include <algorithm>
 #include <stdexcept>
 #include <string>
 #include <utility>
 #include <vector>
 
-namespace mnistx::projection {
+namespace mnistx::projection
+{
 
-namespace {
+namespace
+{
 
 // umap-learn's epoch defaults: small data sets get more epochs because each
 // epoch is cheap and the layout visibly improves up to ~500.
@@ -50,7 +51,8 @@ void normaliseInitialLayout(RowMatrixXf& map, std::uint64_t seed)
         map.col(c) = ((map.col(c).array() - lo) * scale).matrix();
     }
     for (Eigen::Index i = 0; i < map.rows(); ++i) {
-        detail::KeyedRandom random(seed, detail::kStreamInitialNoise, static_cast<std::uint64_t>(i));
+        detail::KeyedRandom random(seed, detail::kStreamInitialNoise,
+                                   static_cast<std::uint64_t>(i));
         for (Eigen::Index c = 0; c < map.cols(); ++c)
             map(i, c) += kInitialNoise * static_cast<float>(2.0 * random.uniform() - 1.0);
     }
@@ -127,7 +129,8 @@ RowMatrixXf startMap(const RowMatrixXf& points, const UmapConfig& config, const 
 
 // UMAP's part of the shared flow: fuzzy simplicial set, PCA or random start,
 // SGD.
-class UmapSteps : public detail::NeighbourEmbedding {
+class UmapSteps : public detail::NeighbourEmbedding
+{
 public:
     explicit UmapSteps(const UmapConfig& config) : m_config(config) {}
 

@@ -29,7 +29,8 @@
 #include <string>
 #include <vector>
 
-namespace mnistx::projection {
+namespace mnistx::projection
+{
 
 enum class UmapInitialisation {
     // First two principal components of the inputs, each scaled to [0, 10].
@@ -50,14 +51,14 @@ struct UmapConfig {
     double spread = 1.0;  // map units, > 0
     // 0: 500 for N ≤ 10,000 points, else 200 (umap-learn's defaults).
     int epochs = 0;
-    double learningRate = 1.0;    // initial SGD step, decays linearly to 0
-    int negativeSampleRate = 5;   // repulsive samples per attractive sample
+    double learningRate = 1.0;      // initial SGD step, decays linearly to 0
+    int negativeSampleRate = 5;     // repulsive samples per attractive sample
     double repulsionStrength = 1.0; // umap-learn's gamma
     double localConnectivity = 1.0; // neighbours assumed fully connected (rho)
     UmapInitialisation initialisation = UmapInitialisation::Pca;
-    std::uint64_t seed = 1; // negative sampling, initial noise, HNSW levels
-    int threads = 0;        // 0: all cores
-    int layoutEvery = 10;   // epochs between intermediate layouts (≥ 1)
+    std::uint64_t seed = 1;         // negative sampling, initial noise, HNSW levels
+    int threads = 0;                // 0: all cores
+    int layoutEvery = 10;           // epochs between intermediate layouts (≥ 1)
     std::string knnMethod = "auto"; // see KnnConfig::method
 };
 
@@ -92,8 +93,7 @@ struct FuzzyGraph {
     std::vector<std::int32_t> columns;
     std::vector<float> weights;
 };
-FuzzyGraph fuzzySimplicialSet(const KnnGraph& graph, const SmoothKnn& calibration,
-                              int threads = 1);
+FuzzyGraph fuzzySimplicialSet(const KnnGraph& graph, const SmoothKnn& calibration, int threads = 1);
 
 // The starting map (n×2, map space, each axis in [0, 10]) for points (n×d,
 // feature space, finite).
@@ -124,7 +124,8 @@ RowMatrixXf umapEmbed(const RowMatrixXf& points, const UmapConfig& config,
 // both), returns method "umap" with the train rows first and parameters
 // n_neighbors, min_dist, epochs (as run) and seed. The constructor throws
 // std::invalid_argument for bad settings.
-class UmapProjector : public NeighbourEmbeddingProjector {
+class UmapProjector : public NeighbourEmbeddingProjector
+{
 public:
     explicit UmapProjector(UmapConfig config = {});
     std::string name() const override { return "umap"; }

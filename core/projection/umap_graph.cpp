@@ -4,7 +4,6 @@
 #include "core/projection/umap_steps.h"
 
 #include <Eigen/Dense>
-
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -12,9 +11,11 @@
 #include <utility>
 #include <vector>
 
-namespace mnistx::projection {
+namespace mnistx::projection
+{
 
-namespace {
+namespace
+{
 
 // smooth_knn_dist's constants: bisection tolerance on the membership sum,
 // step limit, and the floor of sigma relative to the mean neighbour distance
@@ -173,7 +174,8 @@ FuzzyGraph detail::fuzzySimplicialSet(const KnnGraph& graph, const SmoothKnn& ca
 {
     const int n = graph.n;
     const int k = graph.k;
-    if (static_cast<int>(calibration.rho.size()) != n || static_cast<int>(calibration.sigma.size()) != n)
+    if (static_cast<int>(calibration.rho.size()) != n ||
+        static_cast<int>(calibration.sigma.size()) != n)
         throw std::invalid_argument("UMAP: calibration does not match the kNN graph");
     const int tasks = (n + kPointChunk - 1) / kPointChunk;
 
@@ -258,7 +260,8 @@ FuzzyGraph detail::fuzzySimplicialSet(const KnnGraph& graph, const SmoothKnn& ca
             fuzzy.rowStart[static_cast<std::size_t>(i) + 1] = mergeRow(i, nullptr, nullptr);
     });
     for (int i = 0; i < n; ++i)
-        fuzzy.rowStart[static_cast<std::size_t>(i) + 1] += fuzzy.rowStart[static_cast<std::size_t>(i)];
+        fuzzy.rowStart[static_cast<std::size_t>(i) + 1] +=
+            fuzzy.rowStart[static_cast<std::size_t>(i)];
     fuzzy.columns.resize(static_cast<std::size_t>(fuzzy.rowStart.back()));
     fuzzy.weights.resize(static_cast<std::size_t>(fuzzy.rowStart.back()));
     run(tasks, [&](int task) {

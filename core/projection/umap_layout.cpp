@@ -1,9 +1,8 @@
 // UMAP's layout: the deterministic parallel SGD.
 
-#include "core/projection/umap_steps.h"
-
 #include "core/projection/keyed_random.h"
 #include "core/projection/morton_code.h"
+#include "core/projection/umap_steps.h"
 
 #if defined(__SSE2__)
 #include <emmintrin.h>
@@ -18,9 +17,11 @@
 #include <utility>
 #include <vector>
 
-namespace mnistx::projection {
+namespace mnistx::projection
+{
 
-namespace {
+namespace
+{
 
 // Gradient clip per coordinate (umap-learn, uwot): one sample must not fling a
 // point across the map.
@@ -75,10 +76,11 @@ constexpr int kChunkPoints = 4096;
 // range: its edges and coordinates then stream through the cache in order
 // (random rows of a 20+ MB edge list cost a cache miss per point otherwise),
 // and "same chunk" is a range test.
-class UmapLayout {
+class UmapLayout
+{
 public:
     UmapLayout(const FuzzyGraph& graph, const RowMatrixXf& initial, const UmapConfig& config,
-           int epochs);
+               int epochs);
 
     int chunks() const { return static_cast<int>(m_chunkStart.size()) - 1; }
     // Renumbers the points so that chunks hold neighbours on the current map.
@@ -103,8 +105,8 @@ private:
     RowMatrixXf m_snapshot;
 };
 
-UmapLayout::UmapLayout(const FuzzyGraph& graph, const RowMatrixXf& initial, const UmapConfig& config,
-                       int epochs)
+UmapLayout::UmapLayout(const FuzzyGraph& graph, const RowMatrixXf& initial,
+                       const UmapConfig& config, int epochs)
     : m_n(graph.n), m_live(initial), m_snapshot(initial)
 {
     const UmapCurve curve = fitUmapCurve(config.minDist, config.spread);
@@ -168,7 +170,8 @@ void UmapLayout::regroup()
     std::sort(keys.begin(), keys.end());
 
     // newNumber[old] and the permuted state.
-    std::vector<std::int32_t> oldOf(static_cast<std::size_t>(m_n)), newOf(static_cast<std::size_t>(m_n));
+    std::vector<std::int32_t> oldOf(static_cast<std::size_t>(m_n)),
+        newOf(static_cast<std::size_t>(m_n));
     for (int i = 0; i < m_n; ++i) {
         const auto old = static_cast<std::int32_t>(keys[static_cast<std::size_t>(i)] & 0xFFFFFFFFu);
         oldOf[static_cast<std::size_t>(i)] = old;
@@ -249,8 +252,8 @@ inline __m128 log2Ps(__m128 x)
     p = _mm_add_ps(_mm_mul_ps(p, t), _mm_set1_ps(2.0000714765e-1f));
     p = _mm_add_ps(_mm_mul_ps(p, t), _mm_set1_ps(-2.4999993993e-1f));
     p = _mm_add_ps(_mm_mul_ps(p, t), _mm_set1_ps(3.3333331174e-1f));
-    const __m128 ln =
-        _mm_add_ps(t, _mm_sub_ps(_mm_mul_ps(_mm_mul_ps(t, z), p), _mm_mul_ps(_mm_set1_ps(0.5f), z)));
+    const __m128 ln = _mm_add_ps(
+        t, _mm_sub_ps(_mm_mul_ps(_mm_mul_ps(t, z), p), _mm_mul_ps(_mm_set1_ps(0.5f), z)));
     return _mm_add_ps(e, _mm_mul_ps(ln, _mm_set1_ps(1.44269504088896341f)));
 }
 
@@ -272,7 +275,8 @@ inline __m128 exp2Ps(__m128 y)
     p = _mm_add_ps(_mm_mul_ps(p, f), _mm_set1_ps(2.402264791363012e-1f));
     p = _mm_add_ps(_mm_mul_ps(p, f), _mm_set1_ps(6.931472028550421e-1f));
     const __m128 mantissa = _mm_add_ps(one, _mm_mul_ps(f, p));
-    const __m128i scale = _mm_slli_epi32(_mm_add_epi32(_mm_cvttps_epi32(i), _mm_set1_epi32(127)), 23);
+    const __m128i scale =
+        _mm_slli_epi32(_mm_add_epi32(_mm_cvttps_epi32(i), _mm_set1_epi32(127)), 23);
     return _mm_mul_ps(mantissa, _mm_castsi128_ps(scale));
 }
 
@@ -348,7 +352,8 @@ void UmapLayout::moveChunk(int chunk, int epoch, float alpha)
     };
     // One stream per (seed, epoch, chunk): chunks do not depend on the thread
     // count, so neither do the samples.
-    detail::KeyedRandom random(m_seed, static_cast<std::uint64_t>(epoch), static_cast<std::uint64_t>(chunk));
+    detail::KeyedRandom random(m_seed, static_cast<std::uint64_t>(epoch),
+                               static_cast<std::uint64_t>(chunk));
     std::uint32_t ahead[kLookahead];
     for (std::uint32_t& k : ahead) {
         k = random.below(n);
@@ -467,8 +472,8 @@ bool regroupAt(int epoch)
 } // namespace
 
 RowMatrixXf detail::umapLayout(const FuzzyGraph& graph, const RowMatrixXf& initial,
-                              const UmapConfig& config, WorkerPool& pool,
-                              ProgressReporter& reporter)
+                               const UmapConfig& config, WorkerPool& pool,
+                               ProgressReporter& reporter)
 {
     const int n = graph.n;
     if (initial.rows() != n || initial.cols() != 2)

@@ -8,7 +8,8 @@
 #include "core/projection/umap.h"
 #include "core/projection/worker_pool.h"
 
-namespace mnistx::projection::detail {
+namespace mnistx::projection::detail
+{
 
 // Throws std::invalid_argument for settings out of range.
 void validateUmapConfig(const UmapConfig& config);

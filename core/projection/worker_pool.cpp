@@ -5,7 +5,8 @@
 #include <algorithm>
 #include <chrono>
 
-namespace mnistx::projection {
+namespace mnistx::projection
+{
 
 void runTasksSerially(int tasks, const std::function<void(int)>& body)
 {
@@ -13,9 +14,11 @@ void runTasksSerially(int tasks, const std::function<void(int)>& body)
         body(t);
 }
 
-namespace detail {
+namespace detail
+{
 
-namespace {
+namespace
+{
 
 // How long an idle helper busy-waits for the next loop (and the caller for
 // the helpers to finish) before sleeping: an optimiser iteration's ~10 loops
@@ -23,8 +26,7 @@ namespace {
 // spinning per iteration is noise.
 constexpr auto kSpin = std::chrono::microseconds(50);
 
-template <typename Done>
-void spinUntil(Done done)
+template <typename Done> void spinUntil(Done done)
 {
     const auto until = std::chrono::steady_clock::now() + kSpin;
     while (!done() && std::chrono::steady_clock::now() < until) {

@@ -16,7 +16,8 @@
 #include <thread>
 #include <vector>
 
-namespace mnistx::projection::detail {
+namespace mnistx::projection::detail
+{
 
 // 0 means "all cores", as every *Config::threads in core.
 int resolveThreads(int threads);
@@ -28,7 +29,8 @@ int resolveThreads(int threads);
 // ascending order; callers make every task write disjoint outputs that do not
 // depend on which thread ran it, so results never depend on the schedule or
 // the thread count. One thread calls run() at a time.
-class WorkerPool {
+class WorkerPool
+{
 public:
     // threads: 0 = all cores.
     explicit WorkerPool(int threads);

@@ -64,8 +64,8 @@ void writeSamplesCsv(const RunData& run, const std::string& path)
     requireConsistent(run, "writeSamplesCsv");
     const int trainCount = run.train.sampleCount();
     const int validationCount = run.validation.sampleCount();
-    CsvWriter csv = samplesCsv(run.train.classCount,
-                               static_cast<std::size_t>(trainCount + validationCount));
+    CsvWriter csv =
+        samplesCsv(run.train.classCount, static_cast<std::size_t>(trainCount + validationCount));
     for (int i = 0; i < trainCount; ++i)
         appendSample(csv, "train", run.train, run.projection.train, i);
     for (int i = 0; i < validationCount; ++i)
@@ -85,7 +85,8 @@ void writeSamplesCsv(const RunData& run, const std::vector<int>& ids, const std:
         if (id < trainCount)
             appendSample(csv, "train", run.train, run.projection.train, id);
         else
-            appendSample(csv, "validation", run.validation, run.projection.validation, id - trainCount);
+            appendSample(csv, "validation", run.validation, run.projection.validation,
+                         id - trainCount);
     }
     csv.write(path);
 }

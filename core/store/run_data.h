@@ -9,7 +9,8 @@
 #include <utility>
 #include <vector>
 
-namespace mnistx::store {
+namespace mnistx::store
+{
 
 // Everything one run of the pipeline produced: what the store saves and what
 // the explorer shows. A plain value; share it as std::shared_ptr<const RunData>.

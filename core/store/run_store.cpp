@@ -1,7 +1,7 @@
 #include "core/store/run_store.h"
 
-#include "core/store/run_json.h"
 #include "core/store/file_io.h"
+#include "core/store/run_json.h"
 #include "core/store/section_file.h"
 
 #include <cstring>
@@ -87,7 +87,6 @@ std::string subsetInconsistency(const analysis::SubsetAnalysis& a, const RowMatr
                " edges (expected bins, bins, bins and bins + 1)";
     return {};
 }
-
 
 template <typename T> Section vectorSection(std::string name, const std::vector<T>& v)
 {

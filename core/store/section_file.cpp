@@ -75,7 +75,8 @@ void writeSectionFile(const std::string& path, std::uint32_t version,
     std::uint64_t offset = alignUp(kPreambleBytes + sections.size() * kTableEntryBytes + 4);
     std::vector<std::uint64_t> offsets;
     for (const Section& s : sections) {
-        assert(!s.name.empty() && s.name.size() <= kNameBytes); // "validation.probabilities" fills it exactly
+        assert(!s.name.empty() &&
+               s.name.size() <= kNameBytes); // "validation.probabilities" fills it exactly
         char name[kNameBytes] = {};
         std::memcpy(name, s.name.data(), std::min(s.name.size(), kNameBytes));
         header.append(name, kNameBytes);

@@ -2,9 +2,13 @@
 
 #include <algorithm>
 
-namespace mnistx::training {
+namespace mnistx::training
+{
 
-void EtaEstimator::reset() { *this = EtaEstimator(); }
+void EtaEstimator::reset()
+{
+    *this = EtaEstimator();
+}
 
 void EtaEstimator::add(const BatchReport& report, int totalEpochs)
 {

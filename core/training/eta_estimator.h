@@ -4,7 +4,8 @@
 
 #include <vector>
 
-namespace mnistx::training {
+namespace mnistx::training
+{
 
 // Time left in a training run, estimated from the batch reports' timings so
 // that the figure a user reads counts down steadily instead of jumping.
@@ -22,7 +23,8 @@ namespace mnistx::training {
 //
 // Units: seconds of wall time (BatchReport::elapsedSeconds). Not thread-safe;
 // feed it from one thread, in report order.
-class EtaEstimator {
+class EtaEstimator
+{
 public:
     // Batches at the start of a run whose time is not representative.
     static constexpr int kWarmupBatches = 3;
@@ -63,7 +65,7 @@ private:
     long long m_done = 0;      // batches done at the last report (whole run, 1-based)
     double m_elapsed = 0.0;    // its elapsedSeconds
     int m_epoch = 0;
-    long long m_timed = 0;     // batches timed so far
+    long long m_timed = 0; // batches timed so far
     // The first kMinTimedBatches durations: their median starts the mean.
     std::vector<double> m_firstDurations;
     double m_secondsPerBatch = 0.0;

@@ -4,7 +4,8 @@
 #include <string>
 #include <vector>
 
-namespace mnistx::training {
+namespace mnistx::training
+{
 
 // Training settings. Every random component (weight init, shuffle) takes its
 // seed from here: same settings + same thread count → same model.
@@ -29,8 +30,8 @@ struct TrainConfig {
 
 // One mini-batch, reported through the trainer's callback.
 struct BatchReport {
-    int epoch = 0;             // 0-based
-    int batch = 0;             // 0-based within the epoch
+    int epoch = 0; // 0-based
+    int batch = 0; // 0-based within the epoch
     int batchesPerEpoch = 0;
     long long samplesSeen = 0; // since the start of this training run
     double loss = 0.0;         // this batch's mean cross-entropy
@@ -39,7 +40,7 @@ struct BatchReport {
     double learningRate = 0.0;
     double samplesPerSecond = 0.0;
     double elapsedSeconds = 0.0;
-    double etaSeconds = 0.0;   // to the end of the last epoch
+    double etaSeconds = 0.0; // to the end of the last epoch
 };
 
 // One finished epoch. Train figures are running means over the epoch's
@@ -65,8 +66,8 @@ struct TrainingHistory {
 struct SanityCheck {
     int sampleCount = 0;
     double accuracy = 0.0;
-    std::vector<int> predictions;       // the untrained predictions
-    std::vector<int> predictionCounts;  // per class, how often it was predicted
+    std::vector<int> predictions;      // the untrained predictions
+    std::vector<int> predictionCounts; // per class, how often it was predicted
 };
 
 } // namespace mnistx::training

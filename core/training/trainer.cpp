@@ -9,9 +9,11 @@
 #include <numeric>
 #include <random>
 
-namespace mnistx::training {
+namespace mnistx::training
+{
 
-namespace {
+namespace
+{
 
 using Clock = std::chrono::steady_clock;
 
@@ -86,8 +88,14 @@ Trainer::Trainer(model::Classifier& model, TrainConfig config)
 
 Trainer::~Trainer() = default;
 
-int Trainer::completedEpochs() const { return m_state->completedEpochs; }
-const TrainingHistory& Trainer::history() const { return m_state->history; }
+int Trainer::completedEpochs() const
+{
+    return m_state->completedEpochs;
+}
+const TrainingHistory& Trainer::history() const
+{
+    return m_state->history;
+}
 
 TrainingHistory Trainer::train(const data::Dataset& train, const data::Dataset& validation,
                                const TrainCallbacks& callbacks)
@@ -109,8 +117,8 @@ TrainingHistory Trainer::train(const data::Dataset& train, const data::Dataset& 
     history.cancelled = false;
     const auto start = Clock::now();
     long long samplesThisRun = 0;
-    const long long samplesToDo =
-        static_cast<long long>(batchesPerEpoch) * batchSize * (m_config.epochs - m_state->completedEpochs);
+    const long long samplesToDo = static_cast<long long>(batchesPerEpoch) * batchSize *
+                                  (m_config.epochs - m_state->completedEpochs);
 
     auto cancelled = [&] {
         return callbacks.cancel && callbacks.cancel->load(std::memory_order_relaxed);
@@ -197,7 +205,8 @@ void Trainer::saveCheckpoint(const std::string& path) const
 {
     torch::serialize::OutputArchive archive;
     archive.write("mnistx.architecture", c10::IValue(m_model.architecture()));
-    archive.write("mnistx.completed_epochs", c10::IValue(static_cast<int64_t>(m_state->completedEpochs)));
+    archive.write("mnistx.completed_epochs",
+                  c10::IValue(static_cast<int64_t>(m_state->completedEpochs)));
     torch::serialize::OutputArchive modelArchive, optimizerArchive;
     m_model.impl().net->save(modelArchive);
     m_state->optimizer->save(optimizerArchive);

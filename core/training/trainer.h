@@ -9,10 +9,11 @@
 #include <memory>
 #include <string>
 
-namespace mnistx::training {
+namespace mnistx::training
+{
 
 struct Evaluation {
-    double loss = 0.0;     // mean cross-entropy, nats
+    double loss = 0.0; // mean cross-entropy, nats
     double accuracy = 0.0;
     int sampleCount = 0;
 };
@@ -31,7 +32,8 @@ struct TrainerState;
 // Reproducible: the shuffle comes from config.seed, so the same seed, the same
 // thread count and the same data give the same model. Not thread-safe; the
 // Classifier must not be used elsewhere while train() runs.
-class Trainer {
+class Trainer
+{
 public:
     Trainer(model::Classifier& model, TrainConfig config);
     ~Trainer();

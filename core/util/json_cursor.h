@@ -18,9 +18,8 @@
 // turn "0.5" into 0. Values are plain data: copy them, share them read-only
 // between threads. Every failure here throws json::Error.
 
-#include <nlohmann/json.hpp>
-
 #include <cstdint>
+#include <nlohmann/json.hpp>
 #include <stdexcept>
 #include <string>
 #include <string_view>

@@ -2,7 +2,8 @@
 
 #include <Eigen/Core>
 
-namespace mnistx {
+namespace mnistx
+{
 
 // Row-major float matrix: one sample per row, as stored on disk and handed to
 // NumPy, so a row is contiguous.

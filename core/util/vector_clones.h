@@ -10,8 +10,7 @@
 // before the TSan runtime is initialised, so every test that links the
 // function crashed in the loader before main() (a SIGSEGV 0.3 s in). The
 // baseline clone alone is the same arithmetic.
-#if defined(__GNUC__) && defined(__x86_64__) && !defined(__clang__) && \
-    !defined(__SANITIZE_THREAD__)
+#if defined(__GNUC__) && defined(__x86_64__) && !defined(__clang__) && !defined(__SANITIZE_THREAD__)
 #define MNISTX_VECTOR_CLONES __attribute__((target_clones("avx2", "default")))
 #else
 #define MNISTX_VECTOR_CLONES

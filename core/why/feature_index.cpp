@@ -12,9 +12,11 @@
 #include <string>
 #include <utility>
 
-namespace mnistx::why {
+namespace mnistx::why
+{
 
-namespace {
+namespace
+{
 
 // Below this many samples "auto" searches exhaustively: a scan of 5,000 × 64
 // floats takes ~0.1 ms, no slower than an HNSW query, and is exact.
@@ -129,10 +131,22 @@ FeatureIndex::~FeatureIndex() = default;
 FeatureIndex::FeatureIndex(FeatureIndex&&) noexcept = default;
 FeatureIndex& FeatureIndex::operator=(FeatureIndex&&) noexcept = default;
 
-int FeatureIndex::size() const { return static_cast<int>(m_impl->features.rows()); }
-int FeatureIndex::trainCount() const { return m_impl->trainCount; }
-int FeatureIndex::dimension() const { return static_cast<int>(m_impl->features.cols()); }
-bool FeatureIndex::exact() const { return !m_impl->hnsw; }
+int FeatureIndex::size() const
+{
+    return static_cast<int>(m_impl->features.rows());
+}
+int FeatureIndex::trainCount() const
+{
+    return m_impl->trainCount;
+}
+int FeatureIndex::dimension() const
+{
+    return static_cast<int>(m_impl->features.cols());
+}
+bool FeatureIndex::exact() const
+{
+    return !m_impl->hnsw;
+}
 
 int FeatureIndex::globalId(analysis::Subset subset, int index) const
 {

@@ -12,7 +12,8 @@
 #include <string>
 #include <vector>
 
-namespace mnistx::why {
+namespace mnistx::why
+{
 
 // Samples of a run are numbered by one global id, training samples first:
 // id = index for train, trainCount + index for validation.
@@ -22,7 +23,8 @@ struct SampleRef {
 };
 
 struct FeatureIndexConfig {
-    int threads = 0;        // unused: the HNSW build runs on the calling thread (see core/projection/hnsw_index.h)
+    int threads =
+        0; // unused: the HNSW build runs on the calling thread (see core/projection/hnsw_index.h)
     std::uint64_t seed = 1; // HNSW level generator
     // "auto" (HNSW above a few thousand samples, exact below), "hnsw", "exact".
     std::string method = "auto";
@@ -66,7 +68,8 @@ using IndexProgress = std::function<bool(double)>;
 // graph, hnswlib; exact search for small sets). Immutable after build: any
 // number of threads may query one index at once. Move-only; share it as
 // std::shared_ptr<const FeatureIndex>.
-class FeatureIndex {
+class FeatureIndex
+{
 public:
     // train: N_train × D, validation: N_validation × D (same D, both finite;
     // either may be empty but not both). The index keeps its own copy.

@@ -2,15 +2,16 @@
 
 #include "core/model/classifier_impl.h"
 
-#include <dlfcn.h>
-
 #include <cstring>
+#include <dlfcn.h>
 #include <stdexcept>
 #include <string>
 
-namespace mnistx::why {
+namespace mnistx::why
+{
 
-namespace {
+namespace
+{
 
 // Runs the calling thread's ATen operations on one thread for its lifetime.
 // The heat maps are a few dozen tiny operations on 11 images (~1–2 ms on one
@@ -21,7 +22,8 @@ namespace {
 // own setter also changes the process-wide default, so this sets OpenMP's
 // per-thread count (the nthreads ICV of this thread only), looked up at run
 // time: a libtorch built without OpenMP simply keeps its threads.
-class OneTorchThread {
+class OneTorchThread
+{
 public:
     OneTorchThread()
     {
@@ -53,7 +55,8 @@ void copyRows(const torch::Tensor& t, RowMatrixXf& out)
 {
     auto c = t.contiguous();
     out.resize(c.size(0), c.numel() / c.size(0));
-    std::memcpy(out.data(), c.data_ptr<float>(), sizeof(float) * static_cast<std::size_t>(c.numel()));
+    std::memcpy(out.data(), c.data_ptr<float>(),
+                sizeof(float) * static_cast<std::size_t>(c.numel()));
 }
 
 } // namespace
@@ -78,16 +81,16 @@ HeatMaps computeHeatMaps(model::Classifier& classifier, const float* pixels, int
     // Copy b < C explains class b, copy C explains the loss: one batched
     // backward gives every map at once.
     const int copies = classCount + 1;
-    auto image = torch::from_blob(const_cast<float*>(pixels), {1, 1, rows, cols}, torch::kFloat32)
-                     .clone();
+    auto image =
+        torch::from_blob(const_cast<float*>(pixels), {1, 1, rows, cols}, torch::kFloat32).clone();
     auto input = image.expand({copies, 1, rows, cols}).clone().requires_grad_(true);
     auto [lastConv, logits] = net->forwardWithLastConv(input);
 
     auto classIndex = torch::arange(classCount, torch::kLong);
     auto classLogits = logits.narrow(0, 0, classCount).gather(1, classIndex.unsqueeze(1));
     auto lossLogits = logits.narrow(0, classCount, 1);
-    auto loss = torch::nn::functional::cross_entropy(
-        lossLogits, torch::full({1}, label, torch::kLong));
+    auto loss =
+        torch::nn::functional::cross_entropy(lossLogits, torch::full({1}, label, torch::kLong));
     auto objective = classLogits.sum() + loss;
     auto grads = torch::autograd::grad({objective}, {input, lastConv});
     if (wasTraining)
@@ -108,11 +111,10 @@ HeatMaps computeHeatMaps(model::Classifier& classifier, const float* pixels, int
     auto activations = lastConv.narrow(0, 0, classCount).detach();
     auto weights = grads[1].narrow(0, 0, classCount).mean({2, 3}, true);
     auto cam = torch::relu((weights * activations).sum(1, true));
-    cam = torch::nn::functional::interpolate(
-        cam, torch::nn::functional::InterpolateFuncOptions()
-                 .size(std::vector<int64_t>{rows, cols})
-                 .mode(torch::kBilinear)
-                 .align_corners(false));
+    cam = torch::nn::functional::interpolate(cam, torch::nn::functional::InterpolateFuncOptions()
+                                                      .size(std::vector<int64_t>{rows, cols})
+                                                      .mode(torch::kBilinear)
+                                                      .align_corners(false));
     copyRows(cam.reshape({classCount, rows * cols}), maps.gradCam);
 
     auto clean = logits[classCount].detach().contiguous();

@@ -8,7 +8,8 @@
 #include <cstdint>
 #include <vector>
 
-namespace mnistx::why {
+namespace mnistx::why
+{
 
 // Every map is row-major rows × cols (28 × 28 for MNIST), one row of the
 // matrix per class; pixel (r, c) of class k is classGradient(k, r * cols + c).

@@ -13,9 +13,11 @@
 #include <random>
 #include <stdexcept>
 
-namespace mnistx::why {
+namespace mnistx::why
+{
 
-namespace {
+namespace
+{
 
 // Rows per block of the k-means assignment: a 4096 × 40 distance block is
 // 640 KB, in L2 beside the centres.
@@ -28,9 +30,18 @@ std::string fmt(const char* format, double v)
     return buffer;
 }
 
-std::string percent(double share) { return fmt("%.0f%%", 100.0 * share); }
-std::string loss3(double v) { return fmt("%.3g", v); }
-std::string ratio(double v) { return fmt("%.1f", v); }
+std::string percent(double share)
+{
+    return fmt("%.0f%%", 100.0 * share);
+}
+std::string loss3(double v)
+{
+    return fmt("%.3g", v);
+}
+std::string ratio(double v)
+{
+    return fmt("%.1f", v);
+}
 
 std::string capitalised(std::string s)
 {
@@ -154,8 +165,8 @@ void clusterInsights(const analysis::SubsetAnalysis& a, const InsightConfig& con
 {
     if (a.features.rows() != a.sampleCount() || a.sampleCount() < 2 * config.minGroupSize)
         return;
-    const std::vector<int> cluster = kMeansClusters(a.features, config.clusters,
-                                                    config.kmeansIterations, config.seed, progress);
+    const std::vector<int> cluster =
+        kMeansClusters(a.features, config.clusters, config.kmeansIterations, config.seed, progress);
     const int k = cluster.empty() ? 0 : *std::max_element(cluster.begin(), cluster.end()) + 1;
     std::vector<std::vector<int>> members(static_cast<std::size_t>(k));
     for (int i = 0; i < a.sampleCount(); ++i)
@@ -219,7 +230,8 @@ void confusionInsights(const analysis::SubsetAnalysis& a, const InsightConfig& c
     std::vector<int> order(static_cast<std::size_t>(C * C));
     std::iota(order.begin(), order.end(), 0);
     std::stable_sort(order.begin(), order.end(), [&](int x, int y) {
-        return cells[static_cast<std::size_t>(x)].size() > cells[static_cast<std::size_t>(y)].size();
+        return cells[static_cast<std::size_t>(x)].size() >
+               cells[static_cast<std::size_t>(y)].size();
     });
     int covered = 0;
     for (int r = 0; r < config.maxConfusionPairs && r < C * C; ++r) {
@@ -253,10 +265,11 @@ void metadataInsights(const analysis::SubsetAnalysis& a, const SubsetMetadata& m
                       const WhyProgress& progress)
 {
     // Confidence and correctness restate the loss, so they are no insight.
-    const MetadataField fields[] = {MetadataField::Label,         MetadataField::Parity,
-                                    MetadataField::ClosedLoop,    MetadataField::DistanceToOwnCentroid,
-                                    MetadataField::NearestCentroid, MetadataField::Ink,
-                                    MetadataField::Prediction};
+    const MetadataField fields[] = {
+        MetadataField::Label,           MetadataField::Parity,
+        MetadataField::ClosedLoop,      MetadataField::DistanceToOwnCentroid,
+        MetadataField::NearestCentroid, MetadataField::Ink,
+        MetadataField::Prediction};
     const int fieldCount = static_cast<int>(std::size(fields));
     for (int f = 0; f < fieldCount; ++f) {
         const MetadataField field = fields[f];
@@ -285,9 +298,9 @@ void metadataInsights(const analysis::SubsetAnalysis& a, const SubsetMetadata& m
                        sizeAndErrors(s.count, in.errorRate);
             in.sentence = capitalised(analysis::subsetName(a.subset)) + " samples with " + what +
                           " " + g.names[static_cast<std::size_t>(group)] + " (" +
-                          std::to_string(s.count) + " samples) have mean loss " + loss3(s.mean()) + ", " +
-                          ratio(s.mean() / mean) + "× the subset's " + loss3(mean) + ", with " +
-                          percent(in.errorRate) + " misclassified.";
+                          std::to_string(s.count) + " samples) have mean loss " + loss3(s.mean()) +
+                          ", " + ratio(s.mean() / mean) + "× the subset's " + loss3(mean) +
+                          ", with " + percent(in.errorRate) + " misclassified.";
             out.push_back(std::move(in));
         }
     }
@@ -298,9 +311,12 @@ void metadataInsights(const analysis::SubsetAnalysis& a, const SubsetMetadata& m
 const char* insightKindName(InsightKind kind)
 {
     switch (kind) {
-    case InsightKind::FeatureCluster: return "feature_cluster";
-    case InsightKind::ConfusionPair: return "confusion_pair";
-    case InsightKind::MetadataGroup: return "metadata_group";
+    case InsightKind::FeatureCluster:
+        return "feature_cluster";
+    case InsightKind::ConfusionPair:
+        return "confusion_pair";
+    case InsightKind::MetadataGroup:
+        return "metadata_group";
     }
     return "?";
 }
@@ -330,7 +346,8 @@ std::vector<int> kMeansClusters(const RowMatrixXf& x, int clusters, int iteratio
         double total = 0.0;
         for (Eigen::Index i = 0; i < n; ++i) {
             const double dist = (x.row(i) - centres.row(c)).squaredNorm();
-            nearest[static_cast<std::size_t>(i)] = std::min(nearest[static_cast<std::size_t>(i)], dist);
+            nearest[static_cast<std::size_t>(i)] =
+                std::min(nearest[static_cast<std::size_t>(i)], dist);
             total += nearest[static_cast<std::size_t>(i)];
         }
         if (total <= 0.0)
@@ -420,9 +437,10 @@ std::vector<Insight> findRunInsights(const store::RunData& run, const SubsetMeta
     const double validationShare = total > 0 ? double(run.validation.sampleCount()) / total : 0.0;
     std::vector<Insight> out =
         findInsights(run.validation, validation, config, partOf(progress, 0.0, validationShare));
-    std::vector<Insight> more = findInsights(run.train, train, config,
-                                             partOf(progress, validationShare, 1.0 - validationShare));
-    out.insert(out.end(), std::make_move_iterator(more.begin()), std::make_move_iterator(more.end()));
+    std::vector<Insight> more = findInsights(
+        run.train, train, config, partOf(progress, validationShare, 1.0 - validationShare));
+    out.insert(out.end(), std::make_move_iterator(more.begin()),
+               std::make_move_iterator(more.end()));
     return out;
 }
 

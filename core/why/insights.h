@@ -11,14 +11,16 @@
 #include <string>
 #include <vector>
 
-namespace mnistx::why {
+namespace mnistx::why
+{
 
 enum class InsightKind : int {
     FeatureCluster = 0, // a k-means cluster of the penultimate-layer features
     ConfusionPair,      // samples of one ground truth predicted as one other class
     MetadataGroup,      // one value (or quantile bin) of a metadata field
 };
-const char* insightKindName(InsightKind kind); // "feature_cluster", "confusion_pair", "metadata_group"
+const char*
+insightKindName(InsightKind kind); // "feature_cluster", "confusion_pair", "metadata_group"
 
 struct Insight {
     InsightKind kind = InsightKind::FeatureCluster;
@@ -28,8 +30,8 @@ struct Insight {
     // "5s predicted as 6 · 42 samples · 100 % wrong", "ink 0.31–0.36 ·
     // 1,000 samples · 4.1 % wrong" (English, UTF-8).
     std::string title;
-    std::string sentence;     // one English sentence with the numbers, for the user
-    std::vector<int> samples; // indices within the subset, ascending (what "select" selects)
+    std::string sentence;        // one English sentence with the numbers, for the user
+    std::vector<int> samples;    // indices within the subset, ascending (what "select" selects)
     double meanLoss = 0.0;       // of the group, nats
     double subsetMeanLoss = 0.0; // of the whole subset, nats
     double errorRate = 0.0;      // share of the group misclassified
@@ -44,12 +46,12 @@ struct Insight {
 };
 
 struct InsightConfig {
-    int clusters = 40;          // k-means k: ~4 per class, groups of a few hundred samples
-    int kmeansIterations = 25;  // Lloyd iterations; assignments settle in ~15 on MNIST features
-    std::uint64_t seed = 1;     // k-means++ seeding
-    double minLossRatio = 2.0;  // a cluster / metadata group is weak at ≥ 2× the subset's mean loss
-    int minGroupSize = 20;      // fewer samples are anecdotes, not groups
-    int maxConfusionPairs = 5;  // the pairs accounting for most errors, at most this many
+    int clusters = 40;         // k-means k: ~4 per class, groups of a few hundred samples
+    int kmeansIterations = 25; // Lloyd iterations; assignments settle in ~15 on MNIST features
+    std::uint64_t seed = 1;    // k-means++ seeding
+    double minLossRatio = 2.0; // a cluster / metadata group is weak at ≥ 2× the subset's mean loss
+    int minGroupSize = 20;     // fewer samples are anecdotes, not groups
+    int maxConfusionPairs = 5;   // the pairs accounting for most errors, at most this many
     double confusionCover = 0.5; // ... until they cover this share of the errors
     int minPairErrors = 3;       // a pair needs at least this many errors
     int bins = 10;               // quantile bins of continuous metadata

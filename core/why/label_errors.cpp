@@ -7,12 +7,14 @@
 
 #include <algorithm>
 #include <stdexcept>
-#include <system_error>
 #include <sys/stat.h>
+#include <system_error>
 
-namespace mnistx::why {
+namespace mnistx::why
+{
 
-namespace {
+namespace
+{
 
 // Samples between two progress calls: a few thousand rows of ten
 // probabilities and ten neighbours, well under a millisecond.
@@ -60,17 +62,18 @@ void rankSubset(const analysis::SubsetAnalysis& a, int idOffset, int totalTrain,
             const int id = neighbours[j];
             if (id < 0)
                 continue;
-            const int label = id < totalTrain
-                                  ? run.train.labels[static_cast<std::size_t>(id)]
-                                  : run.validation.labels[static_cast<std::size_t>(id - totalTrain)];
+            const int label =
+                id < totalTrain ? run.train.labels[static_cast<std::size_t>(id)]
+                                : run.validation.labels[static_cast<std::size_t>(id - totalTrain)];
             ++voters;
             sameGiven += label == given;
             sameSuggested += label == suggested;
         }
         const float givenShare = voters ? float(sameGiven) / voters : 1.0f;
         const float suggestedShare = voters ? float(sameSuggested) / voters : 0.0f;
-        const float score = static_cast<float>(config.confidenceWeight * (1.0 - self) +
-                                               (1.0 - config.confidenceWeight) * (1.0 - givenShare));
+        const float score =
+            static_cast<float>(config.confidenceWeight * (1.0 - self) +
+                               (1.0 - config.confidenceWeight) * (1.0 - givenShare));
         if (score < config.minScore)
             continue;
 
@@ -122,8 +125,7 @@ std::vector<LabelCandidate> rankLabelCandidates(const store::RunData& run,
     if (graph.ids.size() != static_cast<std::size_t>(graph.n) * graph.k)
         throw std::invalid_argument("label candidates: the neighbour graph is inconsistent");
     for (const auto* a : {&run.train, &run.validation})
-        if (a->probabilities.rows() != a->sampleCount() ||
-            a->probabilities.cols() != a->classCount)
+        if (a->probabilities.rows() != a->sampleCount() || a->probabilities.cols() != a->classCount)
             throw std::invalid_argument(std::string("label candidates: ") +
                                         analysis::subsetName(a->subset) +
                                         " probabilities do not match its labels");
@@ -163,16 +165,17 @@ std::vector<LabelCandidate> rankLabelCandidates(const store::RunData& run,
     } catch (const IndexCancelled&) {
         throw Cancelled();
     }
-    return rankLabelCandidates(run, graph, config, partOf(progress, kGraphShare, 1.0 - kGraphShare));
+    return rankLabelCandidates(run, graph, config,
+                               partOf(progress, kGraphShare, 1.0 - kGraphShare));
 }
 
 void writeLabelCandidatesCsv(const std::vector<LabelCandidate>& candidates, const std::string& path)
 {
     store::CsvWriter csv;
     csv.reserve(128 + candidates.size() * 64);
-    for (const char* column : {"subset", "index", "given_label", "suggested_label", "score",
-                               "self_confidence", "neighbour_given_share",
-                               "neighbour_suggested_share"})
+    for (const char* column :
+         {"subset", "index", "given_label", "suggested_label", "score", "self_confidence",
+          "neighbour_given_share", "neighbour_suggested_share"})
         csv.text(column);
     csv.endRow();
     for (const LabelCandidate& c : candidates) {
@@ -212,7 +215,10 @@ const LabelMark* LabelMarks::find(analysis::Subset subset, int index) const
     return it == m_marks.end() ? nullptr : &it->second;
 }
 
-std::string labelMarksPath(const std::string& runDir) { return runDir + "/label_marks.json"; }
+std::string labelMarksPath(const std::string& runDir)
+{
+    return runDir + "/label_marks.json";
+}
 
 void saveLabelMarks(const LabelMarks& marks, const std::string& runDir)
 {
@@ -234,14 +240,15 @@ void saveLabelMarks(const LabelMarks& marks, const std::string& runDir)
 LabelMarks loadLabelMarks(const std::string& runDir)
 {
     const std::string path = labelMarksPath(runDir);
-    struct stat info {};
+    struct stat info {
+    };
     if (::stat(path.c_str(), &info) != 0)
         return {};
     const std::vector<unsigned char> text = store::readWholeFile(path);
     LabelMarks marks;
     try {
-        const json::Value doc = json::parse(
-            std::string_view(reinterpret_cast<const char*>(text.data()), text.size()));
+        const json::Value doc =
+            json::parse(std::string_view(reinterpret_cast<const char*>(text.data()), text.size()));
         const json::Cursor root(doc);
         if (root["format"].asString() != "mnistx-label-marks")
             root["format"].fail("not a label marks file");

@@ -22,7 +22,8 @@
 #include <utility>
 #include <vector>
 
-namespace mnistx::why {
+namespace mnistx::why
+{
 
 struct LabelErrorConfig {
     int neighbours = 10; // k of the vote: enough for a stable share, small enough to stay local
@@ -41,14 +42,14 @@ struct LabelCandidate {
     analysis::Subset subset = analysis::Subset::Train;
     int index = 0; // within the subset
     int givenLabel = 0;
-    int suggestedLabel = 0;       // off-diagonal class of the confident joint, else the runner-up
-    float selfConfidence = 0.0f;  // p(given label | x)
-    float suggestedConfidence = 0.0f; // p(suggested | x)
-    float threshold = 0.0f;       // t of the given class in its subset
+    int suggestedLabel = 0;      // off-diagonal class of the confident joint, else the runner-up
+    float selfConfidence = 0.0f; // p(given label | x)
+    float suggestedConfidence = 0.0f;     // p(suggested | x)
+    float threshold = 0.0f;               // t of the given class in its subset
     float neighbourGivenShare = 0.0f;     // share of the k neighbours labelled like this one
     float neighbourSuggestedShare = 0.0f; // share labelled with the suggested label
-    bool confidentJoint = false;  // p(suggested) ≥ t_suggested (evidence 1 holds)
-    float score = 0.0f;           // in [0,1], higher = more likely mislabeled
+    bool confidentJoint = false;          // p(suggested) ≥ t_suggested (evidence 1 holds)
+    float score = 0.0f;                   // in [0,1], higher = more likely mislabeled
 };
 
 // Ranked best first (score descending, then subset, then index: the order is
@@ -78,7 +79,8 @@ std::vector<float> selfConfidenceThresholds(const analysis::SubsetAnalysis& anal
 // self_confidence,neighbour_given_share,neighbour_suggested_share", one row per
 // candidate in the given order, %.6g floats, C locale. Written atomically;
 // throws store::StoreError naming the path.
-void writeLabelCandidatesCsv(const std::vector<LabelCandidate>& candidates, const std::string& path);
+void writeLabelCandidatesCsv(const std::vector<LabelCandidate>& candidates,
+                             const std::string& path);
 
 // The user's verdict on a candidate.
 enum class LabelMark : int { ConfirmedMislabeled = 1, Fine = 2 };
@@ -86,7 +88,8 @@ const char* labelMarkName(LabelMark mark); // "mislabeled", "fine"
 
 // Verdicts keyed by (subset, index). A plain value: copy it, edit it on one
 // thread at a time.
-class LabelMarks {
+class LabelMarks
+{
 public:
     void set(analysis::Subset subset, int index, LabelMark mark);
     void clear(analysis::Subset subset, int index);
@@ -113,6 +116,7 @@ void saveLabelMarks(const LabelMarks& marks, const std::string& runDir);
 LabelMarks loadLabelMarks(const std::string& runDir);
 // CSV "subset,index,given_label,mark" (given label from the run, empty when
 // the index is outside it), atomically; throws store::StoreError.
-void writeLabelMarksCsv(const LabelMarks& marks, const store::RunData& run, const std::string& path);
+void writeLabelMarksCsv(const LabelMarks& marks, const store::RunData& run,
+                        const std::string& path);
 
 } // namespace mnistx::why

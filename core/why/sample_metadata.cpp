@@ -6,9 +6,11 @@
 #include <numeric>
 #include <stdexcept>
 
-namespace mnistx::why {
+namespace mnistx::why
+{
 
-namespace {
+namespace
+{
 
 // Digits whose usual handwritten form encloses an area (4 is often written
 // open, so it is left out, as the issue defines it).
@@ -16,7 +18,10 @@ namespace {
 // inside the 25 ms between cancel polls.
 constexpr int kProgressChunk = 4096;
 
-bool hasClosedLoop(int digit) { return digit == 0 || digit == 6 || digit == 8 || digit == 9; }
+bool hasClosedLoop(int digit)
+{
+    return digit == 0 || digit == 6 || digit == 8 || digit == 9;
+}
 
 std::string formatNumber(double v)
 {
@@ -30,15 +35,24 @@ std::string formatNumber(double v)
 const char* metadataFieldName(MetadataField field)
 {
     switch (field) {
-    case MetadataField::Label: return "label";
-    case MetadataField::Parity: return "parity";
-    case MetadataField::ClosedLoop: return "closed_loop";
-    case MetadataField::DistanceToOwnCentroid: return "distance_to_own_centroid";
-    case MetadataField::NearestCentroid: return "nearest_centroid";
-    case MetadataField::Ink: return "ink";
-    case MetadataField::Confidence: return "confidence";
-    case MetadataField::Prediction: return "prediction";
-    case MetadataField::Correct: return "correct";
+    case MetadataField::Label:
+        return "label";
+    case MetadataField::Parity:
+        return "parity";
+    case MetadataField::ClosedLoop:
+        return "closed_loop";
+    case MetadataField::DistanceToOwnCentroid:
+        return "distance_to_own_centroid";
+    case MetadataField::NearestCentroid:
+        return "nearest_centroid";
+    case MetadataField::Ink:
+        return "ink";
+    case MetadataField::Confidence:
+        return "confidence";
+    case MetadataField::Prediction:
+        return "prediction";
+    case MetadataField::Correct:
+        return "correct";
     }
     return "?";
 }
@@ -46,15 +60,24 @@ const char* metadataFieldName(MetadataField field)
 const char* metadataFieldTitle(MetadataField field)
 {
     switch (field) {
-    case MetadataField::Label: return "Label";
-    case MetadataField::Parity: return "Even / odd";
-    case MetadataField::ClosedLoop: return "Closed loop";
-    case MetadataField::DistanceToOwnCentroid: return "Distance to own centroid";
-    case MetadataField::NearestCentroid: return "Nearest centroid";
-    case MetadataField::Ink: return "Ink";
-    case MetadataField::Confidence: return "Confidence";
-    case MetadataField::Prediction: return "Prediction";
-    case MetadataField::Correct: return "Correct";
+    case MetadataField::Label:
+        return "Label";
+    case MetadataField::Parity:
+        return "Even / odd";
+    case MetadataField::ClosedLoop:
+        return "Closed loop";
+    case MetadataField::DistanceToOwnCentroid:
+        return "Distance to own centroid";
+    case MetadataField::NearestCentroid:
+        return "Nearest centroid";
+    case MetadataField::Ink:
+        return "Ink";
+    case MetadataField::Confidence:
+        return "Confidence";
+    case MetadataField::Prediction:
+        return "Prediction";
+    case MetadataField::Correct:
+        return "Correct";
     }
     return "?";
 }
@@ -71,18 +94,26 @@ std::vector<float> SubsetMetadata::values(MetadataField field) const
         return std::vector<float>(v.begin(), v.end());
     };
     switch (field) {
-    case MetadataField::Label: return widen(label);
-    case MetadataField::Parity: return widen(parity);
-    case MetadataField::ClosedLoop: return widen(closedLoop);
-    case MetadataField::DistanceToOwnCentroid: return distanceToOwnCentroid;
-    case MetadataField::NearestCentroid: return widen(nearestCentroid);
+    case MetadataField::Label:
+        return widen(label);
+    case MetadataField::Parity:
+        return widen(parity);
+    case MetadataField::ClosedLoop:
+        return widen(closedLoop);
+    case MetadataField::DistanceToOwnCentroid:
+        return distanceToOwnCentroid;
+    case MetadataField::NearestCentroid:
+        return widen(nearestCentroid);
     case MetadataField::Ink:
         if (ink.empty())
             throw std::invalid_argument("metadata: ink was not computed (no images given)");
         return ink;
-    case MetadataField::Confidence: return confidence;
-    case MetadataField::Prediction: return widen(prediction);
-    case MetadataField::Correct: return widen(correct);
+    case MetadataField::Confidence:
+        return confidence;
+    case MetadataField::Prediction:
+        return widen(prediction);
+    case MetadataField::Correct:
+        return widen(correct);
     }
     throw std::invalid_argument("metadata: unknown field");
 }
@@ -155,7 +186,8 @@ Grouping groupBy(const SubsetMetadata& metadata, MetadataField field, int bins)
                 g.names.push_back(std::to_string(k));
         }
         for (int i = 0; i < n; ++i)
-            g.groupOf[static_cast<std::size_t>(i)] = static_cast<int>(values[static_cast<std::size_t>(i)]);
+            g.groupOf[static_cast<std::size_t>(i)] =
+                static_cast<int>(values[static_cast<std::size_t>(i)]);
         return g;
     }
 
@@ -168,7 +200,8 @@ Grouping groupBy(const SubsetMetadata& metadata, MetadataField field, int bins)
     // Quantile edges; duplicates (ties, e.g. confidence 1.0) merge bins.
     std::vector<double> edges{sorted.front()};
     for (int b = 1; b < bins; ++b) {
-        const double q = sorted[static_cast<std::size_t>(std::min<long>(n - 1, long(n) * b / bins))];
+        const double q =
+            sorted[static_cast<std::size_t>(std::min<long>(n - 1, long(n) * b / bins))];
         if (q > edges.back())
             edges.push_back(q);
     }
@@ -187,7 +220,8 @@ Grouping groupBy(const SubsetMetadata& metadata, MetadataField field, int bins)
     return g;
 }
 
-namespace {
+namespace
+{
 
 GroupedLoss aggregate(const SubsetMetadata& m, Grouping groups, Grouping splits, bool split)
 {

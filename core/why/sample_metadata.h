@@ -9,7 +9,8 @@
 #include <string>
 #include <vector>
 
-namespace mnistx::why {
+namespace mnistx::why
+{
 
 enum class MetadataField : int {
     Label = 0,             // ground truth, categorical 0..C−1

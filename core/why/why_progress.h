@@ -4,7 +4,8 @@
 #include <functional>
 #include <stdexcept>
 
-namespace mnistx::why {
+namespace mnistx::why
+{
 
 // Called on the calling thread with the fraction done in [0,1], between
 // chunks of work a few milliseconds long (a quarter of the 100 ms cancel

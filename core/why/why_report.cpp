@@ -9,7 +9,8 @@
 #include <chrono>
 #include <optional>
 
-namespace mnistx::why {
+namespace mnistx::why
+{
 
 WhyReportSummary writeWhyReport(const store::RunData& run, const std::string& dir,
                                 const data::MnistData* images)
@@ -36,9 +37,10 @@ WhyReportSummary writeWhyReport(const store::RunData& run, const std::string& di
     }
     auto pixels = [&](const data::Dataset& set, int count) -> const std::uint8_t* {
         return images && set.count >= count && set.pixelsPerImage() == 28 * 28 ? set.image(0)
-                                                                              : nullptr;
+                                                                               : nullptr;
     };
-    const std::uint8_t* trainPixels = images ? pixels(images->train, run.train.sampleCount()) : nullptr;
+    const std::uint8_t* trainPixels =
+        images ? pixels(images->train, run.train.sampleCount()) : nullptr;
     const std::uint8_t* validationPixels =
         images ? pixels(images->validation, run.validation.sampleCount()) : nullptr;
     summary.haveInk = trainPixels && validationPixels;

@@ -8,7 +8,8 @@
 
 #include <string>
 
-namespace mnistx::why {
+namespace mnistx::why
+{
 
 struct WhyReportSummary {
     int candidates = 0;

@@ -30,11 +30,11 @@
 #include "core/projection/quality.h"
 
 #include <chrono>
-#include <ctime>
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
 #include <cstring>
+#include <ctime>
 #include <fstream>
 #include <iostream>
 #include <map>
@@ -46,7 +46,8 @@
 
 using namespace mnistx;
 
-namespace {
+namespace
+{
 
 using Clock = std::chrono::steady_clock;
 
@@ -216,12 +217,13 @@ struct Options {
 
 [[noreturn]] void usage(const std::string& problem)
 {
-    std::cerr << "bench_projection: " << problem << "\n"
-              << "usage: bench_projection --method umap|tsne|pca --features F.npy [--labels L]\n"
-              << "         [--threads 2] [--seed 1] [--out layout.npy] [--replicate N --noise 0.05]\n"
-              << "         [--param key=value ...]\n"
-              << "       bench_projection --evaluate layout.npy --features F.npy [--labels L]\n"
-              << "       bench_projection --knn-sweep --features F.npy [--threads 2]\n";
+    std::cerr
+        << "bench_projection: " << problem << "\n"
+        << "usage: bench_projection --method umap|tsne|pca --features F.npy [--labels L]\n"
+        << "         [--threads 2] [--seed 1] [--out layout.npy] [--replicate N --noise 0.05]\n"
+        << "         [--param key=value ...]\n"
+        << "       bench_projection --evaluate layout.npy --features F.npy [--labels L]\n"
+        << "       bench_projection --knn-sweep --features F.npy [--threads 2]\n";
     std::exit(2);
 }
 
@@ -308,7 +310,8 @@ void printQuality(const RowMatrixXf& features, const RowMatrixXf& layout,
 {
     const auto start = Clock::now();
     std::printf("knn_accuracy %.4f\n", projection::knnAccuracy2d(layout, labels, 10, threads));
-    std::printf("trustworthiness %.4f\n", projection::trustworthiness(features, layout, 10, 5000, 1));
+    std::printf("trustworthiness %.4f\n",
+                projection::trustworthiness(features, layout, 10, 5000, 1));
     std::printf("evaluation_seconds %.2f\n",
                 std::chrono::duration<double>(Clock::now() - start).count());
 }
@@ -320,15 +323,15 @@ void knnSweep(const RowMatrixXf& features, int threads)
     };
     const std::vector<Setting> settings = {
         {0, 0, 0}, // the defaults
-        {8, 32, 0},  {8, 64, 0},   {12, 32, 0}, {12, 48, 0}, {12, 64, 0},
-        {16, 32, 0}, {16, 64, 0},  {24, 32, 0}, {16, 32, 30}, {16, 32, 60},
+        {8, 32, 0},  {8, 64, 0},  {12, 32, 0}, {12, 48, 0},  {12, 64, 0},
+        {16, 32, 0}, {16, 64, 0}, {24, 32, 0}, {16, 32, 30}, {16, 32, 60},
     };
     // Wall seconds, and CPU seconds of all threads (steadier on a busy machine).
     std::printf("%4s %6s %5s %5s %8s %8s %8s\n", "k", "M", "efC", "ef", "recall", "seconds", "cpu");
     for (const int k : {14, 90}) {
         auto start = Clock::now();
         const projection::KnnGraph exact = projection::exactKnnGraph(features, k, threads);
-        std::printf("%4d %6s %5s %5s %8s %8.2f\n", k, "exact", "-", "-", "1", 
+        std::printf("%4d %6s %5s %5s %8s %8.2f\n", k, "exact", "-", "-", "1",
                     std::chrono::duration<double>(Clock::now() - start).count());
         for (const Setting& s : settings) {
             projection::KnnConfig config;
@@ -375,10 +378,9 @@ int main(int argc, char** argv)
         if (!o.evaluate.empty()) {
             const RowMatrixXf layout = readMatrix(o.evaluate);
             if (layout.rows() != features.rows() || layout.cols() != 2)
-                throw std::runtime_error(o.evaluate + ": expected " +
-                                         std::to_string(features.rows()) + "×2, got " +
-                                         std::to_string(layout.rows()) + "×" +
-                                         std::to_string(layout.cols()));
+                throw std::runtime_error(
+                    o.evaluate + ": expected " + std::to_string(features.rows()) + "×2, got " +
+                    std::to_string(layout.rows()) + "×" + std::to_string(layout.cols()));
             std::printf("layout %s\npoints %lld\n", o.evaluate.c_str(),
                         static_cast<long long>(layout.rows()));
             printQuality(features, layout, labels, o.threads);
@@ -409,9 +411,10 @@ int main(int argc, char** argv)
         if (!stage.empty())
             stageSeconds[stage] += std::chrono::duration<double>(Clock::now() - stageStart).count();
 
-        std::printf("method %s\npoints %lld\ndims %lld\nthreads %d\nseconds %.3f\ncpu_seconds %.3f\n",
-                    o.method.c_str(), static_cast<long long>(features.rows()),
-                    static_cast<long long>(features.cols()), o.threads, seconds, cpuSeconds);
+        std::printf(
+            "method %s\npoints %lld\ndims %lld\nthreads %d\nseconds %.3f\ncpu_seconds %.3f\n",
+            o.method.c_str(), static_cast<long long>(features.rows()),
+            static_cast<long long>(features.cols()), o.threads, seconds, cpuSeconds);
         for (const auto& [name, s] : stageSeconds)
             std::printf("seconds_%s %.3f\n", name.c_str(), s);
         for (const auto& [name, v] : result.parameters)

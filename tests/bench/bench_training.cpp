@@ -19,7 +19,8 @@
 using namespace mnistx;
 using Clock = std::chrono::steady_clock;
 
-namespace {
+namespace
+{
 
 double seconds(Clock::time_point a, Clock::time_point b)
 {
@@ -79,8 +80,8 @@ TimeToTarget timeToTarget(const data::MnistData& mnist, training::TrainConfig co
         evalSeconds += seconds(e0, Clock::now());
         result.finalAccuracy = v.accuracy;
         const double epochs = r.epoch + double(r.batch + 1) / r.batchesPerEpoch;
-        std::fprintf(stderr, "  epoch %.2f  validation accuracy %.4f  train time %.1f s\n",
-                     epochs, v.accuracy, trainSeconds);
+        std::fprintf(stderr, "  epoch %.2f  validation accuracy %.4f  train time %.1f s\n", epochs,
+                     v.accuracy, trainSeconds);
         if (v.accuracy >= target && result.seconds < 0) {
             result.seconds = trainSeconds;
             result.evaluatedAtEpoch = epochs;

@@ -32,7 +32,8 @@
 using namespace mnistx;
 using Clock = std::chrono::steady_clock;
 
-namespace {
+namespace
+{
 
 double since(Clock::time_point start)
 {
@@ -45,7 +46,10 @@ double percentile(std::vector<double> v, double q)
     return v[std::min(v.size() - 1, static_cast<std::size_t>(q * v.size()))];
 }
 
-void line(const char* key, double value) { std::printf("%-32s %.6g\n", key, value); }
+void line(const char* key, double value)
+{
+    std::printf("%-32s %.6g\n", key, value);
+}
 
 } // namespace
 
@@ -137,7 +141,8 @@ int main(int argc, char** argv)
             std::sort(a.begin(), a.end());
             std::sort(e.begin(), e.end());
             std::vector<int> common;
-            std::set_intersection(a.begin(), a.end(), e.begin(), e.end(), std::back_inserter(common));
+            std::set_intersection(a.begin(), a.end(), e.begin(), e.end(),
+                                  std::back_inserter(common));
             found += static_cast<long long>(common.size());
         }
         line("recall_at_10", double(found) / (10.0 * queries.size()));

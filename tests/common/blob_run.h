@@ -32,7 +32,8 @@ struct BlobRunOptions {
 
 // Recomputes predictions, losses, logits, probabilities, confusion, per-class
 // figures, accuracy and mean loss of a subset from its labels and features.
-inline void refreshSubset(analysis::SubsetAnalysis& a, const RowMatrixXf& centres, float temperature)
+inline void refreshSubset(analysis::SubsetAnalysis& a, const RowMatrixXf& centres,
+                          float temperature)
 {
     const int n = a.sampleCount();
     const int C = a.classCount;
@@ -80,7 +81,8 @@ inline BlobRun makeBlobRun(const BlobRunOptions& o = {})
     for (auto* a : {&out.run.train, &out.run.validation}) {
         for (int i = 0; i < a->sampleCount(); ++i)
             for (int d = 0; d < o.featureDim; ++d)
-                a->features(i, d) = out.centres(a->labels[static_cast<std::size_t>(i)], d) + gauss(rng);
+                a->features(i, d) =
+                    out.centres(a->labels[static_cast<std::size_t>(i)], d) + gauss(rng);
         refreshSubset(*a, out.centres, o.temperature);
     }
     return out;

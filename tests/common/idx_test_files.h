@@ -8,7 +8,8 @@
 #include <string>
 #include <vector>
 
-namespace mnistx::testing {
+namespace mnistx::testing
+{
 
 inline void putBigEndian32(std::vector<std::uint8_t>& out, std::uint32_t v)
 {
@@ -21,7 +22,8 @@ inline void putBigEndian32(std::vector<std::uint8_t>& out, std::uint32_t v)
 inline void writeBytes(const std::string& path, const std::vector<std::uint8_t>& bytes)
 {
     std::ofstream f(path, std::ios::binary | std::ios::trunc);
-    f.write(reinterpret_cast<const char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
+    f.write(reinterpret_cast<const char*>(bytes.data()),
+            static_cast<std::streamsize>(bytes.size()));
 }
 
 // The first `count` samples of d as an images + labels IDX pair.

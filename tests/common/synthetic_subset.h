@@ -26,8 +26,9 @@ struct SyntheticRunSize {
 
 // Sizes every per-sample array of `a` and the subset's map positions
 // (sampleCount × 2) for sampleCount samples, all zero.
-inline void sizeSyntheticSubset(analysis::SubsetAnalysis& a, analysis::Subset subset, int sampleCount,
-                                int classCount, int featureDim, RowMatrixXf& positions)
+inline void sizeSyntheticSubset(analysis::SubsetAnalysis& a, analysis::Subset subset,
+                                int sampleCount, int classCount, int featureDim,
+                                RowMatrixXf& positions)
 {
     const auto n = static_cast<std::size_t>(sampleCount);
     a.subset = subset;

@@ -5,7 +5,8 @@
 // several times slower (ASan+UBSan ~2-3x on these paths, TSan ~5-10x), so
 // there a budget stretches by this factor; the plain build keeps it as it is.
 
-namespace mnistx::test {
+namespace mnistx::test
+{
 
 #if defined(__SANITIZE_THREAD__)
 inline constexpr double kTimingBudgetFactor = 8.0;

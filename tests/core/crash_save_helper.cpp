@@ -21,7 +21,8 @@ int main(int argc, char** argv)
         std::fprintf(stderr, "usage: %s FOLDER SEED\n", argv[0]);
         return 2;
     }
-    const mnistx::store::RunData run = mnistx::test::makeCrashTestRun(std::strtoull(argv[2], nullptr, 10));
+    const mnistx::store::RunData run =
+        mnistx::test::makeCrashTestRun(std::strtoull(argv[2], nullptr, 10));
     std::printf("ready\n");
     std::fflush(stdout);
     try {

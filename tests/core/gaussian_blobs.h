@@ -9,10 +9,10 @@
 #include <cstdint>
 #include <random>
 
-namespace mnistx::test {
+namespace mnistx::test
+{
 
-inline RowMatrixXf gaussianBlobs(int n, int d, int clusters, float centreSpread,
-                                 std::uint64_t seed)
+inline RowMatrixXf gaussianBlobs(int n, int d, int clusters, float centreSpread, std::uint64_t seed)
 {
     std::mt19937_64 rng(seed);
     std::normal_distribution<float> gauss(0.0f, 1.0f);

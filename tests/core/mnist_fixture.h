@@ -8,13 +8,16 @@
 
 #include <QString>
 #include <QtGlobal>
-
 #include <memory>
 #include <string>
 
-namespace mnistx::testing {
+namespace mnistx::testing
+{
 
-inline std::string mnistFolder() { return qEnvironmentVariable("MNISTX_DATA_DIR").toStdString(); }
+inline std::string mnistFolder()
+{
+    return qEnvironmentVariable("MNISTX_DATA_DIR").toStdString();
+}
 
 // Loaded once per test executable.
 inline std::shared_ptr<const data::MnistData> realMnist()

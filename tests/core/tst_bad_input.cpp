@@ -4,13 +4,13 @@
 // usable: a good run works right after all of them.
 
 #include "../common/idx_test_files.h"
+#include "../common/synthetic_run.h"
 #include "../common/unprivileged_scope.h"
 #include "core/data/idx_reader.h"
 #include "core/pipeline/command_line.h"
 #include "core/pipeline/headless.h"
 #include "core/pipeline/pipeline.h"
 #include "core/store/run_store.h"
-#include "../common/synthetic_run.h"
 
 #include <QDir>
 #include <QFile>
@@ -140,7 +140,10 @@ private Q_SLOTS:
 private:
     QTemporaryDir m_dir;
     int m_serial = 0;
-    QString newPath(const QString& name) { return m_dir.filePath(QString::number(++m_serial) + name); }
+    QString newPath(const QString& name)
+    {
+        return m_dir.filePath(QString::number(++m_serial) + name);
+    }
 };
 
 void TestBadInput::initTestCase()
@@ -155,11 +158,18 @@ void TestBadInput::dataFolderRefused_data()
     QTest::addColumn<QString>("expected"); // part of the one-line message
     QTest::addColumn<QString>("names");    // the file named at the start ("" = the folder)
 
-    QTest::newRow("wrong path") << "missing" << "folder not found" << "";
-    QTest::newRow("a file, not a folder") << "file" << "is not a folder" << "";
-    QTest::newRow("empty folder") << "empty" << "MNIST files missing" << "";
+    QTest::newRow("wrong path") << "missing"
+                                << "folder not found"
+                                << "";
+    QTest::newRow("a file, not a folder") << "file"
+                                          << "is not a folder"
+                                          << "";
+    QTest::newRow("empty folder") << "empty"
+                                  << "MNIST files missing"
+                                  << "";
     QTest::newRow("labels file of the test set")
-        << "test labels" << "images file has 60 images but labels file has 20 labels"
+        << "test labels"
+        << "images file has 60 images but labels file has 20 labels"
         << "train-images-idx3-ubyte";
     QTest::newRow("labels file of another dataset (26 letters)")
         << "letters"
@@ -169,15 +179,24 @@ void TestBadInput::dataFolderRefused_data()
     QTest::newRow("3 classes") << "3 classes"
                                << "the training labels hold only 3 of the 10 classes"
                                << "train-labels-idx1-ubyte";
-    QTest::newRow("32x32 images") << "32x32" << "images are 32×32, the model takes 28×28" << "";
-    QTest::newRow("empty dataset") << "empty set" << "empty dataset" << "train-images-idx3-ubyte";
-    QTest::newRow("images and labels swapped")
-        << "swapped" << "were the images and labels files swapped?" << "train-images-idx3-ubyte";
-    QTest::newRow("truncated download") << "truncated" << "it is truncated"
+    QTest::newRow("32x32 images") << "32x32"
+                                  << "images are 32×32, the model takes 28×28"
+                                  << "";
+    QTest::newRow("empty dataset") << "empty set"
+                                   << "empty dataset"
+                                   << "train-images-idx3-ubyte";
+    QTest::newRow("images and labels swapped") << "swapped"
+                                               << "were the images and labels files swapped?"
+                                               << "train-images-idx3-ubyte";
+    QTest::newRow("truncated download") << "truncated"
+                                        << "it is truncated"
                                         << "train-images-idx3-ubyte";
-    QTest::newRow("web page saved as the file")
-        << "html" << "not an IDX file" << "t10k-images-idx3-ubyte";
-    QTest::newRow("cut gzip") << "cut gzip" << "truncated gzip" << "t10k-labels-idx1-ubyte.gz";
+    QTest::newRow("web page saved as the file") << "html"
+                                                << "not an IDX file"
+                                                << "t10k-images-idx3-ubyte";
+    QTest::newRow("cut gzip") << "cut gzip"
+                              << "truncated gzip"
+                              << "t10k-labels-idx1-ubyte.gz";
 }
 
 void TestBadInput::dataFolderRefused()
@@ -238,8 +257,10 @@ void TestBadInput::unreadableRefused_data()
 {
     QTest::addColumn<QString>("locked"); // what loses its permissions ("" = the folder)
     QTest::addColumn<QString>("expected");
-    QTest::newRow("unreadable folder") << "" << "Permission denied";
-    QTest::newRow("unreadable images file") << "train-images-idx3-ubyte" << "Permission denied";
+    QTest::newRow("unreadable folder") << ""
+                                       << "Permission denied";
+    QTest::newRow("unreadable images file") << "train-images-idx3-ubyte"
+                                            << "Permission denied";
 }
 
 void TestBadInput::unreadableRefused()
@@ -248,7 +269,8 @@ void TestBadInput::unreadableRefused()
     QFETCH(QString, expected);
     // "nobody" must reach the folder for the permissions below to matter.
     QVERIFY(QFile::setPermissions(m_dir.path(), QFile::permissions(m_dir.path()) |
-                                                    QFileDevice::ExeOther | QFileDevice::ReadOther));
+                                                    QFileDevice::ExeOther |
+                                                    QFileDevice::ReadOther));
     const QString folder = newPath(QStringLiteral("-locked"));
     FakeMnist().write(folder);
     const QString target = locked.isEmpty() ? folder : folder + QLatin1Char('/') + locked;
@@ -274,12 +296,18 @@ void TestBadInput::storedRunRefused_data()
 {
     QTest::addColumn<QString>("scenario");
     QTest::addColumn<QString>("expected");
-    QTest::newRow("wrong path") << "missing" << "no stored run in ";
-    QTest::newRow("a file, not a folder") << "file" << "no stored run in ";
-    QTest::newRow("run.bin is a folder") << "folder" << "/run.bin: not a regular file";
-    QTest::newRow("empty run.bin") << "empty" << "/run.bin: the file is empty";
-    QTest::newRow("a text file as run.bin") << "text" << "/run.bin: not an MNIST Explorer run";
-    QTest::newRow("cut run.bin") << "cut" << "/run.bin: the file is truncated";
+    QTest::newRow("wrong path") << "missing"
+                                << "no stored run in ";
+    QTest::newRow("a file, not a folder") << "file"
+                                          << "no stored run in ";
+    QTest::newRow("run.bin is a folder") << "folder"
+                                         << "/run.bin: not a regular file";
+    QTest::newRow("empty run.bin") << "empty"
+                                   << "/run.bin: the file is empty";
+    QTest::newRow("a text file as run.bin") << "text"
+                                            << "/run.bin: not an MNIST Explorer run";
+    QTest::newRow("cut run.bin") << "cut"
+                                 << "/run.bin: the file is truncated";
 }
 
 void TestBadInput::storedRunRefused()
@@ -349,20 +377,20 @@ void TestBadInput::commandLineRefused_data()
     // tst_command_line checks every option; these are the typing slips.
     QTest::addColumn<QStringList>("args");
     QTest::addColumn<QString>("message");
-    QTest::newRow("word for a count") << QStringList{"--epochs", "three"}
-                                      << "--epochs: 'three' is not a whole number";
-    QTest::newRow("leading space") << QStringList{"--epochs", " 3"}
-                                   << "--epochs: ' 3' is not a whole number";
-    QTest::newRow("decimal comma") << QStringList{"--learning-rate", "0,001"}
-                                   << "--learning-rate: '0,001' is not a number";
+    QTest::newRow("word for a count")
+        << QStringList{"--epochs", "three"} << "--epochs: 'three' is not a whole number";
+    QTest::newRow("leading space")
+        << QStringList{"--epochs", " 3"} << "--epochs: ' 3' is not a whole number";
+    QTest::newRow("decimal comma")
+        << QStringList{"--learning-rate", "0,001"} << "--learning-rate: '0,001' is not a number";
     QTest::newRow("underflow") << QStringList{"--learning-rate", "1e-400"}
                                << "--learning-rate: 1e-400 is out of range (1e-07..10)";
     QTest::newRow("infinite") << QStringList{"--learning-rate", "inf"}
                               << "--learning-rate: inf is out of range (1e-07..10)";
     QTest::newRow("units") << QStringList{"--batch-size", "128px"}
                            << "--batch-size: '128px' is not a whole number";
-    QTest::newRow("value forgotten") << QStringList{"--seed", "--headless"}
-                                     << "--seed: '--headless' is not a whole number";
+    QTest::newRow("value forgotten")
+        << QStringList{"--seed", "--headless"} << "--seed: '--headless' is not a whole number";
 }
 
 void TestBadInput::commandLineRefused()

@@ -7,7 +7,6 @@
 #include "mnist_fixture.h"
 
 #include <QtTest>
-
 #include <cmath>
 #include <numeric>
 #include <random>
@@ -16,7 +15,8 @@
 
 using namespace mnistx;
 
-class TestCentroids : public QObject {
+class TestCentroids : public QObject
+{
     Q_OBJECT
 private Q_SLOTS:
     void syntheticCentroidsAreHandComputable();
@@ -30,7 +30,8 @@ private Q_SLOTS:
     void sizeMismatchIsRefused();
 };
 
-namespace {
+namespace
+{
 
 // A dataset of `count` random images of rows × cols with random labels.
 data::Dataset randomDataset(int count, int rows, int cols, int classes, unsigned seed)
@@ -56,8 +57,9 @@ data::Dataset randomDataset(int count, int rows, int cols, int classes, unsigned
 std::vector<std::vector<double>> naiveMeans(const data::Dataset& d, std::vector<int>& counts)
 {
     const int pixels = d.pixelsPerImage();
-    std::vector<std::vector<double>> sums(static_cast<std::size_t>(d.classCount),
-                                          std::vector<double>(static_cast<std::size_t>(pixels), 0.0));
+    std::vector<std::vector<double>> sums(
+        static_cast<std::size_t>(d.classCount),
+        std::vector<double>(static_cast<std::size_t>(pixels), 0.0));
     counts.assign(static_cast<std::size_t>(d.classCount), 0);
     for (int i = 0; i < d.count; ++i) {
         const int c = d.labels[static_cast<std::size_t>(i)];
@@ -158,8 +160,10 @@ void TestCentroids::realMnistCentroidsMatchNaiveLoop()
     double worst = 0.0;
     for (int k = 0; k < 10; ++k)
         for (int p = 0; p < 784; ++p)
-            worst = std::max(worst, std::abs(double(c.means(k, p)) -
-                                             expected[static_cast<std::size_t>(k)][static_cast<std::size_t>(p)]));
+            worst = std::max(
+                worst,
+                std::abs(double(c.means(k, p)) -
+                         expected[static_cast<std::size_t>(k)][static_cast<std::size_t>(p)]));
     QVERIFY2(worst < 1e-6, qPrintable(QString::number(worst)));
 }
 

@@ -7,7 +7,6 @@
 #include "core/pipeline/command_line.h"
 
 #include <QtTest>
-
 #include <map>
 #include <stdexcept>
 #include <string>
@@ -16,7 +15,8 @@
 
 using namespace mnistx;
 
-class TestCommandLine : public QObject {
+class TestCommandLine : public QObject
+{
     Q_OBJECT
 private Q_SLOTS:
     void defaults();
@@ -33,7 +33,8 @@ private Q_SLOTS:
     void equalsFormMeansTheSame();
 };
 
-namespace {
+namespace
+{
 
 std::vector<std::string> toArgs(const QStringList& list)
 {
@@ -81,9 +82,21 @@ QString field(const pipeline::CommandLine& cl, const QString& name)
     return "?" + name;
 }
 
-const QStringList kFields{"data", "out", "run", "epochs", "seed", "threads", "batchSize",
-                          "learningRate", "architecture", "projection", "lossBins", "trainLimit",
-                          "validationLimit", "retrain", "dataGiven"};
+const QStringList kFields{"data",
+                          "out",
+                          "run",
+                          "epochs",
+                          "seed",
+                          "threads",
+                          "batchSize",
+                          "learningRate",
+                          "architecture",
+                          "projection",
+                          "lossBins",
+                          "trainLimit",
+                          "validationLimit",
+                          "retrain",
+                          "dataGiven"};
 
 // Empty when a and b agree in the mode and every field, else the first that differs.
 QString difference(const pipeline::CommandLine& a, const pipeline::CommandLine& b)
@@ -111,12 +124,19 @@ bool takesValue(const std::string& option)
 }
 
 // A valid value of each value option other than its default.
-const std::map<std::string, std::string> kSampleValues{
-    {"--data", "/tmp/m"},       {"--run", "runs/a"},          {"--out", "o"},
-    {"--epochs", "7"},          {"--seed", "9007199254740993"}, {"--threads", "2"},
-    {"--batch-size", "64"},     {"--learning-rate", "5e-4"},  {"--architecture", "reference"},
-    {"--projection", "pca"},    {"--loss-bins", "5"},         {"--train-limit", "6000"},
-    {"--validation-limit", "100"}};
+const std::map<std::string, std::string> kSampleValues{{"--data", "/tmp/m"},
+                                                       {"--run", "runs/a"},
+                                                       {"--out", "o"},
+                                                       {"--epochs", "7"},
+                                                       {"--seed", "9007199254740993"},
+                                                       {"--threads", "2"},
+                                                       {"--batch-size", "64"},
+                                                       {"--learning-rate", "5e-4"},
+                                                       {"--architecture", "reference"},
+                                                       {"--projection", "pca"},
+                                                       {"--loss-bins", "5"},
+                                                       {"--train-limit", "6000"},
+                                                       {"--validation-limit", "100"}};
 
 } // namespace
 
@@ -146,47 +166,70 @@ void TestCommandLine::validOption_data()
     QTest::addColumn<QString>("name");
     QTest::addColumn<QString>("expected");
 
-    QTest::newRow("--data") << QStringList{"--data", "/tmp/m"} << "data" << "/tmp/m";
-    QTest::newRow("--data sets dataGiven") << QStringList{"--data", "x"} << "dataGiven" << "true";
-    QTest::newRow("--out") << QStringList{"--headless", "--out", "o"} << "out" << "o";
-    QTest::newRow("--run") << QStringList{"--run", "runs/a"} << "run" << "runs/a";
+    QTest::newRow("--data") << QStringList{"--data", "/tmp/m"} << "data"
+                            << "/tmp/m";
+    QTest::newRow("--data sets dataGiven") << QStringList{"--data", "x"} << "dataGiven"
+                                           << "true";
+    QTest::newRow("--out") << QStringList{"--headless", "--out", "o"} << "out"
+                           << "o";
+    QTest::newRow("--run") << QStringList{"--run", "runs/a"} << "run"
+                           << "runs/a";
     // In the GUI, --out is where the run is (opened or trained into: the
     // main window decides); --run alone names a run to open.
-    QTest::newRow("--out alone is no --run") << QStringList{"--out", "runs/b"} << "run" << "";
-    QTest::newRow("--out alone") << QStringList{"--out", "runs/b"} << "out" << "runs/b";
-    QTest::newRow("--run and --out") << QStringList{"--run", "r1", "--out", "r2"} << "run" << "r1";
-    QTest::newRow("--epochs") << QStringList{"--epochs", "7"} << "epochs" << "7";
-    QTest::newRow("--epochs max") << QStringList{"--epochs", "1000"} << "epochs" << "1000";
-    QTest::newRow("--seed 0") << QStringList{"--seed", "0"} << "seed" << "0";
+    QTest::newRow("--out alone is no --run") << QStringList{"--out", "runs/b"} << "run"
+                                             << "";
+    QTest::newRow("--out alone") << QStringList{"--out", "runs/b"} << "out"
+                                 << "runs/b";
+    QTest::newRow("--run and --out") << QStringList{"--run", "r1", "--out", "r2"} << "run"
+                                     << "r1";
+    QTest::newRow("--epochs") << QStringList{"--epochs", "7"} << "epochs"
+                              << "7";
+    QTest::newRow("--epochs max") << QStringList{"--epochs", "1000"} << "epochs"
+                                  << "1000";
+    QTest::newRow("--seed 0") << QStringList{"--seed", "0"} << "seed"
+                              << "0";
     QTest::newRow("--seed big") << QStringList{"--seed", "9007199254740993"} << "seed"
                                 << "9007199254740993";
-    QTest::newRow("--threads 0") << QStringList{"--threads", "0"} << "threads" << "0";
-    QTest::newRow("--threads") << QStringList{"--threads", "2"} << "threads" << "2";
-    QTest::newRow("--batch-size") << QStringList{"--batch-size", "64"} << "batchSize" << "64";
+    QTest::newRow("--threads 0") << QStringList{"--threads", "0"} << "threads"
+                                 << "0";
+    QTest::newRow("--threads") << QStringList{"--threads", "2"} << "threads"
+                               << "2";
+    QTest::newRow("--batch-size") << QStringList{"--batch-size", "64"} << "batchSize"
+                                  << "64";
     QTest::newRow("--learning-rate") << QStringList{"--learning-rate", "0.001"} << "learningRate"
                                      << "0.001";
-    QTest::newRow("--learning-rate exponent") << QStringList{"--learning-rate", "5e-4"}
-                                              << "learningRate" << "0.0005";
+    QTest::newRow("--learning-rate exponent")
+        << QStringList{"--learning-rate", "5e-4"} << "learningRate"
+        << "0.0005";
     QTest::newRow("--architecture reference")
-        << QStringList{"--architecture", "reference"} << "architecture" << "reference";
-    QTest::newRow("--projection pca") << QStringList{"--projection", "pca"} << "projection" << "pca";
+        << QStringList{"--architecture", "reference"} << "architecture"
+        << "reference";
+    QTest::newRow("--projection pca") << QStringList{"--projection", "pca"} << "projection"
+                                      << "pca";
     QTest::newRow("--projection tsne") << QStringList{"--projection", "tsne"} << "projection"
                                        << "tsne";
     QTest::newRow("--projection umap") << QStringList{"--projection", "umap"} << "projection"
                                        << "umap";
-    QTest::newRow("--loss-bins") << QStringList{"--loss-bins", "5"} << "lossBins" << "5";
-    QTest::newRow("--train-limit") << QStringList{"--train-limit", "6000"} << "trainLimit" << "6000";
-    QTest::newRow("--validation-limit") << QStringList{"--validation-limit", "100"}
-                                        << "validationLimit" << "100";
-    QTest::newRow("--retrain") << QStringList{"--retrain"} << "retrain" << "true";
+    QTest::newRow("--loss-bins") << QStringList{"--loss-bins", "5"} << "lossBins"
+                                 << "5";
+    QTest::newRow("--train-limit") << QStringList{"--train-limit", "6000"} << "trainLimit"
+                                   << "6000";
+    QTest::newRow("--validation-limit")
+        << QStringList{"--validation-limit", "100"} << "validationLimit"
+        << "100";
+    QTest::newRow("--retrain") << QStringList{"--retrain"} << "retrain"
+                               << "true";
     QTest::newRow("last one wins") << QStringList{"--epochs", "2", "--epochs", "5"} << "epochs"
                                    << "5";
     QTest::newRow("a path that looks like an option")
-        << QStringList{"--data", "--weird-folder"} << "data" << "--weird-folder";
+        << QStringList{"--data", "--weird-folder"} << "data"
+        << "--weird-folder";
     QTest::newRow("everything at once")
-        << QStringList{"--headless", "--data", "d", "--out", "o", "--epochs", "1", "--seed", "3",
-                       "--threads", "2", "--batch-size", "256", "--projection", "pca", "--retrain"}
-        << "batchSize" << "256";
+        << QStringList{"--headless", "--data",       "d",   "--out",     "o", "--epochs",
+                       "1",          "--seed",       "3",   "--threads", "2", "--batch-size",
+                       "256",        "--projection", "pca", "--retrain"}
+        << "batchSize"
+        << "256";
 }
 
 void TestCommandLine::validOption()
@@ -224,16 +267,21 @@ void TestCommandLine::invalid_data()
     QTest::addColumn<QString>("message"); // what the one-line message must contain
 
     // Non-numeric and malformed numbers.
-    QTest::newRow("epochs abc") << QStringList{"--epochs", "abc"} << "--epochs: 'abc' is not a whole number";
-    QTest::newRow("epochs 3x") << QStringList{"--epochs", "3x"} << "--epochs: '3x' is not a whole number";
-    QTest::newRow("epochs 2.5") << QStringList{"--epochs", "2.5"} << "--epochs: '2.5' is not a whole number";
+    QTest::newRow("epochs abc") << QStringList{"--epochs", "abc"}
+                                << "--epochs: 'abc' is not a whole number";
+    QTest::newRow("epochs 3x") << QStringList{"--epochs", "3x"}
+                               << "--epochs: '3x' is not a whole number";
+    QTest::newRow("epochs 2.5") << QStringList{"--epochs", "2.5"}
+                                << "--epochs: '2.5' is not a whole number";
     QTest::newRow("epochs empty") << QStringList{"--epochs", ""} << "--epochs";
-    QTest::newRow("seed word") << QStringList{"--seed", "one"} << "--seed: 'one' is not a whole number";
+    QTest::newRow("seed word") << QStringList{"--seed", "one"}
+                               << "--seed: 'one' is not a whole number";
     QTest::newRow("threads word") << QStringList{"--threads", "all"} << "--threads";
     QTest::newRow("batch-size hex") << QStringList{"--batch-size", "0x80"} << "--batch-size";
-    QTest::newRow("learning-rate word") << QStringList{"--learning-rate", "fast"}
-                                        << "--learning-rate: 'fast' is not a number";
-    QTest::newRow("learning-rate nan") << QStringList{"--learning-rate", "nan"} << "--learning-rate";
+    QTest::newRow("learning-rate word")
+        << QStringList{"--learning-rate", "fast"} << "--learning-rate: 'fast' is not a number";
+    QTest::newRow("learning-rate nan")
+        << QStringList{"--learning-rate", "nan"} << "--learning-rate";
     QTest::newRow("learning-rate empty") << QStringList{"--learning-rate", ""} << "--learning-rate";
     QTest::newRow("loss-bins word") << QStringList{"--loss-bins", "many"} << "--loss-bins";
     QTest::newRow("train-limit word") << QStringList{"--train-limit", "half"} << "--train-limit";
@@ -241,13 +289,14 @@ void TestCommandLine::invalid_data()
     // Out of range.
     QTest::newRow("epochs 0") << QStringList{"--epochs", "0"} << "--epochs: 0 is out of range";
     QTest::newRow("epochs negative") << QStringList{"--epochs", "-2"} << "--epochs";
-    QTest::newRow("epochs overflow") << QStringList{"--epochs", "99999999999999999999999"}
-                                     << "--epochs";
+    QTest::newRow("epochs overflow")
+        << QStringList{"--epochs", "99999999999999999999999"} << "--epochs";
     QTest::newRow("seed negative") << QStringList{"--seed", "-1"} << "--seed";
     QTest::newRow("threads 300") << QStringList{"--threads", "300"} << "--threads";
     QTest::newRow("batch-size 0") << QStringList{"--batch-size", "0"} << "--batch-size";
     QTest::newRow("learning-rate 0") << QStringList{"--learning-rate", "0"} << "--learning-rate";
-    QTest::newRow("learning-rate inf") << QStringList{"--learning-rate", "inf"} << "--learning-rate";
+    QTest::newRow("learning-rate inf")
+        << QStringList{"--learning-rate", "inf"} << "--learning-rate";
     QTest::newRow("loss-bins 0") << QStringList{"--loss-bins", "0"} << "--loss-bins";
     QTest::newRow("train-limit negative") << QStringList{"--train-limit", "-5"} << "--train-limit";
 
@@ -258,22 +307,27 @@ void TestCommandLine::invalid_data()
     QTest::newRow("unknown after valid") << QStringList{"--headless", "--fast"} << "'--fast'";
     QTest::newRow("architecture") << QStringList{"--architecture", "resnet"}
                                   << "--architecture: unknown 'resnet'";
-    QTest::newRow("projection") << QStringList{"--projection", "mds"} << "--projection: unknown 'mds'";
-    QTest::newRow("option made up with =") << QStringList{"--epoch=3"} << "unknown option '--epoch'";
+    QTest::newRow("projection") << QStringList{"--projection", "mds"}
+                                << "--projection: unknown 'mds'";
+    QTest::newRow("option made up with =")
+        << QStringList{"--epoch=3"} << "unknown option '--epoch'";
     QTest::newRow("stray word after =") << QStringList{"--epochs=3", "x"} << "unknown option 'x'";
 
-    QTest::newRow("flag with a value") << QStringList{"--retrain=no"} << "--retrain: takes no value";
-    QTest::newRow("mode flag with a value") << QStringList{"--headless=1"} << "--headless: takes no value";
+    QTest::newRow("flag with a value")
+        << QStringList{"--retrain=no"} << "--retrain: takes no value";
+    QTest::newRow("mode flag with a value")
+        << QStringList{"--headless=1"} << "--headless: takes no value";
 
     // The same refusals when the value follows '='.
-    QTest::newRow("epochs=abc") << QStringList{"--epochs=abc"} << "--epochs: 'abc' is not a whole number";
+    QTest::newRow("epochs=abc") << QStringList{"--epochs=abc"}
+                                << "--epochs: 'abc' is not a whole number";
     QTest::newRow("epochs=0") << QStringList{"--epochs=0"} << "--epochs: 0 is out of range";
-    QTest::newRow("epochs= (empty)") << QStringList{"--epochs=", "--headless"}
-                                     << "--epochs: a whole number is required";
-    QTest::newRow("learning-rate=fast") << QStringList{"--learning-rate=fast"}
-                                        << "--learning-rate: 'fast' is not a number";
-    QTest::newRow("architecture=resnet") << QStringList{"--architecture=resnet"}
-                                         << "--architecture: unknown 'resnet'";
+    QTest::newRow("epochs= (empty)")
+        << QStringList{"--epochs=", "--headless"} << "--epochs: a whole number is required";
+    QTest::newRow("learning-rate=fast")
+        << QStringList{"--learning-rate=fast"} << "--learning-rate: 'fast' is not a number";
+    QTest::newRow("architecture=resnet")
+        << QStringList{"--architecture=resnet"} << "--architecture: unknown 'resnet'";
 
     // Missing values.
     for (const char* option : {"--data", "--out", "--run", "--epochs", "--seed", "--threads",
@@ -301,10 +355,10 @@ void TestCommandLine::usageNamesEveryOption()
 {
     const QString usage = QString::fromStdString(pipeline::usageText("mnist-explorer"));
     QVERIFY(usage.startsWith("Usage: mnist-explorer"));
-    for (const char* option : {"--data", "--run", "--headless", "--out", "--epochs", "--seed",
-                               "--threads", "--batch-size", "--learning-rate", "--architecture",
-                               "--projection", "--loss-bins", "--retrain", "--train-limit",
-                               "--validation-limit", "--help", "--version"})
+    for (const char* option :
+         {"--data", "--run", "--headless", "--out", "--epochs", "--seed", "--threads",
+          "--batch-size", "--learning-rate", "--architecture", "--projection", "--loss-bins",
+          "--retrain", "--train-limit", "--validation-limit", "--help", "--version"})
         QVERIFY2(usage.contains(option), option);
 }
 
@@ -324,7 +378,8 @@ void TestCommandLine::helpDescribesEveryAcceptedOption()
         }
         // Described: a line of the help names it as a word and goes on to a
         // description after the column gap.
-        const QRegularExpression named("(^|[ ,])" + QRegularExpression::escape(option) + "($|[ ,])");
+        const QRegularExpression named("(^|[ ,])" + QRegularExpression::escape(option) +
+                                       "($|[ ,])");
         QString line;
         for (const QString& l : usage.split('\n'))
             if (named.match(l).hasMatch())
@@ -348,11 +403,15 @@ void TestCommandLine::equalsFormMeansTheSame_data()
     QTest::addColumn<QString>("option");
     QTest::addColumn<QString>("value");
     for (const auto& [option, value] : kSampleValues)
-        QTest::newRow(option.c_str()) << QString::fromStdString(option) << QString::fromStdString(value);
+        QTest::newRow(option.c_str())
+            << QString::fromStdString(option) << QString::fromStdString(value);
     // '=' splits once; the rest, another '=' or a leading "--", is the value.
-    QTest::newRow("a value with =") << "--data" << "a=b";
-    QTest::newRow("a value like an option") << "--data" << "--weird-folder";
-    QTest::newRow("a negative number") << "--epochs" << "-2";
+    QTest::newRow("a value with =") << "--data"
+                                    << "a=b";
+    QTest::newRow("a value like an option") << "--data"
+                                            << "--weird-folder";
+    QTest::newRow("a negative number") << "--epochs"
+                                       << "-2";
 }
 
 void TestCommandLine::equalsFormMeansTheSame()
@@ -361,7 +420,8 @@ void TestCommandLine::equalsFormMeansTheSame()
     QFETCH(QString, value);
     const std::string o = option.toStdString();
     const std::string v = value.toStdString();
-    auto parse = [](const std::vector<std::string>& args) -> std::variant<pipeline::CommandLine, QString> {
+    auto parse =
+        [](const std::vector<std::string>& args) -> std::variant<pipeline::CommandLine, QString> {
         try {
             return pipeline::parseCommandLine(args);
         } catch (const std::invalid_argument& e) {

@@ -204,7 +204,8 @@ void TestCrashSafeStore::nextSaveRemovesStaleTemporaries()
     // Kill saves until one leaves its temporary file behind.
     for (int attempt = 0; attempt < 50 && test::storeTemporaries(dir).isEmpty(); ++attempt)
         saveAndKill(dir, 7);
-    QVERIFY2(!test::storeTemporaries(dir).isEmpty(), "no kill left a temporary file in 50 attempts");
+    QVERIFY2(!test::storeTemporaries(dir).isEmpty(),
+             "no kill left a temporary file in 50 attempts");
 
     // Another process's temporary file, which is alive (pid 1): not ours to remove.
     QFile alive(dir + QStringLiteral("/run.bin.tmp-1"));

@@ -4,12 +4,12 @@
 // numpy.load), written atomically, with errors naming the path; exports of a
 // run while a re-projection of it runs on another thread are unchanged.
 
+#include "../common/synthetic_run.h"
 #include "core/projection/projector_factory.h"
 #include "core/projection/quality.h"
 #include "core/store/csv_writer.h"
 #include "core/store/exports.h"
 #include "core/store/run_store.h"
-#include "../common/synthetic_run.h"
 
 #include <QDir>
 #include <QElapsedTimer>
@@ -429,7 +429,8 @@ void TestExports::csvWriterCells()
     csv.endRow();
     csv.number(123456789.0f).number(-0.0f).number(2.5f).integer(9007199254740993LL);
     csv.endRow();
-    QCOMPARE(csv.str(), std::string("a,b,c,d\n-12,0.1,,1e-07\n1.23457e+08,-0,2.5,9007199254740993\n"));
+    QCOMPARE(csv.str(),
+             std::string("a,b,c,d\n-12,0.1,,1e-07\n1.23457e+08,-0,2.5,9007199254740993\n"));
 }
 
 QTEST_GUILESS_MAIN(TestExports)

@@ -4,11 +4,9 @@
 // arguments are refused and a cancel is honoured.
 
 #include "core/why/feature_index.h"
-
-#include <QtTest>
-
 #include "gaussian_blobs.h"
 
+#include <QtTest>
 #include <algorithm>
 #include <cmath>
 #include <random>
@@ -18,7 +16,8 @@
 using namespace mnistx;
 using namespace mnistx::why;
 
-namespace {
+namespace
+{
 
 // The k nearest ids of row q of [a; b] by a double-precision loop.
 std::vector<int> bruteForce(const RowMatrixXf& all, int q, int k)
@@ -45,7 +44,8 @@ RowMatrixXf stacked(const RowMatrixXf& a, const RowMatrixXf& b)
 
 } // namespace
 
-class TestFeatureIndex : public QObject {
+class TestFeatureIndex : public QObject
+{
     Q_OBJECT
 
 private Q_SLOTS:
@@ -181,7 +181,8 @@ void TestFeatureIndex::smallSetsAndClamping()
 
 void TestFeatureIndex::refusesBadArguments()
 {
-    QVERIFY_THROWS_EXCEPTION(std::invalid_argument, FeatureIndex(RowMatrixXf(0, 4), RowMatrixXf(0, 4)));
+    QVERIFY_THROWS_EXCEPTION(std::invalid_argument,
+                             FeatureIndex(RowMatrixXf(0, 4), RowMatrixXf(0, 4)));
     QVERIFY_THROWS_EXCEPTION(std::invalid_argument,
                              FeatureIndex(RowMatrixXf::Zero(5, 4), RowMatrixXf::Zero(5, 3)));
     RowMatrixXf bad = RowMatrixXf::Zero(5, 4);
@@ -199,12 +200,11 @@ void TestFeatureIndex::cancels()
 {
     const RowMatrixXf train = test::gaussianBlobs(20000, 16, 10, 2.0f, 11);
     int calls = 0;
-    QVERIFY_THROWS_EXCEPTION(IndexCancelled,
-                             FeatureIndex(train, RowMatrixXf(0, 16), {}, [&](double) {
-                                 return ++calls < 2;
-                             }));
+    QVERIFY_THROWS_EXCEPTION(IndexCancelled, FeatureIndex(train, RowMatrixXf(0, 16), {},
+                                                          [&](double) { return ++calls < 2; }));
     const FeatureIndex index(RowMatrixXf::Zero(100, 2), RowMatrixXf(0, 2));
-    QVERIFY_THROWS_EXCEPTION(IndexCancelled, index.neighbourGraph(5, 1, [](double) { return false; }));
+    QVERIFY_THROWS_EXCEPTION(IndexCancelled,
+                             index.neighbourGraph(5, 1, [](double) { return false; }));
 }
 
 QTEST_GUILESS_MAIN(TestFeatureIndex)

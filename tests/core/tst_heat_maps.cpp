@@ -8,7 +8,6 @@
 #include "core/why/heat_maps.h"
 
 #include <QtTest>
-
 #include <cmath>
 #include <random>
 #include <stdexcept>
@@ -16,7 +15,8 @@
 using namespace mnistx;
 using namespace mnistx::why;
 
-namespace {
+namespace
+{
 
 std::vector<float> randomImage(std::uint64_t seed)
 {
@@ -37,7 +37,8 @@ std::vector<float> randomImage(std::uint64_t seed)
 
 } // namespace
 
-class TestHeatMaps : public QObject {
+class TestHeatMaps : public QObject
+{
     Q_OBJECT
 
 private Q_SLOTS:
@@ -99,15 +100,16 @@ void TestHeatMaps::gradientsMatchFiniteDifferences()
                 analytic += double(k < 10 ? maps.classGradient(k, p)
                                           : maps.lossGradient[static_cast<std::size_t>(p)]) *
                             v[static_cast<std::size_t>(p)];
-            const double numeric =
-                k < 10 ? (double(up.logits[static_cast<std::size_t>(k)]) - down.logits[static_cast<std::size_t>(k)]) / (2 * eps)
-                       : (double(up.loss) - down.loss) / (2 * eps);
+            const double numeric = k < 10 ? (double(up.logits[static_cast<std::size_t>(k)]) -
+                                             down.logits[static_cast<std::size_t>(k)]) /
+                                                (2 * eps)
+                                          : (double(up.loss) - down.loss) / (2 * eps);
             const double error = std::abs(analytic - numeric) / (std::abs(numeric) + 1e-2);
             worst = std::max(worst, error);
         }
     }
-    qInfo("%s: worst relative error of 44 directional derivatives: %.2e",
-          qPrintable(architecture), worst);
+    qInfo("%s: worst relative error of 44 directional derivatives: %.2e", qPrintable(architecture),
+          worst);
     QVERIFY2(worst < 0.05, qPrintable(QString::number(worst)));
 }
 
@@ -125,7 +127,8 @@ void TestHeatMaps::lossMapIsChainRuleOfClassMaps()
             chain += (maps.probabilities[static_cast<std::size_t>(k)] - (k == 4 ? 1.0 : 0.0)) *
                      maps.classGradient(k, p);
         maxAbs = std::max(maxAbs, std::abs(maps.lossGradient[static_cast<std::size_t>(p)]));
-        maxDiff = std::max(maxDiff, float(std::abs(chain - maps.lossGradient[static_cast<std::size_t>(p)])));
+        maxDiff = std::max(maxDiff,
+                           float(std::abs(chain - maps.lossGradient[static_cast<std::size_t>(p)])));
     }
     QVERIFY(maxAbs > 0.0f);
     QVERIFY2(maxDiff <= 1e-4f * maxAbs + 1e-7f, qPrintable(QString::number(maxDiff / maxAbs)));

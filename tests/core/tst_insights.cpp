@@ -4,15 +4,15 @@
 // cluster, the confusion pairs that account for most errors and a metadata
 // value with outsized loss, reproducibly.
 
+#include "core/util/json_cursor.h"
 #include "core/why/insights.h"
 #include "core/why/sample_metadata.h"
-#include "core/util/json_cursor.h"
 
 #include <QtTest>
 
 // After <QtTest>: the fixtures use QString.
-#include "mnist_fixture.h"
 #include "../common/blob_run.h"
+#include "mnist_fixture.h"
 
 #include <algorithm>
 #include <random>
@@ -21,7 +21,8 @@
 using namespace mnistx;
 using namespace mnistx::why;
 
-namespace {
+namespace
+{
 
 // A subset from blobs, with a planted weak group: `planted` extra samples in
 // a blob of their own between classes 3 and 5, labelled 3 and predicted
@@ -56,7 +57,8 @@ Planted plantedWeakCluster(int planted)
 
 } // namespace
 
-class TestInsights : public QObject {
+class TestInsights : public QObject
+{
     Q_OBJECT
 
 private Q_SLOTS:
@@ -218,7 +220,8 @@ void TestInsights::findsPlantedCluster()
     QVERIFY2(inside >= 0.8 * 80 && inside >= 0.8 * it->samples.size(),
              qPrintable(QString("%1 of %2 samples planted").arg(inside).arg(it->samples.size())));
     QVERIFY(it->meanLoss >= 2.0 * it->subsetMeanLoss);
-    QVERIFY(it->sentence.find(std::to_string(it->samples.size()) + " samples") != std::string::npos);
+    QVERIFY(it->sentence.find(std::to_string(it->samples.size()) + " samples") !=
+            std::string::npos);
 }
 
 void TestInsights::confusionPairsAndMetadataGroups()
@@ -264,7 +267,8 @@ void TestInsights::reproducibleAndJson()
     QCOMPARE(doc["format"].asString(), std::string("mnistx-insights"));
     QCOMPARE(doc["insights"].arraySize(), a.size());
     QCOMPARE(doc["insights"][0]["sentence"].asString(), a[0].sentence);
-    QCOMPARE(static_cast<std::size_t>(doc["insights"][0]["count"].asInteger()), a[0].samples.size());
+    QCOMPARE(static_cast<std::size_t>(doc["insights"][0]["count"].asInteger()),
+             a[0].samples.size());
     QCOMPARE(doc["insights"][0]["samples"].arraySize(), a[0].samples.size());
 }
 
@@ -346,7 +350,8 @@ void TestInsights::progressAndCancel()
         return !seen.empty() && seen.front() >= 0.0 && seen.back() <= 1.0 &&
                std::is_sorted(seen.begin(), seen.end());
     };
-    const std::vector<std::uint8_t> images(static_cast<std::size_t>(p.subset.sampleCount()) * 784, 7);
+    const std::vector<std::uint8_t> images(static_cast<std::size_t>(p.subset.sampleCount()) * 784,
+                                           7);
     const SubsetMetadata m = computeMetadata(p.subset, images.data(), 784, record);
     QVERIFY(rising());
     QVERIFY(m.ink == computeMetadata(p.subset, images.data()).ink);
@@ -364,8 +369,7 @@ void TestInsights::progressAndCancel()
     QCOMPARE(calls, 3); // not asked again once it said stop
     calls = 0;
     const WhyProgress stopAtOnce = [&](double) { return ++calls < 1; };
-    QVERIFY_THROWS_EXCEPTION(Cancelled,
-                             computeMetadata(p.subset, images.data(), 784, stopAtOnce));
+    QVERIFY_THROWS_EXCEPTION(Cancelled, computeMetadata(p.subset, images.data(), 784, stopAtOnce));
 }
 
 QTEST_GUILESS_MAIN(TestInsights)

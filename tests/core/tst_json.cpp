@@ -178,8 +178,8 @@ void TestJson::integersAre64BitExact()
     QCOMPARE(json::serialize(json::Value(min)), std::string("-9223372036854775808"));
     QCOMPARE(json::serialize(json::Value(umax)), std::string("18446744073709551615"));
     // 2^53 + 1 is no double: it survives only as an integer.
-    const json::Value back = json::parse(json::serialize(
-        json::Value::array({min, max, umax, std::int64_t{9007199254740993}})));
+    const json::Value back = json::parse(
+        json::serialize(json::Value::array({min, max, umax, std::int64_t{9007199254740993}})));
     const json::Cursor c(back);
     QCOMPARE(c[0].asInteger(), static_cast<long long>(min));
     QCOMPARE(c[1].asInteger(), static_cast<long long>(max));
@@ -305,9 +305,10 @@ void TestJson::isUtf8()
 
 void TestJson::documentRoundTrip()
 {
-    const std::string text = R"({"name":"run \"1\"","ok":true,"no":false,"none":null,)"
-                             R"("n":[0,-0.0,1.5,-2e-05,1e+300,9007199254740993,-9223372036854775808],)"
-                             R"("nested":{"a":[[],{},[{"b":[1,[2,[3]]]}]],"":"empty key"}})";
+    const std::string text =
+        R"({"name":"run \"1\"","ok":true,"no":false,"none":null,)"
+        R"("n":[0,-0.0,1.5,-2e-05,1e+300,9007199254740993,-9223372036854775808],)"
+        R"("nested":{"a":[[],{},[{"b":[1,[2,[3]]]}]],"":"empty key"}})";
     const json::Value v = json::parse(text);
     QCOMPARE(json::serialize(v, 0), text);
     QVERIFY(json::parse(json::serialize(v, 2)) == v);
@@ -403,8 +404,9 @@ void TestJson::cursorNamesThePath()
     QVERIFY(!root["train"]["per_class"].contains("count")); // not an object: no members
     QCOMPARE(errorOf([&] { root["train"]["per_class"][1]["count"].asNumber(); }),
              std::string("$.train.per_class[1].count: expected a number, found the string \"x\""));
-    QCOMPARE(errorOf([&] { root["train"]["per_class"][1]["count"].asInteger(); }),
-             std::string("$.train.per_class[1].count: expected an integer, found the string \"x\""));
+    QCOMPARE(
+        errorOf([&] { root["train"]["per_class"][1]["count"].asInteger(); }),
+        std::string("$.train.per_class[1].count: expected an integer, found the string \"x\""));
     QCOMPARE(errorOf([&] { root["train"]["classes"]; }),
              std::string("$.train: missing key 'classes'"));
     QCOMPARE(errorOf([&] { root["train"]["per_class"][5]; }),
@@ -439,8 +441,9 @@ void TestJson::cursorIntegers()
     QCOMPARE(errorOf([&] { n[3].asInteger(); }),
              std::string("$[3]: expected an integer, found true"));
     QCOMPARE(n[4].asUnsigned(), std::numeric_limits<std::uint64_t>::max());
-    QVERIFY(errorOf([&] { n[4].asInteger(); }).rfind("$[4]: 18446744073709551615 is out of range", 0) ==
-            0);
+    QVERIFY(errorOf([&] {
+                n[4].asInteger();
+            }).rfind("$[4]: 18446744073709551615 is out of range", 0) == 0);
     QCOMPARE(n[5].asInteger(), -1LL);
     QVERIFY(errorOf([&] { n[5].asUnsigned(); }).rfind("$[5]: -1 is out of range [0, ", 0) == 0);
     QCOMPARE(errorOf([&] { n[6].asInteger(); }),
@@ -458,8 +461,10 @@ void TestJson::parseErrorsNameTheByte()
              std::string("JSON: unexpected ']'; expected '[', '{', or a literal at byte 3"));
     QVERIFY(parseError("{\"config\": ").rfind("JSON: unexpected end of input", 0) == 0);
     QVERIFY(parseError("{\"config\": ").find(" at byte 11") != std::string::npos);
-    QCOMPARE(parseError("[1, 1e400]"), std::string("JSON: number overflow parsing '1e400' at byte 4"));
-    QCOMPARE(parseError(std::string("{}\0{", 4)), std::string("JSON: unexpected byte 0x00 at byte 2"));
+    QCOMPARE(parseError("[1, 1e400]"),
+             std::string("JSON: number overflow parsing '1e400' at byte 4"));
+    QCOMPARE(parseError(std::string("{}\0{", 4)),
+             std::string("JSON: unexpected byte 0x00 at byte 2"));
     // A byte order mark is skipped (RFC 8259 allows a parser to).
     QVERIFY(json::parse("\xEF\xBB\xBF{}").is_object());
 }

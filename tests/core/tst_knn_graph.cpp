@@ -10,9 +10,9 @@
 #include <QtTest>
 
 // After <QtTest>: the fixture uses QString.
+#include "../common/timing_budget.h"
 #include "gaussian_blobs.h"
 #include "mnist_fixture.h"
-#include "../common/timing_budget.h"
 
 #include <algorithm>
 #include <chrono>
@@ -24,7 +24,8 @@
 using namespace mnistx;
 using namespace mnistx::projection;
 
-namespace {
+namespace
+{
 
 // The k nearest by a plain double-precision loop: the definition.
 struct Neighbour {
@@ -78,7 +79,8 @@ RowMatrixXf mnistPca64(const data::Dataset& d, int n)
 
 } // namespace
 
-class TestKnnGraph : public QObject {
+class TestKnnGraph : public QObject
+{
     Q_OBJECT
 
 private Q_SLOTS:
@@ -123,20 +125,28 @@ void TestKnnGraph::exactMatchesBruteForce()
     for (int i = 0; i < n; ++i) {
         for (int j = 0; j < k; ++j) {
             const auto at = static_cast<std::size_t>(i) * k + j;
-            const Neighbour& want = expected[static_cast<std::size_t>(i)][static_cast<std::size_t>(j)];
+            const Neighbour& want =
+                expected[static_cast<std::size_t>(i)][static_cast<std::size_t>(j)];
             // Distances agree to float precision; indices agree unless two
             // candidates are tied to that precision.
             QVERIFY2(std::abs(graph.distances[at] - want.distance) <= 1e-5 * (1 + want.distance),
                      qPrintable(QStringLiteral("point %1, neighbour %2: %3 vs %4")
-                                    .arg(i).arg(j).arg(graph.distances[at]).arg(want.distance)));
+                                    .arg(i)
+                                    .arg(j)
+                                    .arg(graph.distances[at])
+                                    .arg(want.distance)));
             if (graph.indices[at] != want.index) {
                 double other = -1;
                 for (const auto& nb : expected[static_cast<std::size_t>(i)])
                     if (nb.index == graph.indices[at])
                         other = nb.distance;
-                QVERIFY2(other >= 0 && std::abs(other - want.distance) <= 1e-5 * (1 + want.distance),
+                QVERIFY2(other >= 0 &&
+                             std::abs(other - want.distance) <= 1e-5 * (1 + want.distance),
                          qPrintable(QStringLiteral("point %1: neighbour %2 is %3, expected %4")
-                                        .arg(i).arg(j).arg(graph.indices[at]).arg(want.index)));
+                                        .arg(i)
+                                        .arg(j)
+                                        .arg(graph.indices[at])
+                                        .arg(want.index)));
             }
         }
     }
@@ -191,7 +201,8 @@ void TestKnnGraph::hnswRecallOnClusters()
     qInfo("recall@%d = %.4f", k, recall);
     QVERIFY2(recall >= 0.99, qPrintable(QString::number(recall)));
     for (int i = 0; i < approx.n; ++i)
-        QVERIFY(std::is_sorted(approx.distances.begin() + i * k, approx.distances.begin() + (i + 1) * k));
+        QVERIFY(std::is_sorted(approx.distances.begin() + i * k,
+                               approx.distances.begin() + (i + 1) * k));
 }
 
 void TestKnnGraph::hnswRecallOnMnist_data()
@@ -213,7 +224,8 @@ void TestKnnGraph::hnswRecallOnMnist()
     config.threads = 2;
     const auto start = std::chrono::steady_clock::now();
     const KnnGraph approx = buildKnnGraph(points, config);
-    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    const double seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     const double recall = knnRecall(approx, exact);
     qInfo("MNIST 20,000 × 64: recall@%d = %.4f in %.2f s", k, recall, seconds);
     QVERIFY2(recall >= 0.99, qPrintable(QString::number(recall)));
@@ -299,7 +311,8 @@ void TestKnnGraph::cancels()
         }
         QVERIFY2(cancelled, method);
         const double latency =
-            std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - refused).count();
+            std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - refused)
+                .count();
         qInfo("%s: cancelled at %.0f%% after %d reports, %.1f ms after the refusal", method,
               100 * lastFraction, calls, latency);
         QVERIFY(calls >= 2);

@@ -4,17 +4,15 @@
 // the headless mode promises, and marks survive a save/load round trip while
 // damaged marks files are refused with the file's name.
 
+#include "../common/blob_run.h"
 #include "core/store/run_store.h"
+#include "core/util/json_cursor.h"
 #include "core/why/feature_index.h"
 #include "core/why/label_errors.h"
 #include "core/why/why_report.h"
-#include "core/util/json_cursor.h"
 
 #include <QTemporaryDir>
 #include <QtTest>
-
-#include "../common/blob_run.h"
-
 #include <algorithm>
 #include <fstream>
 #include <random>
@@ -24,7 +22,8 @@
 using namespace mnistx;
 using namespace mnistx::why;
 
-namespace {
+namespace
+{
 
 // Flips the labels of `count` random validation samples to another class
 // (features and probabilities untouched: the "model" saw the true digit).
@@ -64,7 +63,8 @@ std::string readFile(const std::string& path)
 
 } // namespace
 
-class TestLabelErrors : public QObject {
+class TestLabelErrors : public QObject
+{
     Q_OBJECT
 
 private Q_SLOTS:
@@ -151,7 +151,8 @@ void TestLabelErrors::evidenceAndOrder()
         QVERIFY(c.suggestedLabel != c.givenLabel);
         QVERIFY(c.selfConfidence < c.threshold);
         QVERIFY(c.score >= config.minScore && c.score <= 1.0f);
-        const float expected = 0.5f * (1.0f - c.selfConfidence) + 0.5f * (1.0f - c.neighbourGivenShare);
+        const float expected =
+            0.5f * (1.0f - c.selfConfidence) + 0.5f * (1.0f - c.neighbourGivenShare);
         QVERIFY(std::abs(c.score - expected) < 1e-6f);
         QVERIFY(c.neighbourGivenShare + c.neighbourSuggestedShare <= 1.0f + 1e-6f);
     }
@@ -187,8 +188,9 @@ void TestLabelErrors::candidatesCsv()
              QStringLiteral("subset,index,given_label,suggested_label,score,self_confidence,"
                             "neighbour_given_share,neighbour_suggested_share\n"
                             "validation,42,5,6,0.75,0.125,0.1,0.9\n"));
-    QVERIFY_THROWS_EXCEPTION(store::StoreError,
-                             writeLabelCandidatesCsv({c}, dir.filePath("missing/x.csv").toStdString()));
+    QVERIFY_THROWS_EXCEPTION(
+        store::StoreError,
+        writeLabelCandidatesCsv({c}, dir.filePath("missing/x.csv").toStdString()));
 }
 
 void TestLabelErrors::marksRoundTrip()
@@ -232,14 +234,16 @@ void TestLabelErrors::damagedMarksFile_data()
     QTest::newRow("future version")
         << QByteArray("{\"format\":\"mnistx-label-marks\",\"version\":2,\"marks\":[]}")
         << "unsupported version";
-    QTest::newRow("unknown mark") << QByteArray(
-        "{\"format\":\"mnistx-label-marks\",\"version\":1,\"marks\":[{\"subset\":\"train\","
-        "\"index\":1,\"mark\":\"maybe\"}]}")
-                                  << "unknown mark";
-    QTest::newRow("negative index") << QByteArray(
-        "{\"format\":\"mnistx-label-marks\",\"version\":1,\"marks\":[{\"subset\":\"train\","
-        "\"index\":-1,\"mark\":\"fine\"}]}")
-                                    << "index";
+    QTest::newRow("unknown mark")
+        << QByteArray(
+               "{\"format\":\"mnistx-label-marks\",\"version\":1,\"marks\":[{\"subset\":\"train\","
+               "\"index\":1,\"mark\":\"maybe\"}]}")
+        << "unknown mark";
+    QTest::newRow("negative index")
+        << QByteArray(
+               "{\"format\":\"mnistx-label-marks\",\"version\":1,\"marks\":[{\"subset\":\"train\","
+               "\"index\":-1,\"mark\":\"fine\"}]}")
+        << "index";
 }
 
 void TestLabelErrors::damagedMarksFile()
@@ -272,8 +276,9 @@ void TestLabelErrors::headlessReport()
     QVERIFY(!summary.haveInk);
     QVERIFY(summary.candidates >= 5);
 
-    const QStringList lines = QString::fromStdString(
-        readFile(dir.filePath("label_candidates.csv").toStdString())).split('\n', Qt::SkipEmptyParts);
+    const QStringList lines =
+        QString::fromStdString(readFile(dir.filePath("label_candidates.csv").toStdString()))
+            .split('\n', Qt::SkipEmptyParts);
     QCOMPARE(lines.size(), summary.candidates + 1);
     QVERIFY(lines[0].startsWith("subset,index,given_label,suggested_label,score"));
     double previous = 2.0;
@@ -287,8 +292,7 @@ void TestLabelErrors::headlessReport()
             QVERIFY(cells[0] == "validation" && flipped.count(cells[1].toInt()));
     }
 
-    const json::Value insights =
-        json::parse(readFile(dir.filePath("insights.json").toStdString()));
+    const json::Value insights = json::parse(readFile(dir.filePath("insights.json").toStdString()));
     const json::Cursor root(insights);
     QCOMPARE(root["format"].asString(), std::string("mnistx-insights"));
     QCOMPARE(static_cast<int>(root["insights"].arraySize()), summary.insights);

@@ -4,17 +4,16 @@
 
 #include "core/projection/pca.h"
 
-#include <QtTest>
-
 #include <Eigen/QR>
-
+#include <QtTest>
 #include <cmath>
 #include <random>
 #include <stdexcept>
 
 using namespace mnistx;
 
-class TestPca : public QObject {
+class TestPca : public QObject
+{
     Q_OBJECT
 private Q_SLOTS:
     void recoversElongatedAxes();
@@ -27,7 +26,8 @@ private Q_SLOTS:
     void widthMismatchIsRefused();
 };
 
-namespace {
+namespace
+{
 
 // n points in D dimensions: Gaussian with standard deviations `sd` along the
 // columns of a random rotation `axes` (D × D, orthonormal), centred on `centre`.
@@ -112,7 +112,8 @@ void TestPca::signIsDeterministic()
     for (const RowMatrixXf* other : {&mirrored, &reversed}) {
         const auto again = projection::fitPca(*other, 3);
         QVERIFY2((again.components - model.components).cwiseAbs().maxCoeff() < 1e-4f,
-                 qPrintable(QString::number((again.components - model.components).cwiseAbs().maxCoeff())));
+                 qPrintable(
+                     QString::number((again.components - model.components).cwiseAbs().maxCoeff())));
     }
     // Same input, same output, bit for bit.
     const auto repeat = projection::fitPca(points, 3);
@@ -193,10 +194,9 @@ void TestPca::projectorCancels()
 {
     const RowMatrixXf points = RowMatrixXf::Random(100, 5);
     projection::PcaProjector pca;
-    QVERIFY_THROWS_EXCEPTION(projection::Cancelled,
-                             pca.project(points, points, [](const projection::ProjectionProgress&) {
-                                 return false;
-                             }));
+    QVERIFY_THROWS_EXCEPTION(
+        projection::Cancelled,
+        pca.project(points, points, [](const projection::ProjectionProgress&) { return false; }));
 }
 
 void TestPca::badInputIsRefused_data()

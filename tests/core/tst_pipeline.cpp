@@ -5,12 +5,12 @@
 // run reuses the stored model, and cancellation (in training, analysis or
 // projection) throws PipelineCancelled and stores nothing.
 
+#include "../common/synthetic_run.h"
 #include "core/pipeline/headless.h"
 #include "core/pipeline/pipeline.h"
 #include "core/store/run_store.h"
 #include "core/util/json_cursor.h"
 #include "mnist_fixture.h"
-#include "../common/synthetic_run.h"
 
 #include <QCryptographicHash>
 #include <QDir>
@@ -18,7 +18,6 @@
 #include <QFileInfo>
 #include <QTemporaryDir>
 #include <QtTest>
-
 #include <atomic>
 #include <memory>
 #include <numeric>
@@ -28,7 +27,8 @@
 
 using namespace mnistx;
 
-class TestPipeline : public QObject {
+class TestPipeline : public QObject
+{
     Q_OBJECT
 private Q_SLOTS:
     void initTestCase();
@@ -53,7 +53,8 @@ private:
     std::vector<std::string> m_stages; // stages in the order they started
 };
 
-namespace {
+namespace
+{
 
 QByteArray fileHash(const QString& path)
 {
@@ -114,7 +115,8 @@ void TestPipeline::initTestCase()
 void TestPipeline::headlessWritesEveryFile()
 {
     QVERIFY(m_run);
-    for (const char* name : {"run.bin", "summary.json", "checkpoint.pt", "samples.csv", "features.npy"}) {
+    for (const char* name :
+         {"run.bin", "summary.json", "checkpoint.pt", "samples.csv", "features.npy"}) {
         const QFileInfo info(QDir(m_runDir).filePath(name));
         QVERIFY2(info.isFile() && info.size() > 0, name);
     }
@@ -150,15 +152,15 @@ void TestPipeline::headlessWritesEveryFile()
 void TestPipeline::stagesRunInOrder()
 {
     QVERIFY(m_run);
-    const std::vector<std::string> expected{"load", "sanity", "train", "analyse", "project",
-                                            "quality", "store", "export"};
+    const std::vector<std::string> expected{"load",    "sanity",  "train", "analyse",
+                                            "project", "quality", "store", "export"};
     QCOMPARE(m_stages, expected);
     std::vector<std::string> timed;
     for (const auto& [name, seconds] : m_run->stageSeconds) {
         timed.push_back(name);
         QVERIFY2(seconds >= 0.0, name.c_str());
     }
-    const std::vector<std::string> expectedTimed{"load", "sanity", "train", "analyse",
+    const std::vector<std::string> expectedTimed{"load",    "sanity",  "train", "analyse",
                                                  "project", "quality", "store"};
     QCOMPARE(timed, expectedTimed);
 }
@@ -196,7 +198,8 @@ void TestPipeline::summaryJsonHasTimingsVersionsMetrics()
     const json::Value summary = readJson(QDir(m_runDir).filePath("summary.json"));
     const json::Cursor s(summary);
     try {
-        for (const char* stage : {"load", "sanity", "train", "analyse", "project", "quality", "total"})
+        for (const char* stage :
+             {"load", "sanity", "train", "analyse", "project", "quality", "total"})
             QVERIFY2(s["timings"][stage].asNumber() >= 0.0, stage);
         double sum = 0.0;
         for (const auto& [name, seconds] : s["timings"].asObject())
@@ -230,7 +233,8 @@ void TestPipeline::summaryJsonHasTimingsVersionsMetrics()
         }
         QCOMPARE(QString::fromStdString(s["projection"]["method"].asString()), QString("pca"));
         QCOMPARE(s["projection"]["knn_accuracy_10"].asNumber(), m_run->projection.knnAccuracy);
-        QCOMPARE(s["projection"]["trustworthiness_10"].asNumber(), m_run->projection.trustworthiness);
+        QCOMPARE(s["projection"]["trustworthiness_10"].asNumber(),
+                 m_run->projection.trustworthiness);
     } catch (const json::Error& e) {
         QFAIL(e.what());
     }
@@ -268,7 +272,8 @@ void TestPipeline::secondRunReusesStoredModel()
     // Same model, same data: the same analysis and the same training record.
     QVERIFY(again->modelBytes == m_run->modelBytes);
     QCOMPARE(again->history.epochs.size(), m_run->history.epochs.size());
-    QCOMPARE(again->history.epochs[0].validationAccuracy, m_run->history.epochs[0].validationAccuracy);
+    QCOMPARE(again->history.epochs[0].validationAccuracy,
+             m_run->history.epochs[0].validationAccuracy);
     QCOMPARE(again->sanity.accuracy, m_run->sanity.accuracy);
     QVERIFY(again->validation.predictions == m_run->validation.predictions);
     QCOMPARE(again->validation.accuracy, m_run->validation.accuracy);
@@ -290,7 +295,8 @@ void TestPipeline::cancelDuringTrainingStoresNothing()
         if (++batches == 5)
             cancel = true;
     };
-    QVERIFY_THROWS_EXCEPTION(pipeline::PipelineCancelled, pipeline::runPipeline(smallConfig(out), cb));
+    QVERIFY_THROWS_EXCEPTION(pipeline::PipelineCancelled,
+                             pipeline::runPipeline(smallConfig(out), cb));
     QCOMPARE(batchesAfterCancel, 0); // stopped within the batch it was raised in
     QVERIFY(!store::hasRun(out.toStdString()));
     QVERIFY2(filesIn(out).isEmpty(), qPrintable(filesIn(out).join(", ")));

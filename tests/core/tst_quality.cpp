@@ -8,7 +8,6 @@
 #include "core/projection/quality.h"
 
 #include <QtTest>
-
 #include <algorithm>
 #include <cmath>
 #include <numeric>
@@ -21,7 +20,8 @@ using namespace mnistx;
 
 Q_DECLARE_METATYPE(mnistx::RowMatrixXf)
 
-class TestQuality : public QObject {
+class TestQuality : public QObject
+{
     Q_OBJECT
 private Q_SLOTS:
     void knnAccuracyMatchesBruteForce_data();
@@ -39,7 +39,8 @@ private Q_SLOTS:
     void evaluateFillsBothFigures();
 };
 
-namespace {
+namespace
+{
 
 // Leave-one-out k-NN accuracy the slow way: every other point sorted by
 // (squared distance, index), the k first vote, a tie between classes goes to
@@ -65,7 +66,8 @@ double bruteKnnAccuracy(const RowMatrixXf& p, const std::vector<std::uint8_t>& l
         const int top = *std::max_element(votes.begin(), votes.end());
         int winner = -1;
         for (int t = 0; t < k && winner < 0; ++t) {
-            const int l = labels[static_cast<std::size_t>(order[static_cast<std::size_t>(t)].second)];
+            const int l =
+                labels[static_cast<std::size_t>(order[static_cast<std::size_t>(t)].second)];
             if (votes[static_cast<std::size_t>(l)] == top)
                 winner = l;
         }
@@ -86,7 +88,8 @@ double bruteTrustworthiness(const RowMatrixXf& high, const RowMatrixXf& low, int
         std::vector<std::pair<double, int>> order;
         for (int j = 0; j < n; ++j)
             if (j != i)
-                order.emplace_back((x.row(i).cast<double>() - x.row(j).cast<double>()).squaredNorm(), j);
+                order.emplace_back(
+                    (x.row(i).cast<double>() - x.row(j).cast<double>()).squaredNorm(), j);
         std::sort(order.begin(), order.end());
         return order;
     };
@@ -98,7 +101,9 @@ double bruteTrustworthiness(const RowMatrixXf& high, const RowMatrixXf& low, int
             rank[static_cast<std::size_t>(highOrder[r].second)] = static_cast<int>(r) + 1;
         const auto lowOrder = sortedNeighbours(low, i);
         for (int t = 0; t < k; ++t)
-            penalty += std::max(0, rank[static_cast<std::size_t>(lowOrder[static_cast<std::size_t>(t)].second)] - k);
+            penalty += std::max(
+                0,
+                rank[static_cast<std::size_t>(lowOrder[static_cast<std::size_t>(t)].second)] - k);
     }
     return 1.0 - 2.0 / (double(n) * k * (2.0 * n - 3.0 * k - 1.0)) * penalty;
 }
@@ -150,7 +155,8 @@ void TestQuality::knnAccuracyMatchesBruteForce_data()
 
     QTest::newRow("gaussian, k=10") << RowMatrixXf(gaussian(1500, 2, 1, 3.0f)) << 10 << 1u;
     QTest::newRow("gaussian, k=1") << RowMatrixXf(gaussian(800, 2, 2, 3.0f)) << 1 << 2u;
-    QTest::newRow("gaussian, k=4 (even: vote ties)") << RowMatrixXf(gaussian(800, 2, 3, 3.0f)) << 4 << 3u;
+    QTest::newRow("gaussian, k=4 (even: vote ties)")
+        << RowMatrixXf(gaussian(800, 2, 3, 3.0f)) << 4 << 3u;
 
     // Every point four times: the nearest "other" points are at distance 0.
     RowMatrixXf duplicates(1200, 2);
@@ -187,7 +193,8 @@ void TestQuality::knnAccuracyMatchesBruteForce()
     QFETCH(RowMatrixXf, points);
     QFETCH(int, k);
     QFETCH(unsigned, seed);
-    for (const auto& labels : {spatialLabels(points, seed), randomLabels(int(points.rows()), 3, seed)}) {
+    for (const auto& labels :
+         {spatialLabels(points, seed), randomLabels(int(points.rows()), 3, seed)}) {
         const double expected = bruteKnnAccuracy(points, labels, k);
         const double serial = projection::knnAccuracy2d(points, labels, k, 1);
         const double parallel = projection::knnAccuracy2d(points, labels, k, 2);
@@ -252,7 +259,8 @@ void TestQuality::knnAccuracyBadInput()
     QFETCH(int, labelCount);
     QFETCH(int, k);
     const std::vector<std::uint8_t> labels(static_cast<std::size_t>(labelCount), 0);
-    QVERIFY_THROWS_EXCEPTION(std::invalid_argument, projection::knnAccuracy2d(points, labels, k, 1));
+    QVERIFY_THROWS_EXCEPTION(std::invalid_argument,
+                             projection::knnAccuracy2d(points, labels, k, 1));
 }
 
 void TestQuality::trustworthinessMatchesBruteForce_data()
@@ -283,8 +291,10 @@ void TestQuality::trustworthinessMatchesBruteForce()
     const double parallel = projection::trustworthiness(high, low, k, 0, 1, 2);
     // Ours ranks float distances from a matrix product: a swap of two nearly
     // equal distances moves T by 2 / (n k (2n − 3k − 1)) ≈ 1e-6 here.
-    QVERIFY2(std::abs(serial - expected) < 1e-5,
-             qPrintable(QString("ours %1, reference %2").arg(serial, 0, 'g', 10).arg(expected, 0, 'g', 10)));
+    QVERIFY2(
+        std::abs(serial - expected) < 1e-5,
+        qPrintable(
+            QString("ours %1, reference %2").arg(serial, 0, 'g', 10).arg(expected, 0, 'g', 10)));
     QCOMPARE(parallel, serial);
     QVERIFY(expected > 0.0 && expected <= 1.0);
 }
@@ -328,7 +338,8 @@ void TestQuality::trustworthinessOfIsometricMapIsOne()
     const double t = projection::trustworthiness(high, low, 10, 0, 1, 2);
     QVERIFY2(t > 1.0 - 1e-5, qPrintable(QString::number(t, 'g', 10)));
     QVERIFY(t <= 1.0);
-    QCOMPARE(projection::trustworthiness(high, RowMatrixXf(high.leftCols(1)), 10, 0, 1, 1) < 1.0, true);
+    QCOMPARE(projection::trustworthiness(high, RowMatrixXf(high.leftCols(1)), 10, 0, 1, 1) < 1.0,
+             true);
 }
 
 void TestQuality::trustworthinessSampling()
@@ -388,7 +399,8 @@ void TestQuality::evaluateFillsBothFigures()
     projection::Projection tiny;
     tiny.train = gaussian(20, 2, 64);
     tiny.validation = RowMatrixXf(0, 2);
-    projection::evaluate(tiny, gaussian(20, 3, 65), RowMatrixXf(0, 3), randomLabels(20, 2, 66), {}, 1);
+    projection::evaluate(tiny, gaussian(20, 3, 65), RowMatrixXf(0, 3), randomLabels(20, 2, 66), {},
+                         1);
     QCOMPARE(tiny.knnAccuracy, -1.0);
     QCOMPARE(tiny.trustworthiness, -1.0);
     // Sizes that disagree are a caller bug.

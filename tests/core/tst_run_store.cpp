@@ -3,9 +3,9 @@
 // message naming the file, a failed save leaves the old run intact, and a
 // full-size run loads in well under a second.
 
+#include "../common/synthetic_run.h"
 #include "core/store/run_store.h"
 #include "core/util/json_cursor.h"
-#include "../common/synthetic_run.h"
 
 #include <QCoreApplication>
 #include <QDir>
@@ -677,7 +677,8 @@ void TestRunStore::seedIsA64BitIntegerAndReadsAsString()
     file.setMeta(meta);
     QVERIFY(writeBytes(runBin, file.bytes()));
     const QString message = loadError(dir);
-    QVERIFY2(message.contains(QStringLiteral("$.config.seed: expected an unsigned integer, found \"12x\"")),
+    QVERIFY2(message.contains(
+                 QStringLiteral("$.config.seed: expected an unsigned integer, found \"12x\"")),
              qPrintable(message));
 }
 

@@ -11,7 +11,6 @@
 #include "mnist_fixture.h"
 
 #include <QtTest>
-
 #include <algorithm>
 #include <cmath>
 #include <numeric>
@@ -21,7 +20,8 @@
 
 using namespace mnistx;
 
-class TestSubsetMetrics : public QObject {
+class TestSubsetMetrics : public QObject
+{
     Q_OBJECT
 private Q_SLOTS:
     void softmaxSumsToOneAndLossIsMinusLogP();
@@ -39,7 +39,8 @@ private Q_SLOTS:
     void lossGrowsWithDistanceOnRealMnist();
 };
 
-namespace {
+namespace
+{
 
 // N samples, C classes, random logits (scaled) and labels.
 analysis::SubsetAnalysis randomSubset(int n, int classes, float scale, unsigned seed)
@@ -113,9 +114,9 @@ void TestSubsetMetrics::hugeLogitsDoNotOverflow()
     analysis::SubsetAnalysis a;
     a.labels = {0, 1, 2};
     a.logits.resize(3, 3);
-    a.logits << 1e4f, 0.0f, -1e4f,   // right and sure: loss 0
-        1e4f, 0.0f, -1e4f,           // wrong and sure: loss 1e4
-        3e38f, 3e38f, 0.0f;          // near float max, a tie, wrong
+    a.logits << 1e4f, 0.0f, -1e4f, // right and sure: loss 0
+        1e4f, 0.0f, -1e4f,         // wrong and sure: loss 1e4
+        3e38f, 3e38f, 0.0f;        // near float max, a tie, wrong
     analysis::fillFromLogits(a);
     QVERIFY(a.probabilities.allFinite());
     for (const float l : a.losses)
@@ -397,10 +398,11 @@ void TestSubsetMetrics::lossGrowsWithDistanceOnRealMnist()
             near += a->losses[static_cast<std::size_t>(order[i])];
             far += a->losses[static_cast<std::size_t>(order[order.size() - 1 - i])];
         }
-        QVERIFY2(far > 2.0 * near, qPrintable(QString("%1: nearest quarter mean loss %2, farthest %3")
-                                                   .arg(analysis::subsetName(a->subset))
-                                                   .arg(near / quarter)
-                                                   .arg(far / quarter)));
+        QVERIFY2(far > 2.0 * near,
+                 qPrintable(QString("%1: nearest quarter mean loss %2, farthest %3")
+                                .arg(analysis::subsetName(a->subset))
+                                .arg(near / quarter)
+                                .arg(far / quarter)));
 
         // The bins say the same: the sample-weighted mean loss of the upper
         // half of the distance range exceeds that of the lower half.

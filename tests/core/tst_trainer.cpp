@@ -6,13 +6,13 @@
 #include "mnist_fixture.h"
 
 #include <QtTest>
-
 #include <atomic>
 #include <thread>
 
 using namespace mnistx;
 
-class TestTrainer : public QObject {
+class TestTrainer : public QObject
+{
     Q_OBJECT
 private Q_SLOTS:
     void untrainedModelIsNearChance();
@@ -27,7 +27,8 @@ private Q_SLOTS:
     void badSettingsAreRefused();
 };
 
-namespace {
+namespace
+{
 
 training::TrainConfig smallConfig(int epochs = 1)
 {

@@ -2,15 +2,13 @@
 // entropy, the FFT repulsion agrees with the exact O(N²) sums, well-separated
 // clusters stay apart in the map, a seed fixes the map (for any thread count),
 // a cancel stops it within 100 ms, and progress brings usable layouts.
+#include "../common/timing_budget.h"
 #include "core/projection/fft_interpolation.h"
 #include "core/projection/knn_graph.h"
 #include "core/projection/projector_factory.h"
 #include "core/projection/tsne.h"
 
-#include "../common/timing_budget.h"
-
 #include <QtTest>
-
 #include <atomic>
 #include <chrono>
 #include <cmath>
@@ -20,7 +18,8 @@
 using namespace mnistx;
 using namespace mnistx::projection;
 
-class TestTsne : public QObject {
+class TestTsne : public QObject
+{
     Q_OBJECT
 private Q_SLOTS:
     void calibrationHitsTargetEntropy_data();
@@ -39,7 +38,8 @@ private Q_SLOTS:
     void badSettingsAreRefused();
 };
 
-namespace {
+namespace
+{
 
 using Clock = std::chrono::steady_clock;
 
@@ -146,7 +146,8 @@ void TestTsne::calibrationHitsTargetEntropy()
             if (p > 0)
                 h -= p * std::log(p);
         }
-        QVERIFY2(std::abs(sum - 1.0) < 1e-5, qPrintable(QString("row %1 sums to %2").arg(i).arg(sum)));
+        QVERIFY2(std::abs(sum - 1.0) < 1e-5,
+                 qPrintable(QString("row %1 sums to %2").arg(i).arg(sum)));
         worst = std::max(worst, std::abs(h - target));
     }
     QVERIFY2(worst < 1e-3, qPrintable(QString("worst |H - log(perplexity)| = %1").arg(worst)));
@@ -220,7 +221,8 @@ void TestTsne::fftRepulsionMatchesExactSums()
     QCOMPARE(approx.rows(), y.rows());
     const double forceError = (approx.cast<double>() - exact).norm() / exact.norm();
     const double zError = std::abs(z - zExact) / zExact;
-    QVERIFY2(forceError < tolerance, qPrintable(QString("relative force error %1").arg(forceError)));
+    QVERIFY2(forceError < tolerance,
+             qPrintable(QString("relative force error %1").arg(forceError)));
     QVERIFY2(zError < tolerance / 5, qPrintable(QString("relative Z error %1").arg(zError)));
     qInfo("relative error: forces %.2e, Z %.2e (FFT size %d)", forceError, zError, fft.fftSize());
 }
@@ -330,7 +332,8 @@ void TestTsne::cancelFromAnotherThreadIsPrompt()
         }
         const auto caughtAt = Clock::now();
         canceller.join();
-        const double latency = std::chrono::duration<double, std::milli>(caughtAt - requestedAt).count();
+        const double latency =
+            std::chrono::duration<double, std::milli>(caughtAt - requestedAt).count();
         QVERIFY2(cancelled, qPrintable(QString("not cancelled after %1 ms").arg(delayMs)));
         qInfo("cancel after %d ms: %.1f ms", delayMs, latency);
         QVERIFY2(latency < 100 * test::kTimingBudgetFactor,
@@ -423,7 +426,8 @@ void TestTsne::badSettingsAreRefused()
     c = quickConfig();
     c.momentumLate = 1.0;
     QVERIFY_THROWS_EXCEPTION(std::invalid_argument, tsneEmbed(x, c));
-    QVERIFY_THROWS_EXCEPTION(std::invalid_argument, tsneEmbed(gaussianPoints(3, 5, 1), quickConfig()));
+    QVERIFY_THROWS_EXCEPTION(std::invalid_argument,
+                             tsneEmbed(gaussianPoints(3, 5, 1), quickConfig()));
     RowMatrixXf bad = x;
     bad(7, 2) = NAN;
     QVERIFY_THROWS_EXCEPTION(std::invalid_argument, tsneEmbed(bad, quickConfig()));

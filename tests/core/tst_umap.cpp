@@ -13,9 +13,9 @@
 #include <QtTest>
 
 // After <QtTest>: the fixture uses QString.
+#include "../common/timing_budget.h"
 #include "gaussian_blobs.h"
 #include "mnist_fixture.h"
-#include "../common/timing_budget.h"
 
 #include <atomic>
 #include <chrono>
@@ -29,7 +29,8 @@ using namespace mnistx;
 using namespace mnistx::projection;
 using Clock = std::chrono::steady_clock;
 
-namespace {
+namespace
+{
 
 struct Blobs {
     RowMatrixXf points;
@@ -59,7 +60,8 @@ double milliseconds(Clock::duration d)
 
 } // namespace
 
-class TestUmap : public QObject {
+class TestUmap : public QObject
+{
     Q_OBJECT
 
 private Q_SLOTS:
@@ -132,7 +134,9 @@ void TestUmap::smoothKnnHitsTarget()
         QVERIFY(sigma > 0);
         double sum = 0;
         for (int j = 0; j < graph.k; ++j)
-            sum += std::exp(-std::max(0.0, double(d[j]) - calibration.rho[static_cast<std::size_t>(i)]) / sigma);
+            sum += std::exp(
+                -std::max(0.0, double(d[j]) - calibration.rho[static_cast<std::size_t>(i)]) /
+                sigma);
         if (std::abs(sum - target) < 1e-4)
             ++onTarget;
     }
@@ -214,7 +218,8 @@ void TestUmap::sortsRealMnist()
     const RowMatrixXf map = umapEmbed(features, config);
     const double seconds = std::chrono::duration<double>(Clock::now() - start).count();
     const double accuracy = knnAccuracy2d(map, labels, 10, 2);
-    qInfo("MNIST 10,000 × 64 (PCA of pixels): 10-NN accuracy in 2D %.4f, %.2f s", accuracy, seconds);
+    qInfo("MNIST 10,000 × 64 (PCA of pixels): 10-NN accuracy in 2D %.4f, %.2f s", accuracy,
+          seconds);
     QVERIFY2(accuracy >= 0.93, qPrintable(QString::number(accuracy)));
 }
 
@@ -242,7 +247,8 @@ void TestUmap::threadCountDoesNotMatter()
     const KnnGraph graph = exactKnnGraph(data.points, 14, 2);
     const FuzzyGraph fuzzy = fuzzySimplicialSet(graph, smoothKnnCalibration(graph, 1.0, 2), 2);
     // The graph does not depend on the thread count either.
-    const FuzzyGraph serialGraph = fuzzySimplicialSet(graph, smoothKnnCalibration(graph, 1.0, 1), 1);
+    const FuzzyGraph serialGraph =
+        fuzzySimplicialSet(graph, smoothKnnCalibration(graph, 1.0, 1), 1);
     QVERIFY(fuzzy.columns == serialGraph.columns && fuzzy.weights == serialGraph.weights);
 
     UmapConfig config;
@@ -409,7 +415,8 @@ void TestUmap::factoryBuildsUmap()
 {
     const auto& names = projectorNames();
     QVERIFY(std::find(names.begin(), names.end(), "umap") != names.end());
-    auto projector = makeProjector("umap", {{"n_neighbors", 10}, {"min_dist", 0.25}, {"epochs", 50}}, 7, 2);
+    auto projector =
+        makeProjector("umap", {{"n_neighbors", 10}, {"min_dist", 0.25}, {"epochs", 50}}, 7, 2);
     QCOMPARE(projector->name(), std::string("umap"));
     const auto* umap = dynamic_cast<const UmapProjector*>(projector.get());
     QVERIFY(umap);
@@ -462,15 +469,33 @@ void TestUmap::refusesBadInput()
     RowMatrixXf points = blobs(100, 4, 2, 3.0f, 9).points;
     UmapConfig config;
     switch (which) {
-    case 0: points = points.topRows(1).eval(); break;
-    case 1: points(3, 2) = std::numeric_limits<float>::infinity(); break;
-    case 2: config.nNeighbors = 1; break;
-    case 3: config.minDist = 1.5; break;
-    case 4: config.epochs = -1; break;
-    case 5: config.learningRate = 0; break;
-    case 6: config.layoutEvery = 0; break;
-    case 7: config.knnMethod = "ball-tree"; break;
-    case 8: config.threads = -1; break;
+    case 0:
+        points = points.topRows(1).eval();
+        break;
+    case 1:
+        points(3, 2) = std::numeric_limits<float>::infinity();
+        break;
+    case 2:
+        config.nNeighbors = 1;
+        break;
+    case 3:
+        config.minDist = 1.5;
+        break;
+    case 4:
+        config.epochs = -1;
+        break;
+    case 5:
+        config.learningRate = 0;
+        break;
+    case 6:
+        config.layoutEvery = 0;
+        break;
+    case 7:
+        config.knnMethod = "ball-tree";
+        break;
+    case 8:
+        config.threads = -1;
+        break;
     }
     QVERIFY_THROWS_EXCEPTION(std::invalid_argument, umapEmbed(points, config));
     if (which >= 2)

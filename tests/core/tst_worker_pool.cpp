@@ -4,13 +4,11 @@
 // come back to the caller, a pool serves loop after loop; the reporter's
 // fraction stays in its share and its heartbeat is rate-limited.
 
+#include "../common/timing_budget.h"
 #include "core/projection/progress_reporter.h"
 #include "core/projection/worker_pool.h"
 
 #include <QtTest>
-
-#include "../common/timing_budget.h"
-
 #include <atomic>
 #include <chrono>
 #include <stdexcept>
@@ -21,7 +19,8 @@ using namespace mnistx;
 using namespace mnistx::projection;
 using Clock = std::chrono::steady_clock;
 
-class TestWorkerPool : public QObject {
+class TestWorkerPool : public QObject
+{
     Q_OBJECT
 private Q_SLOTS:
     void everyTaskRunsOnce_data();
@@ -95,7 +94,8 @@ void TestWorkerPool::pollStopsTheLoopPromptly()
             stoppedAt = Clock::now();
             return false;
         });
-    const double latency = std::chrono::duration<double, std::milli>(Clock::now() - stoppedAt).count();
+    const double latency =
+        std::chrono::duration<double, std::milli>(Clock::now() - stoppedAt).count();
     QVERIFY(!finished);
     QCOMPARE(polls, 10); // not asked again after saying stop
     QVERIFY(started.load() < 100);
@@ -124,8 +124,10 @@ void TestWorkerPool::errorsReachTheCaller()
             if (t == 37)
                 throw std::runtime_error("task 37");
         }));
-        QVERIFY_THROWS_EXCEPTION(std::logic_error,
-                                 pool.run(100, [](int) {}, []() -> bool { throw std::logic_error("poll"); }));
+        QVERIFY_THROWS_EXCEPTION(
+            std::logic_error,
+            pool.run(
+                100, [](int) {}, []() -> bool { throw std::logic_error("poll"); }));
         std::atomic<int> runs{0};
         QVERIFY(pool.run(100, [&](int) { ++runs; }));
         QCOMPARE(runs.load(), 100);

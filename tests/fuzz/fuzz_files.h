@@ -22,8 +22,8 @@ inline const std::string& scratchFolder()
     static const std::string* const folder = [] {
         namespace fs = std::filesystem;
         std::error_code ec;
-        fs::path base = fs::is_directory("/dev/shm", ec) ? fs::path("/dev/shm")
-                                                         : fs::temp_directory_path();
+        fs::path base =
+            fs::is_directory("/dev/shm", ec) ? fs::path("/dev/shm") : fs::temp_directory_path();
         fs::path dir = base / ("mnistx-fuzz-" + std::to_string(::getpid()));
         fs::create_directories(dir);
         std::atexit([] {

@@ -27,8 +27,8 @@ constexpr std::uint64_t kMaxDeflateRatio = 1032;
 void checkJustified(const mnistx::data::IdxArray& array, std::size_t fileBytes)
 {
     if (array.data.size() > kMaxDeflateRatio * fileBytes) {
-        std::fprintf(stderr, "readIdx returned %zu bytes from a %zu-byte file\n",
-                     array.data.size(), fileBytes);
+        std::fprintf(stderr, "readIdx returned %zu bytes from a %zu-byte file\n", array.data.size(),
+                     fileBytes);
         std::abort();
     }
 }
@@ -54,7 +54,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
             const std::string images = fuzz::writeScratch("images", data + 2, split);
             const std::string labels =
                 fuzz::writeScratch("labels", data + 2 + split, size - 2 - split);
-            const data::Dataset set = data::readIdxImagesAndLabels(images, labels, 1 + (mode & 0x0F));
+            const data::Dataset set =
+                data::readIdxImagesAndLabels(images, labels, 1 + (mode & 0x0F));
             // What a Dataset promises its users (the map, the gallery).
             if (set.count < 1 || set.rows < 1 || set.cols < 1 ||
                 set.images.size() != static_cast<std::size_t>(set.count) * set.pixelsPerImage() ||

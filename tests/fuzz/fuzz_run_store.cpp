@@ -11,9 +11,9 @@
 // else (another exception, a crash, a sanitizer report, an allocation the
 // file cannot justify: -malloc_limit_mb in scripts/fuzz) is a finding.
 
+#include "../common/synthetic_run.h"
 #include "core/store/run_store.h"
 #include "fuzz_files.h"
-#include "../common/synthetic_run.h"
 
 #include <cstdint>
 #include <cstdio>

@@ -5,8 +5,8 @@
 // and the metadata rather than in float arrays.
 //   fuzz_make_run_store_seeds tests/fuzz/corpus/run_store
 
-#include "core/store/run_store.h"
 #include "../common/synthetic_run.h"
+#include "core/store/run_store.h"
 
 #include <cstdio>
 #include <filesystem>

@@ -124,7 +124,8 @@ void TestAppShutdown::signalEndsTheWindowPromptly()
     QVERIFY2(app.exitCode() == 0, log.constData());
     QVERIFY2(!log.contains("Sanitizer"), log.constData());
     QVERIFY2(ms < 2000 * test::kTimingBudgetFactor, qPrintable(QString::number(ms)));
-    QVERIFY2(test::storeTemporaries(out).isEmpty(), qPrintable(test::storeTemporaries(out).join(QLatin1Char(' '))));
+    QVERIFY2(test::storeTemporaries(out).isEmpty(),
+             qPrintable(test::storeTemporaries(out).join(QLatin1Char(' '))));
     if (stage == QLatin1String("train")) {
         QVERIFY(!store::hasRun(out.toStdString())); // cancelled before anything was stored
     } else if (store::hasRun(out.toStdString())) {

@@ -55,7 +55,7 @@ void TestConfusionColorScale::positionIsLogarithmicAndInvertible()
     scale.smallest = 3;
     scale.largest = 300;
     QCOMPARE(scale.position(300), 1.0);
-    QVERIFY(scale.position(3) > 0.1); // the rarest error still shows
+    QVERIFY(scale.position(3) > 0.1);  // the rarest error still shows
     QVERIFY(scale.position(30) > 0.4); // a tenth of the largest: past the middle
     QCOMPARE(scale.position(0), 0.0);
     for (double v : {3.0, 17.0, 120.0, 300.0})

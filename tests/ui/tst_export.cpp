@@ -5,6 +5,8 @@
 // 70,000-dot map exports to SVG and PDF files a browser opens quickly (dense
 // dots as one embedded image, errors and text vector), and every export from
 // the window confirms itself in the status bar with an "Open Folder" button.
+#include "../common/clustered_run.h"
+#include "core/store/run_data.h"
 #include "ui/charts/chart_view.h"
 #include "ui/common/render_to_image.h"
 #include "ui/explorer_session.h"
@@ -13,9 +15,6 @@
 #include "ui/map/map_renderer.h"
 #include "ui/map/map_style.h"
 #include "ui/map/population_map.h"
-
-#include "core/store/run_data.h"
-#include "../common/clustered_run.h"
 
 #include <QAction>
 #include <QApplication>
@@ -34,7 +33,6 @@
 #include <QTimer>
 #include <QXmlStreamReader>
 #include <QtTest>
-
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -42,7 +40,8 @@
 
 using namespace mnistx;
 
-namespace {
+namespace
+{
 
 // Something with lines, fills and text, so each writer has all three to do.
 void drawSample(QPainter* p, const QRectF& target)
@@ -53,7 +52,8 @@ void drawSample(QPainter* p, const QRectF& target)
     p->setBrush(QColor(0xf2, 0x8e, 0x2b));
     p->drawEllipse(target.center(), target.width() / 6, target.height() / 6);
     p->setPen(Qt::black);
-    p->drawText(target.adjusted(8, 8, -8, -8), Qt::AlignLeft | Qt::AlignTop, QStringLiteral("loss 0.031"));
+    p->drawText(target.adjusted(8, 8, -8, -8), Qt::AlignLeft | Qt::AlignTop,
+                QStringLiteral("loss 0.031"));
 }
 
 // CSV numbers are printed with 6 significant digits.
@@ -142,7 +142,8 @@ private:
 
 } // namespace
 
-class TestExport : public QObject {
+class TestExport : public QObject
+{
     Q_OBJECT
 private Q_SLOTS:
     void initTestCase();
@@ -247,9 +248,12 @@ void TestExport::pdfIsAPdf()
     const QRegularExpression mediaBox(QStringLiteral("/MediaBox \\[0 0 ([0-9.]+) ([0-9.]+)\\]"));
     const QRegularExpressionMatch m = mediaBox.match(QString::fromLatin1(bytes));
     QVERIFY2(m.hasMatch(), "no /MediaBox");
-    QVERIFY2(std::abs(m.captured(1).toDouble() - 240) < 0.5 && std::abs(m.captured(2).toDouble() - 180) < 0.5,
+    QVERIFY2(std::abs(m.captured(1).toDouble() - 240) < 0.5 &&
+                 std::abs(m.captured(2).toDouble() - 180) < 0.5,
              qPrintable(m.captured(0)));
-    QCOMPARE(bytes.count("/Type /Page\n") + bytes.count("/Type /Page\r") + bytes.count("/Type /Page "), 1);
+    QCOMPARE(bytes.count("/Type /Page\n") + bytes.count("/Type /Page\r") +
+                 bytes.count("/Type /Page "),
+             1);
 }
 
 void TestExport::chartExportsInEveryFormat_data()
@@ -333,7 +337,8 @@ void TestExport::unknownSuffixIsRefused()
     QVERIFY2(error.contains(QStringLiteral("map.jpg")) && error.contains(QStringLiteral(".png")),
              qPrintable(error));
     QVERIFY(!QFile::exists(path));
-    QVERIFY(!ui::exportView(drawSample, QSizeF(0, 100), m_dir.filePath(QStringLiteral("empty.png")), 2.0, &error));
+    QVERIFY(!ui::exportView(drawSample, QSizeF(0, 100), m_dir.filePath(QStringLiteral("empty.png")),
+                            2.0, &error));
     QVERIFY(!error.isEmpty());
 }
 
@@ -370,11 +375,13 @@ void TestExport::selectionCsvHasHeaderAndOneRowPerId()
     QVERIFY2(ui::writeSelectionCsv(run, ids, path, &error), qPrintable(error));
     QFile file(path);
     QVERIFY(file.open(QIODevice::ReadOnly | QIODevice::Text));
-    const QStringList lines = QString::fromUtf8(file.readAll()).split(QLatin1Char('\n'), Qt::SkipEmptyParts);
+    const QStringList lines =
+        QString::fromUtf8(file.readAll()).split(QLatin1Char('\n'), Qt::SkipEmptyParts);
     QCOMPARE(lines.size(), 1 + 3);
 
-    QStringList expectedHeader{QStringLiteral("subset"), QStringLiteral("index"), QStringLiteral("label"),
-                               QStringLiteral("prediction"), QStringLiteral("correct"), QStringLiteral("loss")};
+    QStringList expectedHeader{QStringLiteral("subset"),  QStringLiteral("index"),
+                               QStringLiteral("label"),   QStringLiteral("prediction"),
+                               QStringLiteral("correct"), QStringLiteral("loss")};
     for (int c = 0; c < 10; ++c)
         expectedHeader << QStringLiteral("p%1").arg(c);
     for (int c = 0; c < 10; ++c)
@@ -433,8 +440,14 @@ void TestExport::exportActionsAskTheNameWhenTriggered()
     QVERIFY(QTest::qWaitForWindowExposed(&window));
     QString name = QStringLiteral("first");
     int asked = 0;
-    const QList<QAction*> actions = ui::addExportActions(
-        view, {drawSample, [&] { ++asked; return name; }, {}, {}, QStringLiteral("Save it")});
+    const QList<QAction*> actions = ui::addExportActions(view, {drawSample,
+                                                                [&] {
+                                                                    ++asked;
+                                                                    return name;
+                                                                },
+                                                                {},
+                                                                {},
+                                                                QStringLiteral("Save it")});
     QCOMPARE(actions.size(), 3);
     QCOMPARE(asked, 0);
     for (QAction* action : actions)

@@ -5,9 +5,9 @@
 // ends on the last sample (coalescing), tiles can be clicked large, and the
 // export draws a real picture.
 
+#include "../common/clustered_run.h"
 #include "core/model/classifier.h"
 #include "core/why/heat_maps.h"
-#include "../common/clustered_run.h"
 #include "ui/explorer_session.h"
 #include "ui/why/heat_map_panel.h"
 #include "ui/why/heat_map_worker.h"

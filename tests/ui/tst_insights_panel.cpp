@@ -214,8 +214,7 @@ void TestInsightsPanel::newRunDiscardsOldResults()
     QTest::qWait(200); // would let a late result of the first run arrive
     QCOMPARE(ready.count(), 1);
     QCOMPARE(metadata.count(), 1);
-    QCOMPARE(context.metadata(analysis::Subset::Train)->sampleCount(),
-             other->train.sampleCount());
+    QCOMPARE(context.metadata(analysis::Subset::Train)->sampleCount(), other->train.sampleCount());
     for (const why::Insight& in : panel.insights())
         for (int s : in.samples)
             QVERIFY(s < (in.subset == analysis::Subset::Train ? other->train.sampleCount()

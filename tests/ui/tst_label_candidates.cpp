@@ -126,8 +126,7 @@ void TestLabelCandidates::waitsForTheRunsIndexThenRanks()
     QCOMPARE(m_panel->state(), LabelCandidatesPanel::State::NoRun);
     // The panel's state when the context has the index and when it starts ranking.
     QList<LabelCandidatesPanel::State> seen;
-    connect(m_context.get(), &ui::WhyContext::indexReady, this,
-            [&] { seen << m_panel->state(); });
+    connect(m_context.get(), &ui::WhyContext::indexReady, this, [&] { seen << m_panel->state(); });
     connect(m_context.get(), &ui::WhyContext::stepStarted, this, [&](ui::WhyContext::Step step) {
         if (step == ui::WhyContext::Step::Candidates)
             seen << m_panel->state();

@@ -1,25 +1,24 @@
 // The loss-vs-distance chart plots exactly the engine's bins, and clicking a
 // bin selects exactly the samples whose own-centroid distance falls in it (of
 // the clicked curve's subset, or of both off the markers).
+#include "../common/clustered_run.h"
+#include "core/analysis/subset_metrics.h"
+#include "core/store/run_data.h"
 #include "ui/charts/chart_view.h"
 #include "ui/charts/loss_distance_chart.h"
 #include "ui/explorer_session.h"
-#include "../common/clustered_run.h"
-
-#include "core/analysis/subset_metrics.h"
-#include "core/store/run_data.h"
 
 #include <QGraphicsView>
 #include <QSignalSpy>
 #include <QtTest>
-
 #include <cmath>
 #include <random>
 
 using namespace mnistx;
 using BinSubset = ui::LossDistanceChart::BinSubset;
 
-namespace {
+namespace
+{
 
 constexpr int kBins = 12;
 
@@ -65,7 +64,8 @@ void clickChart(ui::LossDistanceChart& chart, const QPointF& position)
 
 } // namespace
 
-class TestLossDistanceChart : public QObject {
+class TestLossDistanceChart : public QObject
+{
     Q_OBJECT
 private Q_SLOTS:
     void init();
@@ -158,8 +158,10 @@ void TestLossDistanceChart::eachBinSelectsExactlyItsSamples()
     int total = 0;
     for (int bin = 0; bin < kBins; ++bin) {
         for (analysis::Subset s : {analysis::Subset::Train, analysis::Subset::Validation}) {
-            const analysis::SubsetAnalysis& a = s == analysis::Subset::Train ? run.train : run.validation;
-            m_chart->selectBin(bin, s == analysis::Subset::Train ? BinSubset::Train : BinSubset::Validation);
+            const analysis::SubsetAnalysis& a =
+                s == analysis::Subset::Train ? run.train : run.validation;
+            m_chart->selectBin(bin, s == analysis::Subset::Train ? BinSubset::Train
+                                                                 : BinSubset::Validation);
             const QVector<int> ids = m_session->selection();
             // As many as the engine counted, each within the bin's edges.
             QCOMPARE(ids.size(), static_cast<int>(a.lossVsDistance.counts[bin]));
@@ -168,7 +170,8 @@ void TestLossDistanceChart::eachBinSelectsExactlyItsSamples()
                 QCOMPARE(m_session->subsetOf(id), s);
                 const int i = m_session->indexInSubset(id);
                 const double d = a.distanceToOwnCentroid(i);
-                QVERIFY2(d >= edges[bin] && (d < edges[bin + 1] || (bin == kBins - 1 && d <= edges[bin + 1])),
+                QVERIFY2(d >= edges[bin] &&
+                             (d < edges[bin + 1] || (bin == kBins - 1 && d <= edges[bin + 1])),
                          qPrintable(QStringLiteral("bin %1, distance %2").arg(bin).arg(d)));
                 lossSum += a.losses[i];
             }
@@ -178,7 +181,8 @@ void TestLossDistanceChart::eachBinSelectsExactlyItsSamples()
         }
         m_chart->selectBin(bin, BinSubset::Both);
         QCOMPARE(m_session->selection().size(),
-                 static_cast<int>(run.train.lossVsDistance.counts[bin] + run.validation.lossVsDistance.counts[bin]));
+                 static_cast<int>(run.train.lossVsDistance.counts[bin] +
+                                  run.validation.lossVsDistance.counts[bin]));
     }
     // Every sample is in exactly one bin.
     QCOMPARE(total, m_session->sampleCount());
@@ -189,33 +193,38 @@ void TestLossDistanceChart::clickOnMarkerSelectsThatSubset()
     QSignalSpy spy(m_session.get(), &ui::ExplorerSession::selectionChanged);
     // The fullest bin: both markers exist there.
     const auto& counts = m_chart->plottedBins(analysis::Subset::Validation).counts;
-    const int bin = static_cast<int>(std::max_element(counts.begin(), counts.end()) - counts.begin());
+    const int bin =
+        static_cast<int>(std::max_element(counts.begin(), counts.end()) - counts.begin());
     for (analysis::Subset s : {analysis::Subset::Train, analysis::Subset::Validation}) {
         const QPointF marker = m_chart->markerPosition(bin, s);
         QVERIFY(!marker.isNull());
         QVERIFY(m_chart->chartView()->plotArea().contains(marker));
         clickChart(*m_chart, marker);
-        const BinSubset which = s == analysis::Subset::Train ? BinSubset::Train : BinSubset::Validation;
+        const BinSubset which =
+            s == analysis::Subset::Train ? BinSubset::Train : BinSubset::Validation;
         QCOMPARE(m_session->selection(), m_chart->samplesInBin(bin, which));
         QCOMPARE(m_session->selectionDescription(), m_chart->binDescription(bin, which));
         QCOMPARE(m_chart->selectedBin(), bin);
     }
     QCOMPARE(spy.count(), 2);
     const QString train = m_chart->binDescription(bin, BinSubset::Train);
-    QVERIFY2(train.startsWith(QStringLiteral("distance ")) && train.endsWith(QStringLiteral(" from own centroid (train)")),
+    QVERIFY2(train.startsWith(QStringLiteral("distance ")) &&
+                 train.endsWith(QStringLiteral(" from own centroid (train)")),
              qPrintable(train));
 }
 
 void TestLossDistanceChart::clickOffMarkersSelectsBothSubsets()
 {
     const auto& counts = m_chart->plottedBins(analysis::Subset::Train).counts;
-    const int bin = static_cast<int>(std::max_element(counts.begin(), counts.end()) - counts.begin());
+    const int bin =
+        static_cast<int>(std::max_element(counts.begin(), counts.end()) - counts.begin());
     // Near the bottom of the plot, in the bin's column: far from both markers.
     const QRectF plot = m_chart->chartView()->plotArea();
     const QPointF marker = m_chart->markerPosition(bin, analysis::Subset::Train);
     const QPointF below(marker.x(), plot.bottom() - 3);
     QVERIFY(std::abs(below.y() - marker.y()) > 20);
-    QVERIFY(std::abs(below.y() - m_chart->markerPosition(bin, analysis::Subset::Validation).y()) > 20);
+    QVERIFY(std::abs(below.y() - m_chart->markerPosition(bin, analysis::Subset::Validation).y()) >
+            20);
     clickChart(*m_chart, below);
     QCOMPARE(m_session->selection(), m_chart->samplesInBin(bin, BinSubset::Both));
     QVERIFY(m_session->selectionDescription().endsWith(QStringLiteral("(train + validation)")));
@@ -226,7 +235,7 @@ void TestLossDistanceChart::clickOutsidePlotSelectsNothing()
     QSignalSpy spy(m_session.get(), &ui::ExplorerSession::selectionChanged);
     const QRectF plot = m_chart->chartView()->plotArea();
     clickChart(*m_chart, QPointF(plot.center().x(), plot.bottom() + 15)); // on the x axis labels
-    clickChart(*m_chart, QPointF(plot.left() - 20, plot.center().y()));  // on the y axis labels
+    clickChart(*m_chart, QPointF(plot.left() - 20, plot.center().y()));   // on the y axis labels
     QCOMPARE(spy.count(), 0);
     QVERIFY(!m_chart->clickAt(QPointF(-5, -5)));
 }
@@ -246,9 +255,12 @@ void TestLossDistanceChart::tooltipNamesRangeLossAndCount()
     while (b.counts[bin] < 2)
         ++bin;
     const QString tip = m_chart->binTooltip(bin);
-    QVERIFY2(tip.contains(QStringLiteral("mean loss")) && tip.contains(QStringLiteral("±")), qPrintable(tip));
-    QVERIFY2(tip.contains(QLocale().toString(b.counts[bin]) + QStringLiteral(" samples")), qPrintable(tip));
-    QVERIFY2(tip.contains(QStringLiteral("train")) && tip.contains(QStringLiteral("validation")), qPrintable(tip));
+    QVERIFY2(tip.contains(QStringLiteral("mean loss")) && tip.contains(QStringLiteral("±")),
+             qPrintable(tip));
+    QVERIFY2(tip.contains(QLocale().toString(b.counts[bin]) + QStringLiteral(" samples")),
+             qPrintable(tip));
+    QVERIFY2(tip.contains(QStringLiteral("train")) && tip.contains(QStringLiteral("validation")),
+             qPrintable(tip));
     QVERIFY(m_chart->binTooltip(-1).isEmpty());
 }
 

@@ -8,21 +8,21 @@
 // label candidates, insights, confusion, metadata) are docked and wired to
 // the map and the run folder.
 #include "../common/idx_test_files.h"
-#include "../core/mnist_fixture.h"
 #include "../common/synthetic_run.h"
+#include "../common/timing_budget.h"
+#include "../core/mnist_fixture.h"
 #include "core/store/run_store.h"
+#include "core/why/label_errors.h"
 #include "ui/explorer_session.h"
 #include "ui/export/exporter.h"
 #include "ui/export/headless_plots.h"
 #include "ui/main_window.h"
 #include "ui/map/population_map.h"
-#include "core/why/label_errors.h"
 #include "ui/why/confusion_matrix_view.h"
 #include "ui/why/label_candidates_panel.h"
 #include "ui/why/metadata_dashboard.h"
 #include "ui/why/why_panels.h"
 #include "ui/workers/run_controller.h"
-#include "../common/timing_budget.h"
 
 #include <QAbstractButton>
 #include <QComboBox>
@@ -34,12 +34,12 @@
 #include <QTemporaryDir>
 #include <QTimer>
 #include <QtTest>
-
 #include <fstream>
 
 using namespace mnistx;
 
-class TestMainWindow : public QObject {
+class TestMainWindow : public QObject
+{
     Q_OBJECT
 private Q_SLOTS:
     void initTestCase();
@@ -109,9 +109,8 @@ void TestMainWindow::storedFullSizeRunOpensInUnderTwoSeconds()
     QElapsedTimer tick;
     qint64 largestGap = 0;
     QTimer ticker;
-    connect(&ticker, &QTimer::timeout, this, [&] {
-        largestGap = std::max(largestGap, tick.restart());
-    });
+    connect(&ticker, &QTimer::timeout, this,
+            [&] { largestGap = std::max(largestGap, tick.restart()); });
     QElapsedTimer clock;
     clock.start();
     tick.start();
@@ -223,7 +222,8 @@ void TestMainWindow::whyViewsAreDockedAndWired()
     const int distance = colour->findText(QStringLiteral("Distance to own centroid"));
     QVERIFY(distance > 0);
     colour->setCurrentIndex(distance);
-    QTRY_COMPARE_WITH_TIMEOUT(w->populationMap()->colorBy(), ui::PopulationMap::ColorBy::Custom, 10000);
+    QTRY_COMPARE_WITH_TIMEOUT(w->populationMap()->colorBy(), ui::PopulationMap::ColorBy::Custom,
+                              10000);
     QCOMPARE(w->populationMap()->colorByName(), QStringLiteral("Distance to own centroid"));
     colour->setCurrentIndex(0);
     QCOMPARE(w->populationMap()->colorBy(), ui::PopulationMap::ColorBy::GroundTruth);

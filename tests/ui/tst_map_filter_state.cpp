@@ -122,7 +122,8 @@ void TestMapFilterState::groundTruthColouringCountsAndColours()
     QCOMPARE(state.legendEntries()[2].name, QStringLiteral("2"));
     QCOMPARE(counts(state), (QVector<qint64>{3, 3, 2}));
     for (int id = 0; id < 8; ++id)
-        QCOMPARE(state.colorOf(id), ui::classColor(eightSamples().labels[static_cast<size_t>(id)]).rgb());
+        QCOMPARE(state.colorOf(id),
+                 ui::classColor(eightSamples().labels[static_cast<size_t>(id)]).rgb());
 }
 
 void TestMapFilterState::predictionAndOutcomeAndSubsetColourings()
@@ -267,7 +268,8 @@ void TestMapFilterState::customColouring()
                                              {QStringLiteral("high"), Qt::red, 99}};
     // Wrong lengths change nothing.
     QVERIFY(!state.setCustomColoring(QStringLiteral("width"), std::vector<QRgb>(7), legend));
-    QVERIFY(!state.setCustomColoring(QStringLiteral("width"), colours, legend, std::vector<int>(3)));
+    QVERIFY(
+        !state.setCustomColoring(QStringLiteral("width"), colours, legend, std::vector<int>(3)));
     QCOMPARE(state.colorBy(), ColorBy::GroundTruth);
 
     QVERIFY(state.setCustomColoring(QStringLiteral("width"), colours, legend,
@@ -320,15 +322,16 @@ void TestMapFilterState::revealClearsOnlyWhatHidesTheSamples()
     state.setMisclassifiedOnly(true);
     state.setEntryHidden(0, true);
     // Sample 3 (train, wrong, class 0): only its hidden class hides it.
-    QCOMPARE(state.revealSamples({3, 99, -1}), QStringList{QStringLiteral("hidden legend entries")});
+    QCOMPARE(state.revealSamples({3, 99, -1}),
+             QStringList{QStringLiteral("hidden legend entries")});
     QVERIFY(state.isSampleShown(3));
     QCOMPARE(state.subsetFilter(), SubsetFilter::Train);
     QVERIFY(state.misclassifiedOnly());
     // Nothing hides it any more.
     QVERIFY(state.revealSamples({3}).isEmpty());
     // Sample 6 (validation, correct).
-    QCOMPARE(state.revealSamples({6}),
-             (QStringList{QStringLiteral("training set only"), QStringLiteral("misclassified only")}));
+    QCOMPARE(state.revealSamples({6}), (QStringList{QStringLiteral("training set only"),
+                                                    QStringLiteral("misclassified only")}));
     QVERIFY(state.isSampleShown(6));
     QVERIFY(!state.hasFilters());
     // A pair filter that leaves the sample out.

@@ -102,8 +102,9 @@ void TestMapRenderer::largeDrawEqualsSmallBatches()
     // The same dots in batches of 5,000: each below the two-thread size.
     QImage batched = blank(size * dpr);
     for (size_t begin = 0; begin < all.size(); begin += 5000) {
-        const ui::MapDots batch(all.begin() + static_cast<std::ptrdiff_t>(begin),
-                                all.begin() + static_cast<std::ptrdiff_t>(std::min(all.size(), begin + 5000)));
+        const ui::MapDots batch(
+            all.begin() + static_cast<std::ptrdiff_t>(begin),
+            all.begin() + static_cast<std::ptrdiff_t>(std::min(all.size(), begin + 5000)));
         draw(batched, batch);
     }
 

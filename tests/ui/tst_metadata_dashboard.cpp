@@ -3,8 +3,8 @@
 // colours for the class fields, a sequential scale from the range's start to
 // its end for continuous fields, with legend steps that agree with the
 // samples in them.
-#include "core/why/sample_metadata.h"
 #include "../common/clustered_run.h"
+#include "core/why/sample_metadata.h"
 #include "ui/explorer_session.h"
 #include "ui/map/population_map.h"
 #include "ui/why/metadata_coloring.h"

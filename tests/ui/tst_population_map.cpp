@@ -456,7 +456,6 @@ void TestPopulationMap::hoverPicksTheDotOnTop()
     QVERIFY(QToolTip::text().contains(m_session->describe(id)));
 }
 
-
 // The defect: clicking the big dot of a badly misclassified sample drawn over
 // a dense cluster inspected a small, correct dot underneath whose centre
 // happened to be nearer the cursor. Real mouse events at a point inside the
@@ -518,7 +517,8 @@ void TestPopulationMap::clickOnLargeErrorOverClusterInspectsIt()
     // And anywhere on this dense map, the rule by brute force.
     std::mt19937 rng(11);
     const QRectF plot = map.visibleArea();
-    std::uniform_real_distribution<double> x(plot.left(), plot.right()), y(plot.top(), plot.bottom());
+    std::uniform_real_distribution<double> x(plot.left(), plot.right()),
+        y(plot.top(), plot.bottom());
     int overlapping = 0;
     for (int trial = 0; trial < 1500; ++trial) {
         const QPointF p(x(rng), y(rng));

@@ -14,12 +14,12 @@
 #include <QTemporaryDir>
 #include <QTimer>
 #include <QtTest>
-
 #include <fstream>
 
 using namespace mnistx;
 
-class TestRunController : public QObject {
+class TestRunController : public QObject
+{
     Q_OBJECT
 private Q_SLOTS:
     void initTestCase();
@@ -194,7 +194,8 @@ void TestRunController::cancelAndRestartRepeatedly()
         QTRY_VERIFY_WITH_TIMEOUT(!controller.busy(), 5000);
     }
     QVERIFY(finished.isEmpty());
-    QVERIFY2(failed.isEmpty(), failed.isEmpty() ? "" : qPrintable(failed.first().first().toString()));
+    QVERIFY2(failed.isEmpty(),
+             failed.isEmpty() ? "" : qPrintable(failed.first().first().toString()));
     // Still usable: a whole run to the end.
     controller.startPipeline(smallConfig(out.path(), 1));
     QVERIFY2(finished.wait(180000) || !finished.isEmpty(),

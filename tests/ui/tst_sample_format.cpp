@@ -27,12 +27,22 @@ void TestSampleFormat::lossForms_data()
     QTest::addColumn<QString>("caption");
     QTest::addColumn<QString>("cell");
     QTest::addColumn<QString>("column");
-    QTest::newRow("large") << 2.3149 << "2.31" << "2.31" << "2.315";
-    QTest::newRow("at 0.01") << 0.01 << "0.01" << "0.01" << "0.010";
+    QTest::newRow("large") << 2.3149 << "2.31"
+                           << "2.31"
+                           << "2.315";
+    QTest::newRow("at 0.01") << 0.01 << "0.01"
+                             << "0.01"
+                             << "0.010";
     // A confident right answer never reads "0.00"; the cell keeps one digit to fit.
-    QTest::newRow("small") << 0.00345 << "0.0034" << "0.003" << "0.003";
-    QTest::newRow("zero") << 0.0 << "0" << "0" << "0.000";
-    QTest::newRow("nan") << std::numeric_limits<double>::quiet_NaN() << "–" << "–" << "–";
+    QTest::newRow("small") << 0.00345 << "0.0034"
+                           << "0.003"
+                           << "0.003";
+    QTest::newRow("zero") << 0.0 << "0"
+                          << "0"
+                          << "0.000";
+    QTest::newRow("nan") << std::numeric_limits<double>::quiet_NaN() << "–"
+                         << "–"
+                         << "–";
 }
 
 void TestSampleFormat::lossForms()
@@ -80,7 +90,8 @@ void TestSampleFormat::headerNamesSampleVerdictAndLoss()
                                    .arg(right ? QStringLiteral("right") : QStringLiteral("wrong"))
                                    .arg(ui::formatLoss(session.loss(id))));
         QVERIFY(header.html.contains(ui::verdictColor(right).name()));
-        QVERIFY(header.html.contains(right ? QStringLiteral("✓ right") : QStringLiteral("✗ wrong")));
+        QVERIFY(
+            header.html.contains(right ? QStringLiteral("✓ right") : QStringLiteral("✗ wrong")));
     }
     QVERIFY(ui::sampleHeader(session, -1).html.isEmpty());
     QVERIFY(ui::sampleHeader(session, session.sampleCount()).html.isEmpty());

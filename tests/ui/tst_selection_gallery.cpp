@@ -1,10 +1,10 @@
 #include "../common/clustered_run.h"
 #include "ui/common/sample_header.h"
 #include "ui/explorer_session.h"
-#include "ui/gallery/selection_gallery.h"
 #include "ui/gallery/sample_list_model.h"
-#include "ui/gallery/selection_summary.h"
+#include "ui/gallery/selection_gallery.h"
 #include "ui/gallery/selection_sort_proxy.h"
+#include "ui/gallery/selection_summary.h"
 #include "ui/gallery/thumbnail_delegate.h"
 
 #include <QAbstractItemModelTester>
@@ -17,8 +17,8 @@
 #include <memory>
 
 using namespace mnistx;
-using ui::SelectionGallery;
 using ui::SampleListModel;
+using ui::SelectionGallery;
 using ui::SelectionSortProxy;
 
 class TestSelectionGallery : public QObject
@@ -302,7 +302,8 @@ void TestSelectionGallery::allSeventyThousandStayFast()
     view->viewport()->repaint();
     const qint64 scrollMs = timer.elapsed();
     QVERIFY(view->viewport()->rect().contains(view->visualRect(last)));
-    qInfo("70,000 thumbnails: select %lld ms, two sorts %lld ms, layout done after %lld ms, scroll to end "
+    qInfo("70,000 thumbnails: select %lld ms, two sorts %lld ms, layout done after %lld ms, scroll "
+          "to end "
           "%lld ms",
           selectMs, sortMs, layoutMs, scrollMs);
     // Generous bounds for a loaded 2-core CI box; typical values are far lower.

@@ -6,8 +6,8 @@
 // thread, with a second run during a build neither crashing nor delivering
 // the first run's index.
 
-#include "core/why/feature_index.h"
 #include "../common/clustered_run.h"
+#include "core/why/feature_index.h"
 #include "ui/explorer_session.h"
 #include "ui/gallery/sample_list_model.h"
 #include "ui/map/population_map.h"

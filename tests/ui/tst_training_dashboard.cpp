@@ -7,11 +7,11 @@
 // goes back (driven by the real worker), the sanity line fits a narrow dock
 // and the chart legends show whole names at the dock's default size.
 #include "../common/clustered_run.h"
+#include "../common/timing_budget.h"
 #include "ui/charts/chart_view.h"
 #include "ui/charts/downsample.h"
 #include "ui/charts/training_dashboard.h"
 #include "ui/workers/pipeline_worker.h"
-#include "../common/timing_budget.h"
 
 #include <QLabel>
 #include <QProgressBar>
@@ -19,7 +19,6 @@
 #include <QRegularExpression>
 #include <QSignalSpy>
 #include <QtTest>
-
 #include <algorithm>
 #include <cmath>
 #include <random>
@@ -27,7 +26,8 @@
 using namespace mnistx;
 using Curve = ui::TrainingDashboard::Curve;
 
-namespace {
+namespace
+{
 
 constexpr int kEpochs = 3;
 constexpr int kBatchesPerEpoch = 1000;
@@ -133,7 +133,8 @@ training::EpochReport epochReport(int epoch)
 
 } // namespace
 
-class TestTrainingDashboard : public QObject {
+class TestTrainingDashboard : public QObject
+{
     Q_OBJECT
 private Q_SLOTS:
     void thousandsOfBatchesCoalesceIntoBudgetedSeries();
@@ -187,8 +188,9 @@ void TestTrainingDashboard::thousandsOfBatchesCoalesceIntoBudgetedSeries()
     QTest::qWait(3 * ui::TrainingDashboard::kReplotDelayMs);
     QCOMPARE(dashboard.replotCount(), replotsBefore + 1);
 
-    for (Curve c : {Curve::BatchLoss, Curve::EpochTrainLoss, Curve::EpochValidationLoss,
-                    Curve::BatchAccuracy, Curve::EpochTrainAccuracy, Curve::EpochValidationAccuracy})
+    for (Curve c :
+         {Curve::BatchLoss, Curve::EpochTrainLoss, Curve::EpochValidationLoss, Curve::BatchAccuracy,
+          Curve::EpochTrainAccuracy, Curve::EpochValidationAccuracy})
         QVERIFY2(dashboard.plottedPoints(c).size() <= ui::TrainingDashboard::kMaxPlottedPoints,
                  qPrintable(QString::number(dashboard.plottedPoints(c).size())));
 
@@ -199,8 +201,9 @@ void TestTrainingDashboard::thousandsOfBatchesCoalesceIntoBudgetedSeries()
     QCOMPARE(loss.back().x(), 3.0);
     QVERIFY(std::is_sorted(loss.begin(), loss.end(),
                            [](const QPointF& a, const QPointF& b) { return a.x() < b.x(); }));
-    const double maxPlotted =
-        std::max_element(loss.begin(), loss.end(), [](auto a, auto b) { return a.y() < b.y(); })->y();
+    const double maxPlotted = std::max_element(loss.begin(), loss.end(), [](auto a, auto b) {
+                                  return a.y() < b.y();
+                              })->y();
     QCOMPARE(maxPlotted, spike);
 
     QCOMPARE(dashboard.plottedPoints(Curve::EpochTrainLoss).size(), kEpochs);
@@ -237,7 +240,8 @@ void TestTrainingDashboard::progressEtaAndStatusFollowTheLastReport()
     QCOMPARE(dashboard.etaText(), QStringLiteral("ETA 0:08"));
     QVERIFY2(dashboard.throughputText().startsWith(QLocale().toString(12345)),
              qPrintable(dashboard.throughputText()));
-    QVERIFY2(dashboard.statusText().startsWith(QStringLiteral("training epoch 2/3")), qPrintable(dashboard.statusText()));
+    QVERIFY2(dashboard.statusText().startsWith(QStringLiteral("training epoch 2/3")),
+             qPrintable(dashboard.statusText()));
     QVERIFY2(dashboard.statusText().contains(QStringLiteral("validation accuracy 92.00 %")),
              qPrintable(dashboard.statusText()));
 
@@ -325,12 +329,14 @@ void TestTrainingDashboard::storedHistoryIsShown()
     dashboard.setHistory(history);
     // Shown at once (no live run to coalesce).
     QCOMPARE(dashboard.plottedPoints(Curve::EpochTrainAccuracy).size(), kEpochs);
-    QVERIFY(dashboard.plottedPoints(Curve::BatchAccuracy).size() <= ui::TrainingDashboard::kMaxPlottedPoints);
+    QVERIFY(dashboard.plottedPoints(Curve::BatchAccuracy).size() <=
+            ui::TrainingDashboard::kMaxPlottedPoints);
     QVERIFY(!dashboard.plottedPoints(Curve::BatchAccuracy).isEmpty());
     QCOMPARE(dashboard.progressBar()->value(), dashboard.progressBar()->maximum());
     QVERIFY(!dashboard.cancelButton()->isEnabled());
     QVERIFY(dashboard.etaText().isEmpty());
-    QVERIFY2(dashboard.statusText().contains(QStringLiteral("3 epochs")), qPrintable(dashboard.statusText()));
+    QVERIFY2(dashboard.statusText().contains(QStringLiteral("3 epochs")),
+             qPrintable(dashboard.statusText()));
 }
 
 // The ETA a user reads during a run with noisy timings (a new user saw

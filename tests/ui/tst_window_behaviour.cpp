@@ -14,8 +14,8 @@
 // The run: 6,000 + 1,000 real MNIST images and labels with synthetic model
 // outputs (tests/common/synthetic_run.h), stored like a run the app wrote.
 #include "../common/idx_test_files.h"
-#include "../core/mnist_fixture.h"
 #include "../common/synthetic_run.h"
+#include "../core/mnist_fixture.h"
 #include "core/store/run_store.h"
 #include "ui/charts/loss_distance_chart.h"
 #include "ui/common/dock_panel.h"
@@ -49,7 +49,6 @@
 #include <QToolBar>
 #include <QToolButton>
 #include <QtTest>
-
 #include <fstream>
 
 using namespace mnistx;
@@ -233,7 +232,8 @@ void TestWindowBehaviour::clickingThroughViewsNeverResizesTheWindow()
     // Insights, then the per-sample views while samples change.
     why->insightsDock()->raise();
     QTRY_COMPARE_WITH_TIMEOUT(why->insights()->state(), ui::InsightsPanel::State::Ready, 60000);
-    for (int i = 0; i < std::min<int>(4, static_cast<int>(why->insights()->insights().size())); ++i) {
+    for (int i = 0; i < std::min<int>(4, static_cast<int>(why->insights()->insights().size()));
+         ++i) {
         why->insights()->selectButton(i)->click();
         QVERIFY(same("an insight's Select"));
     }
@@ -411,7 +411,7 @@ void TestWindowBehaviour::selectionHiddenByFiltersLiftsThem()
     chart->selectBin(bin, ui::LossDistanceChart::BinSubset::Validation);
     const QVector<int> selection = w->session()->selection();
     QCOMPARE(map->subsetFilter(), PopulationMap::SubsetFilter::Both);
-    QVERIFY(!map->misclassifiedOnly()); // the bin holds correct samples too
+    QVERIFY(!map->misclassifiedOnly());     // the bin holds correct samples too
     QCOMPARE(subsetBox->currentIndex(), 0); // the toolbar follows
     QTRY_VERIFY(!map->isAnimating());
     QVERIFY(allInView(map, selection));
@@ -461,12 +461,12 @@ void TestWindowBehaviour::folderWithoutRunSaysWhatIsThere_data()
         << "notes" << QStringList{"holds no run", "run.bin", "notes.txt"}
         << QStringList{"Train Here", "Choose Data Folder…", "Open Another Run…"}
         << QStringList{"Recompute"};
-    QTest::newRow("data folder")
-        << "data" << QStringList{"holds no run", "data folder"}
-        << QStringList{"Train on This Data", "Choose Data Folder…"} << QStringList{"Train Here"};
-    QTest::newRow("missing folder") << "missing" << QStringList{"does not exist"}
-                                    << QStringList{"Train Here", "Choose Data Folder…"}
-                                    << QStringList{"Recompute"};
+    QTest::newRow("data folder") << "data" << QStringList{"holds no run", "data folder"}
+                                 << QStringList{"Train on This Data", "Choose Data Folder…"}
+                                 << QStringList{"Train Here"};
+    QTest::newRow("missing folder")
+        << "missing" << QStringList{"does not exist"}
+        << QStringList{"Train Here", "Choose Data Folder…"} << QStringList{"Recompute"};
     QTest::newRow("no data anywhere")
         << "no data" << QStringList{"holds no run"} << QStringList{"Choose Data Folder…"}
         << QStringList{"Train Here", "Recompute"};
@@ -485,7 +485,8 @@ void TestWindowBehaviour::folderWithoutRunSaysWhatIsThere()
     QString folder = scratch.filePath(QStringLiteral("plain"));
     QDir().mkpath(folder);
     {
-        std::ofstream(QDir(folder).filePath(QStringLiteral("notes.txt")).toStdString()) << "hello\n";
+        std::ofstream(QDir(folder).filePath(QStringLiteral("notes.txt")).toStdString())
+            << "hello\n";
     }
     pipeline::CommandLine cl = commandLine(scratch.filePath(QStringLiteral("out")));
     if (kind == QLatin1String("data"))
@@ -520,7 +521,8 @@ void TestWindowBehaviour::folderWithoutRunSaysWhatIsThere()
     w.start();
     QTRY_VERIFY_WITH_TIMEOUT(!texts.isEmpty(), 10000);
     poll.stop();
-    qInfo("%s\n  buttons: %s", qPrintable(texts.first()), qPrintable(buttons.join(QStringLiteral(" | "))));
+    qInfo("%s\n  buttons: %s", qPrintable(texts.first()),
+          qPrintable(buttons.join(QStringLiteral(" | "))));
     QCOMPARE(texts.size(), 1);
     QVERIFY(texts.first().contains(QDir::toNativeSeparators(folder)));
     QVERIFY2(!texts.first().contains(QStringLiteral("damaged")), qPrintable(texts.first()));
@@ -665,16 +667,16 @@ void TestWindowBehaviour::everySizeGivesTheMapTheMostRoom()
 void TestWindowBehaviour::menusUseTitleCase()
 {
     ui::MainWindow w(commandLine(m_runDir.path()));
-    static const QStringList small{"a",  "an", "and", "as",   "at", "by",   "for", "in",
-                                   "of", "on", "or",  "the",  "to", "vs",   "with"};
+    static const QStringList small{"a",  "an", "and", "as",  "at", "by", "for", "in",
+                                   "of", "on", "or",  "the", "to", "vs", "with"};
     QStringList wrong;
     std::function<void(QMenu*)> walk = [&](QMenu* menu) {
         for (QAction* action : menu->actions()) {
             if (action->isSeparator())
                 continue;
             QString text = action->text().remove(QLatin1Char('&'));
-            const QStringList words = text.split(QRegularExpression(QStringLiteral("[\\s/]+")),
-                                                 Qt::SkipEmptyParts);
+            const QStringList words =
+                text.split(QRegularExpression(QStringLiteral("[\\s/]+")), Qt::SkipEmptyParts);
             for (int i = 0; i < words.size(); ++i) {
                 const QString& word = words[i];
                 if (!word.front().isLetter() || (i > 0 && small.contains(word)))

@@ -58,7 +58,7 @@ struct BarChartWidget::Geometry {
     QRectF axisTitleRect; // horizontal orientation: under the tick labels
     bool valueLabels = false;
     bool valueLabelsTurned = false; // vertical bars: labels read bottom to top above the bars
-    QVector<QRectF> slots; // per bar: its share of the category axis, full value extent
+    QVector<QRectF> slots;          // per bar: its share of the category axis, full value extent
     QVector<QRectF> bars;
     QVector<QRectF> valueRects;
     QVector<QRectF> iconRects;

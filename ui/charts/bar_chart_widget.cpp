@@ -396,8 +396,9 @@ void BarChartWidget::render(QPainter* painter, const QRectF& target) const
 
 QImage BarChartWidget::renderImage(QSize logicalSize, qreal scale) const
 {
-    return renderToImage([this](QPainter* painter, const QRectF& target) { render(painter, target); },
-                         logicalSize, scale);
+    return renderToImage(
+        [this](QPainter* painter, const QRectF& target) { render(painter, target); }, logicalSize,
+        scale);
 }
 
 QRectF BarChartWidget::barRect(int bar) const

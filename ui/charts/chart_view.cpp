@@ -18,22 +18,24 @@
 #include <QScatterSeries>
 #include <QVBoxLayout>
 #include <QValueAxis>
-
 #include <algorithm>
 #include <cmath>
 #include <functional>
 #include <vector>
 
-namespace mnistx::ui {
+namespace mnistx::ui
+{
 
-namespace {
+namespace
+{
 
 // Whisker cap width in logical pixels: wide enough to read as an error bar,
 // narrow enough not to touch a neighbouring bin's cap at 20 bins in 400 px.
 constexpr qreal kWhiskerCap = 7.0;
 
 // The Qt Charts view with the mouse forwarded to ChartView's signals.
-class PlotView : public QChartView {
+class PlotView : public QChartView
+{
 public:
     using QChartView::QChartView;
     std::function<void(QMouseEvent*)> onMove;
@@ -67,7 +69,7 @@ struct ChartView::Private {
     struct Series {
         QString name;
         SeriesStyle style;
-        QXYSeries* xy = nullptr;     // the line or scatter; for a histogram its outline
+        QXYSeries* xy = nullptr;      // the line or scatter; for a histogram its outline
         QLineSeries* lower = nullptr; // histogram baseline
         QAreaSeries* area = nullptr;  // histogram only
         QList<QPointF> points;        // as given (histogram: bin centres and heights)
@@ -82,7 +84,8 @@ struct ChartView::Private {
     // Whiskers and the placeholder text, drawn over the series in chart
     // coordinates. Mapping happens at paint time, so a resize (or the export
     // rendering at another size) needs no bookkeeping beyond an update.
-    class OverlayItem : public QGraphicsItem {
+    class OverlayItem : public QGraphicsItem
+    {
     public:
         OverlayItem(Private* d, QGraphicsItem* parent) : QGraphicsItem(parent), m_d(d)
         {
@@ -94,7 +97,10 @@ struct ChartView::Private {
             prepareGeometryChange();
             update();
         }
-        QRectF boundingRect() const override { return m_d->chart->plotArea().adjusted(-8, -8, 8, 8); }
+        QRectF boundingRect() const override
+        {
+            return m_d->chart->plotArea().adjusted(-8, -8, 8, 8);
+        }
         void paint(QPainter* p, const QStyleOptionGraphicsItem*, QWidget*) override
         {
             const QRectF plot = m_d->chart->plotArea();
@@ -150,7 +156,8 @@ struct ChartView::Private {
 
     QAbstractAxis* leftY() const
     {
-        return leftLog ? static_cast<QAbstractAxis*>(leftLogAxis) : static_cast<QAbstractAxis*>(leftAxis);
+        return leftLog ? static_cast<QAbstractAxis*>(leftLogAxis)
+                       : static_cast<QAbstractAxis*>(leftAxis);
     }
     QAbstractAxis* yAxisFor(AxisSide side) const
     {
@@ -179,7 +186,8 @@ struct ChartView::Private {
     QPointF toValue(const QPointF& pos, AxisSide side) const
     {
         const QRectF plot = chart->plotArea();
-        const double x = xAxis->min() + (pos.x() - plot.left()) / plot.width() * (xAxis->max() - xAxis->min());
+        const double x =
+            xAxis->min() + (pos.x() - plot.left()) / plot.width() * (xAxis->max() - xAxis->min());
         const double t = (plot.bottom() - pos.y()) / plot.height();
         double y;
         if (side == AxisSide::Left && leftLog) {
@@ -252,8 +260,9 @@ ChartView::ChartView(QWidget* parent) : QWidget(parent), d(std::make_unique<Priv
     d->leftLogAxis->setLabelFormat(QStringLiteral("%g"));
     d->rightAxis = new QValueAxis(chart);
     d->rightAxis->setGridLineVisible(false); // the left axis owns the grid
-    for (QAbstractAxis* a : {static_cast<QAbstractAxis*>(d->xAxis), static_cast<QAbstractAxis*>(d->leftAxis),
-                             static_cast<QAbstractAxis*>(d->leftLogAxis), static_cast<QAbstractAxis*>(d->rightAxis)})
+    for (QAbstractAxis* a :
+         {static_cast<QAbstractAxis*>(d->xAxis), static_cast<QAbstractAxis*>(d->leftAxis),
+          static_cast<QAbstractAxis*>(d->leftLogAxis), static_cast<QAbstractAxis*>(d->rightAxis)})
         styleAxis(a);
     chart->addAxis(d->xAxis, Qt::AlignBottom);
     chart->addAxis(d->leftAxis, Qt::AlignLeft);
@@ -261,9 +270,12 @@ ChartView::ChartView(QWidget* parent) : QWidget(parent), d(std::make_unique<Priv
     d->leftLogAxis->setVisible(false); // until setLeftAxisLogarithmic(true)
 
     d->overlay = new Private::OverlayItem(d.get(), chart);
-    connect(chart, &QChart::plotAreaChanged, this, [this](const QRectF&) { d->overlay->plotAreaChanged(); });
+    connect(chart, &QChart::plotAreaChanged, this,
+            [this](const QRectF&) { d->overlay->plotAreaChanged(); });
 
-    auto viewToWidget = [this](const QPointF& p) { return d->view->viewport()->mapTo(this, p.toPoint()); };
+    auto viewToWidget = [this](const QPointF& p) {
+        return d->view->viewport()->mapTo(this, p.toPoint());
+    };
     d->view->onMove = [this, viewToWidget](QMouseEvent* e) {
         const QPointF scenePos = d->view->mapToScene(e->position().toPoint());
         const QPointF chartPos = d->chart->mapFromScene(scenePos);
@@ -271,8 +283,10 @@ ChartView::ChartView(QWidget* parent) : QWidget(parent), d(std::make_unique<Priv
                        e->globalPosition().toPoint());
     };
     d->view->onPress = [this, viewToWidget](QMouseEvent* e) {
-        const QPointF chartPos = d->chart->mapFromScene(d->view->mapToScene(e->position().toPoint()));
-        Q_EMIT clicked(d->toValue(chartPos, AxisSide::Left), viewToWidget(e->position()), e->button());
+        const QPointF chartPos =
+            d->chart->mapFromScene(d->view->mapToScene(e->position().toPoint()));
+        Q_EMIT clicked(d->toValue(chartPos, AxisSide::Left), viewToWidget(e->position()),
+                       e->button());
     };
     d->view->onLeave = [this] { Q_EMIT hoverLeft(); };
 }
@@ -349,7 +363,10 @@ int ChartView::addSeries(const QString& name, const SeriesStyle& style)
     return static_cast<int>(d->series.size()) - 1;
 }
 
-int ChartView::seriesCount() const { return static_cast<int>(d->series.size()); }
+int ChartView::seriesCount() const
+{
+    return static_cast<int>(d->series.size());
+}
 
 void ChartView::setPoints(int series, const QList<QPointF>& points)
 {
@@ -367,12 +384,14 @@ void ChartView::setErrorBars(int series, const QList<qreal>& halfWidths)
     d->overlay->update();
 }
 
-void ChartView::setHistogram(int series, const std::vector<double>& edges, const QList<qreal>& heights)
+void ChartView::setHistogram(int series, const std::vector<double>& edges,
+                             const QList<qreal>& heights)
 {
     Private::Series& s = d->series.at(series);
     QList<QPointF> outline;
     QList<QPointF> centres;
-    const int n = static_cast<int>(std::min<size_t>(heights.size(), edges.empty() ? 0 : edges.size() - 1));
+    const int n =
+        static_cast<int>(std::min<size_t>(heights.size(), edges.empty() ? 0 : edges.size() - 1));
     outline.reserve(2 * n + 2);
     centres.reserve(n);
     for (int i = 0; i < n; ++i) {
@@ -389,11 +408,18 @@ void ChartView::setHistogram(int series, const std::vector<double>& edges, const
     s.errors.clear();
     s.xy->replace(outline);
     if (s.lower)
-        s.lower->replace(n > 0 ? QList<QPointF>{{edges[0], 0.0}, {edges[n], 0.0}} : QList<QPointF>{});
+        s.lower->replace(n > 0 ? QList<QPointF>{{edges[0], 0.0}, {edges[n], 0.0}}
+                               : QList<QPointF>{});
 }
 
-QList<QPointF> ChartView::points(int series) const { return d->series.at(series).points; }
-QList<qreal> ChartView::errorBars(int series) const { return d->series.at(series).errors; }
+QList<QPointF> ChartView::points(int series) const
+{
+    return d->series.at(series).points;
+}
+QList<qreal> ChartView::errorBars(int series) const
+{
+    return d->series.at(series).errors;
+}
 
 void ChartView::setSeriesVisible(int series, bool visible)
 {
@@ -403,7 +429,10 @@ void ChartView::setSeriesVisible(int series, bool visible)
     d->overlay->update();
 }
 
-void ChartView::setTitle(const QString& title) { d->chart->setTitle(title); }
+void ChartView::setTitle(const QString& title)
+{
+    d->chart->setTitle(title);
+}
 
 void ChartView::setAxisTitles(const QString& x, const QString& yLeft, const QString& yRight)
 {
@@ -486,7 +515,10 @@ void ChartView::setLeftAxisLogarithmic(bool logarithmic)
     d->overlay->update();
 }
 
-bool ChartView::leftAxisLogarithmic() const { return d->leftLog; }
+bool ChartView::leftAxisLogarithmic() const
+{
+    return d->leftLog;
+}
 
 void ChartView::setTickCount(Qt::Orientation orientation, int count)
 {
@@ -517,9 +549,15 @@ void ChartView::setTickInterval(Qt::Orientation orientation, double interval, do
     }
 }
 
-void ChartView::setLegendVisible(bool visible) { d->chart->legend()->setVisible(visible); }
+void ChartView::setLegendVisible(bool visible)
+{
+    d->chart->legend()->setVisible(visible);
+}
 
-void ChartView::setLegendAlignment(Qt::Alignment alignment) { d->chart->legend()->setAlignment(alignment); }
+void ChartView::setLegendAlignment(Qt::Alignment alignment)
+{
+    d->chart->legend()->setAlignment(alignment);
+}
 
 namespace
 {

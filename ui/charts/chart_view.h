@@ -7,14 +7,14 @@
 #include <QString>
 #include <QStringList>
 #include <QWidget>
-
 #include <memory>
 #include <utility>
 #include <vector>
 
 class QPainter;
 
-namespace mnistx::ui {
+namespace mnistx::ui
+{
 
 // Our small chart interface. Every chart of the explorer talks to this class,
 // never to Qt Charts directly: Qt Charts is deprecated from Qt 6.10 in favour
@@ -37,14 +37,15 @@ enum class AxisSide { Left, Right };
 struct SeriesStyle {
     SeriesKind kind = SeriesKind::Line;
     QColor color = QColor(0x4e, 0x79, 0xa7);
-    qreal lineWidth = 1.5;    // logical pixels
-    qreal markerSize = 8.0;   // diameter in logical pixels
+    qreal lineWidth = 1.5;  // logical pixels
+    qreal markerSize = 8.0; // diameter in logical pixels
     Qt::PenStyle penStyle = Qt::SolidLine;
     AxisSide axis = AxisSide::Left;
     bool inLegend = true;
 };
 
-class ChartView : public QWidget {
+class ChartView : public QWidget
+{
     Q_OBJECT
 public:
     explicit ChartView(QWidget* parent = nullptr);
@@ -78,7 +79,8 @@ public:
     void setXRange(double min, double max);
     void setYRange(AxisSide side, double min, double max);
     // The current range of the x axis (Horizontal) or a y axis.
-    std::pair<double, double> range(Qt::Orientation orientation, AxisSide side = AxisSide::Left) const;
+    std::pair<double, double> range(Qt::Orientation orientation,
+                                    AxisSide side = AxisSide::Left) const;
     // Rounds the axis to "nice" tick values (1, 2, 5 × 10^k) after setting a range.
     void setNiceNumbers(Qt::Orientation orientation, AxisSide side = AxisSide::Left);
     // Base-10 logarithmic left axis; points with y <= 0 are then dropped.

@@ -2,7 +2,8 @@
 
 #include <algorithm>
 
-namespace mnistx::ui {
+namespace mnistx::ui
+{
 
 QList<QPointF> downsampleMinMax(const std::vector<QPointF>& points, int maxPoints)
 {

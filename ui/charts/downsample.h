@@ -2,10 +2,10 @@
 
 #include <QList>
 #include <QPointF>
-
 #include <vector>
 
-namespace mnistx::ui {
+namespace mnistx::ui
+{
 
 // Reduces a curve sorted by x to at most maxPoints points for plotting,
 // keeping its visual envelope: the points are split into maxPoints / 2

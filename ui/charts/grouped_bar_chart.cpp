@@ -277,9 +277,9 @@ void GroupedBarChart::fitCategoryLabels(qreal plotWidth) const
         const QList<QBarSet*> sets = c.series->barSets();
         bool valuesFit = sets.size() == 1;
         for (int g = 0; valuesFit && g < sets.front()->count(); ++g)
-            valuesFit = fm.horizontalAdvance(QString::number(sets.front()->at(g), 'g', 3)) +
-                            kLabelGap <=
-                        slot;
+            valuesFit =
+                fm.horizontalAdvance(QString::number(sets.front()->at(g), 'g', 3)) + kLabelGap <=
+                slot;
         if (c.series->isLabelsVisible() != valuesFit)
             c.series->setLabelsVisible(valuesFit);
     }

@@ -9,13 +9,14 @@
 #include <QLocale>
 #include <QToolTip>
 #include <QVBoxLayout>
-
 #include <algorithm>
 #include <cmath>
 
-namespace mnistx::ui {
+namespace mnistx::ui
+{
 
-namespace {
+namespace
+{
 
 // A click within this many pixels of a marker selects that curve's subset
 // only; farther away it selects the bin in both subsets.
@@ -27,7 +28,8 @@ constexpr double kCountAxisHeadroom = 1.6;
 
 QColor subsetColor(analysis::Subset s)
 {
-    return QColor(s == analysis::Subset::Train ? mapstyle::trainColor() : mapstyle::validationColor());
+    return QColor(s == analysis::Subset::Train ? mapstyle::trainColor()
+                                               : mapstyle::validationColor());
 }
 
 // Decimals that tell neighbouring bin edges apart: 1 for bins ≈ 0.5 wide.
@@ -53,9 +55,12 @@ double niceStep(double x)
 QString subsetWords(LossDistanceChart::BinSubset s)
 {
     switch (s) {
-    case LossDistanceChart::BinSubset::Train: return LossDistanceChart::tr("train");
-    case LossDistanceChart::BinSubset::Validation: return LossDistanceChart::tr("validation");
-    case LossDistanceChart::BinSubset::Both: return LossDistanceChart::tr("train + validation");
+    case LossDistanceChart::BinSubset::Train:
+        return LossDistanceChart::tr("train");
+    case LossDistanceChart::BinSubset::Validation:
+        return LossDistanceChart::tr("validation");
+    case LossDistanceChart::BinSubset::Both:
+        return LossDistanceChart::tr("train + validation");
     }
     return {};
 }
@@ -67,8 +72,8 @@ LossDistanceChart::LossDistanceChart(ExplorerSession* session, QWidget* parent)
 {
     m_chart = new ChartView(this);
     m_chart->setTitle(tr("Loss vs distance to own class centroid"));
-    m_chart->setAxisTitles(tr("distance to own class centroid (pixel space)"),
-                           lossAxisTitle(), tr("samples (bars)"));
+    m_chart->setAxisTitles(tr("distance to own class centroid (pixel space)"), lossAxisTitle(),
+                           tr("samples (bars)"));
     m_chart->setLabelFormats(QStringLiteral("%g"), QStringLiteral("%g"), QStringLiteral("%d"));
     m_chart->setToolTip(QString()); // the hover tooltip is per bin (binTooltip)
 
@@ -120,7 +125,8 @@ LossDistanceChart::LossDistanceChart(ExplorerSession* session, QWidget* parent)
                     clickAt(position);
             });
     connect(m_session, &ExplorerSession::runChanged, this, &LossDistanceChart::onRunChanged);
-    connect(m_session, &ExplorerSession::selectionChanged, this, &LossDistanceChart::onSelectionChanged);
+    connect(m_session, &ExplorerSession::selectionChanged, this,
+            &LossDistanceChart::onSelectionChanged);
     onRunChanged();
 }
 
@@ -131,7 +137,10 @@ const analysis::LossDistanceBins& LossDistanceChart::plottedBins(analysis::Subse
     return subset == analysis::Subset::Train ? m_train : m_validation;
 }
 
-int LossDistanceChart::binCount() const { return m_train.binCount(); }
+int LossDistanceChart::binCount() const
+{
+    return m_train.binCount();
+}
 
 int LossDistanceChart::binOf(double distance) const
 {
@@ -148,7 +157,10 @@ int LossDistanceChart::binOf(double distance) const
     return std::min(static_cast<int>((distance - m_train.minDistance) / width), n - 1);
 }
 
-int LossDistanceChart::binAt(double distance) const { return binOf(distance); }
+int LossDistanceChart::binAt(double distance) const
+{
+    return binOf(distance);
+}
 
 QVector<int> LossDistanceChart::samplesInBin(int bin, BinSubset subset) const
 {
@@ -190,8 +202,9 @@ QString LossDistanceChart::binTooltip(int bin) const
     const double from = m_train.edges[bin], to = m_train.edges[bin + 1];
     const int decimals = decimalsFor(to - from);
     const QLocale locale;
-    QString html = QStringLiteral("<b>%1</b>")
-                       .arg(tr("distance %1–%2").arg(from, 0, 'f', decimals).arg(to, 0, 'f', decimals));
+    QString html =
+        QStringLiteral("<b>%1</b>")
+            .arg(tr("distance %1–%2").arg(from, 0, 'f', decimals).arg(to, 0, 'f', decimals));
     for (analysis::Subset s : {analysis::Subset::Train, analysis::Subset::Validation}) {
         const analysis::LossDistanceBins& b = plottedBins(s);
         if (bin >= b.binCount())
@@ -204,9 +217,10 @@ QString LossDistanceChart::binTooltip(int bin) const
                                   .arg(locale.toString(b.counts[bin]))
                                   .arg(total > 0 ? 100.0 * b.counts[bin] / total : 0.0, 0, 'f', 1)
                                   .arg(name);
-        const QString loss = b.counts[bin] > 0
-                                 ? tr("mean loss %1 ± %2").arg(formatLoss(b.meanLoss[bin]), formatLoss(b.stdError[bin]))
-                                 : tr("no samples");
+        const QString loss =
+            b.counts[bin] > 0 ? tr("mean loss %1 ± %2")
+                                    .arg(formatLoss(b.meanLoss[bin]), formatLoss(b.stdError[bin]))
+                              : tr("no samples");
         html += QStringLiteral("<br><span style='color:%1'>■</span> %2: %3, %4")
                     .arg(subsetColor(s).name(), name.toHtmlEscaped(), loss, count);
     }
@@ -236,7 +250,8 @@ bool LossDistanceChart::clickAt(const QPointF& widgetPosition)
         const QPointF marker = markerPosition(bin, s);
         if (marker.isNull())
             continue;
-        const double distance = std::hypot(marker.x() - widgetPosition.x(), marker.y() - widgetPosition.y());
+        const double distance =
+            std::hypot(marker.x() - widgetPosition.x(), marker.y() - widgetPosition.y());
         if (distance <= best) {
             best = distance;
             subset = s == analysis::Subset::Train ? BinSubset::Train : BinSubset::Validation;
@@ -274,7 +289,8 @@ void LossDistanceChart::updateHighlight()
         return;
     }
     // A grey band over the whole plot height behind the selected bin.
-    m_chart->setHistogram(m_highlight, {m_train.edges[m_selectedBin], m_train.edges[m_selectedBin + 1]},
+    m_chart->setHistogram(m_highlight,
+                          {m_train.edges[m_selectedBin], m_train.edges[m_selectedBin + 1]},
                           {m_countAxisMax});
 }
 
@@ -305,8 +321,9 @@ void LossDistanceChart::onRunChanged()
             m_validation = {};
     }
     const bool empty = m_train.binCount() == 0;
-    m_chart->setPlaceholderText(empty ? (m_session->hasRun() ? tr("this run has no loss-vs-distance bins")
-                                                             : tr("no run loaded"))
+    m_chart->setPlaceholderText(empty ? (m_session->hasRun()
+                                             ? tr("this run has no loss-vs-distance bins")
+                                             : tr("no run loaded"))
                                       : QString());
 
     double lossMax = 0.0, lossMin = HUGE_VAL;
@@ -322,7 +339,8 @@ void LossDistanceChart::onRunChanged()
             errors.append(b.counts[i] > 1 ? b.stdError[i] : 0.0);
             counts.append(static_cast<qreal>(b.counts[i]));
             if (b.counts[i] > 0) {
-                lossMax = std::max(lossMax, b.meanLoss[i] + (b.counts[i] > 1 ? b.stdError[i] : 0.0));
+                lossMax =
+                    std::max(lossMax, b.meanLoss[i] + (b.counts[i] > 1 ? b.stdError[i] : 0.0));
                 if (b.meanLoss[i] > 0)
                     lossMin = std::min(lossMin, b.meanLoss[i]);
             }
@@ -355,7 +373,10 @@ void LossDistanceChart::setLogarithmicLoss(bool logarithmic)
     updateHighlight();
 }
 
-bool LossDistanceChart::logarithmicLoss() const { return m_chart->leftAxisLogarithmic(); }
+bool LossDistanceChart::logarithmicLoss() const
+{
+    return m_chart->leftAxisLogarithmic();
+}
 
 QString LossDistanceChart::lossAxisTitle() const
 {
@@ -383,7 +404,9 @@ void LossDistanceChart::updateAxes()
     const double countTop = std::max<double>(m_countMax, 1) * kCountAxisHeadroom;
     if (m_chart->leftAxisLogarithmic()) {
         const double hi = m_lossMax > 0 ? m_lossMax * 1.5 : 1.0;
-        const double lo = std::isfinite(m_lossMin) && m_lossMin > 0 ? std::min(m_lossMin / 1.5, hi / 10) : hi / 100;
+        const double lo = std::isfinite(m_lossMin) && m_lossMin > 0
+                              ? std::min(m_lossMin / 1.5, hi / 10)
+                              : hi / 100;
         m_chart->setYRange(AxisSide::Left, lo, hi);
         // No shared grid with a log axis: the count axis gets its own round ticks.
         const double step = niceStep(countTop / 5);
@@ -404,6 +427,9 @@ void LossDistanceChart::updateAxes()
     }
 }
 
-void LossDistanceChart::render(QPainter* painter, const QRectF& target) { m_chart->render(painter, target); }
+void LossDistanceChart::render(QPainter* painter, const QRectF& target)
+{
+    m_chart->render(painter, target);
+}
 
 } // namespace mnistx::ui

@@ -10,7 +10,8 @@
 class QAction;
 class QPainter;
 
-namespace mnistx::ui {
+namespace mnistx::ui
+{
 
 class ChartView;
 class ExplorerSession;
@@ -24,7 +25,8 @@ class ExplorerSession;
 // (session.setSelection): of the curve whose marker was clicked, or of both
 // subsets when the click was not on a marker.
 // GUI thread only.
-class LossDistanceChart : public QWidget {
+class LossDistanceChart : public QWidget
+{
     Q_OBJECT
 public:
     enum class BinSubset { Train, Validation, Both };

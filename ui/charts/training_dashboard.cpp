@@ -17,13 +17,14 @@
 #include <QResizeEvent>
 #include <QTimer>
 #include <QVBoxLayout>
-
 #include <algorithm>
 #include <cmath>
 
-namespace mnistx::ui {
+namespace mnistx::ui
+{
 
-namespace {
+namespace
+{
 
 // Progress bar resolution: per mille gives smooth movement and exact percents.
 constexpr int kProgressSteps = 1000;
@@ -96,8 +97,8 @@ std::pair<double, double> logRange(double lo, double hi)
 // batches sit near chance, 10 %). Afterwards it zooms to where the epoch
 // figures are (e.g. 90–100 %), where training is decided; the first batches'
 // climb from chance then runs in from below the axis.
-std::pair<double, double> accuracyAxis(double batchMin, const std::vector<training::EpochReport>& epochs,
-                                       int maxTicks)
+std::pair<double, double>
+accuracyAxis(double batchMin, const std::vector<training::EpochReport>& epochs, int maxTicks)
 {
     double low = batchMin;
     if (!epochs.empty()) {
@@ -136,7 +137,10 @@ QString formatDuration(double seconds)
     const long long s = std::llround(seconds);
     const long long h = s / 3600, m = (s / 60) % 60, sec = s % 60;
     if (h > 0)
-        return QStringLiteral("%1:%2:%3").arg(h).arg(m, 2, 10, QLatin1Char('0')).arg(sec, 2, 10, QLatin1Char('0'));
+        return QStringLiteral("%1:%2:%3")
+            .arg(h)
+            .arg(m, 2, 10, QLatin1Char('0'))
+            .arg(sec, 2, 10, QLatin1Char('0'));
     return QStringLiteral("%1:%2").arg(m).arg(sec, 2, 10, QLatin1Char('0'));
 }
 
@@ -251,20 +255,38 @@ TrainingDashboard::~TrainingDashboard() = default;
 QList<QPointF> TrainingDashboard::plottedPoints(Curve curve) const
 {
     switch (curve) {
-    case Curve::BatchLoss: return m_lossChart->points(m_lossBatch);
-    case Curve::EpochTrainLoss: return m_lossChart->points(m_lossEpochTrain);
-    case Curve::EpochValidationLoss: return m_lossChart->points(m_lossEpochValidation);
-    case Curve::BatchAccuracy: return m_accuracyChart->points(m_accBatch);
-    case Curve::EpochTrainAccuracy: return m_accuracyChart->points(m_accEpochTrain);
-    case Curve::EpochValidationAccuracy: return m_accuracyChart->points(m_accEpochValidation);
+    case Curve::BatchLoss:
+        return m_lossChart->points(m_lossBatch);
+    case Curve::EpochTrainLoss:
+        return m_lossChart->points(m_lossEpochTrain);
+    case Curve::EpochValidationLoss:
+        return m_lossChart->points(m_lossEpochValidation);
+    case Curve::BatchAccuracy:
+        return m_accuracyChart->points(m_accBatch);
+    case Curve::EpochTrainAccuracy:
+        return m_accuracyChart->points(m_accEpochTrain);
+    case Curve::EpochValidationAccuracy:
+        return m_accuracyChart->points(m_accEpochValidation);
     }
     return {};
 }
 
-QString TrainingDashboard::etaText() const { return m_eta->text(); }
-QString TrainingDashboard::throughputText() const { return m_throughput->text(); }
-QString TrainingDashboard::statusText() const { return m_status->text(); }
-const QLabel* TrainingDashboard::sanityLabel() const { return m_sanity; }
+QString TrainingDashboard::etaText() const
+{
+    return m_eta->text();
+}
+QString TrainingDashboard::throughputText() const
+{
+    return m_throughput->text();
+}
+QString TrainingDashboard::statusText() const
+{
+    return m_status->text();
+}
+const QLabel* TrainingDashboard::sanityLabel() const
+{
+    return m_sanity;
+}
 
 void TrainingDashboard::reset(int epochs, int batchesPerEpoch)
 {
@@ -386,11 +408,12 @@ void TrainingDashboard::setHistory(const training::TrainingHistory& history)
     showFinalThroughput();
     m_progress->setRange(0, kProgressSteps);
     m_progress->setValue(history.cancelled ? m_progress->value() : kProgressSteps);
-    QString status = m_epochs.empty() && m_batches.empty()
-                         ? tr("stored run without a training history")
-                         : (m_epochs.size() == 1 ? tr("stored run: 1 epoch in %1")
-                                                 : tr("stored run: %1 epochs in %2").arg(m_epochs.size()))
-                               .arg(formatDuration(history.seconds));
+    QString status =
+        m_epochs.empty() && m_batches.empty()
+            ? tr("stored run without a training history")
+            : (m_epochs.size() == 1 ? tr("stored run: 1 epoch in %1")
+                                    : tr("stored run: %1 epochs in %2").arg(m_epochs.size()))
+                  .arg(formatDuration(history.seconds));
     if (history.cancelled)
         status += tr(" (training was cancelled)");
     if (!m_epochs.empty())
@@ -439,7 +462,8 @@ void TrainingDashboard::replot()
     accuracy.reserve(m_batches.size());
     double lossMin = HUGE_VAL, lossMax = -HUGE_VAL, accMin = 100.0;
     for (const training::BatchReport& b : m_batches) {
-        const int perEpoch = b.batchesPerEpoch > 0 ? b.batchesPerEpoch : std::max(m_batchesPerEpoch, 1);
+        const int perEpoch =
+            b.batchesPerEpoch > 0 ? b.batchesPerEpoch : std::max(m_batchesPerEpoch, 1);
         const double x = b.epoch + static_cast<double>(b.batch + 1) / perEpoch;
         loss.emplace_back(x, b.loss);
         accuracy.emplace_back(x, 100.0 * b.runningAccuracy);
@@ -476,7 +500,8 @@ void TrainingDashboard::replot()
     m_lossChart->setYRange(AxisSide::Left, lo, hi);
     // No more tick labels than the chart's height holds: denser ones overlap
     // and Qt Charts elides every one of them to "…" (a 300 px dock).
-    const int maxTicks = std::clamp((m_accuracyChart->height() - kChartChromeHeight) / kMinTickSpacing, 3, 10);
+    const int maxTicks =
+        std::clamp((m_accuracyChart->height() - kChartChromeHeight) / kMinTickSpacing, 3, 10);
     const auto [accLow, accStep] =
         accuracyAxis(m_batches.empty() && m_epochs.empty() ? 0.0 : accMin, m_epochs, maxTicks);
     // Interval before range: Qt Charts lays the labels out on the range change.
@@ -503,7 +528,8 @@ void TrainingDashboard::updateProgressWidgets()
     const double total = static_cast<double>(std::max(m_totalEpochs, last.epoch + 1)) * perEpoch;
     const double done = static_cast<double>(last.epoch) * perEpoch + last.batch + 1;
     m_progress->setRange(0, kProgressSteps);
-    m_progress->setValue(static_cast<int>(std::lround(std::clamp(done / total, 0.0, 1.0) * kProgressSteps)));
+    m_progress->setValue(
+        static_cast<int>(std::lround(std::clamp(done / total, 0.0, 1.0) * kProgressSteps)));
     if (!m_live) {
         showFinalThroughput();
         return;
@@ -518,7 +544,8 @@ void TrainingDashboard::updateProgressWidgets()
     if (!m_epochs.empty())
         status += QStringLiteral("  ·  ") + lastEpochSummary();
     m_status->setText(status);
-    m_throughput->setText(tr("%1 samples/s").arg(QLocale().toString(std::llround(last.samplesPerSecond))));
+    m_throughput->setText(
+        tr("%1 samples/s").arg(QLocale().toString(std::llround(last.samplesPerSecond))));
 }
 
 void TrainingDashboard::showFinalThroughput()
@@ -569,8 +596,8 @@ void TrainingDashboard::resizeEvent(QResizeEvent* event)
 {
     QWidget::resizeEvent(event);
     // Side by side when wide, or when too short to stack two readable charts.
-    const bool sideBySide = event->size().width() >= kSideBySideMinWidth ||
-                            event->size().height() < kStackedMinHeight;
+    const bool sideBySide =
+        event->size().width() >= kSideBySideMinWidth || event->size().height() < kStackedMinHeight;
     m_chartsLayout->setDirection(sideBySide ? QBoxLayout::LeftToRight : QBoxLayout::TopToBottom);
     // The accuracy axis' tick count follows the charts' height.
     if (event->size().height() != event->oldSize().height())

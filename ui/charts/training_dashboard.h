@@ -8,7 +8,6 @@
 #include <QString>
 #include <QVector>
 #include <QWidget>
-
 #include <vector>
 
 class QLabel;
@@ -17,7 +16,8 @@ class QPushButton;
 class QTimer;
 class QBoxLayout;
 
-namespace mnistx::ui {
+namespace mnistx::ui
+{
 
 class ChartView;
 class ElidedLabel;
@@ -37,7 +37,8 @@ class ElidedLabel;
 // timer replots every series in bulk, each downsampled to at most
 // kMaxPlottedPoints points, so a replot costs the GUI thread a few ms at most.
 // GUI thread only.
-class TrainingDashboard : public QWidget {
+class TrainingDashboard : public QWidget
+{
     Q_OBJECT
 public:
     // Upper bound on the points of any plotted series: beyond the chart's
@@ -48,11 +49,11 @@ public:
 
     // The curves, for tests and export (read-only views of what is plotted).
     enum class Curve {
-        BatchLoss,          // train loss of every batch
+        BatchLoss, // train loss of every batch
         EpochTrainLoss,
         EpochValidationLoss,
-        BatchAccuracy,      // train running accuracy within the epoch, %
-        EpochTrainAccuracy, // %
+        BatchAccuracy,           // train running accuracy within the epoch, %
+        EpochTrainAccuracy,      // %
         EpochValidationAccuracy, // %
     };
 
@@ -142,7 +143,7 @@ private:
     std::vector<training::BatchReport> m_batches;
     std::vector<training::EpochReport> m_epochs;
     training::EtaEstimator m_etaEstimator;
-    bool m_live = false;     // a training run is feeding reports
+    bool m_live = false;      // a training run is feeding reports
     bool m_stageMode = false; // setStage took over the progress widgets
     bool m_cancelRequested = false;
     int m_replotCount = 0;

@@ -13,8 +13,9 @@ ElidedLabel::ElidedLabel(QWidget* parent) : QLabel(parent)
 void ElidedLabel::setFullText(const QString& text, const QString& explanation)
 {
     m_full = text;
-    setToolTip(text.isEmpty() || explanation.isEmpty() ? text
-                                                       : text + QStringLiteral("\n\n") + explanation);
+    setToolTip(text.isEmpty() || explanation.isEmpty()
+                   ? text
+                   : text + QStringLiteral("\n\n") + explanation);
     elide();
 }
 

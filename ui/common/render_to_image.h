@@ -3,7 +3,6 @@
 #include <QImage>
 #include <QRectF>
 #include <QSize>
-
 #include <functional>
 
 class QPainter;

@@ -33,8 +33,8 @@ QVector<int> selectedRowIds(const QAbstractItemView& view, const std::function<i
 
 void selectOnlyRow(QAbstractItemView& view, const QModelIndex& index)
 {
-    view.selectionModel()->setCurrentIndex(
-        index, QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
+    view.selectionModel()->setCurrentIndex(index, QItemSelectionModel::ClearAndSelect |
+                                                      QItemSelectionModel::Rows);
     if (view.isVisible())
         view.scrollTo(index);
 }

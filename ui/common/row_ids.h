@@ -3,7 +3,6 @@
 #include <QModelIndex>
 #include <QSortFilterProxyModel>
 #include <QVector>
-
 #include <functional>
 
 class QAbstractItemView;

@@ -9,8 +9,7 @@ namespace
 {
 // format(v) for a finite v; "–" otherwise (an undefined loss or probability
 // of a sample the model could not score).
-template <typename Format>
-QString ifFinite(double v, Format format)
+template <typename Format> QString ifFinite(double v, Format format)
 {
     return std::isfinite(v) ? format(v) : QStringLiteral("–");
 }
@@ -49,7 +48,8 @@ QString formatProbabilityExact(double p)
 
 QString formatPercent(double fraction)
 {
-    return ifFinite(fraction, [](double v) { return QStringLiteral("%1%").arg(std::lround(v * 100.0)); });
+    return ifFinite(fraction,
+                    [](double v) { return QStringLiteral("%1%").arg(std::lround(v * 100.0)); });
 }
 
 QString formatDistance(double distance)

@@ -42,10 +42,10 @@ SampleHeader sampleHeader(const ExplorerSession& session, int id, const QString&
                        .arg(pred)
                        .arg(right ? tr("right") : tr("wrong"))
                        .arg(loss);
-    const QString nameHtml =
-        nameStyle.isEmpty()
-            ? QStringLiteral("<b>%1</b>").arg(name.toHtmlEscaped())
-            : QStringLiteral("<span style='%1'><b>%2</b></span>").arg(nameStyle, name.toHtmlEscaped());
+    const QString nameHtml = nameStyle.isEmpty()
+                                 ? QStringLiteral("<b>%1</b>").arg(name.toHtmlEscaped())
+                                 : QStringLiteral("<span style='%1'><b>%2</b></span>")
+                                       .arg(nameStyle, name.toHtmlEscaped());
     header.html = tr("%1&nbsp;·&nbsp; GT&nbsp;<b>%2</b>&nbsp;·&nbsp; predicted&nbsp;"
                      "<b style='color:%3'>%4</b>&nbsp;<span style='color:%3'>%5</span>"
                      "&nbsp;·&nbsp; loss&nbsp;<b>%6</b>")

@@ -10,9 +10,11 @@
 #include <QStackedWidget>
 #include <QVBoxLayout>
 
-namespace mnistx::ui {
+namespace mnistx::ui
+{
 
-namespace {
+namespace
+{
 
 QWidget* formPage(QWidget* parent, QFormLayout** form)
 {
@@ -30,7 +32,8 @@ ProjectionDialog::ProjectionDialog(const QString& method, QWidget* parent) : QDi
     auto* layout = new QVBoxLayout(this);
     auto* top = new QFormLayout;
     m_method = new QComboBox(this);
-    m_method->addItem(tr("UMAP (fast, keeps clusters and their neighbours)"), QStringLiteral("umap"));
+    m_method->addItem(tr("UMAP (fast, keeps clusters and their neighbours)"),
+                      QStringLiteral("umap"));
     m_method->addItem(tr("t-SNE (FFT-accelerated, tight clusters)"), QStringLiteral("tsne"));
     m_method->addItem(tr("PCA (instant, linear: classes overlap)"), QStringLiteral("pca"));
     m_method->setToolTip(tr("How the 64 features of every sample are mapped to 2D"));
@@ -87,7 +90,10 @@ ProjectionDialog::ProjectionDialog(const QString& method, QWidget* parent) : QDi
     layout->addWidget(buttons);
 }
 
-QString ProjectionDialog::method() const { return m_method->currentData().toString(); }
+QString ProjectionDialog::method() const
+{
+    return m_method->currentData().toString();
+}
 
 std::map<std::string, double> ProjectionDialog::parameters() const
 {

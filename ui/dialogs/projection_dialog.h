@@ -1,7 +1,6 @@
 #pragma once
 
 #include <QDialog>
-
 #include <map>
 #include <string>
 
@@ -10,12 +9,14 @@ class QDoubleSpinBox;
 class QSpinBox;
 class QStackedWidget;
 
-namespace mnistx::ui {
+namespace mnistx::ui
+{
 
 // Chooses the 2D projection of the features and its parameters (UMAP:
 // neighbours, minimum distance, epochs; t-SNE: perplexity, iterations; PCA:
 // none). The values are handed to projection::makeProjector as they are.
-class ProjectionDialog : public QDialog {
+class ProjectionDialog : public QDialog
+{
     Q_OBJECT
 public:
     explicit ProjectionDialog(const QString& method, QWidget* parent = nullptr);

@@ -9,10 +9,10 @@
 #include <QLineEdit>
 #include <QPushButton>
 #include <QSpinBox>
-
 #include <limits>
 
-namespace mnistx::ui {
+namespace mnistx::ui
+{
 
 TrainDialog::TrainDialog(const pipeline::PipelineConfig& initial, QWidget* parent)
     : QDialog(parent), m_initial(initial)
@@ -56,7 +56,8 @@ TrainDialog::TrainDialog(const pipeline::PipelineConfig& initial, QWidget* paren
 
     m_projection = new QComboBox(this);
     for (const auto& name : projection::projectorNames())
-        m_projection->addItem(QString::fromStdString(projection::projectorTitle(name)), QString::fromStdString(name));
+        m_projection->addItem(QString::fromStdString(projection::projectorTitle(name)),
+                              QString::fromStdString(name));
     m_projection->setCurrentIndex(
         std::max(0, m_projection->findData(QString::fromStdString(initial.projection))));
     m_projection->setToolTip(tr("How the features are mapped to 2D"));

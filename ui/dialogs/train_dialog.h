@@ -9,12 +9,14 @@ class QDoubleSpinBox;
 class QSpinBox;
 class QLineEdit;
 
-namespace mnistx::ui {
+namespace mnistx::ui
+{
 
 // "Train…" dialog: the settings of a new training run (epochs, seed, batch
 // size, learning rate, architecture, projection). Pre-filled with the given
 // config; config() returns what the user chose.
-class TrainDialog : public QDialog {
+class TrainDialog : public QDialog
+{
     Q_OBJECT
 public:
     explicit TrainDialog(const pipeline::PipelineConfig& initial, QWidget* parent = nullptr);

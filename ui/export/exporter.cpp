@@ -1,10 +1,9 @@
 #include "ui/export/exporter.h"
 
-#include "ui/common/render_to_image.h"
-#include "ui/export/export_notice.h"
-
 #include "core/store/exports.h"
 #include "core/store/run_data.h"
+#include "ui/common/render_to_image.h"
+#include "ui/export/export_notice.h"
 
 #include <QAction>
 #include <QDir>
@@ -22,13 +21,14 @@
 #include <QStandardPaths>
 #include <QSvgGenerator>
 #include <QWidget>
-
 #include <cmath>
 #include <exception>
 
-namespace mnistx::ui {
+namespace mnistx::ui
+{
 
-namespace {
+namespace
+{
 
 // Screen resolution the views are laid out for: SVG and PDF use it so text
 // (sized in points) keeps its on-screen proportion to the drawing.
@@ -45,7 +45,10 @@ void setError(QString* error, const QString& message)
         *error = message;
 }
 
-QString nativePath(const QString& path) { return QDir::toNativeSeparators(path); }
+QString nativePath(const QString& path)
+{
+    return QDir::toNativeSeparators(path);
+}
 
 // Opens a QSaveFile, with a message saying why not (missing folder first:
 // QSaveFile's own message for it is only "No such file or directory").
@@ -58,11 +61,13 @@ bool openForWriting(QSaveFile& file, QString* error)
         return false;
     }
     if (info.isDir()) {
-        setError(error, QObject::tr("Cannot write %1: it is a folder.").arg(nativePath(file.fileName())));
+        setError(error,
+                 QObject::tr("Cannot write %1: it is a folder.").arg(nativePath(file.fileName())));
         return false;
     }
     if (!file.open(QIODevice::WriteOnly)) {
-        setError(error, QObject::tr("Cannot write %1: %2.").arg(nativePath(file.fileName()), file.errorString()));
+        setError(error, QObject::tr("Cannot write %1: %2.")
+                            .arg(nativePath(file.fileName()), file.errorString()));
         return false;
     }
     return true;
@@ -71,7 +76,8 @@ bool openForWriting(QSaveFile& file, QString* error)
 bool commit(QSaveFile& file, QString* error)
 {
     if (!file.commit()) {
-        setError(error, QObject::tr("Cannot write %1: %2.").arg(nativePath(file.fileName()), file.errorString()));
+        setError(error, QObject::tr("Cannot write %1: %2.")
+                            .arg(nativePath(file.fileName()), file.errorString()));
         return false;
     }
     return true;
@@ -85,7 +91,8 @@ bool writePng(const QImage& image, const QString& path, QString* error)
     QImageWriter writer(&file, "png");
     if (!writer.write(image)) {
         file.cancelWriting();
-        setError(error, QObject::tr("Cannot write %1: %2.").arg(nativePath(path), writer.errorString()));
+        setError(error,
+                 QObject::tr("Cannot write %1: %2.").arg(nativePath(path), writer.errorString()));
         return false;
     }
     return commit(file, error);
@@ -126,24 +133,25 @@ const QString& pdfFilter()
 
 QString askPath(QWidget* parent, const QString& suggestedName, ExportFormat hint)
 {
-    const QString filters = QStringList{pngFilter(), svgFilter(), pdfFilter()}.join(QLatin1String(";;"));
+    const QString filters =
+        QStringList{pngFilter(), svgFilter(), pdfFilter()}.join(QLatin1String(";;"));
     ExportFormat suggested = exportFormatFor(suggestedName);
     if (suggested == ExportFormat::Unknown)
         suggested = hint;
-    QString selected = suggested == ExportFormat::Svg ? svgFilter()
+    QString selected = suggested == ExportFormat::Svg   ? svgFilter()
                        : suggested == ExportFormat::Pdf ? pdfFilter()
                                                         : pngFilter();
     QString name = suggestedName;
     if (exportFormatFor(name) == ExportFormat::Unknown)
-        name += suggested == ExportFormat::Svg ? QLatin1String(".svg")
+        name += suggested == ExportFormat::Svg   ? QLatin1String(".svg")
                 : suggested == ExportFormat::Pdf ? QLatin1String(".pdf")
-                                                  : QLatin1String(".png");
-    QString path = QFileDialog::getSaveFileName(parent, QObject::tr("Export"),
-                                                QDir(settingsFolder()).filePath(name), filters, &selected);
+                                                 : QLatin1String(".png");
+    QString path = QFileDialog::getSaveFileName(
+        parent, QObject::tr("Export"), QDir(settingsFolder()).filePath(name), filters, &selected);
     if (path.isEmpty())
         return {};
     if (QFileInfo(path).suffix().isEmpty())
-        path += selected == svgFilter() ? QLatin1String(".svg")
+        path += selected == svgFilter()   ? QLatin1String(".svg")
                 : selected == pdfFilter() ? QLatin1String(".pdf")
                                           : QLatin1String(".png");
     rememberFolder(path);
@@ -169,12 +177,14 @@ bool exportView(const RenderFn& render, QSizeF logicalSize, const QString& path,
 {
     const ExportFormat format = exportFormatFor(path);
     if (format == ExportFormat::Unknown) {
-        setError(error, QObject::tr("Cannot export to %1: unknown format \"%2\" (use .png, .svg or .pdf).")
-                            .arg(nativePath(path), QFileInfo(path).suffix()));
+        setError(error,
+                 QObject::tr("Cannot export to %1: unknown format \"%2\" (use .png, .svg or .pdf).")
+                     .arg(nativePath(path), QFileInfo(path).suffix()));
         return false;
     }
     if (!render || logicalSize.width() < 1 || logicalSize.height() < 1) {
-        setError(error, QObject::tr("Cannot export to %1: nothing to draw (empty view).").arg(nativePath(path)));
+        setError(error, QObject::tr("Cannot export to %1: nothing to draw (empty view).")
+                            .arg(nativePath(path)));
         return false;
     }
     const QRectF target(QPointF(0, 0), logicalSize);
@@ -182,13 +192,16 @@ bool exportView(const RenderFn& render, QSizeF logicalSize, const QString& path,
     if (format == ExportFormat::Png) {
         if (!(pngScale > 0))
             pngScale = kDefaultPngScale;
-        const QSize pixels(qRound(logicalSize.width() * pngScale), qRound(logicalSize.height() * pngScale));
+        const QSize pixels(qRound(logicalSize.width() * pngScale),
+                           qRound(logicalSize.height() * pngScale));
         if (pixels.width() > kMaxPngSide || pixels.height() > kMaxPngSide) {
-            setError(error, QObject::tr("Cannot export %1: %2 × %3 pixels is too large (at most %4 per side).")
-                                .arg(nativePath(path))
-                                .arg(pixels.width())
-                                .arg(pixels.height())
-                                .arg(kMaxPngSide));
+            setError(
+                error,
+                QObject::tr("Cannot export %1: %2 × %3 pixels is too large (at most %4 per side).")
+                    .arg(nativePath(path))
+                    .arg(pixels.width())
+                    .arg(pixels.height())
+                    .arg(kMaxPngSide));
             return false;
         }
         QImage image;
@@ -251,9 +264,10 @@ bool exportView(const RenderFn& render, QSizeF logicalSize, const QString& path,
     }
     if (!painted) {
         file.cancelWriting();
-        setError(error, QObject::tr("Cannot export %1: the %2 writer failed.")
-                            .arg(nativePath(path), format == ExportFormat::Svg ? QStringLiteral("SVG")
-                                                                               : QStringLiteral("PDF")));
+        setError(error,
+                 QObject::tr("Cannot export %1: the %2 writer failed.")
+                     .arg(nativePath(path), format == ExportFormat::Svg ? QStringLiteral("SVG")
+                                                                        : QStringLiteral("PDF")));
         return false;
     }
     return commit(file, error);
@@ -280,7 +294,8 @@ qreal askPngScale(QWidget* parent, qreal defaultScale)
 }
 
 QString exportInteractively(QWidget* parent, const RenderFn& render, QSizeF logicalSize,
-                            const QString& suggestedName, ExportFormat formatHint, const ImageFn& rasterImage)
+                            const QString& suggestedName, ExportFormat formatHint,
+                            const ImageFn& rasterImage)
 {
     const QString path = askPath(parent, suggestedName, formatHint);
     if (path.isEmpty())
@@ -328,11 +343,13 @@ QList<QAction*> addExportActions(QWidget* widget, ExportSource source)
 QList<QAction*> addExportActions(QWidget* widget, RenderFn render, const QString& suggestedName,
                                  std::function<QSizeF()> logicalSize, ImageFn rasterImage)
 {
-    return addExportActions(widget, ExportSource{std::move(render), [suggestedName] { return suggestedName; },
+    return addExportActions(widget, ExportSource{std::move(render),
+                                                 [suggestedName] { return suggestedName; },
                                                  std::move(logicalSize), std::move(rasterImage)});
 }
 
-bool writeSelectionCsv(const store::RunData& run, const QVector<int>& ids, const QString& path, QString* error)
+bool writeSelectionCsv(const store::RunData& run, const QVector<int>& ids, const QString& path,
+                       QString* error)
 {
     try {
         store::writeSamplesCsv(run, std::vector<int>(ids.begin(), ids.end()), path.toStdString());

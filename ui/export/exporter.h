@@ -6,7 +6,6 @@
 #include <QSizeF>
 #include <QString>
 #include <QVector>
-
 #include <functional>
 
 class QAction;
@@ -14,11 +13,13 @@ class QPainter;
 class QRectF;
 class QWidget;
 
-namespace mnistx::store {
+namespace mnistx::store
+{
 struct RunData;
 }
 
-namespace mnistx::ui {
+namespace mnistx::ui
+{
 
 // Draws a view into target (painter coordinates, logical pixels) at target's
 // size. Every exportable view offers one: the map's render(), the charts'
@@ -79,13 +80,15 @@ struct ExportSource {
 QList<QAction*> addExportActions(QWidget* widget, ExportSource source);
 // The same with a fixed suggested name.
 QList<QAction*> addExportActions(QWidget* widget, RenderFn render, const QString& suggestedName,
-                                 std::function<QSizeF()> logicalSize = {}, ImageFn rasterImage = {});
+                                 std::function<QSizeF()> logicalSize = {},
+                                 ImageFn rasterImage = {});
 // The interactive export: asks for a path (and for PNG the scale), writes,
 // reports errors in a message box and a success in the window's status bar
 // (notifyExported: the path and an "Open Folder" button). Returns the written
 // path, empty when cancelled or failed. formatHint preselects a filter.
 QString exportInteractively(QWidget* parent, const RenderFn& render, QSizeF logicalSize,
-                            const QString& suggestedName, ExportFormat formatHint = ExportFormat::Png,
+                            const QString& suggestedName,
+                            ExportFormat formatHint = ExportFormat::Png,
                             const ImageFn& rasterImage = {});
 
 // The table of the headless samples.csv (store::writeSamplesCsv) with the

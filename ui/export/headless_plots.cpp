@@ -7,12 +7,13 @@
 
 #include <QDir>
 #include <QPainter>
-
 #include <stdexcept>
 
-namespace mnistx::ui {
+namespace mnistx::ui
+{
 
-namespace {
+namespace
+{
 
 void writeBoth(const RenderFn& render, const ImageFn& image, QSize size, const QString& outDir,
                const QString& baseName)
@@ -42,11 +43,14 @@ void writeHeadlessPlots(const store::RunData& run, std::shared_ptr<const data::M
     PopulationMap map(&session);
     map.resize(kHeadlessMapSize);
     const RenderFn mapRender = [&map](QPainter* p, const QRectF& target) { map.render(p, target); };
-    const ImageFn mapImage = [&map](QSize size, qreal scale) { return map.renderImage(size, scale); };
+    const ImageFn mapImage = [&map](QSize size, qreal scale) {
+        return map.renderImage(size, scale);
+    };
     map.setSubsetFilter(PopulationMap::SubsetFilter::Train);
     writeBoth(mapRender, mapImage, kHeadlessMapSize, outDir, QStringLiteral("embedding_train"));
     map.setSubsetFilter(PopulationMap::SubsetFilter::Validation);
-    writeBoth(mapRender, mapImage, kHeadlessMapSize, outDir, QStringLiteral("embedding_validation"));
+    writeBoth(mapRender, mapImage, kHeadlessMapSize, outDir,
+              QStringLiteral("embedding_validation"));
 
     LossDistanceChart chart(&session);
     chart.resize(kHeadlessChartSize);

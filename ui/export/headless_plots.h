@@ -5,10 +5,10 @@
 
 #include <QSize>
 #include <QString>
-
 #include <memory>
 
-namespace mnistx::ui {
+namespace mnistx::ui
+{
 
 // Sizes of the headless plots in logical pixels; PNGs are written at
 // kHeadlessPngScale (2×: crisp), SVGs at logical size.

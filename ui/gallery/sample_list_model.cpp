@@ -20,8 +20,7 @@ void SampleListModel::followSelection()
     if (m_followsSelection)
         return;
     m_followsSelection = true;
-    connect(m_session, &ExplorerSession::selectionChanged, this,
-            &SampleListModel::reloadSelection);
+    connect(m_session, &ExplorerSession::selectionChanged, this, &SampleListModel::reloadSelection);
     reloadSelection();
 }
 
@@ -92,8 +91,7 @@ QVariant SampleListModel::data(const QModelIndex& index, int role) const
     if (!m_session->hasRun() || id < 0 || id >= m_session->sampleCount())
         return {};
     const bool neighbour = hasDistances();
-    const double distance =
-        neighbour ? m_distances[static_cast<std::size_t>(index.row())] : 0.0;
+    const double distance = neighbour ? m_distances[static_cast<std::size_t>(index.row())] : 0.0;
     switch (role) {
     case Qt::DisplayRole:
         return m_session->describe(id);

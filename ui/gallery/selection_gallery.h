@@ -1,8 +1,8 @@
 #pragma once
 
 #include "ui/gallery/sample_list_model.h"
-#include "ui/gallery/selection_summary.h"
 #include "ui/gallery/selection_sort_proxy.h"
+#include "ui/gallery/selection_summary.h"
 
 #include <QModelIndex>
 #include <QString>

@@ -84,8 +84,8 @@ QString selectionSummaryText(const SelectionSummary& summary, int maxClasses)
     if (summary.count == 0)
         return text;
     text += QObject::tr(" · %1 · mean loss %2 · classes: %3")
-                .arg(accuracyText(summary.correct, summary.count),
-                     formatLoss(summary.meanLoss), classMixText(summary, maxClasses));
+                .arg(accuracyText(summary.correct, summary.count), formatLoss(summary.meanLoss),
+                     classMixText(summary, maxClasses));
     return text;
 }
 

@@ -1,9 +1,9 @@
 #include "ui/inspector/error_inspector.h"
 
+#include "ui/charts/bar_chart_widget.h"
 #include "ui/common/render_to_image.h"
 #include "ui/common/sample_format.h"
 #include "ui/common/sample_header.h"
-#include "ui/charts/bar_chart_widget.h"
 #include "ui/explorer_session.h"
 #include "ui/inspector/digit_view.h"
 
@@ -335,9 +335,15 @@ int ErrorInspector::misclassifiedStep(int step) const
     return index < 0 || index >= static_cast<std::ptrdiff_t>(order.size()) ? -1 : order[index];
 }
 
-int ErrorInspector::nextMisclassified() const { return misclassifiedStep(+1); }
+int ErrorInspector::nextMisclassified() const
+{
+    return misclassifiedStep(+1);
+}
 
-int ErrorInspector::previousMisclassified() const { return misclassifiedStep(-1); }
+int ErrorInspector::previousMisclassified() const
+{
+    return misclassifiedStep(-1);
+}
 
 void ErrorInspector::showNextMisclassified()
 {
@@ -452,8 +458,9 @@ void ErrorInspector::render(QPainter* painter, const QRectF& target) const
 
 QImage ErrorInspector::renderImage(QSize logicalSize, qreal scale) const
 {
-    return renderToImage([this](QPainter* painter, const QRectF& target) { render(painter, target); },
-                         logicalSize, scale);
+    return renderToImage(
+        [this](QPainter* painter, const QRectF& target) { render(painter, target); }, logicalSize,
+        scale);
 }
 
 } // namespace mnistx::ui

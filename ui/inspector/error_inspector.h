@@ -77,7 +77,6 @@ public:
     QImage renderImage(QSize logicalSize, qreal scale = 2.0) const;
     QImage renderImage(qreal scale = 2.0) const { return renderImage(size(), scale); }
 
-
 public Q_SLOTS:
     void showNextMisclassified();
     void showPreviousMisclassified();

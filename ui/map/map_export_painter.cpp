@@ -129,8 +129,7 @@ void MapExportPainter::paintVector(QPainter& painter, const QRectF& bounds, cons
     MapRenderer::paintDots(painter, MapDots(firstVector, dots.end()), view, bounds);
     MapRenderer::paintRings(painter, selection, view, bounds, mapstyle::selectionRingColor(),
                             false);
-    MapRenderer::paintRings(painter, highlight, view, bounds, mapstyle::highlightRingColor(),
-                            true);
+    MapRenderer::paintRings(painter, highlight, view, bounds, mapstyle::highlightRingColor(), true);
 }
 
 } // namespace mnistx::ui

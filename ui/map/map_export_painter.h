@@ -22,8 +22,7 @@ class MapExportPainter
 public:
     // Draws the three layers into target (already filled) with renderer.
     static void drawLayers(MapRenderer& renderer, QImage& target, const MapDots& dots,
-                           const MapDots& selection, const MapDots& highlight,
-                           const MapView& view);
+                           const MapDots& selection, const MapDots& highlight, const MapView& view);
     // The layers on white, size logical pixels at scale device pixels per
     // logical pixel (2: crisp); null for an empty size or a scale <= 0.
     static QImage rasterImage(QSize size, qreal scale, const MapDots& dots,

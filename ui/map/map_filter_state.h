@@ -134,8 +134,8 @@ private:
     std::vector<int> m_drawOrder;
 
     ColorBy m_colorBy = ColorBy::GroundTruth;
-    std::vector<QRgb> m_colors;        // per sample
-    std::vector<int> m_entryOf;        // per sample legend entry, -1: none
+    std::vector<QRgb> m_colors; // per sample
+    std::vector<int> m_entryOf; // per sample legend entry, -1: none
     QString m_legendTitle;
     QVector<MapLegendEntry> m_legendEntries;
     std::vector<bool> m_hiddenEntries; // per legend entry

@@ -29,9 +29,11 @@ std::pair<double, double> fitRangeOf(std::vector<float>& values)
     if (n < 100)
         return {full0, full1};
     const size_t k0 = std::max<size_t>(1, n / 1000), k1 = n - 1 - k0;
-    std::nth_element(values.begin(), values.begin() + static_cast<std::ptrdiff_t>(k0), values.end());
+    std::nth_element(values.begin(), values.begin() + static_cast<std::ptrdiff_t>(k0),
+                     values.end());
     const double q0 = values[k0];
-    std::nth_element(values.begin(), values.begin() + static_cast<std::ptrdiff_t>(k1), values.end());
+    std::nth_element(values.begin(), values.begin() + static_cast<std::ptrdiff_t>(k1),
+                     values.end());
     const double q1 = values[k1];
     // 1.5×: outliers that cost a third of the view or more.
     if (!(full1 - full0 > 1.5 * (q1 - q0)))
@@ -95,7 +97,8 @@ MapView MapFit::framingView(const QRectF& box, const MapView& view, const QRectF
     MapView v = view;
     v.scale = scale;
     const QPointF offset = area.center() - view.plotRect.center(); // widget px
-    v.center = QPointF(box.center().x() - offset.x() / scale, box.center().y() + offset.y() / scale);
+    v.center =
+        QPointF(box.center().x() - offset.x() / scale, box.center().y() + offset.y() / scale);
     return v;
 }
 

@@ -38,7 +38,8 @@ MapFrame MapFrame::forSize(const QSizeF& size, const QFont& font, const MapLegen
     const qreal widthBeside = size.width() - 2 * kMargin - legendWidth - kLegendGap;
     f.stripLegend = widthBeside < std::max(kMinPlotWidth, (1.0 - kMaxLegendShare) * size.width());
     if (!f.stripLegend) {
-        f.legendArea = QRectF(size.width() - kMargin - legendWidth, titleHeight, legendWidth, plotHeight);
+        f.legendArea =
+            QRectF(size.width() - kMargin - legendWidth, titleHeight, legendWidth, plotHeight);
         f.plotRect = QRectF(kMargin, titleHeight, std::max(widthBeside, 10.0), plotHeight);
     } else {
         const qreal width = std::max(size.width() - 2 * kMargin, 1.0);

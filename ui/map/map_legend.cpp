@@ -15,12 +15,12 @@ namespace mnistx::ui
 
 namespace
 {
-constexpr qreal kPadding = 8.0;       // inside the legend box
-constexpr qreal kSwatchColumn = 18.0; // room for the largest example dot (radius 7)
-constexpr qreal kCountGap = 14.0;     // between a name and its count
-constexpr qreal kSectionGap = 8.0;    // between the colour and the size legend
-constexpr qreal kColumnGap = 12.0;    // between columns of entries (short legends)
-constexpr int kMaxColumns = 4;        // beyond that the legend would crowd the map
+constexpr qreal kPadding = 8.0;        // inside the legend box
+constexpr qreal kSwatchColumn = 18.0;  // room for the largest example dot (radius 7)
+constexpr qreal kCountGap = 14.0;      // between a name and its count
+constexpr qreal kSectionGap = 8.0;     // between the colour and the size legend
+constexpr qreal kColumnGap = 12.0;     // between columns of entries (short legends)
+constexpr int kMaxColumns = 4;         // beyond that the legend would crowd the map
 constexpr qreal kStripEntryGap = 10.0; // between entries of the strip legend
 
 QFont boldFont(QFont f)
@@ -97,7 +97,8 @@ int MapLegend::stripPositions(const QFont& font, qreal width, QRectF* titleRect,
     const QFontMetricsF bold(boldFont(font));
     const qreal row = rowHeight(font);
     const qreal inner = std::max(width - 2 * kPadding, 1.0);
-    *titleRect = QRectF(kPadding, kPadding, bold.horizontalAdvance(m_title + QLatin1Char(':')), row);
+    *titleRect =
+        QRectF(kPadding, kPadding, bold.horizontalAdvance(m_title + QLatin1Char(':')), row);
     qreal x = titleRect->right() + kStripEntryGap;
     int rows = 1;
     entryRects->clear();

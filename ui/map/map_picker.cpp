@@ -43,8 +43,8 @@ void MapPicker::ensureGrid(const MapFilterState& state) const
     m_gridDirty = false;
 }
 
-int MapPicker::pickAt(const QPointF& widgetPos, const MapView& view,
-                      const MapFilterState& state, int current) const
+int MapPicker::pickAt(const QPointF& widgetPos, const MapView& view, const MapFilterState& state,
+                      int current) const
 {
     if (!m_positions)
         return -1;
@@ -112,7 +112,8 @@ int MapPicker::pickAt(const QPointF& widgetPos, const MapView& view,
             if (!shown[static_cast<size_t>(id)])
                 continue;
             const double gap = std::sqrt(d2) - drawnRadius(id);
-            if (gap < nearestGap || (gap == nearestGap && nearest >= 0 && cell.ranks[k] > nearestRank)) {
+            if (gap < nearestGap ||
+                (gap == nearestGap && nearest >= 0 && cell.ranks[k] > nearestRank)) {
                 nearestGap = gap;
                 nearest = id;
                 nearestRank = cell.ranks[k];
@@ -123,7 +124,7 @@ int MapPicker::pickAt(const QPointF& widgetPos, const MapView& view,
 }
 
 QVector<int> MapPicker::samplesInRect(const QRectF& widgetRect, const MapView& view,
-                                       const MapFilterState& state) const
+                                      const MapFilterState& state) const
 {
     QVector<int> ids;
     if (!m_positions || state.shownCount() == 0 || widgetRect.isEmpty())
@@ -131,8 +132,7 @@ QVector<int> MapPicker::samplesInRect(const QRectF& widgetRect, const MapView& v
     ensureGrid(state);
     const RowMatrixXf& pos = *m_positions;
     m_grid.forEachInCellsOf(view.toMap(widgetRect), [&](int id) {
-        if (state.isSampleShown(id) &&
-            widgetRect.contains(view.toScreen(pos(id, 0), pos(id, 1))))
+        if (state.isSampleShown(id) && widgetRect.contains(view.toScreen(pos(id, 0), pos(id, 1))))
             ids.append(id);
     });
     std::sort(ids.begin(), ids.end());
@@ -140,7 +140,7 @@ QVector<int> MapPicker::samplesInRect(const QRectF& widgetRect, const MapView& v
 }
 
 QVector<int> MapPicker::samplesInPolygon(const QPolygonF& widgetPolygon, const MapView& view,
-                                          const MapFilterState& state) const
+                                         const MapFilterState& state) const
 {
     QVector<int> ids;
     const LassoPolygon lasso(widgetPolygon);
@@ -149,8 +149,7 @@ QVector<int> MapPicker::samplesInPolygon(const QPolygonF& widgetPolygon, const M
     ensureGrid(state);
     const RowMatrixXf& pos = *m_positions;
     m_grid.forEachInCellsOf(view.toMap(lasso.boundingRect()), [&](int id) {
-        if (state.isSampleShown(id) &&
-            lasso.contains(view.toScreen(pos(id, 0), pos(id, 1))))
+        if (state.isSampleShown(id) && lasso.contains(view.toScreen(pos(id, 0), pos(id, 1))))
             ids.append(id);
     });
     std::sort(ids.begin(), ids.end());

@@ -165,10 +165,10 @@ void MapRenderer::blitAll(QImage& target, const MapDots& dots, const MapView& vi
     // Large draws run on two threads: each places one half of the dots, then
     // each blends the bands holding one half of the sprites (bands touch
     // disjoint rows). The result is the same as on one thread.
-    const int parts =
-        dots.size() >= static_cast<size_t>(kParallelDots) && std::thread::hardware_concurrency() >= 2
-            ? 2
-            : 1;
+    const int parts = dots.size() >= static_cast<size_t>(kParallelDots) &&
+                              std::thread::hardware_concurrency() >= 2
+                          ? 2
+                          : 1;
     auto onParts = [parts](const auto& work) {
         if (parts == 1) {
             work(0);

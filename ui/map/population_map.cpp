@@ -17,9 +17,9 @@
 #include <QToolTip>
 #include <QWheelEvent>
 #include <algorithm>
-#include <vector>
 #include <cmath>
 #include <limits>
+#include <vector>
 
 namespace mnistx::ui
 {
@@ -45,7 +45,7 @@ constexpr double kCenterOnZoom = 8.0;
 constexpr qreal kFrameMargin = mapstyle::kMaxDotRadius + 14.0;
 constexpr double kWheelZoomPerNotch = 1.25; // one wheel notch (120 units = 15°)
 constexpr double kKeyZoom = 1.25;
-constexpr qreal kLassoStep = 2.0;  // px between recorded lasso vertices: smooth, few edges
+constexpr qreal kLassoStep = 2.0; // px between recorded lasso vertices: smooth, few edges
 } // namespace
 
 PopulationMap::PopulationMap(ExplorerSession* session, QWidget* parent)
@@ -118,7 +118,7 @@ void PopulationMap::onRunChanged()
     m_picker.setPositions(m_positions);
     m_picker.setSizeBuckets(m_sizeBuckets);
     m_picker.invalidate(); // a new draw order
-    applyColoring(); // also updates what is shown and the legend
+    applyColoring();       // also updates what is shown and the legend
     if (coloringReset)
         Q_EMIT coloringChanged(); // the custom colouring described the old run
     Q_EMIT filtersChanged();
@@ -410,9 +410,9 @@ void PopulationMap::frameSamples(const QVector<int>& ids)
     MapView current = m_view;
     current.plotRect = m_frame.plotRect;
     bool toFitted = false;
-    const MapView v = MapFit::framingView(QRectF(QPointF(x0, y0), QPointF(x1, y1)), current, area,
-                                          fittedView(m_frame.plotRect), fitScale() * kMinZoom,
-                                          &toFitted);
+    const MapView v =
+        MapFit::framingView(QRectF(QPointF(x0, y0), QPointF(x1, y1)), current, area,
+                            fittedView(m_frame.plotRect), fitScale() * kMinZoom, &toFitted);
     animateTo(v, toFitted);
 }
 

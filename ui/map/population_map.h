@@ -242,8 +242,8 @@ private:
 
     // Per-run data (rebuilt on runChanged).
     std::shared_ptr<const RowMatrixXf> m_positions; // the layout snapshot being drawn
-    QRectF m_bounds;                                // what a reset view fits, map space (outliers aside)
-    std::vector<std::uint8_t> m_sizeBuckets;        // per sample, from its loss
+    QRectF m_bounds;                         // what a reset view fits, map space (outliers aside)
+    std::vector<std::uint8_t> m_sizeBuckets; // per sample, from its loss
 
     // Colouring, filters and what they leave (draw order included).
     MapFilterState m_state;

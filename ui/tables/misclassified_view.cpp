@@ -11,9 +11,9 @@
 #include <QItemSelectionModel>
 #include <QLabel>
 #include <QLocale>
+#include <QScrollBar>
 #include <QSet>
 #include <QStackedWidget>
-#include <QScrollBar>
 #include <QTableView>
 #include <QVBoxLayout>
 #include <algorithm>

@@ -39,8 +39,7 @@ void ConfusionMatrixCanvas::paintEvent(QPaintEvent*)
     if (hasFocus() && m_focusLabel >= 0) {
         painter.setPen(QPen(palette().highlight().color(), 1, Qt::DashLine));
         painter.setBrush(Qt::NoBrush);
-        painter.drawRect(
-            m_view->cellRect(m_focusLabel, m_focusPrediction).adjusted(2, 2, -2, -2));
+        painter.drawRect(m_view->cellRect(m_focusLabel, m_focusPrediction).adjusted(2, 2, -2, -2));
     }
 }
 
@@ -111,8 +110,8 @@ bool ConfusionMatrixCanvas::event(QEvent* event)
         const auto [label, prediction] = cellAt(help->pos());
         const QRectF legend = m_view->legendRect();
         if (label >= 0)
-            QToolTip::showText(help->globalPos(), m_view->cellDescription(label, prediction),
-                               this, m_view->cellRect(label, prediction).toAlignedRect());
+            QToolTip::showText(help->globalPos(), m_view->cellDescription(label, prediction), this,
+                               m_view->cellRect(label, prediction).toAlignedRect());
         else if (legend.contains(help->pos()))
             QToolTip::showText(help->globalPos(), m_view->legendDescription(), this,
                                legend.toAlignedRect());

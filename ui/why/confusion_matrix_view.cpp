@@ -51,11 +51,11 @@ const QColor kActiveOutline(0x1f, 0x4e, 0x9c); // blue: not on the orange-red or
 } // namespace
 
 struct ConfusionMatrixView::Layout {
-    QRectF title;             // empty without a title
-    QRectF columnAxis;        // "Predicted"
-    QRectF rowAxis;           // "Ground truth", drawn rotated
-    QPointF origin;           // top-left of cell (0, 0)
-    double cellWidth = 0.0;   // cells are square unless the counts need them wider or taller
+    QRectF title;           // empty without a title
+    QRectF columnAxis;      // "Predicted"
+    QRectF rowAxis;         // "Ground truth", drawn rotated
+    QPointF origin;         // top-left of cell (0, 0)
+    double cellWidth = 0.0; // cells are square unless the counts need them wider or taller
     double cellHeight = 0.0;
     double accuracyLeft = 0;  // x of the accuracy column
     double accuracyWidth = 0; // its width
@@ -113,11 +113,12 @@ ConfusionMatrixView::ConfusionMatrixView(ExplorerSession* session, QWidget* pare
     // every count is legible, whatever the dock's size.
     m_exportActions = addExportActions(
         m_canvas,
-        ExportSource{[this](QPainter* painter, const QRectF& target) { render(painter, target); },
-                     [this] { return QStringLiteral("confusion_%1").arg(analysis::subsetName(m_subset)); },
-                     [this] { return QSizeF(m_canvas->size().expandedTo(QSize(520, 480))); },
-                     {},
-                     tr("Save the confusion matrix as an image file")});
+        ExportSource{
+            [this](QPainter* painter, const QRectF& target) { render(painter, target); },
+            [this] { return QStringLiteral("confusion_%1").arg(analysis::subsetName(m_subset)); },
+            [this] { return QSizeF(m_canvas->size().expandedTo(QSize(520, 480))); },
+            {},
+            tr("Save the confusion matrix as an image file")});
 
     connect(m_subsetBox, &QComboBox::currentIndexChanged, this, [this] {
         setSubset(static_cast<analysis::Subset>(m_subsetBox->currentData().toInt()));
@@ -527,7 +528,8 @@ void ConfusionMatrixView::paintLegend(QPainter* painter, const Layout& l) const
     }
     using Colors = ConfusionColorScale;
     drawBlock(QRectF(box.left(), box.top(), box.width(), errorsHeight), tr("errors"),
-              Colors::errorColor(1.0), Colors::errorColor(0.5), Colors::errorColor(0.0), errorTicks);
+              Colors::errorColor(1.0), Colors::errorColor(0.5), Colors::errorColor(0.0),
+              errorTicks);
     if (both)
         drawBlock(QRectF(box.left(), box.top() + errorsHeight + kLegendGap, box.width(),
                          box.height() - errorsHeight - kLegendGap),
@@ -623,7 +625,7 @@ void ConfusionMatrixView::paintMatrix(QPainter* painter, const QRectF& area, boo
             QColor background = kEmptyCell;
             if (r == c)
                 background = row > 0 ? ConfusionColorScale::diagonalColor(a->confusion(r, c) / row)
-                                       : kEmptyCell;
+                                     : kEmptyCell;
             else if (v > 0)
                 background = ConfusionColorScale::errorColor(scale.position(v));
             painter->fillRect(cell, background);

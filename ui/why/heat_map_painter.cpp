@@ -181,8 +181,7 @@ void HeatMapPainter::paintColorBar(QPainter& painter, const QRectF& rect,
         painter.drawText(ticks, Qt::AlignHCenter | Qt::AlignVCenter, QStringLiteral("0"));
 }
 
-void HeatMapPainter::paint(QPainter& painter, const QRectF& area, const QFont& font,
-                           bool dim) const
+void HeatMapPainter::paint(QPainter& painter, const QRectF& area, const QFont& font, bool dim) const
 {
     const HeatMapPanel::Layout layout = this->layout(area, font);
     const int C = m_panel.classCount();
@@ -226,7 +225,8 @@ void HeatMapPainter::paint(QPainter& painter, const QRectF& area, const QFont& f
 
     // The large tile and its title.
     const QStringList title = m_panel.largeTitle();
-    const QColor largeMark = m_panel.m_largeTile == HeatMapPanel::kLossTile ? QColor() : markColor(m_panel.m_largeTile);
+    const QColor largeMark =
+        m_panel.m_largeTile == HeatMapPanel::kLossTile ? QColor() : markColor(m_panel.m_largeTile);
     const double lh = std::ceil(fm.height());
     const QRectF nameRect(layout.largeTitle.left(), layout.largeTitle.top(),
                           layout.largeTitle.width(), lh);
@@ -256,7 +256,8 @@ void HeatMapPainter::paint(QPainter& painter, const QRectF& area, const QFont& f
         else
             text = QStringLiteral("%1  p=%2")
                        .arg(tile)
-                       .arg(formatProbability(m_panel.m_maps.probabilities[static_cast<std::size_t>(tile)]));
+                       .arg(formatProbability(
+                           m_panel.m_maps.probabilities[static_cast<std::size_t>(tile)]));
         if (tile == m_panel.m_largeTile) {
             // The tile shown large: its cell on a light background.
             painter.fillRect(QRectF(label.left(), label.top() - 2.0, label.width(),
@@ -287,13 +288,15 @@ void HeatMapPainter::paint(QPainter& painter, const QRectF& area, const QFont& f
     }
 
     // Colour bars.
-    const QString classTitle = m_panel.m_method == HeatMapPanel::Method::GradCam
-                                   ? HeatMapPanel::tr("All class tiles: Grad-CAM")
-                                   : (m_panel.m_signed ? HeatMapPanel::tr("All class tiles: d logit / d pixel")
-                                               : HeatMapPanel::tr("All class tiles: |d logit / d pixel|"));
+    const QString classTitle =
+        m_panel.m_method == HeatMapPanel::Method::GradCam
+            ? HeatMapPanel::tr("All class tiles: Grad-CAM")
+            : (m_panel.m_signed ? HeatMapPanel::tr("All class tiles: d logit / d pixel")
+                                : HeatMapPanel::tr("All class tiles: |d logit / d pixel|"));
     paintColorBar(painter, layout.classBar, m_panel.m_classScale, classTitle, font);
     paintColorBar(painter, layout.lossBar, m_panel.m_lossScale,
-                  m_panel.m_signed ? HeatMapPanel::tr("Loss map: d loss / d pixel") : HeatMapPanel::tr("Loss map: |d loss / d pixel|"),
+                  m_panel.m_signed ? HeatMapPanel::tr("Loss map: d loss / d pixel")
+                                   : HeatMapPanel::tr("Loss map: |d loss / d pixel|"),
                   font);
 
     if (dim) {
@@ -301,7 +304,8 @@ void HeatMapPainter::paint(QPainter& painter, const QRectF& area, const QFont& f
         painter.setFont(bold);
         painter.setPen(QColor(0x33, 0x33, 0x33));
         painter.drawText(area, Qt::AlignCenter,
-                         HeatMapPanel::tr("computing %1…").arg(m_panel.m_session->describe(m_panel.m_requestedId)));
+                         HeatMapPanel::tr("computing %1…")
+                             .arg(m_panel.m_session->describe(m_panel.m_requestedId)));
     }
     painter.restore();
 }

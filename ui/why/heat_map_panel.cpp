@@ -27,7 +27,6 @@ namespace mnistx::ui
 
 using namespace heatmap;
 
-
 HeatMapPanel::HeatMapPanel(ExplorerSession* session, QWidget* parent)
     : QWidget(parent), m_session(session)
 {
@@ -122,9 +121,12 @@ HeatMapPanel::HeatMapPanel(ExplorerSession* session, QWidget* parent)
     });
 
     // The suggested file name follows the sample.
-    m_exportActions = addExportActions(
-        this, {[this](QPainter* p, const QRectF& r) { render(p, r); }, [this] { return exportName(); },
-               {}, {}, tr("Save the heat maps of this sample as an image file")});
+    m_exportActions =
+        addExportActions(this, {[this](QPainter* p, const QRectF& r) { render(p, r); },
+                                [this] { return exportName(); },
+                                {},
+                                {},
+                                tr("Save the heat maps of this sample as an image file")});
 
     connect(m_session, &ExplorerSession::runChanged, this, &HeatMapPanel::onRunChanged);
     connect(m_session, &ExplorerSession::currentChanged, this, &HeatMapPanel::onCurrentChanged);
@@ -444,9 +446,8 @@ QStringList HeatMapPanel::largeTitle() const
 {
     // Two lines: what the map is (bold), then how to read it.
     if (m_largeTile == kLossTile) {
-        const QString name = tr("Loss map · GT %1 · loss %2")
-                                 .arg(m_maps.label)
-                                 .arg(formatLoss(m_maps.loss));
+        const QString name =
+            tr("Loss map · GT %1 · loss %2").arg(m_maps.label).arg(formatLoss(m_maps.loss));
         return {name, m_signed ? tr("red: more ink here raises the loss, blue: lowers it")
                                : tr("how strongly each pixel's ink changes the loss")};
     }
@@ -469,8 +470,8 @@ QRectF HeatMapPanel::tileRect(int tile) const
 {
     if (!hasMaps())
         return {};
-    const Layout layout =
-        HeatMapPainter(*this).layout(QRectF(m_canvasWidget->rect()).adjusted(6, 6, -6, -6), m_canvasWidget->font());
+    const Layout layout = HeatMapPainter(*this).layout(
+        QRectF(m_canvasWidget->rect()).adjusted(6, 6, -6, -6), m_canvasWidget->font());
     const int i = tileIndex(tile);
     if (i < 0 || i >= layout.tiles.size())
         return {};
@@ -481,8 +482,8 @@ int HeatMapPanel::tileAt(const QPointF& canvasPos, QPointF* pixel) const
 {
     if (!hasMaps())
         return kNoTile;
-    const Layout layout =
-        HeatMapPainter(*this).layout(QRectF(m_canvasWidget->rect()).adjusted(6, 6, -6, -6), m_canvasWidget->font());
+    const Layout layout = HeatMapPainter(*this).layout(
+        QRectF(m_canvasWidget->rect()).adjusted(6, 6, -6, -6), m_canvasWidget->font());
     const auto pixelOf = [&](const QRectF& r) {
         if (pixel)
             *pixel = QPointF((canvasPos.x() - r.left()) / r.width() * m_maps.cols,
@@ -548,8 +549,8 @@ QString HeatMapPanel::toolTipAt(const QPointF& canvasPos) const
     if (tile == kNoTile) {
         if (!hasMaps())
             return {};
-        const Layout layout = HeatMapPainter(*this).layout(QRectF(m_canvasWidget->rect()).adjusted(6, 6, -6, -6),
-                                        m_canvasWidget->font());
+        const Layout layout = HeatMapPainter(*this).layout(
+            QRectF(m_canvasWidget->rect()).adjusted(6, 6, -6, -6), m_canvasWidget->font());
         const QString saturation =
             tr("<p>Colours saturate at the 99.5th percentile of |value| (so a few extreme "
                "pixels do not wash out the rest); ≥ / ≤ at the ends: some pixels go "
@@ -618,8 +619,9 @@ void HeatMapPanel::render(QPainter* painter, const QRectF& target) const
 
 QImage HeatMapPanel::renderImage(QSize logicalSize, qreal scale) const
 {
-    return renderToImage([this](QPainter* painter, const QRectF& target) { render(painter, target); },
-                         logicalSize, scale);
+    return renderToImage(
+        [this](QPainter* painter, const QRectF& target) { render(painter, target); }, logicalSize,
+        scale);
 }
 
 } // namespace mnistx::ui

@@ -296,8 +296,8 @@ void LabelCandidatesPanel::followContext()
         break;
     }
     const auto candidates = state == State::Ready ? m_context->candidates() : nullptr;
-    const bool shown = candidates ? &m_model->candidates() == candidates.get()
-                                  : m_model->rowCount() == 0;
+    const bool shown =
+        candidates ? &m_model->candidates() == candidates.get() : m_model->rowCount() == 0;
     if (state == m_state && shown)
         return; // the context moved on elsewhere
     if (!shown)

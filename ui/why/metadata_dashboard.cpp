@@ -209,11 +209,12 @@ MetadataDashboard::MetadataDashboard(WhyContext* context, QWidget* parent)
 
     // --- Export: the suggested name follows the fields.
     m_exportActions = addExportActions(
-        this, ExportSource{[this](QPainter* painter, const QRectF& target) { render(painter, target); },
-                           [this] { return exportName(); },
-                           {},
-                           {},
-                           tr("Save this chart as an image file")});
+        this,
+        ExportSource{[this](QPainter* painter, const QRectF& target) { render(painter, target); },
+                     [this] { return exportName(); },
+                     {},
+                     {},
+                     tr("Save this chart as an image file")});
 
     connect(m_context, &WhyContext::resultsCleared, this, &MetadataDashboard::followContext);
     connect(m_context, &WhyContext::metadataReady, this, &MetadataDashboard::setMetadata);

@@ -123,9 +123,12 @@ SimilarSamplesPanel::SimilarSamplesPanel(ExplorerSession* session, QWidget* pare
     layout->addWidget(m_stack, 1);
 
     // The suggested file name follows the query.
-    m_exportActions = addExportActions(
-        this, {[this](QPainter* p, const QRectF& r) { render(p, r); }, [this] { return exportName(); },
-               {}, {}, tr("Save the query and its neighbours as an image file")});
+    m_exportActions =
+        addExportActions(this, {[this](QPainter* p, const QRectF& r) { render(p, r); },
+                                [this] { return exportName(); },
+                                {},
+                                {},
+                                tr("Save the query and its neighbours as an image file")});
 
     // The model clears itself on runChanged (it connected first).
     connect(m_session, &ExplorerSession::runChanged, this, &SimilarSamplesPanel::onRunChanged);
@@ -468,8 +471,9 @@ void SimilarSamplesPanel::render(QPainter* painter, const QRectF& target) const
 
 QImage SimilarSamplesPanel::renderImage(QSize logicalSize, qreal scale) const
 {
-    return renderToImage([this](QPainter* painter, const QRectF& target) { render(painter, target); },
-                         logicalSize, scale);
+    return renderToImage(
+        [this](QPainter* painter, const QRectF& target) { render(painter, target); }, logicalSize,
+        scale);
 }
 
 } // namespace mnistx::ui

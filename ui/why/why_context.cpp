@@ -18,9 +18,9 @@ namespace
 constexpr qint64 kProgressInterval = 50;
 
 // The subset's metadata, with its ink when the session's images belong to it.
-std::shared_ptr<const why::SubsetMetadata> computeSubsetMetadata(
-    const analysis::SubsetAnalysis& analysis, const data::Dataset* images,
-    const why::WhyProgress& progress)
+std::shared_ptr<const why::SubsetMetadata>
+computeSubsetMetadata(const analysis::SubsetAnalysis& analysis, const data::Dataset* images,
+                      const why::WhyProgress& progress)
 {
     const bool haveImages = images && images->count == analysis.sampleCount() &&
                             images->pixelsPerImage() > 0 && !images->images.empty();
@@ -201,7 +201,8 @@ void WhyContext::runJob(const Job& job)
                 return false;
             if (sinceReport.elapsed() >= kProgressInterval) {
                 sinceReport.restart();
-                post([this, generation, step, fraction] { onProgress(generation, step, fraction); });
+                post(
+                    [this, generation, step, fraction] { onProgress(generation, step, fraction); });
             }
             return true;
         };
@@ -232,9 +233,9 @@ void WhyContext::runJob(const Job& job)
                 std::max(1, job.run->train.sampleCount() + job.run->validation.sampleCount());
             train = computeSubsetMetadata(job.run->train, job.images ? &job.images->train : nullptr,
                                           why::partOf(progress, 0.0, trainShare));
-            validation = computeSubsetMetadata(
-                job.run->validation, job.images ? &job.images->validation : nullptr,
-                why::partOf(progress, trainShare, 1.0 - trainShare));
+            validation = computeSubsetMetadata(job.run->validation,
+                                               job.images ? &job.images->validation : nullptr,
+                                               why::partOf(progress, trainShare, 1.0 - trainShare));
         });
         if (outcome == Outcome::Cancelled)
             return;

@@ -132,7 +132,8 @@ Q_SIGNALS:
     void indexReady(std::shared_ptr<const mnistx::why::FeatureIndex> index);
     // message: "Cannot build the neighbour index: …".
     void indexFailed(const QString& message);
-    void candidatesReady(std::shared_ptr<const std::vector<mnistx::why::LabelCandidate>> candidates);
+    void
+    candidatesReady(std::shared_ptr<const std::vector<mnistx::why::LabelCandidate>> candidates);
     void insightsReady(std::shared_ptr<const std::vector<mnistx::why::Insight>> insights);
 
 private:
@@ -164,7 +165,7 @@ private:
     QObject* m_worker = nullptr; // lives on m_thread: the context the jobs run in
     // The job in progress asks its own flag; a new run sets the old one.
     std::shared_ptr<std::atomic<bool>> m_cancel;
-    std::uint64_t m_generation = 0; // of the current job: older results are dropped
+    std::uint64_t m_generation = 0;             // of the current job: older results are dropped
     std::atomic<int> m_metadataComputations{0}; // counted on the worker thread
 
     std::shared_ptr<const why::SubsetMetadata> m_train;

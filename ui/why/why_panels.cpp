@@ -37,13 +37,15 @@ WhyPanels::WhyPanels(QMainWindow* window, ExplorerSession* session, PopulationMa
 
     m_heatMapDock = makeDock(m_heatMaps, tr("Heat Maps"), QStringLiteral("heatMaps"));
     m_similarDock = makeDock(m_similar, tr("Similar Samples"), QStringLiteral("similarSamples"));
-    m_candidatesDock = makeDock(m_candidates, tr("Label Candidates"), QStringLiteral("labelCandidates"));
+    m_candidatesDock =
+        makeDock(m_candidates, tr("Label Candidates"), QStringLiteral("labelCandidates"));
     m_insightsDock = makeDock(m_insights, tr("Insights"), QStringLiteral("insights"));
     m_confusionDock = makeDock(m_confusion, tr("Confusion Matrix"), QStringLiteral("confusion"));
     m_metadataDock = makeDock(m_metadata, tr("Loss by Metadata"), QStringLiteral("metadata"));
 
-    connect(m_confusion, &ConfusionMatrixView::cellActivated, this,
-            [this](int, int label, int prediction) { Q_EMIT pairFilterRequested(label, prediction); });
+    connect(
+        m_confusion, &ConfusionMatrixView::cellActivated, this,
+        [this](int, int label, int prediction) { Q_EMIT pairFilterRequested(label, prediction); });
     connect(m_metadata, &MetadataDashboard::colorMapRequested, this, [this](int field) {
         m_mapField = static_cast<why::MetadataField>(field);
         Q_EMIT mapColoredBy(field);
@@ -56,17 +58,22 @@ WhyPanels::WhyPanels(QMainWindow* window, ExplorerSession* session, PopulationMa
     });
 
     m_menu = new QMenu(tr("&Analyse"), window);
-    addShowAction(m_heatMapDock, tr("&Heat Maps"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_H),
-                  tr("Which pixels push the current sample towards each class, and which raise its loss"));
-    addShowAction(m_similarDock, tr("&Similar Samples"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_N),
+    addShowAction(
+        m_heatMapDock, tr("&Heat Maps"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_H),
+        tr("Which pixels push the current sample towards each class, and which raise its loss"));
+    addShowAction(m_similarDock, tr("&Similar Samples"),
+                  QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_N),
                   tr("The current sample's nearest neighbours in the network's feature space"));
-    addShowAction(m_candidatesDock, tr("&Label Candidates"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_L),
+    addShowAction(m_candidatesDock, tr("&Label Candidates"),
+                  QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_L),
                   tr("Samples whose given label is probably wrong, with the evidence"));
     addShowAction(m_insightsDock, tr("&Insights"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_I),
                   tr("Groups of samples where the model is weakest, found automatically"));
-    addShowAction(m_confusionDock, tr("&Confusion Matrix"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_C),
+    addShowAction(m_confusionDock, tr("&Confusion Matrix"),
+                  QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_C),
                   tr("Ground truth against prediction; click a cell to select its samples"));
-    addShowAction(m_metadataDock, tr("Loss by &Metadata"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_M),
+    addShowAction(m_metadataDock, tr("Loss by &Metadata"),
+                  QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_M),
                   tr("Mean loss by label, parity, closed loop, ink, distance…, optionally split"));
     m_menu->addSeparator();
     m_menu->addAction(m_candidates->markMislabeledAction());
@@ -102,8 +109,8 @@ void WhyPanels::setRunDir(const QString& dir)
 
 QList<QDockWidget*> WhyPanels::docks() const
 {
-    return {m_heatMapDock, m_similarDock, m_candidatesDock, m_insightsDock, m_confusionDock,
-            m_metadataDock};
+    return {m_heatMapDock,  m_similarDock,   m_candidatesDock,
+            m_insightsDock, m_confusionDock, m_metadataDock};
 }
 
 QList<QAction*> WhyPanels::exportActions() const

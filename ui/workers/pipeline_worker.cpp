@@ -6,12 +6,13 @@
 #include "core/store/run_store.h"
 
 #include <QElapsedTimer>
-
 #include <filesystem>
 
-namespace mnistx::ui {
+namespace mnistx::ui
+{
 
-namespace {
+namespace
+{
 
 // Upper bound on signal rate from the worker: the GUI repaints at ~25 Hz, so
 // more frequent updates would only queue up.
@@ -50,7 +51,8 @@ void PipelineWorker::runPipeline(const pipeline::PipelineConfig& config)
         cb.onEpoch = [&](const training::EpochReport& e) { Q_EMIT epoch(e); };
         DataPtr images;
         cb.onAnalysed = [&](std::shared_ptr<const store::RunData> preview) {
-            images = std::make_shared<const data::MnistData>(data::loadMnistFolder(config.dataFolder));
+            images =
+                std::make_shared<const data::MnistData>(data::loadMnistFolder(config.dataFolder));
             Q_EMIT analysed(preview, images);
         };
         cb.onProjection = [&](const projection::ProjectionProgress& p) {
@@ -63,7 +65,8 @@ void PipelineWorker::runPipeline(const pipeline::PipelineConfig& config)
         if (!pending.isEmpty())
             Q_EMIT batches(pending);
         if (!images)
-            images = std::make_shared<const data::MnistData>(data::loadMnistFolder(config.dataFolder));
+            images =
+                std::make_shared<const data::MnistData>(data::loadMnistFolder(config.dataFolder));
         Q_EMIT finished(run, images, QString::fromStdString(config.outDir));
     } catch (const pipeline::PipelineCancelled&) {
         Q_EMIT cancelled();
@@ -80,17 +83,17 @@ void PipelineWorker::openRun(const QString& runDir, const QString& dataFolder)
         Q_EMIT stageChanged(QStringLiteral("open"), 0.0);
         auto run = std::make_shared<const store::RunData>(store::loadRun(runDir.toStdString()));
         Q_EMIT stageChanged(QStringLiteral("open"), 0.5);
-        const std::string folder = dataFolder.isEmpty() ? run->dataFolder : dataFolder.toStdString();
+        const std::string folder =
+            dataFolder.isEmpty() ? run->dataFolder : dataFolder.toStdString();
         DataPtr data;
         try {
             auto loaded = std::make_shared<data::MnistData>(data::loadMnistFolder(folder));
             if (loaded->train.count != run->trainCount ||
                 loaded->validation.count != run->validationCount)
-                throw data::DataError(folder + ": holds " + std::to_string(loaded->train.count) +
-                                      " + " + std::to_string(loaded->validation.count) +
-                                      " images, the run was made on " +
-                                      std::to_string(run->trainCount) + " + " +
-                                      std::to_string(run->validationCount));
+                throw data::DataError(
+                    folder + ": holds " + std::to_string(loaded->train.count) + " + " +
+                    std::to_string(loaded->validation.count) + " images, the run was made on " +
+                    std::to_string(run->trainCount) + " + " + std::to_string(run->validationCount));
             data = std::move(loaded);
         } catch (const std::exception& e) {
             // The run is still worth exploring without thumbnails.
@@ -135,7 +138,8 @@ void PipelineWorker::reproject(const RunPtr& run, const QString& method,
             return !m_cancel->load();
         };
         auto next = std::make_shared<store::RunData>(*run);
-        next->projection = projector->project(run->train.features, run->validation.features, progress);
+        next->projection =
+            projector->project(run->train.features, run->validation.features, progress);
         Q_EMIT stageChanged(QStringLiteral("quality"), 0.0);
         projection::evaluate(next->projection, next->train.features, next->validation.features,
                              next->train.labels, next->validation.labels);

@@ -8,12 +8,12 @@
 #include <QObject>
 #include <QString>
 #include <QVector>
-
 #include <atomic>
 #include <map>
 #include <memory>
 
-namespace mnistx::ui {
+namespace mnistx::ui
+{
 
 using RunPtr = std::shared_ptr<const store::RunData>;
 using DataPtr = std::shared_ptr<const data::MnistData>;
@@ -23,7 +23,8 @@ using LayoutPtr = std::shared_ptr<const RowMatrixXf>;
 // moves to its QThread. Every slot catches everything and reports through
 // failed(QString). Results leave as immutable values (shared_ptr to const)
 // through queued signals. The only shared state is the cancel flag.
-class PipelineWorker : public QObject {
+class PipelineWorker : public QObject
+{
     Q_OBJECT
 public:
     explicit PipelineWorker(std::shared_ptr<std::atomic<bool>> cancel);

@@ -2,7 +2,8 @@
 
 #include <QMetaObject>
 
-namespace mnistx::ui {
+namespace mnistx::ui
+{
 
 void registerWorkerMetaTypes()
 {
@@ -52,8 +53,8 @@ void RunController::startPipeline(const pipeline::PipelineConfig& config)
 {
     m_cancel->store(false);
     setBusy(true);
-    QMetaObject::invokeMethod(m_worker, [w = m_worker, config] { w->runPipeline(config); },
-                              Qt::QueuedConnection);
+    QMetaObject::invokeMethod(
+        m_worker, [w = m_worker, config] { w->runPipeline(config); }, Qt::QueuedConnection);
 }
 
 void RunController::openRun(const QString& runDir, const QString& dataFolder)
@@ -68,8 +69,8 @@ void RunController::openRun(const QString& runDir, const QString& dataFolder)
 void RunController::saveRun(const RunPtr& run, const QString& dir)
 {
     setBusy(true);
-    QMetaObject::invokeMethod(m_worker, [w = m_worker, run, dir] { w->saveRun(run, dir); },
-                              Qt::QueuedConnection);
+    QMetaObject::invokeMethod(
+        m_worker, [w = m_worker, run, dir] { w->saveRun(run, dir); }, Qt::QueuedConnection);
 }
 
 void RunController::reproject(const RunPtr& run, const QString& method,
@@ -86,6 +87,9 @@ void RunController::reproject(const RunPtr& run, const QString& method,
         Qt::QueuedConnection);
 }
 
-void RunController::cancel() { m_cancel->store(true); }
+void RunController::cancel()
+{
+    m_cancel->store(true);
+}
 
 } // namespace mnistx::ui

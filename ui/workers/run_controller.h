@@ -4,16 +4,17 @@
 
 #include <QObject>
 #include <QThread>
-
 #include <atomic>
 #include <memory>
 
-namespace mnistx::ui {
+namespace mnistx::ui
+{
 
 // Owns the worker thread and its PipelineWorker. The GUI talks to the worker
 // only through queued calls (invokeMethod with functors) and the worker's
 // signals; the cancel flag is the one shared object. One job at a time.
-class RunController : public QObject {
+class RunController : public QObject
+{
     Q_OBJECT
 public:
     explicit RunController(QObject* parent = nullptr);
