@@ -1,5 +1,6 @@
 #include "ui/gallery/selection_gallery.h"
 
+#include "ui/common/hint_stack.h"
 #include "ui/explorer_session.h"
 #include "ui/gallery/thumbnail_delegate.h"
 
@@ -43,11 +44,7 @@ SelectionGallery::SelectionGallery(ExplorerSession* session, QWidget* parent)
         setSortKey(static_cast<SelectionSortProxy::SortKey>(m_sortBox->itemData(i).toInt()));
     });
 
-    m_hint = new QLabel(this);
-    m_hint->setAlignment(Qt::AlignCenter);
-    m_hint->setWordWrap(true);
-    m_hint->setMargin(24);
-    m_hint->setStyleSheet(QStringLiteral("color: #666;"));
+    m_hint = makeHintLabel(this);
     m_hint->setText(
         tr("Nothing selected.\n\nSelect samples on the map (Shift+drag: rectangle, Ctrl+drag: "
            "lasso), a bin of the loss-vs-distance chart, or several rows of the misclassified "
@@ -61,9 +58,7 @@ SelectionGallery::SelectionGallery(ExplorerSession* session, QWidget* parent)
     m_view->setBatchSize(kLayoutBatch);
     m_view->setToolTip(tr("Click a thumbnail to inspect the sample and show it on the map"));
 
-    m_stack = new QStackedWidget(this);
-    m_stack->addWidget(m_hint);
-    m_stack->addWidget(m_view);
+    m_stack = makeHintStack(this, m_hint, m_view);
 
     auto* top = new QHBoxLayout;
     top->addWidget(m_summaryLabel, 1);

@@ -1,6 +1,7 @@
 #include "ui/inspector/error_inspector.h"
 
 #include "ui/charts/bar_chart_widget.h"
+#include "ui/common/hint_stack.h"
 #include "ui/common/render_to_image.h"
 #include "ui/common/sample_format.h"
 #include "ui/common/sample_header.h"
@@ -58,11 +59,7 @@ ErrorInspector::ErrorInspector(ExplorerSession* session, QWidget* parent)
             &ErrorInspector::showPreviousMisclassified);
     connect(m_nextAction, &QAction::triggered, this, &ErrorInspector::showNextMisclassified);
 
-    m_hint = new QLabel(this);
-    m_hint->setAlignment(Qt::AlignCenter);
-    m_hint->setWordWrap(true);
-    m_hint->setMargin(24);
-    m_hint->setStyleSheet(QStringLiteral("color: #666;"));
+    m_hint = makeHintLabel(this);
 
     auto* content = new QWidget(this);
     m_header = new QLabel(content);
@@ -108,9 +105,7 @@ ErrorInspector::ErrorInspector(ExplorerSession* session, QWidget* parent)
     contentLayout->addWidget(m_distances, 6);
     contentLayout->addWidget(m_nearestLabel);
 
-    m_stack = new QStackedWidget(this);
-    m_stack->addWidget(m_hint);
-    m_stack->addWidget(content);
+    m_stack = makeHintStack(this, m_hint, content);
 
     m_previousButton = new QToolButton(this);
     m_previousButton->setDefaultAction(m_previousAction);

@@ -1,6 +1,7 @@
 #include "ui/tables/misclassified_view.h"
 
 #include "ui/common/elided_label.h"
+#include "ui/common/hint_stack.h"
 #include "ui/common/row_ids.h"
 #include "ui/explorer_session.h"
 #include "ui/tables/misclassified_model.h"
@@ -63,14 +64,8 @@ MisclassifiedView::MisclassifiedView(ExplorerSession* session, QWidget* parent)
         tr("Click a row to inspect the sample; Ctrl/Shift+click several to select them on the "
            "map and in the gallery. Click a column header to sort."));
 
-    m_hint = new QLabel(this);
-    m_hint->setAlignment(Qt::AlignCenter);
-    m_hint->setWordWrap(true);
-    m_hint->setMargin(24);
-    m_hint->setStyleSheet(QStringLiteral("color: #666;"));
-    m_stack = new QStackedWidget(this);
-    m_stack->addWidget(m_hint);
-    m_stack->addWidget(m_table);
+    m_hint = makeHintLabel(this);
+    m_stack = makeHintStack(this, m_hint, m_table);
 
     auto* filters = new QHBoxLayout;
     const auto addBox = [&](const QString& text, QComboBox* box) {

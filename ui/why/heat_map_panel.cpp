@@ -1,5 +1,6 @@
 #include "ui/why/heat_map_panel.h"
 
+#include "ui/common/hint_stack.h"
 #include "ui/common/render_to_image.h"
 #include "ui/common/sample_format.h"
 #include "ui/common/sample_header.h"
@@ -92,15 +93,9 @@ HeatMapPanel::HeatMapPanel(ExplorerSession* session, QWidget* parent)
     controls->addWidget(m_opacitySlider);
     controls->addStretch(1);
 
-    m_hint = new QLabel(this);
-    m_hint->setAlignment(Qt::AlignCenter);
-    m_hint->setWordWrap(true);
-    m_hint->setMargin(24);
-    m_hint->setStyleSheet(QStringLiteral("color: #666;"));
+    m_hint = makeHintLabel(this);
     m_canvasWidget = new HeatMapCanvas(this);
-    m_stack = new QStackedWidget(this);
-    m_stack->addWidget(m_hint);
-    m_stack->addWidget(m_canvasWidget);
+    m_stack = makeHintStack(this, m_hint, m_canvasWidget);
 
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(6, 6, 6, 6);

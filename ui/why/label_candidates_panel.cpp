@@ -1,6 +1,7 @@
 #include "ui/why/label_candidates_panel.h"
 
 #include "core/store/run_store.h"
+#include "ui/common/hint_stack.h"
 #include "ui/common/row_ids.h"
 #include "ui/explorer_session.h"
 #include "ui/export/export_notice.h"
@@ -90,14 +91,8 @@ LabelCandidatesPanel::LabelCandidatesPanel(WhyContext* context, QWidget* parent)
     m_table->setToolTip(tr("Click a row to inspect the sample. L: mislabeled, F: fine, U: clear "
                            "the mark of the selected rows."));
 
-    m_hint = new QLabel(this);
-    m_hint->setAlignment(Qt::AlignCenter);
-    m_hint->setWordWrap(true);
-    m_hint->setMargin(24);
-    m_hint->setStyleSheet(QStringLiteral("color: #666;"));
-    m_stack = new QStackedWidget(this);
-    m_stack->addWidget(m_hint);
-    m_stack->addWidget(m_table);
+    m_hint = makeHintLabel(this);
+    m_stack = makeHintStack(this, m_hint, m_table);
 
     // Plain keys, active only while focus is inside this panel: no clash with
     // the main window's Ctrl shortcuts.

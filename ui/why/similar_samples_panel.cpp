@@ -1,5 +1,6 @@
 #include "ui/why/similar_samples_panel.h"
 
+#include "ui/common/hint_stack.h"
 #include "ui/common/render_to_image.h"
 #include "ui/common/sample_format.h"
 #include "ui/common/sample_header.h"
@@ -74,11 +75,7 @@ SimilarSamplesPanel::SimilarSamplesPanel(ExplorerSession* session, QWidget* pare
         tr("Make the listed neighbours the selection (gallery, map rings, CSV export)"));
     connect(m_selectButton, &QPushButton::clicked, this, &SimilarSamplesPanel::selectNeighbours);
 
-    m_hint = new QLabel(this);
-    m_hint->setAlignment(Qt::AlignCenter);
-    m_hint->setWordWrap(true);
-    m_hint->setMargin(24);
-    m_hint->setStyleSheet(QStringLiteral("color: #666;"));
+    m_hint = makeHintLabel(this);
 
     m_view = new QListView(this);
     m_view->setModel(m_model);
@@ -106,9 +103,7 @@ SimilarSamplesPanel::SimilarSamplesPanel(ExplorerSession* session, QWidget* pare
     contentLayout->addLayout(queryRow);
     contentLayout->addWidget(m_view, 1);
 
-    m_stack = new QStackedWidget(this);
-    m_stack->addWidget(m_hint);
-    m_stack->addWidget(content);
+    m_stack = makeHintStack(this, m_hint, content);
 
     auto* controls = new QHBoxLayout;
     controls->setContentsMargins(0, 0, 0, 0);
