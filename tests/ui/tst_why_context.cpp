@@ -5,6 +5,7 @@
 // once a newer run is set, whether it was still being computed or already
 // on its way to the GUI thread.
 
+#include "../common/timing_budget.h"
 #include "core/why/feature_index.h"
 #include "ui/explorer_session.h"
 #include "ui/map/population_map.h"
@@ -174,7 +175,9 @@ void TestWhyContext::destroyingDuringRankingIsQuick()
     context.reset();
     const qint64 ms = clock.elapsed();
     qInfo("WhyContext destroyed %lld ms into the ranking, in %lld ms", ranking.elapsed() - ms, ms);
-    QVERIFY2(ms < 100, qPrintable(QString::number(ms)));
+    // 100 ms in the plain build; a sanitizer build runs the ranking's chunks
+    // (instrumented hnswlib) several times slower, the budget with them.
+    QVERIFY2(ms < 100 * test::kTimingBudgetFactor, qPrintable(QString::number(ms)));
 }
 
 void TestWhyContext::olderRunsResultsAreNeverDelivered()
