@@ -303,9 +303,8 @@ void MainWindow::syncFilterControls()
     // Combo signals are blocked (setting one box would filter by a half-set
     // pair); the action is not (its buttons follow its signals, and the map
     // ignores a filter it already has).
-    const QSignalBlocker blockSubset(m_subsetBox), blockGt(m_pairGroundTruth),
-        blockPrediction(m_pairPrediction);
-    m_subsetBox->setCurrentIndex(m_subsetBox->findData(static_cast<int>(m_map->subsetFilter())));
+    showSubsetFilter(m_subsetBox, m_map->subsetFilter());
+    const QSignalBlocker blockGt(m_pairGroundTruth), blockPrediction(m_pairPrediction);
     m_pairGroundTruth->setCurrentIndex(m_pairGroundTruth->findData(m_map->pairFilterGroundTruth()));
     m_pairPrediction->setCurrentIndex(m_pairPrediction->findData(m_map->pairFilterPrediction()));
     m_misclassifiedOnlyAction->setChecked(m_map->misclassifiedOnly());

@@ -282,17 +282,9 @@ void MainWindow::createToolBars()
     mapBar->addWidget(m_colorBox);
 
     mapBar->addWidget(new QLabel(tr("  Show: "), mapBar));
-    m_subsetBox = new QComboBox(mapBar);
-    m_subsetBox->addItem(tr("Train + validation"),
-                         static_cast<int>(PopulationMap::SubsetFilter::Both));
-    m_subsetBox->addItem(tr("Training set"), static_cast<int>(PopulationMap::SubsetFilter::Train));
-    m_subsetBox->addItem(tr("Validation set"),
-                         static_cast<int>(PopulationMap::SubsetFilter::Validation));
-    m_subsetBox->setToolTip(tr("Which subset the map shows"));
-    connect(m_subsetBox, &QComboBox::currentIndexChanged, this, [this] {
-        m_map->setSubsetFilter(
-            static_cast<PopulationMap::SubsetFilter>(m_subsetBox->currentData().toInt()));
-    });
+    m_subsetBox = makeSubsetBox(SubsetBoxWords::Toolbar, tr("Which subset the map shows"), mapBar);
+    connect(m_subsetBox, &QComboBox::currentIndexChanged, this,
+            [this] { m_map->setSubsetFilter(subsetFilterOf(m_subsetBox)); });
     mapBar->addWidget(m_subsetBox);
     mapBar->addAction(m_misclassifiedOnlyAction);
 

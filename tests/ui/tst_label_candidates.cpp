@@ -366,10 +366,10 @@ void TestLabelCandidates::filtersAndHideMarked()
     m_session->setRun(m_run, nullptr);
     waitForRanking(*m_panel);
     const int total = m_panel->proxy()->rowCount();
-    m_panel->proxy()->setSubsetFilter(LabelCandidatesProxy::SubsetFilter::Validation);
+    m_panel->proxy()->setSubsetFilter(ui::SubsetFilter::Validation);
     for (int id : m_panel->shownIds())
         QVERIFY(id >= m_run->train.sampleCount());
-    m_panel->proxy()->setSubsetFilter(LabelCandidatesProxy::SubsetFilter::Both);
+    m_panel->proxy()->setSubsetFilter(ui::SubsetFilter::Both);
     QCOMPARE(m_panel->proxy()->rowCount(), total);
 
     const int first = m_panel->proxy()->idAt(0);
@@ -400,7 +400,7 @@ void TestLabelCandidates::exportsCsv()
     }
 
     // What is shown is what is written: the training rows only.
-    m_panel->proxy()->setSubsetFilter(LabelCandidatesProxy::SubsetFilter::Train);
+    m_panel->proxy()->setSubsetFilter(ui::SubsetFilter::Train);
     QVERIFY(m_panel->exportCandidatesCsv(path));
     const QList<QByteArray> trainLines = readAll(path).trimmed().split('\n');
     QCOMPARE(trainLines.size(), m_panel->proxy()->rowCount() + 1);

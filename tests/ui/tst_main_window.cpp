@@ -170,7 +170,7 @@ void TestMainWindow::toolbarDrivesTheMap()
     colour->setCurrentIndex(2);
     QCOMPARE(w->populationMap()->colorBy(), ui::PopulationMap::ColorBy::Correctness);
     subset->setCurrentIndex(2);
-    QCOMPARE(w->populationMap()->subsetFilter(), ui::PopulationMap::SubsetFilter::Validation);
+    QCOMPARE(w->populationMap()->subsetFilter(), ui::SubsetFilter::Validation);
     QCOMPARE(w->populationMap()->shownCount(), 10000);
 }
 

@@ -9,7 +9,6 @@
 using namespace mnistx;
 using ui::MapFilterState;
 using ColorBy = MapFilterState::ColorBy;
-using SubsetFilter = MapFilterState::SubsetFilter;
 
 namespace
 {
@@ -186,11 +185,11 @@ void TestMapFilterState::subsetFilterHidesTheOtherSubset()
 {
     MapFilterState state;
     state.setSamples(eightSamples());
-    QVERIFY(state.setSubsetFilter(SubsetFilter::Validation));
+    QVERIFY(state.setSubsetFilter(ui::SubsetFilter::Validation));
     QCOMPARE(shownIds(state), (std::vector<int>{5, 6, 7}));
-    QVERIFY(state.setSubsetFilter(SubsetFilter::Train));
+    QVERIFY(state.setSubsetFilter(ui::SubsetFilter::Train));
     QCOMPARE(shownIds(state), (std::vector<int>{0, 1, 2, 3, 4}));
-    QVERIFY(!state.setSubsetFilter(SubsetFilter::Train));
+    QVERIFY(!state.setSubsetFilter(ui::SubsetFilter::Train));
     // Filters combine.
     QVERIFY(state.setMisclassifiedOnly(true));
     QCOMPARE(shownIds(state), (std::vector<int>{3}));
@@ -247,14 +246,14 @@ void TestMapFilterState::clearFiltersLiftsEverything()
     MapFilterState state;
     state.setSamples(eightSamples());
     QVERIFY(!state.clearFilters());
-    state.setSubsetFilter(SubsetFilter::Train);
+    state.setSubsetFilter(ui::SubsetFilter::Train);
     state.setMisclassifiedOnly(true);
     state.setPairFilter(0, -1);
     state.setEntryHidden(2, true);
     QCOMPARE(shownIds(state), (std::vector<int>{3}));
     QVERIFY(state.clearFilters());
     QVERIFY(!state.hasFilters());
-    QCOMPARE(state.subsetFilter(), SubsetFilter::Both);
+    QCOMPARE(state.subsetFilter(), ui::SubsetFilter::Both);
     QCOMPARE(state.pairFilterPrediction(), -1);
     QCOMPARE(state.shownCount(), 8);
 }
@@ -318,14 +317,14 @@ void TestMapFilterState::revealClearsOnlyWhatHidesTheSamples()
 {
     MapFilterState state;
     state.setSamples(eightSamples());
-    state.setSubsetFilter(SubsetFilter::Train);
+    state.setSubsetFilter(ui::SubsetFilter::Train);
     state.setMisclassifiedOnly(true);
     state.setEntryHidden(0, true);
     // Sample 3 (train, wrong, class 0): only its hidden class hides it.
     QCOMPARE(state.revealSamples({3, 99, -1}),
              QStringList{QStringLiteral("hidden legend entries")});
     QVERIFY(state.isSampleShown(3));
-    QCOMPARE(state.subsetFilter(), SubsetFilter::Train);
+    QCOMPARE(state.subsetFilter(), ui::SubsetFilter::Train);
     QVERIFY(state.misclassifiedOnly());
     // Nothing hides it any more.
     QVERIFY(state.revealSamples({3}).isEmpty());
@@ -345,7 +344,7 @@ void TestMapFilterState::summaryNamesTheFilters()
     MapFilterState state;
     state.setSamples(eightSamples());
     QCOMPARE(state.summary(), QStringLiteral("8 of 8 samples shown"));
-    state.setSubsetFilter(SubsetFilter::Validation);
+    state.setSubsetFilter(ui::SubsetFilter::Validation);
     state.setMisclassifiedOnly(true);
     state.setEntryHidden(0, true);
     QCOMPARE(state.summary(), QStringLiteral("2 of 8 samples shown · validation set · "

@@ -89,9 +89,9 @@ void TestMisclassifiedTable::modelPassesTester()
     QVERIFY(model.rowCount() > 0);
     proxy.sort(MisclassifiedModel::LossColumn, Qt::DescendingOrder);
     proxy.setPairFilter(1, 7);
-    proxy.setSubsetFilter(MisclassifiedFilterProxy::SubsetFilter::Validation);
+    proxy.setSubsetFilter(ui::SubsetFilter::Validation);
     proxy.setPairFilter(-1, -1);
-    proxy.setSubsetFilter(MisclassifiedFilterProxy::SubsetFilter::Both);
+    proxy.setSubsetFilter(ui::SubsetFilter::Both);
     proxy.sort(MisclassifiedModel::GroundTruthDistanceColumn, Qt::AscendingOrder);
     for (int c = 0; c < model.columnCount(); ++c)
         QVERIFY(!model.headerData(c, Qt::Horizontal, Qt::ToolTipRole).toString().isEmpty());
@@ -219,7 +219,7 @@ void TestMisclassifiedTable::pairFilterKeepsOnlyThatPair()
 void TestMisclassifiedTable::subsetFilter()
 {
     setUpRun();
-    m_view->setSubsetFilter(MisclassifiedFilterProxy::SubsetFilter::Validation);
+    m_view->setSubsetFilter(ui::SubsetFilter::Validation);
     QVERIFY(m_view->shownCount() > 0);
     int expected = 0;
     for (int id : m_session->misclassifiedByLoss())

@@ -342,17 +342,17 @@ void TestPopulationMap::pairAndSubsetFilters()
         QCOMPARE(m_map->isSampleShown(id), m_session->prediction(id) == 7);
     m_map->clearPairFilter();
 
-    m_map->setSubsetFilter(PopulationMap::SubsetFilter::Validation);
+    m_map->setSubsetFilter(ui::SubsetFilter::Validation);
     for (int id = 0; id < m_session->sampleCount(); ++id)
         QCOMPARE(m_map->isSampleShown(id), id >= m_session->trainCount());
-    m_map->setSubsetFilter(PopulationMap::SubsetFilter::Train);
+    m_map->setSubsetFilter(ui::SubsetFilter::Train);
     QCOMPARE(m_map->shownCount(), m_session->trainCount());
     // Legend counts follow the filters.
     qint64 total = 0;
     for (const auto& e : m_map->legendEntries())
         total += e.count;
     QCOMPARE(total, qint64(m_session->trainCount()));
-    m_map->setSubsetFilter(PopulationMap::SubsetFilter::Both);
+    m_map->setSubsetFilter(ui::SubsetFilter::Both);
     QCOMPARE(m_map->shownCount(), m_session->sampleCount());
 }
 
@@ -540,8 +540,8 @@ void TestPopulationMap::currentMarkerIsPickedFirst()
     // Filters hide it, but its marker is still drawn: still what is under the cursor.
     m_map->setMisclassifiedOnly(m_session->correct(id));
     m_map->setSubsetFilter(m_session->subsetOf(id) == analysis::Subset::Train
-                               ? PopulationMap::SubsetFilter::Validation
-                               : PopulationMap::SubsetFilter::Train);
+                               ? ui::SubsetFilter::Validation
+                               : ui::SubsetFilter::Train);
     QVERIFY(!m_map->isSampleShown(id));
     QCOMPARE(m_map->pickAt(m_map->mapToScreen(id)), id);
     m_session->setCurrent(-1);

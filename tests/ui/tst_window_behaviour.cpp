@@ -400,7 +400,7 @@ void TestWindowBehaviour::selectionHiddenByFiltersLiftsThem()
     QVERIFY(subsetBox);
     subsetBox->setCurrentIndex(1); // training set only
     map->setMisclassifiedOnly(true);
-    QCOMPARE(map->subsetFilter(), PopulationMap::SubsetFilter::Train);
+    QCOMPARE(map->subsetFilter(), ui::SubsetFilter::Train);
 
     auto* chart = w->findChild<ui::LossDistanceChart*>();
     int bin = -1;
@@ -410,7 +410,7 @@ void TestWindowBehaviour::selectionHiddenByFiltersLiftsThem()
     QVERIFY(bin >= 0);
     chart->selectBin(bin, ui::LossDistanceChart::BinSubset::Validation);
     const QVector<int> selection = w->session()->selection();
-    QCOMPARE(map->subsetFilter(), PopulationMap::SubsetFilter::Both);
+    QCOMPARE(map->subsetFilter(), ui::SubsetFilter::Both);
     QVERIFY(!map->misclassifiedOnly());     // the bin holds correct samples too
     QCOMPARE(subsetBox->currentIndex(), 0); // the toolbar follows
     QTRY_VERIFY(!map->isAnimating());

@@ -15,4 +15,18 @@ void styleChart(QChart* chart);
 // text and axis line: the data stays the darkest thing on the chart.
 void styleAxis(QAbstractAxis* axis);
 
+// How Qt Charts lays out an axis (read from its sources and measured on Qt
+// 6.4), for charts that fit their labels to it.
+namespace chartgeometry
+{
+// The category axis (labels and title) gets at most this share of the
+// chart's height (CartesianChartLayout's maxAxisPortion); labels longer than
+// what is left above the title are elided.
+inline constexpr double kAxisShare = 0.4;
+// A label's box is its text and a document margin on each side (3 px).
+inline constexpr double kLabelMargins = 6.0;
+// The padding between an axis's labels and its title (4 px) and 2 px to spare.
+inline constexpr double kAxisPadding = 6.0;
+} // namespace chartgeometry
+
 } // namespace mnistx::ui

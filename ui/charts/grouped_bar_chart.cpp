@@ -29,16 +29,9 @@ namespace
 constexpr double kValueHeadroom = 1.12;
 // Pixels kept free between neighbouring category labels.
 constexpr qreal kLabelGap = 6.0;
-// Qt Charts gives the category axis (labels and title) at most this share of
-// the chart's height (CartesianChartLayout's maxAxisPortion) and elides
-// labels longer than what is left above the title.
-constexpr qreal kAxisShare = 0.4;
-// A label's box in Qt Charts is its text and a document margin on each
-// side (measured on Qt 6.4: 3 px).
-constexpr qreal kLabelMargins = 6.0;
-// Qt Charts' padding between an axis's labels and its title (4 px, measured
-// on Qt 6.4) and 2 px to spare.
-constexpr qreal kAxisPadding = 6.0;
+using chartgeometry::kAxisPadding;
+using chartgeometry::kAxisShare;
+using chartgeometry::kLabelMargins;
 // Most sets the legend shows as one row under the chart.
 constexpr int kLegendRowEntries = 4;
 

@@ -1,7 +1,6 @@
 #include "ui/common/hint_stack.h"
 
 #include <QLabel>
-#include <QStackedWidget>
 
 namespace mnistx::ui
 {
@@ -18,12 +17,51 @@ QLabel* makeHintLabel(QWidget* parent)
     return hint;
 }
 
-QStackedWidget* makeHintStack(QWidget* parent, QLabel* hint, QWidget* content)
+HintStack::HintStack(QWidget* content, QWidget* parent)
+    : QStackedWidget(parent), m_hint(makeHintLabel(this))
 {
-    auto* stack = new QStackedWidget(parent);
-    stack->addWidget(hint);
-    stack->addWidget(content);
-    return stack;
+    addWidget(m_hint);
+    addWidget(content);
+    setCurrentWidget(m_hint);
+}
+
+void HintStack::setHintText(const QString& text)
+{
+    m_hint->setText(text);
+}
+
+QString HintStack::hintText() const
+{
+    return m_hint->text();
+}
+
+void HintStack::showHint()
+{
+    setCurrentWidget(m_hint);
+}
+
+void HintStack::showHint(const QString& text)
+{
+    m_hint->setText(text);
+    setCurrentWidget(m_hint);
+}
+
+void HintStack::showContent()
+{
+    setCurrentIndex(1);
+}
+
+void HintStack::setContentShown(bool content)
+{
+    if (content)
+        showContent();
+    else
+        showHint();
+}
+
+bool HintStack::showsHint() const
+{
+    return currentWidget() == m_hint;
 }
 
 } // namespace mnistx::ui

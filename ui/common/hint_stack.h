@@ -1,8 +1,8 @@
 #pragma once
 
+#include <QStackedWidget>
+
 class QLabel;
-class QStackedWidget;
-class QWidget;
 
 namespace mnistx::ui
 {
@@ -12,8 +12,28 @@ namespace mnistx::ui
 // view. Parented to parent. GUI thread.
 QLabel* makeHintLabel(QWidget* parent);
 
-// A stack of the hint (page 0) and the view's content (page 1), parented to
-// parent; setCurrentIndex/setCurrentWidget switches between them. GUI thread.
-QStackedWidget* makeHintStack(QWidget* parent, QLabel* hint, QWidget* content);
+// A view's content and the hint shown in its place while there is nothing to
+// show: a stack of the hint label (makeHintLabel) and the content. Starts on
+// the hint. GUI thread.
+class HintStack : public QStackedWidget
+{
+    Q_OBJECT
+public:
+    // content: reparented to the stack.
+    HintStack(QWidget* content, QWidget* parent);
+
+    void setHintText(const QString& text);
+    QString hintText() const;
+    // Shows the hint (with its current text) instead of the content.
+    void showHint();
+    void showHint(const QString& text);
+    void showContent();
+    // The content when `content`, else the hint.
+    void setContentShown(bool content);
+    bool showsHint() const;
+
+private:
+    QLabel* m_hint;
+};
 
 } // namespace mnistx::ui

@@ -44,12 +44,6 @@ SelectionGallery::SelectionGallery(ExplorerSession* session, QWidget* parent)
         setSortKey(static_cast<SelectionSortProxy::SortKey>(m_sortBox->itemData(i).toInt()));
     });
 
-    m_hint = makeHintLabel(this);
-    m_hint->setText(
-        tr("Nothing selected.\n\nSelect samples on the map (Shift+drag: rectangle, Ctrl+drag: "
-           "lasso), a bin of the loss-vs-distance chart, or several rows of the misclassified "
-           "table to see them here."));
-
     m_delegate = new ThumbnailDelegate(this);
     m_view = new QListView(this);
     m_view->setModel(m_proxy);
@@ -58,7 +52,11 @@ SelectionGallery::SelectionGallery(ExplorerSession* session, QWidget* parent)
     m_view->setBatchSize(kLayoutBatch);
     m_view->setToolTip(tr("Click a thumbnail to inspect the sample and show it on the map"));
 
-    m_stack = makeHintStack(this, m_hint, m_view);
+    m_stack = new HintStack(m_view, this);
+    m_stack->setHintText(
+        tr("Nothing selected.\n\nSelect samples on the map (Shift+drag: rectangle, Ctrl+drag: "
+           "lasso), a bin of the loss-vs-distance chart, or several rows of the misclassified "
+           "table to see them here."));
 
     auto* top = new QHBoxLayout;
     top->addWidget(m_summaryLabel, 1);
@@ -111,7 +109,7 @@ QString SelectionGallery::summaryText() const
 
 bool SelectionGallery::isShowingHint() const
 {
-    return m_stack->currentWidget() == m_hint;
+    return m_stack->showsHint();
 }
 
 QModelIndex SelectionGallery::indexOf(int id) const
@@ -139,7 +137,7 @@ void SelectionGallery::onSelectionChanged()
     m_summaryLabel->setToolTip(m_summary.count > 0
                                    ? tr("Classes by ground truth: %1").arg(classMixText(m_summary))
                                    : QString());
-    m_stack->setCurrentWidget(m_summary.count > 0 ? static_cast<QWidget*>(m_view) : m_hint);
+    m_stack->setContentShown(m_summary.count > 0);
     m_view->scrollToTop();
     if (m_session->hasRun())
         onCurrentChanged(m_session->current());

@@ -11,10 +11,11 @@
 class QComboBox;
 class QLabel;
 class QListView;
-class QStackedWidget;
 
 namespace mnistx::ui
 {
+
+class HintStack;
 
 class ExplorerSession;
 class ThumbnailDelegate;
@@ -73,8 +74,7 @@ private:
     ThumbnailDelegate* m_delegate = nullptr;
     QLabel* m_summaryLabel = nullptr;
     QComboBox* m_sortBox = nullptr;
-    QStackedWidget* m_stack = nullptr;
-    QLabel* m_hint = nullptr;
+    HintStack* m_stack = nullptr;
     QListView* m_view = nullptr;
     SelectionSummary m_summary;
     QString m_summaryPlain;

@@ -1,22 +1,13 @@
 #include "ui/gallery/selection_sort_proxy.h"
 
-#include "ui/gallery/sample_list_model.h"
-
-#include <cassert>
-
 namespace mnistx::ui
 {
 
-SelectionSortProxy::SelectionSortProxy(QObject* parent) : QSortFilterProxyModel(parent)
-{
-    setDynamicSortFilter(true);
-}
+SelectionSortProxy::SelectionSortProxy(QObject* parent) : TypedSampleProxy(parent) {}
 
 void SelectionSortProxy::setSourceModel(QAbstractItemModel* model)
 {
-    m_selection = qobject_cast<const SampleListModel*>(model);
-    assert(m_selection || !model); // lessThan reads the SampleListModel directly
-    QSortFilterProxyModel::setSourceModel(model);
+    TypedSampleProxy::setSourceModel(model);
     setSortKey(m_key);
 }
 
@@ -33,26 +24,19 @@ void SelectionSortProxy::setSortKey(SortKey key)
         sort(0, order);
 }
 
-int SelectionSortProxy::idAt(int proxyRow) const
-{
-    if (!m_selection || proxyRow < 0 || proxyRow >= rowCount())
-        return -1;
-    return m_selection->idAt(mapToSource(index(proxyRow, 0)).row());
-}
-
 bool SelectionSortProxy::lessThan(const QModelIndex& left, const QModelIndex& right) const
 {
-    const int a = m_selection->idAt(left.row());
-    const int b = m_selection->idAt(right.row());
+    const int a = source()->idAt(left.row());
+    const int b = source()->idAt(right.row());
     if (m_key != SortKey::Index) {
-        const float la = m_selection->lossAt(left.row());
-        const float lb = m_selection->lossAt(right.row());
+        const float la = source()->lossAt(left.row());
+        const float lb = source()->lossAt(right.row());
         if (la != lb)
             return la < lb;
     }
     // Ties (and the index order): by ascending id, also when Qt reverses the
     // comparison for the descending loss order.
-    return sortOrder() == Qt::DescendingOrder ? a > b : a < b;
+    return tieOrder(a, b);
 }
 
 } // namespace mnistx::ui

@@ -1,11 +1,10 @@
 #pragma once
 
-#include <QSortFilterProxyModel>
+#include "ui/common/sample_proxy.h"
+#include "ui/gallery/sample_list_model.h"
 
 namespace mnistx::ui
 {
-
-class SampleListModel;
 
 // Orders a SampleListModel by loss (either way) or by sample (session id:
 // training samples by index, then validation samples by index). Compares the
@@ -13,7 +12,7 @@ class SampleListModel;
 // of all 70,000 samples then takes milliseconds. Ties keep the id order, so
 // the order is the same on every run.
 // GUI thread only.
-class SelectionSortProxy : public QSortFilterProxyModel
+class SelectionSortProxy : public TypedSampleProxy<SampleListModel>
 {
     Q_OBJECT
 public:
@@ -26,14 +25,11 @@ public:
     void setSourceModel(QAbstractItemModel* model) override;
     void setSortKey(SortKey key);
     SortKey sortKey() const { return m_key; }
-    // The session id of a row of this proxy, -1 when out of range.
-    int idAt(int proxyRow) const;
 
 protected:
     bool lessThan(const QModelIndex& left, const QModelIndex& right) const override;
 
 private:
-    const SampleListModel* m_selection = nullptr;
     SortKey m_key = SortKey::LossDescending;
 };
 

@@ -59,8 +59,6 @@ ErrorInspector::ErrorInspector(ExplorerSession* session, QWidget* parent)
             &ErrorInspector::showPreviousMisclassified);
     connect(m_nextAction, &QAction::triggered, this, &ErrorInspector::showNextMisclassified);
 
-    m_hint = makeHintLabel(this);
-
     auto* content = new QWidget(this);
     m_header = new QLabel(content);
     m_header->setTextFormat(Qt::RichText);
@@ -105,7 +103,7 @@ ErrorInspector::ErrorInspector(ExplorerSession* session, QWidget* parent)
     contentLayout->addWidget(m_distances, 6);
     contentLayout->addWidget(m_nearestLabel);
 
-    m_stack = makeHintStack(this, m_hint, content);
+    m_stack = new HintStack(content, this);
 
     m_previousButton = new QToolButton(this);
     m_previousButton->setDefaultAction(m_previousAction);
@@ -153,12 +151,12 @@ void ErrorInspector::onRunChanged()
 
 bool ErrorInspector::isShowingHint() const
 {
-    return m_stack->currentWidget() == m_hint;
+    return m_stack->showsHint();
 }
 
 QString ErrorInspector::hintText() const
 {
-    return m_hint->text();
+    return m_stack->hintText();
 }
 
 void ErrorInspector::showSample(int id)
@@ -170,13 +168,13 @@ void ErrorInspector::showSample(int id)
         m_headerHtml.clear();
         m_nearestPlain.clear();
         m_nearestHtml.clear();
-        m_hint->setText(
+        m_stack->setHintText(
             m_session->hasRun()
                 ? tr("Click a dot on the map to inspect a sample\n\n"
                      "or press N to start with the worst misclassified sample.")
                 : tr("No run loaded.\n\nOpen a run or train one; then click a dot on the map "
                      "to inspect a sample."));
-        m_stack->setCurrentWidget(m_hint);
+        m_stack->showHint();
         updateNavigation();
         return;
     }
@@ -307,7 +305,7 @@ void ErrorInspector::showSample(int id)
                                           "#e0a100; font-size: 11pt; }")
                          : QStringLiteral("QLabel { background: #f1f3f5; border-left: 4px solid "
                                           "#9aa5b1; font-size: 11pt; }"));
-    m_stack->setCurrentIndex(1);
+    m_stack->showContent();
     updateNavigation();
 }
 
@@ -396,7 +394,7 @@ void ErrorInspector::render(QPainter* painter, const QRectF& target) const
     if (m_id < 0) {
         painter->setPen(QColor(0x66, 0x66, 0x66));
         painter->setFont(font());
-        painter->drawText(area, Qt::AlignCenter | Qt::TextWordWrap, m_hint->text());
+        painter->drawText(area, Qt::AlignCenter | Qt::TextWordWrap, m_stack->hintText());
         painter->restore();
         return;
     }

@@ -10,11 +10,12 @@
 class QAction;
 class QLabel;
 class QPainter;
-class QStackedWidget;
 class QToolButton;
 
 namespace mnistx::ui
 {
+
+class HintStack;
 
 class BarChartWidget;
 class DigitView;
@@ -92,8 +93,7 @@ private:
     ExplorerSession* m_session;
     int m_id = -1;
     int m_nearest = -1;
-    QStackedWidget* m_stack = nullptr;
-    QLabel* m_hint = nullptr;
+    HintStack* m_stack = nullptr;
     QLabel* m_header = nullptr;
     DigitView* m_digit = nullptr;
     BarChartWidget* m_probabilities = nullptr;

@@ -206,8 +206,7 @@ void MapFilterState::updateShown()
     for (int id = 0; id < n; ++id) {
         const auto i = static_cast<size_t>(id);
         const bool train = m_samples.inTraining[i];
-        if ((m_subsetFilter == SubsetFilter::Train && !train) ||
-            (m_subsetFilter == SubsetFilter::Validation && train))
+        if (!subsetAccepts(m_subsetFilter, train))
             continue;
         const int gt = m_samples.labels[i], pred = m_samples.predictions[i];
         if (m_misclassifiedOnly && gt == pred)

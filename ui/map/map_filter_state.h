@@ -1,5 +1,6 @@
 #pragma once
 
+#include "ui/common/subset_filter.h"
 #include "ui/map/map_legend.h"
 
 #include <QCoreApplication>
@@ -34,8 +35,6 @@ class MapFilterState
 public:
     enum class ColorBy { GroundTruth, Prediction, Correctness, Subset, Custom };
     Q_ENUM(ColorBy)
-    enum class SubsetFilter { Both, Train, Validation };
-    Q_ENUM(SubsetFilter)
 
     // The per-sample facts colours and filters read; every vector is
     // sampleCount() long (losses in nats, NaN allowed: drawn first).

@@ -13,13 +13,12 @@ namespace mnistx::ui
 namespace
 {
 
-// Gap between a dot's edge and its ring, and the ring widths (logical px):
-// wide enough to read on a busy map, thin enough not to hide neighbours.
-constexpr float kRingGap = 1.0f;
-constexpr float kThinRingWidth = 1.2f;
-constexpr float kThickRingWidth = 2.2f;
-constexpr float kRingAlpha = 0.9f;
-constexpr float kEdgeAlpha = 0.85f;
+using mapstyle::kEdgeAlpha;
+using mapstyle::kRingAlpha;
+using mapstyle::kRingGap;
+using mapstyle::kThickRingWidth;
+using mapstyle::kThinRingWidth;
+
 // Discs closer than this (logical px) count as touching when vector dots are
 // reordered: a pixel's diagonal, so that discs further apart share no
 // anti-aliased pixel even when drawn at 1×.

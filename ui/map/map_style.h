@@ -82,5 +82,15 @@ inline QRgb highlightRingColor()
 {
     return qRgb(0x00, 0x00, 0x00);
 }
+// Gap between a dot's edge and its ring, and the ring widths (logical px):
+// wide enough to read on a busy map, thin enough not to hide neighbours.
+inline constexpr float kRingGap = 1.0f;
+inline constexpr float kThinRingWidth = 1.2f;
+inline constexpr float kThickRingWidth = 2.2f;
+// Rings nearly opaque (they must read over dots of any colour); the outline
+// of an outlined dot (MapRenderer::kEdgeWidth) a little lighter, so it stays
+// behind a ring.
+inline constexpr float kRingAlpha = 0.9f;
+inline constexpr float kEdgeAlpha = 0.85f;
 
 } // namespace mnistx::ui::mapstyle

@@ -53,7 +53,6 @@ class PopulationMap : public QWidget
     Q_OBJECT
 public:
     using ColorBy = MapFilterState::ColorBy;
-    using SubsetFilter = MapFilterState::SubsetFilter;
 
     explicit PopulationMap(ExplorerSession* session, QWidget* parent = nullptr);
     ~PopulationMap() override;

@@ -33,14 +33,8 @@ MisclassifiedView::MisclassifiedView(ExplorerSession* session, QWidget* parent)
     m_groundTruthBox->setToolTip(tr("Show only samples of this ground-truth class"));
     m_predictionBox = new QComboBox(this);
     m_predictionBox->setToolTip(tr("Show only samples predicted as this class"));
-    m_subsetBox = new QComboBox(this);
-    m_subsetBox->addItem(tr("both"),
-                         static_cast<int>(MisclassifiedFilterProxy::SubsetFilter::Both));
-    m_subsetBox->addItem(tr("train"),
-                         static_cast<int>(MisclassifiedFilterProxy::SubsetFilter::Train));
-    m_subsetBox->addItem(tr("validation"),
-                         static_cast<int>(MisclassifiedFilterProxy::SubsetFilter::Validation));
-    m_subsetBox->setToolTip(tr("Show the training set, the validation set or both"));
+    m_subsetBox = makeSubsetBox(SubsetBoxWords::Short,
+                                tr("Show the training set, the validation set or both"), this);
     m_count = new ElidedLabel(this);
     m_count->setAlignment(Qt::AlignRight | Qt::AlignVCenter);
 
@@ -64,8 +58,7 @@ MisclassifiedView::MisclassifiedView(ExplorerSession* session, QWidget* parent)
         tr("Click a row to inspect the sample; Ctrl/Shift+click several to select them on the "
            "map and in the gallery. Click a column header to sort."));
 
-    m_hint = makeHintLabel(this);
-    m_stack = makeHintStack(this, m_hint, m_table);
+    m_stack = new HintStack(m_table, this);
 
     auto* filters = new QHBoxLayout;
     const auto addBox = [&](const QString& text, QComboBox* box) {
@@ -136,13 +129,12 @@ void MisclassifiedView::onRunChanged()
     onFilterBoxChanged();
     m_table->resizeColumnsToContents();
     if (!m_session->hasRun())
-        m_hint->setText(
+        m_stack->setHintText(
             tr("No run loaded.\n\nOpen or train a run to list its misclassified samples."));
     else if (totalCount() == 0)
-        m_hint->setText(
+        m_stack->setHintText(
             tr("No misclassified samples: every sample of this run is classified correctly."));
-    m_stack->setCurrentWidget(
-        m_session->hasRun() && totalCount() > 0 ? static_cast<QWidget*>(m_table) : m_hint);
+    m_stack->setContentShown(m_session->hasRun() && totalCount() > 0);
     if (m_session->hasRun())
         onCurrentChanged(m_session->current());
 }
@@ -152,8 +144,7 @@ void MisclassifiedView::onFilterBoxChanged()
     m_proxy->setPairFilter(
         m_groundTruthBox->currentData().isValid() ? m_groundTruthBox->currentData().toInt() : -1,
         m_predictionBox->currentData().isValid() ? m_predictionBox->currentData().toInt() : -1);
-    m_proxy->setSubsetFilter(
-        static_cast<MisclassifiedFilterProxy::SubsetFilter>(m_subsetBox->currentData().toInt()));
+    m_proxy->setSubsetFilter(subsetFilterOf(m_subsetBox));
     updateCount();
 }
 
@@ -169,12 +160,9 @@ void MisclassifiedView::setPairFilter(int groundTruth, int prediction)
     onFilterBoxChanged();
 }
 
-void MisclassifiedView::setSubsetFilter(MisclassifiedFilterProxy::SubsetFilter filter)
+void MisclassifiedView::setSubsetFilter(SubsetFilter filter)
 {
-    {
-        const QSignalBlocker block(m_subsetBox);
-        m_subsetBox->setCurrentIndex(std::max(0, m_subsetBox->findData(static_cast<int>(filter))));
-    }
+    showSubsetFilter(m_subsetBox, filter);
     onFilterBoxChanged();
 }
 

@@ -8,11 +8,12 @@
 
 class QComboBox;
 class QLabel;
-class QStackedWidget;
 class QTableView;
 
 namespace mnistx::ui
 {
+
+class HintStack;
 
 class ElidedLabel;
 
@@ -40,7 +41,7 @@ public:
 
     // -1 means any; the combo boxes follow.
     void setPairFilter(int groundTruth, int prediction);
-    void setSubsetFilter(MisclassifiedFilterProxy::SubsetFilter filter);
+    void setSubsetFilter(SubsetFilter filter);
 
     // The width the table's columns need (sized to their contents), with the
     // scroll bar and margins: the view's natural width in a dock.
@@ -80,8 +81,7 @@ private:
     QComboBox* m_predictionBox = nullptr;
     QComboBox* m_subsetBox = nullptr;
     ElidedLabel* m_count = nullptr;
-    QStackedWidget* m_stack = nullptr;
-    QLabel* m_hint = nullptr;
+    HintStack* m_stack = nullptr;
     QTableView* m_table = nullptr;
     bool m_syncing = false; // selecting the session's current sample: do not echo it back
 };

@@ -93,9 +93,8 @@ HeatMapPanel::HeatMapPanel(ExplorerSession* session, QWidget* parent)
     controls->addWidget(m_opacitySlider);
     controls->addStretch(1);
 
-    m_hint = makeHintLabel(this);
     m_canvasWidget = new HeatMapCanvas(this);
-    m_stack = makeHintStack(this, m_hint, m_canvasWidget);
+    m_stack = new HintStack(m_canvasWidget, this);
 
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(6, 6, 6, 6);
@@ -147,12 +146,12 @@ bool HeatMapPanel::isComputing() const
 
 bool HeatMapPanel::isShowingHint() const
 {
-    return m_stack->currentWidget() == m_hint;
+    return m_stack->showsHint();
 }
 
 QString HeatMapPanel::hintText() const
 {
-    return m_hint->text();
+    return m_stack->hintText();
 }
 
 QString HeatMapPanel::statusText() const
@@ -171,8 +170,8 @@ QString HeatMapPanel::exportName() const
 
 void HeatMapPanel::showHint(const QString& text)
 {
-    m_hint->setText(text);
-    m_stack->setCurrentWidget(m_hint);
+    m_stack->setHintText(text);
+    m_stack->showHint();
 }
 
 void HeatMapPanel::onRunChanged()
@@ -240,7 +239,7 @@ void HeatMapPanel::onReady(int sampleId, const why::HeatMaps& maps)
         m_largeTile = kLossTile;
     updateHeader();
     rebuildTiles();
-    m_stack->setCurrentWidget(m_canvasWidget);
+    m_stack->showContent();
     updateStatus();
     m_canvasWidget->update();
     Q_EMIT mapsShown(sampleId);
@@ -591,7 +590,7 @@ void HeatMapPanel::render(QPainter* painter, const QRectF& target) const
     if (!hasMaps()) {
         painter->setPen(kMuted);
         painter->setFont(font());
-        painter->drawText(area, Qt::AlignCenter | Qt::TextWordWrap, m_hint->text());
+        painter->drawText(area, Qt::AlignCenter | Qt::TextWordWrap, m_stack->hintText());
         painter->restore();
         return;
     }

@@ -18,10 +18,11 @@ class QComboBox;
 class QLabel;
 class QPainter;
 class QSlider;
-class QStackedWidget;
 
 namespace mnistx::ui
 {
+
+class HintStack;
 
 class ExplorerSession;
 class HeatMapWorker;
@@ -176,8 +177,7 @@ private:
     QTimer m_computingDelay;
     bool m_computingVisible = false;
 
-    QStackedWidget* m_stack = nullptr;
-    QLabel* m_hint = nullptr;
+    HintStack* m_stack = nullptr;
     QLabel* m_header = nullptr;
     QComboBox* m_methodBox = nullptr;
     QComboBox* m_signBox = nullptr;

@@ -42,12 +42,9 @@ LabelCandidatesPanel::LabelCandidatesPanel(WhyContext* context, QWidget* parent)
 
     m_status = new QLabel(this);
     m_status->setTextFormat(Qt::PlainText);
-    m_subsetBox = new QComboBox(this);
-    m_subsetBox->addItem(tr("both"), static_cast<int>(LabelCandidatesProxy::SubsetFilter::Both));
-    m_subsetBox->addItem(tr("train"), static_cast<int>(LabelCandidatesProxy::SubsetFilter::Train));
-    m_subsetBox->addItem(tr("validation"),
-                         static_cast<int>(LabelCandidatesProxy::SubsetFilter::Validation));
-    m_subsetBox->setToolTip(tr("Show candidates of the training set, the validation set or both"));
+    m_subsetBox =
+        makeSubsetBox(SubsetBoxWords::Short,
+                      tr("Show candidates of the training set, the validation set or both"), this);
     m_hideMarkedBox = new QCheckBox(tr("&Hide marked"), this);
     m_hideMarkedBox->setToolTip(tr("Hide the candidates you have already marked"));
     m_count = new QLabel(this);
@@ -91,8 +88,7 @@ LabelCandidatesPanel::LabelCandidatesPanel(WhyContext* context, QWidget* parent)
     m_table->setToolTip(tr("Click a row to inspect the sample. L: mislabeled, F: fine, U: clear "
                            "the mark of the selected rows."));
 
-    m_hint = makeHintLabel(this);
-    m_stack = makeHintStack(this, m_hint, m_table);
+    m_stack = new HintStack(m_table, this);
 
     // Plain keys, active only while focus is inside this panel: no clash with
     // the main window's Ctrl shortcuts.
@@ -162,8 +158,7 @@ LabelCandidatesPanel::LabelCandidatesPanel(WhyContext* context, QWidget* parent)
             &LabelCandidatesPanel::exportMarksInteractively);
     connect(m_errorButton, &QPushButton::clicked, this, [this] { saveMarks(true); });
     connect(m_subsetBox, &QComboBox::currentIndexChanged, this, [this] {
-        m_proxy->setSubsetFilter(
-            static_cast<LabelCandidatesProxy::SubsetFilter>(m_subsetBox->currentData().toInt()));
+        m_proxy->setSubsetFilter(subsetFilterOf(m_subsetBox));
         updateStatus();
     });
     connect(m_hideMarkedBox, &QCheckBox::toggled, this, [this](bool on) {
@@ -314,28 +309,29 @@ void LabelCandidatesPanel::setState(State state)
     m_state = state;
     switch (state) {
     case State::NoRun:
-        m_hint->setText(tr("No run loaded.\n\nOpen or train a run to list the samples whose "
-                           "label is probably wrong."));
+        m_stack->setHintText(tr("No run loaded.\n\nOpen or train a run to list the samples whose "
+                                "label is probably wrong."));
         break;
     case State::WaitingForIndex:
-        m_hint->setText(tr("Waiting for the neighbour index…\n\nThe candidates are ranked from "
-                           "the model's confidence and the labels of each sample's neighbours "
-                           "in feature space."));
+        m_stack->setHintText(
+            tr("Waiting for the neighbour index…\n\nThe candidates are ranked from "
+               "the model's confidence and the labels of each sample's neighbours "
+               "in feature space."));
         break;
     case State::Ranking:
-        m_hint->setText(tr("Ranking label candidates…"));
+        m_stack->setHintText(tr("Ranking label candidates…"));
         break;
     case State::Failed:
-        m_hint->setText(tr("The candidates could not be ranked:\n%1").arg(m_rankingError));
+        m_stack->setHintText(tr("The candidates could not be ranked:\n%1").arg(m_rankingError));
         break;
     case State::Ready:
-        m_hint->setText(tr("No label candidates: no sample is below its class's confidence "
-                           "threshold with a score of at least %1.")
-                            .arg(m_context->labelErrorConfig().minScore));
+        m_stack->setHintText(tr("No label candidates: no sample is below its class's confidence "
+                                "threshold with a score of at least %1.")
+                                 .arg(m_context->labelErrorConfig().minScore));
         break;
     }
     const bool table = state == State::Ready && m_model->rowCount() > 0;
-    m_stack->setCurrentWidget(table ? static_cast<QWidget*>(m_table) : m_hint);
+    m_stack->setContentShown(table);
     updateStatus();
 }
 

@@ -22,11 +22,12 @@ class QComboBox;
 class QFrame;
 class QLabel;
 class QPushButton;
-class QStackedWidget;
 class QTableView;
 
 namespace mnistx::ui
 {
+
+class HintStack;
 
 class ExplorerSession;
 class WhyContext;
@@ -147,8 +148,7 @@ private:
     QFrame* m_errorBanner = nullptr;
     QLabel* m_errorText = nullptr;
     QPushButton* m_errorButton = nullptr;
-    QStackedWidget* m_stack = nullptr;
-    QLabel* m_hint = nullptr;
+    HintStack* m_stack = nullptr;
     QTableView* m_table = nullptr;
     QAction* m_markMislabeled = nullptr;
     QAction* m_markFine = nullptr;

@@ -75,8 +75,6 @@ SimilarSamplesPanel::SimilarSamplesPanel(ExplorerSession* session, QWidget* pare
         tr("Make the listed neighbours the selection (gallery, map rings, CSV export)"));
     connect(m_selectButton, &QPushButton::clicked, this, &SimilarSamplesPanel::selectNeighbours);
 
-    m_hint = makeHintLabel(this);
-
     m_view = new QListView(this);
     m_view->setModel(m_model);
     setUpThumbnailGrid(m_view, m_delegate);
@@ -103,7 +101,7 @@ SimilarSamplesPanel::SimilarSamplesPanel(ExplorerSession* session, QWidget* pare
     contentLayout->addLayout(queryRow);
     contentLayout->addWidget(m_view, 1);
 
-    m_stack = makeHintStack(this, m_hint, content);
+    m_stack = new HintStack(content, this);
 
     auto* controls = new QHBoxLayout;
     controls->setContentsMargins(0, 0, 0, 0);
@@ -222,12 +220,12 @@ QString SimilarSamplesPanel::summaryText() const
 
 bool SimilarSamplesPanel::isShowingHint() const
 {
-    return m_stack->currentWidget() == m_hint;
+    return m_stack->showsHint();
 }
 
 QString SimilarSamplesPanel::hintText() const
 {
-    return m_hint->text();
+    return m_stack->hintText();
 }
 
 QString SimilarSamplesPanel::exportName() const
@@ -357,10 +355,10 @@ void SimilarSamplesPanel::updateHint()
         hint = m_indexError.isEmpty() ? tr("No neighbours found.")
                                       : tr("No neighbours: %1").arg(m_indexError);
     if (hint.isEmpty()) {
-        m_stack->setCurrentIndex(1);
+        m_stack->showContent();
     } else {
-        m_hint->setText(hint);
-        m_stack->setCurrentWidget(m_hint);
+        m_stack->setHintText(hint);
+        m_stack->showHint();
     }
 }
 
@@ -402,7 +400,7 @@ void SimilarSamplesPanel::render(QPainter* painter, const QRectF& target) const
     if (isShowingHint()) {
         painter->setPen(QColor(0x66, 0x66, 0x66));
         painter->setFont(font());
-        painter->drawText(area, Qt::AlignCenter | Qt::TextWordWrap, m_hint->text());
+        painter->drawText(area, Qt::AlignCenter | Qt::TextWordWrap, m_stack->hintText());
         painter->restore();
         return;
     }

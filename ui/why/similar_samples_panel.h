@@ -19,10 +19,11 @@ class QListView;
 class QPainter;
 class QPushButton;
 class QSpinBox;
-class QStackedWidget;
 
 namespace mnistx::ui
 {
+
+class HintStack;
 
 class DigitView;
 class ExplorerSession;
@@ -127,8 +128,7 @@ private:
 
     SampleListModel* m_model = nullptr;
     ThumbnailDelegate* m_delegate = nullptr;
-    QStackedWidget* m_stack = nullptr;
-    QLabel* m_hint = nullptr;
+    HintStack* m_stack = nullptr;
     DigitView* m_queryDigit = nullptr;
     QLabel* m_queryLabel = nullptr;
     QLabel* m_summaryLabel = nullptr;
