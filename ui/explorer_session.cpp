@@ -9,7 +9,7 @@ namespace mnistx::ui
 ExplorerSession::ExplorerSession(QObject* parent) : QObject(parent) {}
 
 void ExplorerSession::setRun(std::shared_ptr<const store::RunData> run,
-                             std::shared_ptr<const data::MnistData> data)
+                             std::shared_ptr<const data::DatasetSplits> data)
 {
     if (!run)
         throw std::invalid_argument("setRun needs a run");

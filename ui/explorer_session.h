@@ -30,7 +30,7 @@ public:
     // Both must describe the same samples (same counts); data may be null
     // when the images are unavailable (views then show no thumbnails).
     void setRun(std::shared_ptr<const store::RunData> run,
-                std::shared_ptr<const data::MnistData> data);
+                std::shared_ptr<const data::DatasetSplits> data);
     // The same run with a new map (a re-projection): run must hold the same
     // samples (counts and labels) as the shown one. Keeps the current
     // sample and the selection, swaps the positions and emits
@@ -42,7 +42,7 @@ public:
     bool hasImages() const { return static_cast<bool>(m_data); }
     const store::RunData& run() const { return *m_run; }
     std::shared_ptr<const store::RunData> runPtr() const { return m_run; }
-    std::shared_ptr<const data::MnistData> dataPtr() const { return m_data; }
+    std::shared_ptr<const data::DatasetSplits> dataPtr() const { return m_data; }
 
     int sampleCount() const { return m_trainCount + m_validationCount; }
     int trainCount() const { return m_trainCount; }
@@ -104,7 +104,7 @@ private:
     static std::shared_ptr<const RowMatrixXf> storedPositions(const store::RunData& run);
 
     std::shared_ptr<const store::RunData> m_run;
-    std::shared_ptr<const data::MnistData> m_data;
+    std::shared_ptr<const data::DatasetSplits> m_data;
     std::shared_ptr<const RowMatrixXf> m_positions;
     int m_trainCount = 0;
     int m_validationCount = 0;

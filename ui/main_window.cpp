@@ -36,6 +36,7 @@ MainWindow::MainWindow(const pipeline::CommandLine& commandLine, QWidget* parent
 {
     setWindowTitle(tr("MNIST Explorer"));
     setDockNestingEnabled(true);
+    setAcceptDrops(true); // a run or dataset folder dropped on the window opens it
     // Room for the map and two dock columns, but never more than the screen
     // has (a smaller one would cut the toolbar and the docks off).
     QSize size(1440, 900);

@@ -76,6 +76,10 @@ Q_SIGNALS:
 
 protected:
     void closeEvent(QCloseEvent* event) override;
+    // A folder dropped on the window: a stored run is opened, a dataset is
+    // offered for training (the train dialog).
+    void dragEnterEvent(QDragEnterEvent* event) override;
+    void dropEvent(QDropEvent* event) override;
     void resizeEvent(QResizeEvent* event) override;
     bool event(QEvent* event) override;
 
@@ -145,11 +149,14 @@ private:
     // The data folder to train on: the configured one, resolved against the
     // working folder or the checkout of the executable; "" when none exists.
     QString usableDataFolder() const;
-    // A folder holding the four MNIST files (data::holdsMnistFiles).
+    // A folder holding a dataset of any format (data::holdsDataset).
     static bool isDataFolder(const QString& dir);
     // Asks for a data folder, then the training settings, and trains; the
     // run goes to outDir when given, else where the settings say.
     void chooseDataFolder(const QString& outDir = QString());
+    // The train dialog for a data folder (outDir: where the run goes, empty:
+    // the configured one).
+    void offerTraining(const QString& dataFolder, const QString& outDir = QString());
     void chooseRun();
     void saveRunAs();
     void showTrainDialog();

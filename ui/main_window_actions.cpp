@@ -38,10 +38,12 @@ namespace mnistx::ui
 
 void MainWindow::createActions()
 {
-    m_openDataAction = new QAction(QIcon::fromTheme(QStringLiteral("folder-open")),
-                                   tr("Open &Data Folder…"), this);
+    m_openDataAction =
+        new QAction(QIcon::fromTheme(QStringLiteral("folder-open")), tr("Open &Dataset…"), this);
     m_openDataAction->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_O));
-    m_openDataAction->setStatusTip(tr("Train and analyse a model on a folder of MNIST IDX files"));
+    m_openDataAction->setStatusTip(
+        tr("Train and analyse a model on a dataset folder: IDX files, NumPy files "
+           "(train_images.npy, …) or image folders (train/<class>/*.png)"));
     connect(m_openDataAction, &QAction::triggered, this, [this] { chooseDataFolder(); });
 
     m_openRunAction =

@@ -1,4 +1,4 @@
-#include "core/data/idx_reader.h"
+#include "core/data/dataset_folder.h"
 #include "core/pipeline/pipeline.h"
 #include "core/projection/projector_factory.h"
 #include "core/store/run_store.h"
@@ -16,14 +16,19 @@
 #include <QAction>
 #include <QDir>
 #include <QDockWidget>
+#include <QDragEnterEvent>
+#include <QDropEvent>
 #include <QFile>
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QLabel>
 #include <QMessageBox>
+#include <QMimeData>
 #include <QProgressBar>
 #include <QPushButton>
 #include <QStatusBar>
+#include <QTimer>
+#include <QUrl>
 
 namespace mnistx::ui
 {
@@ -104,7 +109,7 @@ QString MainWindow::usableDataFolder() const
 
 bool MainWindow::isDataFolder(const QString& dir)
 {
-    return data::holdsMnistFiles(dir.toStdString());
+    return data::holdsDataset(dir.toStdString());
 }
 
 void MainWindow::offerAlternatives(const QString& dir, const QString& problem)
@@ -128,8 +133,7 @@ void MainWindow::offerAlternatives(const QString& dir, const QString& problem)
             QDir(dir).entryList(QDir::AllEntries | QDir::NoDotAndDotDot, QDir::Name);
         QString contents;
         if (dataHere)
-            contents =
-                tr("It holds MNIST IDX files: it is a data folder, which can be trained on.");
+            contents = tr("It holds a dataset: it is a data folder, which can be trained on.");
         else if (entries.isEmpty())
             contents = tr("It is empty.");
         else {
@@ -166,7 +170,8 @@ void MainWindow::offerAlternatives(const QString& dir, const QString& problem)
                                                   "only when the new run is complete")));
     }
     QPushButton* chooseData = box.addButton(tr("Choose &Data Folder…"), QMessageBox::ActionRole);
-    chooseData->setToolTip(tr("Pick a folder of MNIST IDX files to train on"));
+    chooseData->setToolTip(
+        tr("Pick a dataset folder to train on: IDX files, NumPy files or image folders"));
     QPushButton* chooseRunButton = box.addButton(tr("&Open Another Run…"), QMessageBox::ActionRole);
     if (trainButton) {
         box.setDefaultButton(trainButton);
@@ -195,9 +200,10 @@ void MainWindow::train(const pipeline::PipelineConfig& config)
     const QString folder = QString::fromStdString(config.dataFolder);
     if (!QFileInfo(folder).isDir()) {
         QMessageBox box(
-            QMessageBox::Warning, tr("No MNIST data"),
+            QMessageBox::Warning, tr("No data"),
             tr("The data folder “%1” does not exist.\n\nscripts/setup fetches MNIST into "
-               "data/mnist; or choose a folder that holds the four MNIST IDX files.")
+               "data/mnist; or choose a dataset folder: IDX files, NumPy files "
+               "(train_images.npy, …) or image folders (train/<class>/*.png).")
                 .arg(QDir::toNativeSeparators(folder)),
             QMessageBox::Cancel, this);
         QPushButton* choose = box.addButton(tr("Choose Folder…"), QMessageBox::AcceptRole);
@@ -319,18 +325,60 @@ void MainWindow::onStage(const QString& stage, double fraction)
 
 void MainWindow::chooseDataFolder(const QString& outDir)
 {
-    const QString dir = QFileDialog::getExistingDirectory(
-        this, tr("Folder with the MNIST IDX files"), QString::fromStdString(m_config.dataFolder));
-    if (dir.isEmpty())
-        return;
+    const QString dir =
+        QFileDialog::getExistingDirectory(this, tr("Dataset Folder (IDX, NumPy or image folders)"),
+                                          QString::fromStdString(m_config.dataFolder));
+    if (!dir.isEmpty())
+        offerTraining(dir, outDir);
+}
+
+void MainWindow::offerTraining(const QString& dataFolder, const QString& outDir)
+{
     pipeline::PipelineConfig c = m_config;
-    c.dataFolder = dir.toStdString();
+    c.dataFolder = dataFolder.toStdString();
     if (!outDir.isEmpty())
         c.outDir = outDir.toStdString();
     c.retrain = true;
     TrainDialog dialog(c, this);
     if (dialog.exec() == QDialog::Accepted)
         train(dialog.config());
+}
+
+namespace
+{
+
+// The one local folder a drag carries, empty otherwise.
+QString droppedFolder(const QMimeData* mime)
+{
+    if (!mime || !mime->hasUrls() || mime->urls().size() != 1)
+        return {};
+    const QUrl url = mime->urls().front();
+    const QString path = url.isLocalFile() ? url.toLocalFile() : QString();
+    return QFileInfo(path).isDir() ? path : QString();
+}
+
+} // namespace
+
+void MainWindow::dragEnterEvent(QDragEnterEvent* event)
+{
+    if (!droppedFolder(event->mimeData()).isEmpty() && !m_controller->busy())
+        event->acceptProposedAction();
+}
+
+void MainWindow::dropEvent(QDropEvent* event)
+{
+    const QString dir = droppedFolder(event->mimeData());
+    if (dir.isEmpty() || m_controller->busy())
+        return;
+    event->acceptProposedAction();
+    // After the drop has finished: a dialog's event loop inside dropEvent
+    // would hold the drag source waiting.
+    QTimer::singleShot(0, this, [this, dir] {
+        if (!store::hasRun(dir.toStdString()) && data::holdsDataset(dir.toStdString()))
+            offerTraining(dir);
+        else
+            openRun(dir); // a run, or the box that says what the folder holds
+    });
 }
 
 void MainWindow::chooseRun()

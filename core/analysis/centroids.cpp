@@ -21,10 +21,10 @@ constexpr float kPixelScale = 1.0f / 255.0f;
 
 ClassCentroids computeClassCentroids(const data::Dataset& train)
 {
-    if (train.empty() || train.pixelsPerImage() <= 0)
+    if (train.empty() || train.valuesPerImage() <= 0)
         throw std::invalid_argument("cannot compute class centroids of an empty training set");
     const int classes = std::max(1, train.classCount);
-    const int pixels = train.pixelsPerImage();
+    const int pixels = train.valuesPerImage();
 
     // Sums in double: 6,000 images × 255 per pixel would lose digits in float.
     RowMatrixXd sums = RowMatrixXd::Zero(classes, pixels);
@@ -55,7 +55,7 @@ ClassCentroids computeClassCentroids(const data::Dataset& train)
 
 RowMatrixXf distancesToCentroids(const data::Dataset& d, const ClassCentroids& centroids)
 {
-    const int pixels = d.pixelsPerImage();
+    const int pixels = d.valuesPerImage();
     if (d.rows != centroids.rows || d.cols != centroids.cols || centroids.means.cols() != pixels)
         throw std::invalid_argument("images are " + std::to_string(d.rows) + "×" +
                                     std::to_string(d.cols) + " but the class centroids are " +

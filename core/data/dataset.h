@@ -8,35 +8,63 @@
 namespace mnistx::data
 {
 
-// A labelled image set as read from a pair of IDX files.
-// images: count × rows × cols, row-major uint8 (0 = background, 255 = ink).
+// A class index: 0 to classCount − 1, classCount up to kMaxClasses.
+using ClassLabel = std::uint16_t;
+
+// Class counts a dataset may have.
+inline constexpr int kMinClasses = 2;
+inline constexpr int kMaxClasses = 1000;
+// Image sides a dataset may have (pixels, both axes).
+inline constexpr int kMinImageSide = 8;
+inline constexpr int kMaxImageSide = 256;
+
+// A labelled image set (one split of a dataset: training or test).
+// images: count × rows × cols × channels uint8 (0 = black, 255 = white;
+// MNIST: 0 = background, 255 = ink), row-major, channels interleaved (RGB
+// per pixel), channels 1 (grey) or 3 (RGB).
 // labels: count values, each in [0, classCount).
+// sources: empty, or one path per image relative to the data folder (image
+// folders), to show where a sample came from.
 // Plain value type: safe to copy or share as std::shared_ptr<const Dataset>
 // across threads.
 struct Dataset {
     int count = 0;
     int rows = 0;
     int cols = 0;
+    int channels = 1;
     int classCount = 0;
     std::vector<std::uint8_t> images;
-    std::vector<std::uint8_t> labels;
+    std::vector<ClassLabel> labels;
+    std::vector<std::string> sources;
     std::string imagesPath; // where the images came from (for messages and run stores)
     std::string labelsPath;
 
-    int pixelsPerImage() const { return rows * cols; }
+    // Bytes of one image: rows × cols × channels.
+    int valuesPerImage() const { return rows * cols * channels; }
     const std::uint8_t* image(int index) const
     {
-        return images.data() + static_cast<std::size_t>(index) * pixelsPerImage();
+        return images.data() + static_cast<std::size_t>(index) * valuesPerImage();
     }
     bool empty() const { return count == 0; }
 };
 
-// MNIST's two subsets: the 60,000 training images and the 10,000 test images,
-// which the app calls the validation set.
-struct MnistData {
+// A dataset's two splits: the training set and the test set, which the app
+// calls the validation set (MNIST: 60,000 and 10,000 images), with what they
+// share.
+struct DatasetSplits {
     Dataset train;
     Dataset validation;
     std::string folder;
+    // "IDX", "NumPy" or "image folders".
+    std::string format;
+    // classCount names in label order: from classes.txt or the folder names,
+    // else the label numbers ("0", "1", …).
+    std::vector<std::string> classNames;
+    // What the loader did that the user should know (files skipped, float
+    // pixels rounded to 8 bits), one sentence each.
+    std::vector<std::string> notes;
+
+    int classCount() const { return train.classCount; }
 };
 
 } // namespace mnistx::data

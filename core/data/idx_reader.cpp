@@ -39,12 +39,7 @@ enum class IdxKind { Any, Images, Labels };
 
 [[noreturn]] void fail(const std::string& path, const std::string& problem)
 {
-    throw DataError(path + ": " + problem);
-}
-
-std::string errnoMessage(int error)
-{
-    return std::error_code(error, std::generic_category()).message();
+    failData(path, problem);
 }
 
 std::string hex32(std::uint32_t value)
@@ -127,30 +122,6 @@ std::string describeClaim(const std::vector<std::uint32_t>& dims, std::uint64_t 
     if (dims.size() > 1)
         text += " = " + std::to_string(bytes);
     return text + (kind == IdxKind::Images ? " bytes of pixels" : " bytes of data");
-}
-
-struct FileCloser {
-    void operator()(std::FILE* file) const { std::fclose(file); }
-};
-using FilePtr = std::unique_ptr<std::FILE, FileCloser>;
-
-FilePtr openForReading(const std::string& path, std::uint64_t& size)
-{
-    std::error_code ec;
-    const fs::file_status status = fs::status(path, ec);
-    if (ec && ec != std::errc::no_such_file_or_directory)
-        fail(path, "cannot access the file: " + ec.message());
-    if (!fs::exists(status))
-        fail(path, "file not found");
-    if (fs::is_directory(status))
-        fail(path, "is a folder, not an IDX file");
-    FilePtr file(std::fopen(path.c_str(), "rb"));
-    if (!file)
-        fail(path, "cannot open the file: " + errnoMessage(errno));
-    size = fs::file_size(path, ec);
-    if (ec)
-        fail(path, "cannot tell the file's size: " + ec.message());
-    return file;
 }
 
 // Plain IDX bytes straight from the file.
@@ -312,7 +283,9 @@ IdxHeader readHeader(const std::string& path, IdxKind kind, Source& source)
     if (dimCount == 0)
         fail(path,
              "magic number " + hex32(magic) + " gives 0 dimensions; an IDX file needs at least 1");
-    if (wantDims > 0 && dimCount != wantDims) {
+    // Images: count × rows × cols (idx3), or × channels as well (idx4).
+    const bool imagesWithChannels = kind == IdxKind::Images && dimCount == 4;
+    if (wantDims > 0 && dimCount != wantDims && !imagesWithChannels) {
         const bool swapped = (kind == IdxKind::Images && dimCount == 1) ||
                              (kind == IdxKind::Labels && dimCount == 3);
         fail(path, "wrong dimension count: magic number " + hex32(magic) + " gives " +
@@ -364,8 +337,8 @@ IdxHeader readHeader(const std::string& path, IdxKind kind, Source& source)
     header.payloadBytes = bytes;
 
     if (kind == IdxKind::Images) {
-        const std::uint64_t pixelsPerImage = std::uint64_t{header.dims[1]} * header.dims[2];
-        if (header.dims[0] > static_cast<std::uint32_t>(INT_MAX) || pixelsPerImage > INT_MAX)
+        const std::uint64_t valuesPerImage = header.payloadBytes / std::max(1u, header.dims[0]);
+        if (header.dims[0] > static_cast<std::uint32_t>(INT_MAX) || valuesPerImage > INT_MAX)
             fail(path, "header claims " + joinDims(header.dims) +
                            " pixels; this app handles at most " + std::to_string(INT_MAX) +
                            " images of at most " + std::to_string(INT_MAX) + " pixels each");
@@ -448,7 +421,7 @@ IdxArray readGzip(const std::string& path, IdxKind kind, std::FILE* file, std::u
 IdxArray readIdxFile(const std::string& path, IdxKind kind)
 {
     std::uint64_t fileSize = 0;
-    FilePtr file = openForReading(path, fileSize);
+    FilePtr file = openDataFile(path, "an IDX file", fileSize);
     if (fileSize == 0)
         fail(path, "file is empty");
 
@@ -558,9 +531,13 @@ Dataset readIdxImagesAndLabels(const std::string& imagesPath, const std::string&
     d.count = static_cast<int>(imageCount); // readHeader refuses counts above INT_MAX
     d.rows = static_cast<int>(images.dims[1]);
     d.cols = static_cast<int>(images.dims[2]);
+    d.channels = images.dims.size() == 4 ? static_cast<int>(images.dims[3]) : 1;
+    if (d.channels != 1 && d.channels != 3)
+        fail(imagesPath, "images have " + std::to_string(d.channels) +
+                             " channels; 1 (grey) or 3 (RGB) are supported");
     d.classCount = classCount;
     d.images = std::move(images.data);
-    d.labels = std::move(labels.data);
+    d.labels.assign(labels.data.begin(), labels.data.end());
     d.imagesPath = imagesPath;
     d.labelsPath = labelsPath;
     return d;
@@ -578,7 +555,7 @@ bool holdsMnistFiles(const std::string& folder)
     }
 }
 
-MnistData loadMnistFolder(const std::string& folder, int classCount)
+DatasetSplits loadMnistFolder(const std::string& folder, int classCount)
 {
     const auto& files = kMnistFiles;
     const std::string expected =
@@ -610,7 +587,7 @@ MnistData loadMnistFolder(const std::string& folder, int classCount)
     if (!missing.empty())
         fail(folder, "MNIST files missing: " + missing);
 
-    MnistData mnist;
+    DatasetSplits mnist;
     mnist.train = readIdxImagesAndLabels(paths[0], paths[1], classCount);
     mnist.validation = readIdxImagesAndLabels(paths[2], paths[3], classCount);
     mnist.folder = folder;

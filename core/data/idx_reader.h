@@ -10,6 +10,7 @@
 // Header values are checked against the file's size before anything is
 // allocated, so a corrupt or hostile header cannot exhaust memory.
 
+#include "core/data/data_files.h"
 #include "core/data/dataset.h"
 
 #include <cstdint>
@@ -19,14 +20,6 @@
 
 namespace mnistx::data
 {
-
-// A file or folder the user pointed at cannot be read as MNIST. what() is
-// "<path>: <problem>" and is meant to be shown to the user as is.
-class DataError : public std::runtime_error
-{
-public:
-    using std::runtime_error::runtime_error;
-};
 
 // Raw content of one IDX file: dims as stored (e.g. {60000, 28, 28} for images,
 // {60000} for labels) and the payload, row-major, product(dims) bytes.
@@ -54,7 +47,7 @@ Dataset readIdxImagesAndLabels(const std::string& imagesPath, const std::string&
 // each plain or with a .gz suffix, also in the "train-images.idx3-ubyte" dot
 // spelling some mirrors use. train comes from train-*, validation from t10k-*.
 // A missing folder or file throws DataError listing the names looked for.
-MnistData loadMnistFolder(const std::string& folder, int classCount = 10);
+DatasetSplits loadMnistFolder(const std::string& folder, int classCount = 10);
 
 // True when folder holds all four files loadMnistFolder looks for (under any
 // of the names it accepts); their contents are not read. False for a missing

@@ -20,7 +20,11 @@ bool analyseSubset(const model::Classifier& model, const data::Dataset& d,
 {
     out.subset = which;
     out.classCount = d.classCount;
-    out.labels = d.labels;
+    // The analysis keeps labels as bytes (run.bin's "u8" sections).
+    if (d.classCount > 256)
+        throw std::invalid_argument("the analysis takes at most 256 classes, the data has " +
+                                    std::to_string(d.classCount));
+    out.labels.assign(d.labels.begin(), d.labels.end());
     bool completed = true;
     auto outputs = model.infer(
         d.images.data(), d.count, d.rows, d.cols, kInferenceBatch,
@@ -44,7 +48,7 @@ bool analyseSubset(const model::Classifier& model, const data::Dataset& d,
 
 } // namespace
 
-AnalysisOutput analyseModel(const model::Classifier& model, const data::MnistData& data,
+AnalysisOutput analyseModel(const model::Classifier& model, const data::DatasetSplits& data,
                             int lossBins, const FractionCallback& progress,
                             const std::atomic<bool>* cancel)
 {

@@ -27,7 +27,7 @@ using FractionCallback = std::function<void(double)>;
 // Runs on the calling thread. Returns std::nullopt-like empty output (train
 // has no samples) if cancelled; throws std::invalid_argument for data the
 // model cannot take.
-AnalysisOutput analyseModel(const model::Classifier& model, const data::MnistData& data,
+AnalysisOutput analyseModel(const model::Classifier& model, const data::DatasetSplits& data,
                             int lossBins, const FractionCallback& progress = {},
                             const std::atomic<bool>* cancel = nullptr);
 

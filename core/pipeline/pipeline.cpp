@@ -1,5 +1,6 @@
 #include "core/pipeline/pipeline.h"
 
+#include "core/data/dataset_folder.h"
 #include "core/data/idx_reader.h"
 #include "core/pipeline/analyse_model.h"
 #include "core/projection/pca.h"
@@ -79,13 +80,21 @@ void message(const PipelineCallbacks& cb, const std::string& text)
 // Loads the stored model of outDir if there is one and the user did not ask
 // to retrain. A damaged store is reported and then ignored (we retrain).
 bool reuseStoredModel(const PipelineConfig& config, const PipelineCallbacks& cb,
-                      store::RunData& run, model::Classifier& model)
+                      store::RunData& run, model::Classifier& model, int classCount)
 {
     if (config.retrain || config.outDir.empty() || !store::hasRun(config.outDir))
         return false;
     try {
         store::RunData old = store::loadRun(config.outDir);
-        model = model::Classifier::fromBytes(old.modelBytes, config.outDir + "/run.bin");
+        model::Classifier stored =
+            model::Classifier::fromBytes(old.modelBytes, config.outDir + "/run.bin");
+        if (stored.classCount() != classCount) {
+            message(cb, "the model stored in " + config.outDir + " has " +
+                            std::to_string(stored.classCount()) + " classes, the data " +
+                            std::to_string(classCount) + ": training a new one");
+            return false;
+        }
+        model = std::move(stored);
         run.config = old.config;
         run.history = old.history;
         run.sanity = old.sanity;
@@ -147,21 +156,28 @@ std::shared_ptr<const store::RunData> runPipeline(const PipelineConfig& config,
                                      ec.message());
     }
 
-    data::MnistData data;
+    data::DatasetSplits data;
     {
         StageTimer t(*run, "load", cb);
-        data = data::loadMnistFolder(config.dataFolder);
+        data = data::loadDataset(config.dataFolder, config.train.threads);
     }
-    if (data.train.rows != 28 || data.train.cols != 28 || data.validation.rows != 28 ||
-        data.validation.cols != 28)
-        throw std::invalid_argument(config.dataFolder + ": images are " +
-                                    std::to_string(data.train.rows) + "×" +
-                                    std::to_string(data.train.cols) + ", the model takes 28×28");
+    for (const std::string& note : data.notes)
+        message(cb, config.dataFolder + ": " + note);
+    // The built-in CNN and the analysis's byte-sized labels, until they
+    // adapt to any image size, channel count and class count.
+    if (data.train.rows != 28 || data.train.cols != 28 || data.train.channels != 1)
+        throw std::invalid_argument(
+            config.dataFolder + ": images are " + std::to_string(data.train.cols) + "×" +
+            std::to_string(data.train.rows) + (data.train.channels == 1 ? " grey" : " RGB") +
+            "; the built-in model takes 28×28 grey images");
+    if (data.classCount() > 256)
+        throw std::invalid_argument(config.dataFolder + ": " + std::to_string(data.classCount()) +
+                                    " classes; the analysis takes at most 256 for now");
     {
         // A labels file from another dataset (or a subset) can use fewer
         // classes; the centroids, confusion matrix and map need every digit.
         std::vector<bool> seen(static_cast<std::size_t>(data.train.classCount), false);
-        for (const std::uint8_t label : data.train.labels)
+        for (const data::ClassLabel label : data.train.labels)
             seen[label] = true;
         const auto present = std::count(seen.begin(), seen.end(), true);
         if (present < data.train.classCount) {
@@ -172,7 +188,7 @@ std::shared_ptr<const store::RunData> runPipeline(const PipelineConfig& config,
             throw std::invalid_argument(
                 data.train.labelsPath + ": the training labels hold only " +
                 std::to_string(present) + " of the " + std::to_string(data.train.classCount) +
-                " classes (none of " + missing + "); every digit needs training images");
+                " classes (none of " + missing + "); every class needs training images");
         }
     }
     run->dataFolder = std::filesystem::absolute(config.dataFolder).lexically_normal().string();
@@ -180,8 +196,8 @@ std::shared_ptr<const store::RunData> runPipeline(const PipelineConfig& config,
     run->validationCount = data.validation.count;
     throwIfCancelled(cb);
 
-    model::Classifier model(config.train.architecture, config.train.seed);
-    if (!reuseStoredModel(config, cb, *run, model)) {
+    model::Classifier model(config.train.architecture, config.train.seed, data.classCount());
+    if (!reuseStoredModel(config, cb, *run, model, data.classCount())) {
         {
             StageTimer t(*run, "sanity", cb);
             run->sanity = training::runSanityCheck(model, data.train, config.sanityCount);

@@ -50,6 +50,10 @@ void checkDataset(const data::Dataset& d, const model::Classifier& model, const 
         throw std::invalid_argument(std::string("the ") + what + " images are " +
                                     std::to_string(d.rows) + "×" + std::to_string(d.cols) +
                                     ", the model takes 28×28");
+    if (d.channels != 1)
+        throw std::invalid_argument(std::string("the ") + what + " images have " +
+                                    std::to_string(d.channels) +
+                                    " channels, the model takes grey images");
     if (d.classCount != model.classCount())
         throw std::invalid_argument(std::string("the ") + what + " set has " +
                                     std::to_string(d.classCount) + " classes, the model " +
@@ -58,7 +62,9 @@ void checkDataset(const data::Dataset& d, const model::Classifier& model, const 
 
 torch::Tensor labelsToTensor(const data::Dataset& d, int count)
 {
-    return torch::from_blob(const_cast<std::uint8_t*>(d.labels.data()), {count}, torch::kUInt8)
+    // Class labels are below kMaxClasses (1,000), so int16 holds them.
+    static_assert(sizeof(data::ClassLabel) == sizeof(std::int16_t));
+    return torch::from_blob(const_cast<data::ClassLabel*>(d.labels.data()), {count}, torch::kInt16)
         .to(torch::kInt64);
 }
 

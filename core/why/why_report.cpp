@@ -1,6 +1,6 @@
 #include "core/why/why_report.h"
 
-#include "core/data/idx_reader.h"
+#include "core/data/dataset_folder.h"
 #include "core/why/feature_index.h"
 #include "core/why/insights.h"
 #include "core/why/label_errors.h"
@@ -13,7 +13,7 @@ namespace mnistx::why
 {
 
 WhyReportSummary writeWhyReport(const store::RunData& run, const std::string& dir,
-                                const data::MnistData* images)
+                                const data::DatasetSplits* images)
 {
     const auto start = std::chrono::steady_clock::now();
     WhyReportSummary summary;
@@ -26,17 +26,17 @@ WhyReportSummary writeWhyReport(const store::RunData& run, const std::string& di
     writeLabelCandidatesCsv(candidates, dir + "/label_candidates.csv");
     summary.candidates = static_cast<int>(candidates.size());
 
-    std::optional<data::MnistData> loaded;
+    std::optional<data::DatasetSplits> loaded;
     if (!images && !run.dataFolder.empty()) {
         try {
-            loaded = data::loadMnistFolder(run.dataFolder);
+            loaded = data::loadDataset(run.dataFolder);
             images = &*loaded;
         } catch (const std::exception&) {
             images = nullptr; // ink is optional: the rest needs no pixels
         }
     }
     auto pixels = [&](const data::Dataset& set, int count) -> const std::uint8_t* {
-        return images && set.count >= count && set.pixelsPerImage() == 28 * 28 ? set.image(0)
+        return images && set.count >= count && set.valuesPerImage() == 28 * 28 ? set.image(0)
                                                                                : nullptr;
     };
     const std::uint8_t* trainPixels =

@@ -25,6 +25,6 @@ struct WhyReportSummary {
 // metadata is left out and everything else written. Throws store::StoreError
 // naming the file when one cannot be written. Call from any one thread.
 WhyReportSummary writeWhyReport(const store::RunData& run, const std::string& dir,
-                                const data::MnistData* images = nullptr);
+                                const data::DatasetSplits* images = nullptr);
 
 } // namespace mnistx::why

@@ -28,7 +28,7 @@ double seconds(Clock::time_point a, Clock::time_point b)
 }
 
 // Samples/s over `measured` batches after `warmup` batches.
-double throughput(const data::MnistData& mnist, int warmup, int measured)
+double throughput(const data::DatasetSplits& mnist, int warmup, int measured)
 {
     model::Classifier net("reference", 1);
     training::TrainConfig config;
@@ -60,7 +60,8 @@ struct TimeToTarget {
     double evaluatedAtEpoch = 0.0;
 };
 
-TimeToTarget timeToTarget(const data::MnistData& mnist, training::TrainConfig config, double target)
+TimeToTarget timeToTarget(const data::DatasetSplits& mnist, training::TrainConfig config,
+                          double target)
 {
     model::Classifier net(config.architecture, config.seed);
     training::Trainer trainer(net, config);
@@ -110,7 +111,7 @@ int main(int argc, char** argv)
             target = std::atof(argv[i + 1]);
     }
     pipeline::configureThreads(threads);
-    const data::MnistData mnist = data::loadMnistFolder(dataDir);
+    const data::DatasetSplits mnist = data::loadMnistFolder(dataDir);
     if (mode == "all" || mode == "throughput") {
         // 20 warm-up batches let the allocator and oneDNN settle; 200
         // measured batches (25,600 samples) take ~10 s here.

@@ -82,7 +82,7 @@ int main(int argc, char** argv)
         const store::RunData run = store::loadRun(runDir);
         line("load_run", since(start));
         start = Clock::now();
-        const data::MnistData mnist = data::loadMnistFolder(run.dataFolder);
+        const data::DatasetSplits mnist = data::loadMnistFolder(run.dataFolder);
         line("load_mnist", since(start));
         const int n = run.train.sampleCount() + run.validation.sampleCount();
         line("samples", n);
@@ -165,9 +165,9 @@ int main(int argc, char** argv)
 
         start = Clock::now();
         const auto trainMeta =
-            why::computeMetadata(run.train, mnist.train.image(0), mnist.train.pixelsPerImage());
+            why::computeMetadata(run.train, mnist.train.image(0), mnist.train.valuesPerImage());
         const auto validationMeta = why::computeMetadata(run.validation, mnist.validation.image(0),
-                                                         mnist.validation.pixelsPerImage());
+                                                         mnist.validation.valuesPerImage());
         line("metadata", since(start));
         start = Clock::now();
         const auto insights = why::findRunInsights(run, trainMeta, validationMeta);

@@ -197,16 +197,16 @@ inline std::shared_ptr<store::RunData> makeClusteredRun(const ClusteredRunOption
 }
 
 // Images matching a clustered run (see the header comment for their content).
-inline std::shared_ptr<data::MnistData> makeSyntheticImages(const store::RunData& run)
+inline std::shared_ptr<data::DatasetSplits> makeSyntheticImages(const store::RunData& run)
 {
-    auto images = std::make_shared<data::MnistData>();
+    auto images = std::make_shared<data::DatasetSplits>();
     images->folder = "synthetic";
     auto fill = [](data::Dataset& d, const analysis::SubsetAnalysis& a, int subset) {
         d.count = a.sampleCount();
         d.rows = 28;
         d.cols = 28;
         d.classCount = a.classCount;
-        d.labels = a.labels;
+        d.labels.assign(a.labels.begin(), a.labels.end());
         d.images.resize(static_cast<size_t>(d.count) * 28 * 28);
         for (int i = 0; i < d.count; ++i)
             syntheticImage(a.labels[static_cast<size_t>(i)], i, subset,

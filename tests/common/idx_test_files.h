@@ -45,7 +45,7 @@ inline void writeIdxPair(const data::Dataset& d, int count, const std::string& i
 }
 
 // A folder that looks like MNIST but holds only the first samples.
-inline void writeMnistSubset(const data::MnistData& mnist, int trainCount, int validationCount,
+inline void writeMnistSubset(const data::DatasetSplits& mnist, int trainCount, int validationCount,
                              const std::string& folder)
 {
     writeIdxPair(mnist.train, trainCount, folder + "/train-images-idx3-ubyte",

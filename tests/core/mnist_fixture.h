@@ -20,14 +20,14 @@ inline std::string mnistFolder()
 }
 
 // Loaded once per test executable.
-inline std::shared_ptr<const data::MnistData> realMnist()
+inline std::shared_ptr<const data::DatasetSplits> realMnist()
 {
-    static std::shared_ptr<const data::MnistData> cached = [] {
+    static std::shared_ptr<const data::DatasetSplits> cached = [] {
         const std::string folder = mnistFolder();
         if (folder.empty())
-            return std::shared_ptr<const data::MnistData>();
+            return std::shared_ptr<const data::DatasetSplits>();
         try {
-            return std::make_shared<const data::MnistData>(data::loadMnistFolder(folder));
+            return std::make_shared<const data::DatasetSplits>(data::loadMnistFolder(folder));
         } catch (const std::exception& e) {
             qFatal("MNISTX_DATA_DIR=%s does not hold MNIST: %s", folder.c_str(), e.what());
         }

@@ -56,7 +56,7 @@ data::Dataset randomDataset(int count, int rows, int cols, int classes, unsigned
 // Per-pixel mean of each class, in double, the obvious way.
 std::vector<std::vector<double>> naiveMeans(const data::Dataset& d, std::vector<int>& counts)
 {
-    const int pixels = d.pixelsPerImage();
+    const int pixels = d.valuesPerImage();
     std::vector<std::vector<double>> sums(
         static_cast<std::size_t>(d.classCount),
         std::vector<double>(static_cast<std::size_t>(pixels), 0.0));
@@ -83,7 +83,7 @@ double maxDistanceError(const data::Dataset& d, const analysis::ClassCentroids& 
     for (int i = 0; i < d.count; ++i)
         for (int k = 0; k < c.classCount(); ++k) {
             double sum = 0.0;
-            for (int p = 0; p < d.pixelsPerImage(); ++p) {
+            for (int p = 0; p < d.valuesPerImage(); ++p) {
                 const double diff = d.image(i)[p] / 255.0 - double(c.means(k, p));
                 sum += diff * diff;
             }

@@ -168,25 +168,25 @@ private Q_SLOTS:
     void missingFileInFolder();
 
 private:
-    const data::MnistData* realMnist();
+    const data::DatasetSplits* realMnist();
     QString newPath(const QString& name);
 
     QTemporaryDir m_dir;
     int m_serial = 0;
-    std::optional<data::MnistData> m_mnist;
+    std::optional<data::DatasetSplits> m_mnist;
     bool m_mnistTried = false;
     QString m_mnistError;
 };
 
 // Skips without MNIST, but a folder that exists and does not load is a failure.
 #define REQUIRE_REAL_MNIST(var)                                                                    \
-    const data::MnistData* var = realMnist();                                                      \
+    const data::DatasetSplits* var = realMnist();                                                  \
     if (!m_mnistError.isEmpty())                                                                   \
         QFAIL(qPrintable(m_mnistError));                                                           \
     if (!var)                                                                                      \
         QSKIP("real MNIST not found: set MNISTX_DATA_DIR to the folder with the IDX files");
 
-const data::MnistData* TestIdxReader::realMnist()
+const data::DatasetSplits* TestIdxReader::realMnist()
 {
     if (!m_mnistTried) {
         m_mnistTried = true;
@@ -246,7 +246,9 @@ void TestIdxReader::realMnistFirstLabels()
     QFETCH(QByteArray, expected);
     REQUIRE_REAL_MNIST(mnist);
     const data::Dataset& set = train ? mnist->train : mnist->validation;
-    const QByteArray first(reinterpret_cast<const char*>(set.labels.data()), expected.size());
+    QByteArray first;
+    for (int i = 0; i < expected.size(); ++i)
+        first.append(static_cast<char>(set.labels[static_cast<std::size_t>(i)]));
     QCOMPARE(first, expected);
 }
 
@@ -293,7 +295,10 @@ void TestIdxReader::realMnistGzipReadsIdentically()
 
     const data::IdxArray fromGzip = data::readIdx(gzPath.toStdString());
     QCOMPARE(fromGzip.dims, dims);
-    QVERIFY(fromGzip.data == (images ? mnist->train.images : mnist->train.labels));
+    const auto& labels = mnist->train.labels;
+    QVERIFY(images ? fromGzip.data == mnist->train.images
+                   : std::equal(fromGzip.data.begin(), fromGzip.data.end(), labels.begin(),
+                                labels.end()));
 }
 
 void TestIdxReader::goodSyntheticReadsBack_data()
@@ -329,8 +334,10 @@ void TestIdxReader::goodSyntheticReadsBack()
     QCOMPARE(d.classCount, 10);
     QCOMPARE(QByteArray(reinterpret_cast<const char*>(d.images.data()), int(d.images.size())),
              pixels);
-    QCOMPARE(QByteArray(reinterpret_cast<const char*>(d.labels.data()), int(d.labels.size())),
-             labels);
+    QByteArray labelBytes;
+    for (const data::ClassLabel l : d.labels)
+        labelBytes.append(static_cast<char>(l));
+    QCOMPARE(labelBytes, labels);
     QCOMPARE(d.image(1)[0], std::uint8_t{255});
     QCOMPARE(q(d.imagesPath), imagesPath);
     QCOMPARE(q(d.labelsPath), labelsPath);
@@ -383,7 +390,7 @@ void TestIdxReader::folderSpellings()
 
     // Every spelling the loader accepts counts as a folder to offer for training.
     QVERIFY(data::holdsMnistFiles(folder.toStdString()));
-    const data::MnistData mnist = data::loadMnistFolder(folder.toStdString());
+    const data::DatasetSplits mnist = data::loadMnistFolder(folder.toStdString());
     QCOMPARE(q(mnist.folder), folder);
     QCOMPARE(mnist.train.count, 5);
     QCOMPARE(mnist.train.rows, 3);

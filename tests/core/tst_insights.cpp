@@ -112,11 +112,11 @@ void TestInsights::inkOnRealMnist()
     const data::Dataset& d = mnist->validation;
     analysis::SubsetAnalysis a;
     a.subset = analysis::Subset::Validation;
-    a.labels = d.labels;
-    a.predictions = d.labels;
+    a.labels.assign(d.labels.begin(), d.labels.end());
+    a.predictions = a.labels;
     a.losses.assign(d.labels.size(), 0.1f);
     a.probabilities = RowMatrixXf::Constant(d.count, 10, 0.1f);
-    const SubsetMetadata m = computeMetadata(a, d.images.data(), d.pixelsPerImage());
+    const SubsetMetadata m = computeMetadata(a, d.images.data(), d.valuesPerImage());
     const GroupedLoss unused = meanLossBy(m, MetadataField::Ink);
     QVERIFY(unused.groups.groupCount() == 10);
     // Ones are thin, eights and zeros are bold: what anyone sees in MNIST.

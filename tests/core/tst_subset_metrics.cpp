@@ -377,7 +377,7 @@ void TestSubsetMetrics::lossGrowsWithDistanceOnRealMnist()
     training::Trainer trainer(net, config);
     trainer.train(mnist->train, mnist->validation, {});
 
-    data::MnistData data;
+    data::DatasetSplits data;
     data.train = testing::head(mnist->train, 6000);
     data.validation = testing::head(mnist->validation, 3000);
     const pipeline::AnalysisOutput out = pipeline::analyseModel(net, data, 10);

@@ -48,4 +48,28 @@ inline std::string writeScratch(const std::string& name, const std::uint8_t* dat
     return path;
 }
 
+// An input whose first byte says what the harness does with the rest.
+struct ModeAndBytes {
+    std::uint8_t mode = 0;
+    const std::uint8_t* data = nullptr;
+    std::size_t size = 0;
+};
+
+// Splits off the mode byte; false for an empty input (nothing to do).
+inline bool takeMode(const std::uint8_t* data, std::size_t size, ModeAndBytes& out)
+{
+    if (size < 1)
+        return false;
+    out = {data[0], data + 1, size - 1};
+    return true;
+}
+
+// A finding that no sanitizer sees (a broken promise of a reader): says what
+// and aborts, so that libFuzzer records the input.
+[[noreturn]] inline void finding(const std::string& what)
+{
+    std::fprintf(stderr, "finding: %s\n", what.c_str());
+    std::abort();
+}
+
 } // namespace mnistx::fuzz

@@ -26,11 +26,9 @@ constexpr std::uint64_t kMaxDeflateRatio = 1032;
 
 void checkJustified(const mnistx::data::IdxArray& array, std::size_t fileBytes)
 {
-    if (array.data.size() > kMaxDeflateRatio * fileBytes) {
-        std::fprintf(stderr, "readIdx returned %zu bytes from a %zu-byte file\n", array.data.size(),
-                     fileBytes);
-        std::abort();
-    }
+    if (array.data.size() > kMaxDeflateRatio * fileBytes)
+        mnistx::fuzz::finding("readIdx returned " + std::to_string(array.data.size()) +
+                              " bytes from a " + std::to_string(fileBytes) + "-byte file");
 }
 
 } // namespace
@@ -38,31 +36,30 @@ void checkJustified(const mnistx::data::IdxArray& array, std::size_t fileBytes)
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size)
 {
     using namespace mnistx;
-    if (size < 1)
+    fuzz::ModeAndBytes in;
+    if (!fuzz::takeMode(data, size, in))
         return 0;
-    const std::uint8_t mode = data[0];
-    ++data;
-    --size;
     try {
-        if (mode < 0x80) {
-            const std::string path = fuzz::writeScratch("file", data, size);
-            checkJustified(data::readIdx(path), size);
+        if (in.mode < 0x80) {
+            const std::string path = fuzz::writeScratch("file", in.data, in.size);
+            checkJustified(data::readIdx(path), in.size);
         } else {
-            if (size < 2)
+            if (in.size < 2)
                 return 0;
-            const std::size_t split = std::min<std::size_t>((data[0] << 8) | data[1], size - 2);
-            const std::string images = fuzz::writeScratch("images", data + 2, split);
+            const std::size_t split =
+                std::min<std::size_t>((in.data[0] << 8) | in.data[1], in.size - 2);
+            const std::string images = fuzz::writeScratch("images", in.data + 2, split);
             const std::string labels =
-                fuzz::writeScratch("labels", data + 2 + split, size - 2 - split);
+                fuzz::writeScratch("labels", in.data + 2 + split, in.size - 2 - split);
             const data::Dataset set =
-                data::readIdxImagesAndLabels(images, labels, 1 + (mode & 0x0F));
+                data::readIdxImagesAndLabels(images, labels, 1 + (in.mode & 0x0F));
             // What a Dataset promises its users (the map, the gallery).
             if (set.count < 1 || set.rows < 1 || set.cols < 1 ||
-                set.images.size() != static_cast<std::size_t>(set.count) * set.pixelsPerImage() ||
+                set.images.size() != static_cast<std::size_t>(set.count) * set.valuesPerImage() ||
                 set.labels.size() != static_cast<std::size_t>(set.count) ||
                 std::any_of(set.labels.begin(), set.labels.end(),
                             [&](std::uint8_t l) { return l >= set.classCount; }))
-                std::abort();
+                fuzz::finding("readIdxImagesAndLabels broke a promise of Dataset");
         }
     } catch (const data::DataError&) {
         // The reader's answer to a bad file.

@@ -77,21 +77,16 @@ std::string fileBytes(const std::string& path)
     return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
 }
 
-[[noreturn]] void finding(const std::string& what)
-{
-    std::fprintf(stderr, "finding: %s\n", what.c_str());
-    std::abort();
-}
-
 } // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size)
 {
     using namespace mnistx;
-    if (size < 1)
+    fuzz::ModeAndBytes in;
+    if (!fuzz::takeMode(data, size, in))
         return 0;
-    std::vector<std::uint8_t> bytes(data + 1, data + size);
-    if (data[0] & 1)
+    std::vector<std::uint8_t> bytes(in.data, in.data + in.size);
+    if (in.mode & 1)
         repairChecksums(bytes);
 
     const std::string folder = fuzz::scratchFolder() + "/run";
@@ -113,13 +108,13 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         const store::RunData again = store::loadRun(copyFolder);
         const std::string difference = test::runDifference(run, again);
         if (!difference.empty())
-            finding("a loaded run does not survive save + load: " + difference);
+            fuzz::finding("a loaded run does not survive save + load: " + difference);
         const std::string first = fileBytes(copyFolder + "/run.bin");
         store::saveRun(again, copyFolder);
         if (fileBytes(copyFolder + "/run.bin") != first)
-            finding("saving the same run twice gives different bytes");
+            fuzz::finding("saving the same run twice gives different bytes");
     } catch (const std::exception& e) {
-        finding(std::string("a loaded run cannot be saved and loaded again: ") + e.what());
+        fuzz::finding(std::string("a loaded run cannot be saved and loaded again: ") + e.what());
     }
     return 0;
 }

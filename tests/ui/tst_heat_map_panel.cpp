@@ -71,7 +71,7 @@ private:
     std::unique_ptr<ui::ExplorerSession> m_session;
     std::unique_ptr<HeatMapPanel> m_panel;
     std::shared_ptr<store::RunData> m_run;
-    std::shared_ptr<data::MnistData> m_images;
+    std::shared_ptr<data::DatasetSplits> m_images;
 };
 
 void TestHeatMapPanel::init()

@@ -2,17 +2,19 @@
 // in under 2 s with its images, samples are found by index, the map toolbar
 // drives the map, a damaged run is reported with an offer to recompute, and
 // closing the window during training returns promptly, a data folder with a
-// labels file from another dataset is reported in one message and the window
-// then trains on good data, exports made while a re-projection runs are whole
-// and the window still closes promptly; the why-views (heat maps, neighbours,
-// label candidates, insights, confusion, metadata) are docked and wired to
-// the map and the run folder.
+// truncated labels file is reported in one message and the window then trains
+// on good data, exports made while a re-projection runs are whole and the
+// window still closes promptly; the why-views (heat maps, neighbours, label
+// candidates, insights, confusion, metadata) are docked and wired to the map
+// and the run folder; a run folder dropped on the window opens, a dataset
+// folder dropped on it gets the train dialog.
 #include "../common/idx_test_files.h"
 #include "../common/synthetic_run.h"
 #include "../common/timing_budget.h"
 #include "../core/mnist_fixture.h"
 #include "core/store/run_store.h"
 #include "core/why/label_errors.h"
+#include "ui/dialogs/train_dialog.h"
 #include "ui/explorer_session.h"
 #include "ui/export/exporter.h"
 #include "ui/export/headless_plots.h"
@@ -27,12 +29,16 @@
 #include <QAbstractButton>
 #include <QComboBox>
 #include <QDockWidget>
+#include <QDragEnterEvent>
+#include <QDropEvent>
 #include <QElapsedTimer>
 #include <QImage>
 #include <QMessageBox>
+#include <QMimeData>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTimer>
+#include <QUrl>
 #include <QtTest>
 #include <fstream>
 
@@ -52,6 +58,7 @@ private Q_SLOTS:
     void badDataFolderIsReportedOnceAndWindowStaysUsable();
     void closingDuringTrainingReturnsPromptly();
     void exportingDuringReprojectionThenClosing();
+    void droppedFoldersOpenRunsAndOfferDatasets();
 
 private:
     pipeline::CommandLine commandLineFor(const QString& outDir) const;
@@ -81,8 +88,8 @@ void TestMainWindow::initTestCase()
     options.featureDim = 64;
     store::RunData run = test::makeSyntheticRun(options);
     run.dataFolder = testing::mnistFolder();
-    run.train.labels = mnist->train.labels;
-    run.validation.labels = mnist->validation.labels;
+    run.train.labels.assign(mnist->train.labels.begin(), mnist->train.labels.end());
+    run.validation.labels.assign(mnist->validation.labels.begin(), mnist->validation.labels.end());
     store::saveRun(run, m_runDir.path().toStdString());
     testing::writeMnistSubset(*mnist, 3000, 500, m_smallData.path().toStdString());
 }
@@ -288,19 +295,18 @@ void TestMainWindow::damagedRunIsReportedWithRecomputeOffer()
 
 void TestMainWindow::badDataFolderIsReportedOnceAndWindowStaysUsable()
 {
-    // The small MNIST subset, with the training labels of a 26-letter
-    // dataset in place of the digits' (same count, labels 0..25).
+    // The small MNIST subset with its training labels cut short.
     QTemporaryDir bad;
     for (const char* name :
          {"train-images-idx3-ubyte", "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte"})
         QVERIFY(QFile::copy(m_smallData.filePath(QString::fromLatin1(name)),
                             bad.filePath(QString::fromLatin1(name))));
-    std::vector<std::uint8_t> letters{0, 0, 8, 1};
-    testing::putBigEndian32(letters, 3000);
-    for (int i = 0; i < 3000; ++i)
-        letters.push_back(static_cast<std::uint8_t>(i % 26));
-    testing::writeBytes(bad.filePath(QStringLiteral("train-labels-idx1-ubyte")).toStdString(),
-                        letters);
+    // A labels file cut short, as a broken download leaves it.
+    std::vector<std::uint8_t> cut{0, 0, 8, 1};
+    testing::putBigEndian32(cut, 3000);
+    for (int i = 0; i < 2900; ++i)
+        cut.push_back(static_cast<std::uint8_t>(i % 10));
+    testing::writeBytes(bad.filePath(QStringLiteral("train-labels-idx1-ubyte")).toStdString(), cut);
 
     QTemporaryDir out;
     pipeline::CommandLine cl = commandLineFor(out.path());
@@ -326,7 +332,7 @@ void TestMainWindow::badDataFolderIsReportedOnceAndWindowStaysUsable()
     QCOMPARE(messages.size(), 1);
     qInfo("%s", qPrintable(messages.first()));
     QVERIFY(messages.first().contains(bad.filePath(QStringLiteral("train-labels-idx1-ubyte"))));
-    QVERIFY(messages.first().contains(QStringLiteral("another dataset")));
+    QVERIFY(messages.first().contains(QStringLiteral("it is truncated")));
     QVERIFY(!w.session()->hasRun());
     QVERIFY(!store::hasRun(out.path().toStdString()));
 
@@ -407,6 +413,53 @@ void TestMainWindow::exportingDuringReprojectionThenClosing()
     const qint64 ms = clock.elapsed();
     qInfo("closed during the re-projection, after exporting, in %lld ms", ms);
     QVERIFY2(ms < 2000, qPrintable(QString::number(ms)));
+}
+
+void TestMainWindow::droppedFoldersOpenRunsAndOfferDatasets()
+{
+    MNISTX_REQUIRE_MNIST(mnist);
+    auto w = openedWindow();
+    QVERIFY(w);
+    // Sends a drag of `path` and its drop; returns whether the window took them.
+    const auto drop = [&](const QString& path) {
+        QMimeData mime;
+        mime.setUrls({QUrl::fromLocalFile(path)});
+        QDragEnterEvent enter(QPoint(20, 20), Qt::CopyAction, &mime, Qt::LeftButton,
+                              Qt::NoModifier);
+        enter.setAccepted(false);
+        QCoreApplication::sendEvent(w.get(), &enter);
+        if (!enter.isAccepted())
+            return false;
+        QDropEvent dropped(QPointF(20, 20), Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
+        dropped.setAccepted(false);
+        QCoreApplication::sendEvent(w.get(), &dropped);
+        return dropped.isAccepted();
+    };
+
+    // A dataset folder: the train dialog opens for it (and is cancelled here).
+    QString offered;
+    QTimer watcher;
+    connect(&watcher, &QTimer::timeout, this, [&] {
+        if (auto* dialog = qobject_cast<ui::TrainDialog*>(QApplication::activeModalWidget())) {
+            offered = QString::fromStdString(dialog->config().dataFolder);
+            dialog->reject();
+        }
+    });
+    watcher.start(20);
+    QVERIFY(drop(m_smallData.path()));
+    QTRY_COMPARE_WITH_TIMEOUT(offered, m_smallData.path(), 5000);
+    watcher.stop();
+
+    // A run folder: the run opens.
+    QTemporaryDir other;
+    store::saveRun(test::makeSyntheticRun(), other.path().toStdString());
+    QSignalSpy shown(w.get(), &ui::MainWindow::runShown);
+    QVERIFY(drop(other.path()));
+    QVERIFY(shown.wait(20000));
+    QCOMPARE(w->runDir(), other.path());
+
+    // A file is no folder: not taken.
+    QVERIFY(!drop(other.filePath(QStringLiteral("run.bin"))));
 }
 
 QTEST_MAIN(TestMainWindow)

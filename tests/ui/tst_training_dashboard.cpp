@@ -483,7 +483,7 @@ void TestTrainingDashboard::projectionProgressNeverGoesBack()
     options.trainCount = 800;
     options.validationCount = 200;
     const std::shared_ptr<const store::RunData> run = test::makeClusteredRun(options);
-    const std::shared_ptr<const data::MnistData> images = test::makeSyntheticImages(*run);
+    const std::shared_ptr<const data::DatasetSplits> images = test::makeSyntheticImages(*run);
 
     ui::TrainingDashboard dashboard;
     ui::PipelineWorker worker(std::make_shared<std::atomic<bool>>(false));

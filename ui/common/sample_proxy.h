@@ -43,8 +43,7 @@ private:
 // A SampleProxy over a Model (a QAbstractItemModel with idAt(row)), read
 // directly in filterAcceptsRow and lessThan instead of through QVariant:
 // sorting 70,000 rows then takes milliseconds.
-template <class Model>
-class TypedSampleProxy : public SampleProxy
+template <class Model> class TypedSampleProxy : public SampleProxy
 {
 public:
     using SampleProxy::SampleProxy;
@@ -59,7 +58,10 @@ public:
 
 protected:
     const Model* source() const { return m_source; }
-    int sourceIdAt(int sourceRow) const override { return m_source ? m_source->idAt(sourceRow) : -1; }
+    int sourceIdAt(int sourceRow) const override
+    {
+        return m_source ? m_source->idAt(sourceRow) : -1;
+    }
 
 private:
     const Model* m_source = nullptr;

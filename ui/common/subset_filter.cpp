@@ -2,7 +2,6 @@
 
 #include <QComboBox>
 #include <QSignalBlocker>
-
 #include <algorithm>
 
 namespace mnistx::ui

@@ -18,7 +18,8 @@ enum class SubsetFilter { Both, Train, Validation };
 bool subsetAccepts(SubsetFilter filter, analysis::Subset subset);
 inline bool subsetAccepts(SubsetFilter filter, bool inTraining)
 {
-    return subsetAccepts(filter, inTraining ? analysis::Subset::Train : analysis::Subset::Validation);
+    return subsetAccepts(filter,
+                         inTraining ? analysis::Subset::Train : analysis::Subset::Validation);
 }
 
 // How a subset box names its choices: a filter row's short words ("both",

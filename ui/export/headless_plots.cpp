@@ -28,7 +28,7 @@ void writeBoth(const RenderFn& render, const ImageFn& image, QSize size, const Q
 
 } // namespace
 
-void writeHeadlessPlots(const store::RunData& run, std::shared_ptr<const data::MnistData> data,
+void writeHeadlessPlots(const store::RunData& run, std::shared_ptr<const data::DatasetSplits> data,
                         const QString& outDir)
 {
     if (!QDir(outDir).exists() && !QDir().mkpath(outDir))
@@ -46,9 +46,9 @@ void writeHeadlessPlots(const store::RunData& run, std::shared_ptr<const data::M
     const ImageFn mapImage = [&map](QSize size, qreal scale) {
         return map.renderImage(size, scale);
     };
-    map.setSubsetFilter(PopulationMap::SubsetFilter::Train);
+    map.setSubsetFilter(SubsetFilter::Train);
     writeBoth(mapRender, mapImage, kHeadlessMapSize, outDir, QStringLiteral("embedding_train"));
-    map.setSubsetFilter(PopulationMap::SubsetFilter::Validation);
+    map.setSubsetFilter(SubsetFilter::Validation);
     writeBoth(mapRender, mapImage, kHeadlessMapSize, outDir,
               QStringLiteral("embedding_validation"));
 

@@ -25,7 +25,7 @@ inline constexpr double kHeadlessPngScale = 2.0;
 // are widgets; they are never shown): with no display, start it with the
 // "offscreen" platform (QT_QPA_PLATFORM=offscreen or -platform offscreen).
 // GUI thread. Throws std::runtime_error naming the file on a write error.
-void writeHeadlessPlots(const store::RunData& run, std::shared_ptr<const data::MnistData> data,
+void writeHeadlessPlots(const store::RunData& run, std::shared_ptr<const data::DatasetSplits> data,
                         const QString& outDir);
 
 } // namespace mnistx::ui

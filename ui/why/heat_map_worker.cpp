@@ -154,7 +154,7 @@ void HeatMapWorker::request(int sampleId)
     r.rows = d.rows;
     r.cols = d.cols;
     const std::uint8_t* pixels = d.image(m_session->indexInSubset(sampleId));
-    r.pixels.assign(pixels, pixels + d.pixelsPerImage());
+    r.pixels.assign(pixels, pixels + d.valuesPerImage());
     r.requested.start();
     m_waiting = std::move(r); // replaces an older waiting request: only the newest counts
     if (!m_inFlight)

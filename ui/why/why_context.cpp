@@ -23,10 +23,10 @@ computeSubsetMetadata(const analysis::SubsetAnalysis& analysis, const data::Data
                       const why::WhyProgress& progress)
 {
     const bool haveImages = images && images->count == analysis.sampleCount() &&
-                            images->pixelsPerImage() > 0 && !images->images.empty();
+                            images->valuesPerImage() > 0 && !images->images.empty();
     return std::make_shared<const why::SubsetMetadata>(
         why::computeMetadata(analysis, haveImages ? images->images.data() : nullptr,
-                             haveImages ? images->pixelsPerImage() : 28 * 28, progress));
+                             haveImages ? images->valuesPerImage() : 28 * 28, progress));
 }
 
 } // namespace
@@ -36,7 +36,7 @@ computeSubsetMetadata(const analysis::SubsetAnalysis& analysis, const data::Data
 struct WhyContext::Job {
     std::uint64_t generation = 0;
     std::shared_ptr<const store::RunData> run;
-    std::shared_ptr<const data::MnistData> images;
+    std::shared_ptr<const data::DatasetSplits> images;
     std::shared_ptr<std::atomic<bool>> cancel;
     why::FeatureIndexConfig indexConfig;
     why::LabelErrorConfig labelErrorConfig;

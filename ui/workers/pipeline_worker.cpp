@@ -1,6 +1,6 @@
 #include "ui/workers/pipeline_worker.h"
 
-#include "core/data/idx_reader.h"
+#include "core/data/dataset_folder.h"
 #include "core/projection/projector_factory.h"
 #include "core/projection/quality.h"
 #include "core/store/run_store.h"
@@ -51,8 +51,8 @@ void PipelineWorker::runPipeline(const pipeline::PipelineConfig& config)
         cb.onEpoch = [&](const training::EpochReport& e) { Q_EMIT epoch(e); };
         DataPtr images;
         cb.onAnalysed = [&](std::shared_ptr<const store::RunData> preview) {
-            images =
-                std::make_shared<const data::MnistData>(data::loadMnistFolder(config.dataFolder));
+            images = std::make_shared<const data::DatasetSplits>(
+                data::loadDataset(config.dataFolder, config.train.threads));
             Q_EMIT analysed(preview, images);
         };
         cb.onProjection = [&](const projection::ProjectionProgress& p) {
@@ -65,8 +65,8 @@ void PipelineWorker::runPipeline(const pipeline::PipelineConfig& config)
         if (!pending.isEmpty())
             Q_EMIT batches(pending);
         if (!images)
-            images =
-                std::make_shared<const data::MnistData>(data::loadMnistFolder(config.dataFolder));
+            images = std::make_shared<const data::DatasetSplits>(
+                data::loadDataset(config.dataFolder, config.train.threads));
         Q_EMIT finished(run, images, QString::fromStdString(config.outDir));
     } catch (const pipeline::PipelineCancelled&) {
         Q_EMIT cancelled();
@@ -87,7 +87,7 @@ void PipelineWorker::openRun(const QString& runDir, const QString& dataFolder)
             dataFolder.isEmpty() ? run->dataFolder : dataFolder.toStdString();
         DataPtr data;
         try {
-            auto loaded = std::make_shared<data::MnistData>(data::loadMnistFolder(folder));
+            auto loaded = std::make_shared<data::DatasetSplits>(data::loadDataset(folder));
             if (loaded->train.count != run->trainCount ||
                 loaded->validation.count != run->validationCount)
                 throw data::DataError(

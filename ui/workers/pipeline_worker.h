@@ -16,7 +16,7 @@ namespace mnistx::ui
 {
 
 using RunPtr = std::shared_ptr<const store::RunData>;
-using DataPtr = std::shared_ptr<const data::MnistData>;
+using DataPtr = std::shared_ptr<const data::DatasetSplits>;
 using LayoutPtr = std::shared_ptr<const RowMatrixXf>;
 
 // Runs the engine on a worker thread: a parentless QObject that RunController

@@ -1,0 +1,43 @@
+#pragma once
+// What every dataset reader shares (IDX, NumPy, image folders, classes.txt):
+// the error a bad file raises, and opening a file with messages that name it.
+
+#include <cstdint>
+#include <cstdio>
+#include <memory>
+#include <stdexcept>
+#include <string>
+
+namespace mnistx::data
+{
+
+// A file or folder the user pointed at cannot be read as a dataset. what() is
+// "<path>: <problem>" and is meant to be shown to the user as is.
+class DataError : public std::runtime_error
+{
+public:
+    using std::runtime_error::runtime_error;
+};
+
+// Throws DataError("<path>: <problem>").
+[[noreturn]] void failData(const std::string& path, const std::string& problem);
+
+// strerror's words for an errno value, thread-safe.
+std::string errnoMessage(int error);
+
+struct FileCloser {
+    void operator()(std::FILE* file) const { std::fclose(file); }
+};
+using FilePtr = std::unique_ptr<std::FILE, FileCloser>;
+
+// Opens a regular file for reading and tells its size. Throws DataError when
+// it is missing, a folder ("is a folder, not <what>"), or cannot be opened.
+FilePtr openDataFile(const std::string& path, const char* what, std::uint64_t& size);
+
+// Reads exactly n bytes; throws DataError naming `path` on a read error or
+// when the file ends first ("truncated: ...", with `context` saying what was
+// being read).
+void readExactly(std::FILE* file, const std::string& path, void* dst, std::size_t n,
+                 const std::string& context);
+
+} // namespace mnistx::data

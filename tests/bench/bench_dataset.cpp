@@ -1,0 +1,138 @@
+// Dataset loading benchmark (run_dataset_bench.sh).
+//
+//   bench_dataset make MNIST_DIR OUT_DIR [--rgb]
+//       writes real MNIST as image folders (OUT_DIR/train/<digit>/NNNNN.png,
+//       OUT_DIR/test/<digit>/NNNNN.png; --rgb: the digit in three channels)
+//       and the same images as NumPy files in OUT_DIR/npy/.
+//   bench_dataset load FOLDER [--threads N] [--repeat R]
+//       loads FOLDER with loadDataset R times (default 3) and prints
+//       key value lines: images, seconds_best, seconds_median,
+//       images_per_s (best), megabytes_per_s (decoded bytes, best).
+
+#include "core/data/dataset_folder.h"
+#include "core/data/idx_reader.h"
+
+#include <stb_image_write.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <string>
+#include <vector>
+
+using namespace mnistx;
+namespace fs = std::filesystem;
+
+namespace
+{
+
+void writeNpy(const fs::path& path, const std::string& descr, const std::vector<long>& shape,
+              const void* data, std::size_t bytes)
+{
+    std::string dims;
+    for (long d : shape)
+        dims += std::to_string(d) + ", ";
+    std::string header =
+        "{'descr': '" + descr + "', 'fortran_order': False, 'shape': (" + dims + "), }";
+    while ((10 + header.size() + 1) % 64 != 0)
+        header += ' ';
+    header += '\n';
+    std::ofstream out(path, std::ios::binary);
+    out.write("\x93NUMPY\x01\x00", 8);
+    const auto length = static_cast<std::uint16_t>(header.size());
+    out.put(static_cast<char>(length & 0xff));
+    out.put(static_cast<char>(length >> 8));
+    out << header;
+    out.write(static_cast<const char*>(data), static_cast<std::streamsize>(bytes));
+}
+
+int make(const std::string& mnistDir, const fs::path& out, bool rgb)
+{
+    const data::DatasetSplits mnist = data::loadMnistFolder(mnistDir);
+    const int channels = rgb ? 3 : 1;
+    fs::create_directories(out / "npy");
+    for (const auto& [name, set] :
+         {std::pair<const char*, const data::Dataset*>{"train", &mnist.train}, {"test", &mnist.validation}}) {
+        std::vector<std::uint8_t> all;
+        all.reserve(static_cast<std::size_t>(set->count) * 28 * 28 * channels);
+        for (int i = 0; i < set->count; ++i) {
+            const fs::path dir = out / name / std::to_string(set->labels[static_cast<std::size_t>(i)]);
+            fs::create_directories(dir);
+            std::vector<std::uint8_t> pixels;
+            for (int p = 0; p < 28 * 28; ++p)
+                for (int c = 0; c < channels; ++c) // RGB: ink in red, its inverse in blue
+                    pixels.push_back(c == 2 ? 255 - set->image(i)[p] : set->image(i)[p]);
+            char file[32];
+            std::snprintf(file, sizeof file, "%05d.png", i);
+            if (!stbi_write_png((dir / file).c_str(), 28, 28, channels, pixels.data(), 28 * channels)) {
+                std::cerr << "cannot write " << (dir / file) << "\n";
+                return 1;
+            }
+            all.insert(all.end(), pixels.begin(), pixels.end());
+        }
+        std::vector<std::int64_t> labels(set->labels.begin(), set->labels.end());
+        std::vector<long> shape{set->count, 28, 28};
+        if (rgb)
+            shape.push_back(3);
+        writeNpy(out / "npy" / (std::string(name) + "_images.npy"), "|u1", shape, all.data(),
+                 all.size());
+        writeNpy(out / "npy" / (std::string(name) + "_labels.npy"), "<i8", {set->count},
+                 labels.data(), labels.size() * sizeof(std::int64_t));
+    }
+    std::cout << "wrote " << mnist.train.count + mnist.validation.count << " images to " << out
+              << "\n";
+    return 0;
+}
+
+int load(const std::string& folder, int threads, int repeat)
+{
+    std::vector<double> seconds;
+    long images = 0;
+    double bytes = 0;
+    for (int r = 0; r < repeat; ++r) {
+        const auto start = std::chrono::steady_clock::now();
+        const data::DatasetSplits s = data::loadDataset(folder, threads);
+        seconds.push_back(
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+        images = s.train.count + s.validation.count;
+        bytes = double(s.train.images.size() + s.validation.images.size());
+    }
+    std::sort(seconds.begin(), seconds.end());
+    std::cout << "images " << images << "\n"
+              << "seconds_best " << seconds.front() << "\n"
+              << "seconds_median " << seconds[seconds.size() / 2] << "\n"
+              << "images_per_s " << images / seconds.front() << "\n"
+              << "megabytes_per_s " << bytes / 1e6 / seconds.front() << "\n";
+    return 0;
+}
+
+} // namespace
+
+int main(int argc, char** argv)
+{
+    try {
+        const std::vector<std::string> args(argv + 1, argv + argc);
+        if (args.size() >= 3 && args[0] == "make")
+            return make(args[1], args[2], std::find(args.begin(), args.end(), "--rgb") != args.end());
+        if (args.size() >= 2 && args[0] == "load") {
+            int threads = 0, repeat = 3;
+            for (std::size_t i = 2; i + 1 < args.size(); ++i) {
+                if (args[i] == "--threads")
+                    threads = std::stoi(args[i + 1]);
+                if (args[i] == "--repeat")
+                    repeat = std::max(1, std::stoi(args[i + 1]));
+            }
+            return load(args[1], threads, repeat);
+        }
+        std::cerr << "usage: bench_dataset make MNIST_DIR OUT_DIR [--rgb] | "
+                     "load FOLDER [--threads N] [--repeat R]\n";
+        return 2;
+    } catch (const std::exception& e) {
+        std::cerr << e.what() << "\n";
+        return 1;
+    }
+}
