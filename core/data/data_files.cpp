@@ -2,6 +2,7 @@
 
 #include <cerrno>
 #include <filesystem>
+#include <sys/mman.h>
 #include <system_error>
 
 namespace mnistx::data
@@ -36,6 +37,23 @@ FilePtr openDataFile(const std::string& path, const char* what, std::uint64_t& s
     if (ec)
         failData(path, "cannot tell the file's size: " + ec.message());
     return file;
+}
+
+std::vector<std::uint8_t> largeBuffer(std::size_t n)
+{
+    constexpr std::size_t kHugePage = 2u << 20;
+    std::vector<std::uint8_t> buffer;
+    buffer.reserve(n); // allocated, not yet touched
+    if (n >= 4 * kHugePage) {
+        // The whole huge pages inside the allocation.
+        const auto start = reinterpret_cast<std::uintptr_t>(buffer.data());
+        const std::uintptr_t first = (start + kHugePage - 1) & ~(kHugePage - 1);
+        const std::uintptr_t last = (start + n) & ~(kHugePage - 1);
+        if (last > first)
+            ::madvise(reinterpret_cast<void*>(first), last - first, MADV_HUGEPAGE); // a hint
+    }
+    buffer.resize(n);
+    return buffer;
 }
 
 void readExactly(std::FILE* file, const std::string& path, void* dst, std::size_t n,

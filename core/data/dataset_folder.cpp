@@ -100,8 +100,8 @@ std::vector<ClassLabel> npyLabels(const std::string& path)
 // NumPy images as a Dataset's HWC bytes.
 Dataset npyImages(const std::string& path, double& roundingError)
 {
-    const NpyArray array = readNpy(path);
-    const auto& s = array.header.shape;
+    NpyArray array = readNpy(path);
+    const std::vector<std::int64_t> s = array.header.shape;
     Dataset d;
     bool channelsFirst = false;
     if (s.size() == 3) {
@@ -126,9 +126,9 @@ Dataset npyImages(const std::string& path, double& roundingError)
     d.count = static_cast<int>(s[0]);
     d.rows = static_cast<int>(rows);
     d.cols = static_cast<int>(cols);
-    std::vector<std::uint8_t> bytes = npyImageBytes(array, path, &roundingError);
+    std::vector<std::uint8_t> bytes = npyImageBytes(std::move(array), path, &roundingError);
     if (channelsFirst && d.channels > 1) { // N×C×H×W → N×H×W×C
-        std::vector<std::uint8_t> hwc(bytes.size());
+        std::vector<std::uint8_t> hwc = largeBuffer(bytes.size());
         const std::size_t plane = static_cast<std::size_t>(d.rows) * d.cols;
         const std::size_t image = plane * d.channels;
         for (std::size_t n = 0; n < static_cast<std::size_t>(d.count); ++n)

@@ -351,7 +351,7 @@ std::vector<std::uint8_t> allocatePayload(const std::string& path, std::uint64_t
     if (bytes > std::vector<std::uint8_t>().max_size())
         fail(path, "header claims " + std::to_string(bytes) +
                        " bytes of data, more than this computer can address");
-    return std::vector<std::uint8_t>(static_cast<std::size_t>(bytes));
+    return largeBuffer(static_cast<std::size_t>(bytes));
 }
 
 IdxArray readRaw(const std::string& path, IdxKind kind, std::FILE* file, std::uint64_t fileSize)

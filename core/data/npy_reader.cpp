@@ -442,7 +442,7 @@ NpyArray readNpy(const std::string& path)
         failData(path, "the file changed while it was read");
     if (std::fseek(file.get(), static_cast<long>(a.header.dataOffset), SEEK_SET) != 0)
         failData(path, "cannot seek in the file: " + errnoMessage(errno));
-    a.bytes.resize(static_cast<std::size_t>(a.header.payloadBytes()));
+    a.bytes = largeBuffer(static_cast<std::size_t>(a.header.payloadBytes()));
     readExactly(file.get(), path, a.bytes.data(), a.bytes.size(), "the array");
     return a;
 }
@@ -473,6 +473,14 @@ std::vector<std::int64_t> npyIntegers(const NpyArray& a, const std::string& path
     return out;
 }
 
+std::vector<std::uint8_t> npyImageBytes(NpyArray&& a, const std::string& path,
+                                        double* maxRoundingError)
+{
+    if (a.header.type == NpyType::UInt8)
+        return std::move(a.bytes);
+    return npyImageBytes(static_cast<const NpyArray&>(a), path, maxRoundingError);
+}
+
 std::vector<std::uint8_t> npyImageBytes(const NpyArray& a, const std::string& path,
                                         double* maxRoundingError)
 {
@@ -482,7 +490,7 @@ std::vector<std::uint8_t> npyImageBytes(const NpyArray& a, const std::string& pa
         failData(path, std::string("holds ") + npyTypeName(a.header.type) +
                            " pixels; images must be uint8 (0 to 255) or float32 (0 to 1)");
     const auto n = static_cast<std::size_t>(a.header.elementCount());
-    std::vector<std::uint8_t> out(n);
+    std::vector<std::uint8_t> out = largeBuffer(n);
     for (std::size_t i = 0; i < n; ++i) {
         const double v = floatAt(a, i);
         if (!(v >= 0.0 && v <= 1.0)) // also NaN

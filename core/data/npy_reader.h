@@ -71,5 +71,8 @@ std::vector<std::int64_t> npyIntegers(const NpyArray& array, const std::string& 
 // uint8 and for floats that were bytes / 255).
 std::vector<std::uint8_t> npyImageBytes(const NpyArray& array, const std::string& path,
                                         double* maxRoundingError = nullptr);
+// The same, taking uint8 payloads over without a copy.
+std::vector<std::uint8_t> npyImageBytes(NpyArray&& array, const std::string& path,
+                                        double* maxRoundingError = nullptr);
 
 } // namespace mnistx::data
