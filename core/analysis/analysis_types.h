@@ -64,8 +64,11 @@ struct SubsetAnalysis {
     RowMatrixXf features;                      // N × D, penultimate layer after its activation
     RowMatrixXf centroidDistances;             // N × C, pixel space, images in [0,1]
     std::vector<std::uint8_t> nearestCentroid; // N, argmin of centroidDistances
-    MatrixXi64 confusion;                      // C × C, [gt][prediction]
-    std::vector<ClassStats> perClass;          // C
+    // Empty, or N paths of the images relative to the data folder (image
+    // folders): where each sample came from.
+    std::vector<std::string> sources;
+    MatrixXi64 confusion;             // C × C, [gt][prediction]
+    std::vector<ClassStats> perClass; // C
     double accuracy = 0.0;
     double meanLoss = 0.0;
     LossDistanceBins lossVsDistance;

@@ -62,8 +62,11 @@ std::vector<std::string> parseClassNames(std::string_view text, const std::strin
         const std::string_view name = trimmed(lines[i]);
         if (name.empty())
             failData(path, where + " is empty; every class needs a name (one per line)");
-        if (name.find('\0') != std::string_view::npos)
-            failData(path, where + " holds a NUL byte: this is not a text file");
+        // Control characters (a NUL, a carriage return inside the line…):
+        // not a class name, most likely not a text file.
+        if (std::any_of(name.begin(), name.end(),
+                        [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7f; }))
+            failData(path, where + " holds a control character; a class name is printable text");
         if (!seen.insert(name).second)
             failData(path, where + " repeats the class name \"" + std::string(name) + "\"");
         names.emplace_back(name);
@@ -72,8 +75,8 @@ std::vector<std::string> parseClassNames(std::string_view text, const std::strin
         failData(path, "holds no class names (one per line, in label order)");
     if (classCount > 0 && static_cast<int>(names.size()) != classCount)
         failData(path, "names " + std::to_string(names.size()) + " classes, but the labels have " +
-                           std::to_string(classCount) + " (0 to " +
-                           std::to_string(classCount - 1) + "): one name per line, in label order");
+                           std::to_string(classCount) + " (0 to " + std::to_string(classCount - 1) +
+                           "): one name per line, in label order");
     return names;
 }
 

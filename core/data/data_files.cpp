@@ -64,8 +64,8 @@ void readExactly(std::FILE* file, const std::string& path, void* dst, std::size_
         return;
     if (std::ferror(file))
         failData(path, "read failed: " + errnoMessage(errno));
-    failData(path, "truncated: the file ends " + std::to_string(n - got) + " bytes short of " +
-                       context);
+    failData(path,
+             "truncated: the file ends " + std::to_string(n - got) + " bytes short of " + context);
 }
 
 } // namespace mnistx::data

@@ -46,8 +46,8 @@ std::vector<std::string> fileNames(const std::string& folder)
 // The IDX file of one role (split × images/labels) among a folder's names;
 // empty when there is none. Several candidates are an error: which one is
 // meant cannot be guessed.
-std::string idxFile(const std::string& folder, const std::vector<std::string>& names,
-                    bool train, bool images)
+std::string idxFile(const std::string& folder, const std::vector<std::string>& names, bool train,
+                    bool images)
 {
     static const std::regex pattern(
         R"(^(.*[-_.])?(train|t10k|test)-(images|labels)[-.]idx([134])-ubyte(\.gz)?$)",
@@ -66,8 +66,9 @@ std::string idxFile(const std::string& folder, const std::vector<std::string>& n
         std::string list;
         for (const std::string& f : found)
             list += (list.empty() ? "" : ", ") + f;
-        failData(folder, std::string("several files could be the ") + (train ? "training" : "test") +
-                             (images ? " images" : " labels") + ": " + list + "; keep one");
+        failData(folder, std::string("several files could be the ") +
+                             (train ? "training" : "test") + (images ? " images" : " labels") +
+                             ": " + list + "; keep one");
     }
     return found.empty() ? std::string() : (fs::path(folder) / found.front()).string();
 }
@@ -84,8 +85,8 @@ std::vector<ClassLabel> npyLabels(const std::string& path)
 {
     const NpyArray array = readNpy(path);
     if (array.header.shape.size() != 1)
-        failData(path, "labels must be one integer per image (shape N), not " +
-                           array.header.shapeText());
+        failData(path,
+                 "labels must be one integer per image (shape N), not " + array.header.shapeText());
     const std::vector<std::int64_t> values = npyIntegers(array, path);
     std::vector<ClassLabel> labels(values.size());
     for (std::size_t i = 0; i < values.size(); ++i) {
@@ -181,9 +182,8 @@ void finish(DatasetSplits& s)
     if (s.train.rows != s.validation.rows || s.train.cols != s.validation.cols ||
         s.train.channels != s.validation.channels)
         throw DataError(s.train.imagesPath + " and " + s.validation.imagesPath +
-                        ": the training images are " + shapeText(s.train) +
-                        ", the test images " + shapeText(s.validation) +
-                        "; both splits need one size and channel count");
+                        ": the training images are " + shapeText(s.train) + ", the test images " +
+                        shapeText(s.validation) + "; both splits need one size and channel count");
 
     int classCount = static_cast<int>(s.classNames.size());
     if (classCount == 0) {
@@ -264,17 +264,17 @@ DatasetSplits loadNumpyFolder(const std::string& folder)
     // Float pixels that are not multiples of 1/255 lose up to half a step.
     if (roundingError > 1e-4)
         s.notes.push_back("float pixels were rounded to 8 bits (steps of 1/255; the largest change "
-                          "was " + std::to_string(roundingError).substr(0, 6) + ")");
+                          "was " +
+                          std::to_string(roundingError).substr(0, 6) + ")");
     return s;
 }
 
 DatasetSplits loadIdxFolder(const std::string& folder)
 {
     const std::vector<std::string> names = fileNames(folder);
-    std::array<std::string, 4> paths{idxFile(folder, names, true, true),
-                                     idxFile(folder, names, true, false),
-                                     idxFile(folder, names, false, true),
-                                     idxFile(folder, names, false, false)};
+    std::array<std::string, 4> paths{
+        idxFile(folder, names, true, true), idxFile(folder, names, true, false),
+        idxFile(folder, names, false, true), idxFile(folder, names, false, false)};
     const char* const roles[4] = {"training images (train-images-idx3-ubyte)",
                                   "training labels (train-labels-idx1-ubyte)",
                                   "test images (t10k-images-idx3-ubyte or test-images-…)",

@@ -3,8 +3,6 @@
 #include "core/projection/heartbeat.h"
 #include "core/projection/worker_pool.h"
 
-#include <stb_image.h>
-
 #include <algorithm>
 #include <atomic>
 #include <cstring>
@@ -23,7 +21,7 @@ namespace fs = std::filesystem;
 // so cancellation is prompt and two threads stay balanced.
 constexpr int kImagesPerTask = 64;
 // A PNG or JPEG of at most 256 × 256 RGB pixels is far below this; a larger
-// file is not an image this reader takes.
+// file is not an image this reader takes (decodeImage says so too).
 constexpr std::uint64_t kMaxImageFileBytes = 64ull << 20;
 
 bool isImageName(const fs::path& path)
@@ -60,8 +58,9 @@ std::vector<fs::directory_entry> sortedEntries(const fs::path& dir)
         entries.push_back(*it);
     if (ec)
         failData(dir.string(), "cannot list the folder: " + ec.message());
-    std::sort(entries.begin(), entries.end(),
-              [](const auto& a, const auto& b) { return a.path().filename() < b.path().filename(); });
+    std::sort(entries.begin(), entries.end(), [](const auto& a, const auto& b) {
+        return a.path().filename() < b.path().filename();
+    });
     return entries;
 }
 
@@ -85,7 +84,8 @@ SplitListing listSplit(const fs::path& root, const fs::path& split,
         if (it == classes.end())
             failData((split / name).string(),
                      "is a class the training set does not have (its classes are the folders "
-                     "of " + (root / "train").string() + ")");
+                     "of " +
+                         (root / "train").string() + ")");
         const auto label = static_cast<ClassLabel>(it - classes.begin());
         for (const auto& entry : sortedEntries(split / name)) {
             std::error_code ec;
@@ -164,14 +164,16 @@ Dataset decodeSplit(const SplitListing& listing, int classCount, int threads,
                 const ImageEntry& e = listing.images[static_cast<std::size_t>(i)];
                 try {
                     const std::vector<std::uint8_t> bytes = readWholeFile(e.path);
-                    const DecodedImage image = decodeImage(bytes.data(), bytes.size(), e.path.string());
+                    const DecodedImage image =
+                        decodeImage(bytes.data(), bytes.size(), e.path.string());
                     if (image.rows != first->rows || image.cols != first->cols ||
                         image.channels != first->channels)
                         failData(e.path.string(),
-                                 "is " + std::to_string(image.cols) + "×" + std::to_string(image.rows) +
-                                     " " + modeName(image.channels) + ", but the images before it are " +
-                                     std::to_string(first->cols) + "×" + std::to_string(first->rows) +
-                                     " " + modeName(first->channels) +
+                                 "is " + std::to_string(image.cols) + "×" +
+                                     std::to_string(image.rows) + " " + modeName(image.channels) +
+                                     ", but the images before it are " +
+                                     std::to_string(first->cols) + "×" +
+                                     std::to_string(first->rows) + " " + modeName(first->channels) +
                                      ": every image must have one size and mode");
                     alpha[static_cast<std::size_t>(task)] |= image.hadAlpha ? 1 : 0;
                     std::memcpy(d.images.data() + imageBytes * static_cast<std::size_t>(i),
@@ -197,42 +199,6 @@ Dataset decodeSplit(const SplitListing& listing, int classCount, int threads,
 
 } // namespace
 
-DecodedImage decodeImage(const std::uint8_t* bytes, std::size_t size, const std::string& path)
-{
-    if (size == 0)
-        failData(path, "file is empty");
-    if (size > kMaxImageFileBytes)
-        failData(path, "too large for an image of at most 256×256 pixels");
-    const int length = static_cast<int>(size);
-    int cols = 0, rows = 0, comp = 0;
-    if (!stbi_info_from_memory(bytes, length, &cols, &rows, &comp))
-        failData(path, std::string("cannot be read as a PNG or JPEG image (") +
-                           stbi_failure_reason() + ")");
-    if (rows < kMinImageSide || cols < kMinImageSide || rows > kMaxImageSide ||
-        cols > kMaxImageSide)
-        failData(path, "is " + std::to_string(cols) + "×" + std::to_string(rows) +
-                           " pixels; images must be " + std::to_string(kMinImageSide) + " to " +
-                           std::to_string(kMaxImageSide) + " pixels on each side");
-    DecodedImage image;
-    image.channels = comp <= 2 ? 1 : 3;
-    image.hadAlpha = comp == 2 || comp == 4;
-    int gotCols = 0, gotRows = 0, gotComp = 0;
-    stbi_uc* pixels =
-        stbi_load_from_memory(bytes, length, &gotCols, &gotRows, &gotComp, image.channels);
-    if (!pixels)
-        failData(path, std::string("cannot be decoded (") + stbi_failure_reason() + ")");
-    if (gotCols != cols || gotRows != rows) {
-        stbi_image_free(pixels);
-        failData(path, "decodes to another size than its header says");
-    }
-    image.rows = rows;
-    image.cols = cols;
-    const std::size_t count = static_cast<std::size_t>(rows) * cols * image.channels;
-    image.pixels.assign(pixels, pixels + count);
-    stbi_image_free(pixels);
-    return image;
-}
-
 bool holdsImageFolders(const std::string& folder)
 {
     try {
@@ -244,8 +210,7 @@ bool holdsImageFolders(const std::string& folder)
     }
 }
 
-DatasetSplits loadImageFolders(const std::string& folder, int threads,
-                               const LoadProgress& progress)
+DatasetSplits loadImageFolders(const std::string& folder, int threads, const LoadProgress& progress)
 {
     const fs::path root(folder);
     const fs::path trainDir = root / "train";

@@ -7,13 +7,15 @@
 // taken in sorted order within each class; hidden files and files of other
 // kinds are skipped (and counted in the notes). Every image must have the
 // size and mode (grey or RGB) of the first one; the first that differs is
-// named. Images are decoded by stb_image (Debian's libstb) on all cores.
+// named. Images are decoded (image_decode.h: libpng, libjpeg-turbo) on all
+// cores.
 //
 // May be called from any thread. Failures throw DataError naming the file
 // or folder at fault.
 
 #include "core/data/data_files.h"
 #include "core/data/dataset.h"
+#include "core/data/image_decode.h"
 
 #include <cstdint>
 #include <functional>
@@ -39,18 +41,5 @@ bool holdsImageFolders(const std::string& folder);
 // an image cannot be decoded, or sizes and modes differ.
 DatasetSplits loadImageFolders(const std::string& folder, int threads = 0,
                                const LoadProgress& progress = {});
-
-// One image file's pixels: rows × cols × channels (1 grey, 3 RGB; alpha
-// dropped and noted by the caller via `hadAlpha`). For the reader and its
-// fuzz target. Throws DataError naming `path` when the bytes are no PNG or
-// JPEG it can decode.
-struct DecodedImage {
-    int rows = 0;
-    int cols = 0;
-    int channels = 0;
-    bool hadAlpha = false;
-    std::vector<std::uint8_t> pixels;
-};
-DecodedImage decodeImage(const std::uint8_t* bytes, std::size_t size, const std::string& path);
 
 } // namespace mnistx::data

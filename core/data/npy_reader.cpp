@@ -46,9 +46,9 @@ public:
     HeaderParser(const std::string& text, const std::string& path) : m_text(text), m_path(path) {}
 
     struct Value {
-        std::string text;                 // a string
-        std::optional<bool> flag;         // True / False
-        std::vector<std::int64_t> tuple;  // a tuple of integers
+        std::string text;                // a string
+        std::optional<bool> flag;        // True / False
+        std::vector<std::int64_t> tuple; // a tuple of integers
         bool isTuple = false;
     };
 
@@ -207,7 +207,8 @@ NpyType typeFromDescr(const std::string& descr, int& bytes, const std::string& p
         if (t.code != code || t.bytes != size)
             continue;
         if (order == '>' && size > 1)
-            failData(path, reason + " is big-endian; save it little-endian, e.g. "
+            failData(path, reason +
+                               " is big-endian; save it little-endian, e.g. "
                                "numpy.save(path, array.astype(array.dtype.newbyteorder('<')))");
         if (order != '<' && order != '|' && order != '=' && order != '>')
             failData(path, reason + " has an unknown byte order '" + std::string(1, order) + "'");
@@ -237,7 +238,8 @@ float halfToFloat(std::uint16_t h)
                 ++e;
                 mantissa <<= 1;
             } while ((mantissa & 0x400u) == 0);
-            bits = sign | static_cast<std::uint32_t>(127 - 15 - e) << 23 | (mantissa & 0x3ffu) << 13;
+            bits =
+                sign | static_cast<std::uint32_t>(127 - 15 - e) << 23 | (mantissa & 0x3ffu) << 13;
         }
     } else if (exponent == 31) {
         bits = sign | 0x7f800000u | mantissa << 13; // inf or NaN
@@ -347,8 +349,8 @@ NpyHeader parseNpyHeader(const std::uint8_t* file, std::size_t available, std::u
         failData(path, "truncated: the file ends inside the NumPy header");
     std::uint32_t headerBytes = file[8] | static_cast<std::uint32_t>(file[9]) << 8;
     if (major > 1)
-        headerBytes |= static_cast<std::uint32_t>(file[10]) << 16 |
-                       static_cast<std::uint32_t>(file[11]) << 24;
+        headerBytes |=
+            static_cast<std::uint32_t>(file[10]) << 16 | static_cast<std::uint32_t>(file[11]) << 24;
     if (headerBytes > kMaxHeaderBytes)
         failData(path, "the NumPy header claims " + std::to_string(headerBytes) +
                            " bytes; numpy writes a few hundred");
@@ -378,7 +380,10 @@ NpyHeader parseNpyHeader(const std::uint8_t* file, std::size_t available, std::u
     }
     if (!haveDescr || !haveOrder || !haveShape)
         failData(path, std::string("the NumPy header lacks '") +
-                           (!haveDescr ? "descr" : !haveOrder ? "fortran_order" : "shape") + "'");
+                           (!haveDescr   ? "descr"
+                            : !haveOrder ? "fortran_order"
+                                         : "shape") +
+                           "'");
 
     // The payload must be exactly what the rest of the file holds: bound the
     // product by it dimension by dimension, so that no product overflows.

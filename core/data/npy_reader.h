@@ -18,8 +18,20 @@
 namespace mnistx::data
 {
 
-enum class NpyType { Bool, Int8, UInt8, Int16, UInt16, Int32, UInt32, Int64, UInt64, Float16,
-                     Float32, Float64 };
+enum class NpyType {
+    Bool,
+    Int8,
+    UInt8,
+    Int16,
+    UInt16,
+    Int32,
+    UInt32,
+    Int64,
+    UInt64,
+    Float16,
+    Float32,
+    Float64
+};
 
 // "uint8", "float32": NumPy's own name for the type.
 const char* npyTypeName(NpyType type);
@@ -33,7 +45,10 @@ struct NpyHeader {
     std::vector<std::int64_t> shape; // empty: a scalar
     std::uint64_t dataOffset = 0;    // where the payload starts in the file
     std::int64_t elementCount() const;
-    std::uint64_t payloadBytes() const { return static_cast<std::uint64_t>(elementCount()) * itemBytes; }
+    std::uint64_t payloadBytes() const
+    {
+        return static_cast<std::uint64_t>(elementCount()) * itemBytes;
+    }
     // "60000×28×28".
     std::string shapeText() const;
 };

@@ -25,6 +25,7 @@ bool analyseSubset(const model::Classifier& model, const data::Dataset& d,
         throw std::invalid_argument("the analysis takes at most 256 classes, the data has " +
                                     std::to_string(d.classCount));
     out.labels.assign(d.labels.begin(), d.labels.end());
+    out.sources = d.sources;
     bool completed = true;
     auto outputs = model.infer(
         d.images.data(), d.count, d.rows, d.cols, kInferenceBatch,

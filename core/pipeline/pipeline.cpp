@@ -193,6 +193,8 @@ std::shared_ptr<const store::RunData> runPipeline(const PipelineConfig& config,
     }
     run->dataFolder = std::filesystem::absolute(config.dataFolder).lexically_normal().string();
     run->trainCount = data.train.count;
+    run->datasetFormat = data.format;
+    run->classNames = data.classNames;
     run->validationCount = data.validation.count;
     throwIfCancelled(cb);
 

@@ -21,6 +21,21 @@ CsvWriter& CsvWriter::text(std::string_view cell)
     return *this;
 }
 
+CsvWriter& CsvWriter::quoted(std::string_view cell)
+{
+    if (cell.find_first_of(",\"\r\n") == std::string_view::npos)
+        return text(cell);
+    startCell();
+    m_text += '"';
+    for (const char c : cell) {
+        if (c == '"')
+            m_text += '"';
+        m_text += c;
+    }
+    m_text += '"';
+    return *this;
+}
+
 CsvWriter& CsvWriter::integer(long long value)
 {
     startCell();

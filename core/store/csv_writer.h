@@ -21,6 +21,10 @@ public:
     // A cell written as is: it must hold no ',', '"' or line break (column
     // names, "train", "mislabeled", ...): nothing here quotes.
     CsvWriter& text(std::string_view cell);
+    // A cell of the user's words (a class name, a file path): in double
+    // quotes, with its quotes doubled, when it holds ',', '"' or a line
+    // break (RFC 4180), else as is.
+    CsvWriter& quoted(std::string_view cell);
     CsvWriter& integer(long long value);
     // Like printf("%.6g"): six significant digits are more than a float loss
     // or probability carries for analysis, and keep the file a third smaller

@@ -24,8 +24,8 @@ void requireConsistent(const RunData& run, const char* function)
 }
 
 // Row i of subset a (named subset: the name, not a.subset, says which it is).
-void appendSample(CsvWriter& csv, const char* subset, const analysis::SubsetAnalysis& a,
-                  const RowMatrixXf& xy, int i)
+void appendSample(CsvWriter& csv, const RunData& run, const char* subset,
+                  const analysis::SubsetAnalysis& a, const RowMatrixXf& xy, int i)
 {
     csv.text(subset)
         .integer(i)
@@ -38,6 +38,9 @@ void appendSample(CsvWriter& csv, const char* subset, const analysis::SubsetAnal
     for (int c = 0; c < a.classCount; ++c)
         csv.number(a.centroidDistances(i, c));
     csv.number(xy(i, 0)).number(xy(i, 1));
+    csv.quoted(run.className(a.labels[static_cast<std::size_t>(i)]))
+        .quoted(run.className(a.predictions[static_cast<std::size_t>(i)]))
+        .quoted(a.sources.empty() ? std::string() : a.sources[static_cast<std::size_t>(i)]);
     csv.endRow();
 }
 
@@ -52,7 +55,7 @@ CsvWriter samplesCsv(int classCount, std::size_t rows)
         csv.text("p" + std::to_string(c));
     for (int c = 0; c < classCount; ++c)
         csv.text("dist" + std::to_string(c));
-    csv.text("x").text("y");
+    csv.text("x").text("y").text("label_name").text("prediction_name").text("source");
     csv.endRow();
     return csv;
 }
@@ -67,9 +70,9 @@ void writeSamplesCsv(const RunData& run, const std::string& path)
     CsvWriter csv =
         samplesCsv(run.train.classCount, static_cast<std::size_t>(trainCount + validationCount));
     for (int i = 0; i < trainCount; ++i)
-        appendSample(csv, "train", run.train, run.projection.train, i);
+        appendSample(csv, run, "train", run.train, run.projection.train, i);
     for (int i = 0; i < validationCount; ++i)
-        appendSample(csv, "validation", run.validation, run.projection.validation, i);
+        appendSample(csv, run, "validation", run.validation, run.projection.validation, i);
     csv.write(path);
 }
 
@@ -83,9 +86,9 @@ void writeSamplesCsv(const RunData& run, const std::vector<int>& ids, const std:
         if (id < 0 || id >= total)
             continue;
         if (id < trainCount)
-            appendSample(csv, "train", run.train, run.projection.train, id);
+            appendSample(csv, run, "train", run.train, run.projection.train, id);
         else
-            appendSample(csv, "validation", run.validation, run.projection.validation,
+            appendSample(csv, run, "validation", run.validation, run.projection.validation,
                          id - trainCount);
     }
     csv.write(path);

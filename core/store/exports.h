@@ -27,6 +27,10 @@ namespace mnistx::store
 //   p0..p{C-1}   softmax probabilities
 //   dist0..dist{C-1}  Euclidean distance to each class centroid, pixel space
 //   x,y          position on the 2D map (map space)
+//   label_name, prediction_name  the classes' names (the numbers when the
+//                run has no names)
+//   source       the image's path relative to the data folder (image
+//                folders; empty otherwise)
 // Floats are printed like printf's %.6g, in the C locale whatever the
 // process's locale is; lines end in '\n'. 70,000 rows take well under 0.1 s.
 void writeSamplesCsv(const RunData& run, const std::string& path);

@@ -31,6 +31,20 @@ struct RunData {
     std::string dataFolder;
     int trainCount = 0;
     int validationCount = 0;
+    // "IDX", "NumPy" or "image folders" (empty: a run from before datasets
+    // had forms, which was IDX).
+    std::string datasetFormat;
+    // The classes' names in label order; empty: the label numbers (runs from
+    // before class names). className() reads it.
+    std::vector<std::string> classNames;
+
+    // The name of class c: its entry in classNames, else its number.
+    std::string className(int c) const
+    {
+        return c >= 0 && c < static_cast<int>(classNames.size())
+                   ? classNames[static_cast<std::size_t>(c)]
+                   : std::to_string(c);
+    }
 
     // Wall time per pipeline stage in seconds, in the order they ran
     // ("load", "sanity", "train", "analyse", "project", "store").

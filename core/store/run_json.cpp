@@ -309,6 +309,11 @@ Value metaJson(const RunData& run)
     v["data_folder"] = exactText(run.dataFolder);
     v["train_count"] = run.trainCount;
     v["validation_count"] = run.validationCount;
+    v["dataset_format"] = exactText(run.datasetFormat);
+    Value names = Value::array();
+    for (const std::string& name : run.classNames)
+        names.push_back(exactText(name));
+    v["class_names"] = std::move(names);
     std::vector<std::pair<std::string, Value>> stages;
     for (const auto& [stage, seconds] : run.stageSeconds)
         stages.emplace_back(stage, exact(seconds));
@@ -355,6 +360,11 @@ Value summaryJson(const RunData& run)
     v["data_folder"] = exactText(run.dataFolder);
     v["train_count"] = run.trainCount;
     v["validation_count"] = run.validationCount;
+    v["dataset_format"] = run.datasetFormat.empty() ? "IDX" : exactText(run.datasetFormat);
+    Value classNames = Value::array();
+    for (int c = 0; c < run.train.classCount; ++c)
+        classNames.push_back(exactText(run.className(c)));
+    v["class_names"] = std::move(classNames);
     v["settings"] = configJson(run.config);
     Value versions = Value::object();
     for (const auto& [name, version] : run.versions)
@@ -573,6 +583,14 @@ RunMeta readRunMeta(const std::string& path, std::string_view text)
         run.dataFolder = readText(m["data_folder"]);
         run.trainCount = m["train_count"].asInt();
         run.validationCount = m["validation_count"].asInt();
+        // Runs from before datasets had forms and names have neither.
+        if (m.contains("dataset_format"))
+            run.datasetFormat = readText(m["dataset_format"]);
+        if (m.contains("class_names")) {
+            const Cursor names = m["class_names"];
+            for (std::size_t k = 0; k < names.arraySize(); ++k)
+                run.classNames.push_back(readText(names[k]));
+        }
         for (const auto& [stage, seconds] : readPairs(m["stage_seconds"]))
             run.stageSeconds.emplace_back(stage, readExact(seconds));
         for (const auto& [name, version] : readPairs(m["versions"]))

@@ -4,6 +4,7 @@
 #include "core/store/run_json.h"
 #include "core/store/section_file.h"
 
+#include <algorithm>
 #include <cstring>
 #include <filesystem>
 #include <new>
@@ -57,6 +58,13 @@ std::string subsetInconsistency(const analysis::SubsetAnalysis& a, const RowMatr
           matrixShape("features", a.features, -1), matrixShape("projection", projection, 2)})
         if (!problem.empty())
             return problem;
+    if (!a.sources.empty()) {
+        if (static_cast<long long>(a.sources.size()) != n)
+            return vectorSize("sources", a.sources.size());
+        for (std::size_t i = 0; i < a.sources.size(); ++i)
+            if (a.sources[i].find('\0') != std::string::npos)
+                return name + ".sources[" + std::to_string(i) + "] holds a NUL byte";
+    }
     if (a.confusion.rows() != classCount || a.confusion.cols() != classCount)
         return name + ".confusion is " + shapeText(a.confusion.rows(), a.confusion.cols()) +
                ", expected " + shapeText(classCount, classCount);
@@ -110,6 +118,18 @@ void addSubsetSections(std::vector<Section>& sections, const std::string& prefix
     sections.push_back(matrixSection(prefix + ".distances", a.centroidDistances));
     sections.push_back(vectorSection(prefix + ".nearest", a.nearestCentroid));
     sections.push_back(matrixSection(prefix + ".projection", projection));
+}
+
+// Each sample's source path followed by a NUL (no path holds one); empty when
+// the subset has none.
+std::string joinSources(const std::vector<std::string>& sources)
+{
+    std::string joined;
+    for (const std::string& s : sources) {
+        joined += s;
+        joined += '\0';
+    }
+    return joined;
 }
 
 RunData readRunFile(const std::string& path)
@@ -176,6 +196,17 @@ RunData readRunFile(const std::string& path)
         toBytes(sized(prefix + "nearest", shape.n, 1, 1, "u8"), a.nearestCentroid);
         toMatrix(sized(prefix + "projection", shape.n, 2, 4, "float32"), shape.n, 2,
                  *projections[s]);
+        if (file.has(prefix + "sources")) {
+            const SectionFile::Bytes bytes = file.section(prefix + "sources");
+            const char* text = reinterpret_cast<const char*>(bytes.data);
+            const auto terminators = std::count(text, text + bytes.size, '\0');
+            if (terminators != shape.n || (bytes.size > 0 && text[bytes.size - 1] != '\0'))
+                fail(path, "section '" + prefix + "sources' holds " + std::to_string(terminators) +
+                               " paths, expected " + std::to_string(shape.n) + " (one per sample)");
+            a.sources.reserve(static_cast<std::size_t>(shape.n));
+            for (const char* p = text; p < text + bytes.size; p += a.sources.back().size() + 1)
+                a.sources.emplace_back(p);
+        }
     }
 
     const std::string problem = describeInconsistency(run);
@@ -205,6 +236,9 @@ std::string describeInconsistency(const RunData& run)
         run.train.features.cols() != run.validation.features.cols())
         return "train has " + std::to_string(run.train.features.cols()) +
                " feature dimensions, validation " + std::to_string(run.validation.features.cols());
+    if (!run.classNames.empty() && static_cast<int>(run.classNames.size()) != classCount)
+        return "classNames has " + std::to_string(run.classNames.size()) + " names, expected " +
+               std::to_string(classCount) + " (one per class)";
     if (run.centroids.means.rows() != 0 && run.centroids.means.rows() != classCount)
         return "centroids.means has " + std::to_string(run.centroids.means.rows()) +
                " rows, expected " + std::to_string(classCount) + " (one per class)";
@@ -231,6 +265,14 @@ void saveRun(const RunData& run, const std::string& dir)
     sections.push_back(matrixSection("centroids", run.centroids.means));
     addSubsetSections(sections, "train", run.train, run.projection.train);
     addSubsetSections(sections, "validation", run.validation, run.projection.validation);
+    // Optional: older readers ignore them, runs without sources have none.
+    const std::string trainSources = joinSources(run.train.sources);
+    const std::string validationSources = joinSources(run.validation.sources);
+    if (!run.train.sources.empty())
+        sections.push_back({"train.sources", trainSources.data(), trainSources.size()});
+    if (!run.validation.sources.empty())
+        sections.push_back(
+            {"validation.sources", validationSources.data(), validationSources.size()});
 
     writeSectionFile((fs::path(dir) / "run.bin").string(), kRunFormatVersion, sections);
 

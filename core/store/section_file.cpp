@@ -166,6 +166,14 @@ SectionFile SectionFile::read(const std::string& path, std::uint32_t version)
     return file;
 }
 
+bool SectionFile::has(const std::string& name) const
+{
+    for (const auto& entry : m_sections)
+        if (entry.first == name)
+            return true;
+    return false;
+}
+
 SectionFile::Bytes SectionFile::section(const std::string& name) const
 {
     for (const auto& [sectionName, bytes] : m_sections)

@@ -56,6 +56,8 @@ public:
     // The section called name; StoreError "section '<name>' is missing" when
     // there is none. Sections a reader does not ask for are ignored.
     Bytes section(const std::string& name) const;
+    // Whether there is a section called name (for optional sections).
+    bool has(const std::string& name) const;
     const std::string& path() const { return m_path; }
 
 private:

@@ -12,8 +12,6 @@
 #include "core/data/dataset_folder.h"
 #include "core/data/idx_reader.h"
 
-#include <stb_image_write.h>
-
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -21,6 +19,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <png.h>
 #include <string>
 #include <vector>
 
@@ -56,11 +55,13 @@ int make(const std::string& mnistDir, const fs::path& out, bool rgb)
     const int channels = rgb ? 3 : 1;
     fs::create_directories(out / "npy");
     for (const auto& [name, set] :
-         {std::pair<const char*, const data::Dataset*>{"train", &mnist.train}, {"test", &mnist.validation}}) {
+         {std::pair<const char*, const data::Dataset*>{"train", &mnist.train},
+          {"test", &mnist.validation}}) {
         std::vector<std::uint8_t> all;
         all.reserve(static_cast<std::size_t>(set->count) * 28 * 28 * channels);
         for (int i = 0; i < set->count; ++i) {
-            const fs::path dir = out / name / std::to_string(set->labels[static_cast<std::size_t>(i)]);
+            const fs::path dir =
+                out / name / std::to_string(set->labels[static_cast<std::size_t>(i)]);
             fs::create_directories(dir);
             std::vector<std::uint8_t> pixels;
             for (int p = 0; p < 28 * 28; ++p)
@@ -68,7 +69,13 @@ int make(const std::string& mnistDir, const fs::path& out, bool rgb)
                     pixels.push_back(c == 2 ? 255 - set->image(i)[p] : set->image(i)[p]);
             char file[32];
             std::snprintf(file, sizeof file, "%05d.png", i);
-            if (!stbi_write_png((dir / file).c_str(), 28, 28, channels, pixels.data(), 28 * channels)) {
+            png_image image{};
+            image.version = PNG_IMAGE_VERSION;
+            image.width = 28;
+            image.height = 28;
+            image.format = rgb ? PNG_FORMAT_RGB : PNG_FORMAT_GRAY;
+            if (!png_image_write_to_file(&image, (dir / file).c_str(), 0, pixels.data(), 0,
+                                         nullptr)) {
                 std::cerr << "cannot write " << (dir / file) << "\n";
                 return 1;
             }
@@ -117,7 +124,8 @@ int main(int argc, char** argv)
     try {
         const std::vector<std::string> args(argv + 1, argv + argc);
         if (args.size() >= 3 && args[0] == "make")
-            return make(args[1], args[2], std::find(args.begin(), args.end(), "--rgb") != args.end());
+            return make(args[1], args[2],
+                        std::find(args.begin(), args.end(), "--rgb") != args.end());
         if (args.size() >= 2 && args[0] == "load") {
             int threads = 0, repeat = 3;
             for (std::size_t i = 2; i + 1 < args.size(); ++i) {

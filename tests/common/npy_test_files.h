@@ -9,7 +9,6 @@
 #include <QStandardPaths>
 #include <QString>
 #include <QStringList>
-
 #include <cstdint>
 #include <fstream>
 #include <string>
@@ -32,7 +31,8 @@ inline QString runNumpy(const QString& folder, const QString& script)
     QProcess process;
     process.start(systemPython(),
                   {QStringLiteral("-c"),
-                   QStringLiteral("import numpy as np, sys, os\nd = sys.argv[1]\n") + script, folder});
+                   QStringLiteral("import numpy as np, sys, os\nd = sys.argv[1]\n") + script,
+                   folder});
     if (!process.waitForFinished(120000))
         return QStringLiteral("python did not finish");
     if (process.exitCode() != 0)
@@ -42,7 +42,8 @@ inline QString runNumpy(const QString& folder, const QString& script)
 
 // A .npy file with a header written as given (format 1.0) and `payload`
 // bytes after it: for headers NumPy would never write.
-inline void writeRawNpy(const std::string& path, const std::string& dict, const std::string& payload)
+inline void writeRawNpy(const std::string& path, const std::string& dict,
+                        const std::string& payload)
 {
     std::string header = dict;
     // Pad so that magic + version + length + header is a multiple of 64 and

@@ -19,7 +19,8 @@
 // - awkwardValues adds what a store must keep exactly although JSON cannot
 //   hold it plainly: a NaN and an infinite batch loss, -0.0, a denormal, a
 //   seed above 2^53, a data folder that is not valid UTF-8, quotes and
-//   control characters in strings.
+//   control characters in strings; class names and training sources with
+//   commas, quotes, non-ASCII and non-UTF-8 bytes.
 
 #include "core/store/run_data.h"
 #include "synthetic_subset.h"
@@ -185,6 +186,19 @@ inline store::RunData makeSyntheticRun(const SyntheticRunOptions& o = {})
         o.awkwardValues ? std::string("/data/mnist-\xe9t\xe9 \"q\"\n\x01") : "/data/mnist";
     run.trainCount = 60000;
     run.validationCount = 10000;
+    if (o.awkwardValues) {
+        // Names and paths as users have them: commas, quotes, non-ASCII,
+        // bytes that are not UTF-8, a line break.
+        run.datasetFormat = "image folders";
+        for (int c = 0; c < o.classCount; ++c)
+            run.classNames.push_back(c == 0   ? std::string("T-shirt/top, \"v\"")
+                                     : c == 1 ? std::string("caf\xc3\xa9 \xe9\n")
+                                              : "class " + std::to_string(c));
+        for (int i = 0; i < run.train.sampleCount(); ++i)
+            run.train.sources.push_back("train/" +
+                                        run.classNames[run.train.labels[i] % 2 == 0 ? 0 : 2] + "/" +
+                                        std::to_string(i) + ".png");
+    }
     run.stageSeconds = {
         {"load", 0.4}, {"sanity", 0.05}, {"train", 12.5}, {"analyse", 1.5}, {"project", 4.3}};
     run.versions = {{"app", "0.1.0"},
@@ -247,6 +261,8 @@ inline std::string subsetDifference(const analysis::SubsetAnalysis& a,
         return name + ".centroidDistances";
     if (a.nearestCentroid != b.nearestCentroid)
         return name + ".nearestCentroid";
+    if (a.sources != b.sources)
+        return name + ".sources";
     if (!sameMatrix(a.confusion, b.confusion))
         return name + ".confusion";
     if (a.perClass.size() != b.perClass.size())
@@ -346,6 +362,8 @@ inline std::string runDifference(const store::RunData& a, const store::RunData& 
     if (a.dataFolder != b.dataFolder || a.trainCount != b.trainCount ||
         a.validationCount != b.validationCount)
         return "dataFolder/counts";
+    if (a.datasetFormat != b.datasetFormat || a.classNames != b.classNames)
+        return "datasetFormat/classNames";
     if (a.stageSeconds.size() != b.stageSeconds.size() ||
         !std::equal(a.stageSeconds.begin(), a.stageSeconds.end(), b.stageSeconds.begin(),
                     [](const auto& x, const auto& y) {

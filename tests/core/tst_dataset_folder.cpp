@@ -11,6 +11,10 @@
 #include "core/data/class_names.h"
 #include "core/data/dataset_folder.h"
 #include "core/data/idx_reader.h"
+#include "core/pipeline/pipeline.h"
+#include "core/store/exports.h"
+#include "core/store/run_store.h"
+#include "core/util/json_cursor.h"
 #include "mnist_fixture.h"
 
 #include <QDir>
@@ -18,12 +22,10 @@
 #include <QImage>
 #include <QTemporaryDir>
 #include <QtTest>
-
-#include <zlib.h>
-
 #include <atomic>
 #include <cstring>
 #include <fstream>
+#include <zlib.h>
 
 using namespace mnistx;
 
@@ -119,6 +121,7 @@ private Q_SLOTS:
     void imageFoldersDecodeTheSameOnAnyThreadCount();
     void cancelStopsImageDecoding();
     void noDatasetSaysWhatItLooksFor();
+    void aRunKeepsClassNamesAndSources();
 };
 
 void TestDatasetFolder::realMnistLoadsAsBefore()
@@ -163,30 +166,34 @@ void TestDatasetFolder::idxOfAnySizeAndName()
 
     // Two candidates for one role: which one is meant cannot be guessed.
     writeIdx(emnist.path(), "train-images-idx3-ubyte", "other-labels", 5, 28, 28, 0, 2);
-    QVERIFY(messageOf([&] { data::loadDataset(emnist.path().toStdString()); })
-                .find("several files could be the training images") != std::string::npos);
+    QVERIFY(messageOf([&] {
+                data::loadDataset(emnist.path().toStdString());
+            }).find("several files could be the training images") != std::string::npos);
 
     // Too small and too large images.
     QTemporaryDir tiny;
     writeIdx(tiny.path(), "train-images-idx3-ubyte", "train-labels-idx1-ubyte", 4, 4, 4, 0, 2);
     writeIdx(tiny.path(), "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte", 4, 4, 4, 0, 2);
-    QVERIFY(messageOf([&] { data::loadDataset(tiny.path().toStdString()); })
-                .find("4×4 pixels; each side must be 8 to 256") != std::string::npos);
+    QVERIFY(messageOf([&] {
+                data::loadDataset(tiny.path().toStdString());
+            }).find("4×4 pixels; each side must be 8 to 256") != std::string::npos);
 
     // Splits of different sizes.
     QTemporaryDir mixed;
     writeIdx(mixed.path(), "train-images-idx3-ubyte", "train-labels-idx1-ubyte", 4, 28, 28, 0, 2);
     writeIdx(mixed.path(), "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte", 4, 32, 32, 0, 2);
-    QVERIFY(messageOf([&] { data::loadDataset(mixed.path().toStdString()); })
-                .find("the training images are 28×28 grey, the test images 32×32 grey") !=
+    QVERIFY(messageOf([&] {
+                data::loadDataset(mixed.path().toStdString());
+            }).find("the training images are 28×28 grey, the test images 32×32 grey") !=
             std::string::npos);
 
     // One class only.
     QTemporaryDir one;
     writeIdx(one.path(), "train-images-idx3-ubyte", "train-labels-idx1-ubyte", 4, 28, 28, 0, 1);
     writeIdx(one.path(), "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte", 4, 28, 28, 0, 1);
-    QVERIFY(messageOf([&] { data::loadDataset(one.path().toStdString()); })
-                .find("every label is 0: a classifier needs at least 2 classes") !=
+    QVERIFY(messageOf([&] {
+                data::loadDataset(one.path().toStdString());
+            }).find("every label is 0: a classifier needs at least 2 classes") !=
             std::string::npos);
 }
 
@@ -203,8 +210,9 @@ void TestDatasetFolder::idxWithChannels()
     QTemporaryDir two;
     writeIdx(two.path(), "train-images-idx4-ubyte", "train-labels-idx1-ubyte", 2, 28, 28, 2, 2);
     writeIdx(two.path(), "t10k-images-idx4-ubyte", "t10k-labels-idx1-ubyte", 2, 28, 28, 2, 2);
-    QVERIFY(messageOf([&] { data::loadDataset(two.path().toStdString()); })
-                .find("2 channels; 1 (grey) or 3 (RGB)") != std::string::npos);
+    QVERIFY(messageOf([&] {
+                data::loadDataset(two.path().toStdString());
+            }).find("2 channels; 1 (grey) or 3 (RGB)") != std::string::npos);
 }
 
 void TestDatasetFolder::numpyLayouts()
@@ -212,28 +220,31 @@ void TestDatasetFolder::numpyLayouts()
     // The same RGB images saved channels-last (uint8) and channels-first
     // (float32 = uint8 / 255) load to the same bytes, pixel for pixel.
     QTemporaryDir last, first, grey;
-    const QString make = QStringLiteral(
-        "rng = np.random.default_rng(3)\n"
-        "x = rng.integers(0, 256, size=(%1, 16, 12, 3), dtype=np.uint8)\n"
-        "t = rng.integers(0, 256, size=(5, 16, 12, 3), dtype=np.uint8)\n"
-        "y = np.arange(%1, dtype=np.int64) % 4\n"
-        "yt = np.array([3, 2, 1, 0, 0], dtype=np.int16)\n");
+    const QString make =
+        QStringLiteral("rng = np.random.default_rng(3)\n"
+                       "x = rng.integers(0, 256, size=(%1, 16, 12, 3), dtype=np.uint8)\n"
+                       "t = rng.integers(0, 256, size=(5, 16, 12, 3), dtype=np.uint8)\n"
+                       "y = np.arange(%1, dtype=np.int64) % 4\n"
+                       "yt = np.array([3, 2, 1, 0, 0], dtype=np.int16)\n");
     QString error = test::runNumpy(
         last.path(),
-        make.arg(20) + "np.save(d + '/train_images.npy', x); np.save(d + '/test_images.npy', t)\n"
-                       "np.save(d + '/train_labels.npy', y); np.save(d + '/test_labels.npy', yt)\n");
+        make.arg(20) +
+            "np.save(d + '/train_images.npy', x); np.save(d + '/test_images.npy', t)\n"
+            "np.save(d + '/train_labels.npy', y); np.save(d + '/test_labels.npy', yt)\n");
     QVERIFY2(error.isEmpty(), qPrintable(error));
     error = test::runNumpy(
         first.path(),
         make.arg(20) +
             "f = lambda a: (a.transpose(0, 3, 1, 2) / 255).astype(np.float32)\n"
             "np.save(d + '/train_images.npy', f(x)); np.save(d + '/test_images.npy', f(t))\n"
-            "np.save(d + '/train_labels.npy', y.astype(np.uint8)); np.save(d + '/test_labels.npy', yt)\n");
+            "np.save(d + '/train_labels.npy', y.astype(np.uint8)); np.save(d + '/test_labels.npy', "
+            "yt)\n");
     QVERIFY2(error.isEmpty(), qPrintable(error));
     error = test::runNumpy(
         grey.path(),
         make.arg(20) +
-            "np.save(d + '/train_images.npy', x[..., 0]); np.save(d + '/test_images.npy', t[..., 0])\n"
+            "np.save(d + '/train_images.npy', x[..., 0]); np.save(d + '/test_images.npy', t[..., "
+            "0])\n"
             "np.save(d + '/train_labels.npy', y); np.save(d + '/test_labels.npy', yt)\n");
     QVERIFY2(error.isEmpty(), qPrintable(error));
 
@@ -263,17 +274,26 @@ void TestDatasetFolder::numpyRefusals()
     };
     const Case cases[] = {
         {"np.save(d + '/train_labels.npy', np.arange(19) % 4)", "20 images but 19 labels"},
-        {"np.save(d + '/train_labels.npy', np.arange(20) - 1)", "label -1 at index 0 is outside 0 to 999"},
+        {"np.save(d + '/train_labels.npy', np.arange(20) - 1)",
+         "label -1 at index 0 is outside 0 to 999"},
         {"np.save(d + '/train_labels.npy', np.full(20, 1000))", "label 1000 at index 0"},
-        {"np.save(d + '/train_labels.npy', np.zeros((20, 1), np.int64))", "one integer per image (shape N), not 20×1"},
-        {"np.save(d + '/train_labels.npy', np.zeros(20, np.float32))", "float32 values where integers"},
-        {"np.save(d + '/train_images.npy', np.zeros((20, 16, 12, 5), np.uint8))", "N×H×W, N×H×W×C or N×C×H×W with C = 1 or 3, not 20×16×12×5"},
+        {"np.save(d + '/train_labels.npy', np.zeros((20, 1), np.int64))",
+         "one integer per image (shape N), not 20×1"},
+        {"np.save(d + '/train_labels.npy', np.zeros(20, np.float32))",
+         "float32 values where integers"},
+        {"np.save(d + '/train_images.npy', np.zeros((20, 16, 12, 5), np.uint8))",
+         "N×H×W, N×H×W×C or N×C×H×W with C = 1 or 3, not 20×16×12×5"},
         {"np.save(d + '/train_images.npy', np.zeros((20, 16), np.uint8))", "not 20×16"},
-        {"np.save(d + '/train_images.npy', np.full((20, 16, 12), 1.5, np.float32))", "outside 0 to 1"},
-        {"np.save(d + '/train_images.npy', np.zeros((20, 300, 12), np.uint8))", "each side must be 8 to 256"},
-        {"np.save(d + '/train_images.npy', np.zeros((20, 16, 12), np.int32))", "images must be uint8"},
-        {"np.save(d + '/train_images.npy', np.asfortranarray(np.zeros((20, 16, 12), np.uint8)))", "Fortran order"},
-        {"np.save(d + '/test_images.npy', np.zeros((5, 16, 16), np.uint8))", "the training images are 12×16 grey, the test images 16×16 grey"},
+        {"np.save(d + '/train_images.npy', np.full((20, 16, 12), 1.5, np.float32))",
+         "outside 0 to 1"},
+        {"np.save(d + '/train_images.npy', np.zeros((20, 300, 12), np.uint8))",
+         "each side must be 8 to 256"},
+        {"np.save(d + '/train_images.npy', np.zeros((20, 16, 12), np.int32))",
+         "images must be uint8"},
+        {"np.save(d + '/train_images.npy', np.asfortranarray(np.zeros((20, 16, 12), np.uint8)))",
+         "Fortran order"},
+        {"np.save(d + '/test_images.npy', np.zeros((5, 16, 16), np.uint8))",
+         "the training images are 12×16 grey, the test images 16×16 grey"},
     };
     for (const Case& c : cases) {
         QTemporaryDir dir;
@@ -314,6 +334,7 @@ void TestDatasetFolder::classNamesFromClassesTxt()
     refused("a\nb\na\n", "line 3 repeats the class name \"a\"");
     refused(QByteArray("a\nb\n") + QByteArray(300, 'x') + "\n", "line 3 is 300 bytes long");
     refused("", "holds no class names");
+    refused("a\nb\rc\nd\n", "line 2 holds a control character");
 }
 
 void TestDatasetFolder::imageFolders()
@@ -379,7 +400,8 @@ void TestDatasetFolder::imageFolderRefusals()
             root.mkpath(QStringLiteral("train/%1").arg(c));
             root.mkpath(QStringLiteral("test/%1").arg(c));
             for (int i = 0; i < 3; ++i)
-                testImage(16, 16, false, i).save(root.filePath(QStringLiteral("train/%1/%2.png").arg(c).arg(i)));
+                testImage(16, 16, false, i)
+                    .save(root.filePath(QStringLiteral("train/%1/%2.png").arg(c).arg(i)));
             testImage(16, 16, false, 5).save(root.filePath(QStringLiteral("test/%1/0.png").arg(c)));
         }
         if (rgbOdd)
@@ -447,9 +469,11 @@ void TestDatasetFolder::imageFoldersDecodeTheSameOnAnyThreadCount()
         for (int i = 0; i < 100; ++i)
             testImage(12, 12, c % 2 == 0, c * 1000 + i)
                 .convertToFormat(QImage::Format_RGB888)
-                .save(root.filePath(QStringLiteral("train/c%1/%2.png").arg(c).arg(i, 3, 10, QLatin1Char('0'))));
-        testImage(12, 12, true, c).convertToFormat(QImage::Format_RGB888).save(
-            root.filePath(QStringLiteral("test/c%1/x.png").arg(c)));
+                .save(root.filePath(
+                    QStringLiteral("train/c%1/%2.png").arg(c).arg(i, 3, 10, QLatin1Char('0'))));
+        testImage(12, 12, true, c)
+            .convertToFormat(QImage::Format_RGB888)
+            .save(root.filePath(QStringLiteral("test/c%1/x.png").arg(c)));
     }
     const data::DatasetSplits one = data::loadImageFolders(dir.path().toStdString(), 1);
     const data::DatasetSplits two = data::loadImageFolders(dir.path().toStdString(), 2);
@@ -468,7 +492,8 @@ void TestDatasetFolder::cancelStopsImageDecoding()
         root.mkpath(QStringLiteral("train/%1").arg(c));
         root.mkpath(QStringLiteral("test/%1").arg(c));
         for (int i = 0; i < 300; ++i)
-            testImage(16, 16, false, i).save(root.filePath(QStringLiteral("train/%1/%2.png").arg(c).arg(i)));
+            testImage(16, 16, false, i)
+                .save(root.filePath(QStringLiteral("train/%1/%2.png").arg(c).arg(i)));
         testImage(16, 16, false, 0).save(root.filePath(QStringLiteral("test/%1/0.png").arg(c)));
     }
     int calls = 0;
@@ -492,12 +517,67 @@ void TestDatasetFolder::noDatasetSaysWhatItLooksFor()
     writeText(dir.filePath("readme.txt"), "nothing here");
     QVERIFY(!data::holdsDataset(dir.path().toStdString()));
     const std::string message = messageOf([&] { data::loadDataset(dir.path().toStdString()); });
-    QVERIFY2(message.find("holds no dataset: expected IDX files") != std::string::npos, message.c_str());
+    QVERIFY2(message.find("holds no dataset: expected IDX files") != std::string::npos,
+             message.c_str());
     QVERIFY2(message.find("train_images.npy") != std::string::npos, message.c_str());
     QVERIFY2(message.find("train/<class>/*.png") != std::string::npos, message.c_str());
-    QVERIFY(messageOf([&] { data::loadDataset(dir.filePath("missing").toStdString()); })
-                .find("folder not found") != std::string::npos);
+    QVERIFY(messageOf([&] {
+                data::loadDataset(dir.filePath("missing").toStdString());
+            }).find("folder not found") != std::string::npos);
     QVERIFY(!data::holdsDataset(dir.filePath("missing").toStdString()));
+}
+
+void TestDatasetFolder::aRunKeepsClassNamesAndSources()
+{
+    // Three classes of 28×28 grey PNGs, trained on for one epoch: the run,
+    // its summary.json and samples.csv carry the folder names and each
+    // image's path.
+    QTemporaryDir dir, out;
+    QDir root(dir.path());
+    const QStringList classes{"bag", "coat", "sandal"};
+    for (int c = 0; c < 3; ++c)
+        for (const char* split : {"train", "test"}) {
+            root.mkpath(QStringLiteral("%1/%2").arg(split, classes[c]));
+            for (int i = 0; i < (QLatin1String(split) == QLatin1String("train") ? 12 : 4); ++i)
+                testImage(28, 28, false, c * 50 + i)
+                    .save(root.filePath(
+                        QStringLiteral("%1/%2/%3.png").arg(split, classes[c]).arg(i)));
+        }
+    pipeline::PipelineConfig config;
+    config.dataFolder = dir.path().toStdString();
+    config.outDir = out.path().toStdString();
+    config.train.epochs = 1;
+    config.train.threads = 2;
+    config.projection = "pca";
+    const auto run = pipeline::runPipeline(config);
+    QVERIFY(run);
+    QCOMPARE(run->classNames, (std::vector<std::string>{"bag", "coat", "sandal"}));
+    QCOMPARE(run->datasetFormat, std::string("image folders"));
+    QCOMPARE(run->train.sources.size(), std::size_t(36));
+    QCOMPARE(run->validation.sources[5], std::string("test/coat/1.png"));
+
+    const store::RunData stored = store::loadRun(out.path().toStdString());
+    QCOMPARE(stored.classNames, run->classNames);
+    QVERIFY(stored.train.sources == run->train.sources);
+
+    QFile summary(QDir(out.path()).filePath("summary.json"));
+    QVERIFY(summary.open(QIODevice::ReadOnly));
+    const json::Value v = json::parse(summary.readAll().toStdString());
+    const json::Cursor s(v);
+    QCOMPARE(s["dataset_format"].asString(), std::string("image folders"));
+    QCOMPARE(s["class_names"].arraySize(), std::size_t(3));
+    QCOMPARE(s["class_names"][2].asString(), std::string("sandal"));
+
+    store::writeSamplesCsv(stored, QDir(out.path()).filePath("samples.csv").toStdString());
+    QFile csv(QDir(out.path()).filePath("samples.csv"));
+    QVERIFY(csv.open(QIODevice::ReadOnly));
+    const QList<QByteArray> rows = csv.readAll().trimmed().split('\n');
+    QCOMPARE(rows.size(), 1 + 36 + 12);
+    // Training row 13: the second class's second image.
+    const QList<QByteArray> row = rows[1 + 13].split(',');
+    QCOMPARE(row[2], QByteArray("1"));
+    QCOMPARE(row[row.size() - 3], QByteArray("coat"));
+    QCOMPARE(row.back(), QByteArray("train/coat/1.png"));
 }
 
 QTEST_GUILESS_MAIN(TestDatasetFolder)

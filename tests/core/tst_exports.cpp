@@ -46,7 +46,7 @@ QString expectedHeader(int classCount)
         header += QStringLiteral(",p%1").arg(c);
     for (int c = 0; c < classCount; ++c)
         header += QStringLiteral(",dist%1").arg(c);
-    return header + QStringLiteral(",x,y");
+    return header + QStringLiteral(",x,y,label_name,prediction_name,source");
 }
 
 // |a − b| within what six significant digits keep.
@@ -82,6 +82,7 @@ private Q_SLOTS:
     void csvHeaderFollowsClassCount();
     void selectedRowsAreRowsOfTheFullTable();
     void csvWriterCells();
+    void csvCarriesClassNamesAndSources();
     void npyParsesBack();
     void npyLoadsInNumpy();
     void filesAreReplacedAtomically();
@@ -108,7 +109,7 @@ void TestExports::csvHeaderAndRows()
     const auto check = [&](int line, const analysis::SubsetAnalysis& a, const RowMatrixXf& xy,
                            const char* subset, int i) {
         const QList<QByteArray> f = lines[line].split(',');
-        QCOMPARE(f.size(), 6 + 10 + 10 + 2);
+        QCOMPARE(f.size(), 6 + 10 + 10 + 2 + 3);
         QCOMPARE(f[0], QByteArray(subset));
         QCOMPARE(f[1].toInt(), i);
         QCOMPARE(f[2].toInt(), int(a.labels[static_cast<std::size_t>(i)]));
@@ -124,6 +125,10 @@ void TestExports::csvHeaderAndRows()
         QVERIFY(closeTo(f[27].toDouble(), xy(i, 1)));
         // %.6g: six significant digits, a sign, a point, an exponent at most.
         QVERIFY2(f[26].size() <= 13, f[26].constData());
+        // A run without names: the names are the numbers; no sources.
+        QCOMPARE(f[28], f[2]);
+        QCOMPARE(f[29], f[3]);
+        QCOMPARE(f[30], QByteArray());
     };
     check(1, run.train, run.projection.train, "train", 0);
     check(7, run.train, run.projection.train, "train", 6); // a misclassified one
@@ -150,9 +155,9 @@ void TestExports::csvHeaderFollowsClassCount()
     const QList<QByteArray> lines = readBytes(path).trimmed().split('\n');
     QCOMPARE(QString::fromLatin1(lines[0]),
              QStringLiteral("subset,index,label,prediction,correct,loss,p0,p1,p2,dist0,dist1,"
-                            "dist2,x,y"));
+                            "dist2,x,y,label_name,prediction_name,source"));
     QCOMPARE(lines.size(), 1 + 6);
-    QCOMPARE(lines[6].split(',').size(), 6 + 3 + 3 + 2);
+    QCOMPARE(lines[6].split(',').size(), 6 + 3 + 3 + 2 + 3);
 }
 
 void TestExports::npyParsesBack()
@@ -429,8 +434,41 @@ void TestExports::csvWriterCells()
     csv.endRow();
     csv.number(123456789.0f).number(-0.0f).number(2.5f).integer(9007199254740993LL);
     csv.endRow();
-    QCOMPARE(csv.str(),
-             std::string("a,b,c,d\n-12,0.1,,1e-07\n1.23457e+08,-0,2.5,9007199254740993\n"));
+    csv.quoted("T-shirt/top").quoted("a, b").quoted("say \"hi\"").quoted("two\nlines");
+    csv.endRow();
+    QCOMPARE(csv.str(), std::string("a,b,c,d\n-12,0.1,,1e-07\n1.23457e+08,-0,2.5,9007199254740993\n"
+                                    "T-shirt/top,\"a, b\",\"say \"\"hi\"\"\",\"two\nlines\"\n"));
+}
+
+void TestExports::csvCarriesClassNamesAndSources()
+{
+    test::SyntheticRunOptions options;
+    options.classCount = 3;
+    options.trainCount = 4;
+    options.validationCount = 2;
+    store::RunData run = test::makeSyntheticRun(options);
+    run.classNames = {"cat", "dog, big", "Ankle boot"};
+    run.train.sources = {"train/cat/1.png", "train/dog, big/2.png", "train/x/3.png",
+                         "train/x/4.png"};
+    QTemporaryDir tmp;
+    const QString path = tmp.filePath(QStringLiteral("named.csv"));
+    store::writeSamplesCsv(run, toStd(path));
+    const QList<QByteArray> lines = readBytes(path).trimmed().split('\n');
+    QCOMPARE(lines.size(), 1 + 6);
+    const auto nameOf = [&](int label) {
+        const std::string& n = run.classNames[static_cast<std::size_t>(label)];
+        return n.find(',') != std::string::npos ? "\"" + n + "\"" : n;
+    };
+    for (int i = 0; i < 4; ++i) {
+        const QByteArray line = lines[1 + i];
+        const std::string expectedEnd =
+            "," + nameOf(run.train.labels[static_cast<std::size_t>(i)]) + "," +
+            nameOf(run.train.predictions[static_cast<std::size_t>(i)]) + "," +
+            (i == 1 ? "\"train/dog, big/2.png\"" : run.train.sources[static_cast<std::size_t>(i)]);
+        QVERIFY2(line.endsWith(QByteArray::fromStdString(expectedEnd)), line.constData());
+    }
+    // The validation rows have no sources: an empty last cell.
+    QVERIFY(lines[5].endsWith(','));
 }
 
 QTEST_GUILESS_MAIN(TestExports)

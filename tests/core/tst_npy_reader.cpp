@@ -9,7 +9,6 @@
 
 #include <QTemporaryDir>
 #include <QtTest>
-
 #include <cstring>
 #include <fstream>
 
@@ -41,28 +40,36 @@ void TestNpyReader::initTestCase()
     const QString error = test::runNumpy(
         m_dir.path(),
         QStringLiteral(
-            "np.save(os.path.join(d, 'images.npy'), np.arange(3 * 4 * 5, dtype=np.uint8).reshape(3, 4, 5))\n"
-            "np.save(os.path.join(d, 'rgb.npy'), np.arange(2 * 3 * 3 * 3, dtype=np.uint8).reshape(2, 3, 3, 3))\n"
+            "np.save(os.path.join(d, 'images.npy'), np.arange(3 * 4 * 5, "
+            "dtype=np.uint8).reshape(3, 4, 5))\n"
+            "np.save(os.path.join(d, 'rgb.npy'), np.arange(2 * 3 * 3 * 3, "
+            "dtype=np.uint8).reshape(2, 3, 3, 3))\n"
             "np.save(os.path.join(d, 'i8.npy'), np.array([-3, 0, 7], dtype=np.int8))\n"
             "np.save(os.path.join(d, 'i16.npy'), np.array([-300, 2, 999], dtype=np.int16))\n"
             "np.save(os.path.join(d, 'u8.npy'), np.array([0, 9, 255], dtype=np.uint8))\n"
             "np.save(os.path.join(d, 'i64.npy'), np.array([5, -1, 123456789012], dtype=np.int64))\n"
             "np.save(os.path.join(d, 'u32.npy'), np.array([4000000000], dtype=np.uint32))\n"
-            "np.save(os.path.join(d, 'f32.npy'), (np.arange(256, dtype=np.float32) / 255).reshape(4, 8, 8))\n"
-            "np.save(os.path.join(d, 'f16.npy'), np.array([0, 0.25, 0.5, 1, 6e-5], dtype=np.float16))\n"
+            "np.save(os.path.join(d, 'f32.npy'), (np.arange(256, dtype=np.float32) / "
+            "255).reshape(4, 8, 8))\n"
+            "np.save(os.path.join(d, 'f16.npy'), np.array([0, 0.25, 0.5, 1, 6e-5], "
+            "dtype=np.float16))\n"
             "np.save(os.path.join(d, 'f64.npy'), np.array([[0.0, 1.0], [0.5, 0.2]]))\n"
             "np.save(os.path.join(d, 'bad_float.npy'), np.array([0, 0.5, 1.5], dtype=np.float32))\n"
             "np.save(os.path.join(d, 'nan.npy'), np.array([0, np.nan], dtype=np.float32))\n"
-            "np.save(os.path.join(d, 'fortran.npy'), np.asfortranarray(np.zeros((3, 4), np.uint8)))\n"
+            "np.save(os.path.join(d, 'fortran.npy'), np.asfortranarray(np.zeros((3, 4), "
+            "np.uint8)))\n"
             "np.save(os.path.join(d, 'big.npy'), np.zeros(4, dtype='>i4'))\n"
             "np.save(os.path.join(d, 'complex.npy'), np.zeros(4, dtype=np.complex64))\n"
-            "np.save(os.path.join(d, 'record.npy'), np.zeros(2, dtype=[('a', 'i4'), ('b', 'f4')]))\n"
-            "np.save(os.path.join(d, 'object.npy'), np.array([1, 'x'], dtype=object), allow_pickle=True)\n"
+            "np.save(os.path.join(d, 'record.npy'), np.zeros(2, dtype=[('a', 'i4'), ('b', "
+            "'f4')]))\n"
+            "np.save(os.path.join(d, 'object.npy'), np.array([1, 'x'], dtype=object), "
+            "allow_pickle=True)\n"
             "np.save(os.path.join(d, 'bool.npy'), np.array([True, False]))\n"
             "np.save(os.path.join(d, 'scalar.npy'), np.uint8(7))\n"
             "np.save(os.path.join(d, 'empty.npy'), np.zeros((0, 28, 28), np.uint8))\n"
             "with open(os.path.join(d, 'v2.npy'), 'wb') as f:\n"
-            "    np.lib.format.write_array(f, np.arange(6, dtype=np.int32).reshape(2, 3), version=(2, 0))\n"));
+            "    np.lib.format.write_array(f, np.arange(6, dtype=np.int32).reshape(2, 3), "
+            "version=(2, 0))\n"));
     QVERIFY2(error.isEmpty(), qPrintable(error));
 }
 
@@ -156,21 +163,36 @@ void TestNpyReader::refusesWhatItCannotRead_data()
 {
     QTest::addColumn<QString>("file");
     QTest::addColumn<QString>("words");
-    QTest::newRow("Fortran order") << "fortran.npy" << "Fortran order; save it in C order";
-    QTest::newRow("big-endian") << "big.npy" << "is big-endian";
-    QTest::newRow("complex") << "complex.npy" << "'<c8' is not supported";
-    QTest::newRow("structured") << "record.npy" << "structured element type";
-    QTest::newRow("object") << "object.npy" << "'|O' is not";
-    QTest::newRow("truncated") << "truncated.npy" << "truncated";
-    QTest::newRow("trailing bytes") << "padded.npy" << "bytes after the array";
-    QTest::newRow("not npy") << "text.npy" << "not a NumPy .npy file";
-    QTest::newRow("version 9") << "v9.npy" << "format version 9.0 is not supported";
-    QTest::newRow("negative dimension") << "negative.npy" << "negative dimension";
-    QTest::newRow("no shape") << "noshape.npy" << "lacks 'shape'";
-    QTest::newRow("broken dict") << "brokendict.npy" << "not what numpy writes";
-    QTest::newRow("header past the end") << "shortheader.npy" << "ends inside the NumPy header";
-    QTest::newRow("missing") << "missing.npy" << "file not found";
-    QTest::newRow("folder") << "folder.npy" << "is a folder";
+    QTest::newRow("Fortran order") << "fortran.npy"
+                                   << "Fortran order; save it in C order";
+    QTest::newRow("big-endian") << "big.npy"
+                                << "is big-endian";
+    QTest::newRow("complex") << "complex.npy"
+                             << "'<c8' is not supported";
+    QTest::newRow("structured") << "record.npy"
+                                << "structured element type";
+    QTest::newRow("object") << "object.npy"
+                            << "'|O' is not";
+    QTest::newRow("truncated") << "truncated.npy"
+                               << "truncated";
+    QTest::newRow("trailing bytes") << "padded.npy"
+                                    << "bytes after the array";
+    QTest::newRow("not npy") << "text.npy"
+                             << "not a NumPy .npy file";
+    QTest::newRow("version 9") << "v9.npy"
+                               << "format version 9.0 is not supported";
+    QTest::newRow("negative dimension") << "negative.npy"
+                                        << "negative dimension";
+    QTest::newRow("no shape") << "noshape.npy"
+                              << "lacks 'shape'";
+    QTest::newRow("broken dict") << "brokendict.npy"
+                                 << "not what numpy writes";
+    QTest::newRow("header past the end") << "shortheader.npy"
+                                         << "ends inside the NumPy header";
+    QTest::newRow("missing") << "missing.npy"
+                             << "file not found";
+    QTest::newRow("folder") << "folder.npy"
+                            << "is a folder";
 }
 
 void TestNpyReader::refusesWhatItCannotRead()
@@ -180,7 +202,8 @@ void TestNpyReader::refusesWhatItCannotRead()
     // The hand-made files.
     {
         std::ifstream in(path("images.npy"), std::ios::binary);
-        const std::string whole((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+        const std::string whole((std::istreambuf_iterator<char>(in)),
+                                std::istreambuf_iterator<char>());
         std::ofstream(path("truncated.npy"), std::ios::binary) << whole.substr(0, whole.size() - 7);
         std::ofstream(path("padded.npy"), std::ios::binary) << whole << "extra";
         std::ofstream(path("shortheader.npy"), std::ios::binary) << whole.substr(0, 40);
@@ -221,9 +244,9 @@ void TestNpyReader::lyingShapeAllocatesNothing()
                  e.what());
     }
     // A dimension beyond 64 bits.
-    test::writeRawNpy(path("huge.npy"),
-                      "{'descr': '<f4', 'fortran_order': False, 'shape': (99999999999999999999,), }",
-                      "");
+    test::writeRawNpy(
+        path("huge.npy"),
+        "{'descr': '<f4', 'fortran_order': False, 'shape': (99999999999999999999,), }", "");
     QVERIFY_THROWS_EXCEPTION(data::DataError, data::readNpy(path("huge.npy")));
 }
 

@@ -132,9 +132,13 @@ void TestPipeline::headlessWritesEveryFile()
     QVERIFY(rows.back().isEmpty()); // ends in a newline
     QCOMPARE(rows.size() - 2, 70000);
     QVERIFY(rows.front().startsWith("subset,index,label,prediction,correct,loss,p0,"));
-    QVERIFY(rows.front().endsWith(",dist9,x,y"));
+    QVERIFY(rows.front().endsWith(",dist9,x,y,label_name,prediction_name,source"));
     QVERIFY(rows[1].startsWith("train,0,5,"));          // the first training image is a 5
     QVERIFY(rows[60001].startsWith("validation,0,7,")); // the first test image is a 7
+    // MNIST has no class names (the numbers stand in) and no sources.
+    const QList<QByteArray> first = rows[1].split(',');
+    QCOMPARE(first[first.size() - 3], QByteArray("5")); // label_name
+    QVERIFY(first.back().isEmpty());                    // source
 
     // features.npy: float32, 70,000 × feature dimension.
     QFile npy(QDir(m_runDir).filePath("features.npy"));

@@ -319,6 +319,24 @@ void TestRunStore::summaryJsonHasHeadlineFigures()
              run.history.batches.size());
     QCOMPARE(s["data_folder"].asString(), run.dataFolder);
     QCOMPARE(s["created_at"].asString(), run.createdAt);
+    // A run without class names lists the numbers, and its form is IDX.
+    QCOMPARE(s["dataset_format"].asString(), std::string("IDX"));
+    QCOMPARE(s["class_names"].arraySize(), std::size_t(10));
+    QCOMPARE(s["class_names"][3].asString(), std::string("3"));
+
+    // With names: the names.
+    store::RunData named = run;
+    named.datasetFormat = "NumPy";
+    named.classNames = {"T-shirt/top", "Trouser", "Pullover", "Dress", "Coat",
+                        "Sandal",      "Shirt",   "Sneaker",  "Bag",   "Ankle boot"};
+    QTemporaryDir other;
+    store::saveRun(named, toStd(other.path()));
+    const json::Value nv =
+        json::parse(readBytes(other.filePath(QStringLiteral("summary.json"))).toStdString());
+    const json::Cursor n(nv);
+    QCOMPARE(n["dataset_format"].asString(), std::string("NumPy"));
+    QCOMPARE(n["class_names"][9].asString(), std::string("Ankle boot"));
+    QCOMPARE(store::loadRun(toStd(other.path())).classNames, named.classNames);
 }
 
 void TestRunStore::noTemporaryFilesLeft()
@@ -625,6 +643,14 @@ void TestRunStore::inconsistentRunNotSaved()
     run.projection.validation.resize(0, 0);
     QCOMPARE(store::describeInconsistency(run),
              std::string("validation.projection is 0×0, expected 20×2"));
+    run = test::makeSyntheticRun();
+    run.classNames = {"a", "b"};
+    QCOMPARE(store::describeInconsistency(run),
+             std::string("classNames has 2 names, expected 10 (one per class)"));
+    run = test::makeSyntheticRun();
+    run.validation.sources = {"x.png"};
+    QCOMPARE(store::describeInconsistency(run),
+             std::string("validation.sources has 1 entries, expected 20 (one per label)"));
 }
 
 void TestRunStore::fullSizeRunLoadsQuickly()

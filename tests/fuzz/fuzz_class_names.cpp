@@ -24,10 +24,11 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     const int classCount = in.mode;
     try {
         const std::string_view text(reinterpret_cast<const char*>(in.data), in.size);
-        const std::vector<std::string> names = data::parseClassNames(text, "classes.txt", classCount);
+        const std::vector<std::string> names =
+            data::parseClassNames(text, "classes.txt", classCount);
         if (classCount > 0 && static_cast<int>(names.size()) != classCount)
-            fuzz::finding("parseClassNames returned " + std::to_string(names.size()) + " names for " +
-                          std::to_string(classCount) + " classes");
+            fuzz::finding("parseClassNames returned " + std::to_string(names.size()) +
+                          " names for " + std::to_string(classCount) + " classes");
         std::set<std::string> seen;
         for (const std::string& name : names) {
             if (name.empty() || name.front() == ' ' || name.back() == ' ' ||

@@ -1,12 +1,14 @@
 // libFuzzer harness for image decoding in the image-folder reader
-// (core/data/image_folder: decodeImage over Debian's stb_image).
+// (core/data/image_decode: decodeImage over Debian's libpng and
+// libjpeg-turbo).
 //
 // Input: the bytes of one image file (PNG, JPEG or anything else).
 // A DataError is the expected answer to a bad file; anything else escaping,
 // a crash, a sanitizer report, an image outside the sizes the reader allows
 // or pixels of another count than its size says is a finding.
 
-#include "core/data/image_folder.h"
+#include "core/data/dataset.h"
+#include "core/data/image_decode.h"
 #include "fuzz_files.h"
 
 #include <cstdint>
