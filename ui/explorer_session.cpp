@@ -20,6 +20,9 @@ void ExplorerSession::setRun(std::shared_ptr<const store::RunData> run,
     m_data = std::move(data);
     m_trainCount = m_run->train.sampleCount();
     m_validationCount = m_run->validation.sampleCount();
+    m_classNames.clear();
+    for (int c = 0; c < m_run->train.classCount; ++c)
+        m_classNames << QString::fromStdString(m_run->className(c));
     m_positions = storedPositions(*m_run);
     m_current = -1;
     m_selection.clear();
@@ -70,6 +73,21 @@ void ExplorerSession::clear()
 int ExplorerSession::classCount() const
 {
     return m_run ? m_run->train.classCount : 0;
+}
+
+QString ExplorerSession::className(int c) const
+{
+    return c >= 0 && c < m_classNames.size() ? m_classNames[c] : QString::number(c);
+}
+
+QString ExplorerSession::source(int id) const
+{
+    if (!m_run || id < 0 || id >= sampleCount())
+        return {};
+    const analysis::SubsetAnalysis& a =
+        subsetOf(id) == analysis::Subset::Train ? m_run->train : m_run->validation;
+    const auto i = static_cast<std::size_t>(indexInSubset(id));
+    return i < a.sources.size() ? QString::fromStdString(a.sources[i]) : QString();
 }
 
 QString ExplorerSession::describe(int id) const

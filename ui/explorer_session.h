@@ -7,6 +7,7 @@
 #include <QImage>
 #include <QObject>
 #include <QString>
+#include <QStringList>
 #include <QVector>
 #include <memory>
 #include <vector>
@@ -48,6 +49,11 @@ public:
     int trainCount() const { return m_trainCount; }
     int validationCount() const { return m_validationCount; }
     int classCount() const;
+    // The name of class c (the run's class names, else its number); a
+    // sample's source path relative to the data folder (empty when the
+    // dataset has none).
+    QString className(int c) const;
+    QString source(int id) const;
 
     analysis::Subset subsetOf(int id) const
     {
@@ -105,6 +111,7 @@ private:
 
     std::shared_ptr<const store::RunData> m_run;
     std::shared_ptr<const data::DatasetSplits> m_data;
+    QStringList m_classNames; // the run's, converted once
     std::shared_ptr<const RowMatrixXf> m_positions;
     int m_trainCount = 0;
     int m_validationCount = 0;

@@ -5,6 +5,7 @@
 #include "core/why/label_errors.h"
 #include "ui/charts/loss_distance_chart.h"
 #include "ui/charts/training_dashboard.h"
+#include "ui/common/class_box.h"
 #include "ui/explorer_session.h"
 #include "ui/export/exporter.h"
 #include "ui/gallery/selection_gallery.h"
@@ -139,6 +140,12 @@ void MainWindow::createWidgets()
 
     connect(m_session, &ExplorerSession::currentChanged, this, &MainWindow::onCurrentChanged);
     connect(m_session, &ExplorerSession::runChanged, this, &MainWindow::updateActions);
+    // The map's class filters list the run's classes by name.
+    connect(m_session, &ExplorerSession::runChanged, this, [this] {
+        fillClassBox(m_pairGroundTruth, *m_session);
+        fillClassBox(m_pairPrediction, *m_session);
+        syncFilterControls();
+    });
     connect(m_session, &ExplorerSession::selectionChanged, this, [this] {
         updateActions();
         const QVector<int>& selection = m_session->selection();

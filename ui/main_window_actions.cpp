@@ -1,6 +1,7 @@
 #include "core/pipeline/pipeline.h"
 #include "ui/charts/loss_distance_chart.h"
 #include "ui/charts/training_dashboard.h"
+#include "ui/common/class_box.h"
 #include "ui/dialogs/projection_dialog.h"
 #include "ui/dialogs/train_dialog.h"
 #include "ui/explorer_session.h"
@@ -297,9 +298,7 @@ void MainWindow::createToolBars()
     m_pairPrediction = new QComboBox(mapBar);
     mapBar->addWidget(m_pairPrediction);
     for (QComboBox* box : {m_pairGroundTruth, m_pairPrediction}) {
-        box->addItem(tr("any"), -1);
-        for (int c = 0; c < 10; ++c)
-            box->addItem(QString::number(c), c);
+        fillClassBox(box, *m_session); // "any" until a run comes (syncMapControls)
         connect(box, &QComboBox::currentIndexChanged, this, &MainWindow::applyPairFilter);
     }
     m_pairGroundTruth->setToolTip(tr("Show only samples of this ground-truth class…"));

@@ -2,12 +2,11 @@
 
 #include "core/data/dataset.h"
 
-#include <png.h>
-#include <turbojpeg.h>
-
 #include <algorithm>
 #include <cstring>
 #include <memory>
+#include <png.h>
+#include <turbojpeg.h>
 
 namespace mnistx::data
 {
@@ -84,7 +83,8 @@ DecodedImage decodeJpeg(const std::uint8_t* bytes, std::size_t size, const std::
     int cols = 0, rows = 0, subsampling = 0, colorspace = 0;
     auto* data = const_cast<unsigned char*>(bytes);
     const auto length = static_cast<unsigned long>(size);
-    if (tjDecompressHeader3(handle.get(), data, length, &cols, &rows, &subsampling, &colorspace) != 0)
+    if (tjDecompressHeader3(handle.get(), data, length, &cols, &rows, &subsampling, &colorspace) !=
+        0)
         error("cannot be read as a JPEG image");
     checkSize(cols, rows, path);
     DecodedImage out;

@@ -39,6 +39,7 @@ private Q_SLOTS:
     void everyCentroidDistanceShowsInANarrowDock();
     void neighbouringTagsReadWhole_data();
     void neighbouringTagsReadWhole();
+    void classNamesAndSourceAreShown();
 
 private:
     void setUpRun(const std::function<void(store::RunData&)>& edit = {});
@@ -420,6 +421,32 @@ void TestErrorInspector::neighbouringTagsReadWhole()
     QCOMPARE(chart->drawnTagLine(5, 0), QStringLiteral("GT"));
     QCOMPARE(chart->drawnTagLine(6, 0), QStringLiteral("pred"));
     QCOMPARE(chart->drawnTagLine(6, 1), QStringLiteral("nearest"));
+}
+
+void TestErrorInspector::classNamesAndSourceAreShown()
+{
+    // A run of a dataset with class names and image files: the header, the
+    // nearest-centroid sentence and the charts speak of names, and the
+    // header says which file the sample is.
+    setUpRun([](store::RunData& run) {
+        for (int c = 0; c < run.train.classCount; ++c)
+            run.classNames.push_back(c == 2   ? "Pullover"
+                                     : c == 8 ? "Bag"
+                                              : "class " + std::to_string(c));
+        for (int i = 0; i < run.train.sampleCount(); ++i)
+            run.train.sources.push_back("train/x/" + std::to_string(i) + ".png");
+    });
+    m_session->setCurrent(12); // train #12: GT 2, predicted 8
+    const QString header = m_inspector->headerText();
+    QVERIFY2(header.contains(QStringLiteral("GT Pullover")), qPrintable(header));
+    QVERIFY2(header.contains(QStringLiteral("predicted Bag")), qPrintable(header));
+    QVERIFY2(header.contains(QStringLiteral("train/x/12.png")), qPrintable(header));
+    QVERIFY2(m_inspector->nearestCentroidText().contains(QStringLiteral("Pullover")) ||
+                 m_inspector->nearestCentroidText().contains(QStringLiteral("Bag")),
+             qPrintable(m_inspector->nearestCentroidText()));
+    // A validation sample has no source: nothing is added.
+    m_session->setCurrent(m_session->trainCount());
+    QVERIFY(!m_inspector->headerText().contains(QStringLiteral(".png")));
 }
 
 QTEST_MAIN(TestErrorInspector)

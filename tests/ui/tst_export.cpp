@@ -386,7 +386,8 @@ void TestExport::selectionCsvHasHeaderAndOneRowPerId()
         expectedHeader << QStringLiteral("p%1").arg(c);
     for (int c = 0; c < 10; ++c)
         expectedHeader << QStringLiteral("dist%1").arg(c);
-    expectedHeader << QStringLiteral("x") << QStringLiteral("y");
+    expectedHeader << QStringLiteral("x") << QStringLiteral("y") << QStringLiteral("label_name")
+                   << QStringLiteral("prediction_name") << QStringLiteral("source");
     QCOMPARE(lines[0].split(QLatin1Char(',')), expectedHeader);
 
     const QStringList first = lines[1].split(QLatin1Char(','));
@@ -401,6 +402,7 @@ void TestExport::selectionCsvHasHeaderAndOneRowPerId()
     QVERIFY(sameNumber(first[6 + 7], run.train.probabilities(12, 7)));
     QVERIFY(sameNumber(first[6 + 10 + 3], run.train.centroidDistances(12, 3)));
     QVERIFY(sameNumber(first[26], run.projection.train(12, 0)));
+    QCOMPARE(first[28], QString::number(run.train.labels[12])); // no names: the numbers
 
     QCOMPARE(lines[2].section(QLatin1Char(','), 0, 1), QStringLiteral("train,0"));
     const QStringList validation = lines[3].split(QLatin1Char(','));

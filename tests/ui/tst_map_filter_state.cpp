@@ -53,6 +53,7 @@ class TestMapFilterState : public QObject
     Q_OBJECT
 
 private Q_SLOTS:
+    void classNamesNameTheLegendAndThePair();
     void noRunShowsNothing();
     void mismatchedSamplesCountAsNoRun();
     void drawOrderPutsErrorsOnTopByLoss();
@@ -351,6 +352,22 @@ void TestMapFilterState::summaryNamesTheFilters()
                                              "misclassified only · 1 of 3 legend entries hidden"));
     QCOMPARE(MapFilterState::samplesText(1), QStringLiteral("1 sample"));
     QCOMPARE(MapFilterState::samplesText(70000), QStringLiteral("70,000 samples"));
+}
+
+void TestMapFilterState::classNamesNameTheLegendAndThePair()
+{
+    MapFilterState state;
+    MapFilterState::Samples s = eightSamples();
+    s.classNames = {QStringLiteral("cat"), QStringLiteral("dog"), QStringLiteral("Ankle boot")};
+    state.setSamples(s);
+    QCOMPARE(state.legendEntries().size(), 3);
+    QCOMPARE(state.legendEntries()[2].name, QStringLiteral("Ankle boot"));
+    state.setPairFilter(0, 2);
+    QCOMPARE(state.pairFilterText(), QStringLiteral("GT cat → predicted Ankle boot"));
+    // Without names: the numbers.
+    MapFilterState plain;
+    plain.setSamples(eightSamples());
+    QCOMPARE(plain.legendEntries()[2].name, QStringLiteral("2"));
 }
 
 QTEST_GUILESS_MAIN(TestMapFilterState)

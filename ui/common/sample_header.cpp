@@ -36,10 +36,11 @@ SampleHeader sampleHeader(const ExplorerSession& session, int id, const QString&
     const QString name = session.describe(id);
     const QString loss = formatLoss(session.loss(id));
     SampleHeader header;
+    const QString gtName = session.className(gt), predName = session.className(pred);
     header.plain = tr("%1 · GT %2 · predicted %3 (%4) · loss %5")
                        .arg(name)
-                       .arg(gt)
-                       .arg(pred)
+                       .arg(gtName)
+                       .arg(predName)
                        .arg(right ? tr("right") : tr("wrong"))
                        .arg(loss);
     const QString nameHtml = nameStyle.isEmpty()
@@ -50,9 +51,9 @@ SampleHeader sampleHeader(const ExplorerSession& session, int id, const QString&
                      "<b style='color:%3'>%4</b>&nbsp;<span style='color:%3'>%5</span>"
                      "&nbsp;·&nbsp; loss&nbsp;<b>%6</b>")
                       .arg(nameHtml)
-                      .arg(gt)
+                      .arg(gtName.toHtmlEscaped())
                       .arg(verdictColor(right).name(QColor::HexRgb))
-                      .arg(pred)
+                      .arg(predName.toHtmlEscaped())
                       .arg(right ? tr("✓ right") : tr("✗ wrong"))
                       .arg(loss);
     return header;

@@ -139,7 +139,7 @@ void ErrorInspector::onRunChanged()
         QStringList labels;
         QVector<QImage> icons;
         for (int c = 0; c < classes; ++c) {
-            labels << QString::number(c);
+            labels << m_session->className(c);
             icons << m_session->centroidImage(c);
         }
         m_probabilities->setLabels(labels);
@@ -190,6 +190,13 @@ void ErrorInspector::showSample(int id)
     const SampleHeader header = sampleHeader(*m_session, id, QStringLiteral("font-size:large"));
     m_headerPlain = header.plain;
     m_headerHtml = header.html;
+    // Where the image came from (image folders): the file to open or fix.
+    const QString source = m_session->source(id);
+    if (!source.isEmpty()) {
+        m_headerPlain += tr(" · %1").arg(source);
+        m_headerHtml +=
+            QStringLiteral("<br><span style='color:#555'>%1</span>").arg(source.toHtmlEscaped());
+    }
     m_header->setText(m_headerHtml);
     m_digit->setImage(m_session->image(id));
 
@@ -241,7 +248,7 @@ void ErrorInspector::showSample(int id)
     if (m_nearest >= 0) {
         const double own = distances[gt];
         m_distances->setReferenceLine(own, kOwnDistanceLine);
-        legend.append({tr("own class (%1)").arg(gt), kOwnDistanceLine, true});
+        legend.append({tr("own class (%1)").arg(m_session->className(gt)), kOwnDistanceLine, true});
         if (m_nearest != gt && m_nearest != pred)
             m_distances->setMark(m_nearest, tr("nearest"), QColor(0x6a, 0x1b, 0x9a));
         else if (m_nearest == pred && !right)
@@ -259,37 +266,40 @@ void ErrorInspector::showSample(int id)
         m_nearestPlain = tr("No centroid distances in this run.");
         m_nearestHtml = m_nearestPlain.toHtmlEscaped();
     } else {
+        const QString nearestName = m_session->className(m_nearest);
+        const QString gtName = m_session->className(gt), predName = m_session->className(pred);
         const QString dn = formatDistance(distances[m_nearest]);
         const QString dgt = formatDistance(distances[gt]);
         QString tail;
         QString tailHtml;
         if (m_nearest != gt) {
             m_nearestPlain = tr("Nearest centroid: %1 (%2) — closer than its own class %3 (%4).")
-                                 .arg(m_nearest)
+                                 .arg(nearestName)
                                  .arg(dn)
-                                 .arg(gt)
+                                 .arg(gtName)
                                  .arg(dgt);
             m_nearestHtml = tr("Nearest centroid:&nbsp;<b>%1</b> (%2) — closer than its own "
                                "class&nbsp;<b>%3</b> (%4).")
-                                .arg(m_nearest)
+                                .arg(nearestName.toHtmlEscaped())
                                 .arg(dn)
-                                .arg(gt)
+                                .arg(gtName.toHtmlEscaped())
                                 .arg(dgt);
             if (right)
-                tail = tr("The model still predicted %1 correctly.").arg(gt);
+                tail = tr("The model still predicted %1 correctly.").arg(gtName);
             else if (pred == m_nearest)
-                tail = tr("The model predicted %1 too.").arg(pred);
+                tail = tr("The model predicted %1 too.").arg(predName);
             else
                 tail = tr("The model predicted %1 (%2).")
-                           .arg(pred)
+                           .arg(predName)
                            .arg(formatDistance(distances[pred]));
         } else {
-            m_nearestPlain = tr("Nearest centroid: %1 (%2), its own class.").arg(gt).arg(dn);
-            m_nearestHtml =
-                tr("Nearest centroid:&nbsp;<b>%1</b> (%2), its own class.").arg(gt).arg(dn);
+            m_nearestPlain = tr("Nearest centroid: %1 (%2), its own class.").arg(gtName).arg(dn);
+            m_nearestHtml = tr("Nearest centroid:&nbsp;<b>%1</b> (%2), its own class.")
+                                .arg(gtName.toHtmlEscaped())
+                                .arg(dn);
             if (!right)
                 tail = tr("Yet the model predicted %1 (%2).")
-                           .arg(pred)
+                           .arg(predName)
                            .arg(formatDistance(distances[pred]));
         }
         if (!tail.isEmpty()) {

@@ -19,6 +19,8 @@ MapFilterState::Samples MapFilterState::samplesOf(const ExplorerSession& session
         return samples;
     const auto n = static_cast<size_t>(session.sampleCount());
     samples.classCount = session.classCount();
+    for (int c = 0; c < samples.classCount; ++c)
+        samples.classNames << session.className(c);
     samples.labels.resize(n);
     samples.predictions.resize(n);
     samples.inTraining.resize(n);
@@ -141,7 +143,7 @@ void MapFilterState::applyColoring()
         std::vector<QRgb> palette(static_cast<size_t>(classes));
         for (int c = 0; c < classes; ++c) {
             palette[static_cast<size_t>(c)] = classColor(c).rgb();
-            entries.append({QString::number(c), classColor(c), 0});
+            entries.append({className(c), classColor(c), 0});
         }
         const std::vector<int>& classOf = gt ? m_samples.labels : m_samples.predictions;
         for (int id = 0; id < n; ++id) {
@@ -384,9 +386,14 @@ QString MapFilterState::samplesText(int n)
     return n == 1 ? tr("1 sample") : tr("%1 samples").arg(QLocale(QLocale::English).toString(n));
 }
 
+QString MapFilterState::className(int c) const
+{
+    return c >= 0 && c < m_samples.classNames.size() ? m_samples.classNames[c] : QString::number(c);
+}
+
 QString MapFilterState::pairFilterText() const
 {
-    auto any = [](int c) { return c >= 0 ? QString::number(c) : tr("any"); };
+    auto any = [this](int c) { return c >= 0 ? className(c) : tr("any"); };
     return tr("GT %1 → predicted %2").arg(any(m_pairGroundTruth), any(m_pairPrediction));
 }
 

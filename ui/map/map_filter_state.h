@@ -44,6 +44,7 @@ public:
         std::vector<bool> inTraining; // true: training set, false: validation
         std::vector<float> losses;
         int classCount = 0;
+        QStringList classNames; // empty: the numbers
     };
 
     // Takes a run's samples (empty: no run). Drops a custom colouring (it
@@ -119,6 +120,8 @@ public:
 
     // "GT 1 → predicted 7" ("any" for -1).
     QString pairFilterText() const;
+    // The name of class c (its number when the run has no names).
+    QString className(int c) const;
     // "1,234 of 70,000 samples shown · validation set · misclassified only
     // · …": what the filters leave; "" without a run.
     QString summary() const;

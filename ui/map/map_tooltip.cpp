@@ -51,9 +51,10 @@ QString MapTooltip::html(const ExplorerSession& session, int id)
     return QStringLiteral("<table cellspacing='0' cellpadding='2'><tr>%1"
                           "<td style='padding-left:6px'><b>%2</b><br>%3<br>%4<br>%5<br>%6</td>"
                           "</tr></table>")
-        .arg(thumbnail, session.describe(id).toHtmlEscaped(), tr("GT: %1").arg(gt),
-             tr("Prediction: %1%2").arg(pred).arg(confidence), outcome,
-             tr("Loss: %1").arg(static_cast<double>(session.loss(id)), 0, 'f', 3));
+        .arg(thumbnail, session.describe(id).toHtmlEscaped(),
+             tr("GT: %1").arg(session.className(gt).toHtmlEscaped()),
+             tr("Prediction: %1%2").arg(session.className(pred).toHtmlEscaped()).arg(confidence),
+             outcome, tr("Loss: %1").arg(static_cast<double>(session.loss(id)), 0, 'f', 3));
 }
 
 QString MapTooltip::legendEntryText(const MapLegendEntry& e)

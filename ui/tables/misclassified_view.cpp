@@ -1,5 +1,6 @@
 #include "ui/tables/misclassified_view.h"
 
+#include "ui/common/class_box.h"
 #include "ui/common/elided_label.h"
 #include "ui/common/hint_stack.h"
 #include "ui/common/row_ids.h"
@@ -116,16 +117,8 @@ void MisclassifiedView::showEvent(QShowEvent* event)
 
 void MisclassifiedView::onRunChanged()
 {
-    const int classes = m_session->hasRun() ? m_session->classCount() : 0;
-    for (QComboBox* box : {m_groundTruthBox, m_predictionBox}) {
-        const int previous = box->currentData().isValid() ? box->currentData().toInt() : -1;
-        const QSignalBlocker block(box);
-        box->clear();
-        box->addItem(tr("any"), -1);
-        for (int c = 0; c < classes; ++c)
-            box->addItem(QString::number(c), c);
-        box->setCurrentIndex(std::max(0, box->findData(previous < classes ? previous : -1)));
-    }
+    for (QComboBox* box : {m_groundTruthBox, m_predictionBox})
+        fillClassBox(box, *m_session);
     onFilterBoxChanged();
     m_table->resizeColumnsToContents();
     if (!m_session->hasRun())

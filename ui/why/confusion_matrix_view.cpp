@@ -233,13 +233,13 @@ QString ConfusionMatrixView::cellDescription(int label, int prediction) const
     const long long row = analysis() ? analysis()->confusion.row(label).sum() : 0;
     QString text = tr("%1: ground truth %2 predicted %3\n%4")
                        .arg(QLatin1String(analysis::subsetName(m_subset)))
-                       .arg(label)
-                       .arg(prediction)
+                       .arg(m_session->className(label))
+                       .arg(m_session->className(prediction))
                        .arg(samplesText(count));
     if (row > 0)
         text += tr(", %1 % of ground truth %2")
                     .arg(QString::number(100.0 * count / static_cast<double>(row), 'f', 2))
-                    .arg(label);
+                    .arg(m_session->className(label));
     if (count > 0)
         text += QLatin1Char('\n') + tr("Click to select them");
     return text;
@@ -280,8 +280,8 @@ void ConfusionMatrixView::activateCell(int label, int prediction)
     // No count: whoever shows the selection counts it ("… 6: 12 samples · …").
     m_activeDescription = tr("%1: ground truth %2 predicted %3")
                               .arg(QLatin1String(analysis::subsetName(m_subset)))
-                              .arg(label)
-                              .arg(prediction);
+                              .arg(m_session->className(label))
+                              .arg(m_session->className(prediction));
     m_session->setSelection(ids, m_activeDescription);
     m_canvas->update();
     Q_EMIT cellActivated(static_cast<int>(m_subset), label, prediction);
