@@ -452,6 +452,31 @@ NpyArray readNpy(const std::string& path)
     return a;
 }
 
+std::string npyHeader(const std::string& dict)
+{
+    constexpr std::size_t kPrefixBytes = 10; // magic (6) + version (2) + length (2)
+    std::string padded = dict;
+    const std::size_t total = (kPrefixBytes + padded.size() + 1 + 63) / 64 * 64;
+    padded.append(total - kPrefixBytes - padded.size() - 1, ' ');
+    padded += '\n';
+    std::string header(reinterpret_cast<const char*>(kMagic.data()), kMagic.size());
+    header += '\x01';
+    header += '\x00';
+    const auto length = static_cast<std::uint16_t>(padded.size());
+    header += static_cast<char>(length & 0xff);
+    header += static_cast<char>(length >> 8);
+    return header + padded;
+}
+
+std::string npyDict(const std::string& descr, const std::vector<std::int64_t>& shape)
+{
+    std::string dims;
+    for (std::size_t i = 0; i < shape.size(); ++i)
+        dims += std::to_string(shape[i]) + (shape.size() == 1 || i + 1 < shape.size() ? "," : "") +
+                (i + 1 < shape.size() ? " " : "");
+    return "{'descr': '" + descr + "', 'fortran_order': False, 'shape': (" + dims + "), }";
+}
+
 std::vector<std::int64_t> npyIntegers(const NpyArray& a, const std::string& path)
 {
     if (!isIntegerType(a.header.type))

@@ -74,6 +74,14 @@ NpyArray readNpy(const std::string& path);
 NpyHeader parseNpyHeader(const std::uint8_t* file, std::size_t available, std::uint64_t fileBytes,
                          const std::string& path);
 
+// Writing: the header of a format-1.0 file holding `dict` (a Python dict
+// literal): magic, version, length, the dict padded with spaces and ending in
+// a newline so that the payload starts on a 64-byte boundary, as numpy does.
+std::string npyHeader(const std::string& dict);
+// The dict numpy writes for a C-order array of element type `descr`
+// ("<f4", "|u1", "<i8") and `shape`.
+std::string npyDict(const std::string& descr, const std::vector<std::int64_t>& shape);
+
 // The elements as 64-bit integers, for labels: any integer type (bool is
 // refused). Throws DataError naming the path otherwise.
 std::vector<std::int64_t> npyIntegers(const NpyArray& array, const std::string& path);

@@ -1,5 +1,6 @@
 #include "core/store/exports.h"
 
+#include "core/data/npy_reader.h"
 #include "core/store/csv_writer.h"
 #include "core/store/file_io.h"
 #include "core/store/run_store.h"
@@ -102,21 +103,7 @@ void writeFeaturesNpy(const RunData& run, const std::string& path)
     const long long rows = train.rows() + validation.rows();
     const long long dims = train.rows() > 0 ? train.cols() : validation.cols();
 
-    // NumPy format 1.0: magic, version 1.0, u16 little-endian header length,
-    // a Python dict literal padded with spaces and ending in '\n' so that the
-    // data starts on a 64-byte boundary.
-    std::string dict = "{'descr': '<f4', 'fortran_order': False, 'shape': (" +
-                       std::to_string(rows) + ", " + std::to_string(dims) + "), }";
-    constexpr std::size_t kPrefixBytes = 10; // magic (6) + version (2) + length (2)
-    std::size_t total = kPrefixBytes + dict.size() + 1;
-    total = (total + 63) / 64 * 64;
-    dict.append(total - kPrefixBytes - dict.size() - 1, ' ');
-    dict += '\n';
-    std::string header("\x93NUMPY\x01\x00", 8);
-    const auto length = static_cast<std::uint16_t>(dict.size());
-    header += static_cast<char>(length & 0xFF);
-    header += static_cast<char>(length >> 8);
-    header += dict;
+    const std::string header = data::npyHeader(data::npyDict("<f4", {rows, dims}));
 
     writeFileAtomically(
         path, {{header.data(), header.size()},

@@ -11,6 +11,7 @@
 
 #include "core/data/dataset_folder.h"
 #include "core/data/idx_reader.h"
+#include "core/data/npy_reader.h"
 
 #include <algorithm>
 #include <chrono>
@@ -29,23 +30,11 @@ namespace fs = std::filesystem;
 namespace
 {
 
-void writeNpy(const fs::path& path, const std::string& descr, const std::vector<long>& shape,
-              const void* data, std::size_t bytes)
+void writeNpy(const fs::path& path, const std::string& descr,
+              const std::vector<std::int64_t>& shape, const void* data, std::size_t bytes)
 {
-    std::string dims;
-    for (long d : shape)
-        dims += std::to_string(d) + ", ";
-    std::string header =
-        "{'descr': '" + descr + "', 'fortran_order': False, 'shape': (" + dims + "), }";
-    while ((10 + header.size() + 1) % 64 != 0)
-        header += ' ';
-    header += '\n';
     std::ofstream out(path, std::ios::binary);
-    out.write("\x93NUMPY\x01\x00", 8);
-    const auto length = static_cast<std::uint16_t>(header.size());
-    out.put(static_cast<char>(length & 0xff));
-    out.put(static_cast<char>(length >> 8));
-    out << header;
+    out << data::npyHeader(data::npyDict(descr, shape));
     out.write(static_cast<const char*>(data), static_cast<std::streamsize>(bytes));
 }
 
@@ -82,7 +71,7 @@ int make(const std::string& mnistDir, const fs::path& out, bool rgb)
             all.insert(all.end(), pixels.begin(), pixels.end());
         }
         std::vector<std::int64_t> labels(set->labels.begin(), set->labels.end());
-        std::vector<long> shape{set->count, 28, 28};
+        std::vector<std::int64_t> shape{set->count, 28, 28};
         if (rgb)
             shape.push_back(3);
         writeNpy(out / "npy" / (std::string(name) + "_images.npy"), "|u1", shape, all.data(),

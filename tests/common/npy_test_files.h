@@ -4,6 +4,8 @@
 // Python's, which scripts/test installs) where the test is about files users
 // have, and by hand where the test needs a file NumPy would not write.
 
+#include "core/data/npy_reader.h"
+
 #include <QFileInfo>
 #include <QProcess>
 #include <QStandardPaths>
@@ -45,18 +47,7 @@ inline QString runNumpy(const QString& folder, const QString& script)
 inline void writeRawNpy(const std::string& path, const std::string& dict,
                         const std::string& payload)
 {
-    std::string header = dict;
-    // Pad so that magic + version + length + header is a multiple of 64 and
-    // ends in a newline, as numpy does.
-    while ((10 + header.size() + 1) % 64 != 0)
-        header += ' ';
-    header += '\n';
-    std::ofstream out(path, std::ios::binary);
-    out.write("\x93NUMPY\x01\x00", 8);
-    const auto length = static_cast<std::uint16_t>(header.size());
-    out.put(static_cast<char>(length & 0xff));
-    out.put(static_cast<char>(length >> 8));
-    out << header << payload;
+    std::ofstream(path, std::ios::binary) << data::npyHeader(dict) << payload;
 }
 
 } // namespace mnistx::test

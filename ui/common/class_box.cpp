@@ -4,7 +4,6 @@
 
 #include <QComboBox>
 #include <QSignalBlocker>
-
 #include <algorithm>
 
 namespace mnistx::ui
