@@ -15,12 +15,12 @@
 #include <string>
 #include <string_view>
 
-extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size)
+namespace
+{
+
+void parseInput(const mnistx::fuzz::ModeAndBytes& in)
 {
     using namespace mnistx;
-    fuzz::ModeAndBytes in;
-    if (!fuzz::takeMode(data, size, in))
-        return 0;
     const int classCount = in.mode;
     try {
         const std::string_view text(reinterpret_cast<const char*>(in.data), in.size);
@@ -40,5 +40,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     } catch (const data::DataError&) {
         // The parser's answer to a bad file.
     }
-    return 0;
 }
+
+} // namespace
+
+MNISTX_FUZZ_WITH_MODE(parseInput)

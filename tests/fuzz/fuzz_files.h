@@ -64,6 +64,17 @@ inline bool takeMode(const std::uint8_t* data, std::size_t size, ModeAndBytes& o
     return true;
 }
 
+// libFuzzer's entry point for a harness whose input starts with a mode byte:
+// calls run(const ModeAndBytes&) on every non-empty input.
+#define MNISTX_FUZZ_WITH_MODE(run)                                                                 \
+    extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size)              \
+    {                                                                                              \
+        mnistx::fuzz::ModeAndBytes in;                                                             \
+        if (mnistx::fuzz::takeMode(data, size, in))                                                \
+            run(in);                                                                               \
+        return 0;                                                                                  \
+    }
+
 // A finding that no sanitizer sees (a broken promise of a reader): says what
 // and aborts, so that libFuzzer records the input.
 [[noreturn]] inline void finding(const std::string& what)

@@ -33,19 +33,19 @@ void checkJustified(const mnistx::data::IdxArray& array, std::size_t fileBytes)
 
 } // namespace
 
-extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size)
+namespace
+{
+
+void readInput(const mnistx::fuzz::ModeAndBytes& in)
 {
     using namespace mnistx;
-    fuzz::ModeAndBytes in;
-    if (!fuzz::takeMode(data, size, in))
-        return 0;
     try {
         if (in.mode < 0x80) {
             const std::string path = fuzz::writeScratch("file", in.data, in.size);
             checkJustified(data::readIdx(path), in.size);
         } else {
             if (in.size < 2)
-                return 0;
+                return;
             const std::size_t split =
                 std::min<std::size_t>((in.data[0] << 8) | in.data[1], in.size - 2);
             const std::string images = fuzz::writeScratch("images", in.data + 2, split);
@@ -64,5 +64,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     } catch (const data::DataError&) {
         // The reader's answer to a bad file.
     }
-    return 0;
 }
+
+} // namespace
+
+MNISTX_FUZZ_WITH_MODE(readInput)

@@ -14,12 +14,12 @@
 #include <cstdint>
 #include <string>
 
-extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size)
+namespace
+{
+
+void readInput(const mnistx::fuzz::ModeAndBytes& in)
 {
     using namespace mnistx;
-    fuzz::ModeAndBytes in;
-    if (!fuzz::takeMode(data, size, in))
-        return 0;
     const std::string path = fuzz::writeScratch("array.npy", in.data, in.size);
     try {
         const data::NpyArray array = data::readNpy(path);
@@ -37,5 +37,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     } catch (const data::DataError&) {
         // The reader's answer to a bad file.
     }
-    return 0;
 }
+
+} // namespace
+
+MNISTX_FUZZ_WITH_MODE(readInput)

@@ -79,12 +79,12 @@ std::string fileBytes(const std::string& path)
 
 } // namespace
 
-extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size)
+namespace
+{
+
+void loadInput(const mnistx::fuzz::ModeAndBytes& in)
 {
     using namespace mnistx;
-    fuzz::ModeAndBytes in;
-    if (!fuzz::takeMode(data, size, in))
-        return 0;
     std::vector<std::uint8_t> bytes(in.data, in.data + in.size);
     if (in.mode & 1)
         repairChecksums(bytes);
@@ -99,7 +99,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     try {
         run = store::loadRun(folder);
     } catch (const store::StoreError&) {
-        return 0; // the loader's answer to a damaged store
+        return; // the loader's answer to a damaged store
     }
 
     // A run that loads is a run the app will show and may save again.
@@ -116,5 +116,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     } catch (const std::exception& e) {
         fuzz::finding(std::string("a loaded run cannot be saved and loaded again: ") + e.what());
     }
-    return 0;
 }
+
+} // namespace
+
+MNISTX_FUZZ_WITH_MODE(loadInput)
