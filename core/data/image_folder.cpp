@@ -97,9 +97,9 @@ SplitListing listSplit(const fs::path& root, const fs::path& split,
             }
             ImageEntry image;
             image.path = entry.path();
-            image.source = fs::relative(entry.path(), root, ec).generic_string();
-            if (ec)
-                image.source = entry.path().generic_string();
+            // Lexically: the entry was found under root, and fs::relative
+            // would resolve every path on disk (a system call per file).
+            image.source = entry.path().lexically_relative(root).generic_string();
             image.label = label;
             listing.images.push_back(std::move(image));
         }

@@ -372,6 +372,10 @@ void TestDatasetFolder::imageFolders()
     QCOMPARE(int(s.train.labels[0]), 0);
     QCOMPARE(int(s.train.labels[8]), 2);
     QCOMPARE(s.validation.sources, (std::vector<std::string>{"val/cat/b.jpg", "val/dog/a.png"}));
+    // The same, named with a trailing slash or through "..".
+    for (const QString& spelling :
+         {dir.path() + QStringLiteral("/"), dir.path() + QStringLiteral("/train/..")})
+        QCOMPARE(data::loadDataset(spelling.toStdString()).train.sources, s.train.sources);
     // PNG is lossless: the bytes are the pixels written.
     const QImage zebra2 = testImage(10, 14, true, 2);
     const std::uint8_t* px = s.train.image(8);
