@@ -125,14 +125,16 @@ void addWholeNumber(CLI::App& app, const std::string& name, const std::string& v
 // Each option's default is shown from `cl`, which holds the defaults here.
 void declareOptions(CLI::App& app, CommandLine& cl, ModeFlags& mode)
 {
-    app.description("Trains a CNN on MNIST and explores its errors.");
+    app.description("Trains a CNN on an image dataset (MNIST by default) and explores its errors.");
     app.set_help_flag(); // ours below: --help is a mode, not an exception
     app.allow_extras();  // parseCommandLine words the message for an unknown option
     app.option_defaults()->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
     auto& p = cl.pipeline;
     auto& t = p.train;
 
-    addValue(app, "--data", "DIR", "folder with the MNIST IDX files (raw or .gz)",
+    addValue(app, "--data", "DIR",
+             "dataset folder: IDX files (raw or .gz), NumPy files (train_images.npy, …) or image "
+             "folders (train/<class>/*.png)",
              [&cl](const std::string&, const std::string& text) {
                  cl.pipeline.dataFolder = text;
                  cl.dataGiven = true;
