@@ -9,6 +9,10 @@
 namespace mnistx::analysis
 {
 
+// Most classes an analysis holds: its labels, predictions and nearest
+// centroids are bytes (so are run.bin's sections of them).
+inline constexpr int kMaxAnalysedClasses = 256;
+
 // The two subsets the app shows. Indices of samples are always indices within
 // their own IDX file.
 enum class Subset : int { Train = 0, Validation = 1 };

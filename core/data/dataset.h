@@ -18,6 +18,23 @@ inline constexpr int kMaxClasses = 1000;
 inline constexpr int kMinImageSide = 8;
 inline constexpr int kMaxImageSide = 256;
 
+// Why images of cols × rows pixels cannot be in a dataset ("300×20 pixels;
+// each side must be 8 to 256"); empty when they can. Every reader asks it.
+inline std::string imageSidesProblem(long long cols, long long rows)
+{
+    if (cols >= kMinImageSide && rows >= kMinImageSide && cols <= kMaxImageSide &&
+        rows <= kMaxImageSide)
+        return {};
+    return std::to_string(cols) + "×" + std::to_string(rows) + " pixels; each side must be " +
+           std::to_string(kMinImageSide) + " to " + std::to_string(kMaxImageSide);
+}
+
+// "28×28 grey", "32×32 RGB": an image's size and mode in messages.
+inline std::string imageShapeText(int cols, int rows, int channels)
+{
+    return std::to_string(cols) + "×" + std::to_string(rows) + (channels == 1 ? " grey" : " RGB");
+}
+
 // A labelled image set (one split of a dataset: training or test).
 // images: count × rows × cols × channels uint8 (0 = black, 255 = white;
 // MNIST: 0 = background, 255 = ink), row-major, channels interleaved (RGB

@@ -116,14 +116,15 @@ Dataset npyImages(const std::string& path, double& roundingError)
         failData(path, "images must be N×H×W, N×H×W×C or N×C×H×W with C = 1 or 3, not " +
                            array.header.shapeText());
     }
-    const auto side = [&](std::size_t axis) { return s[axis]; };
-    const std::int64_t rows = channelsFirst ? side(2) : side(1);
-    const std::int64_t cols = channelsFirst ? side(3) : side(2);
-    if (s[0] > INT32_MAX || rows > kMaxImageSide || cols > kMaxImageSide || rows < kMinImageSide ||
-        cols < kMinImageSide)
-        failData(path, "images are " + array.header.shapeText() + "; each side must be " +
-                           std::to_string(kMinImageSide) + " to " + std::to_string(kMaxImageSide) +
-                           " pixels");
+    const std::int64_t rows = channelsFirst ? s[2] : s[1];
+    const std::int64_t cols = channelsFirst ? s[3] : s[2];
+    // Before the sizes become ints.
+    const std::string problem = imageSidesProblem(cols, rows);
+    if (!problem.empty())
+        failData(path, "images are " + problem);
+    if (s[0] > INT32_MAX)
+        failData(path, "holds " + std::to_string(s[0]) + " images; at most " +
+                           std::to_string(INT32_MAX) + " are supported");
     d.count = static_cast<int>(s[0]);
     d.rows = static_cast<int>(rows);
     d.cols = static_cast<int>(cols);
@@ -155,12 +156,6 @@ Dataset numpySplit(const std::string& imagesPath, const std::string& labelsPath,
     return d;
 }
 
-std::string shapeText(const Dataset& d)
-{
-    return std::to_string(d.cols) + "×" + std::to_string(d.rows) +
-           (d.channels == 1 ? " grey" : " RGB");
-}
-
 // What every format must satisfy, and the class count and names.
 void finish(DatasetSplits& s)
 {
@@ -169,21 +164,19 @@ void finish(DatasetSplits& s)
         if (d->count == 0)
             failData(d->imagesPath, std::string("holds no images: the ") +
                                         (train ? "training" : "test") + " split is empty");
-        if (d->channels != 1 && d->channels != 3)
-            failData(d->imagesPath, "images have " + std::to_string(d->channels) +
-                                        " channels; 1 (grey) or 3 (RGB) are supported");
-        if (d->rows < kMinImageSide || d->cols < kMinImageSide || d->rows > kMaxImageSide ||
-            d->cols > kMaxImageSide)
-            failData(d->imagesPath, "images are " + std::to_string(d->cols) + "×" +
-                                        std::to_string(d->rows) + " pixels; each side must be " +
-                                        std::to_string(kMinImageSide) + " to " +
-                                        std::to_string(kMaxImageSide));
+        // Channels are 1 or 3 by each reader's own check (where the files
+        // say it); the sides only the image decoder and NumPy check before.
+        const std::string problem = imageSidesProblem(d->cols, d->rows);
+        if (!problem.empty())
+            failData(d->imagesPath, "images are " + problem);
     }
     if (s.train.rows != s.validation.rows || s.train.cols != s.validation.cols ||
         s.train.channels != s.validation.channels)
-        throw DataError(s.train.imagesPath + " and " + s.validation.imagesPath +
-                        ": the training images are " + shapeText(s.train) + ", the test images " +
-                        shapeText(s.validation) + "; both splits need one size and channel count");
+        throw DataError(
+            s.train.imagesPath + " and " + s.validation.imagesPath + ": the training images are " +
+            imageShapeText(s.train.cols, s.train.rows, s.train.channels) + ", the test images " +
+            imageShapeText(s.validation.cols, s.validation.rows, s.validation.channels) +
+            "; both splits need one size and channel count");
 
     int classCount = static_cast<int>(s.classNames.size());
     if (classCount == 0) {

@@ -13,17 +13,11 @@ namespace mnistx::data
 namespace
 {
 
-// A PNG or JPEG of at most 256 × 256 RGB pixels is far below this; a larger
-// file is not an image this reader takes.
-constexpr std::size_t kMaxImageFileBytes = 64u << 20;
-
 void checkSize(int cols, int rows, const std::string& path)
 {
-    if (rows < kMinImageSide || cols < kMinImageSide || rows > kMaxImageSide ||
-        cols > kMaxImageSide)
-        failData(path, "is " + std::to_string(cols) + "×" + std::to_string(rows) +
-                           " pixels; images must be " + std::to_string(kMinImageSide) + " to " +
-                           std::to_string(kMaxImageSide) + " pixels on each side");
+    const std::string problem = imageSidesProblem(cols, rows);
+    if (!problem.empty())
+        failData(path, "is " + problem);
 }
 
 bool isPng(const std::uint8_t* b, std::size_t n)

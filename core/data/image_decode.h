@@ -13,6 +13,10 @@
 namespace mnistx::data
 {
 
+// A PNG or JPEG of at most 256 × 256 RGB pixels is far below this; a larger
+// file is not an image the readers take (checked before it is read).
+inline constexpr std::uint64_t kMaxImageFileBytes = 64ull << 20;
+
 // One image's pixels: rows × cols × channels, row-major, channels
 // interleaved: 1 (grey) or 3 (RGB). An alpha channel is dropped (the colour
 // values are kept as stored) and reported in hadAlpha; 16-bit PNGs are

@@ -20,9 +20,6 @@ namespace fs = std::filesystem;
 // Images per parallel task: a few milliseconds of decoding for small images,
 // so cancellation is prompt and two threads stay balanced.
 constexpr int kImagesPerTask = 64;
-// A PNG or JPEG of at most 256 × 256 RGB pixels is far below this; a larger
-// file is not an image this reader takes (decodeImage says so too).
-constexpr std::uint64_t kMaxImageFileBytes = 64ull << 20;
 
 bool isImageName(const fs::path& path)
 {
@@ -119,11 +116,6 @@ std::vector<std::uint8_t> readWholeFile(const fs::path& path)
     return bytes;
 }
 
-const char* modeName(int channels)
-{
-    return channels == 1 ? "grey" : "RGB";
-}
-
 // The images of one split, decoded in parallel into one Dataset. `first`
 // (when set) is the size and mode every image must have.
 Dataset decodeSplit(const SplitListing& listing, int classCount, int threads,
@@ -136,7 +128,10 @@ Dataset decodeSplit(const SplitListing& listing, int classCount, int threads,
     d.classCount = classCount;
     if (n == 0)
         return d;
-    if (!first) {
+    // The first image decoded here sets the size and mode; the loop below
+    // takes its pixels instead of decoding it again.
+    const bool firstIsHere = !first;
+    if (firstIsHere) {
         const auto& e = listing.images.front();
         const std::vector<std::uint8_t> bytes = readWholeFile(e.path);
         first = decodeImage(bytes.data(), bytes.size(), e.path.string());
@@ -163,17 +158,18 @@ Dataset decodeSplit(const SplitListing& listing, int classCount, int threads,
             for (int i = begin; i < end; ++i) {
                 const ImageEntry& e = listing.images[static_cast<std::size_t>(i)];
                 try {
-                    const std::vector<std::uint8_t> bytes = readWholeFile(e.path);
-                    const DecodedImage image =
-                        decodeImage(bytes.data(), bytes.size(), e.path.string());
+                    DecodedImage decodedHere;
+                    if (i > 0 || !firstIsHere) {
+                        const std::vector<std::uint8_t> bytes = readWholeFile(e.path);
+                        decodedHere = decodeImage(bytes.data(), bytes.size(), e.path.string());
+                    }
+                    const DecodedImage& image = i > 0 || !firstIsHere ? decodedHere : *first;
                     if (image.rows != first->rows || image.cols != first->cols ||
                         image.channels != first->channels)
                         failData(e.path.string(),
-                                 "is " + std::to_string(image.cols) + "×" +
-                                     std::to_string(image.rows) + " " + modeName(image.channels) +
+                                 "is " + imageShapeText(image.cols, image.rows, image.channels) +
                                      ", but the images before it are " +
-                                     std::to_string(first->cols) + "×" +
-                                     std::to_string(first->rows) + " " + modeName(first->channels) +
+                                     imageShapeText(first->cols, first->rows, first->channels) +
                                      ": every image must have one size and mode");
                     alpha[static_cast<std::size_t>(task)] |= image.hadAlpha ? 1 : 0;
                     std::memcpy(d.images.data() + imageBytes * static_cast<std::size_t>(i),

@@ -20,10 +20,10 @@ bool analyseSubset(const model::Classifier& model, const data::Dataset& d,
 {
     out.subset = which;
     out.classCount = d.classCount;
-    // The analysis keeps labels as bytes (run.bin's "u8" sections).
-    if (d.classCount > 256)
-        throw std::invalid_argument("the analysis takes at most 256 classes, the data has " +
-                                    std::to_string(d.classCount));
+    if (d.classCount > analysis::kMaxAnalysedClasses)
+        throw std::invalid_argument("the analysis takes at most " +
+                                    std::to_string(analysis::kMaxAnalysedClasses) +
+                                    " classes, the data has " + std::to_string(d.classCount));
     out.labels.assign(d.labels.begin(), d.labels.end());
     out.sources = d.sources;
     bool completed = true;

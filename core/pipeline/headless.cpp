@@ -87,12 +87,14 @@ std::shared_ptr<const store::RunData> runHeadless(const PipelineConfig& config, 
             << std::flush;
     };
 
+    std::shared_ptr<const data::DatasetSplits> images; // for the why report's ink
+    cb.onDataLoaded = [&](std::shared_ptr<const data::DatasetSplits> d) { images = std::move(d); };
     auto run = runPipeline(config, cb);
     if (!config.outDir.empty()) {
         log << "[export]\n" << std::flush;
         store::writeSamplesCsv(*run, config.outDir + "/samples.csv");
         store::writeFeaturesNpy(*run, config.outDir + "/features.npy");
-        const auto why = why::writeWhyReport(*run, config.outDir);
+        const auto why = why::writeWhyReport(*run, config.outDir, images.get());
         log << "  " << why.candidates << " label candidates, " << why.insights << " insights\n"
             << std::flush;
     }

@@ -156,23 +156,26 @@ std::shared_ptr<const store::RunData> runPipeline(const PipelineConfig& config,
                                      ec.message());
     }
 
-    data::DatasetSplits data;
+    std::shared_ptr<const data::DatasetSplits> loaded;
     {
         StageTimer t(*run, "load", cb);
-        data = data::loadDataset(config.dataFolder, config.train.threads);
+        loaded = std::make_shared<const data::DatasetSplits>(
+            data::loadDataset(config.dataFolder, config.train.threads));
     }
+    const data::DatasetSplits& data = *loaded;
     for (const std::string& note : data.notes)
         message(cb, config.dataFolder + ": " + note);
     // The built-in CNN and the analysis's byte-sized labels, until they
     // adapt to any image size, channel count and class count.
     if (data.train.rows != 28 || data.train.cols != 28 || data.train.channels != 1)
         throw std::invalid_argument(
-            config.dataFolder + ": images are " + std::to_string(data.train.cols) + "×" +
-            std::to_string(data.train.rows) + (data.train.channels == 1 ? " grey" : " RGB") +
+            config.dataFolder + ": images are " +
+            data::imageShapeText(data.train.cols, data.train.rows, data.train.channels) +
             "; the built-in model takes 28×28 grey images");
-    if (data.classCount() > 256)
+    if (data.classCount() > analysis::kMaxAnalysedClasses)
         throw std::invalid_argument(config.dataFolder + ": " + std::to_string(data.classCount()) +
-                                    " classes; the analysis takes at most 256 for now");
+                                    " classes; the analysis takes at most " +
+                                    std::to_string(analysis::kMaxAnalysedClasses) + " for now");
     {
         // A labels file from another dataset (or a subset) can use fewer
         // classes; the centroids, confusion matrix and map need every digit.
@@ -198,6 +201,8 @@ std::shared_ptr<const store::RunData> runPipeline(const PipelineConfig& config,
     run->validationCount = data.validation.count;
     throwIfCancelled(cb);
 
+    if (cb.onDataLoaded)
+        cb.onDataLoaded(loaded);
     model::Classifier model(config.train.architecture, config.train.seed, data.classCount());
     if (!reuseStoredModel(config, cb, *run, model, data.classCount())) {
         {

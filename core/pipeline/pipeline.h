@@ -1,5 +1,6 @@
 #pragma once
 
+#include "core/data/dataset.h"
 #include "core/projection/projection.h"
 #include "core/store/run_data.h"
 #include "core/training/trainer.h"
@@ -40,6 +41,10 @@ struct PipelineCallbacks {
     std::function<void(const training::SanityCheck&)> onSanityCheck;
     std::function<void(const training::BatchReport&)> onBatch;
     std::function<void(const training::EpochReport&)> onEpoch;
+    // The dataset as loaded and checked, before training: callers that need
+    // the images too (the window, the why report) take them from here
+    // instead of loading the folder again (image folders decode for seconds).
+    std::function<void(std::shared_ptr<const data::DatasetSplits>)> onDataLoaded;
     // Once the analysis is done, before the projection: the run with a PCA map
     // standing in for the final projection, so a GUI can show the population
     // at once and animate the real projection's layouts over it.

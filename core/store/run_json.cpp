@@ -19,7 +19,7 @@ using json::Cursor;
 using json::Value;
 
 // Labels, predictions and nearest centroids are stored as u8.
-constexpr long long kMaxClasses = 256;
+constexpr long long kMaxClasses = analysis::kMaxAnalysedClasses;
 // Bounds for dimensions read from the metadata, so that size arithmetic in
 // 64 bits cannot overflow (2^31 samples × 2^24 × 4 bytes < 2^63).
 constexpr long long kMaxDimension = 1LL << 24;

@@ -20,7 +20,7 @@ namespace
 namespace fs = std::filesystem;
 
 // Labels, predictions and nearest centroids are stored as u8.
-constexpr long long kMaxClasses = 256;
+constexpr long long kMaxClasses = analysis::kMaxAnalysedClasses;
 
 [[noreturn]] void fail(const std::string& path, const std::string& problem)
 {

@@ -49,10 +49,9 @@ void PipelineWorker::runPipeline(const pipeline::PipelineConfig& config)
             }
         };
         cb.onEpoch = [&](const training::EpochReport& e) { Q_EMIT epoch(e); };
-        DataPtr images;
+        DataPtr images; // the pipeline's own, handed on before training
+        cb.onDataLoaded = [&](DataPtr loaded) { images = std::move(loaded); };
         cb.onAnalysed = [&](std::shared_ptr<const store::RunData> preview) {
-            images = std::make_shared<const data::DatasetSplits>(
-                data::loadDataset(config.dataFolder, config.train.threads));
             Q_EMIT analysed(preview, images);
         };
         cb.onProjection = [&](const projection::ProjectionProgress& p) {
@@ -64,9 +63,6 @@ void PipelineWorker::runPipeline(const pipeline::PipelineConfig& config)
         RunPtr run = pipeline::runPipeline(config, cb);
         if (!pending.isEmpty())
             Q_EMIT batches(pending);
-        if (!images)
-            images = std::make_shared<const data::DatasetSplits>(
-                data::loadDataset(config.dataFolder, config.train.threads));
         Q_EMIT finished(run, images, QString::fromStdString(config.outDir));
     } catch (const pipeline::PipelineCancelled&) {
         Q_EMIT cancelled();
