@@ -1,6 +1,8 @@
 #include "ui/explorer_session.h"
 
 #include <algorithm>
+#include <cmath>
+#include <iterator>
 #include <stdexcept>
 
 namespace mnistx::ui
@@ -110,7 +112,9 @@ QImage ExplorerSession::image(int id) const
     if (!m_data || id < 0 || id >= sampleCount())
         return {};
     const data::Dataset& d = id < m_trainCount ? m_data->train : m_data->validation;
-    QImage img(d.image(indexInSubset(id)), d.cols, d.rows, d.cols, QImage::Format_Grayscale8);
+    const bool colour = d.channels == 3;
+    QImage img(d.image(indexInSubset(id)), d.cols, d.rows, d.cols * d.channels,
+               colour ? QImage::Format_RGB888 : QImage::Format_Grayscale8);
     return img.copy(); // detach from the dataset's buffer
 }
 
@@ -118,13 +122,15 @@ QImage ExplorerSession::centroidImage(int classIndex) const
 {
     if (!m_run || classIndex < 0 || classIndex >= m_run->centroids.classCount())
         return {};
+    // A colour dataset's centroids are colour images (the mean of every channel).
     const auto& c = m_run->centroids;
-    QImage img(c.cols, c.rows, QImage::Format_Grayscale8);
+    const int values = c.cols * c.channels;
+    QImage img(c.cols, c.rows, c.channels == 3 ? QImage::Format_RGB888 : QImage::Format_Grayscale8);
     for (int y = 0; y < c.rows; ++y) {
         uchar* line = img.scanLine(y);
-        for (int x = 0; x < c.cols; ++x)
+        for (int x = 0; x < values; ++x)
             line[x] = static_cast<uchar>(
-                std::clamp(c.means(classIndex, y * c.cols + x), 0.0f, 1.0f) * 255.0f + 0.5f);
+                std::clamp(c.means(classIndex, y * values + x), 0.0f, 1.0f) * 255.0f + 0.5f);
     }
     return img;
 }
@@ -162,15 +168,29 @@ const std::vector<int>& ExplorerSession::misclassifiedByLoss() const
 
 QColor classColor(int classIndex)
 {
-    // Tableau 10: ten hues chosen to stay distinct for most colour vision.
-    static const QColor colors[] = {QColor(0x4e, 0x79, 0xa7), QColor(0xf2, 0x8e, 0x2b),
-                                    QColor(0xe1, 0x57, 0x59), QColor(0x76, 0xb7, 0xb2),
-                                    QColor(0x59, 0xa1, 0x4f), QColor(0xed, 0xc9, 0x48),
-                                    QColor(0xb0, 0x7a, 0xa1), QColor(0xff, 0x9d, 0xa7),
-                                    QColor(0x9c, 0x75, 0x5f), QColor(0xba, 0xb0, 0xac)};
+    // Tableau 10 (hues chosen to stay distinct for most colour vision), then
+    // ten more from Tableau 20 and Category 20, each at least 55 apart (sum of
+    // the RGB differences) from every other: 20 classes each get their own.
+    static const QColor colors[] = {
+        QColor(0x4e, 0x79, 0xa7), QColor(0xf2, 0x8e, 0x2b), QColor(0xe1, 0x57, 0x59),
+        QColor(0x76, 0xb7, 0xb2), QColor(0x59, 0xa1, 0x4f), QColor(0xed, 0xc9, 0x48),
+        QColor(0xb0, 0x7a, 0xa1), QColor(0xff, 0x9d, 0xa7), QColor(0x9c, 0x75, 0x5f),
+        QColor(0xba, 0xb0, 0xac), QColor(0xa0, 0xcb, 0xe8), QColor(0xff, 0xbe, 0x7d),
+        QColor(0x8c, 0xd1, 0x7d), QColor(0xb6, 0x99, 0x2d), QColor(0x49, 0x98, 0x94),
+        QColor(0x39, 0x3b, 0x79), QColor(0xd3, 0x72, 0x95), QColor(0xd4, 0xa6, 0xc8),
+        QColor(0x17, 0xbe, 0xcf), QColor(0x79, 0x70, 0x6e)};
+    constexpr int kNamed = static_cast<int>(std::size(colors));
     if (classIndex < 0)
         return Qt::gray;
-    return colors[classIndex % 10];
+    if (classIndex < kNamed)
+        return colors[classIndex];
+    // Beyond: hues a golden angle apart, in three lightness steps, so that
+    // neighbouring class numbers still differ (no palette keeps hundreds of
+    // classes apart: the map's class subset colouring is for that).
+    const int k = classIndex - kNamed;
+    const double hue = std::fmod(k * 137.508, 360.0);
+    static const int lightness[] = {120, 165, 90};
+    return QColor::fromHsl(static_cast<int>(hue), 150, lightness[k % 3]);
 }
 
 } // namespace mnistx::ui

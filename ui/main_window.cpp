@@ -6,6 +6,7 @@
 #include "ui/charts/loss_distance_chart.h"
 #include "ui/charts/training_dashboard.h"
 #include "ui/common/class_box.h"
+#include "ui/dialogs/class_picker_dialog.h"
 #include "ui/explorer_session.h"
 #include "ui/export/exporter.h"
 #include "ui/gallery/selection_gallery.h"
@@ -175,6 +176,7 @@ void MainWindow::connectWorker()
     connect(w, &PipelineWorker::finished, this, &MainWindow::onFinished);
     connect(w, &PipelineWorker::failed, this, &MainWindow::onFailed);
     connect(w, &PipelineWorker::cancelled, this, &MainWindow::onCancelled);
+    connect(w, &PipelineWorker::dataMismatch, this, &MainWindow::onDataMismatch);
     connect(w, &PipelineWorker::saved, this, [this](const QString& dir) {
         m_job = Job::None;
         // The label marks travel with the run (the store copies only its own
@@ -253,6 +255,7 @@ void MainWindow::updateActions()
     m_trainAction->setEnabled(!busy);
     m_saveRunAction->setEnabled(!busy && haveRun && m_job == Job::None);
     m_reprojectAction->setEnabled(!busy && haveRun);
+    m_colorClassesAction->setEnabled(haveRun);
     for (QAction* a : {m_exportMapAction, m_exportInspectorAction, m_exportLossAction,
                        m_exportAllAction, m_exportCsvAction})
         a->setEnabled(haveRun);
@@ -294,6 +297,24 @@ void MainWindow::applyColoring()
     }
     m_why->colorMapBy(std::nullopt);
     m_map->setColorBy(static_cast<PopulationMap::ColorBy>(data));
+}
+
+void MainWindow::chooseColoredClasses()
+{
+    if (!m_session->hasRun())
+        return;
+    QStringList names;
+    for (int c = 0; c < m_session->classCount(); ++c)
+        names << m_session->className(c);
+    ClassPickerDialog dialog(names, m_map->coloredClasses(), this);
+    if (dialog.exec() != QDialog::Accepted)
+        return;
+    m_map->setColoredClasses(dialog.chosenClasses());
+    // The chosen classes show in the class colourings: switch to one.
+    const auto by = m_map->colorBy();
+    if (by != PopulationMap::ColorBy::GroundTruth && by != PopulationMap::ColorBy::Prediction)
+        m_colorBox->setCurrentIndex(
+            m_colorBox->findData(static_cast<int>(PopulationMap::ColorBy::GroundTruth)));
 }
 
 void MainWindow::reportClearedFilters(const QString& shown, const QStringList& cleared)

@@ -104,6 +104,8 @@ private:
     // status bar when revealing samples lifted filters; nothing otherwise.
     void reportClearedFilters(const QString& shown, const QStringList& cleared);
     void applyColoring();
+    // Colour Classes…: the classes the class colourings tell apart.
+    void chooseColoredClasses();
 
     // main_window_actions.cpp: actions, menus, toolbars and what only they do.
     void createActions();
@@ -138,6 +140,9 @@ private:
     void onAnalysed(const RunPtr& run, const DataPtr& data);
     void onFinished(const RunPtr& run, const DataPtr& data, const QString& dir);
     void onFailed(const QString& message);
+    // The run being opened was made on other data than the folder given:
+    // offers to open it with its own data or to train a new run on the new.
+    void onDataMismatch(const QString& runDir, const QString& dataFolder, const QString& message);
     void onCancelled();
     void onStage(const QString& stage, double fraction);
 
@@ -211,6 +216,7 @@ private:
     QAction* m_misclassifiedOnlyAction = nullptr;
     QAction* m_findAction = nullptr;
     QAction* m_clearFiltersAction = nullptr;
+    QAction* m_colorClassesAction = nullptr;
     QAction* m_restoreLayoutAction = nullptr;
     QToolBar* m_mainToolBar = nullptr;
     QToolBar* m_mapToolBar = nullptr;

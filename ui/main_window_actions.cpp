@@ -136,6 +136,16 @@ void MainWindow::createActions()
     connect(m_misclassifiedOnlyAction, &QAction::toggled, m_map,
             &PopulationMap::setMisclassifiedOnly);
 
+    m_colorClassesAction = new QAction(tr("Colour &Classes…"), this);
+    m_colorClassesAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_5)); // after Ctrl+1…4
+    m_colorClassesAction->setToolTip(
+        tr("Choose the classes the class colourings tell apart; the rest turn grey "
+           "(for datasets with more classes than colours can keep apart; Ctrl+5)"));
+    m_colorClassesAction->setStatusTip(m_colorClassesAction->toolTip());
+    m_colorClassesAction->setObjectName(QStringLiteral("colorClassesAction"));
+    m_colorClassesAction->setIconText(tr("Classes…")); // the toolbar's short form
+    connect(m_colorClassesAction, &QAction::triggered, this, &MainWindow::chooseColoredClasses);
+
     m_clearFiltersAction =
         new QAction(QIcon::fromTheme(QStringLiteral("edit-clear")), tr("Clear Filters"), this);
     m_clearFiltersAction->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_X));
@@ -205,6 +215,8 @@ void MainWindow::createMenus()
             colorMenu->addAction(titles[i], this, [this, i] { m_colorBox->setCurrentIndex(i); });
         a->setShortcut(QKeySequence(Qt::CTRL | (Qt::Key_1 + i)));
     }
+    colorMenu->addSeparator();
+    colorMenu->addAction(m_colorClassesAction);
     view->addAction(m_misclassifiedOnlyAction);
     view->addAction(m_clearFiltersAction);
     view->addAction(m_resetViewAction);
@@ -283,6 +295,7 @@ void MainWindow::createToolBars()
     m_colorBox->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
     m_colorBox->setMinimumContentsLength(16);
     mapBar->addWidget(m_colorBox);
+    mapBar->addAction(m_colorClassesAction);
 
     mapBar->addWidget(new QLabel(tr("  Show: "), mapBar));
     m_subsetBox = makeSubsetBox(SubsetBoxWords::Toolbar, tr("Which subset the map shows"), mapBar);
@@ -404,6 +417,8 @@ void MainWindow::showShortcuts()
            "<tr><td><b>N / P</b></td><td>next / previous misclassified sample by loss</td></tr>"
            "<tr><td><b>Ctrl+1…4</b></td><td>colour by ground truth, prediction, correctness, "
            "subset</td></tr>"
+           "<tr><td><b>Ctrl+5</b></td><td>choose the classes the class colourings tell "
+           "apart</td></tr>"
            "<tr><td><b>Ctrl+M</b></td><td>misclassified only</td></tr>"
            "<tr><td><b>Ctrl+F</b></td><td>find a sample by index</td></tr>"
            "<tr><td><b>Ctrl+T / Esc</b></td><td>train a new model / cancel</td></tr>"

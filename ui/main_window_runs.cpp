@@ -296,6 +296,42 @@ void MainWindow::onFailed(const QString& message)
     QMessageBox::warning(this, tr("MNIST Explorer"), message);
 }
 
+void MainWindow::onDataMismatch(const QString& runDir, const QString& dataFolder,
+                                const QString& message)
+{
+    m_job = Job::None;
+    m_progress->hide();
+    m_stageLabel->clear();
+    updateActions();
+    // Never over the run: a new run of the new data goes into a folder beside it.
+    const QString newRunDir = QDir(runDir).absolutePath() + QLatin1Char('-') +
+                              QFileInfo(QDir(dataFolder).absolutePath()).fileName();
+    QMessageBox box(QMessageBox::Warning, tr("Run and data do not match"),
+                    tr("This run was made on other data than the folder given.\n\n%1.")
+                        .arg(message.left(1).toUpper() + message.mid(1)),
+                    QMessageBox::Cancel, this);
+    box.setObjectName(QStringLiteral("dataMismatch"));
+    QPushButton* own = box.addButton(tr("&Open with Its Own Data"), QMessageBox::AcceptRole);
+    own->setToolTip(tr("Open the run with the data it was made on"));
+    QPushButton* train = box.addButton(tr("&Train on the New Data…"), QMessageBox::ActionRole);
+    train->setToolTip(tr("Train a new run on %1 into %2; the run in %3 stays as it is")
+                          .arg(QDir::toNativeSeparators(dataFolder),
+                               QDir::toNativeSeparators(newRunDir),
+                               QDir::toNativeSeparators(runDir)));
+    box.setDefaultButton(own);
+    box.setInformativeText(train->toolTip() + QLatin1Char('.'));
+    box.exec();
+    if (box.clickedButton() == own) {
+        m_job = Job::Open;
+        m_jobTarget = runDir;
+        m_jobClock.start();
+        m_stageLabel->setText(tr("Opening %1…").arg(QDir::toNativeSeparators(runDir)));
+        m_controller->openRun(runDir, QString());
+    } else if (box.clickedButton() == train) {
+        offerTraining(dataFolder, newRunDir);
+    }
+}
+
 void MainWindow::onCancelled()
 {
     const Job job = m_job;

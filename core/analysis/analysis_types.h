@@ -1,5 +1,6 @@
 #pragma once
 
+#include "core/data/dataset.h"
 #include "core/util/matrix.h"
 
 #include <cstdint>
@@ -9,9 +10,8 @@
 namespace mnistx::analysis
 {
 
-// Most classes an analysis holds: its labels, predictions and nearest
-// centroids are bytes (so are run.bin's sections of them).
-inline constexpr int kMaxAnalysedClasses = 256;
+// Most classes an analysis holds: as many as a dataset may have.
+inline constexpr int kMaxAnalysedClasses = data::kMaxClasses;
 
 // The two subsets the app shows. Indices of samples are always indices within
 // their own IDX file.
@@ -21,13 +21,15 @@ inline const char* subsetName(Subset s)
     return s == Subset::Train ? "train" : "validation";
 }
 
-// Per-class mean image over the training set, pixel space in [0,1].
-// means: classCount × pixels (row-major, 28×28 = 784 for MNIST).
+// Per-class mean image over the training set, pixel space in [0,1], every
+// channel. means: classCount × (rows·cols·channels), each row laid out as the
+// images are (row-major, channels interleaved; 28×28 = 784 for MNIST).
 // counts[c]: how many training images class c has (a class with 0 images has
 // an all-zero mean and is reported, never divided by).
 struct ClassCentroids {
     int rows = 0;
     int cols = 0;
+    int channels = 1;
     RowMatrixXf means;
     std::vector<int> counts;
     int classCount() const { return static_cast<int>(means.rows()); }
@@ -60,14 +62,14 @@ struct ClassStats {
 struct SubsetAnalysis {
     Subset subset = Subset::Train;
     int classCount = 10;
-    std::vector<std::uint8_t> labels;          // N, ground truth
-    std::vector<std::uint8_t> predictions;     // N, argmax of logits
-    std::vector<float> losses;                 // N, cross-entropy in nats
-    RowMatrixXf logits;                        // N × C
-    RowMatrixXf probabilities;                 // N × C, softmax of logits
-    RowMatrixXf features;                      // N × D, penultimate layer after its activation
-    RowMatrixXf centroidDistances;             // N × C, pixel space, images in [0,1]
-    std::vector<std::uint8_t> nearestCentroid; // N, argmin of centroidDistances
+    std::vector<data::ClassLabel> labels;          // N, ground truth
+    std::vector<data::ClassLabel> predictions;     // N, argmax of logits
+    std::vector<float> losses;                     // N, cross-entropy in nats
+    RowMatrixXf logits;                            // N × C
+    RowMatrixXf probabilities;                     // N × C, softmax of logits
+    RowMatrixXf features;                          // N × D, penultimate layer after its activation
+    RowMatrixXf centroidDistances;                 // N × C, pixel space, images in [0,1]
+    std::vector<data::ClassLabel> nearestCentroid; // N, argmin of centroidDistances
     // Empty, or N paths of the images relative to the data folder (image
     // folders): where each sample came from.
     std::vector<std::string> sources;

@@ -31,6 +31,7 @@ ClassCentroids computeClassCentroids(const data::Dataset& train)
     ClassCentroids c;
     c.rows = train.rows;
     c.cols = train.cols;
+    c.channels = train.channels;
     c.counts.assign(static_cast<std::size_t>(classes), 0);
     for (int i = 0; i < train.count; ++i) {
         const int label = train.labels[static_cast<std::size_t>(i)];
@@ -56,11 +57,11 @@ ClassCentroids computeClassCentroids(const data::Dataset& train)
 RowMatrixXf distancesToCentroids(const data::Dataset& d, const ClassCentroids& centroids)
 {
     const int pixels = d.valuesPerImage();
-    if (d.rows != centroids.rows || d.cols != centroids.cols || centroids.means.cols() != pixels)
-        throw std::invalid_argument("images are " + std::to_string(d.rows) + "×" +
-                                    std::to_string(d.cols) + " but the class centroids are " +
-                                    std::to_string(centroids.rows) + "×" +
-                                    std::to_string(centroids.cols));
+    if (d.rows != centroids.rows || d.cols != centroids.cols || d.channels != centroids.channels ||
+        centroids.means.cols() != pixels)
+        throw std::invalid_argument(
+            "images are " + d.shape().text() + " but the class centroids are " +
+            data::imageShapeText(centroids.cols, centroids.rows, centroids.channels));
     const int classes = centroids.classCount();
     RowMatrixXf out(d.count, classes);
     if (d.count == 0)

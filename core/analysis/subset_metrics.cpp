@@ -44,7 +44,7 @@ void fillFromLogits(SubsetAnalysis& a)
         for (int c = 0; c < classes; ++c)
             a.probabilities(i, c) = static_cast<float>(std::exp(double(z[c]) - z[best]) / sum);
         const double loss = std::log(sum) + z[best] - z[label];
-        a.predictions[static_cast<std::size_t>(i)] = static_cast<std::uint8_t>(best);
+        a.predictions[static_cast<std::size_t>(i)] = static_cast<data::ClassLabel>(best);
         a.losses[static_cast<std::size_t>(i)] = static_cast<float>(loss);
         ++a.confusion(label, best);
         lossSums[static_cast<std::size_t>(label)] += loss;
@@ -70,7 +70,7 @@ void fillNearestCentroid(SubsetAnalysis& a)
     for (Eigen::Index i = 0; i < n; ++i) {
         Eigen::Index best = 0;
         a.centroidDistances.row(i).minCoeff(&best);
-        a.nearestCentroid[static_cast<std::size_t>(i)] = static_cast<std::uint8_t>(best);
+        a.nearestCentroid[static_cast<std::size_t>(i)] = static_cast<data::ClassLabel>(best);
     }
 }
 

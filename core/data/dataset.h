@@ -35,6 +35,22 @@ inline std::string imageShapeText(int cols, int rows, int channels)
     return std::to_string(cols) + "×" + std::to_string(rows) + (channels == 1 ? " grey" : " RGB");
 }
 
+// The shape of one image: channels × rows × cols (stored interleaved, see
+// Dataset). 28×28 grey for MNIST.
+struct ImageShape {
+    int channels = 1;
+    int rows = 28;
+    int cols = 28;
+    int values() const { return channels * rows * cols; }
+    bool operator==(const ImageShape& o) const
+    {
+        return channels == o.channels && rows == o.rows && cols == o.cols;
+    }
+    bool operator!=(const ImageShape& o) const { return !(*this == o); }
+    // "28×28 grey", "32×32 RGB".
+    std::string text() const { return imageShapeText(cols, rows, channels); }
+};
+
 // A labelled image set (one split of a dataset: training or test).
 // images: count × rows × cols × channels uint8 (0 = black, 255 = white;
 // MNIST: 0 = background, 255 = ink), row-major, channels interleaved (RGB
@@ -58,6 +74,7 @@ struct Dataset {
 
     // Bytes of one image: rows × cols × channels.
     int valuesPerImage() const { return rows * cols * channels; }
+    ImageShape shape() const { return {channels, rows, cols}; }
     const std::uint8_t* image(int index) const
     {
         return images.data() + static_cast<std::size_t>(index) * valuesPerImage();

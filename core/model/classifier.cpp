@@ -9,20 +9,22 @@
 namespace mnistx::model
 {
 
-Cnn makeSeededCnn(const std::string& architecture, std::uint64_t seed, int classCount)
+Cnn makeSeededCnn(const std::string& architecture, std::uint64_t seed, int classCount,
+                  const data::ImageShape& input)
 {
     // torch initialises weights from its global generator: the only way to
     // make initialisation reproducible is to seed it right before building.
     static std::mutex seedMutex;
     std::lock_guard<std::mutex> lock(seedMutex);
     torch::manual_seed(seed);
-    return Cnn(architecture, classCount);
+    return Cnn(architecture, classCount, input);
 }
 
-Classifier::Classifier(const std::string& architecture, std::uint64_t seed, int classCount)
+Classifier::Classifier(const std::string& architecture, std::uint64_t seed, int classCount,
+                       const data::ImageShape& input)
     : m_impl(std::make_unique<ClassifierImpl>())
 {
-    m_impl->net = makeSeededCnn(architecture, seed, classCount);
+    m_impl->net = makeSeededCnn(architecture, seed, classCount, input);
 }
 
 Classifier::Classifier(std::unique_ptr<ClassifierImpl> impl) : m_impl(std::move(impl)) {}
@@ -42,6 +44,10 @@ int Classifier::classCount() const
 {
     return m_impl->net->classCount;
 }
+data::ImageShape Classifier::inputShape() const
+{
+    return m_impl->net->input;
+}
 
 long long Classifier::parameterCount() const
 {
@@ -51,13 +57,14 @@ long long Classifier::parameterCount() const
     return n;
 }
 
-Classifier::Outputs Classifier::infer(const std::uint8_t* images, int count, int rows, int cols,
-                                      int batchSize, const std::function<bool(int, int)>& progress,
+Classifier::Outputs Classifier::infer(const std::uint8_t* images, int count,
+                                      const data::ImageShape& shape, int batchSize,
+                                      const std::function<bool(int, int)>& progress,
                                       bool* completed) const
 {
-    if (rows != 28 || cols != 28)
-        throw std::invalid_argument("the classifier takes 28×28 images, got " +
-                                    std::to_string(rows) + "×" + std::to_string(cols));
+    if (shape != inputShape())
+        throw std::invalid_argument("the model takes " + inputShape().text() + " images, got " +
+                                    shape.text());
     if (batchSize < 1)
         throw std::invalid_argument("batch size must be positive");
     torch::NoGradGuard noGrad; // grad mode is per thread: set it on the worker
@@ -73,7 +80,7 @@ Classifier::Outputs Classifier::infer(const std::uint8_t* images, int count, int
     while (done < count) {
         const int n = std::min(batchSize, count - done);
         auto batch =
-            imagesToTensor(images + static_cast<std::size_t>(done) * rows * cols, n, rows, cols);
+            imagesToTensor(images + static_cast<std::size_t>(done) * shape.values(), n, shape);
         CnnOutputs o = net->forwardWithFeatures(batch);
         auto logits = o.logits.contiguous();
         auto features = o.features.contiguous();
@@ -103,6 +110,9 @@ std::string Classifier::toBytes() const
     torch::serialize::OutputArchive archive;
     archive.write("mnistx.architecture", c10::IValue(m_impl->net->architecture));
     archive.write("mnistx.class_count", c10::IValue(static_cast<int64_t>(m_impl->net->classCount)));
+    const data::ImageShape& input = m_impl->net->input;
+    archive.write("mnistx.input_shape",
+                  c10::IValue(std::vector<int64_t>{input.channels, input.rows, input.cols}));
     m_impl->net->save(archive);
     std::ostringstream stream;
     archive.save_to(stream);
@@ -120,11 +130,21 @@ Classifier Classifier::fromBytes(const std::string& bytes, const std::string& so
             !archive.try_read("mnistx.class_count", classes) || !classes.isInt())
             throw ModelError(sourceName + ": not an MNIST Explorer model (no architecture record)");
         const auto classCount = classes.toInt();
-        if (classCount < 2 || classCount > 256)
+        if (classCount < data::kMinClasses || classCount > data::kMaxClasses)
             throw ModelError(sourceName + ": implausible class count " +
                              std::to_string(classCount));
+        data::ImageShape input; // absent: a model stored when every input was 28×28 grey
+        c10::IValue shape;
+        if (archive.try_read("mnistx.input_shape", shape)) {
+            const auto sizes = shape.isIntList() ? shape.toIntVector() : std::vector<int64_t>{};
+            if (sizes.size() != 3 || (sizes[0] != 1 && sizes[0] != 3) ||
+                !data::imageSidesProblem(sizes[2], sizes[1]).empty())
+                throw ModelError(sourceName + ": implausible input shape record");
+            input = {static_cast<int>(sizes[0]), static_cast<int>(sizes[1]),
+                     static_cast<int>(sizes[2])};
+        }
         auto impl = std::make_unique<ClassifierImpl>();
-        impl->net = makeSeededCnn(arch.toStringRef(), 0, static_cast<int>(classCount));
+        impl->net = makeSeededCnn(arch.toStringRef(), 0, static_cast<int>(classCount), input);
         impl->net->load(archive);
         impl->net->eval();
         return Classifier(std::move(impl));

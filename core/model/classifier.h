@@ -1,5 +1,6 @@
 #pragma once
 
+#include "core/data/dataset.h"
 #include "core/util/matrix.h"
 
 #include <cstdint>
@@ -29,9 +30,10 @@ class Classifier
 {
 public:
     // Weights are initialised from `seed`. Throws std::invalid_argument for an
-    // unknown architecture name.
+    // unknown architecture name. input: the images it takes (MNIST's 28×28
+    // grey by default).
     explicit Classifier(const std::string& architecture = "compact", std::uint64_t seed = 1,
-                        int classCount = 10);
+                        int classCount = 10, const data::ImageShape& input = {});
     ~Classifier();
     Classifier(Classifier&&) noexcept;
     Classifier& operator=(Classifier&&) noexcept;
@@ -39,21 +41,25 @@ public:
     std::string architecture() const;
     int featureDim() const;
     int classCount() const;
+    data::ImageShape inputShape() const;
     long long parameterCount() const;
 
     struct Outputs {
         RowMatrixXf logits;   // N × classCount
         RowMatrixXf features; // N × featureDim
     };
-    // Batched inference in eval mode without gradients. images: count × rows ×
-    // cols uint8 (rows = cols = 28). progress(done, total) is called after each
-    // batch and may return false to stop (then Outputs holds the rows done so
-    // far and `completed` is false).
-    Outputs infer(const std::uint8_t* images, int count, int rows, int cols, int batchSize = 512,
-                  const std::function<bool(int, int)>& progress = {},
+    // Batched inference in eval mode without gradients. images: count images
+    // of `shape` (uint8, channels interleaved as data::Dataset stores them),
+    // which must be inputShape() (else std::invalid_argument). progress(done, total) is called
+    // after each batch and may return false to stop (then Outputs holds the rows done so far and
+    // `completed` is false).
+    Outputs infer(const std::uint8_t* images, int count, const data::ImageShape& shape,
+                  int batchSize = 512, const std::function<bool(int, int)>& progress = {},
                   bool* completed = nullptr) const;
 
-    // The whole model (architecture name + weights + batch-norm statistics).
+    // The whole model (architecture name, class count, input shape, weights,
+    // batch-norm statistics). Models stored before the input shape was
+    // recorded take 28×28 grey images.
     std::string toBytes() const;
     static Classifier fromBytes(const std::string& bytes, const std::string& sourceName = "model");
 

@@ -1,5 +1,6 @@
 #include "core/model/cnn.h"
 
+#include <algorithm>
 #include <stdexcept>
 
 namespace mnistx::model
@@ -13,21 +14,50 @@ const std::vector<std::string>& architectureNames()
     return names;
 }
 
-CnnImpl::CnnImpl(const std::string& architecture_, int classCount_)
-    : architecture(architecture_), classCount(classCount_)
+namespace
 {
+
+// Images smaller than MNIST's are padded in every convolution (see cnn.h).
+constexpr int kUnpaddedSide = 28;
+// Cells a side the first pooling aims for on large images.
+constexpr int kFirstPoolTarget = 24;
+
+// Max-pooling factor after a first convolution whose output is `side` cells.
+int64_t firstPoolFactor(int side)
+{
+    return std::max(2, side / kFirstPoolTarget);
+}
+
+} // namespace
+
+CnnImpl::CnnImpl(const std::string& architecture_, int classCount_, const data::ImageShape& input_)
+    : architecture(architecture_), classCount(classCount_), input(input_)
+{
+    if (input.channels < 1 || input.rows < data::kMinImageSide || input.cols < data::kMinImageSide)
+        throw std::invalid_argument("the model cannot take " + input.text() + " images");
+    const bool small = std::min(input.rows, input.cols) < kUnpaddedSide;
+    const int channels = input.channels;
     if (architecture == "compact") {
+        const int pad = small ? 2 : 0;
+        m_firstPool = {firstPoolFactor(input.rows - 4 + 2 * pad),
+                       firstPoolFactor(input.cols - 4 + 2 * pad)};
         // Convolutions feed batch norm, so their bias would be redundant.
-        m_conv1 = register_module("conv1", nn::Conv2d(nn::Conv2dOptions(1, 16, 5).bias(false)));
+        m_conv1 = register_module(
+            "conv1", nn::Conv2d(nn::Conv2dOptions(channels, 16, 5).padding(pad).bias(false)));
         m_bn1 = register_module("bn1", nn::BatchNorm2d(16));
-        m_conv2 = register_module("conv2", nn::Conv2d(nn::Conv2dOptions(16, 32, 5).bias(false)));
+        m_conv2 = register_module(
+            "conv2", nn::Conv2d(nn::Conv2dOptions(16, 32, 5).padding(pad).bias(false)));
         m_bn2 = register_module("bn2", nn::BatchNorm2d(32));
         m_dense = register_module("dense", nn::Linear(32 * 4 * 4, featureDim));
         m_bnDense = register_module("bn_dense", nn::BatchNorm1d(featureDim));
     } else if (architecture == "reference") {
-        m_conv1 = register_module("conv1", nn::Conv2d(nn::Conv2dOptions(1, 32, 3)));
-        m_conv2 = register_module("conv2", nn::Conv2d(nn::Conv2dOptions(32, 64, 3)));
-        m_conv3 = register_module("conv3", nn::Conv2d(nn::Conv2dOptions(64, 64, 3)));
+        const int pad = small ? 1 : 0;
+        m_firstPool = {firstPoolFactor(input.rows - 2 + 2 * pad),
+                       firstPoolFactor(input.cols - 2 + 2 * pad)};
+        m_conv1 =
+            register_module("conv1", nn::Conv2d(nn::Conv2dOptions(channels, 32, 3).padding(pad)));
+        m_conv2 = register_module("conv2", nn::Conv2d(nn::Conv2dOptions(32, 64, 3).padding(pad)));
+        m_conv3 = register_module("conv3", nn::Conv2d(nn::Conv2dOptions(64, 64, 3).padding(pad)));
         m_dense = register_module("dense", nn::Linear(64 * 3 * 3, featureDim));
     } else {
         throw std::invalid_argument("unknown architecture '" + architecture +
@@ -36,21 +66,31 @@ CnnImpl::CnnImpl(const std::string& architecture_, int classCount_)
     m_out = register_module("out", nn::Linear(featureDim, classCount));
 }
 
+torch::Tensor CnnImpl::poolTo(const torch::Tensor& map, int side)
+{
+    if (map.size(2) == side && map.size(3) == side)
+        return map;
+    if (map.size(2) == 2 * side && map.size(3) == 2 * side) // MNIST's compact model: 8 → 4
+        return torch::max_pool2d(map, 2);
+    return std::get<0>(torch::adaptive_max_pool2d(map, {side, side}));
+}
+
 torch::Tensor CnnImpl::convBlocks(const torch::Tensor& images, torch::Tensor* lastConv)
 {
     torch::Tensor x;
     if (m_conv3) {
-        x = torch::max_pool2d(torch::relu(m_conv1(images)), 2);
+        x = torch::max_pool2d(torch::relu(m_conv1(images)), m_firstPool);
         x = torch::max_pool2d(torch::relu(m_conv2(x)), 2);
         x = torch::relu(m_conv3(x));
         if (lastConv)
             *lastConv = x;
+        x = poolTo(x, 3);
     } else {
-        x = torch::max_pool2d(torch::relu(m_bn1(m_conv1(images))), 2);
+        x = torch::max_pool2d(torch::relu(m_bn1(m_conv1(images))), m_firstPool);
         x = torch::relu(m_bn2(m_conv2(x)));
         if (lastConv)
             *lastConv = x;
-        x = torch::max_pool2d(x, 2);
+        x = poolTo(x, 4);
     }
     return x.flatten(1);
 }
@@ -80,12 +120,14 @@ std::pair<torch::Tensor, torch::Tensor> CnnImpl::forwardWithLastConv(const torch
     return {lastConv, logits};
 }
 
-torch::Tensor imagesToTensor(const std::uint8_t* images, int count, int rows, int cols)
+torch::Tensor imagesToTensor(const std::uint8_t* images, int count, const data::ImageShape& shape)
 {
     // from_blob does not own the pixels: the float conversion copies them.
-    auto bytes =
-        torch::from_blob(const_cast<std::uint8_t*>(images), {count, 1, rows, cols}, torch::kUInt8);
-    return bytes.to(torch::kFloat32).div_(255.0f);
+    auto bytes = torch::from_blob(const_cast<std::uint8_t*>(images),
+                                  {count, shape.rows, shape.cols, shape.channels}, torch::kUInt8);
+    auto planar = shape.channels == 1 ? bytes.view({count, 1, shape.rows, shape.cols})
+                                      : bytes.permute({0, 3, 1, 2});
+    return planar.to(torch::kFloat32, false, false, torch::MemoryFormat::Contiguous).div_(255.0f);
 }
 
 } // namespace mnistx::model

@@ -28,7 +28,7 @@ bool analyseSubset(const model::Classifier& model, const data::Dataset& d,
     out.sources = d.sources;
     bool completed = true;
     auto outputs = model.infer(
-        d.images.data(), d.count, d.rows, d.cols, kInferenceBatch,
+        d.images.data(), d.count, d.shape(), kInferenceBatch,
         [&](int done, int total) {
             if (progress)
                 progress(progressStart + progressSpan * 0.95 * done / total);

@@ -146,7 +146,10 @@ void declareOptions(CLI::App& app, CommandLine& cl, ModeFlags& mode)
     addValue(app, "--out", "DIR", "where the headless run is stored",
              [&p](const std::string&, const std::string& text) { p.outDir = text; })
         ->default_str(p.outDir);
-    addWholeNumber(app, "--epochs", "N", "training epochs", t.epochs, 1, 1000);
+    addWholeNumber(app, "--epochs", "N",
+                   "training epochs; 0 = auto: about " + std::to_string(training::kAutoSteps) +
+                       " steps, from the dataset's size (MNIST: 3)",
+                   t.epochs, training::kAutoEpochs, training::kMaxEpochs);
     addWholeNumber(app, "--seed", "S", "random seed of weights and shuffle", t.seed, 0,
                    std::numeric_limits<long long>::max());
     addWholeNumber(app, "--threads", "T", "CPU threads, 0 = all cores", t.threads, 0, 256);

@@ -1,8 +1,10 @@
 #include "core/pipeline/pipeline.h"
 
+#include "core/data/dataset_fingerprint.h"
 #include "core/data/dataset_folder.h"
 #include "core/data/idx_reader.h"
 #include "core/pipeline/analyse_model.h"
+#include "core/pipeline/run_data_match.h"
 #include "core/projection/pca.h"
 #include "core/projection/projector_factory.h"
 #include "core/projection/quality.h"
@@ -14,6 +16,7 @@
 #include <chrono>
 #include <ctime>
 #include <filesystem>
+#include <optional>
 #include <sys/resource.h>
 #include <torch/version.h>
 #include <vector>
@@ -77,33 +80,59 @@ void message(const PipelineCallbacks& cb, const std::string& text)
         cb.onMessage(text);
 }
 
-// Loads the stored model of outDir if there is one and the user did not ask
-// to retrain. A damaged store is reported and then ignored (we retrain).
-bool reuseStoredModel(const PipelineConfig& config, const PipelineCallbacks& cb,
-                      store::RunData& run, model::Classifier& model, int classCount)
+// The run stored in outDir, when there is one and the user did not ask to
+// retrain. A damaged store is reported and then ignored (we retrain). A run
+// of other data stops the pipeline (DatasetMismatch): its results are never
+// overwritten with another dataset's unless --retrain says so.
+std::optional<store::RunData> storedRun(const PipelineConfig& config, const PipelineCallbacks& cb,
+                                        const data::DatasetSplits& data,
+                                        const std::string& fingerprint)
 {
     if (config.retrain || config.outDir.empty() || !store::hasRun(config.outDir))
+        return std::nullopt;
+    std::optional<store::RunData> old;
+    try {
+        old = store::loadRun(config.outDir);
+    } catch (const std::exception& e) {
+        message(cb, std::string("the stored run cannot be reused, training again: ") + e.what());
+        return std::nullopt;
+    }
+    const std::string mismatch = runDataMismatch(*old, config.outDir, data, fingerprint);
+    if (!mismatch.empty())
+        throw DatasetMismatch(mismatch + "; pass --retrain to replace it with a run of the new "
+                                         "data, or give another --out");
+    return old;
+}
+
+// Takes the model of the stored run `old` (see storedRun) into `model`.
+bool reuseStoredModel(const PipelineConfig& config, const training::TrainConfig& train,
+                      const PipelineCallbacks& cb, std::optional<store::RunData> old,
+                      store::RunData& run, model::Classifier& model)
+{
+    if (!old)
         return false;
     try {
-        store::RunData old = store::loadRun(config.outDir);
         model::Classifier stored =
-            model::Classifier::fromBytes(old.modelBytes, config.outDir + "/run.bin");
-        if (stored.classCount() != classCount) {
-            message(cb, "the model stored in " + config.outDir + " has " +
-                            std::to_string(stored.classCount()) + " classes, the data " +
-                            std::to_string(classCount) + ": training a new one");
+            model::Classifier::fromBytes(old->modelBytes, config.outDir + "/run.bin");
+        if (stored.classCount() != model.classCount() ||
+            stored.inputShape() != model.inputShape()) {
+            message(cb, "the model stored in " + config.outDir + " takes " +
+                            std::to_string(stored.classCount()) + " classes of " +
+                            stored.inputShape().text() + " images, the data has " +
+                            std::to_string(model.classCount()) + " of " +
+                            model.inputShape().text() + ": training a new one");
             return false;
         }
         model = std::move(stored);
-        run.config = old.config;
-        run.history = old.history;
-        run.sanity = old.sanity;
-        run.modelBytes = std::move(old.modelBytes);
+        run.config = old->config;
+        run.history = old->history;
+        run.sanity = old->sanity;
+        run.modelBytes = std::move(old->modelBytes);
         message(cb, "reusing the model stored in " + config.outDir + " (trained for " +
-                        std::to_string(old.history.epochs.size()) +
+                        std::to_string(old->history.epochs.size()) +
                         " epochs; pass --retrain to train again)");
-        const auto& a = old.config;
-        const auto& b = config.train;
+        const auto& a = old->config;
+        const auto& b = train;
         if (a.epochs != b.epochs || a.seed != b.seed || a.batchSize != b.batchSize ||
             a.architecture != b.architecture || a.learningRate != b.learningRate)
             message(cb, "note: the stored model was trained with other settings than the ones "
@@ -165,17 +194,6 @@ std::shared_ptr<const store::RunData> runPipeline(const PipelineConfig& config,
     const data::DatasetSplits& data = *loaded;
     for (const std::string& note : data.notes)
         message(cb, config.dataFolder + ": " + note);
-    // The built-in CNN and the analysis's byte-sized labels, until they
-    // adapt to any image size, channel count and class count.
-    if (data.train.rows != 28 || data.train.cols != 28 || data.train.channels != 1)
-        throw std::invalid_argument(
-            config.dataFolder + ": images are " +
-            data::imageShapeText(data.train.cols, data.train.rows, data.train.channels) +
-            "; the built-in model takes 28×28 grey images");
-    if (data.classCount() > analysis::kMaxAnalysedClasses)
-        throw std::invalid_argument(config.dataFolder + ": " + std::to_string(data.classCount()) +
-                                    " classes; the analysis takes at most " +
-                                    std::to_string(analysis::kMaxAnalysedClasses) + " for now");
     {
         // A labels file from another dataset (or a subset) can use fewer
         // classes; the centroids, confusion matrix and map need every digit.
@@ -198,13 +216,27 @@ std::shared_ptr<const store::RunData> runPipeline(const PipelineConfig& config,
     run->trainCount = data.train.count;
     run->datasetFormat = data.format;
     run->classNames = data.classNames;
+    run->datasetFingerprint = data::datasetFingerprint(data);
+    std::optional<store::RunData> old = storedRun(config, cb, data, run->datasetFingerprint);
     run->validationCount = data.validation.count;
     throwIfCancelled(cb);
 
     if (cb.onDataLoaded)
         cb.onDataLoaded(loaded);
-    model::Classifier model(config.train.architecture, config.train.seed, data.classCount());
-    if (!reuseStoredModel(config, cb, *run, model, data.classCount())) {
+    training::TrainConfig train = config.train;
+    if (train.epochs == training::kAutoEpochs) {
+        const int usable =
+            train.trainLimit > 0 ? std::min(train.trainLimit, data.train.count) : data.train.count;
+        train.epochs = training::autoEpochs(usable, train.batchSize);
+        message(cb, "epochs: " + std::to_string(train.epochs) + ", chosen for " +
+                        std::to_string(usable) + " training images (about " +
+                        std::to_string(training::kAutoSteps) + " steps of " +
+                        std::to_string(std::min(train.batchSize, usable)) +
+                        "; --epochs sets them)");
+    }
+    run->config = train;
+    model::Classifier model(train.architecture, train.seed, data.classCount(), data.train.shape());
+    if (!reuseStoredModel(config, train, cb, std::move(old), *run, model)) {
         {
             StageTimer t(*run, "sanity", cb);
             run->sanity = training::runSanityCheck(model, data.train, config.sanityCount);
@@ -217,15 +249,14 @@ std::shared_ptr<const store::RunData> runPipeline(const PipelineConfig& config,
                             std::to_string(run->sanity.sampleCount) + " samples (chance ≈ 0.1)");
         {
             StageTimer t(*run, "train", cb);
-            training::Trainer trainer(model, config.train);
+            training::Trainer trainer(model, train);
             training::TrainCallbacks tc;
             tc.cancel = cb.cancel;
             tc.onBatch = [&](const training::BatchReport& r) {
                 if (cb.onBatch)
                     cb.onBatch(r);
                 if (cb.onProgress) {
-                    const double total =
-                        static_cast<double>(r.batchesPerEpoch) * config.train.epochs;
+                    const double total = static_cast<double>(r.batchesPerEpoch) * train.epochs;
                     cb.onProgress("train", (r.epoch * r.batchesPerEpoch + r.batch + 1) / total);
                 }
             };

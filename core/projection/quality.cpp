@@ -121,7 +121,7 @@ private:
 
 } // namespace
 
-double knnAccuracy2d(const RowMatrixXf& points, const std::vector<std::uint8_t>& labels, int k,
+double knnAccuracy2d(const RowMatrixXf& points, const std::vector<data::ClassLabel>& labels, int k,
                      int threads)
 {
     const int n = static_cast<int>(points.rows());
@@ -140,10 +140,13 @@ double knnAccuracy2d(const RowMatrixXf& points, const std::vector<std::uint8_t>&
 
     const Grid2d grid(points);
     const int tasks = (n + kQueriesPerTask - 1) / kQueriesPerTask;
+    // One vote counter per class: as many as the largest label needs.
+    const std::size_t classes =
+        labels.empty() ? 1 : std::size_t(*std::max_element(labels.begin(), labels.end())) + 1;
     std::vector<int> correctPerTask(static_cast<std::size_t>(tasks), 0);
     detail::parallelTasks(tasks, detail::resolveThreads(threads), [&](int task) {
         std::vector<std::pair<float, int>> neighbours;
-        std::vector<int> votes(256, 0);
+        std::vector<int> votes(classes, 0);
         int correct = 0;
         const int end = std::min(n, (task + 1) * kQueriesPerTask);
         for (int q = task * kQueriesPerTask; q < end; ++q) {
@@ -240,8 +243,9 @@ double trustworthiness(const RowMatrixXf& high, const RowMatrixXf& low, int k, i
 }
 
 void evaluate(Projection& p, const RowMatrixXf& trainFeatures,
-              const RowMatrixXf& validationFeatures, const std::vector<std::uint8_t>& trainLabels,
-              const std::vector<std::uint8_t>& validationLabels, int threads)
+              const RowMatrixXf& validationFeatures,
+              const std::vector<data::ClassLabel>& trainLabels,
+              const std::vector<data::ClassLabel>& validationLabels, int threads)
 {
     constexpr int kNeighbours = 10;    // the figures the issue and the peers quote
     constexpr int kTrustSample = 5000; // trustworthiness is O(sample²): 5,000 takes ~1 s
@@ -261,7 +265,7 @@ void evaluate(Projection& p, const RowMatrixXf& trainFeatures,
     map << p.train, p.validation;
     RowMatrixXf features(n, trainFeatures.cols());
     features << trainFeatures, validationFeatures;
-    std::vector<std::uint8_t> labels(trainLabels);
+    std::vector<data::ClassLabel> labels(trainLabels);
     labels.insert(labels.end(), validationLabels.begin(), validationLabels.end());
     p.knnAccuracy = knnAccuracy2d(map, labels, kNeighbours, threads);
     p.trustworthiness = trustworthiness(features, map, kNeighbours, kTrustSample, 1, threads);

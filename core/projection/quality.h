@@ -1,5 +1,6 @@
 #pragma once
 
+#include "core/data/dataset.h"
 #include "core/projection/projection.h"
 
 #include <cstdint>
@@ -14,8 +15,8 @@ namespace mnistx::projection
 // points: N × 2, labels: N. Exact, via a uniform grid; `threads` 0 = all
 // cores. Throws std::invalid_argument when N ≤ k, sizes differ, points are
 // not 2D or not finite.
-double knnAccuracy2d(const RowMatrixXf& points, const std::vector<std::uint8_t>& labels, int k = 10,
-                     int threads = 0);
+double knnAccuracy2d(const RowMatrixXf& points, const std::vector<data::ClassLabel>& labels,
+                     int k = 10, int threads = 0);
 
 // Trustworthiness@k (Venna & Kaski) of `low` (N × 2, map space) as an image
 // of `high` (N × D, feature space): 1 minus the normalised rank penalty of
@@ -31,7 +32,8 @@ double trustworthiness(const RowMatrixXf& high, const RowMatrixXf& low, int k = 
 // samples) for a map of train + validation, rows in that order. Leaves both at
 // −1 when there are too few points to say anything.
 void evaluate(Projection& p, const RowMatrixXf& trainFeatures,
-              const RowMatrixXf& validationFeatures, const std::vector<std::uint8_t>& trainLabels,
-              const std::vector<std::uint8_t>& validationLabels, int threads = 0);
+              const RowMatrixXf& validationFeatures,
+              const std::vector<data::ClassLabel>& trainLabels,
+              const std::vector<data::ClassLabel>& validationLabels, int threads = 0);
 
 } // namespace mnistx::projection

@@ -37,6 +37,9 @@ struct RunData {
     // The classes' names in label order; empty: the label numbers (runs from
     // before class names). className() reads it.
     std::vector<std::string> classNames;
+    // data::datasetFingerprint of the data the run was made on; empty for a
+    // run from before fingerprints (then its counts and shapes stand in).
+    std::string datasetFingerprint;
 
     // The name of class c: its entry in classNames, else its number.
     std::string className(int c) const

@@ -18,7 +18,6 @@ namespace
 using json::Cursor;
 using json::Value;
 
-// Labels, predictions and nearest centroids are stored as u8.
 constexpr long long kMaxClasses = analysis::kMaxAnalysedClasses;
 // Bounds for dimensions read from the metadata, so that size arithmetic in
 // 64 bits cannot overflow (2^31 samples × 2^24 × 4 bytes < 2^63).
@@ -290,6 +289,7 @@ Value metaJson(const RunData& run)
     Value centroids = Value::object();
     centroids["rows"] = run.centroids.rows;
     centroids["cols"] = run.centroids.cols;
+    centroids["channels"] = run.centroids.channels;
     centroids["class_count"] = static_cast<long long>(run.centroids.means.rows());
     centroids["pixel_count"] = static_cast<long long>(run.centroids.means.cols());
     centroids["counts"] = integers(run.centroids.counts);
@@ -314,6 +314,7 @@ Value metaJson(const RunData& run)
     for (const std::string& name : run.classNames)
         names.push_back(exactText(name));
     v["class_names"] = std::move(names);
+    v["dataset_fingerprint"] = exactText(run.datasetFingerprint);
     std::vector<std::pair<std::string, Value>> stages;
     for (const auto& [stage, seconds] : run.stageSeconds)
         stages.emplace_back(stage, exact(seconds));
@@ -365,6 +366,7 @@ Value summaryJson(const RunData& run)
     for (int c = 0; c < run.train.classCount; ++c)
         classNames.push_back(exactText(run.className(c)));
     v["class_names"] = std::move(classNames);
+    v["dataset_fingerprint"] = exactText(run.datasetFingerprint);
     v["settings"] = configJson(run.config);
     Value versions = Value::object();
     for (const auto& [name, version] : run.versions)
@@ -568,6 +570,10 @@ RunMeta readRunMeta(const std::string& path, std::string_view text)
         const Cursor centroids = m["centroids"];
         run.centroids.rows = centroids["rows"].asInt();
         run.centroids.cols = centroids["cols"].asInt();
+        // Absent: a run stored when every image was grey.
+        run.centroids.channels = centroids.contains("channels")
+                                     ? static_cast<int>(centroids["channels"].asInteger(1, 3))
+                                     : 1;
         out.centroidClasses = centroids["class_count"].asInteger(0, kMaxClasses);
         out.centroidPixels = centroids["pixel_count"].asInteger(0, kMaxDimension);
         run.centroids.counts = readInts(centroids["counts"]);
@@ -591,6 +597,8 @@ RunMeta readRunMeta(const std::string& path, std::string_view text)
             for (std::size_t k = 0; k < names.arraySize(); ++k)
                 run.classNames.push_back(readText(names[k]));
         }
+        if (m.contains("dataset_fingerprint"))
+            run.datasetFingerprint = readText(m["dataset_fingerprint"]);
         for (const auto& [stage, seconds] : readPairs(m["stage_seconds"]))
             run.stageSeconds.emplace_back(stage, readExact(seconds));
         for (const auto& [name, version] : readPairs(m["versions"]))

@@ -22,7 +22,7 @@ namespace mnistx::store
 // Shape of one subset's per-sample arrays, as the metadata states it.
 struct SubsetShape {
     long long n = 0; // samples, in [0, 2^31)
-    long long c = 0; // classes, in [1, 256]
+    long long c = 0; // classes, in [1, 1000]
     long long d = 0; // feature dimensions, in [0, 2^24]
 };
 
@@ -33,7 +33,7 @@ struct RunMeta {
     RunData run;
     SubsetShape train;
     SubsetShape validation;
-    long long centroidClasses = 0; // rows of centroids.means, in [0, 256]
+    long long centroidClasses = 0; // rows of centroids.means, in [0, 1000]
     long long centroidPixels = 0;  // columns, in [0, 2^24]
 };
 

@@ -5,6 +5,7 @@
 #include "core/store/section_file.h"
 
 #include <algorithm>
+#include <array>
 #include <cstring>
 #include <filesystem>
 #include <new>
@@ -19,8 +20,15 @@ namespace
 
 namespace fs = std::filesystem;
 
-// Labels, predictions and nearest centroids are stored as u8.
 constexpr long long kMaxClasses = analysis::kMaxAnalysedClasses;
+
+// Labels, predictions and nearest centroids go to run.bin as u8 while every
+// class fits in a byte (so every run stored before there could be more than
+// 256 classes reads as it did), else as u16; the class count says which.
+int classIndexBytes(long long classCount)
+{
+    return classCount <= 256 ? 1 : 2;
+}
 
 [[noreturn]] void fail(const std::string& path, const std::string& problem)
 {
@@ -72,7 +80,7 @@ std::string subsetInconsistency(const analysis::SubsetAnalysis& a, const RowMatr
         return name + ".perClass has " + std::to_string(a.perClass.size()) + " entries, expected " +
                std::to_string(classCount);
     const auto classIndices = [&](const char* what,
-                                  const std::vector<std::uint8_t>& values) -> std::string {
+                                  const std::vector<data::ClassLabel>& values) -> std::string {
         for (std::size_t i = 0; i < values.size(); ++i)
             if (values[i] >= classCount)
                 return name + "." + what + "[" + std::to_string(i) + "] is " +
@@ -106,17 +114,34 @@ Section matrixSection(std::string name, const RowMatrixXf& m)
     return {std::move(name), m.data(), static_cast<std::uint64_t>(m.size()) * sizeof(float)};
 }
 
-void addSubsetSections(std::vector<Section>& sections, const std::string& prefix,
-                       const analysis::SubsetAnalysis& a, const RowMatrixXf& projection)
+// The section of class indices, narrowed into `bytes` (which must outlive
+// the section) when they are stored as u8.
+Section classIndexSection(std::string name, const std::vector<data::ClassLabel>& values,
+                          int classCount, std::vector<std::uint8_t>& bytes)
 {
-    sections.push_back(vectorSection(prefix + ".labels", a.labels));
-    sections.push_back(vectorSection(prefix + ".predictions", a.predictions));
+    if (classIndexBytes(classCount) == 2)
+        return vectorSection(std::move(name), values);
+    bytes.assign(values.begin(), values.end());
+    return vectorSection(std::move(name), bytes);
+}
+
+// Narrowed class indices of one subset: labels, predictions, nearest.
+using IndexBytes = std::array<std::vector<std::uint8_t>, 3>;
+
+void addSubsetSections(std::vector<Section>& sections, const std::string& prefix,
+                       const analysis::SubsetAnalysis& a, const RowMatrixXf& projection,
+                       IndexBytes& scratch)
+{
+    sections.push_back(classIndexSection(prefix + ".labels", a.labels, a.classCount, scratch[0]));
+    sections.push_back(
+        classIndexSection(prefix + ".predictions", a.predictions, a.classCount, scratch[1]));
     sections.push_back(vectorSection(prefix + ".losses", a.losses));
     sections.push_back(matrixSection(prefix + ".logits", a.logits));
     sections.push_back(matrixSection(prefix + ".probabilities", a.probabilities));
     sections.push_back(matrixSection(prefix + ".features", a.features));
     sections.push_back(matrixSection(prefix + ".distances", a.centroidDistances));
-    sections.push_back(vectorSection(prefix + ".nearest", a.nearestCentroid));
+    sections.push_back(
+        classIndexSection(prefix + ".nearest", a.nearestCentroid, a.classCount, scratch[2]));
     sections.push_back(matrixSection(prefix + ".projection", projection));
 }
 
@@ -153,8 +178,18 @@ RunData readRunFile(const std::string& path)
                            type + " (" + std::to_string(expected) + " bytes)");
         return bytes;
     };
-    const auto toBytes = [](const SectionFile::Bytes& bytes, std::vector<std::uint8_t>& out) {
-        out.assign(bytes.data, bytes.data + bytes.size);
+    const auto classIndices = [&](const std::string& name, const SubsetShape& shape,
+                                  std::vector<data::ClassLabel>& out) {
+        const int width = classIndexBytes(shape.c);
+        const SectionFile::Bytes bytes =
+            sized(name, shape.n, 1, static_cast<std::uint64_t>(width), width == 1 ? "u8" : "u16");
+        if (width == 1) {
+            out.assign(bytes.data, bytes.data + bytes.size);
+        } else {
+            out.resize(static_cast<std::size_t>(shape.n));
+            if (bytes.size > 0)
+                std::memcpy(out.data(), bytes.data, bytes.size);
+        }
     };
     const auto toFloats = [](const SectionFile::Bytes& bytes, std::vector<float>& out) {
         out.resize(bytes.size / sizeof(float));
@@ -182,8 +217,8 @@ RunData readRunFile(const std::string& path)
         const SubsetShape& shape = *shapes[s];
         analysis::SubsetAnalysis& a = *subsets[s];
         a.subset = s == 0 ? analysis::Subset::Train : analysis::Subset::Validation;
-        toBytes(sized(prefix + "labels", shape.n, 1, 1, "u8"), a.labels);
-        toBytes(sized(prefix + "predictions", shape.n, 1, 1, "u8"), a.predictions);
+        classIndices(prefix + "labels", shape, a.labels);
+        classIndices(prefix + "predictions", shape, a.predictions);
         toFloats(sized(prefix + "losses", shape.n, 1, 4, "float32"), a.losses);
         toMatrix(sized(prefix + "logits", shape.n, shape.c, 4, "float32"), shape.n, shape.c,
                  a.logits);
@@ -193,7 +228,7 @@ RunData readRunFile(const std::string& path)
                  a.features);
         toMatrix(sized(prefix + "distances", shape.n, shape.c, 4, "float32"), shape.n, shape.c,
                  a.centroidDistances);
-        toBytes(sized(prefix + "nearest", shape.n, 1, 1, "u8"), a.nearestCentroid);
+        classIndices(prefix + "nearest", shape, a.nearestCentroid);
         toMatrix(sized(prefix + "projection", shape.n, 2, 4, "float32"), shape.n, 2,
                  *projections[s]);
         if (file.has(prefix + "sources")) {
@@ -242,6 +277,13 @@ std::string describeInconsistency(const RunData& run)
     if (run.centroids.means.rows() != 0 && run.centroids.means.rows() != classCount)
         return "centroids.means has " + std::to_string(run.centroids.means.rows()) +
                " rows, expected " + std::to_string(classCount) + " (one per class)";
+    const auto& c = run.centroids;
+    if (c.means.size() != 0 &&
+        (c.channels < 1 || c.rows < 1 || c.cols < 1 ||
+         c.means.cols() != static_cast<long long>(c.rows) * c.cols * c.channels))
+        return "centroids.means has " + std::to_string(c.means.cols()) + " values a class, not " +
+               std::to_string(c.rows) + " rows × " + std::to_string(c.cols) + " columns × " +
+               std::to_string(c.channels) + " channels";
     return {};
 }
 
@@ -263,8 +305,10 @@ void saveRun(const RunData& run, const std::string& dir)
     sections.push_back({"meta", meta.data(), meta.size()});
     sections.push_back({"model", run.modelBytes.data(), run.modelBytes.size()});
     sections.push_back(matrixSection("centroids", run.centroids.means));
-    addSubsetSections(sections, "train", run.train, run.projection.train);
-    addSubsetSections(sections, "validation", run.validation, run.projection.validation);
+    IndexBytes trainIndices, validationIndices;
+    addSubsetSections(sections, "train", run.train, run.projection.train, trainIndices);
+    addSubsetSections(sections, "validation", run.validation, run.projection.validation,
+                      validationIndices);
     // Optional: older readers ignore them, runs without sources have none.
     const std::string trainSources = joinSources(run.train.sources);
     const std::string validationSources = joinSources(run.validation.sources);

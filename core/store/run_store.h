@@ -9,11 +9,12 @@
 // counts, projection parameters and quality, timings, versions, per-subset
 // accuracy / loss / confusion / per-class figures / loss vs distance, and the
 // shape of every array), "model" (model::Classifier::toBytes, as is),
-// "centroids" (C × P float32, P = rows·cols), and per subset s ∈ {train,
+// "centroids" (C × P float32, P = rows·cols·channels), and per subset s ∈ {train,
 // validation} with N samples, C classes, D feature dimensions:
-//   s.labels u8 N, s.predictions u8 N, s.losses f32 N, s.logits f32 N×C,
+//   s.labels N, s.predictions N, s.losses f32 N, s.logits f32 N×C,
 //   s.probabilities f32 N×C, s.features f32 N×D, s.distances f32 N×C,
-//   s.nearest u8 N, s.projection f32 N×2 (map space); matrices row-major.
+//   s.nearest N, s.projection f32 N×2 (map space); matrices row-major; class
+//   indices (labels, predictions, nearest) u8 up to 256 classes, else u16.
 // Readers ignore sections they do not know.
 //
 // Functions here share no state; call them from any thread, but not two

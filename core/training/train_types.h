@@ -9,12 +9,25 @@ namespace mnistx::training
 
 // Training settings. Every random component (weight init, shuffle) takes its
 // seed from here: same settings + same thread count → same model.
+// TrainConfig::epochs that asks for the count autoEpochs chooses.
+inline constexpr int kAutoEpochs = 0;
+inline constexpr int kMaxEpochs = 1000;
+// What an automatic epoch count aims for: about as many optimiser steps as
+// MNIST's 3 epochs of 60,000 images in batches of 128 (1,404), so that a
+// dataset of 1,500 images trains for 128 epochs instead of 36 steps; at
+// least 3 epochs, at most 300.
+inline constexpr int kAutoSteps = 1400;
+inline constexpr int kMinAutoEpochs = 3;
+inline constexpr int kMaxAutoEpochs = 300;
+
 struct TrainConfig {
     // "compact" (default): 2×(conv 5×5 + batch norm) + dense 64 + batch norm,
     // reaches 0.99 validation accuracy in under two epochs. "reference": the
     // original study's Conv32-Conv64-Conv64-Dense64 network.
     std::string architecture = "compact";
-    int epochs = 3;
+    // kAutoEpochs: chosen from the training set's size (autoEpochs) when
+    // training starts.
+    int epochs = kAutoEpochs;
     int batchSize = 128;
     // Peak Adam learning rate of the one-cycle schedule (warm-up then cosine
     // decay); 3e-3 is the largest that trained stably for batch 128 here.

@@ -46,14 +46,9 @@ void checkDataset(const data::Dataset& d, const model::Classifier& model, const 
 {
     if (d.count == 0)
         throw std::invalid_argument(std::string("the ") + what + " set is empty");
-    if (d.rows != 28 || d.cols != 28)
-        throw std::invalid_argument(std::string("the ") + what + " images are " +
-                                    std::to_string(d.rows) + "×" + std::to_string(d.cols) +
-                                    ", the model takes 28×28");
-    if (d.channels != 1)
-        throw std::invalid_argument(std::string("the ") + what + " images have " +
-                                    std::to_string(d.channels) +
-                                    " channels, the model takes grey images");
+    if (d.shape() != model.inputShape())
+        throw std::invalid_argument(std::string("the ") + what + " images are " + d.shape().text() +
+                                    ", the model takes " + model.inputShape().text());
     if (d.classCount != model.classCount())
         throw std::invalid_argument(std::string("the ") + what + " set has " +
                                     std::to_string(d.classCount) + " classes, the model " +
@@ -83,6 +78,8 @@ Trainer::Trainer(model::Classifier& model, TrainConfig config)
         throw std::invalid_argument("batch size must be at least 1");
     if (m_config.epochs < 0)
         throw std::invalid_argument("epochs must not be negative");
+    if (m_config.epochs > kMaxEpochs)
+        throw std::invalid_argument("epochs must be at most " + std::to_string(kMaxEpochs));
     if (!(m_config.learningRate > 0.0))
         throw std::invalid_argument("learning rate must be positive");
     if (m_config.schedule != "onecycle" && m_config.schedule != "constant")
@@ -110,13 +107,15 @@ TrainingHistory Trainer::train(const data::Dataset& train, const data::Dataset& 
     checkDataset(validation, m_model, "validation");
     const int n = usableCount(train, m_config.trainLimit);
     const int batchSize = std::min(m_config.batchSize, n);
+    if (m_config.epochs == kAutoEpochs)
+        m_config.epochs = autoEpochs(n, m_config.batchSize);
     // The last partial batch is dropped (as Keras/PyTorch loaders may): a
     // tiny batch would make batch norm statistics noisy.
     const int batchesPerEpoch = std::max(1, n / batchSize);
     const long long totalSteps = static_cast<long long>(batchesPerEpoch) * m_config.epochs;
 
     model::Cnn& net = m_model.impl().net;
-    torch::Tensor images = model::imagesToTensor(train.images.data(), n, 28, 28);
+    torch::Tensor images = model::imagesToTensor(train.images.data(), n, train.shape());
     torch::Tensor labels = labelsToTensor(train, n);
 
     TrainingHistory& history = m_state->history;
@@ -260,6 +259,14 @@ void Trainer::loadCheckpoint(const std::string& path)
     }
 }
 
+int autoEpochs(int trainCount, int batchSize)
+{
+    const int batch = std::max(1, std::min(batchSize, trainCount));
+    const int batchesPerEpoch = std::max(1, trainCount / batch);
+    return std::clamp((kAutoSteps + batchesPerEpoch - 1) / batchesPerEpoch, kMinAutoEpochs,
+                      kMaxAutoEpochs);
+}
+
 Evaluation evaluate(const model::Classifier& model, const data::Dataset& dataset, int limit)
 {
     const int n = usableCount(dataset, limit);
@@ -267,7 +274,7 @@ Evaluation evaluate(const model::Classifier& model, const data::Dataset& dataset
     result.sampleCount = n;
     if (n == 0)
         return result;
-    auto out = model.infer(dataset.images.data(), n, dataset.rows, dataset.cols);
+    auto out = model.infer(dataset.images.data(), n, dataset.shape());
     double lossSum = 0.0;
     long long correct = 0;
     for (int i = 0; i < n; ++i) {
@@ -291,7 +298,7 @@ SanityCheck runSanityCheck(const model::Classifier& model, const data::Dataset& 
     s.predictionCounts.assign(model.classCount(), 0);
     if (s.sampleCount == 0)
         return s;
-    auto out = model.infer(dataset.images.data(), s.sampleCount, dataset.rows, dataset.cols);
+    auto out = model.infer(dataset.images.data(), s.sampleCount, dataset.shape());
     long long correct = 0;
     for (int i = 0; i < s.sampleCount; ++i) {
         Eigen::Index arg;

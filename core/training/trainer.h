@@ -59,6 +59,11 @@ private:
     std::unique_ptr<TrainerState> m_state;
 };
 
+// The epochs a training of trainCount images in batches of batchSize gets
+// when TrainConfig::epochs is kAutoEpochs: about kAutoSteps optimiser steps,
+// within [kMinAutoEpochs, kMaxAutoEpochs].
+int autoEpochs(int trainCount, int batchSize);
+
 // Mean loss and accuracy of the model over (the first `limit`, 0 = all of) a dataset.
 Evaluation evaluate(const model::Classifier& model, const data::Dataset& dataset, int limit = 0);
 

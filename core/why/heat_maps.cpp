@@ -61,29 +61,37 @@ void copyRows(const torch::Tensor& t, RowMatrixXf& out)
 
 } // namespace
 
-HeatMaps computeHeatMaps(model::Classifier& classifier, const float* pixels, int rows, int cols,
-                         int label)
+HeatMaps computeHeatMaps(model::Classifier& classifier, const float* pixels,
+                         const data::ImageShape& shape, int label)
 {
     model::Cnn& net = classifier.impl().net;
     const int classCount = net->classCount;
-    if (rows != 28 || cols != 28)
-        throw std::invalid_argument("heat maps: the classifier takes 28×28 images, got " +
-                                    std::to_string(rows) + "×" + std::to_string(cols));
+    if (shape != classifier.inputShape())
+        throw std::invalid_argument("heat maps: the model takes " + classifier.inputShape().text() +
+                                    " images, got " + shape.text());
     if (label < 0 || label >= classCount)
         throw std::invalid_argument("heat maps: label " + std::to_string(label) +
                                     " is not in [0, " + std::to_string(classCount) + ")");
+    const int rows = shape.rows, cols = shape.cols, channels = shape.channels;
+    // Copy b < C explains class b, copy C explains the loss: one batched
+    // backward gives every map at once.
+    const int copies = classCount + 1;
+    if (static_cast<long long>(copies) * shape.values() > kMaxHeatMapValues)
+        throw std::invalid_argument(
+            "heat maps: " + std::to_string(classCount) + " classes of " + shape.text() +
+            " images are more than one pass explains (at most " +
+            std::to_string(kMaxHeatMapValues / 1000000) + " million class × pixel values)");
 
     OneTorchThread oneThread;
     torch::AutoGradMode gradients(true); // a worker may have switched it off
     const bool wasTraining = net->is_training();
     net->eval(); // batch norm from running statistics: the copies stay independent
 
-    // Copy b < C explains class b, copy C explains the loss: one batched
-    // backward gives every map at once.
-    const int copies = classCount + 1;
     auto image =
-        torch::from_blob(const_cast<float*>(pixels), {1, 1, rows, cols}, torch::kFloat32).clone();
-    auto input = image.expand({copies, 1, rows, cols}).clone().requires_grad_(true);
+        torch::from_blob(const_cast<float*>(pixels), {1, rows, cols, channels}, torch::kFloat32)
+            .permute({0, 3, 1, 2})
+            .contiguous();
+    auto input = image.expand({copies, channels, rows, cols}).clone().requires_grad_(true);
     auto [lastConv, logits] = net->forwardWithLastConv(input);
 
     auto classIndex = torch::arange(classCount, torch::kLong);
@@ -101,7 +109,8 @@ HeatMaps computeHeatMaps(model::Classifier& classifier, const float* pixels, int
     maps.cols = cols;
     maps.label = label;
     torch::NoGradGuard noGrad;
-    auto inputGrad = grads[0].reshape({copies, rows * cols});
+    // Colour images: the derivative for brightening a pixel in every channel.
+    auto inputGrad = grads[0].sum(1).reshape({copies, rows * cols});
     copyRows(inputGrad.narrow(0, 0, classCount), maps.classGradient);
     auto lossGrad = inputGrad[classCount].contiguous();
     maps.lossGradient.assign(lossGrad.data_ptr<float>(), lossGrad.data_ptr<float>() + rows * cols);
@@ -126,15 +135,15 @@ HeatMaps computeHeatMaps(model::Classifier& classifier, const float* pixels, int
     return maps;
 }
 
-HeatMaps computeHeatMaps(model::Classifier& classifier, const std::uint8_t* image, int rows,
-                         int cols, int label)
+HeatMaps computeHeatMaps(model::Classifier& classifier, const std::uint8_t* image,
+                         const data::ImageShape& shape, int label)
 {
-    if (rows != 28 || cols != 28) // checked before the size below is trusted
-        return computeHeatMaps(classifier, static_cast<const float*>(nullptr), rows, cols, label);
-    std::vector<float> pixels(static_cast<std::size_t>(rows) * cols);
+    if (shape != classifier.inputShape()) // checked before the size below is trusted
+        return computeHeatMaps(classifier, static_cast<const float*>(nullptr), shape, label);
+    std::vector<float> pixels(static_cast<std::size_t>(shape.values()));
     for (std::size_t k = 0; k < pixels.size(); ++k)
         pixels[k] = image[k] / 255.0f;
-    return computeHeatMaps(classifier, pixels.data(), rows, cols, label);
+    return computeHeatMaps(classifier, pixels.data(), shape, label);
 }
 
 } // namespace mnistx::why

@@ -14,7 +14,13 @@ namespace mnistx::why
 // Every map is row-major rows × cols (28 × 28 for MNIST), one row of the
 // matrix per class; pixel (r, c) of class k is classGradient(k, r * cols + c).
 // Units: derivatives are per unit of pixel intensity in [0,1] (a pixel going
-// from background 0 to full ink 1), signed.
+// from background 0 to full ink 1), signed; for colour images, of the pixel
+// brightening in every channel at once (the channels' derivatives summed).
+// Most (classes + 1) × image values one heat-map pass takes: 16 million
+// floats (64 MB) of input, about 1 GB with the activations; 1,000 classes
+// of 64×64 grey images, or 100 classes of 224×224 RGB.
+inline constexpr long long kMaxHeatMapValues = 16'000'000;
+
 struct HeatMaps {
     int rows = 0;
     int cols = 0;
@@ -40,8 +46,10 @@ struct HeatMaps {
 // Computes all heat maps of one image in one forward and one backward pass
 // (the image is repeated once per class plus once for the loss; the model
 // runs in eval mode, so the copies do not interact).
-// pixels: rows × cols row-major float in [0,1]; image: the same as uint8
-// (0 = background, 255 = ink). label in [0, classCount).
+// pixels: one image of `shape` (row-major, channels interleaved) as float in
+// [0,1]; image: the same as uint8 (0 = background, 255 = ink). label in
+// [0, classCount). (classCount + 1) × shape.values() must not exceed
+// kMaxHeatMapValues (every class's map is one copy of the image in the batch).
 // Throws std::invalid_argument for a size the model does not take or a label
 // out of range. Not thread-safe with respect to `classifier` (like every
 // Classifier use): call from the one thread that owns it, e.g. the GUI's
@@ -50,9 +58,9 @@ struct HeatMaps {
 // model's parameters get no .grad. The work runs on the calling thread
 // alone (a few dozen tiny operations: spreading them over libtorch's threads
 // only adds waits; other threads keep their setting): ~2 ms per image.
-HeatMaps computeHeatMaps(model::Classifier& classifier, const float* pixels, int rows, int cols,
-                         int label);
-HeatMaps computeHeatMaps(model::Classifier& classifier, const std::uint8_t* image, int rows,
-                         int cols, int label);
+HeatMaps computeHeatMaps(model::Classifier& classifier, const float* pixels,
+                         const data::ImageShape& shape, int label);
+HeatMaps computeHeatMaps(model::Classifier& classifier, const std::uint8_t* image,
+                         const data::ImageShape& shape, int label);
 
 } // namespace mnistx::why

@@ -88,11 +88,19 @@ bool isContinuous(MetadataField field)
            field == MetadataField::Confidence;
 }
 
+bool SubsetMetadata::classesAreDigits() const
+{
+    if (classCount != 10)
+        return false;
+    for (std::size_t k = 0; k < classNames.size(); ++k)
+        if (classNames[k] != std::to_string(k))
+            return false;
+    return true;
+}
+
 std::vector<float> SubsetMetadata::values(MetadataField field) const
 {
-    auto widen = [](const std::vector<std::uint8_t>& v) {
-        return std::vector<float>(v.begin(), v.end());
-    };
+    auto widen = [](const auto& v) { return std::vector<float>(v.begin(), v.end()); };
     switch (field) {
     case MetadataField::Label:
         return widen(label);
@@ -182,6 +190,8 @@ Grouping groupBy(const SubsetMetadata& metadata, MetadataField field, int bins)
                 g.names.push_back(k == 0 ? "no loop" : "closed loop");
             else if (field == MetadataField::Correct)
                 g.names.push_back(k == 0 ? "wrong" : "right");
+            else if (k < static_cast<int>(metadata.classNames.size()))
+                g.names.push_back(metadata.classNames[static_cast<std::size_t>(k)]);
             else
                 g.names.push_back(std::to_string(k));
         }

@@ -36,19 +36,33 @@ bool isContinuous(MetadataField field);
 struct SubsetMetadata {
     analysis::Subset subset = analysis::Subset::Train;
     int classCount = 10;
-    std::vector<std::uint8_t> label;
+    std::vector<data::ClassLabel> label;
     std::vector<std::uint8_t> parity;
     std::vector<std::uint8_t> closedLoop;
     std::vector<float> distanceToOwnCentroid;
-    std::vector<std::uint8_t> nearestCentroid;
+    std::vector<data::ClassLabel> nearestCentroid;
     std::vector<float> ink; // empty when the images were not given
     std::vector<float> confidence;
-    std::vector<std::uint8_t> prediction;
+    std::vector<data::ClassLabel> prediction;
     std::vector<std::uint8_t> correct;
     std::vector<float> loss; // cross-entropy in nats, copied for the grouping
+    // The classes' names (groupBy's names for the class fields); empty: the
+    // numbers. Callers that know them (the run does) set them.
+    std::vector<std::string> classNames;
 
     int sampleCount() const { return static_cast<int>(label.size()); }
-    bool has(MetadataField field) const { return field != MetadataField::Ink || !ink.empty(); }
+    // Ink needs the images; parity and closed loops are about digits, so
+    // only datasets whose classes are the digits 0–9 have them.
+    bool has(MetadataField field) const
+    {
+        if (field == MetadataField::Ink)
+            return !ink.empty();
+        if (field == MetadataField::Parity || field == MetadataField::ClosedLoop)
+            return classesAreDigits();
+        return true;
+    }
+    // Ten classes named 0 to 9 in order (or not named: the numbers).
+    bool classesAreDigits() const;
     // The field of every sample as a number (categorical fields as their
     // value), e.g. to colour the map. Throws std::invalid_argument for Ink
     // when it was not computed.

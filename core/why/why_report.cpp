@@ -35,19 +35,18 @@ WhyReportSummary writeWhyReport(const store::RunData& run, const std::string& di
             images = nullptr; // ink is optional: the rest needs no pixels
         }
     }
-    auto pixels = [&](const data::Dataset& set, int count) -> const std::uint8_t* {
-        return images && set.count >= count && set.valuesPerImage() == 28 * 28 ? set.image(0)
-                                                                               : nullptr;
+    summary.haveInk = images && images->train.count >= run.train.sampleCount() &&
+                      images->validation.count >= run.validation.sampleCount();
+    auto metadata = [&](const analysis::SubsetAnalysis& subset, const data::Dataset* set) {
+        SubsetMetadata m = summary.haveInk
+                               ? computeMetadata(subset, set->image(0), set->valuesPerImage())
+                               : computeMetadata(subset);
+        m.classNames = run.classNames;
+        return m;
     };
-    const std::uint8_t* trainPixels =
-        images ? pixels(images->train, run.train.sampleCount()) : nullptr;
-    const std::uint8_t* validationPixels =
-        images ? pixels(images->validation, run.validation.sampleCount()) : nullptr;
-    summary.haveInk = trainPixels && validationPixels;
-    const SubsetMetadata train =
-        computeMetadata(run.train, summary.haveInk ? trainPixels : nullptr);
+    const SubsetMetadata train = metadata(run.train, images ? &images->train : nullptr);
     const SubsetMetadata validation =
-        computeMetadata(run.validation, summary.haveInk ? validationPixels : nullptr);
+        metadata(run.validation, images ? &images->validation : nullptr);
     const std::vector<Insight> insights = findRunInsights(run, train, validation);
     writeInsightsJson(insights, dir + "/insights.json");
     summary.insights = static_cast<int>(insights.size());

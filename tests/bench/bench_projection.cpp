@@ -157,9 +157,9 @@ void writeMatrix(const std::string& path, const RowMatrixXf& m)
 // ---------------------------------------------------------------------------
 // Labels: a samples.csv ("label" column) or a 1-D integer .npy.
 
-std::vector<std::uint8_t> readLabels(const std::string& path)
+std::vector<data::ClassLabel> readLabels(const std::string& path)
 {
-    std::vector<std::uint8_t> labels;
+    std::vector<data::ClassLabel> labels;
     if (path.size() >= 4 && path.compare(path.size() - 4, 4, ".npy") == 0) {
         const NpyArray a = readNpy(path);
         if (a.shape.size() != 1)
@@ -171,7 +171,7 @@ std::vector<std::uint8_t> readLabels(const std::string& path)
         for (std::int64_t i = 0; i < a.shape[0]; ++i) {
             std::int64_t v = 0;
             std::memcpy(&v, a.data.data() + i * itemSize, itemSize); // little-endian
-            labels.push_back(static_cast<std::uint8_t>(v));
+            labels.push_back(static_cast<data::ClassLabel>(v));
         }
         return labels;
     }
@@ -194,7 +194,7 @@ std::vector<std::uint8_t> readLabels(const std::string& path)
         std::string field;
         for (int c = 0; c <= column; ++c)
             std::getline(row, field, ',');
-        labels.push_back(static_cast<std::uint8_t>(std::stoi(field)));
+        labels.push_back(static_cast<data::ClassLabel>(std::stoi(field)));
     }
     return labels;
 }
@@ -280,7 +280,7 @@ Options parse(int argc, char** argv)
 
 // Noisy copies of the rows up to `count` rows: row i is a copy of row
 // i mod N plus Gaussian noise of `noise` × that feature's standard deviation.
-void replicate(RowMatrixXf& features, std::vector<std::uint8_t>& labels, std::int64_t count,
+void replicate(RowMatrixXf& features, std::vector<data::ClassLabel>& labels, std::int64_t count,
                double noise, std::uint64_t seed)
 {
     const Eigen::Index n = features.rows();
@@ -291,7 +291,7 @@ void replicate(RowMatrixXf& features, std::vector<std::uint8_t>& labels, std::in
         sd[c] = static_cast<float>(
             std::sqrt((features.col(c).cast<double>().array() - mean[c]).square().mean()));
     RowMatrixXf out(count, d);
-    std::vector<std::uint8_t> outLabels(static_cast<std::size_t>(count));
+    std::vector<data::ClassLabel> outLabels(static_cast<std::size_t>(count));
     std::mt19937_64 rng(seed);
     std::normal_distribution<float> gauss(0.0f, 1.0f);
     for (std::int64_t i = 0; i < count; ++i) {
@@ -306,7 +306,7 @@ void replicate(RowMatrixXf& features, std::vector<std::uint8_t>& labels, std::in
 }
 
 void printQuality(const RowMatrixXf& features, const RowMatrixXf& layout,
-                  const std::vector<std::uint8_t>& labels, int threads)
+                  const std::vector<data::ClassLabel>& labels, int threads)
 {
     const auto start = Clock::now();
     std::printf("knn_accuracy %.4f\n", projection::knnAccuracy2d(layout, labels, 10, threads));
@@ -367,7 +367,7 @@ int main(int argc, char** argv)
             knnSweep(features, o.threads);
             return 0;
         }
-        std::vector<std::uint8_t> labels = readLabels(o.labels);
+        std::vector<data::ClassLabel> labels = readLabels(o.labels);
         if (static_cast<Eigen::Index>(labels.size()) != features.rows())
             throw std::runtime_error(o.labels + ": " + std::to_string(labels.size()) +
                                      " labels for " + std::to_string(features.rows()) +

@@ -91,12 +91,13 @@ int main(int argc, char** argv)
         // Heat maps: 10 warm-up samples, then 100 validation samples.
         model::Classifier classifier = model::Classifier::fromBytes(run.modelBytes, runDir);
         for (int i = 0; i < 10; ++i)
-            why::computeHeatMaps(classifier, mnist.validation.image(i), 28, 28,
+            why::computeHeatMaps(classifier, mnist.validation.image(i), mnist.validation.shape(),
                                  mnist.validation.labels[static_cast<std::size_t>(i)]);
         std::vector<double> heat;
         for (int i = 0; i < 100; ++i) {
             start = Clock::now();
-            why::computeHeatMaps(classifier, mnist.validation.image(100 + i), 28, 28,
+            why::computeHeatMaps(classifier, mnist.validation.image(100 + i),
+                                 mnist.validation.shape(),
                                  mnist.validation.labels[static_cast<std::size_t>(100 + i)]);
             heat.push_back(since(start));
         }

@@ -53,7 +53,7 @@ inline void refreshSubset(analysis::SubsetAnalysis& a, const RowMatrixXf& centre
             a.probabilities(i, c) = std::exp(a.logits(i, c) - top) / sum;
         const auto k = static_cast<std::size_t>(i);
         const int label = a.labels[k];
-        a.predictions[k] = static_cast<std::uint8_t>(best);
+        a.predictions[k] = static_cast<data::ClassLabel>(best);
         a.losses[k] = -(a.logits(i, label) - top - std::log(sum));
     }
     summariseSyntheticSubset(a);

@@ -90,8 +90,8 @@ inline std::shared_ptr<store::RunData> makeClusteredRun(const ClusteredRunOption
             const bool wrong = syntheticMisclassified(o, idOffset + i);
             const int pred = wrong ? (label + 6) % C : label;
             const double loss = wrong ? 1.0 + 2.0 * uniform(rng) : 0.02 + 0.2 * uniform(rng);
-            a.labels[static_cast<size_t>(i)] = static_cast<std::uint8_t>(label);
-            a.predictions[static_cast<size_t>(i)] = static_cast<std::uint8_t>(pred);
+            a.labels[static_cast<size_t>(i)] = static_cast<data::ClassLabel>(label);
+            a.predictions[static_cast<size_t>(i)] = static_cast<data::ClassLabel>(pred);
             a.losses[static_cast<size_t>(i)] = static_cast<float>(loss);
 
             // Probabilities consistent with the loss (−log p[label]) and the
@@ -124,7 +124,7 @@ inline std::shared_ptr<store::RunData> makeClusteredRun(const ClusteredRunOption
                 if (a.centroidDistances(i, c) < a.centroidDistances(i, nearest))
                     nearest = c;
             }
-            a.nearestCentroid[static_cast<size_t>(i)] = static_cast<std::uint8_t>(nearest);
+            a.nearestCentroid[static_cast<size_t>(i)] = static_cast<data::ClassLabel>(nearest);
 
             const double angle = 2.0 * M_PI * pred / C;
             positions(i, 0) = static_cast<float>(o.clusterRadius * std::cos(angle) +

@@ -117,8 +117,8 @@ inline store::RunData makeSyntheticRun(const SyntheticRunOptions& o = {})
             const auto k = static_cast<std::size_t>(i);
             const int label = i % C;
             const int prediction = i % 7 == 6 ? (label + 1) % C : label;
-            a.labels[k] = static_cast<std::uint8_t>(label);
-            a.predictions[k] = static_cast<std::uint8_t>(prediction);
+            a.labels[k] = static_cast<data::ClassLabel>(label);
+            a.predictions[k] = static_cast<data::ClassLabel>(prediction);
             for (int c = 0; c < C; ++c)
                 a.logits(i, c) = 4.0f * uniform(rng) - 2.0f;
             a.logits(i, prediction) += 8.0f; // makes it the argmax
@@ -135,7 +135,7 @@ inline store::RunData makeSyntheticRun(const SyntheticRunOptions& o = {})
                 a.centroidDistances(i, c) = 4.0f + 6.0f * uniform(rng);
             Eigen::Index nearest = 0;
             a.centroidDistances.row(i).minCoeff(&nearest);
-            a.nearestCentroid[k] = static_cast<std::uint8_t>(nearest);
+            a.nearestCentroid[k] = static_cast<data::ClassLabel>(nearest);
             positions(i, 0) = 40.0f * uniform(rng) - 20.0f;
             positions(i, 1) = 40.0f * uniform(rng) - 20.0f;
         }

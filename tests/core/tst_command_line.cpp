@@ -186,6 +186,8 @@ void TestCommandLine::validOption_data()
                               << "7";
     QTest::newRow("--epochs max") << QStringList{"--epochs", "1000"} << "epochs"
                                   << "1000";
+    QTest::newRow("--epochs auto") << QStringList{"--epochs", "0"} << "epochs"
+                                   << "0";
     QTest::newRow("--seed 0") << QStringList{"--seed", "0"} << "seed"
                               << "0";
     QTest::newRow("--seed big") << QStringList{"--seed", "9007199254740993"} << "seed"
@@ -287,7 +289,7 @@ void TestCommandLine::invalid_data()
     QTest::newRow("train-limit word") << QStringList{"--train-limit", "half"} << "--train-limit";
 
     // Out of range.
-    QTest::newRow("epochs 0") << QStringList{"--epochs", "0"} << "--epochs: 0 is out of range";
+    QTest::newRow("epochs -1") << QStringList{"--epochs", "-1"} << "--epochs: -1 is out of range";
     QTest::newRow("epochs negative") << QStringList{"--epochs", "-2"} << "--epochs";
     QTest::newRow("epochs overflow")
         << QStringList{"--epochs", "99999999999999999999999"} << "--epochs";
@@ -321,7 +323,7 @@ void TestCommandLine::invalid_data()
     // The same refusals when the value follows '='.
     QTest::newRow("epochs=abc") << QStringList{"--epochs=abc"}
                                 << "--epochs: 'abc' is not a whole number";
-    QTest::newRow("epochs=0") << QStringList{"--epochs=0"} << "--epochs: 0 is out of range";
+    QTest::newRow("epochs=-1") << QStringList{"--epochs=-1"} << "--epochs: -1 is out of range";
     QTest::newRow("epochs= (empty)")
         << QStringList{"--epochs=", "--headless"} << "--epochs: a whole number is required";
     QTest::newRow("learning-rate=fast")

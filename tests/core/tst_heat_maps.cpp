@@ -66,7 +66,7 @@ void TestHeatMaps::gradientsMatchFiniteDifferences()
     QFETCH(int, label);
     model::Classifier net(architecture.toStdString(), 5);
     const std::vector<float> x = randomImage(11);
-    const HeatMaps maps = computeHeatMaps(net, x.data(), 28, 28, label);
+    const HeatMaps maps = computeHeatMaps(net, x.data(), data::ImageShape{}, label);
     QCOMPARE(maps.classGradient.rows(), 10);
     QCOMPARE(maps.classGradient.cols(), 784);
     QCOMPARE(maps.lossGradient.size(), std::size_t(784));
@@ -92,8 +92,8 @@ void TestHeatMaps::gradientsMatchFiniteDifferences()
             plus[p] += eps * v[p];
             minus[p] -= eps * v[p];
         }
-        const HeatMaps up = computeHeatMaps(net, plus.data(), 28, 28, label);
-        const HeatMaps down = computeHeatMaps(net, minus.data(), 28, 28, label);
+        const HeatMaps up = computeHeatMaps(net, plus.data(), data::ImageShape{}, label);
+        const HeatMaps down = computeHeatMaps(net, minus.data(), data::ImageShape{}, label);
         for (int k = 0; k <= 10; ++k) {
             double analytic = 0.0;
             for (int p = 0; p < 784; ++p)
@@ -119,7 +119,7 @@ void TestHeatMaps::lossMapIsChainRuleOfClassMaps()
     // come from different rows of one backward pass and must agree.
     model::Classifier net("compact", 9);
     const std::vector<float> x = randomImage(12);
-    const HeatMaps maps = computeHeatMaps(net, x.data(), 28, 28, 4);
+    const HeatMaps maps = computeHeatMaps(net, x.data(), data::ImageShape{}, 4);
     float maxAbs = 0.0f, maxDiff = 0.0f;
     for (int p = 0; p < 784; ++p) {
         double chain = 0.0;
@@ -140,7 +140,7 @@ void TestHeatMaps::gradCamShape()
     for (const char* architecture : {"compact", "reference"}) {
         model::Classifier net(architecture, 2);
         const std::vector<float> x = randomImage(13);
-        const HeatMaps maps = computeHeatMaps(net, x.data(), 28, 28, 0);
+        const HeatMaps maps = computeHeatMaps(net, x.data(), data::ImageShape{}, 0);
         QCOMPARE(maps.gradCam.rows(), 10);
         QCOMPARE(maps.gradCam.cols(), 784);
         QVERIFY(maps.gradCam.allFinite());
@@ -158,12 +158,12 @@ void TestHeatMaps::uint8OverloadMatchesFloat()
         image[static_cast<std::size_t>(p)] = static_cast<std::uint8_t>((p * 37) % 256);
         pixels[static_cast<std::size_t>(p)] = image[static_cast<std::size_t>(p)] / 255.0f;
     }
-    const HeatMaps a = computeHeatMaps(net, image.data(), 28, 28, 1);
-    const HeatMaps b = computeHeatMaps(net, pixels.data(), 28, 28, 1);
+    const HeatMaps a = computeHeatMaps(net, image.data(), data::ImageShape{}, 1);
+    const HeatMaps b = computeHeatMaps(net, pixels.data(), data::ImageShape{}, 1);
     QVERIFY(a.classGradient == b.classGradient);
     QVERIFY(a.lossGradient == b.lossGradient);
     // And the model's inference agrees with the maps' logits.
-    const auto out = net.infer(image.data(), 1, 28, 28);
+    const auto out = net.infer(image.data(), 1, data::ImageShape{});
     for (int k = 0; k < 10; ++k)
         QVERIFY(std::abs(out.logits(0, k) - a.logits[static_cast<std::size_t>(k)]) < 1e-4f);
 }
@@ -172,11 +172,15 @@ void TestHeatMaps::refusesBadArguments()
 {
     model::Classifier net("compact", 1);
     std::vector<float> x(784, 0.0f);
-    QVERIFY_THROWS_EXCEPTION(std::invalid_argument, computeHeatMaps(net, x.data(), 28, 28, 10));
-    QVERIFY_THROWS_EXCEPTION(std::invalid_argument, computeHeatMaps(net, x.data(), 28, 28, -1));
-    QVERIFY_THROWS_EXCEPTION(std::invalid_argument, computeHeatMaps(net, x.data(), 14, 56, 0));
+    QVERIFY_THROWS_EXCEPTION(std::invalid_argument,
+                             computeHeatMaps(net, x.data(), data::ImageShape{}, 10));
+    QVERIFY_THROWS_EXCEPTION(std::invalid_argument,
+                             computeHeatMaps(net, x.data(), data::ImageShape{}, -1));
+    QVERIFY_THROWS_EXCEPTION(std::invalid_argument,
+                             computeHeatMaps(net, x.data(), data::ImageShape{1, 14, 56}, 0));
     std::vector<std::uint8_t> bytes(784, 0);
-    QVERIFY_THROWS_EXCEPTION(std::invalid_argument, computeHeatMaps(net, bytes.data(), -3, 28, 0));
+    QVERIFY_THROWS_EXCEPTION(std::invalid_argument,
+                             computeHeatMaps(net, bytes.data(), data::ImageShape{1, -3, 28}, 0));
 }
 
 QTEST_GUILESS_MAIN(TestHeatMaps)

@@ -100,7 +100,7 @@ void TestLabelErrors::flippedLabelsOnStoredMnistRun()
     if (!QFileInfo::exists(dir + "/run.bin"))
         QSKIP("no stored run in runs/default (scripts/run makes one)");
     store::RunData run = store::loadRun(dir.toStdString());
-    const std::vector<std::uint8_t> original = run.validation.labels;
+    const std::vector<data::ClassLabel> original = run.validation.labels;
     const std::set<int> flipped = flipValidationLabels(run, 50, 9);
     const FeatureIndex index(run.train.features, run.validation.features);
     const auto ranked = rankLabelCandidates(run, index);

@@ -45,7 +45,7 @@ namespace
 // Leave-one-out k-NN accuracy the slow way: every other point sorted by
 // (squared distance, index), the k first vote, a tie between classes goes to
 // the tied class with the nearest member (as quality.h documents).
-double bruteKnnAccuracy(const RowMatrixXf& p, const std::vector<std::uint8_t>& labels, int k)
+double bruteKnnAccuracy(const RowMatrixXf& p, const std::vector<data::ClassLabel>& labels, int k)
 {
     const int n = static_cast<int>(p.rows());
     int correct = 0;
@@ -119,28 +119,28 @@ RowMatrixXf gaussian(int n, int d, unsigned seed, float scale = 1.0f)
     return m;
 }
 
-std::vector<std::uint8_t> randomLabels(int n, int classes, unsigned seed)
+std::vector<data::ClassLabel> randomLabels(int n, int classes, unsigned seed)
 {
     std::mt19937 rng(seed);
     std::uniform_int_distribution<int> l(0, classes - 1);
-    std::vector<std::uint8_t> labels(static_cast<std::size_t>(n));
+    std::vector<data::ClassLabel> labels(static_cast<std::size_t>(n));
     for (auto& v : labels)
-        v = static_cast<std::uint8_t>(l(rng));
+        v = static_cast<data::ClassLabel>(l(rng));
     return labels;
 }
 
 // Labels that follow the position (left/right half and a stripe), plus 20%
 // random flips: accuracies well away from both 0 and 1.
-std::vector<std::uint8_t> spatialLabels(const RowMatrixXf& p, unsigned seed)
+std::vector<data::ClassLabel> spatialLabels(const RowMatrixXf& p, unsigned seed)
 {
     std::mt19937 rng(seed);
     std::uniform_real_distribution<float> u(0.0f, 1.0f);
-    std::vector<std::uint8_t> labels(static_cast<std::size_t>(p.rows()));
+    std::vector<data::ClassLabel> labels(static_cast<std::size_t>(p.rows()));
     for (int i = 0; i < p.rows(); ++i) {
         int l = (p(i, 0) > 0 ? 1 : 0) + (std::fmod(std::abs(p(i, 1)), 2.0f) > 1.0f ? 2 : 0);
         if (u(rng) < 0.2f)
             l = static_cast<int>(u(rng) * 4) % 4;
-        labels[static_cast<std::size_t>(i)] = static_cast<std::uint8_t>(l);
+        labels[static_cast<std::size_t>(i)] = static_cast<data::ClassLabel>(l);
     }
     return labels;
 }
@@ -206,9 +206,9 @@ void TestQuality::knnAccuracyMatchesBruteForce()
 void TestQuality::knnAccuracyOfSeparatedClustersIsOne()
 {
     RowMatrixXf p = gaussian(3000, 2, 11, 0.5f);
-    std::vector<std::uint8_t> labels(3000);
+    std::vector<data::ClassLabel> labels(3000);
     for (int i = 0; i < 3000; ++i) {
-        labels[static_cast<std::size_t>(i)] = static_cast<std::uint8_t>(i % 3);
+        labels[static_cast<std::size_t>(i)] = static_cast<data::ClassLabel>(i % 3);
         p(i, 0) += 100.0f * (i % 3);
     }
     QCOMPARE(projection::knnAccuracy2d(p, labels, 10, 2), 1.0);
@@ -227,7 +227,7 @@ void TestQuality::knnAccuracyTieGoesToNearestClass()
         1, 0,  //
         0, 2,  //
         50, 50, 51, 50, 50, 51;
-    const std::vector<std::uint8_t> labels{0, 1, 0, 2, 2, 2};
+    const std::vector<data::ClassLabel> labels{0, 1, 0, 2, 2, 2};
     // Points 3–5 vote for their own class; 1 sees 0 (class 0) and 2 (class
     // 0, distance √5): wrong; 2 sees 0 (class 0, distance 2) and 1 (√5): right.
     QCOMPARE(projection::knnAccuracy2d(p, labels, 2, 1), 4.0 / 6.0);
@@ -258,7 +258,7 @@ void TestQuality::knnAccuracyBadInput()
     QFETCH(RowMatrixXf, points);
     QFETCH(int, labelCount);
     QFETCH(int, k);
-    const std::vector<std::uint8_t> labels(static_cast<std::size_t>(labelCount), 0);
+    const std::vector<data::ClassLabel> labels(static_cast<std::size_t>(labelCount), 0);
     QVERIFY_THROWS_EXCEPTION(std::invalid_argument,
                              projection::knnAccuracy2d(points, labels, k, 1));
 }
@@ -388,7 +388,7 @@ void TestQuality::evaluateFillsBothFigures()
     const auto trainLabels = spatialLabels(p.train, 62);
     const auto validationLabels = spatialLabels(p.validation, 63);
     projection::evaluate(p, trainFeatures, validationFeatures, trainLabels, validationLabels, 2);
-    std::vector<std::uint8_t> labels(trainLabels);
+    std::vector<data::ClassLabel> labels(trainLabels);
     labels.insert(labels.end(), validationLabels.begin(), validationLabels.end());
     RowMatrixXf features(800, 6);
     features << trainFeatures, validationFeatures;

@@ -431,7 +431,7 @@ void TestRunStore::damagedStoreRefused_data()
     row("meta says 11 classes", MetaSet, QStringLiteral("validation.class_count=11"),
         QStringLiteral("$.validation.confusion: expected 11 rows"));
     row("meta says 0 classes", MetaSet, QStringLiteral("train.class_count=0"),
-        QStringLiteral("$.train.class_count: 0 is out of range [1, 256]"));
+        QStringLiteral("$.train.class_count: 0 is out of range [1, 1000]"));
     row("meta accuracy a string", MetaSet, QStringLiteral("train.accuracy=\"high\""),
         QStringLiteral("$.train.accuracy: expected a number, found the string \"high\""));
     row("meta centroid pixels wrong", MetaSet, QStringLiteral("centroids.pixel_count=783"),

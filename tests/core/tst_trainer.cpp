@@ -192,8 +192,8 @@ void TestTrainer::modelBytesRoundTrip()
     const std::string bytes = net.toBytes();
     const model::Classifier copy = model::Classifier::fromBytes(bytes);
     QCOMPARE(QString::fromStdString(copy.architecture()), QString("compact"));
-    const auto a = net.infer(mnist->validation.images.data(), 64, 28, 28);
-    const auto b = copy.infer(mnist->validation.images.data(), 64, 28, 28);
+    const auto a = net.infer(mnist->validation.images.data(), 64, data::ImageShape{});
+    const auto b = copy.infer(mnist->validation.images.data(), 64, data::ImageShape{});
     QVERIFY(a.logits.isApprox(b.logits, 1e-6f));
     QVERIFY(a.features.isApprox(b.features, 1e-6f));
     QCOMPARE(int(a.features.cols()), net.featureDim());

@@ -34,7 +34,7 @@ namespace
 
 struct Blobs {
     RowMatrixXf points;
-    std::vector<std::uint8_t> labels;
+    std::vector<data::ClassLabel> labels;
 };
 
 Blobs blobs(int n, int d, int clusters, float centreSpread, std::uint64_t seed)
@@ -43,7 +43,7 @@ Blobs blobs(int n, int d, int clusters, float centreSpread, std::uint64_t seed)
     b.points = test::gaussianBlobs(n, d, clusters, centreSpread, seed);
     b.labels.resize(static_cast<std::size_t>(n));
     for (int i = 0; i < n; ++i)
-        b.labels[static_cast<std::size_t>(i)] = static_cast<std::uint8_t>(i % clusters);
+        b.labels[static_cast<std::size_t>(i)] = static_cast<data::ClassLabel>(i % clusters);
     return b;
 }
 
@@ -203,7 +203,7 @@ void TestUmap::sortsRealMnist()
     const data::Dataset& d = mnist->train;
     const int n = 10000, pixels = d.rows * d.cols;
     RowMatrixXf x(n, pixels);
-    std::vector<std::uint8_t> labels(d.labels.begin(), d.labels.begin() + n);
+    std::vector<data::ClassLabel> labels(d.labels.begin(), d.labels.begin() + n);
     for (int i = 0; i < n; ++i)
         for (int p = 0; p < pixels; ++p)
             x(i, p) = d.images[static_cast<std::size_t>(i) * pixels + p] / 255.0f;

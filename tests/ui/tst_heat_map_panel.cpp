@@ -104,7 +104,7 @@ why::HeatMaps TestHeatMapPanel::expectedMaps(int id)
 {
     model::Classifier net = model::Classifier::fromBytes(m_run->modelBytes);
     const data::Dataset& d = id < m_session->trainCount() ? m_images->train : m_images->validation;
-    return why::computeHeatMaps(net, d.image(m_session->indexInSubset(id)), 28, 28,
+    return why::computeHeatMaps(net, d.image(m_session->indexInSubset(id)), d.shape(),
                                 m_session->label(id));
 }
 

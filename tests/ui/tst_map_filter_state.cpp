@@ -54,6 +54,8 @@ class TestMapFilterState : public QObject
 
 private Q_SLOTS:
     void classNamesNameTheLegendAndThePair();
+    void coloredClassesGreyTheRest();
+    void paletteKeepsTwentyClassesApart();
     void noRunShowsNothing();
     void mismatchedSamplesCountAsNoRun();
     void drawOrderPutsErrorsOnTopByLoss();
@@ -368,6 +370,54 @@ void TestMapFilterState::classNamesNameTheLegendAndThePair()
     MapFilterState plain;
     plain.setSamples(eightSamples());
     QCOMPARE(plain.legendEntries()[2].name, QStringLiteral("2"));
+}
+
+void TestMapFilterState::coloredClassesGreyTheRest()
+{
+    MapFilterState state;
+    state.setSamples(eightSamples());
+    // Class 2 chosen first: it gets the first colour, class 0 the second.
+    QVERIFY(state.setColoredClasses({2, 0, 2, 7, -1})); // repeats and strangers dropped
+    QCOMPARE(state.coloredClasses(), (std::vector<int>{2, 0}));
+    QCOMPARE(state.legendEntries().size(), 3);
+    QCOMPARE(state.legendEntries()[0].name, QStringLiteral("2"));
+    QCOMPARE(state.legendEntries()[2].name, QStringLiteral("other classes"));
+    QCOMPARE(counts(state), (QVector<qint64>{2, 3, 3}));
+    QCOMPARE(state.colorOf(2), ui::classColor(0).rgb()); // GT 2
+    QCOMPARE(state.colorOf(0), ui::classColor(1).rgb()); // GT 0
+    QCOMPARE(state.colorOf(1), ui::mapstyle::otherClassesColor());
+    // Hiding "other classes" hides class 1's samples.
+    QVERIFY(state.setEntryHidden(2, true));
+    QCOMPARE(shownIds(state), (std::vector<int>{0, 2, 3, 5, 6}));
+    // The prediction colouring uses the same choice.
+    QVERIFY(state.setColorBy(ColorBy::Prediction));
+    QCOMPARE(state.colorOf(3), ui::classColor(0).rgb());           // predicted 2
+    QCOMPARE(state.colorOf(4), ui::mapstyle::otherClassesColor()); // predicted 1
+    // Every class chosen is the plain colouring; a new run forgets the choice.
+    QVERIFY(state.setColoredClasses({1, 2, 0}));
+    QVERIFY(state.coloredClasses().empty());
+    QVERIFY(!state.setColoredClasses({}));
+    state.setColoredClasses({1});
+    state.setSamples(eightSamples());
+    QVERIFY(state.coloredClasses().empty());
+    QCOMPARE(state.legendEntries().size(), 3);
+}
+
+void TestMapFilterState::paletteKeepsTwentyClassesApart()
+{
+    // The first 20 class colours are all different, and far apart in RGB;
+    // past them every class still gets a colour, neighbours differing.
+    for (int a = 0; a < 20; ++a)
+        for (int b = a + 1; b < 20; ++b) {
+            const QColor x = ui::classColor(a), y = ui::classColor(b);
+            const int distance = std::abs(x.red() - y.red()) + std::abs(x.green() - y.green()) +
+                                 std::abs(x.blue() - y.blue());
+            QVERIFY2(distance >= 55, qPrintable(QStringLiteral("%1 %2").arg(a).arg(b)));
+        }
+    for (int c = 20; c < 1000; ++c) {
+        QVERIFY(ui::classColor(c).isValid());
+        QVERIFY(ui::classColor(c) != ui::classColor(c + 1));
+    }
 }
 
 QTEST_GUILESS_MAIN(TestMapFilterState)

@@ -48,6 +48,7 @@ private Q_SLOTS:
     void liveLayoutIsThrottledAndKeepsUserView();
     void exportsRasterAndVector();
     void newRunSignalsAndLegendFollowTheFilterState();
+    void longLegendScrollsUnderTheWheel();
 
 private:
     // What pickAt must return, from the documented rule, by brute force: of
@@ -799,6 +800,61 @@ void TestPopulationMap::newRunSignalsAndLegendFollowTheFilterState()
         QCOMPARE(entries[e].name, state.legendEntries()[e].name);
         QCOMPARE(entries[e].count, state.legendEntries()[e].count);
     }
+}
+
+void TestPopulationMap::longLegendScrollsUnderTheWheel()
+{
+    // 300 classes do not fit beside the map: the legend shows a window of
+    // rows, the wheel over it scrolls them (and does not zoom the map), and
+    // a scrolled-in entry is clicked like any other.
+    test::ClusteredRunOptions o;
+    o.classCount = 300;
+    o.trainCount = 600;
+    o.validationCount = 300;
+    auto run = test::makeClusteredRun(o);
+    m_session->setRun(run, test::makeSyntheticImages(*run));
+    QCOMPARE(m_map->legendEntries().size(), 300);
+    const QRectF first = m_map->legendEntryRect(0);
+    QVERIFY(!first.isEmpty());
+    QVERIFY(m_map->legendEntryRect(299).isEmpty()); // out of view
+    for (int e = 0; e < 300; ++e)
+        if (!m_map->legendEntryRect(e).isEmpty())
+            QVERIFY(m_map->rect().contains(m_map->legendEntryRect(e).toRect()));
+
+    const double scale = m_map->view().scale;
+    const QPoint over = first.center().toPoint();
+    for (int notch = 0; notch < 200 && m_map->legendEntryRect(299).isEmpty(); ++notch) {
+        QWheelEvent wheel(over, m_map->mapToGlobal(over), QPoint(), QPoint(0, -120), Qt::NoButton,
+                          Qt::NoModifier, Qt::NoScrollPhase, false);
+        QApplication::sendEvent(m_map.get(), &wheel);
+    }
+    QCOMPARE(m_map->view().scale, scale);
+    QVERIFY(m_map->legendEntryRect(0).isEmpty()); // scrolled away
+    const QRectF last = m_map->legendEntryRect(299);
+    QVERIFY(!last.isEmpty());
+    QVERIFY(m_map->rect().contains(last.toRect()));
+    QTest::mouseClick(m_map.get(), Qt::LeftButton, {}, last.center().toPoint());
+    QVERIFY(m_map->isEntryHidden(299));
+    for (int id = 0; id < m_session->sampleCount(); ++id)
+        QCOMPARE(m_map->isSampleShown(id), m_session->label(id) != 299);
+
+    // A small map's band legend scrolls the same way.
+    m_map->resize(420, 500);
+    const auto visibleEntries = [&] {
+        std::vector<int> visible;
+        for (int e = 0; e < 300; ++e)
+            if (!m_map->legendEntryRect(e).isEmpty())
+                visible.push_back(e);
+        return visible;
+    };
+    const std::vector<int> band = visibleEntries();
+    QVERIFY2(!band.empty() && band.size() < 300, qPrintable(QString::number(band.size())));
+    QVERIFY(m_map->rect().contains(m_map->legendEntryRect(band.front()).toRect()));
+    const QPoint overBand = m_map->legendEntryRect(band.front()).center().toPoint();
+    QWheelEvent up(overBand, m_map->mapToGlobal(overBand), QPoint(), QPoint(0, 120), Qt::NoButton,
+                   Qt::NoModifier, Qt::NoScrollPhase, false);
+    QApplication::sendEvent(m_map.get(), &up);
+    QVERIFY(visibleEntries().front() < band.front()); // earlier rows came into view
 }
 
 QTEST_MAIN(TestPopulationMap)

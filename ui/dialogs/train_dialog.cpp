@@ -21,9 +21,16 @@ TrainDialog::TrainDialog(const pipeline::PipelineConfig& initial, QWidget* paren
     auto* form = new QFormLayout;
 
     m_epochs = new QSpinBox(this);
-    m_epochs->setRange(1, 1000);
+    // 0 shows as "auto": chosen from the dataset's size when training starts.
+    m_epochs->setRange(training::kAutoEpochs, training::kMaxEpochs);
+    m_epochs->setSpecialValueText(tr("auto"));
     m_epochs->setValue(initial.train.epochs);
-    m_epochs->setToolTip(tr("Passes over the 60,000 training images (about 6 s each here)"));
+    m_epochs->setToolTip(
+        tr("Passes over the training images; auto: about %L1 optimiser steps, from %2 epochs "
+           "(large datasets; MNIST gets 3) to %3 (small ones)")
+            .arg(training::kAutoSteps)
+            .arg(training::kMinAutoEpochs)
+            .arg(training::kMaxAutoEpochs));
     form->addRow(tr("&Epochs:"), m_epochs);
 
     m_seed = new QSpinBox(this);

@@ -111,6 +111,10 @@ QVariant SampleListModel::data(const QModelIndex& index, int role) const
         return m_session->label(id);
     case PredictionRole:
         return m_session->prediction(id);
+    case LabelNameRole:
+        return m_session->className(m_session->label(id));
+    case PredictionNameRole:
+        return m_session->className(m_session->prediction(id));
     case LossRole:
         return static_cast<double>(m_session->loss(id));
     case CorrectRole:

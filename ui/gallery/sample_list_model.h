@@ -27,9 +27,11 @@ public:
         PredictionRole,            // int
         LossRole,                  // double: cross-entropy, nats
         CorrectRole,               // bool
-        ThumbnailRole, // QImage: 28×28 grayscale, white ink on black (null without images)
-        RankRole,      // int: 1 = nearest; invalid without neighbours
-        DistanceRole,  // double: Euclidean, feature space; invalid without neighbours
+        ThumbnailRole,             // QImage: the sample's image, grey or RGB (null without images)
+        RankRole,                  // int: 1 = nearest; invalid without neighbours
+        DistanceRole,              // double: Euclidean, feature space; invalid without neighbours
+        LabelNameRole,             // QString: the ground truth's class name
+        PredictionNameRole,        // QString
     };
     Q_ENUM(Role)
 

@@ -4,6 +4,7 @@
 #include "ui/common/sample_header.h"
 #include "ui/gallery/sample_list_model.h"
 
+#include <QFontMetrics>
 #include <QImage>
 #include <QListView>
 #include <QPainter>
@@ -101,19 +102,23 @@ void ThumbnailDelegate::paint(QPainter* painter, const QStyleOptionViewItem& opt
         line.translate(0, lh);
     }
 
-    // "GT→pred" on the left in bold (red when wrong), the loss on the right.
+    // "GT→pred" on the left in bold (red when wrong), the loss on the right;
+    // long class names give way (elided) to the loss.
     QFont bold = option.font;
     bold.setBold(true);
+    const QString loss = m_caption == Caption::Compact ? lossText : tr("loss %1").arg(lossText);
+    const int lossWidth = fm.horizontalAdvance(loss) + 4;
     painter->setFont(bold);
     painter->setPen(correct ? text : wrong);
-    const QString pair = QStringLiteral("%1→%2")
-                             .arg(index.data(SampleListModel::LabelRole).toInt())
-                             .arg(index.data(SampleListModel::PredictionRole).toInt());
-    painter->drawText(line, Qt::AlignLeft | Qt::AlignVCenter, pair);
+    const QString pair =
+        QStringLiteral("%1→%2").arg(index.data(SampleListModel::LabelNameRole).toString(),
+                                    index.data(SampleListModel::PredictionNameRole).toString());
+    painter->drawText(
+        line.adjusted(0, 0, -lossWidth, 0), Qt::AlignLeft | Qt::AlignVCenter,
+        QFontMetrics(bold).elidedText(pair, Qt::ElideRight, std::max(line.width() - lossWidth, 0)));
     painter->setFont(option.font);
     painter->setPen(correct ? muted : wrong);
-    painter->drawText(line, Qt::AlignRight | Qt::AlignVCenter,
-                      m_caption == Caption::Compact ? lossText : tr("loss %1").arg(lossText));
+    painter->drawText(line, Qt::AlignRight | Qt::AlignVCenter, loss);
 
     if (m_caption == Caption::Neighbour) {
         // The rank ("1." = nearest) on the left, the feature-space distance on the right.

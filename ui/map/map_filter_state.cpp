@@ -47,6 +47,7 @@ bool MapFilterState::setSamples(Samples samples)
     m_customColors.clear();
     m_customLegend.clear();
     m_customEntryOf.clear();
+    m_coloredClasses.clear();
     const bool wasCustom = m_colorBy == ColorBy::Custom;
     if (wasCustom)
         m_colorBy = ColorBy::GroundTruth; // the custom colouring described the old run
@@ -110,6 +111,25 @@ bool MapFilterState::setColorBy(ColorBy colorBy)
     return true;
 }
 
+bool MapFilterState::setColoredClasses(std::vector<int> classes)
+{
+    std::vector<int> kept;
+    std::vector<bool> seen(static_cast<size_t>(std::max(m_samples.classCount, 0)), false);
+    for (const int c : classes)
+        if (c >= 0 && c < m_samples.classCount && !seen[static_cast<size_t>(c)]) {
+            seen[static_cast<size_t>(c)] = true;
+            kept.push_back(c);
+        }
+    if (static_cast<int>(kept.size()) == m_samples.classCount)
+        kept.clear(); // all of them, in any order: the plain colouring
+    if (kept == m_coloredClasses)
+        return false;
+    m_coloredClasses = std::move(kept);
+    if (m_colorBy == ColorBy::GroundTruth || m_colorBy == ColorBy::Prediction)
+        applyColoring();
+    return true;
+}
+
 bool MapFilterState::setCustomColoring(const QString& name, std::vector<QRgb> perSample,
                                        QVector<MapLegendEntry> legend,
                                        std::vector<int> entryOfSample)
@@ -140,17 +160,32 @@ void MapFilterState::applyColoring()
         const bool gt = m_colorBy == ColorBy::GroundTruth;
         legendTitle = gt ? tr("Ground truth") : tr("Prediction");
         const int classes = n > 0 ? m_samples.classCount : 0;
-        std::vector<QRgb> palette(static_cast<size_t>(classes));
-        for (int c = 0; c < classes; ++c) {
-            palette[static_cast<size_t>(c)] = classColor(c).rgb();
-            entries.append({className(c), classColor(c), 0});
+        // Each class's legend entry: itself, or with a chosen few, its place
+        // among them (colours by that place) and "other classes" after them.
+        std::vector<int> entryOfClass(static_cast<size_t>(classes), -1);
+        if (m_coloredClasses.empty()) {
+            for (int c = 0; c < classes; ++c) {
+                entryOfClass[static_cast<size_t>(c)] = c;
+                entries.append({className(c), classColor(c), 0});
+            }
+        } else {
+            for (const int c : m_coloredClasses) {
+                entryOfClass[static_cast<size_t>(c)] = static_cast<int>(entries.size());
+                entries.append({className(c), classColor(static_cast<int>(entries.size())), 0});
+            }
+            const int other = static_cast<int>(entries.size());
+            entries.append({tr("other classes"), QColor(mapstyle::otherClassesColor()), 0});
+            for (int& e : entryOfClass)
+                if (e < 0)
+                    e = other;
         }
         const std::vector<int>& classOf = gt ? m_samples.labels : m_samples.predictions;
         for (int id = 0; id < n; ++id) {
             const int c = classOf[static_cast<size_t>(id)];
             if (c >= 0 && c < classes) {
-                m_colors[static_cast<size_t>(id)] = palette[static_cast<size_t>(c)];
-                m_entryOf[static_cast<size_t>(id)] = c;
+                const int e = entryOfClass[static_cast<size_t>(c)];
+                m_colors[static_cast<size_t>(id)] = entries[e].color.rgb();
+                m_entryOf[static_cast<size_t>(id)] = e;
             }
         }
         break;

@@ -64,6 +64,14 @@ public:
     // "ground-truth class", ..., or the custom colouring's name.
     QString colorByName() const;
     static QString colorByName(ColorBy colorBy);
+    // The classes the class colourings (ground truth, prediction) tell apart:
+    // empty, every class; else these, in this order, each in its own colour
+    // (the first 20 stay distinguishable whatever their numbers), and the
+    // rest in grey under one "other classes" entry. For datasets with more
+    // classes than a palette keeps apart. Out-of-range and repeated classes
+    // are dropped; a new run (setSamples) colours every class again.
+    bool setColoredClasses(std::vector<int> classes);
+    const std::vector<int>& coloredClasses() const { return m_coloredClasses; }
     // One opaque colour per sample, the legend entries, and optionally each
     // sample's legend entry (-1: none; then legend clicks hide samples and
     // entries are counted, else the entries keep the caller's counts).
@@ -136,8 +144,9 @@ private:
     std::vector<int> m_drawOrder;
 
     ColorBy m_colorBy = ColorBy::GroundTruth;
-    std::vector<QRgb> m_colors; // per sample
-    std::vector<int> m_entryOf; // per sample legend entry, -1: none
+    std::vector<int> m_coloredClasses; // empty: all
+    std::vector<QRgb> m_colors;        // per sample
+    std::vector<int> m_entryOf;        // per sample legend entry, -1: none
     QString m_legendTitle;
     QVector<MapLegendEntry> m_legendEntries;
     std::vector<bool> m_hiddenEntries; // per legend entry

@@ -22,6 +22,7 @@ constexpr qreal kSectionGap = 8.0;     // between the colour and the size legend
 constexpr qreal kColumnGap = 12.0;     // between columns of entries (short legends)
 constexpr int kMaxColumns = 4;         // beyond that the legend would crowd the map
 constexpr qreal kStripEntryGap = 10.0; // between entries of the strip legend
+constexpr int kMaxStripRows = 3;       // a taller band would squeeze the map; the rest scrolls
 
 QFont boldFont(QFont f)
 {
@@ -67,14 +68,40 @@ qreal MapLegend::entryColumnWidth(const QFont& font) const
     return kSwatchColumn + names + (counts > 0 ? kCountGap + counts : 0.0);
 }
 
-int MapLegend::columnsFor(const QFont& font, qreal availableHeight) const
+int MapLegend::rowsAvailable(const QFont& font, qreal availableHeight) const
 {
     // Fixed part: padding, the two titles, the section gap, the four dot rows.
     const qreal row = rowHeight(font);
     const qreal fixed = 2 * kPadding + 2 * row + kSectionGap + 4 * row;
-    const int rows = std::max(1, static_cast<int>((availableHeight - fixed) / row));
+    return std::max(1, static_cast<int>((availableHeight - fixed) / row));
+}
+
+int MapLegend::columnsFor(const QFont& font, qreal availableHeight) const
+{
+    const int rows = rowsAvailable(font, availableHeight);
     const int n = static_cast<int>(m_entries.size());
     return std::clamp((n + rows - 1) / rows, 1, kMaxColumns);
+}
+
+QString MapLegend::scrollText() const
+{
+    return QCoreApplication::translate("MapLegend", "rows %1–%2 of %3 · scroll")
+        .arg(m_firstRow + 1)
+        .arg(m_firstRow + m_rowsShown)
+        .arg(m_rowsTotal);
+}
+
+bool MapLegend::scrollBy(int rows)
+{
+    const int first = std::clamp(m_firstRow + rows, 0, std::max(0, m_rowsTotal - m_rowsShown));
+    if (first == m_firstRow)
+        return false;
+    m_firstRow = first;
+    if (m_strip)
+        layoutStrip(m_area, m_font);
+    else
+        layout(m_area, m_font);
+    return true;
 }
 
 qreal MapLegend::preferredWidth(const QFont& font, qreal availableHeight) const
@@ -91,7 +118,7 @@ qreal MapLegend::preferredWidth(const QFont& font, qreal availableHeight) const
 }
 
 int MapLegend::stripPositions(const QFont& font, qreal width, QRectF* titleRect,
-                              QVector<QRectF>* entryRects) const
+                              QVector<QRectF>* entryRects, QVector<int>* entryRows) const
 {
     const QFontMetricsF fm(font);
     const QFontMetricsF bold(boldFont(font));
@@ -102,6 +129,8 @@ int MapLegend::stripPositions(const QFont& font, qreal width, QRectF* titleRect,
     qreal x = titleRect->right() + kStripEntryGap;
     int rows = 1;
     entryRects->clear();
+    if (entryRows)
+        entryRows->clear();
     for (const auto& e : m_entries) {
         const qreal w = kSwatchColumn + fm.horizontalAdvance(e.name);
         if (x + w > kPadding + inner && x > kPadding) { // wrap, unless first on its row
@@ -109,6 +138,8 @@ int MapLegend::stripPositions(const QFont& font, qreal width, QRectF* titleRect,
             ++rows;
         }
         entryRects->append(QRectF(x, kPadding + (rows - 1) * row, w, row));
+        if (entryRows)
+            entryRows->append(rows - 1);
         x += w + kStripEntryGap;
     }
     return rows;
@@ -119,7 +150,9 @@ qreal MapLegend::stripHeight(const QFont& font, qreal width) const
     QRectF title;
     QVector<QRectF> entries;
     const int rows = stripPositions(font, width, &title, &entries);
-    return 2 * kPadding + rows * rowHeight(font);
+    // Past kMaxStripRows the band keeps that many and a line for the scroll text.
+    const int shown = rows > kMaxStripRows ? kMaxStripRows + 1 : rows;
+    return 2 * kPadding + shown * rowHeight(font);
 }
 
 void MapLegend::layoutStrip(const QRectF& area, const QFont& font)
@@ -127,10 +160,26 @@ void MapLegend::layoutStrip(const QRectF& area, const QFont& font)
     m_font = font;
     m_strip = true;
     m_columns = 0;
-    stripPositions(font, area.width(), &m_titleRect, &m_entryRects);
-    m_titleRect.translate(area.topLeft());
-    for (QRectF& r : m_entryRects)
-        r.translate(area.topLeft());
+    m_area = area;
+    QVector<int> entryRows;
+    m_rowsTotal = stripPositions(font, area.width(), &m_titleRect, &m_entryRects, &entryRows);
+    m_rowsShown = std::min(m_rowsTotal, kMaxStripRows);
+    m_firstRow = std::clamp(m_firstRow, 0, m_rowsTotal - m_rowsShown);
+    const qreal row = rowHeight(font);
+    for (int i = 0; i < m_entryRects.size(); ++i) {
+        const int r = entryRows[i] - m_firstRow;
+        // The first row also holds the title: scrolled rows start after it.
+        m_entryRects[i] =
+            r < 0 || r >= m_rowsShown
+                ? QRectF()
+                : m_entryRects[i].translated(area.topLeft() + QPointF(0, -m_firstRow * row));
+    }
+    // The title opens the first row: it scrolls away with it.
+    m_titleRect = m_firstRow > 0 ? QRectF() : m_titleRect.translated(area.topLeft());
+    m_scrollRect = isScrollable()
+                       ? QRectF(area.left() + kPadding, area.top() + kPadding + m_rowsShown * row,
+                                std::max(area.width() - 2 * kPadding, 1.0), row)
+                       : QRectF();
     m_sizeTitleRect = QRectF();
     m_sizeRects.clear();
     m_bounds = QRectF(area.topLeft(), QSizeF(area.width(), stripHeight(font, area.width())));
@@ -140,6 +189,7 @@ void MapLegend::layout(const QRectF& area, const QFont& font)
 {
     m_font = font;
     m_strip = false;
+    m_area = area;
     m_columns = columnsFor(font, area.height());
     const qreal width = preferredWidth(font, area.height());
     const qreal row = rowHeight(font);
@@ -152,18 +202,32 @@ void MapLegend::layout(const QRectF& area, const QFont& font)
     y += row;
     m_entryRects.clear();
     const int n = static_cast<int>(m_entries.size());
-    const int rows = (n + m_columns - 1) / m_columns;
+    m_rowsTotal = (n + m_columns - 1) / m_columns;
+    const int available = rowsAvailable(font, area.height());
+    // Too many for the room: a window of rows in reading order (row-major, so
+    // that scrolling moves whole rows) above the line that says which.
+    const bool scrolled = m_rowsTotal > available;
+    m_rowsShown = scrolled ? std::max(1, available - 1) : m_rowsTotal;
+    m_firstRow = std::clamp(m_firstRow, 0, m_rowsTotal - m_rowsShown);
     for (int i = 0; i < n; ++i) {
         // Column-major, like reading a list. One column: rows span the whole
         // legend width, easy to hit with the mouse.
-        const int column = i / std::max(rows, 1), r = i % std::max(rows, 1);
-        if (m_columns == 1)
+        const int rowsUsed = std::max(m_rowsTotal, 1);
+        const int column = scrolled ? i % m_columns : i / rowsUsed;
+        const int r = (scrolled ? i / m_columns : i % rowsUsed) - m_firstRow;
+        if (r < 0 || r >= m_rowsShown)
+            m_entryRects.append(QRectF());
+        else if (m_columns == 1)
             m_entryRects.append(QRectF(left, y + r * row, width, row));
         else
             m_entryRects.append(QRectF(left + kPadding + column * (columnWidth + kColumnGap),
                                        y + r * row, columnWidth, row));
     }
-    y += rows * row + kSectionGap;
+    y += m_rowsShown * row;
+    m_scrollRect = scrolled ? QRectF(left + kPadding, y, inner, row) : QRectF();
+    if (scrolled)
+        y += row;
+    y += kSectionGap;
     m_sizeTitleRect = QRectF(left + kPadding, y, inner, row);
     y += row;
     m_sizeRects.clear();
@@ -203,11 +267,14 @@ void MapLegend::paint(QPainter& painter) const
     const QColor hiddenText(0xb0, 0xb0, 0xb0);
     painter.setFont(boldFont(m_font));
     painter.setPen(text);
-    painter.drawText(m_titleRect, Qt::AlignLeft | Qt::AlignVCenter,
-                     m_strip ? m_title + QLatin1Char(':') : m_title);
+    if (!m_titleRect.isEmpty())
+        painter.drawText(m_titleRect, Qt::AlignLeft | Qt::AlignVCenter,
+                         m_strip ? m_title + QLatin1Char(':') : m_title);
 
     painter.setFont(m_font);
     for (int i = 0; i < m_entries.size() && i < m_entryRects.size(); ++i) {
+        if (m_entryRects[i].isEmpty())
+            continue; // scrolled out of view
         const auto& e = m_entries[i];
         const bool hidden = i < static_cast<int>(m_hidden.size()) && m_hidden[i];
         const QRectF r =
@@ -232,6 +299,10 @@ void MapLegend::paint(QPainter& painter) const
         }
     }
 
+    if (!m_scrollRect.isEmpty()) {
+        painter.setPen(muted);
+        painter.drawText(m_scrollRect, Qt::AlignLeft | Qt::AlignVCenter, scrollText());
+    }
     if (m_strip) {
         painter.restore();
         return;

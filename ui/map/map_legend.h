@@ -23,12 +23,21 @@ struct MapLegendEntry {
 // entries (with counts, hidden ones hollow and grey) and the dot legend
 // (three example losses, the misclassified outline); on small maps a band
 // above the plot (layoutStrip). Lays itself out for a font and an area, then
-// paints and hit-tests in those logical coordinates.
+// paints and hit-tests in those logical coordinates. Entries that do not fit
+// (hundreds of classes) scroll: the legend shows a window of rows, a line
+// saying which, and scrollBy moves the window (the map turns the wheel over
+// the legend into it).
 class MapLegend
 {
 public:
     void setTitle(const QString& title) { m_title = title; }
-    void setEntries(QVector<MapLegendEntry> entries) { m_entries = std::move(entries); }
+    // Another number of entries (another colouring) scrolls back to the top.
+    void setEntries(QVector<MapLegendEntry> entries)
+    {
+        if (entries.size() != m_entries.size())
+            m_firstRow = 0;
+        m_entries = std::move(entries);
+    }
     const QVector<MapLegendEntry>& entries() const { return m_entries; }
     // hidden[i]: entry i is hidden (drawn hollow); shorter vectors mean "shown".
     void setHidden(std::vector<bool> hidden) { m_hidden = std::move(hidden); }
@@ -51,8 +60,16 @@ public:
     QRectF boundingRect() const { return m_bounds; }
     // Entry under a point, -1 when none; valid after layout().
     int entryAt(const QPointF& p) const;
+    // Empty for an entry scrolled out of view.
     QRectF entryRect(int entry) const;
     void paint(QPainter& painter) const;
+
+    // Whether some entries are out of view, and moving the window of rows by
+    // `rows` (positive: down), clamped; true when it moved. Lays the legend
+    // out again in its last area.
+    bool isScrollable() const { return m_rowsShown < m_rowsTotal; }
+    bool scrollBy(int rows);
+    int firstRow() const { return m_firstRow; }
 
 private:
     QString countText(qint64 count) const;
@@ -62,7 +79,10 @@ private:
     // Where each strip entry goes (and the title), for a band of this width
     // at the origin; returns the rows used.
     int stripPositions(const QFont& font, qreal width, QRectF* titleRect,
-                       QVector<QRectF>* entryRects) const;
+                       QVector<QRectF>* entryRects, QVector<int>* entryRows = nullptr) const;
+    // Rows of entries a box legend of this height has room for.
+    int rowsAvailable(const QFont& font, qreal availableHeight) const;
+    QString scrollText() const;
 
     QString m_title;
     QVector<MapLegendEntry> m_entries;
@@ -76,6 +96,11 @@ private:
     QVector<QRectF> m_sizeRects; // three example losses, then "misclassified"
     int m_columns = 1;
     bool m_strip = false;
+    QRectF m_area; // of the last layout, for scrollBy
+    int m_firstRow = 0;
+    int m_rowsShown = 0;
+    int m_rowsTotal = 0;
+    QRectF m_scrollRect; // the "rows a–b of n" line; empty when all fit
 };
 
 } // namespace mnistx::ui

@@ -70,6 +70,12 @@ inline QRgb validationColor()
 {
     return qRgb(0xf2, 0x8e, 0x2b);
 }
+// The classes a class colouring leaves out (MapFilterState::setColoredClasses):
+// a light grey that recedes behind the chosen classes' colours.
+inline QRgb otherClassesColor()
+{
+    return qRgb(0xd4, 0xd4, 0xd4);
+}
 
 // Marks drawn over the dots. Selection rings share the rubber band's and
 // lasso's accent blue (darker and more saturated than class 0's blue), so

@@ -61,6 +61,10 @@ public:
     // Switching colouring shows all of the new colouring's legend entries.
     void setColorBy(ColorBy colorBy);
     ColorBy colorBy() const { return m_state.colorBy(); }
+    // The classes the class colourings tell apart (MapFilterState::
+    // setColoredClasses; empty: all).
+    void setColoredClasses(std::vector<int> classes);
+    const std::vector<int>& coloredClasses() const { return m_state.coloredClasses(); }
     // "ground-truth class", "prediction", "correct / wrong", "subset", or the
     // custom colouring's name.
     QString colorByName() const { return m_state.colorByName(); }

@@ -98,9 +98,11 @@ QVariant MisclassifiedModel::data(const QModelIndex& index, int role) const
             return m_session->subsetOf(id) == analysis::Subset::Train ? tr("train")
                                                                       : tr("validation");
         case IndexColumn:
+            return m_session->indexInSubset(id);
         case GroundTruthColumn:
+            return m_session->className(m_session->label(id));
         case PredictionColumn:
-            return static_cast<int>(sortValue(row, column));
+            return m_session->className(m_session->prediction(id));
         case LossColumn:
             return formatLossFixed(m_session->loss(id));
         case GroundTruthDistanceColumn:

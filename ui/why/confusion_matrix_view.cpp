@@ -606,13 +606,21 @@ void ConfusionMatrixView::paintMatrix(QPainter* painter, const QRectF& area, boo
         QRectF(l.accuracyLeft, l.origin.y() - l.headerSize, l.accuracyWidth, l.headerSize),
         Qt::AlignCenter, tr("Accuracy"));
     painter->setFont(l.font);
+    // Class names, elided to their header; the number where not even a
+    // letter of the name would fit (the tooltips name the class in full).
+    const QFontMetricsF headerMetrics(l.font);
+    const auto header = [&](int k, qreal width) {
+        const QString name = m_session->className(k);
+        const QString elided = headerMetrics.elidedText(name, Qt::ElideRight, width);
+        return elided.size() <= 1 && name.size() > 1 ? QString::number(k) : elided;
+    };
     for (int k = 0; k < classes; ++k) {
         painter->drawText(QRectF(l.origin.x() + k * l.cellWidth, l.origin.y() - l.headerSize,
                                  l.cellWidth, l.headerSize),
-                          Qt::AlignCenter, QString::number(k));
+                          Qt::AlignCenter, header(k, l.cellWidth - 2));
         painter->drawText(QRectF(l.origin.x() - l.headerSize, l.origin.y() + k * l.cellHeight,
                                  l.headerSize - 4, l.cellHeight),
-                          Qt::AlignRight | Qt::AlignVCenter, QString::number(k));
+                          Qt::AlignRight | Qt::AlignVCenter, header(k, l.headerSize - 6));
     }
 
     // Cells.

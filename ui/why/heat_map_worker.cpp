@@ -38,7 +38,7 @@ public:
     }
 
     void compute(quint64 generation, int sampleId, const std::vector<std::uint8_t>& pixels,
-                 int rows, int cols, int label)
+                 const data::ImageShape& shape, int label)
     {
         if (generation != m_generation) {
             Q_EMIT failed(generation, sampleId, tr("the run changed"));
@@ -51,8 +51,7 @@ public:
         }
         try {
             const auto start = std::chrono::steady_clock::now();
-            why::HeatMaps maps =
-                why::computeHeatMaps(*m_classifier, pixels.data(), rows, cols, label);
+            why::HeatMaps maps = why::computeHeatMaps(*m_classifier, pixels.data(), shape, label);
             const double ms =
                 std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
                     .count();
@@ -151,8 +150,7 @@ void HeatMapWorker::request(int sampleId)
     Request r;
     r.sampleId = sampleId;
     r.label = m_session->label(sampleId);
-    r.rows = d.rows;
-    r.cols = d.cols;
+    r.shape = d.shape();
     const std::uint8_t* pixels = d.image(m_session->indexInSubset(sampleId));
     r.pixels.assign(pixels, pixels + d.valuesPerImage());
     r.requested.start();
@@ -173,8 +171,7 @@ void HeatMapWorker::dispatch()
     QMetaObject::invokeMethod(
         m_computer,
         [c = m_computer, generation = m_generation, id = r.sampleId, pixels = std::move(r.pixels),
-         rows = r.rows, cols = r.cols,
-         label = r.label] { c->compute(generation, id, pixels, rows, cols, label); },
+         shape = r.shape, label = r.label] { c->compute(generation, id, pixels, shape, label); },
         Qt::QueuedConnection);
 }
 

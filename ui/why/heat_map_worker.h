@@ -63,8 +63,7 @@ private:
     struct Request {
         int sampleId = -1;
         int label = 0;
-        int rows = 0;
-        int cols = 0;
+        data::ImageShape shape;
         std::vector<std::uint8_t> pixels;
         QElapsedTimer requested;
     };

@@ -181,7 +181,7 @@ QString LabelCandidatesModel::neighbourVoteText(int row) const
     return tr("%1/%2 say %3")
         .arg(neighbourCount(c.neighbourSuggestedShare, m_neighbours))
         .arg(m_neighbours)
-        .arg(c.suggestedLabel);
+        .arg(m_session->className(c.suggestedLabel));
 }
 
 QVariant LabelCandidatesModel::data(const QModelIndex& index, int role) const
@@ -199,9 +199,9 @@ QVariant LabelCandidatesModel::data(const QModelIndex& index, int role) const
         case IndexColumn:
             return c.index;
         case GivenLabelColumn:
-            return c.givenLabel;
+            return m_session->className(c.givenLabel);
         case SuggestedLabelColumn:
-            return c.suggestedLabel;
+            return m_session->className(c.suggestedLabel);
         case ScoreColumn:
             return QString::number(c.score, 'f', 3);
         case SelfConfidenceColumn:
@@ -270,17 +270,17 @@ QVariant LabelCandidatesModel::data(const QModelIndex& index, int role) const
                "Of its %9 nearest neighbours in feature space, %10 are labelled %3 and %11 "
                "labelled %2.")
                 .arg(m_session->describe(idAt(row)))
-                .arg(c.givenLabel)
-                .arg(c.suggestedLabel)
+                .arg(m_session->className(c.givenLabel))
+                .arg(m_session->className(c.suggestedLabel))
                 .arg(QString::number(c.score, 'f', 2), QString::number(c.selfConfidence, 'g', 3),
                      QString::number(c.threshold, 'g', 3),
                      QString::number(c.suggestedConfidence, 'g', 3),
                      c.confidentJoint
                          ? tr(", at least the mean self-confidence of class %1 (confident "
                               "learning: probably class %1)")
-                               .arg(c.suggestedLabel)
+                               .arg(m_session->className(c.suggestedLabel))
                          : tr(", below the threshold of class %1: %1 is only the runner-up")
-                               .arg(c.suggestedLabel))
+                               .arg(m_session->className(c.suggestedLabel)))
                 .arg(k)
                 .arg(neighbourCount(c.neighbourSuggestedShare, k))
                 .arg(neighbourCount(c.neighbourGivenShare, k));

@@ -269,9 +269,9 @@ void MetadataDashboard::setMetadata(std::shared_ptr<const why::SubsetMetadata> t
 
 bool MetadataDashboard::isFieldAvailable(MetadataField field) const
 {
-    if (field != MetadataField::Ink)
-        return true;
-    return hasMetadata() && m_train->has(field) && m_validation->has(field);
+    if (!hasMetadata())
+        return field != MetadataField::Ink;
+    return m_train->has(field) && m_validation->has(field);
 }
 
 void MetadataDashboard::setMap(PopulationMap* map)

@@ -316,9 +316,12 @@ void SimilarSamplesPanel::updateNeighbours()
             const auto [lo, hi] = std::minmax_element(distances.begin(), distances.end());
             m_summary =
                 tr("%n nearest in feature space: ", nullptr, static_cast<int>(distances.size()));
-            m_summary += tr("%1 with GT %2 like the query").arg(sameLabel).arg(gt);
+            m_summary +=
+                tr("%1 with GT %2 like the query").arg(sameLabel).arg(m_session->className(gt));
             if (!right)
-                m_summary += tr(", %1 with GT %2 (its prediction)").arg(predictedLabel).arg(pred);
+                m_summary += tr(", %1 with GT %2 (its prediction)")
+                                 .arg(predictedLabel)
+                                 .arg(m_session->className(pred));
             m_summary += tr(", %1 misclassified · distance %2–%3")
                              .arg(wrong)
                              .arg(formatDistance(*lo), formatDistance(*hi));

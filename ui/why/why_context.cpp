@@ -19,14 +19,16 @@ constexpr qint64 kProgressInterval = 50;
 
 // The subset's metadata, with its ink when the session's images belong to it.
 std::shared_ptr<const why::SubsetMetadata>
-computeSubsetMetadata(const analysis::SubsetAnalysis& analysis, const data::Dataset* images,
-                      const why::WhyProgress& progress)
+computeSubsetMetadata(const store::RunData& run, const analysis::SubsetAnalysis& analysis,
+                      const data::Dataset* images, const why::WhyProgress& progress)
 {
     const bool haveImages = images && images->count == analysis.sampleCount() &&
                             images->valuesPerImage() > 0 && !images->images.empty();
-    return std::make_shared<const why::SubsetMetadata>(
+    why::SubsetMetadata m =
         why::computeMetadata(analysis, haveImages ? images->images.data() : nullptr,
-                             haveImages ? images->valuesPerImage() : 28 * 28, progress));
+                             haveImages ? images->valuesPerImage() : 0, progress);
+    m.classNames = run.classNames;
+    return std::make_shared<const why::SubsetMetadata>(std::move(m));
 }
 
 } // namespace
@@ -231,9 +233,10 @@ void WhyContext::runJob(const Job& job)
             const double trainShare =
                 double(job.run->train.sampleCount()) /
                 std::max(1, job.run->train.sampleCount() + job.run->validation.sampleCount());
-            train = computeSubsetMetadata(job.run->train, job.images ? &job.images->train : nullptr,
+            train = computeSubsetMetadata(*job.run, job.run->train,
+                                          job.images ? &job.images->train : nullptr,
                                           why::partOf(progress, 0.0, trainShare));
-            validation = computeSubsetMetadata(job.run->validation,
+            validation = computeSubsetMetadata(*job.run, job.run->validation,
                                                job.images ? &job.images->validation : nullptr,
                                                why::partOf(progress, trainShare, 1.0 - trainShare));
         });

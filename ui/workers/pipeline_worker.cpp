@@ -1,6 +1,8 @@
 #include "ui/workers/pipeline_worker.h"
 
+#include "core/data/dataset_fingerprint.h"
 #include "core/data/dataset_folder.h"
+#include "core/pipeline/run_data_match.h"
 #include "core/projection/projector_factory.h"
 #include "core/projection/quality.h"
 #include "core/store/run_store.h"
@@ -84,12 +86,15 @@ void PipelineWorker::openRun(const QString& runDir, const QString& dataFolder)
         DataPtr data;
         try {
             auto loaded = std::make_shared<data::DatasetSplits>(data::loadDataset(folder));
-            if (loaded->train.count != run->trainCount ||
-                loaded->validation.count != run->validationCount)
-                throw data::DataError(
-                    folder + ": holds " + std::to_string(loaded->train.count) + " + " +
-                    std::to_string(loaded->validation.count) + " images, the run was made on " +
-                    std::to_string(run->trainCount) + " + " + std::to_string(run->validationCount));
+            const std::string mismatch = pipeline::runDataMismatch(
+                *run, runDir.toStdString(), *loaded, data::datasetFingerprint(*loaded));
+            if (!mismatch.empty() && !dataFolder.isEmpty()) {
+                // Data the user named: ask what to do instead of guessing.
+                Q_EMIT dataMismatch(runDir, dataFolder, QString::fromStdString(mismatch));
+                return;
+            }
+            if (!mismatch.empty()) // the run's own folder holds other data by now
+                throw data::DataError(mismatch);
             data = std::move(loaded);
         } catch (const std::exception& e) {
             // The run is still worth exploring without thumbnails.

@@ -32,7 +32,8 @@ public:
     // Slots, invoked through queued calls from the GUI thread.
     void runPipeline(const mnistx::pipeline::PipelineConfig& config);
     // Loads a stored run and its images. dataFolder overrides the folder the
-    // run remembers (empty: use the remembered one).
+    // run remembers (empty: use the remembered one); when it holds other data
+    // than the run was made on, dataMismatch is emitted and nothing opened.
     void openRun(const QString& runDir, const QString& dataFolder);
     // Writes a run into a folder (Save Run As).
     void saveRun(const mnistx::ui::RunPtr& run, const QString& dir);
@@ -59,6 +60,8 @@ Q_SIGNALS:
     void finished(const mnistx::ui::RunPtr& run, const mnistx::ui::DataPtr& data,
                   const QString& runDir);
     void saved(const QString& dir);
+    // openRun: the run in runDir was not made on dataFolder; message names both.
+    void dataMismatch(const QString& runDir, const QString& dataFolder, const QString& message);
     void cancelled();
     void failed(const QString& message);
 

@@ -30,6 +30,7 @@ RunController::RunController(QObject* parent)
     connect(m_worker, &PipelineWorker::failed, this, done);
     connect(m_worker, &PipelineWorker::cancelled, this, done);
     connect(m_worker, &PipelineWorker::saved, this, done);
+    connect(m_worker, &PipelineWorker::dataMismatch, this, done);
     m_thread.start();
 }
 
