@@ -53,6 +53,12 @@ const char* metadataFieldName(MetadataField field)
         return "prediction";
     case MetadataField::Correct:
         return "correct";
+    case MetadataField::Contrast:
+        return "contrast";
+    case MetadataField::DistanceToNearestCentroid:
+        return "distance_to_nearest_centroid";
+    case MetadataField::Margin:
+        return "margin";
     }
     return "?";
 }
@@ -78,6 +84,12 @@ const char* metadataFieldTitle(MetadataField field)
         return "Prediction";
     case MetadataField::Correct:
         return "Correct";
+    case MetadataField::Contrast:
+        return "Contrast";
+    case MetadataField::DistanceToNearestCentroid:
+        return "Distance to nearest centroid";
+    case MetadataField::Margin:
+        return "Margin";
     }
     return "?";
 }
@@ -85,7 +97,8 @@ const char* metadataFieldTitle(MetadataField field)
 bool isContinuous(MetadataField field)
 {
     return field == MetadataField::DistanceToOwnCentroid || field == MetadataField::Ink ||
-           field == MetadataField::Confidence;
+           field == MetadataField::Confidence || field == MetadataField::Contrast ||
+           field == MetadataField::DistanceToNearestCentroid || field == MetadataField::Margin;
 }
 
 bool SubsetMetadata::classesAreDigits() const
@@ -122,6 +135,14 @@ std::vector<float> SubsetMetadata::values(MetadataField field) const
         return widen(prediction);
     case MetadataField::Correct:
         return widen(correct);
+    case MetadataField::Contrast:
+        if (contrast.empty())
+            throw std::invalid_argument("metadata: contrast was not computed (no images given)");
+        return contrast;
+    case MetadataField::DistanceToNearestCentroid:
+        return distanceToNearestCentroid;
+    case MetadataField::Margin:
+        return margin;
     }
     throw std::invalid_argument("metadata: unknown field");
 }
@@ -142,6 +163,8 @@ SubsetMetadata computeMetadata(const analysis::SubsetAnalysis& a, const std::uin
     m.distanceToOwnCentroid.resize(static_cast<std::size_t>(n));
     m.confidence.resize(static_cast<std::size_t>(n));
     m.correct.resize(static_cast<std::size_t>(n));
+    m.distanceToNearestCentroid.resize(static_cast<std::size_t>(n));
+    m.margin.resize(static_cast<std::size_t>(n));
     const bool haveDistances = a.centroidDistances.rows() == n;
     // The ink pass reads every pixel: most of the time when there are images.
     const double fieldsShare = images ? 0.2 : 1.0;
@@ -153,19 +176,40 @@ SubsetMetadata computeMetadata(const analysis::SubsetAnalysis& a, const std::uin
         m.parity[k] = static_cast<std::uint8_t>(label % 2);
         m.closedLoop[k] = hasClosedLoop(label) ? 1 : 0;
         m.distanceToOwnCentroid[k] = haveDistances ? a.distanceToOwnCentroid(i) : 0.0f;
-        m.confidence[k] = a.probabilities.row(i).maxCoeff();
+        const auto p = a.probabilities.row(i);
+        float first = 0.0f, second = 0.0f;
+        for (Eigen::Index c = 0; c < p.size(); ++c) {
+            if (p(c) > first) {
+                second = first;
+                first = p(c);
+            } else if (p(c) > second) {
+                second = p(c);
+            }
+        }
+        m.confidence[k] = first;
+        m.margin[k] = first - second;
+        m.distanceToNearestCentroid[k] =
+            haveDistances ? a.centroidDistances.row(i).minCoeff() : 0.0f;
         m.correct[k] = a.correct(i) ? 1 : 0;
     }
-    if (images) {
+    if (images && pixelsPerImage > 0) {
         m.ink.resize(static_cast<std::size_t>(n));
+        m.contrast.resize(static_cast<std::size_t>(n));
         for (int i = 0; i < n; ++i) {
             if (i % kProgressChunk == 0)
                 checkProgress(progress, fieldsShare + (1.0 - fieldsShare) * i / n);
             const std::uint8_t* image = images + static_cast<std::size_t>(i) * pixelsPerImage;
-            long sum = 0;
-            for (int p = 0; p < pixelsPerImage; ++p)
+            long long sum = 0, squares = 0;
+            for (int p = 0; p < pixelsPerImage; ++p) {
                 sum += image[p];
+                squares += image[p] * image[p];
+            }
+            const double mean = static_cast<double>(sum) / pixelsPerImage;
+            const double variance =
+                std::max(0.0, static_cast<double>(squares) / pixelsPerImage - mean * mean);
             m.ink[static_cast<std::size_t>(i)] = static_cast<float>(sum / 255.0);
+            m.contrast[static_cast<std::size_t>(i)] =
+                static_cast<float>(std::sqrt(variance) / 255.0);
         }
     }
     return m;

@@ -13,20 +13,24 @@ namespace mnistx::why
 {
 
 enum class MetadataField : int {
-    Label = 0,             // ground truth, categorical 0..C−1
-    Parity,                // of the label: 0 even, 1 odd
-    ClosedLoop,            // the label's digit has a closed loop (0, 6, 8, 9): 1, else 0
-    DistanceToOwnCentroid, // continuous, pixel space (images in [0,1])
-    NearestCentroid,       // categorical 0..C−1
-    Ink,                   // continuous: sum of the pixels in [0,1] (0..rows·cols)
-    Confidence,            // continuous: the highest softmax probability, [0,1]
-    Prediction,            // categorical 0..C−1
-    Correct,               // 1 when prediction == label, else 0
+    Label = 0,                 // ground truth, categorical 0..C−1
+    Parity,                    // of the label: 0 even, 1 odd
+    ClosedLoop,                // the label's digit has a closed loop (0, 6, 8, 9): 1, else 0
+    DistanceToOwnCentroid,     // continuous, pixel space (images in [0,1])
+    NearestCentroid,           // categorical 0..C−1
+    Ink,                       // continuous: sum of the pixels in [0,1] (0..rows·cols)
+    Confidence,                // continuous: the highest softmax probability, [0,1]
+    Prediction,                // categorical 0..C−1
+    Correct,                   // 1 when prediction == label, else 0
+    Contrast,                  // continuous: standard deviation of the pixels in [0,1]
+    DistanceToNearestCentroid, // continuous: to the nearest class centroid, pixel space
+    Margin,                    // continuous: highest minus second-highest probability, [0,1]
 };
-constexpr int kMetadataFieldCount = 9;
+constexpr int kMetadataFieldCount = 12;
 
 // "label", "parity", "closed_loop", "distance_to_own_centroid",
-// "nearest_centroid", "ink", "confidence", "prediction", "correct".
+// "nearest_centroid", "ink", "confidence", "prediction", "correct",
+// "contrast", "distance_to_nearest_centroid", "margin".
 const char* metadataFieldName(MetadataField field);
 // For the user: "Label", "Even / odd", ... (English, no trailing punctuation).
 const char* metadataFieldTitle(MetadataField field);
@@ -41,7 +45,10 @@ struct SubsetMetadata {
     std::vector<std::uint8_t> closedLoop;
     std::vector<float> distanceToOwnCentroid;
     std::vector<data::ClassLabel> nearestCentroid;
-    std::vector<float> ink; // empty when the images were not given
+    std::vector<float> ink;      // empty when the images were not given
+    std::vector<float> contrast; // empty when the images were not given
+    std::vector<float> distanceToNearestCentroid;
+    std::vector<float> margin;
     std::vector<float> confidence;
     std::vector<data::ClassLabel> prediction;
     std::vector<std::uint8_t> correct;
@@ -55,7 +62,7 @@ struct SubsetMetadata {
     // only datasets whose classes are the digits 0–9 have them.
     bool has(MetadataField field) const
     {
-        if (field == MetadataField::Ink)
+        if (field == MetadataField::Ink || field == MetadataField::Contrast)
             return !ink.empty();
         if (field == MetadataField::Parity || field == MetadataField::ClosedLoop)
             return classesAreDigits();

@@ -63,6 +63,7 @@ class TestInsights : public QObject
 
 private Q_SLOTS:
     void metadataFields();
+    void genericFieldsForAnyDataset();
     void inkOnRealMnist();
     void groupedMeanLoss();
     void quantileBins();
@@ -103,6 +104,40 @@ void TestInsights::metadataFields()
     QVERIFY(!noImages.has(MetadataField::Ink));
     QVERIFY_THROWS_EXCEPTION(std::invalid_argument, noImages.values(MetadataField::Ink));
     QCOMPARE(noImages.values(MetadataField::Parity).size(), std::size_t(30));
+}
+
+void TestInsights::genericFieldsForAnyDataset()
+{
+    test::SyntheticRunOptions o;
+    o.validationCount = 20;
+    const store::RunData run = test::makeSyntheticRun(o);
+    // Sample 3: half its pixels 0, half 255 (contrast 0.5); the rest flat.
+    std::vector<std::uint8_t> images(20 * 784, 40);
+    for (int p = 0; p < 784; ++p)
+        images[3 * 784 + p] = p % 2 ? 255 : 0;
+    SubsetMetadata m = computeMetadata(run.validation, images.data(), 784);
+    for (int i = 0; i < 20; ++i) {
+        const auto k = static_cast<std::size_t>(i);
+        std::vector<float> p(run.validation.probabilities.row(i).data(),
+                             run.validation.probabilities.row(i).data() + 10);
+        std::sort(p.rbegin(), p.rend());
+        QVERIFY(std::abs(m.margin[k] - (p[0] - p[1])) < 1e-6f);
+        QCOMPARE(m.distanceToNearestCentroid[k],
+                 run.validation.centroidDistances.row(i).minCoeff());
+        QVERIFY(m.distanceToNearestCentroid[k] <= m.distanceToOwnCentroid[k]);
+        QVERIFY(std::abs(m.contrast[k] - (i == 3 ? 0.5f : 0.0f)) < 1e-6f);
+    }
+    for (const auto f :
+         {MetadataField::Contrast, MetadataField::DistanceToNearestCentroid, MetadataField::Margin})
+        QVERIFY(isContinuous(f) && m.has(f));
+    // Parity and closed loops are about digits: other classes do not have them.
+    QVERIFY(m.has(MetadataField::Parity));
+    m.classNames = {"0", "1", "2", "3", "4", "5", "6", "7", "8", "9"};
+    QVERIFY(m.has(MetadataField::ClosedLoop));
+    m.classNames[4] = "coat";
+    QVERIFY(!m.has(MetadataField::Parity) && !m.has(MetadataField::ClosedLoop));
+    QCOMPARE(groupBy(m, MetadataField::Label).names[4], std::string("coat"));
+    QVERIFY(!computeMetadata(run.validation).has(MetadataField::Contrast));
 }
 
 void TestInsights::inkOnRealMnist()

@@ -59,6 +59,7 @@ private Q_SLOTS:
     void closingDuringTrainingReturnsPromptly();
     void exportingDuringReprojectionThenClosing();
     void droppedFoldersOpenRunsAndOfferDatasets();
+    void runWithOtherDataAsksWhatToDo();
 
 private:
     pipeline::CommandLine commandLineFor(const QString& outDir) const;
@@ -460,6 +461,52 @@ void TestMainWindow::droppedFoldersOpenRunsAndOfferDatasets()
 
     // A file is no folder: not taken.
     QVERIFY(!drop(other.filePath(QStringLiteral("run.bin"))));
+}
+
+void TestMainWindow::runWithOtherDataAsksWhatToDo()
+{
+    // The full-size run opened with --data naming the small subset: the
+    // window must not show the run with those images; it says so, and
+    // "Open with Its Own Data" opens the run with the data it was made on.
+    pipeline::CommandLine cl = commandLineFor(m_runDir.path());
+    cl.pipeline.dataFolder = m_smallData.path().toStdString();
+    cl.dataGiven = true;
+    ui::MainWindow w(cl);
+    w.show();
+    QString text, informative;
+    QStringList buttons;
+    QTimer poll;
+    connect(&poll, &QTimer::timeout, this, [&] {
+        auto* box = qobject_cast<QMessageBox*>(QApplication::activeModalWidget());
+        if (!box || box->objectName() != QLatin1String("dataMismatch"))
+            return;
+        text = box->text();
+        informative = box->informativeText();
+        QAbstractButton* own = nullptr;
+        for (QAbstractButton* b : box->buttons()) {
+            buttons << b->text();
+            if (b->text().contains(QStringLiteral("Its Own Data")))
+                own = b;
+        }
+        poll.stop();
+        if (own)
+            own->click();
+    });
+    poll.start(20);
+    QSignalSpy shown(&w, &ui::MainWindow::runShown);
+    w.start();
+    QTRY_VERIFY_WITH_TIMEOUT(!text.isEmpty(), 20000);
+    qInfo("%s", qPrintable(text));
+    QVERIFY(text.contains(m_runDir.path()));
+    QVERIFY(text.contains(m_smallData.path()));
+    QVERIFY(text.contains(QStringLiteral("3,500 images of 28×28 grey, 10 classes")));
+    QVERIFY(buttons.join(QLatin1Char('|')).contains(QStringLiteral("Train on the New Data")));
+    QVERIFY(informative.contains(m_runDir.path() + QLatin1Char('-')));
+    QTRY_VERIFY_WITH_TIMEOUT(shown.count() >= 1, 20000);
+    QVERIFY(w.session()->hasRun());
+    QVERIFY(w.session()->hasImages());
+    QCOMPARE(w.session()->dataPtr()->train.count, w.session()->run().trainCount);
+    QCOMPARE(w.session()->dataPtr()->train.count, 60000);
 }
 
 QTEST_MAIN(TestMainWindow)
