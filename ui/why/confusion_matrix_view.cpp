@@ -606,13 +606,13 @@ void ConfusionMatrixView::paintMatrix(QPainter* painter, const QRectF& area, boo
         QRectF(l.accuracyLeft, l.origin.y() - l.headerSize, l.accuracyWidth, l.headerSize),
         Qt::AlignCenter, tr("Accuracy"));
     painter->setFont(l.font);
-    // Class names, elided to their header; the number where not even a
-    // letter of the name would fit (the tooltips name the class in full).
+    // Class names, elided to their header; the number where fewer than
+    // three letters of the name would show (the tooltips name the class).
     const QFontMetricsF headerMetrics(l.font);
     const auto header = [&](int k, qreal width) {
         const QString name = m_session->className(k);
         const QString elided = headerMetrics.elidedText(name, Qt::ElideRight, width);
-        return elided.size() <= 1 && name.size() > 1 ? QString::number(k) : elided;
+        return elided != name && elided.size() < 4 ? QString::number(k) : elided;
     };
     for (int k = 0; k < classes; ++k) {
         painter->drawText(QRectF(l.origin.x() + k * l.cellWidth, l.origin.y() - l.headerSize,

@@ -255,7 +255,7 @@ void HeatMapPainter::paint(QPainter& painter, const QRectF& area, const QFont& f
             text = HeatMapPanel::tr("loss %1").arg(formatLoss(m_panel.m_maps.loss));
         else
             text = QStringLiteral("%1  p=%2")
-                       .arg(tile)
+                       .arg(m_panel.m_session->className(tile))
                        .arg(formatProbability(
                            m_panel.m_maps.probabilities[static_cast<std::size_t>(tile)]));
         if (tile == m_panel.m_largeTile) {

@@ -320,8 +320,8 @@ QString HeatMapPanel::tileNote(int tile) const
     if (!defined) {
         if (tile == kLossTile)
             return tr("loss map undefined");
-        return gradCam ? tr("Grad-CAM undefined for %1").arg(tile)
-                       : tr("gradient undefined for %1").arg(tile);
+        return gradCam ? tr("Grad-CAM undefined for %1").arg(m_session->className(tile))
+                       : tr("gradient undefined for %1").arg(m_session->className(tile));
     }
     const Scale& scale = tile == kLossTile ? m_lossScale : m_classScale;
     if (top > 0.0 && top > kFaintShare * static_cast<double>(scale.hi))
@@ -330,10 +330,11 @@ QString HeatMapPanel::tileNote(int tile) const
         return top == 0.0 ? tr("no pixel changes the loss")
                           : tr("hardly any pixel changes the loss");
     if (gradCam)
-        return top == 0.0 ? tr("no positive evidence for %1").arg(tile)
-                          : tr("hardly any evidence for %1").arg(tile);
-    return top == 0.0 ? tr("no pixel changes the logit of %1").arg(tile)
-                      : tr("hardly any pixel changes the logit of %1").arg(tile);
+        return top == 0.0 ? tr("no positive evidence for %1").arg(m_session->className(tile))
+                          : tr("hardly any evidence for %1").arg(m_session->className(tile));
+    return top == 0.0
+               ? tr("no pixel changes the logit of %1").arg(m_session->className(tile))
+               : tr("hardly any pixel changes the logit of %1").arg(m_session->className(tile));
 }
 
 QImage HeatMapPanel::tileImage(int tile) const
@@ -440,21 +441,22 @@ QStringList HeatMapPanel::largeTitle() const
 {
     // Two lines: what the map is (bold), then how to read it.
     if (m_largeTile == kLossTile) {
-        const QString name =
-            tr("Loss map · GT %1 · loss %2").arg(m_maps.label).arg(formatLoss(m_maps.loss));
+        const QString name = tr("Loss map · GT %1 · loss %2")
+                                 .arg(m_session->className(m_maps.label), formatLoss(m_maps.loss));
         return {name, m_signed ? tr("red: more ink here raises the loss, blue: lowers it")
                                : tr("how strongly each pixel's ink changes the loss")};
     }
     const int k = m_largeTile;
     const QString name =
         tr("Class %1 · p=%2")
-            .arg(k)
+            .arg(m_session->className(k))
             .arg(formatProbability(m_maps.probabilities[static_cast<std::size_t>(k)]));
     QString how;
     if (m_method == Method::GradCam)
-        how = tr("Grad-CAM: where the evidence for %1 is").arg(k);
+        how = tr("Grad-CAM: where the evidence for %1 is").arg(m_session->className(k));
     else if (m_signed)
-        how = tr("red: more ink here raises the logit of %1, blue: lowers it").arg(k);
+        how = tr("red: more ink here raises the logit of %1, blue: lowers it")
+                  .arg(m_session->className(k));
     else
         how = tr("how strongly each pixel's ink changes the logit of %1").arg(k);
     return {name, how + tr(" · click again: loss map")};

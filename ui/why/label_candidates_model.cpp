@@ -315,7 +315,7 @@ struct ColumnText {
     const char* toolTip;
 };
 constexpr ColumnText kColumnTexts[] = {
-    {QT_TRANSLATE_NOOP("LabelCandidatesModel", "Digit"),
+    {QT_TRANSLATE_NOOP("LabelCandidatesModel", "Image"),
      QT_TRANSLATE_NOOP("LabelCandidatesModel",
                        "The sample's image; sort by this column to restore the ranking order")},
     {QT_TRANSLATE_NOOP("LabelCandidatesModel", "Subset"),
