@@ -102,6 +102,19 @@ void writeNumpyDataset(const QString& folder, const data::Dataset& train, const 
     writeNumpySplit(folder, "test", test);
 }
 
+// Training and test splits made by makeSplit (seeds seed and seed + 1),
+// written into folder as NumPy files.
+std::pair<data::Dataset, data::Dataset> writeSyntheticDataset(const QString& folder,
+                                                              const data::ImageShape& shape,
+                                                              int classes, int trainCount,
+                                                              int testCount, unsigned seed)
+{
+    std::pair<data::Dataset, data::Dataset> splits{makeSplit(trainCount, shape, classes, seed),
+                                                   makeSplit(testCount, shape, classes, seed + 1)};
+    writeNumpyDataset(folder, splits.first, splits.second);
+    return splits;
+}
+
 std::string messageOf(const std::function<void()>& f)
 {
     try {
@@ -189,10 +202,8 @@ void TestAnyDataset::colourDatasetEndToEnd()
     // 32×32 RGB, three classes told apart by colour: the model must learn
     // them, and the centroids must be the per-pixel, per-channel means.
     const data::ImageShape shape{3, 32, 32};
-    const data::Dataset train = makeSplit(120, shape, 3, 11);
-    const data::Dataset test = makeSplit(30, shape, 3, 12);
     QTemporaryDir dir, out;
-    writeNumpyDataset(dir.path(), train, test);
+    const auto [train, test] = writeSyntheticDataset(dir.path(), shape, 3, 120, 30, 11);
     writeFile(QDir(dir.path()).filePath("classes.txt").toStdString(), "red\ngreen\nblue\n");
 
     pipeline::PipelineConfig config = quickConfig(dir.path(), out.path());
@@ -251,11 +262,8 @@ void TestAnyDataset::moreThan256Classes()
 {
     // 300 classes of 8×8 grey: labels, predictions and nearest centroids
     // above 255 survive the run store (u16 sections).
-    const data::ImageShape shape{1, 8, 8};
-    const data::Dataset train = makeSplit(600, shape, 300, 21);
-    const data::Dataset test = makeSplit(300, shape, 300, 22);
     QTemporaryDir dir, out;
-    writeNumpyDataset(dir.path(), train, test);
+    writeSyntheticDataset(dir.path(), {1, 8, 8}, 300, 600, 300, 21);
     pipeline::PipelineConfig config = quickConfig(dir.path(), out.path());
     config.train.epochs = 1;
     const auto run = pipeline::runPipeline(config);
@@ -271,11 +279,8 @@ void TestAnyDataset::moreThan256Classes()
 
 void TestAnyDataset::fingerprintIsAboutContentOnly()
 {
-    const data::ImageShape shape{1, 12, 12};
-    const data::Dataset train = makeSplit(40, shape, 4, 31);
-    const data::Dataset test = makeSplit(12, shape, 4, 32);
     QTemporaryDir numpy, idx;
-    writeNumpyDataset(numpy.path(), train, test);
+    const auto [train, test] = writeSyntheticDataset(numpy.path(), {1, 12, 12}, 4, 40, 12, 31);
     const std::string idxDir = idx.path().toStdString();
     testing::writeIdxPair(train, train.count, idxDir + "/train-images-idx3-ubyte",
                           idxDir + "/train-labels-idx1-ubyte");
@@ -303,9 +308,9 @@ void TestAnyDataset::aRunNeverMeetsOtherData()
 {
     const data::ImageShape shape{1, 8, 8};
     QTemporaryDir first, second, same, out;
-    writeNumpyDataset(first.path(), makeSplit(20, shape, 2, 41), makeSplit(6, shape, 2, 42));
-    writeNumpyDataset(second.path(), makeSplit(20, shape, 2, 43), makeSplit(6, shape, 2, 44));
-    writeNumpyDataset(same.path(), makeSplit(20, shape, 2, 41), makeSplit(6, shape, 2, 42));
+    writeSyntheticDataset(first.path(), shape, 2, 20, 6, 41);
+    writeSyntheticDataset(second.path(), shape, 2, 20, 6, 43);
+    writeSyntheticDataset(same.path(), shape, 2, 20, 6, 41);
 
     // The first run chooses its epochs from the dataset's size and says so.
     std::vector<std::string> messages;
