@@ -46,6 +46,7 @@ struct BatchReport {
     int epoch = 0; // 0-based
     int batch = 0; // 0-based within the epoch
     int batchesPerEpoch = 0;
+    int epochs = 0;            // of the whole training (automatic epochs resolved)
     long long samplesSeen = 0; // since the start of this training run
     double loss = 0.0;         // this batch's mean cross-entropy
     double runningLoss = 0.0;  // mean over the epoch so far

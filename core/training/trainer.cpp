@@ -173,6 +173,7 @@ TrainingHistory Trainer::train(const data::Dataset& train, const data::Dataset& 
             r.epoch = epoch;
             r.batch = b;
             r.batchesPerEpoch = batchesPerEpoch;
+            r.epochs = m_config.epochs;
             r.samplesSeen = samplesThisRun;
             r.loss = batchLoss;
             r.runningLoss = lossSum / static_cast<double>(seen);

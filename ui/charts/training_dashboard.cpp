@@ -318,6 +318,8 @@ void TrainingDashboard::reset(int epochs, int batchesPerEpoch)
 
 void TrainingDashboard::addBatch(const training::BatchReport& report)
 {
+    if (report.epochs > 0) // automatic epochs are known once training starts
+        m_totalEpochs = report.epochs;
     m_batches.push_back(report);
     if (m_live)
         m_etaEstimator.add(report, m_totalEpochs);
@@ -327,6 +329,8 @@ void TrainingDashboard::addBatch(const training::BatchReport& report)
 
 void TrainingDashboard::addBatches(const QVector<training::BatchReport>& reports)
 {
+    if (!reports.isEmpty() && reports.back().epochs > 0)
+        m_totalEpochs = reports.back().epochs; // automatic epochs resolved
     m_batches.insert(m_batches.end(), reports.begin(), reports.end());
     if (m_live)
         for (const training::BatchReport& r : reports)
