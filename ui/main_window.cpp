@@ -291,7 +291,7 @@ void MainWindow::applyColoring()
         const auto field = static_cast<why::MetadataField>(data - kMetadataColoring);
         if (!m_why->colorMapBy(field))
             statusBar()->showMessage(tr("The map cannot be coloured by %1 for this run")
-                                         .arg(QString::fromUtf8(why::metadataFieldTitle(field))),
+                                         .arg(m_why->metadata()->fieldTitle(field)),
                                      kStatusMessageMs);
         return;
     }

@@ -113,6 +113,8 @@ private:
     void createToolBars();
     void exportAllPlots();
     void exportSamplesCsv();
+    // The colour box's entries for the user's metadata.csv fields.
+    void syncUserColorFields();
     void exportSelectionCsv();
     void showShortcuts();
     void showAbout();

@@ -290,6 +290,9 @@ void MainWindow::createToolBars()
         const QSignalBlocker block(m_colorBox);
         m_colorBox->setCurrentIndex(m_colorBox->findData(kMetadataColoring + field));
     });
+    // The user's metadata.csv fields join the list with their run's metadata.
+    connect(m_why->metadata(), &MetadataDashboard::metadataChanged, this,
+            &MainWindow::syncUserColorFields);
     // As wide as its usual entries; longer metadata names show in the
     // opened list.
     m_colorBox->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
@@ -372,6 +375,38 @@ void MainWindow::exportAllPlots()
     }
 }
 
+void MainWindow::syncUserColorFields()
+{
+    const MetadataDashboard* dashboard = m_why->metadata();
+    const int firstUser = kMetadataColoring + why::kMetadataFieldCount;
+    QStringList titles, shown;
+    for (int f = why::kMetadataFieldCount; f < dashboard->fieldCount(); ++f)
+        titles << dashboard->fieldTitle(static_cast<why::MetadataField>(f));
+    for (int i = 0; i < m_colorBox->count(); ++i)
+        if (m_colorBox->itemData(i).toInt() >= firstUser)
+            shown << m_colorBox->itemText(i);
+    if (titles == shown)
+        return;
+    const QSignalBlocker block(m_colorBox);
+    const int current = m_colorBox->currentData().toInt();
+    for (int i = m_colorBox->count() - 1; i >= 0; --i)
+        if (m_colorBox->itemData(i).toInt() >= firstUser)
+            m_colorBox->removeItem(i);
+    for (int k = 0; k < titles.size(); ++k) {
+        m_colorBox->addItem(titles[k], firstUser + k);
+        m_colorBox->setItemData(m_colorBox->count() - 1,
+                                tr("Your metadata.csv's column \"%1\"").arg(titles[k]),
+                                Qt::ToolTipRole);
+    }
+    const int index = m_colorBox->findData(current);
+    if (index >= 0) {
+        m_colorBox->setCurrentIndex(index);
+    } else { // the field left with its run: back to the classes
+        m_colorBox->setCurrentIndex(0);
+        applyColoring();
+    }
+}
+
 void MainWindow::exportSamplesCsv()
 {
     if (!m_session->hasRun())
@@ -380,7 +415,8 @@ void MainWindow::exportSamplesCsv()
     if (path.isEmpty())
         return;
     QString error;
-    if (!writeAllSamplesCsv(m_session->run(), path, &error))
+    const auto data = m_session->dataPtr();
+    if (!writeAllSamplesCsv(m_session->run(), path, &error, data ? &data->metadata : nullptr))
         QMessageBox::warning(this, tr("Export failed"), error);
     else
         notifyExported(this, path, tr("Samples written to %1").arg(QDir::toNativeSeparators(path)));
@@ -394,7 +430,9 @@ void MainWindow::exportSelectionCsv()
     if (path.isEmpty())
         return;
     QString error;
-    if (!writeSelectionCsv(m_session->run(), m_session->selection(), path, &error))
+    const auto data = m_session->dataPtr();
+    if (!writeSelectionCsv(m_session->run(), m_session->selection(), path, &error,
+                           data ? &data->metadata : nullptr))
         QMessageBox::warning(this, tr("Export failed"), error);
     else
         notifyExported(this, path,

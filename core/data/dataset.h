@@ -1,5 +1,7 @@
 #pragma once
 
+#include "core/data/user_metadata.h"
+
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -94,6 +96,8 @@ struct DatasetSplits {
     // classCount names in label order: from classes.txt or the folder names,
     // else the label numbers ("0", "1", …).
     std::vector<std::string> classNames;
+    // The user's metadata.csv, when the folder has one (see user_metadata.h).
+    UserMetadata metadata;
     // What the loader did that the user should know (files skipped, float
     // pixels rounded to 8 bits), one sentence each.
     std::vector<std::string> notes;

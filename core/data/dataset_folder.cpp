@@ -20,6 +20,7 @@ namespace fs = std::filesystem;
 const char* const kNumpyFiles[4] = {"train_images.npy", "train_labels.npy", "test_images.npy",
                                     "test_labels.npy"};
 const char* const kClassesFile = "classes.txt";
+const char* const kMetadataFile = "metadata.csv";
 
 std::vector<std::string> fileNames(const std::string& folder)
 {
@@ -207,6 +208,10 @@ void finish(DatasetSplits& s)
     } else {
         s.classNames = defaultClassNames(classCount);
     }
+
+    const fs::path metadataFile = fs::path(s.folder) / kMetadataFile;
+    if (fs::is_regular_file(metadataFile, ec))
+        s.metadata = readUserMetadata(metadataFile.string(), s.train.count, s.validation.count);
 }
 
 } // namespace

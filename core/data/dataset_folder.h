@@ -8,7 +8,9 @@
 //   Images: train/<class>/*.png|jpg and test/<class>/ or val/<class>/
 //           (see image_folder.h).
 // Class names come from the image folders, else from a classes.txt in the
-// folder (one name per line, label order), else the label numbers.
+// folder (one name per line, label order), else the label numbers. A
+// metadata.csv in the folder adds the user's own per-sample fields (see
+// user_metadata.h).
 //
 // May be called from any thread. Failures throw DataError naming the file or
 // folder at fault and what it should hold.
@@ -39,8 +41,8 @@ bool holdsDataset(const std::string& folder);
 // Loads both splits and checks what every view relies on: 2 to 1,000
 // classes (from the labels: the largest label + 1), labels ≥ 0, both splits
 // of one image size (8 to 256 pixels a side) and channel count (1 or 3),
-// class names (classes.txt with one line per class). threads: 0 = all cores
-// (image folders only). progress: image folders only.
+// class names (classes.txt with one line per class), metadata.csv's rows.
+// threads: 0 = all cores (image folders only). progress: image folders only.
 DatasetSplits loadDataset(const std::string& folder, int threads = 0,
                           const LoadProgress& progress = {});
 

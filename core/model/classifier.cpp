@@ -1,6 +1,7 @@
 #include "core/model/classifier.h"
 
 #include "core/model/classifier_impl.h"
+#include "core/model/tensor_memory_cache.h"
 
 #include <cstring>
 #include <mutex>
@@ -14,6 +15,7 @@ Cnn makeSeededCnn(const std::string& architecture, std::uint64_t seed, int class
 {
     // torch initialises weights from its global generator: the only way to
     // make initialisation reproducible is to seed it right before building.
+    cacheTensorMemoryInAsanBuilds();
     static std::mutex seedMutex;
     std::lock_guard<std::mutex> lock(seedMutex);
     torch::manual_seed(seed);

@@ -92,7 +92,8 @@ std::shared_ptr<const store::RunData> runHeadless(const PipelineConfig& config, 
     auto run = runPipeline(config, cb);
     if (!config.outDir.empty()) {
         log << "[export]\n" << std::flush;
-        store::writeSamplesCsv(*run, config.outDir + "/samples.csv");
+        store::writeSamplesCsv(*run, config.outDir + "/samples.csv",
+                               images ? &images->metadata : nullptr);
         store::writeFeaturesNpy(*run, config.outDir + "/features.npy");
         const auto why = why::writeWhyReport(*run, config.outDir, images.get());
         log << "  " << why.candidates << " label candidates, " << why.insights << " insights\n"

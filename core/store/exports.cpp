@@ -5,6 +5,7 @@
 #include "core/store/file_io.h"
 #include "core/store/run_store.h"
 
+#include <cmath>
 #include <cstdint>
 #include <stdexcept>
 
@@ -24,9 +25,25 @@ void requireConsistent(const RunData& run, const char* function)
                                     ": the run is inconsistent: " + problem);
 }
 
+// The user's columns that belong to the run: as many values as it has
+// samples in each subset.
+std::vector<const data::MetadataColumn*> userColumns(const RunData& run,
+                                                     const data::UserMetadata* metadata)
+{
+    std::vector<const data::MetadataColumn*> out;
+    if (!metadata)
+        return out;
+    for (const data::MetadataColumn& c : metadata->columns)
+        if (static_cast<int>(c.train.size()) == run.train.sampleCount() &&
+            static_cast<int>(c.validation.size()) == run.validation.sampleCount())
+            out.push_back(&c);
+    return out;
+}
+
 // Row i of subset a (named subset: the name, not a.subset, says which it is).
 void appendSample(CsvWriter& csv, const RunData& run, const char* subset,
-                  const analysis::SubsetAnalysis& a, const RowMatrixXf& xy, int i)
+                  const analysis::SubsetAnalysis& a, const RowMatrixXf& xy, int i,
+                  const std::vector<const data::MetadataColumn*>& user)
 {
     csv.text(subset)
         .integer(i)
@@ -42,12 +59,23 @@ void appendSample(CsvWriter& csv, const RunData& run, const char* subset,
     csv.quoted(run.className(a.labels[static_cast<std::size_t>(i)]))
         .quoted(run.className(a.predictions[static_cast<std::size_t>(i)]))
         .quoted(a.sources.empty() ? std::string() : a.sources[static_cast<std::size_t>(i)]);
+    const bool validation = a.subset == analysis::Subset::Validation;
+    for (const data::MetadataColumn* c : user) {
+        const float v = c->values(validation)[static_cast<std::size_t>(i)];
+        if (std::isnan(v))
+            csv.empty();
+        else if (c->numeric)
+            csv.number(v);
+        else
+            csv.quoted(c->categories[static_cast<std::size_t>(v)]);
+    }
     csv.endRow();
 }
 
 // The header row, with room for rows more: about 11 bytes per float column
 // and 25 for the rest, so that the text is allocated once.
-CsvWriter samplesCsv(int classCount, std::size_t rows)
+CsvWriter samplesCsv(int classCount, std::size_t rows,
+                     const std::vector<const data::MetadataColumn*>& user)
 {
     CsvWriter csv;
     csv.reserve(64 + rows * (25 + 11 * (2 * static_cast<std::size_t>(classCount) + 3)));
@@ -57,40 +85,46 @@ CsvWriter samplesCsv(int classCount, std::size_t rows)
     for (int c = 0; c < classCount; ++c)
         csv.text("dist" + std::to_string(c));
     csv.text("x").text("y").text("label_name").text("prediction_name").text("source");
+    for (const data::MetadataColumn* c : user)
+        csv.quoted(c->name);
     csv.endRow();
     return csv;
 }
 
 } // namespace
 
-void writeSamplesCsv(const RunData& run, const std::string& path)
+void writeSamplesCsv(const RunData& run, const std::string& path,
+                     const data::UserMetadata* metadata)
 {
     requireConsistent(run, "writeSamplesCsv");
     const int trainCount = run.train.sampleCount();
     const int validationCount = run.validation.sampleCount();
-    CsvWriter csv =
-        samplesCsv(run.train.classCount, static_cast<std::size_t>(trainCount + validationCount));
+    const auto user = userColumns(run, metadata);
+    CsvWriter csv = samplesCsv(run.train.classCount,
+                               static_cast<std::size_t>(trainCount + validationCount), user);
     for (int i = 0; i < trainCount; ++i)
-        appendSample(csv, run, "train", run.train, run.projection.train, i);
+        appendSample(csv, run, "train", run.train, run.projection.train, i, user);
     for (int i = 0; i < validationCount; ++i)
-        appendSample(csv, run, "validation", run.validation, run.projection.validation, i);
+        appendSample(csv, run, "validation", run.validation, run.projection.validation, i, user);
     csv.write(path);
 }
 
-void writeSamplesCsv(const RunData& run, const std::vector<int>& ids, const std::string& path)
+void writeSamplesCsv(const RunData& run, const std::vector<int>& ids, const std::string& path,
+                     const data::UserMetadata* metadata)
 {
     requireConsistent(run, "writeSamplesCsv");
     const int trainCount = run.train.sampleCount();
     const int total = trainCount + run.validation.sampleCount();
-    CsvWriter csv = samplesCsv(run.train.classCount, ids.size());
+    const auto user = userColumns(run, metadata);
+    CsvWriter csv = samplesCsv(run.train.classCount, ids.size(), user);
     for (const int id : ids) {
         if (id < 0 || id >= total)
             continue;
         if (id < trainCount)
-            appendSample(csv, run, "train", run.train, run.projection.train, id);
+            appendSample(csv, run, "train", run.train, run.projection.train, id, user);
         else
             appendSample(csv, run, "validation", run.validation, run.projection.validation,
-                         id - trainCount);
+                         id - trainCount, user);
     }
     csv.write(path);
 }

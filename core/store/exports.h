@@ -8,6 +8,7 @@
 // folder, full disk), and std::invalid_argument for a RunData that breaks the
 // consistency rules of saveRun (a caller bug). Call from any thread.
 
+#include "core/data/user_metadata.h"
 #include "core/store/run_data.h"
 
 #include <string>
@@ -31,14 +32,19 @@ namespace mnistx::store
 //                run has no names)
 //   source       the image's path relative to the data folder (image
 //                folders; empty otherwise)
+//   then one column per field of the user's metadata.csv, when `metadata`
+//                is given and its splits are the run's: numbers, or the
+//                category's text; empty where the user gave no value
 // Floats are printed like printf's %.6g, in the C locale whatever the
 // process's locale is; lines end in '\n'. 70,000 rows take well under 0.1 s.
-void writeSamplesCsv(const RunData& run, const std::string& path);
+void writeSamplesCsv(const RunData& run, const std::string& path,
+                     const data::UserMetadata* metadata = nullptr);
 // The same table with the rows of the given samples only, in the given order
 // (ids: training samples 0..N_train−1, then validation samples offset by
 // N_train, as ExplorerSession numbers them); ids out of range are skipped.
 // The header is written even when no id is left.
-void writeSamplesCsv(const RunData& run, const std::vector<int>& ids, const std::string& path);
+void writeSamplesCsv(const RunData& run, const std::vector<int>& ids, const std::string& path,
+                     const data::UserMetadata* metadata = nullptr);
 
 // The feature vectors as a NumPy .npy file (format 1.0): dtype '<f4',
 // C order, shape (N_train + N_validation, D), rows in the order of

@@ -265,14 +265,17 @@ void metadataInsights(const analysis::SubsetAnalysis& a, const SubsetMetadata& m
                       const WhyProgress& progress)
 {
     // Confidence and correctness restate the loss, so they are no insight.
-    const MetadataField fields[] = {
+    // The user's own fields (metadata.csv) come after the built-in ones.
+    std::vector<MetadataField> fields = {
         MetadataField::Label,           MetadataField::Parity,
         MetadataField::ClosedLoop,      MetadataField::DistanceToOwnCentroid,
         MetadataField::NearestCentroid, MetadataField::Ink,
         MetadataField::Prediction};
-    const int fieldCount = static_cast<int>(std::size(fields));
+    for (int k = 0; k < static_cast<int>(m.user.size()); ++k)
+        fields.push_back(userMetadataField(k));
+    const int fieldCount = static_cast<int>(fields.size());
     for (int f = 0; f < fieldCount; ++f) {
-        const MetadataField field = fields[f];
+        const MetadataField field = fields[static_cast<std::size_t>(f)];
         checkProgress(progress, double(f) / fieldCount); // a field is one sort of the subset
         if (!m.has(field))
             continue;
@@ -291,16 +294,24 @@ void metadataInsights(const analysis::SubsetAnalysis& a, const SubsetMetadata& m
             Insight in = makeInsight(InsightKind::MetadataGroup, a, std::move(samples), s);
             in.first = static_cast<int>(field);
             in.second = group;
-            std::string what = std::string(metadataFieldTitle(field));
-            for (char& ch : what)
-                ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
-            in.title = capitalised(what) + " " + g.names[static_cast<std::size_t>(group)] +
+            // Built-in titles read in lower case mid-sentence; the user's
+            // column names stay as written.
+            // ("place = studio", "brightness in [0.2, 0.4)").
+            std::string what = m.fieldTitle(field);
+            std::string is = " ";
+            if (!m.userField(field))
+                for (char& ch : what)
+                    ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+            else if (group != g.missingGroup)
+                is = g.continuous ? " in " : " = ";
+            const std::string& value = g.names[static_cast<std::size_t>(group)];
+            in.title = (m.userField(field) ? what : capitalised(what)) + is + value +
                        sizeAndErrors(s.count, in.errorRate);
             in.sentence = capitalised(analysis::subsetName(a.subset)) + " samples with " + what +
-                          " " + g.names[static_cast<std::size_t>(group)] + " (" +
-                          std::to_string(s.count) + " samples) have mean loss " + loss3(s.mean()) +
-                          ", " + ratio(s.mean() / mean) + "× the subset's " + loss3(mean) +
-                          ", with " + percent(in.errorRate) + " misclassified.";
+                          is + value + " (" + std::to_string(s.count) +
+                          " samples) have mean loss " + loss3(s.mean()) + ", " +
+                          ratio(s.mean() / mean) + "× the subset's " + loss3(mean) + ", with " +
+                          percent(in.errorRate) + " misclassified.";
             out.push_back(std::move(in));
         }
     }

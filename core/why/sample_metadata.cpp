@@ -111,8 +111,46 @@ bool SubsetMetadata::classesAreDigits() const
     return true;
 }
 
+const UserField* SubsetMetadata::userField(MetadataField field) const
+{
+    const int k = static_cast<int>(field) - kMetadataFieldCount;
+    return k >= 0 && k < static_cast<int>(user.size()) ? &user[static_cast<std::size_t>(k)]
+                                                       : nullptr;
+}
+
+std::string SubsetMetadata::fieldName(MetadataField field) const
+{
+    const UserField* u = userField(field);
+    return u ? u->name : metadataFieldName(field);
+}
+
+std::string SubsetMetadata::fieldTitle(MetadataField field) const
+{
+    const UserField* u = userField(field);
+    return u ? u->name : metadataFieldTitle(field);
+}
+
+bool SubsetMetadata::continuous(MetadataField field) const
+{
+    const UserField* u = userField(field);
+    return u ? u->numeric : isContinuous(field);
+}
+
+void addUserFields(SubsetMetadata& metadata, const data::UserMetadata& user)
+{
+    const bool validation = metadata.subset == analysis::Subset::Validation;
+    for (const data::MetadataColumn& column : user.columns) {
+        const std::vector<float>& values = column.values(validation);
+        if (static_cast<int>(values.size()) != metadata.sampleCount())
+            continue;
+        metadata.user.push_back({column.name, column.numeric, column.categories, values});
+    }
+}
+
 std::vector<float> SubsetMetadata::values(MetadataField field) const
 {
+    if (const UserField* u = userField(field))
+        return u->values;
     auto widen = [](const auto& v) { return std::vector<float>(v.begin(), v.end()); };
     switch (field) {
     case MetadataField::Label:
@@ -144,7 +182,8 @@ std::vector<float> SubsetMetadata::values(MetadataField field) const
     case MetadataField::Margin:
         return margin;
     }
-    throw std::invalid_argument("metadata: unknown field");
+    throw std::invalid_argument("metadata: unknown field " +
+                                std::to_string(static_cast<int>(field)));
 }
 
 SubsetMetadata computeMetadata(const analysis::SubsetAnalysis& a, const std::uint8_t* images,
@@ -221,41 +260,67 @@ Grouping groupBy(const SubsetMetadata& metadata, MetadataField field, int bins)
     const int n = static_cast<int>(values.size());
     Grouping g;
     g.field = field;
+    g.continuous = metadata.continuous(field);
     g.groupOf.assign(static_cast<std::size_t>(n), 0);
-    if (!isContinuous(field)) {
-        int groups = 2;
-        if (field == MetadataField::Label || field == MetadataField::NearestCentroid ||
-            field == MetadataField::Prediction)
-            groups = metadata.classCount;
-        for (int k = 0; k < groups; ++k) {
-            if (field == MetadataField::Parity)
-                g.names.push_back(k == 0 ? "even" : "odd");
-            else if (field == MetadataField::ClosedLoop)
-                g.names.push_back(k == 0 ? "no loop" : "closed loop");
-            else if (field == MetadataField::Correct)
-                g.names.push_back(k == 0 ? "wrong" : "right");
-            else if (k < static_cast<int>(metadata.classNames.size()))
-                g.names.push_back(metadata.classNames[static_cast<std::size_t>(k)]);
-            else
-                g.names.push_back(std::to_string(k));
-        }
+    const bool anyMissing =
+        std::any_of(values.begin(), values.end(), [](float v) { return std::isnan(v); });
+    // After the value groups: the samples without a value (user fields).
+    const auto addMissingGroup = [&] {
+        if (!anyMissing)
+            return;
+        g.missingGroup = g.groupCount();
+        g.names.push_back("(missing)");
         for (int i = 0; i < n; ++i)
-            g.groupOf[static_cast<std::size_t>(i)] =
-                static_cast<int>(values[static_cast<std::size_t>(i)]);
+            if (std::isnan(values[static_cast<std::size_t>(i)]))
+                g.groupOf[static_cast<std::size_t>(i)] = g.missingGroup;
+    };
+    if (!g.continuous) {
+        if (const UserField* u = metadata.userField(field)) {
+            g.names = u->categories;
+        } else {
+            int groups = 2;
+            if (field == MetadataField::Label || field == MetadataField::NearestCentroid ||
+                field == MetadataField::Prediction)
+                groups = metadata.classCount;
+            for (int k = 0; k < groups; ++k) {
+                if (field == MetadataField::Parity)
+                    g.names.push_back(k == 0 ? "even" : "odd");
+                else if (field == MetadataField::ClosedLoop)
+                    g.names.push_back(k == 0 ? "no loop" : "closed loop");
+                else if (field == MetadataField::Correct)
+                    g.names.push_back(k == 0 ? "wrong" : "right");
+                else if (k < static_cast<int>(metadata.classNames.size()))
+                    g.names.push_back(metadata.classNames[static_cast<std::size_t>(k)]);
+                else
+                    g.names.push_back(std::to_string(k));
+            }
+        }
+        for (int i = 0; i < n; ++i) {
+            const float v = values[static_cast<std::size_t>(i)];
+            g.groupOf[static_cast<std::size_t>(i)] = std::isnan(v) ? -1 : static_cast<int>(v);
+        }
+        addMissingGroup();
         return g;
     }
 
     if (bins < 1)
         throw std::invalid_argument("metadata: bins must be at least 1");
-    if (n == 0)
+    std::vector<float> sorted;
+    sorted.reserve(values.size());
+    for (const float v : values)
+        if (!std::isnan(v))
+            sorted.push_back(v);
+    const long present = static_cast<long>(sorted.size());
+    if (present == 0) {
+        addMissingGroup();
         return g;
-    std::vector<float> sorted = values;
+    }
     std::sort(sorted.begin(), sorted.end());
     // Quantile edges; duplicates (ties, e.g. confidence 1.0) merge bins.
     std::vector<double> edges{sorted.front()};
     for (int b = 1; b < bins; ++b) {
         const double q =
-            sorted[static_cast<std::size_t>(std::min<long>(n - 1, long(n) * b / bins))];
+            sorted[static_cast<std::size_t>(std::min<long>(present - 1, present * b / bins))];
         if (q > edges.back())
             edges.push_back(q);
     }
@@ -271,6 +336,7 @@ Grouping groupBy(const SubsetMetadata& metadata, MetadataField field, int bins)
         const auto it = std::upper_bound(edges.begin() + 1, edges.end() - 1, v);
         g.groupOf[static_cast<std::size_t>(i)] = static_cast<int>(it - (edges.begin() + 1));
     }
+    addMissingGroup();
     return g;
 }
 

@@ -3,6 +3,7 @@
 // by, and the insights search), and mean loss grouped by any of it.
 
 #include "core/analysis/analysis_types.h"
+#include "core/data/user_metadata.h"
 #include "core/why/why_progress.h"
 
 #include <cstdint>
@@ -27,7 +28,14 @@ enum class MetadataField : int {
     Margin,                    // continuous: highest minus second-highest probability, [0,1]
 };
 constexpr int kMetadataFieldCount = 12;
+// The user's own fields (metadata.csv) follow the built-in ones: field
+// kMetadataFieldCount + k is SubsetMetadata::user[k].
+inline MetadataField userMetadataField(int k)
+{
+    return static_cast<MetadataField>(kMetadataFieldCount + k);
+}
 
+// Built-in fields only (SubsetMetadata's members also name user fields):
 // "label", "parity", "closed_loop", "distance_to_own_centroid",
 // "nearest_centroid", "ink", "confidence", "prediction", "correct",
 // "contrast", "distance_to_nearest_centroid", "margin".
@@ -35,6 +43,15 @@ const char* metadataFieldName(MetadataField field);
 // For the user: "Label", "Even / odd", ... (English, no trailing punctuation).
 const char* metadataFieldTitle(MetadataField field);
 bool isContinuous(MetadataField field);
+
+// A field of the user's metadata.csv for one subset.
+struct UserField {
+    std::string name;
+    bool numeric = true;
+    std::vector<std::string> categories; // categorical: the values' texts
+    // N values: numeric ones, or category indices; NaN where the user gave none.
+    std::vector<float> values;
+};
 
 // One row per sample of one subset, in IDX order (N = sampleCount).
 struct SubsetMetadata {
@@ -56,12 +73,26 @@ struct SubsetMetadata {
     // The classes' names (groupBy's names for the class fields); empty: the
     // numbers. Callers that know them (the run does) set them.
     std::vector<std::string> classNames;
+    // The user's fields (addUserFields), after the built-in ones.
+    std::vector<UserField> user;
 
     int sampleCount() const { return static_cast<int>(label.size()); }
+    // Built-in and user fields: valid fields are 0 to fieldCount() − 1.
+    int fieldCount() const { return kMetadataFieldCount + static_cast<int>(user.size()); }
+    // The user field `field` is, or nullptr for a built-in one.
+    const UserField* userField(MetadataField field) const;
+    // metadataFieldName / metadataFieldTitle for built-in fields, the
+    // column's name for user fields.
+    std::string fieldName(MetadataField field) const;
+    std::string fieldTitle(MetadataField field) const;
+    // Numeric user fields are continuous, categorical ones are not.
+    bool continuous(MetadataField field) const;
     // Ink needs the images; parity and closed loops are about digits, so
     // only datasets whose classes are the digits 0–9 have them.
     bool has(MetadataField field) const
     {
+        if (static_cast<int>(field) < 0 || static_cast<int>(field) >= fieldCount())
+            return false;
         if (field == MetadataField::Ink || field == MetadataField::Contrast)
             return !ink.empty();
         if (field == MetadataField::Parity || field == MetadataField::ClosedLoop)
@@ -71,10 +102,15 @@ struct SubsetMetadata {
     // Ten classes named 0 to 9 in order (or not named: the numbers).
     bool classesAreDigits() const;
     // The field of every sample as a number (categorical fields as their
-    // value), e.g. to colour the map. Throws std::invalid_argument for Ink
-    // when it was not computed.
+    // value, NaN where a user field has none), e.g. to colour the map.
+    // Throws std::invalid_argument for Ink when it was not computed and for
+    // fields it does not have.
     std::vector<float> values(MetadataField field) const;
 };
+
+// Adds the user's metadata.csv columns for metadata.subset. Columns whose
+// length is not the subset's sample count are left out.
+void addUserFields(SubsetMetadata& metadata, const data::UserMetadata& user);
 
 // images: the subset's images, analysis.sampleCount() × pixelsPerImage uint8
 // in IDX order, or nullptr (then ink stays empty). Pure function, any thread.
@@ -85,10 +121,14 @@ SubsetMetadata computeMetadata(const analysis::SubsetAnalysis& analysis,
                                const WhyProgress& progress = {});
 
 // How a field splits samples into groups: categorical fields by value
-// (groups 0..C−1, or 0/1), continuous ones into `bins` quantile bins (equal
-// counts; ties may make bins uneven, empty bins are dropped).
+// (groups 0..C−1, or 0/1; a user field's categories), continuous ones into
+// `bins` quantile bins (equal counts; ties may make bins uneven, empty bins
+// are dropped). Samples without a value (user fields) form a last group
+// named "(missing)".
 struct Grouping {
     MetadataField field = MetadataField::Label;
+    bool continuous = false;
+    int missingGroup = -1;          // the "(missing)" group, or −1 when every sample has a value
     std::vector<std::string> names; // one per group: "3", "even", "[0.12, 0.35)"
     std::vector<double> edges;      // continuous: names.size() + 1 bin edges, else empty
     std::vector<int> groupOf;       // N: the group of every sample

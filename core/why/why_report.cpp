@@ -42,6 +42,8 @@ WhyReportSummary writeWhyReport(const store::RunData& run, const std::string& di
                                ? computeMetadata(subset, set->image(0), set->valuesPerImage())
                                : computeMetadata(subset);
         m.classNames = run.classNames;
+        if (summary.haveInk)
+            addUserFields(m, images->metadata);
         return m;
     };
     const SubsetMetadata train = metadata(run.train, images ? &images->train : nullptr);

@@ -1,13 +1,15 @@
 // Datasets other than MNIST end to end: the built-in CNN adapts to the image
 // size, channel count and class count, the centroids and distances follow the
 // study's definition for colour images too, more than 256 classes survive the
-// run store, and a run never meets other data than its own.
+// run store, a run never meets other data than its own, and the user's own
+// metadata.csv reaches the insights and samples.csv.
 
 #include "../common/idx_test_files.h"
 #include "../common/npy_test_files.h"
 #include "core/data/dataset_fingerprint.h"
 #include "core/data/dataset_folder.h"
 #include "core/model/classifier.h"
+#include "core/pipeline/headless.h"
 #include "core/pipeline/pipeline.h"
 #include "core/pipeline/run_data_match.h"
 #include "core/store/run_store.h"
@@ -20,6 +22,7 @@
 #include <QtTest>
 #include <cmath>
 #include <random>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -36,6 +39,7 @@ private Q_SLOTS:
     void moreThan256Classes();
     void fingerprintIsAboutContentOnly();
     void aRunNeverMeetsOtherData();
+    void userMetadataEndToEnd();
 };
 
 namespace
@@ -362,6 +366,69 @@ void TestAnyDataset::aRunNeverMeetsOtherData()
     data::DatasetSplits bigger = secondData;
     bigger.train.count += 1;
     QVERIFY(!pipeline::runDataMismatch(old, "r", bigger, "xxh3-64:0").empty());
+}
+
+void TestAnyDataset::userMetadataEndToEnd()
+{
+    // Every fourth test image is given another class's label, and the
+    // user's metadata.csv says which ("relabelled"): the insights must find
+    // that group, and samples.csv must carry the user's columns.
+    const data::ImageShape shape{1, 16, 16};
+    QTemporaryDir dir, out;
+    QVERIFY(dir.isValid() && out.isValid());
+    const int classes = 3, trainCount = 150, testCount = 100;
+    data::Dataset train = makeSplit(trainCount, shape, classes, 21);
+    data::Dataset test = makeSplit(testCount, shape, classes, 22);
+    std::string csv = "subset,index,batch,weight\n";
+    for (int i = 0; i < testCount; ++i) {
+        const bool relabelled = i % 4 == 0;
+        if (relabelled)
+            test.labels[i] = static_cast<data::ClassLabel>((test.labels[i] + 1) % classes);
+        // weight: i / 2, left empty for every tenth sample.
+        csv += "validation," + std::to_string(i) + "," + (relabelled ? "relabelled" : "clean") +
+               "," + (i % 10 == 9 ? std::string() : std::to_string(i / 2.0)) + "\n";
+    }
+    csv += "train,3,\"clean\",7\n"; // the other training samples have no row
+    writeNumpyDataset(dir.path(), train, test);
+    writeFile(QDir(dir.path()).filePath("metadata.csv").toStdString(), csv);
+
+    const data::DatasetSplits loaded = data::loadDataset(dir.path().toStdString());
+    QCOMPARE(int(loaded.metadata.columns.size()), 2);
+    const data::MetadataColumn& batch = loaded.metadata.columns[0];
+    QVERIFY(!batch.numeric);
+    QCOMPARE(batch.categories, (std::vector<std::string>{"clean", "relabelled"}));
+    QCOMPARE(batch.validation[4], 1.0f);
+    QCOMPARE(batch.validation[5], 0.0f);
+    QCOMPARE(batch.train[3], 0.0f);
+    QVERIFY(std::isnan(batch.train[0]));
+    QVERIFY(loaded.metadata.columns[1].numeric);
+    QCOMPARE(loaded.metadata.columns[1].validation[5], 2.5f);
+    QVERIFY(std::isnan(loaded.metadata.columns[1].validation[9]));
+
+    pipeline::PipelineConfig config = quickConfig(dir.path(), out.path());
+    config.train.epochs = 10;
+    config.train.batchSize = 25;
+    std::ostringstream log;
+    const auto run = pipeline::runHeadless(config, log);
+    QVERIFY(run);
+
+    // samples.csv: the user's columns last, the run's rows in order.
+    QFile samples(QDir(out.path()).filePath("samples.csv"));
+    QVERIFY(samples.open(QIODevice::ReadOnly));
+    const QList<QByteArray> lines = samples.readAll().split('\n');
+    QVERIFY(lines[0].endsWith(",source,batch,weight"));
+    QVERIFY2(lines[1 + 3].endsWith(",clean,7"), lines[1 + 3].constData()); // train 3
+    QVERIFY2(lines[1].endsWith(",,"), lines[1].constData());               // train 0: no row
+    const QByteArray validation4 = lines[1 + trainCount + 4];
+    QVERIFY2(validation4.startsWith("validation,4,") && validation4.endsWith(",relabelled,2"),
+             validation4.constData());
+    QVERIFY2(lines[1 + trainCount + 9].endsWith(",clean,"), lines[1 + trainCount + 9].constData());
+
+    // The relabelled quarter is an insight of the validation subset.
+    QFile insightsFile(QDir(out.path()).filePath("insights.json"));
+    QVERIFY(insightsFile.open(QIODevice::ReadOnly));
+    const QByteArray insights = insightsFile.readAll();
+    QVERIFY2(insights.contains("\"title\": \"batch = relabelled"), insights.left(2000).constData());
 }
 
 QTEST_GUILESS_MAIN(TestAnyDataset)

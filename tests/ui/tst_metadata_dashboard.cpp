@@ -2,7 +2,7 @@
 // "Colour map by" gives the map the colouring metadataColoring builds: class
 // colours for the class fields, a sequential scale from the range's start to
 // its end for continuous fields, with legend steps that agree with the
-// samples in them.
+// samples in them. The user's metadata.csv fields join the built-in ones.
 #include "../common/clustered_run.h"
 #include "core/why/sample_metadata.h"
 #include "ui/explorer_session.h"
@@ -75,6 +75,7 @@ private Q_SLOTS:
     void setMetadataIsUsedAsGiven();
     void inkNeedsImages();
     void switchingQuicklyDoesNotCrash();
+    void userFieldsJoinTheDashboard();
 
 private:
     std::unique_ptr<ui::ExplorerSession> m_session;
@@ -564,6 +565,87 @@ void TestMetadataDashboard::switchingQuicklyDoesNotCrash()
     m_session->setRun(run, test::makeSyntheticImages(*run));
     m_dashboard.reset();
     m_session->clear();
+}
+
+void TestMetadataDashboard::userFieldsJoinTheDashboard()
+{
+    // A session whose dataset has a metadata.csv: "site" (categorical, one
+    // training sample in ten without a value) and "exposure" (numeric).
+    auto run = test::makeClusteredRun(options());
+    auto images = test::makeSyntheticImages(*run);
+    data::MetadataColumn site;
+    site.name = "site";
+    site.numeric = false;
+    site.categories = {"north", "south"};
+    data::MetadataColumn exposure;
+    exposure.name = "Exposure";
+    for (int v = 0; v < 2; ++v) {
+        const int n = v ? run->validation.sampleCount() : run->train.sampleCount();
+        auto& s = v ? site.validation : site.train;
+        auto& e = v ? exposure.validation : exposure.train;
+        for (int i = 0; i < n; ++i) {
+            s.push_back(v == 0 && i % 10 == 0 ? std::nanf("") : float(i % 2));
+            e.push_back(float(i));
+        }
+    }
+    images->metadata.columns = {site, exposure};
+    m_dashboard.reset();
+    m_context.reset();
+    m_session->setRun(run, images);
+    m_context = std::make_unique<ui::WhyContext>(m_session.get());
+    m_dashboard = std::make_unique<ui::MetadataDashboard>(m_context.get());
+    ui::MetadataDashboard& d = *m_dashboard;
+    d.resize(900, 560);
+    d.show();
+    QTRY_VERIFY(d.hasMetadata());
+
+    // Both fields are offered after the built-in ones, by their names.
+    QCOMPARE(d.fieldCount(), why::kMetadataFieldCount + 2);
+    auto* fieldCombo = d.findChild<QComboBox*>(QStringLiteral("fieldCombo"));
+    auto* splitCombo = d.findChild<QComboBox*>(QStringLiteral("splitCombo"));
+    QCOMPARE(fieldCombo->count(), why::kMetadataFieldCount + 2);
+    QCOMPARE(fieldCombo->itemText(why::kMetadataFieldCount), QStringLiteral("site"));
+    QCOMPARE(fieldCombo->itemText(why::kMetadataFieldCount + 1), QStringLiteral("Exposure"));
+    QCOMPARE(splitCombo->count(), why::kMetadataFieldCount + 3); // with "None"
+
+    // The chart is meanLossBy's, with the training samples' gap as a group.
+    const MetadataField siteField = why::userMetadataField(0);
+    d.setSubset(analysis::Subset::Train);
+    d.setField(siteField);
+    QCOMPARE(d.field(), siteField);
+    QCOMPARE(d.categories(), (QStringList{QStringLiteral("north"), QStringLiteral("south"),
+                                          QStringLiteral("(missing)")}));
+    const why::GroupedLoss expected =
+        why::meanLossBy(*d.metadata(analysis::Subset::Train), siteField);
+    const QVector<double> bars = d.barValues(0);
+    QCOMPARE(bars.size(), 3);
+    for (int g = 0; g < 3; ++g)
+        QVERIFY(std::abs(bars[g] - expected.meanLoss(g, 0)) < 1e-9);
+    QCOMPARE(d.chartTitle(), QStringLiteral("Mean loss by site"));
+    QCOMPARE(d.exportName(), QStringLiteral("mean_loss_by_site"));
+
+    // Split by the numeric field: quantile bins coloured along the scale.
+    d.setSplitField(why::userMetadataField(1));
+    QCOMPARE(d.splitField(), std::optional<MetadataField>(why::userMetadataField(1)));
+    QVERIFY(d.barSetCount() >= 2);
+    QCOMPARE(d.exportName(), QStringLiteral("mean_loss_by_site_split_exposure"));
+
+    // The map: the categories in the class palette, the gap in grey.
+    ui::PopulationMap map(m_session.get());
+    d.setMap(&map);
+    QVERIFY(d.colorMapBy(siteField));
+    QCOMPARE(map.colorByName(), QStringLiteral("site"));
+    const QVector<ui::MapLegendEntry> legend = map.legendEntries();
+    QCOMPARE(legend.size(), 3);
+    QCOMPARE(legend[2].name, QStringLiteral("(missing)"));
+    QCOMPARE(legend[2].count, qint64((m_session->trainCount() + 9) / 10));
+    QCOMPARE(legend[0].count + legend[1].count + legend[2].count, qint64(m_session->sampleCount()));
+
+    // A run of data without metadata.csv takes the fields away again.
+    m_session->setRun(run, test::makeSyntheticImages(*run));
+    QTRY_COMPARE(fieldCombo->count(), why::kMetadataFieldCount);
+    QTRY_VERIFY(d.hasMetadata());
+    QCOMPARE(d.field(), MetadataField::Label);
 }
 
 QTEST_MAIN(TestMetadataDashboard)

@@ -349,10 +349,11 @@ QList<QAction*> addExportActions(QWidget* widget, RenderFn render, const QString
 }
 
 bool writeSelectionCsv(const store::RunData& run, const QVector<int>& ids, const QString& path,
-                       QString* error)
+                       QString* error, const data::UserMetadata* metadata)
 {
     try {
-        store::writeSamplesCsv(run, std::vector<int>(ids.begin(), ids.end()), path.toStdString());
+        store::writeSamplesCsv(run, std::vector<int>(ids.begin(), ids.end()), path.toStdString(),
+                               metadata);
         return true;
     } catch (const std::exception& e) {
         setError(error, QString::fromStdString(e.what()));
@@ -360,10 +361,11 @@ bool writeSelectionCsv(const store::RunData& run, const QVector<int>& ids, const
     }
 }
 
-bool writeAllSamplesCsv(const store::RunData& run, const QString& path, QString* error)
+bool writeAllSamplesCsv(const store::RunData& run, const QString& path, QString* error,
+                        const data::UserMetadata* metadata)
 {
     try {
-        store::writeSamplesCsv(run, path.toStdString());
+        store::writeSamplesCsv(run, path.toStdString(), metadata);
         return true;
     } catch (const std::exception& e) {
         setError(error, QString::fromStdString(e.what()));

@@ -13,6 +13,10 @@ class QPainter;
 class QRectF;
 class QWidget;
 
+namespace mnistx::data
+{
+struct UserMetadata;
+}
 namespace mnistx::store
 {
 struct RunData;
@@ -96,10 +100,12 @@ QString exportInteractively(QWidget* parent, const RenderFn& render, QSizeF logi
 // first, then validation ids offset by run.train.sampleCount()), in the given
 // order, atomically. Ids out of range are skipped. Exceptions become a message.
 bool writeSelectionCsv(const store::RunData& run, const QVector<int>& ids, const QString& path,
-                       QString* error = nullptr);
+                       QString* error = nullptr, const data::UserMetadata* metadata = nullptr);
 // The full sample table through store::writeSamplesCsv, with its exceptions
-// turned into a message.
-bool writeAllSamplesCsv(const store::RunData& run, const QString& path, QString* error = nullptr);
+// turned into a message. metadata: the user's metadata.csv of the run's
+// dataset, for its columns.
+bool writeAllSamplesCsv(const store::RunData& run, const QString& path, QString* error = nullptr,
+                        const data::UserMetadata* metadata = nullptr);
 // A save dialog for CSV (last export folder), suffix added when missing.
 QString askCsvPath(QWidget* parent, const QString& suggestedName);
 

@@ -80,6 +80,20 @@ QStringList formatFixedEdges(const std::vector<double>& edges)
     return out;
 }
 
+// A last legend entry "(missing)" in `color` for the samples without a
+// value (entry −1 until here), when there are any.
+void addMissingEntry(MetadataColoring& c, QRgb color)
+{
+    const auto missing = std::count(c.entryOfSample.begin(), c.entryOfSample.end(), -1);
+    if (missing == 0)
+        return;
+    const int entry = static_cast<int>(c.legend.size());
+    c.legend.append({tr("(missing)"), QColor(color), static_cast<qint64>(missing)});
+    for (int& e : c.entryOfSample)
+        if (e == -1)
+            e = entry;
+}
+
 } // namespace
 
 QRgb sequentialColor(double t)
@@ -112,7 +126,9 @@ QColor metadataCategoryColor(MetadataField field, int value)
     case MetadataField::Correct:
         return QColor(value == 1 ? mapstyle::correctColor() : mapstyle::wrongColor());
     default:
-        return {};
+        // The user's categorical fields: the class palette, distinct to 20
+        // categories and spread around the hue circle beyond.
+        return static_cast<int>(field) >= why::kMetadataFieldCount ? classColor(value) : QColor();
     }
 }
 
@@ -158,7 +174,7 @@ MetadataColoring metadataColoring(const why::SubsetMetadata& train,
     if (!train.has(field) || !validation.has(field) ||
         train.sampleCount() + validation.sampleCount() == 0)
         return out;
-    out.name = QString::fromUtf8(why::metadataFieldTitle(field));
+    out.name = QString::fromStdString(train.fieldTitle(field));
     std::vector<float> values = train.values(field);
     {
         const std::vector<float> v = validation.values(field);
@@ -168,9 +184,17 @@ MetadataColoring metadataColoring(const why::SubsetMetadata& train,
     out.perSample.resize(n);
     out.entryOfSample.resize(n);
 
-    if (!why::isContinuous(field)) {
+    // Samples without a value (the user's fields may have gaps).
+    const QRgb none = mapstyle::otherClassesColor();
+    if (!train.continuous(field)) {
         QVector<int> entryOfValue;
-        if (isClassField(field)) {
+        if (const why::UserField* user = train.userField(field)) {
+            for (int c = 0; c < static_cast<int>(user->categories.size()); ++c) {
+                out.legend.append({QString::fromStdString(user->categories[c]),
+                                   metadataCategoryColor(field, c), 0});
+                entryOfValue.append(c);
+            }
+        } else if (isClassField(field)) {
             const int classes = std::max(train.classCount, validation.classCount);
             for (int c = 0; c < classes; ++c) {
                 out.legend.append(
@@ -186,15 +210,15 @@ MetadataColoring metadataColoring(const why::SubsetMetadata& train,
                 entryOfValue[order[e]] = e;
             }
         }
-        const QRgb none = qRgb(0x80, 0x80, 0x80);
         for (std::size_t i = 0; i < n; ++i) {
-            const int v = static_cast<int>(values[i]);
+            const int v = std::isnan(values[i]) ? -1 : static_cast<int>(values[i]);
             const int e = v >= 0 && v < entryOfValue.size() ? entryOfValue[v] : -1;
             out.entryOfSample[i] = e;
             out.perSample[i] = e >= 0 ? out.legend[e].color.rgb() : none;
             if (e >= 0)
                 ++out.legend[e].count;
         }
+        addMissingEntry(out, none);
         return out;
     }
 
@@ -231,8 +255,14 @@ MetadataColoring metadataColoring(const why::SubsetMetadata& train,
         const QRgb c = sequentialColor(0.5);
         out.legend.append({QString::number(lo, 'g', 4), QColor(c), static_cast<qint64>(n)});
         out.binEdges = {lo, hi};
-        std::fill(out.perSample.begin(), out.perSample.end(), c);
-        std::fill(out.entryOfSample.begin(), out.entryOfSample.end(), 0);
+        for (std::size_t i = 0; i < n; ++i) {
+            const bool present = !std::isnan(values[i]);
+            out.perSample[i] = present ? c : none;
+            out.entryOfSample[i] = present ? 0 : -1;
+        }
+        out.legend[0].count =
+            static_cast<qint64>(std::count(out.entryOfSample.begin(), out.entryOfSample.end(), 0));
+        addMissingEntry(out, none);
         return out;
     }
 
@@ -252,6 +282,11 @@ MetadataColoring metadataColoring(const why::SubsetMetadata& train,
     }
     for (std::size_t i = 0; i < n; ++i) {
         const double v = values[i];
+        if (std::isnan(v)) {
+            out.perSample[i] = none;
+            out.entryOfSample[i] = -1;
+            continue;
+        }
         const double t = std::isfinite(v) ? std::clamp((v - lo) / (hi - lo), 0.0, 1.0) : 0.0;
         // By the edges themselves, so a value on an edge is in the step the
         // legend names (edges[b] <= v < edges[b + 1]).
@@ -262,6 +297,7 @@ MetadataColoring metadataColoring(const why::SubsetMetadata& train,
         out.entryOfSample[i] = b;
         ++out.legend[b].count;
     }
+    addMissingEntry(out, none);
     return out;
 }
 

@@ -21,18 +21,21 @@ namespace mnistx::ui
 // Categorical fields get one colour per value: the class colours
 // (classColor) for label, prediction and nearest centroid, so they match the
 // map's ground-truth colouring; a fixed pair for even/odd, closed loop and
-// correct/wrong. Continuous fields get a perceptually uniform sequential
-// scale (dark violet → blue → green → yellow, like viridis) over a robust
-// range, and a legend of kColorScaleBins equal-width steps of that range.
+// correct/wrong; the class palette for the categories of the user's own
+// fields (metadata.csv). Continuous fields get a perceptually uniform
+// sequential scale (dark violet → blue → green → yellow, like viridis) over
+// a robust range, and a legend of kColorScaleBins equal-width steps of that
+// range. Samples without a value (gaps in the user's fields) are grey, under
+// a last legend entry "(missing)".
 struct MetadataColoring {
     QString name;                   // the field's title: legend title and map title
     std::vector<QRgb> perSample;    // one opaque colour per sample: train rows, then validation
     QVector<MapLegendEntry> legend; // with the number of samples of each entry
     std::vector<int> entryOfSample; // the legend entry of every sample (same length as perSample)
-    // Continuous fields only (else empty / NaN): legend.size() + 1 edges of
-    // the colour steps. The first step also holds everything below
-    // edges.front(), the last everything above edges.back(); values are
-    // coloured continuously, scaleMin → the scale's start, scaleMax → its end.
+    // Continuous fields only (else empty / NaN): one edge more than the
+    // colour steps (the legend's entries but "(missing)"). The first step also holds everything
+    // below edges.front(), the last everything above edges.back(); values are coloured
+    // continuously, scaleMin → the scale's start, scaleMax → its end.
     std::vector<double> binEdges;
     double scaleMin = std::numeric_limits<double>::quiet_NaN();
     double scaleMax = std::numeric_limits<double>::quiet_NaN();

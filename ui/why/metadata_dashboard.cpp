@@ -3,6 +3,7 @@
 #include "ui/charts/grouped_bar_chart.h"
 #include "ui/explorer_session.h"
 #include "ui/export/exporter.h"
+#include "ui/map/map_style.h"
 #include "ui/map/population_map.h"
 #include "ui/why/metadata_coloring.h"
 #include "ui/why/why_context.h"
@@ -44,11 +45,6 @@ MetadataField fieldAt(int index)
     return static_cast<MetadataField>(index);
 }
 
-QString fieldTitle(MetadataField f)
-{
-    return QString::fromUtf8(why::metadataFieldTitle(f));
-}
-
 bool isClassField(MetadataField f)
 {
     return f == MetadataField::Label || f == MetadataField::Prediction ||
@@ -58,12 +54,17 @@ bool isClassField(MetadataField f)
 // What each group of a grouping is called on the axis or in the legend:
 // categorical values by name ("3", "even"), quantile bins as compact ranges
 // with just enough digits to tell them apart ("0.12–0.35").
+// The user's fields' groups by the names groupBy gave them ("studio",
+// "(missing)").
 QStringList groupLabels(const why::Grouping& g)
 {
     QStringList out;
-    if (!why::isContinuous(g.field)) {
+    const bool userField = static_cast<int>(g.field) >= why::kMetadataFieldCount;
+    if (!g.continuous) {
         for (int k = 0; k < g.groupCount(); ++k)
-            out << metadataCategoryName(g.field, k);
+            out << (userField || k == g.missingGroup
+                        ? QString::fromStdString(g.names[static_cast<std::size_t>(k)])
+                        : metadataCategoryName(g.field, k));
         return out;
     }
     for (int minDigits : {3, 10}) { // all with 10 digits in the unlikely case of a repeat
@@ -71,6 +72,8 @@ QStringList groupLabels(const why::Grouping& g)
         const QStringList edge = formatDistinctEdges(g.edges, minDigits);
         for (int k = 0; k < g.groupCount() && k + 1 < edge.size(); ++k)
             out << QStringLiteral("%1–%2").arg(edge[k], edge[k + 1]);
+        if (g.missingGroup >= 0)
+            out << QString::fromStdString(g.names[static_cast<std::size_t>(g.missingGroup)]);
         if (std::set<QString>(out.begin(), out.end()).size() == static_cast<size_t>(out.size()))
             break; // Qt Charts drops repeated categories
     }
@@ -82,7 +85,7 @@ QStringList groupLabels(const why::Grouping& g)
 // categorical values as they are.
 QStringList compactGroupLabels(const why::Grouping& g, const QStringList& full)
 {
-    if (!why::isContinuous(g.field))
+    if (!g.continuous)
         return full;
     QStringList out;
     for (const QString& range : full)
@@ -97,17 +100,21 @@ QStringList compactGroupLabels(const why::Grouping& g, const QStringList& full)
 // sequential scale (ordered like the values).
 QColor splitColor(const why::Grouping& g, int k)
 {
-    if (!why::isContinuous(g.field))
+    if (k == g.missingGroup)
+        return QColor(mapstyle::otherClassesColor());
+    if (!g.continuous)
         return metadataCategoryColor(g.field, k);
-    const int n = g.groupCount();
+    const int n = g.groupCount() - (g.missingGroup >= 0 ? 1 : 0);
     return QColor(sequentialColor(n > 1 ? double(k) / (n - 1) : 0.5));
 }
 
-QString splitName(const why::Grouping& g, int k, const QStringList& labels)
+// fieldWords: the split field's title as the sentence uses it.
+QString splitName(const why::Grouping& g, int k, const QStringList& labels,
+                  const QString& fieldWords)
 {
     const QString name = k < labels.size() ? labels[k] : QString();
     if (isClassField(g.field))
-        return QStringLiteral("%1 %2").arg(fieldTitle(g.field).toLower(), name);
+        return QStringLiteral("%1 %2").arg(fieldWords, name);
     return name;
 }
 
@@ -125,7 +132,7 @@ MetadataDashboard::MetadataDashboard(WhyContext* context, QWidget* parent)
     for (int f = 0; f < why::kMetadataFieldCount; ++f) {
         m_fieldCombo->addItem(fieldTitle(fieldAt(f)), f);
         m_splitCombo->addItem(fieldTitle(fieldAt(f)), f);
-    }
+    } // the user's fields follow with their metadata (syncUserFields)
     m_fieldCombo->setToolTip(
         tr("The groups of the chart: mean loss per value or per quantile bin"));
     m_splitCombo->setToolTip(tr("Splits every group into bars by a second field"));
@@ -258,6 +265,7 @@ void MetadataDashboard::setMetadata(std::shared_ptr<const why::SubsetMetadata> t
         return;
     m_train = std::move(train);
     m_validation = std::move(validation);
+    syncUserFields();
     if (!isFieldAvailable(m_field))
         m_field = MetadataField::Label;
     if (m_split && !isFieldAvailable(*m_split))
@@ -270,8 +278,60 @@ void MetadataDashboard::setMetadata(std::shared_ptr<const why::SubsetMetadata> t
 bool MetadataDashboard::isFieldAvailable(MetadataField field) const
 {
     if (!hasMetadata())
-        return field != MetadataField::Ink;
+        return field != MetadataField::Ink && static_cast<int>(field) >= 0 &&
+               static_cast<int>(field) < why::kMetadataFieldCount;
     return m_train->has(field) && m_validation->has(field);
+}
+
+int MetadataDashboard::fieldCount() const
+{
+    return hasMetadata() ? m_validation->fieldCount() : why::kMetadataFieldCount;
+}
+
+QString MetadataDashboard::fieldTitle(MetadataField field) const
+{
+    if (hasMetadata() && m_validation->has(field))
+        return QString::fromStdString(m_validation->fieldTitle(field));
+    return QString::fromUtf8(why::metadataFieldTitle(field));
+}
+
+QString MetadataDashboard::fieldWords(MetadataField field) const
+{
+    const QString title = fieldTitle(field);
+    return static_cast<int>(field) >= why::kMetadataFieldCount ? title : title.toLower();
+}
+
+bool MetadataDashboard::isContinuousField(MetadataField field) const
+{
+    return hasMetadata() && m_validation->has(field) ? m_validation->continuous(field)
+                                                     : why::isContinuous(field);
+}
+
+void MetadataDashboard::syncUserFields()
+{
+    // Items past the built-in fields are the user's (split combo: after "None").
+    QStringList titles;
+    for (int f = why::kMetadataFieldCount; f < fieldCount(); ++f)
+        titles << fieldTitle(fieldAt(f));
+    QStringList shown;
+    for (int i = why::kMetadataFieldCount; i < m_fieldCombo->count(); ++i)
+        shown << m_fieldCombo->itemText(i);
+    if (titles == shown)
+        return;
+    const bool updating = m_updatingControls;
+    m_updatingControls = true;
+    while (m_fieldCombo->count() > why::kMetadataFieldCount)
+        m_fieldCombo->removeItem(m_fieldCombo->count() - 1);
+    while (m_splitCombo->count() > why::kMetadataFieldCount + 1)
+        m_splitCombo->removeItem(m_splitCombo->count() - 1);
+    for (int k = 0; k < titles.size(); ++k) {
+        const int f = why::kMetadataFieldCount + k;
+        m_fieldCombo->addItem(titles[k], f);
+        m_fieldCombo->setItemData(f, tr("Your metadata.csv's column \"%1\"").arg(titles[k]),
+                                  Qt::ToolTipRole);
+        m_splitCombo->addItem(titles[k], f);
+    }
+    m_updatingControls = updating;
 }
 
 void MetadataDashboard::setMap(PopulationMap* map)
@@ -304,7 +364,7 @@ void MetadataDashboard::setSubset(analysis::Subset subset)
 void MetadataDashboard::setField(MetadataField field)
 {
     const int f = static_cast<int>(field);
-    if (f < 0 || f >= why::kMetadataFieldCount || !isFieldAvailable(field))
+    if (f < 0 || f >= fieldCount() || !isFieldAvailable(field))
         return;
     m_field = field;
     if (m_split == field)
@@ -317,8 +377,7 @@ void MetadataDashboard::setSplitField(std::optional<MetadataField> split)
 {
     if (split) {
         const int f = static_cast<int>(*split);
-        if (f < 0 || f >= why::kMetadataFieldCount || *split == m_field ||
-            !isFieldAvailable(*split))
+        if (f < 0 || f >= fieldCount() || *split == m_field || !isFieldAvailable(*split))
             return;
     }
     m_split = split;
@@ -341,7 +400,7 @@ void MetadataDashboard::updateControls()
     m_updatingControls = true;
     auto* fieldItems = qobject_cast<QStandardItemModel*>(m_fieldCombo->model());
     auto* splitItems = qobject_cast<QStandardItemModel*>(m_splitCombo->model());
-    for (int f = 0; f < why::kMetadataFieldCount; ++f) {
+    for (int f = 0; f < m_fieldCombo->count(); ++f) {
         const bool available = isFieldAvailable(fieldAt(f));
         if (fieldItems)
             fieldItems->item(f)->setEnabled(available);
@@ -352,13 +411,12 @@ void MetadataDashboard::updateControls()
     m_splitCombo->setCurrentIndex(m_split ? static_cast<int>(*m_split) + 1 : 0);
     m_subsetCombo->setCurrentIndex(m_subset == analysis::Subset::Validation ? 0 : 1);
     m_binsSpin->setValue(m_bins);
-    m_binsSpin->setEnabled(why::isContinuous(m_field) || (m_split && why::isContinuous(*m_split)));
-    m_colorButton->setText(tr("Colour map by %1").arg(fieldTitle(m_field).toLower()));
+    m_binsSpin->setEnabled(isContinuousField(m_field) || (m_split && isContinuousField(*m_split)));
+    m_colorButton->setText(tr("Colour map by %1").arg(fieldWords(m_field)));
     m_colorButton->setEnabled(hasMetadata() && isFieldAvailable(m_field));
     m_colorButton->setToolTip(
-        m_map ? tr("Colour the population map's dots by %1 (both subsets)")
-                    .arg(fieldTitle(m_field).toLower())
-              : tr("Colour the population map by %1").arg(fieldTitle(m_field).toLower()));
+        m_map ? tr("Colour the population map's dots by %1 (both subsets)").arg(fieldWords(m_field))
+              : tr("Colour the population map by %1").arg(fieldWords(m_field)));
     m_updatingControls = false;
 }
 
@@ -369,16 +427,25 @@ QString MetadataDashboard::chartTitle() const
     // The subset is in the summary line under the chart: the title stays
     // short enough for a narrow dock.
     if (m_split)
-        return tr("Mean loss by %1, split by %2")
-            .arg(fieldTitle(m_field).toLower(), fieldTitle(*m_split).toLower());
-    return tr("Mean loss by %1").arg(fieldTitle(m_field).toLower());
+        return tr("Mean loss by %1, split by %2").arg(fieldWords(m_field), fieldWords(*m_split));
+    return tr("Mean loss by %1").arg(fieldWords(m_field));
 }
 
 QString MetadataDashboard::exportName() const
 {
-    QString name = QStringLiteral("mean_loss_by_%1").arg(why::metadataFieldName(m_field));
+    // The user's column names as file-name words: "Camera model" → camera_model.
+    const auto word = [this](MetadataField f) {
+        QString w = hasMetadata() && m_validation->has(f)
+                        ? QString::fromStdString(m_validation->fieldName(f)).toLower()
+                        : QString::fromUtf8(why::metadataFieldName(f));
+        for (QChar& c : w)
+            if (!c.isLetterOrNumber() && c != QLatin1Char('-'))
+                c = QLatin1Char('_');
+        return w;
+    };
+    QString name = QStringLiteral("mean_loss_by_%1").arg(word(m_field));
     if (m_split)
-        name += QStringLiteral("_split_%1").arg(why::metadataFieldName(*m_split));
+        name += QStringLiteral("_split_%1").arg(word(*m_split));
     return name;
 }
 
@@ -395,7 +462,7 @@ void MetadataDashboard::updateChart()
     m_chart->setTitle(chartTitle());
     QString title = fieldTitle(m_field);
     QString compactTitle = title;
-    if (why::isContinuous(m_field)) {
+    if (isContinuousField(m_field)) {
         title += tr(" (quantile bins, equal counts)");
         compactTitle += tr(" (bin lower edges, equal counts)");
     }
@@ -409,7 +476,9 @@ void MetadataDashboard::updateChart()
     QList<GroupedBarChart::BarSet> sets;
     for (int s = 0; s < splits && groups > 0; ++s) {
         GroupedBarChart::BarSet set;
-        set.name = m_grouped.split ? splitName(m_grouped.splits, s, splitLabels) : tr("mean loss");
+        set.name = m_grouped.split
+                       ? splitName(m_grouped.splits, s, splitLabels, fieldWords(*m_split))
+                       : tr("mean loss");
         set.color = m_grouped.split ? splitColor(m_grouped.splits, s) : kSingleBarColor;
         for (int g = 0; g < groups; ++g)
             set.values.append(m_grouped.meanLoss(g, s));
@@ -475,8 +544,9 @@ QString MetadataDashboard::barTooltip(int group, int set) const
     if (group < 0 || group >= g.groups.groupCount() || set < 0 || set >= g.meanLoss.cols())
         return {};
     const QLocale en(QLocale::English);
-    const auto name = [](const why::Grouping& grouping, int k) {
-        const QString value = why::isContinuous(grouping.field)
+    const auto name = [this](const why::Grouping& grouping, int k) {
+        const QString value = grouping.continuous || k == grouping.missingGroup ||
+                                      static_cast<int>(grouping.field) >= why::kMetadataFieldCount
                                   ? QString::fromStdString(grouping.names[k])
                                   : metadataCategoryName(grouping.field, k);
         return QStringLiteral("%1: %2").arg(fieldTitle(grouping.field), value).toHtmlEscaped();

@@ -77,6 +77,11 @@ public:
     void setBins(int bins);
     int bins() const { return m_bins; }
     bool isFieldAvailable(why::MetadataField field) const;
+    // The built-in fields and, once the metadata is there, the user's
+    // metadata.csv fields after them (why::userMetadataField).
+    int fieldCount() const;
+    // "Distance to own centroid", or the user's column name.
+    QString fieldTitle(why::MetadataField field) const;
 
     // Colours the map (setMap) by a field of both subsets (metadataColoring).
     // Returns false without a map, without metadata or for an unavailable
@@ -150,6 +155,13 @@ private:
     QString m_placeholder;
 
     analysis::Subset m_subset = analysis::Subset::Validation;
+    // The title as a sentence uses it: built-in titles in lower case, the
+    // user's column names as written.
+    QString fieldWords(why::MetadataField field) const;
+    bool isContinuousField(why::MetadataField field) const;
+    // The combos' items of the user's fields, as the metadata has them.
+    void syncUserFields();
+
     why::MetadataField m_field = why::MetadataField::Label;
     std::optional<why::MetadataField> m_split;
     int m_bins = 10;

@@ -17,17 +17,24 @@ namespace
 // Progress reaches the GUI at most this often (ms): a label update, not a replot.
 constexpr qint64 kProgressInterval = 50;
 
-// The subset's metadata, with its ink when the session's images belong to it.
+// The subset's metadata, with its ink and the user's metadata.csv fields
+// when the session's images belong to it.
 std::shared_ptr<const why::SubsetMetadata>
 computeSubsetMetadata(const store::RunData& run, const analysis::SubsetAnalysis& analysis,
-                      const data::Dataset* images, const why::WhyProgress& progress)
+                      const data::DatasetSplits* dataset, const why::WhyProgress& progress)
 {
+    const data::Dataset* images = nullptr;
+    if (dataset)
+        images =
+            analysis.subset == analysis::Subset::Train ? &dataset->train : &dataset->validation;
     const bool haveImages = images && images->count == analysis.sampleCount() &&
                             images->valuesPerImage() > 0 && !images->images.empty();
     why::SubsetMetadata m =
         why::computeMetadata(analysis, haveImages ? images->images.data() : nullptr,
                              haveImages ? images->valuesPerImage() : 0, progress);
     m.classNames = run.classNames;
+    if (haveImages)
+        why::addUserFields(m, dataset->metadata);
     return std::make_shared<const why::SubsetMetadata>(std::move(m));
 }
 
@@ -233,11 +240,9 @@ void WhyContext::runJob(const Job& job)
             const double trainShare =
                 double(job.run->train.sampleCount()) /
                 std::max(1, job.run->train.sampleCount() + job.run->validation.sampleCount());
-            train = computeSubsetMetadata(*job.run, job.run->train,
-                                          job.images ? &job.images->train : nullptr,
+            train = computeSubsetMetadata(*job.run, job.run->train, job.images.get(),
                                           why::partOf(progress, 0.0, trainShare));
-            validation = computeSubsetMetadata(*job.run, job.run->validation,
-                                               job.images ? &job.images->validation : nullptr,
+            validation = computeSubsetMetadata(*job.run, job.run->validation, job.images.get(),
                                                why::partOf(progress, trainShare, 1.0 - trainShare));
         });
         if (outcome == Outcome::Cancelled)
