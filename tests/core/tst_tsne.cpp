@@ -277,7 +277,8 @@ void TestTsne::threadCountDoesNotChangeTheMap()
 void TestTsne::cancelFromCallbackIsPrompt()
 {
     std::vector<int> labels;
-    const RowMatrixXf x = blobs(20000, 20, 10, labels, 24);
+    // Sanitizer builds: fewer points, still several progress reports a stage.
+    const RowMatrixXf x = blobs(test::kSanitizedBuild ? 8000 : 20000, 20, 10, labels, 24);
     TsneConfig config = quickConfig();
     config.iterations = 2000;
     // Cancel in each stage; the time from returning false to the exception
@@ -312,7 +313,7 @@ void TestTsne::cancelFromCallbackIsPrompt()
 void TestTsne::cancelFromAnotherThreadIsPrompt()
 {
     std::vector<int> labels;
-    const RowMatrixXf x = blobs(20000, 20, 10, labels, 25);
+    const RowMatrixXf x = blobs(test::kSanitizedBuild ? 8000 : 20000, 20, 10, labels, 25);
     TsneConfig config = quickConfig();
     config.iterations = 2000;
     // At several moments, so the stages and iteration phases differ.

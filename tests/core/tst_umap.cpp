@@ -306,7 +306,8 @@ void TestUmap::progressHandsOverLayouts()
 
 void TestUmap::cancelFromCallback()
 {
-    const Blobs data = blobs(30000, 32, 10, 3.0f, 5);
+    // Sanitizer builds: fewer points, still several progress reports a stage.
+    const Blobs data = blobs(test::kSanitizedBuild ? 10000 : 30000, 32, 10, 3.0f, 5);
     for (const char* stage : {"knn", "optimise"}) {
         UmapConfig config;
         config.threads = 2;
