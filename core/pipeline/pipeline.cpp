@@ -223,20 +223,22 @@ std::shared_ptr<const store::RunData> runPipeline(const PipelineConfig& config,
 
     if (cb.onDataLoaded)
         cb.onDataLoaded(loaded);
+    // Auto epochs are resolved before the stored model is matched against
+    // the settings (its record holds the count it was trained with).
     training::TrainConfig train = config.train;
-    if (train.epochs == training::kAutoEpochs) {
-        const int usable =
-            train.trainLimit > 0 ? std::min(train.trainLimit, data.train.count) : data.train.count;
+    const bool autoEpochs = train.epochs == training::kAutoEpochs;
+    const int usable = training::usableCount(data.train, train.trainLimit);
+    if (autoEpochs)
         train.epochs = training::autoEpochs(usable, train.batchSize);
-        message(cb, "epochs: " + std::to_string(train.epochs) + ", chosen for " +
-                        std::to_string(usable) + " training images (about " +
-                        std::to_string(training::kAutoSteps) + " steps of " +
-                        std::to_string(std::min(train.batchSize, usable)) +
-                        "; --epochs sets them)");
-    }
     run->config = train;
     model::Classifier model(train.architecture, train.seed, data.classCount(), data.train.shape());
     if (!reuseStoredModel(config, train, cb, std::move(old), *run, model)) {
+        if (autoEpochs)
+            message(cb, "epochs: " + std::to_string(train.epochs) + ", chosen for " +
+                            std::to_string(usable) + " training images (about " +
+                            std::to_string(training::kAutoSteps) + " steps of " +
+                            std::to_string(std::min(train.batchSize, usable)) +
+                            "; --epochs sets them)");
         {
             StageTimer t(*run, "sanity", cb);
             run->sanity = training::runSanityCheck(model, data.train, config.sanityCount);

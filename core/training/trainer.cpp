@@ -37,11 +37,6 @@ double learningRateAt(const TrainConfig& config, long long step, long long total
     return config.learningRate * 0.5 * (1.0 + std::cos(M_PI * std::min(1.0, decay)));
 }
 
-int usableCount(const data::Dataset& d, int limit)
-{
-    return limit > 0 ? std::min(limit, d.count) : d.count;
-}
-
 void checkDataset(const data::Dataset& d, const model::Classifier& model, const char* what)
 {
     if (d.count == 0)
@@ -258,6 +253,11 @@ void Trainer::loadCheckpoint(const std::string& path)
         throw model::ModelError(path + ": cannot read the checkpoint (" +
                                 what.substr(0, what.find('\n')) + ")");
     }
+}
+
+int usableCount(const data::Dataset& d, int limit)
+{
+    return limit > 0 ? std::min(limit, d.count) : d.count;
 }
 
 int autoEpochs(int trainCount, int batchSize)

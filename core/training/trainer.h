@@ -59,6 +59,9 @@ private:
     std::unique_ptr<TrainerState> m_state;
 };
 
+// The images a training uses of dataset d: the first `limit` (0: all).
+int usableCount(const data::Dataset& d, int limit);
+
 // The epochs a training of trainCount images in batches of batchSize gets
 // when TrainConfig::epochs is kAutoEpochs: about kAutoSteps optimiser steps,
 // within [kMinAutoEpochs, kMaxAutoEpochs].

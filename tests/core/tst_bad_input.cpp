@@ -195,6 +195,10 @@ void TestBadInput::dataFolderRefused_data()
     QTest::newRow("cut gzip") << "cut gzip"
                               << "truncated gzip"
                               << "t10k-labels-idx1-ubyte.gz";
+    QTest::newRow("metadata.csv naming a sample twice")
+        << "metadata twice"
+        << "line 3: train sample 1 has a row already"
+        << "metadata.csv";
 }
 
 void TestBadInput::dataFolderRefused()
@@ -227,6 +231,11 @@ void TestBadInput::dataFolderRefused()
             mnist.testImages.assign(page.begin(), page.end());
         }
         mnist.write(folder);
+        if (scenario == QLatin1String("metadata twice"))
+            testing::writeBytes(folder.toStdString() + "/metadata.csv",
+                                {'s',  'u', 'b',  's', 'e', 't', ',', 'i', 'n', 'd', 'e', 'x',
+                                 ',',  'a', '\n', 't', 'r', 'a', 'i', 'n', ',', '1', ',', 'x',
+                                 '\n', 't', 'r',  'a', 'i', 'n', ',', '1', ',', 'y', '\n'});
         if (scenario == QLatin1String("cut gzip")) {
             std::vector<std::uint8_t> packed = gzipped(mnist.testLabels);
             packed.resize(packed.size() - 6);

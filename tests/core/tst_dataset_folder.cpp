@@ -433,6 +433,16 @@ void TestDatasetFolder::imageFolderRefusals()
         refused(dir, dir.filePath("train/a/2.png").toStdString() + ": is 20×16 grey");
     }
     {
+        // A photo among the crops: refused by its header's size, named.
+        QTemporaryDir dir;
+        folder(dir, false, 0);
+        QImage photo(4000, 4000, QImage::Format_Grayscale8);
+        photo.fill(128);
+        QVERIFY(photo.save(dir.filePath("train/b/1.png")));
+        refused(dir, dir.filePath("train/b/1.png").toStdString() +
+                         ": is 4000×4000 pixels; each side must be 8 to 256");
+    }
+    {
         QTemporaryDir dir;
         folder(dir, false, 0);
         QFile::resize(dir.filePath("train/b/2.png"), 40);
