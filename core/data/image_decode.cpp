@@ -31,8 +31,41 @@ bool isJpeg(const std::uint8_t* b, std::size_t n)
     return n >= 3 && b[0] == 0xff && b[1] == 0xd8 && b[2] == 0xff;
 }
 
+// A chunk whose length field claims more bytes than the file holds: libpng
+// allocates what the field says before it reads (a 107-byte file asked for
+// 1.9 GB), so such a file is refused before libpng sees it. Empty when every
+// chunk up to IEND (or the end) fits.
+std::string pngChunkProblem(const std::uint8_t* bytes, std::size_t size)
+{
+    std::size_t at = 8; // after the signature
+    while (size - at >= 8) {
+        const std::uint32_t length = (std::uint32_t{bytes[at]} << 24) |
+                                     (std::uint32_t{bytes[at + 1]} << 16) |
+                                     (std::uint32_t{bytes[at + 2]} << 8) | bytes[at + 3];
+        const std::uint8_t* type = bytes + at + 4;
+        const bool named = std::all_of(type, type + 4, [](std::uint8_t c) {
+            return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z');
+        });
+        const std::size_t left = size - at - 8;
+        if (length > left || left - length < 4) { // data, then a 4-byte CRC
+            return "is truncated or damaged: " +
+                   (named ? "its " + std::string(type, type + 4) + " chunk"
+                          : std::string("a chunk")) +
+                   " declares " + std::to_string(length) + " bytes, but only " +
+                   std::to_string(left) + " follow";
+        }
+        if (std::memcmp(type, "IEND", 4) == 0)
+            break;
+        at += 12 + std::size_t{length};
+    }
+    return {};
+}
+
 DecodedImage decodePng(const std::uint8_t* bytes, std::size_t size, const std::string& path)
 {
+    const std::string chunkProblem = pngChunkProblem(bytes, size);
+    if (!chunkProblem.empty())
+        failData(path, chunkProblem);
     png_image image{};
     image.version = PNG_IMAGE_VERSION;
     if (!png_image_begin_read_from_memory(&image, bytes, size))

@@ -443,6 +443,22 @@ void TestDatasetFolder::imageFolderRefusals()
                          ": is 4000×4000 pixels; each side must be 8 to 256");
     }
     {
+        // A chunk whose length field claims 1.9 GB in a file of a few hundred
+        // bytes: refused before libpng allocates what it claims.
+        QTemporaryDir dir;
+        folder(dir, false, 0);
+        QFile file(dir.filePath("train/a/1.png"));
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        QByteArray png = file.readAll();
+        file.close();
+        png.insert(8 + 25, QByteArray("\x73\x73\x73\x73sPLTshort", 12)); // after IHDR
+        QVERIFY(file.open(QIODevice::WriteOnly | QIODevice::Truncate));
+        file.write(png);
+        file.close();
+        refused(dir, dir.filePath("train/a/1.png").toStdString() +
+                         ": is truncated or damaged: its sPLT chunk declares 1936946035 bytes");
+    }
+    {
         QTemporaryDir dir;
         folder(dir, false, 0);
         QFile::resize(dir.filePath("train/b/2.png"), 40);
