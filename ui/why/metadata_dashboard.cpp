@@ -54,17 +54,22 @@ bool isClassField(MetadataField f)
 // What each group of a grouping is called on the axis or in the legend:
 // categorical values by name ("3", "even"), quantile bins as compact ranges
 // with just enough digits to tell them apart ("0.12–0.35").
-// The user's fields' groups by the names groupBy gave them ("studio",
-// "(missing)").
+// A categorical group's name as the user reads it: the built-in fields'
+// words ("3", "even", "correct"), the user's categories and "(missing)" as
+// groupBy named them ("studio").
+QString categoryName(const why::Grouping& g, int k)
+{
+    if (static_cast<int>(g.field) >= why::kMetadataFieldCount || k == g.missingGroup)
+        return QString::fromStdString(g.names[static_cast<std::size_t>(k)]);
+    return metadataCategoryName(g.field, k);
+}
+
 QStringList groupLabels(const why::Grouping& g)
 {
     QStringList out;
-    const bool userField = static_cast<int>(g.field) >= why::kMetadataFieldCount;
     if (!g.continuous) {
         for (int k = 0; k < g.groupCount(); ++k)
-            out << (userField || k == g.missingGroup
-                        ? QString::fromStdString(g.names[static_cast<std::size_t>(k)])
-                        : metadataCategoryName(g.field, k));
+            out << categoryName(g, k);
         return out;
     }
     for (int minDigits : {3, 10}) { // all with 10 digits in the unlikely case of a repeat
@@ -545,10 +550,8 @@ QString MetadataDashboard::barTooltip(int group, int set) const
         return {};
     const QLocale en(QLocale::English);
     const auto name = [this](const why::Grouping& grouping, int k) {
-        const QString value = grouping.continuous || k == grouping.missingGroup ||
-                                      static_cast<int>(grouping.field) >= why::kMetadataFieldCount
-                                  ? QString::fromStdString(grouping.names[k])
-                                  : metadataCategoryName(grouping.field, k);
+        const QString value = grouping.continuous ? QString::fromStdString(grouping.names[k])
+                                                  : categoryName(grouping, k);
         return QStringLiteral("%1: %2").arg(fieldTitle(grouping.field), value).toHtmlEscaped();
     };
     QString html = QStringLiteral("<b>%1</b>").arg(name(g.groups, group));
