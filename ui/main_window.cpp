@@ -252,6 +252,7 @@ void MainWindow::updateActions()
     m_cancelAction->setEnabled(busy);
     m_openDataAction->setEnabled(!busy);
     m_openRunAction->setEnabled(!busy);
+    m_openModelAction->setEnabled(!busy);
     m_trainAction->setEnabled(!busy);
     m_saveRunAction->setEnabled(!busy && haveRun && m_job == Job::None);
     m_reprojectAction->setEnabled(!busy && haveRun);
@@ -271,11 +272,26 @@ void MainWindow::updateRunLabel()
         return;
     }
     const store::RunData& r = m_session->run();
-    QString text = tr("Validation accuracy %1 · train %2 · %3 + %4 samples")
-                       .arg(r.validation.accuracy, 0, 'f', 4)
-                       .arg(r.train.accuracy, 0, 'f', 4)
-                       .arg(r.train.sampleCount())
-                       .arg(r.validation.sampleCount());
+    QString text;
+    QString tip;
+    if (!r.importedModel.empty()) {
+        const QString file = QString::fromStdString(r.importedModel);
+        text = tr("TorchScript %1 · ").arg(QFileInfo(file).fileName());
+        tip = tr("Imported model %1: evaluated, not trained here.")
+                  .arg(QDir::toNativeSeparators(file));
+        if (r.featuresAreLogits) {
+            text += tr("features = logits · ");
+            tip += QLatin1Char(' ') + tr("It returns logits only: the map, similar samples and "
+                                         "label candidates use its %1 logits as features.")
+                                          .arg(r.train.classCount);
+        }
+    }
+    m_runLabel->setToolTip(tip);
+    text += tr("Validation accuracy %1 · train %2 · %3 + %4 samples")
+                .arg(r.validation.accuracy, 0, 'f', 4)
+                .arg(r.train.accuracy, 0, 'f', 4)
+                .arg(r.train.sampleCount())
+                .arg(r.validation.sampleCount());
     if (r.projection.knnAccuracy >= 0)
         text += tr(" · %1 map: 10-NN %2, trust %3")
                     .arg(QString::fromStdString(projection::projectorTitle(r.projection.method)))

@@ -161,6 +161,9 @@ private:
     // Asks for a data folder, then the training settings, and trains; the
     // run goes to outDir when given, else where the settings say.
     void chooseDataFolder(const QString& outDir = QString());
+    // File ▸ Open Model…: evaluate the user's TorchScript model on the
+    // current dataset into a run folder of its own.
+    void chooseModel();
     // The train dialog for a data folder (outDir: where the run goes, empty:
     // the configured one).
     void offerTraining(const QString& dataFolder, const QString& outDir = QString());
@@ -203,6 +206,7 @@ private:
 
     QAction* m_openDataAction = nullptr;
     QAction* m_openRunAction = nullptr;
+    QAction* m_openModelAction = nullptr;
     QAction* m_saveRunAction = nullptr;
     QAction* m_exportMapAction = nullptr;
     QAction* m_exportInspectorAction = nullptr;

@@ -53,6 +53,13 @@ void MainWindow::createActions()
     m_openRunAction->setStatusTip(tr("Open a stored run (a folder with run.bin)"));
     connect(m_openRunAction, &QAction::triggered, this, &MainWindow::chooseRun);
 
+    m_openModelAction = new QAction(tr("Open &Model…"), this);
+    m_openModelAction->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_M));
+    m_openModelAction->setStatusTip(
+        tr("Evaluate your own TorchScript model (torch.jit.save) on the dataset instead of "
+           "training one"));
+    connect(m_openModelAction, &QAction::triggered, this, &MainWindow::chooseModel);
+
     m_saveRunAction = new QAction(QIcon::fromTheme(QStringLiteral("document-save-as")),
                                   tr("&Save Run As…"), this);
     m_saveRunAction->setShortcut(QKeySequence::Save);
@@ -180,6 +187,7 @@ void MainWindow::createMenus()
 {
     QMenu* file = menuBar()->addMenu(tr("&File"));
     file->addAction(m_openDataAction);
+    file->addAction(m_openModelAction);
     file->addAction(m_openRunAction);
     file->addAction(m_saveRunAction);
     file->addSeparator();

@@ -64,8 +64,9 @@ void MainWindow::start()
         openRun(runDir);
         return;
     }
-    if (!m_commandLine.pipeline.retrain && !outDir.isEmpty() &&
-        store::hasRun(outDir.toStdString())) {
+    // --model asks to evaluate that model, whatever --out holds.
+    if (!m_commandLine.pipeline.retrain && m_commandLine.pipeline.modelFile.empty() &&
+        !outDir.isEmpty() && store::hasRun(outDir.toStdString())) {
         openRun(outDir);
         return;
     }
@@ -217,6 +218,10 @@ void MainWindow::train(const pipeline::PipelineConfig& config)
     m_jobTarget = QString::fromStdString(config.outDir);
     m_jobClock.start();
     m_dashboard->reset(config.train.epochs, 0);
+    if (!config.modelFile.empty())
+        m_dashboard->setFinished(
+            tr("Evaluating %1: an imported model is not trained here")
+                .arg(QFileInfo(QString::fromStdString(config.modelFile)).fileName()));
     m_dashboardDock->show();
     m_dashboardDock->raise();
     // The map and the side panels are empty until the analysis: give the
@@ -268,6 +273,11 @@ void MainWindow::onFinished(const RunPtr& run, const DataPtr& data, const QStrin
         text = tr("Map recomputed with %1 in %2 s")
                    .arg(QString::fromStdString(projection::projectorTitle(run->projection.method)))
                    .arg(seconds, 0, 'f', 1);
+    else if (!run->importedModel.empty())
+        text = tr("Model evaluated and analysed in %1 s%2")
+                   .arg(seconds, 0, 'f', 1)
+                   .arg(dir.isEmpty() ? QString()
+                                      : tr("; stored in %1").arg(QDir::toNativeSeparators(dir)));
     else
         text = tr("Trained and analysed in %1 s%2")
                    .arg(seconds, 0, 'f', 1)
@@ -366,6 +376,23 @@ void MainWindow::chooseDataFolder(const QString& outDir)
                                           QString::fromStdString(m_config.dataFolder));
     if (!dir.isEmpty())
         offerTraining(dir, outDir);
+}
+
+void MainWindow::chooseModel()
+{
+    const QString file = QFileDialog::getOpenFileName(
+        this, tr("TorchScript Model"), QString::fromStdString(m_config.modelFile),
+        tr("TorchScript models (*.pt *.pth *.ts *.zip);;All files (*)"));
+    if (file.isEmpty())
+        return;
+    pipeline::PipelineConfig c = m_config;
+    c.modelFile = file.toStdString();
+    c.retrain = true;
+    // Its own run folder beside the current one (runs/<model name>): the
+    // run of the trained model stays as it is.
+    const QString parent = QFileInfo(QString::fromStdString(m_config.outDir)).path();
+    c.outDir = QDir(parent).filePath(QFileInfo(file).completeBaseName()).toStdString();
+    train(c);
 }
 
 void MainWindow::offerTraining(const QString& dataFolder, const QString& outDir)

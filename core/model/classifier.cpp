@@ -2,10 +2,14 @@
 
 #include "core/model/classifier_impl.h"
 #include "core/model/tensor_memory_cache.h"
+#include "core/model/torchscript_model.h"
 
 #include <cstring>
+#include <fstream>
+#include <iterator>
 #include <mutex>
 #include <sstream>
+#include <string_view>
 
 namespace mnistx::model
 {
@@ -34,26 +38,71 @@ Classifier::~Classifier() = default;
 Classifier::Classifier(Classifier&&) noexcept = default;
 Classifier& Classifier::operator=(Classifier&&) noexcept = default;
 
+namespace
+{
+
+// Classifier::toBytes of an imported model: this line, the input shape
+// ("C H W\n"), then the archive as read.
+constexpr std::string_view kScriptMagic = "MNISTX-TORCHSCRIPT 1\n";
+
+Classifier::Outputs emptyOutputs(int count, int classCount, int featureDim)
+{
+    Classifier::Outputs out;
+    out.logits.resize(count, classCount);
+    out.features.resize(count, featureDim);
+    return out;
+}
+
+} // namespace
+
+Classifier Classifier::fromTorchScript(const std::string& path, const data::ImageShape& input)
+{
+    std::ifstream file(path, std::ios::binary);
+    if (!file)
+        throw ModelError(path + ": cannot open the model file (" +
+                         (std::ifstream(path).good() ? "not readable" : "no such file") + ")");
+    std::string bytes((std::istreambuf_iterator<char>(file)), std::istreambuf_iterator<char>());
+    if (file.bad())
+        throw ModelError(path + ": cannot read the model file");
+    auto impl = std::make_unique<ClassifierImpl>();
+    impl->script = std::make_shared<ScriptModel>(loadScriptModel(std::move(bytes), path, input));
+    return Classifier(std::move(impl));
+}
+
+bool Classifier::isImported() const
+{
+    return m_impl->script != nullptr;
+}
+bool Classifier::featuresAreLogits() const
+{
+    return m_impl->script && m_impl->script->featuresAreLogits;
+}
+
 std::string Classifier::architecture() const
 {
-    return m_impl->net->architecture;
+    return m_impl->script ? "TorchScript" : m_impl->net->architecture;
 }
 int Classifier::featureDim() const
 {
-    return m_impl->net->featureDim;
+    return m_impl->script ? m_impl->script->featureDim : m_impl->net->featureDim;
 }
 int Classifier::classCount() const
 {
-    return m_impl->net->classCount;
+    return m_impl->script ? m_impl->script->classCount : m_impl->net->classCount;
 }
 data::ImageShape Classifier::inputShape() const
 {
-    return m_impl->net->input;
+    return m_impl->script ? m_impl->script->input : m_impl->net->input;
 }
 
 long long Classifier::parameterCount() const
 {
     long long n = 0;
+    if (m_impl->script) {
+        for (const auto& p : m_impl->script->module.parameters())
+            n += p.numel();
+        return n;
+    }
     for (const auto& p : m_impl->net->parameters())
         n += p.numel();
     return n;
@@ -70,6 +119,8 @@ Classifier::Outputs Classifier::infer(const std::uint8_t* images, int count,
     if (batchSize < 1)
         throw std::invalid_argument("batch size must be positive");
     torch::NoGradGuard noGrad; // grad mode is per thread: set it on the worker
+    if (m_impl->script)
+        return inferScript(images, count, batchSize, progress, completed);
     Cnn& net = m_impl->net;
     const bool wasTraining = net->is_training();
     net->eval();
@@ -107,8 +158,53 @@ Classifier::Outputs Classifier::infer(const std::uint8_t* images, int count,
     return out;
 }
 
+Classifier::Outputs Classifier::inferScript(const std::uint8_t* images, int count, int batchSize,
+                                            const std::function<bool(int, int)>& progress,
+                                            bool* completed) const
+{
+    const ScriptModel& model = *m_impl->script;
+    const data::ImageShape& shape = model.input;
+    Outputs out = emptyOutputs(count, model.classCount, model.featureDim);
+    bool finished = true;
+    int done = 0;
+    while (done < count) {
+        const int n = std::min(batchSize, count - done);
+        auto batch =
+            imagesToTensor(images + static_cast<std::size_t>(done) * shape.values(), n, shape);
+        ScriptOutputs o;
+        try {
+            o = scriptForward(model, batch);
+        } catch (const ModelError& e) {
+            throw ModelError(std::string(e.what()) + " (images " + std::to_string(done) + " to " +
+                             std::to_string(done + n - 1) + ")");
+        }
+        std::memcpy(out.logits.data() + static_cast<std::size_t>(done) * model.classCount,
+                    o.logits.data_ptr<float>(), sizeof(float) * n * model.classCount);
+        std::memcpy(out.features.data() + static_cast<std::size_t>(done) * model.featureDim,
+                    o.features.data_ptr<float>(), sizeof(float) * n * model.featureDim);
+        done += n;
+        if (progress && !progress(done, count) && done < count) {
+            finished = false;
+            break;
+        }
+    }
+    if (!finished) {
+        out.logits.conservativeResize(done, Eigen::NoChange);
+        out.features.conservativeResize(done, Eigen::NoChange);
+    }
+    if (completed)
+        *completed = finished;
+    return out;
+}
+
 std::string Classifier::toBytes() const
 {
+    if (m_impl->script) {
+        const data::ImageShape& input = m_impl->script->input;
+        return std::string(kScriptMagic) + std::to_string(input.channels) + " " +
+               std::to_string(input.rows) + " " + std::to_string(input.cols) + "\n" +
+               m_impl->script->archive;
+    }
     torch::serialize::OutputArchive archive;
     archive.write("mnistx.architecture", c10::IValue(m_impl->net->architecture));
     archive.write("mnistx.class_count", c10::IValue(static_cast<int64_t>(m_impl->net->classCount)));
@@ -123,6 +219,20 @@ std::string Classifier::toBytes() const
 
 Classifier Classifier::fromBytes(const std::string& bytes, const std::string& sourceName)
 {
+    if (bytes.compare(0, kScriptMagic.size(), kScriptMagic) == 0) {
+        const auto lineEnd = bytes.find('\n', kScriptMagic.size());
+        std::istringstream line(bytes.substr(kScriptMagic.size(), lineEnd - kScriptMagic.size()));
+        data::ImageShape input;
+        if (lineEnd == std::string::npos || !(line >> input.channels >> input.rows >> input.cols) ||
+            (input.channels != 1 && input.channels != 3) ||
+            !data::imageSidesProblem(input.cols, input.rows).empty())
+            throw ModelError(sourceName +
+                             ": implausible input shape record of a TorchScript model");
+        auto impl = std::make_unique<ClassifierImpl>();
+        impl->script = std::make_shared<ScriptModel>(
+            loadScriptModel(bytes.substr(lineEnd + 1), sourceName, input));
+        return Classifier(std::move(impl));
+    }
     try {
         torch::serialize::InputArchive archive;
         std::istringstream stream(bytes);

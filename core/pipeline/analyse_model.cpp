@@ -3,6 +3,9 @@
 #include "core/analysis/centroids.h"
 #include "core/analysis/subset_metrics.h"
 
+#include <cmath>
+#include <string>
+
 namespace mnistx::pipeline
 {
 
@@ -12,6 +15,20 @@ namespace
 // Inference batch size: large enough to amortise per-call overhead, small
 // enough that activations stay in cache (one 10,000 batch was 5× slower).
 constexpr int kInferenceBatch = 500;
+
+// A model that returns NaN or ±∞ would make every figure after it NaN;
+// name the first sample it happened on instead.
+void checkFinite(const RowMatrixXf& m, const char* what, analysis::Subset which)
+{
+    for (Eigen::Index i = 0; i < m.rows(); ++i)
+        for (Eigen::Index j = 0; j < m.cols(); ++j)
+            if (!std::isfinite(m(i, j)))
+                throw model::ModelError(std::string("the model returned ") +
+                                        (std::isnan(m(i, j)) ? "NaN" : "an infinity") + " for " +
+                                        analysis::subsetName(which) + " sample " +
+                                        std::to_string(i) + " (" + what + " " + std::to_string(j) +
+                                        "); the run is refused");
+}
 
 bool analyseSubset(const model::Classifier& model, const data::Dataset& d,
                    const analysis::ClassCentroids& centroids, analysis::Subset which,
@@ -37,6 +54,8 @@ bool analyseSubset(const model::Classifier& model, const data::Dataset& d,
         &completed);
     if (!completed)
         return false;
+    checkFinite(outputs.logits, "logit", which);
+    checkFinite(outputs.features, "feature", which);
     out.logits = std::move(outputs.logits);
     out.features = std::move(outputs.features);
     analysis::fillFromLogits(out);

@@ -173,6 +173,10 @@ void declareOptions(CLI::App& app, CommandLine& cl, ModeFlags& mode)
     addWholeNumber(app, "--loss-bins", "N", "bins of the loss-vs-distance curve", p.lossBins, 1,
                    1000);
     app.add_flag("--retrain", p.retrain, "train again even if --out holds a model");
+    addValue(app, "--model", "FILE",
+             "evaluate this TorchScript model (torch.jit.save) on the data instead of training "
+             "one",
+             [&p](const std::string&, const std::string& text) { p.modelFile = text; });
     addWholeNumber(app, "--train-limit", "N", "train on the first N training images only, 0 = all",
                    t.trainLimit, 0, 100000000);
     addWholeNumber(app, "--validation-limit", "N",

@@ -144,6 +144,93 @@ bool reuseStoredModel(const PipelineConfig& config, const training::TrainConfig&
     }
 }
 
+// The model of the run: the stored one when it fits, else ours trained now.
+model::Classifier trainedModel(const PipelineConfig& config, const PipelineCallbacks& cb,
+                               const data::DatasetSplits& data, std::optional<store::RunData> old,
+                               store::RunData& run)
+{
+    // Auto epochs are resolved before the stored model is matched against
+    // the settings (its record holds the count it was trained with).
+    training::TrainConfig train = config.train;
+    const bool autoEpochs = train.epochs == training::kAutoEpochs;
+    const int usable = training::usableCount(data.train, train.trainLimit);
+    if (autoEpochs)
+        train.epochs = training::autoEpochs(usable, train.batchSize);
+    run.config = train;
+    model::Classifier model(train.architecture, train.seed, data.classCount(), data.train.shape());
+    if (reuseStoredModel(config, train, cb, std::move(old), run, model))
+        return model;
+    if (autoEpochs)
+        message(cb, "epochs: " + std::to_string(train.epochs) + ", chosen for " +
+                        std::to_string(usable) + " training images (about " +
+                        std::to_string(training::kAutoSteps) + " steps of " +
+                        std::to_string(std::min(train.batchSize, usable)) +
+                        "; --epochs sets them)");
+    {
+        StageTimer t(run, "sanity", cb);
+        run.sanity = training::runSanityCheck(model, data.train, config.sanityCount);
+    }
+    if (cb.onSanityCheck)
+        cb.onSanityCheck(run.sanity);
+    else
+        message(cb, "sanity check: the untrained model scores " +
+                        std::to_string(run.sanity.accuracy) + " on " +
+                        std::to_string(run.sanity.sampleCount) + " samples (chance ≈ 0.1)");
+    {
+        StageTimer t(run, "train", cb);
+        training::Trainer trainer(model, train);
+        training::TrainCallbacks tc;
+        tc.cancel = cb.cancel;
+        tc.onBatch = [&](const training::BatchReport& r) {
+            if (cb.onBatch)
+                cb.onBatch(r);
+            if (cb.onProgress) {
+                const double total = static_cast<double>(r.batchesPerEpoch) * train.epochs;
+                cb.onProgress("train", (r.epoch * r.batchesPerEpoch + r.batch + 1) / total);
+            }
+        };
+        tc.onEpoch = cb.onEpoch;
+        run.history = trainer.train(data.train, data.validation, tc);
+        if (run.history.cancelled)
+            throw PipelineCancelled();
+        if (!config.outDir.empty())
+            trainer.saveCheckpoint(config.outDir + "/checkpoint.pt");
+    }
+    run.modelBytes = model.toBytes();
+    return model;
+}
+
+// The user's TorchScript model, checked against the data: evaluated, never
+// trained (the run's settings and history stay empty).
+model::Classifier importedModel(const PipelineConfig& config, const PipelineCallbacks& cb,
+                                const data::DatasetSplits& data, store::RunData& run)
+{
+    StageTimer t(run, "import", cb);
+    model::Classifier model =
+        model::Classifier::fromTorchScript(config.modelFile, data.train.shape());
+    if (model.classCount() != data.classCount())
+        throw model::ModelError(config.modelFile + ": the model returns " +
+                                std::to_string(model.classCount()) +
+                                " logits per image, but the data in " + config.dataFolder +
+                                " has " + std::to_string(data.classCount()) + " classes");
+    run.config = config.train;
+    run.config.architecture = model.architecture();
+    run.config.epochs = 0;
+    run.importedModel = std::filesystem::absolute(config.modelFile).lexically_normal().string();
+    run.featuresAreLogits = model.featuresAreLogits();
+    run.modelBytes = model.toBytes();
+    message(cb, "evaluating the TorchScript model " + config.modelFile + " (" +
+                    std::to_string(model.parameterCount()) + " parameters, " +
+                    std::to_string(model.featureDim()) + " features per image)");
+    if (model.featuresAreLogits())
+        message(cb, "the model returns logits only: the map, similar samples and label "
+                    "candidates use its " +
+                        std::to_string(model.classCount()) +
+                        " logits as features (return (logits, features) from forward to "
+                        "use its own features)");
+    return model;
+}
+
 } // namespace
 
 std::map<std::string, std::string> libraryVersions()
@@ -223,54 +310,9 @@ std::shared_ptr<const store::RunData> runPipeline(const PipelineConfig& config,
 
     if (cb.onDataLoaded)
         cb.onDataLoaded(loaded);
-    // Auto epochs are resolved before the stored model is matched against
-    // the settings (its record holds the count it was trained with).
-    training::TrainConfig train = config.train;
-    const bool autoEpochs = train.epochs == training::kAutoEpochs;
-    const int usable = training::usableCount(data.train, train.trainLimit);
-    if (autoEpochs)
-        train.epochs = training::autoEpochs(usable, train.batchSize);
-    run->config = train;
-    model::Classifier model(train.architecture, train.seed, data.classCount(), data.train.shape());
-    if (!reuseStoredModel(config, train, cb, std::move(old), *run, model)) {
-        if (autoEpochs)
-            message(cb, "epochs: " + std::to_string(train.epochs) + ", chosen for " +
-                            std::to_string(usable) + " training images (about " +
-                            std::to_string(training::kAutoSteps) + " steps of " +
-                            std::to_string(std::min(train.batchSize, usable)) +
-                            "; --epochs sets them)");
-        {
-            StageTimer t(*run, "sanity", cb);
-            run->sanity = training::runSanityCheck(model, data.train, config.sanityCount);
-        }
-        if (cb.onSanityCheck)
-            cb.onSanityCheck(run->sanity);
-        else
-            message(cb, "sanity check: the untrained model scores " +
-                            std::to_string(run->sanity.accuracy) + " on " +
-                            std::to_string(run->sanity.sampleCount) + " samples (chance ≈ 0.1)");
-        {
-            StageTimer t(*run, "train", cb);
-            training::Trainer trainer(model, train);
-            training::TrainCallbacks tc;
-            tc.cancel = cb.cancel;
-            tc.onBatch = [&](const training::BatchReport& r) {
-                if (cb.onBatch)
-                    cb.onBatch(r);
-                if (cb.onProgress) {
-                    const double total = static_cast<double>(r.batchesPerEpoch) * train.epochs;
-                    cb.onProgress("train", (r.epoch * r.batchesPerEpoch + r.batch + 1) / total);
-                }
-            };
-            tc.onEpoch = cb.onEpoch;
-            run->history = trainer.train(data.train, data.validation, tc);
-            if (run->history.cancelled)
-                throw PipelineCancelled();
-            if (!config.outDir.empty())
-                trainer.saveCheckpoint(config.outDir + "/checkpoint.pt");
-        }
-        run->modelBytes = model.toBytes();
-    }
+    model::Classifier model = config.modelFile.empty()
+                                  ? trainedModel(config, cb, data, std::move(old), *run)
+                                  : importedModel(config, cb, data, *run);
     throwIfCancelled(cb);
 
     {

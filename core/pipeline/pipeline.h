@@ -16,7 +16,8 @@ namespace mnistx::pipeline
 {
 
 // What one run of the engine does: load → sanity check → train (or reuse the
-// stored model) → analyse → project → store.
+// stored model, or import the user's TorchScript model) → analyse → project
+// → store.
 struct PipelineConfig {
     std::string dataFolder;
     std::string outDir; // empty: keep the run in memory only
@@ -24,13 +25,17 @@ struct PipelineConfig {
     std::string projection = "umap"; // see projection::projectorNames(); the best map for its time
     std::map<std::string, double> projectionParameters; // method-specific, e.g. "perplexity"
     bool retrain = false;                               // ignore a stored model in outDir
+    // A TorchScript model (torch.jit.save) to evaluate instead of training
+    // one (see model::Classifier::fromTorchScript); empty: train ours.
+    std::string modelFile;
     int lossBins = 20;      // loss-vs-distance bins: ~3,500 validation samples per bin on MNIST
     int sanityCount = 1000; // samples in the untrained-model sanity check
 };
 
 // All callbacks run on the thread that runs the pipeline.
 struct PipelineCallbacks {
-    // stage: "load", "sanity", "train", "analyse", "project", "quality", "store";
+    // stage: "load", "import" (an imported model), "sanity", "train",
+    // "analyse", "project", "quality", "store";
     // fraction of that stage done, in [0,1].
     std::function<void(const std::string& stage, double fraction)> onProgress;
     // A line for the user ("reusing the model stored in …").

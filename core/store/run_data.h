@@ -25,6 +25,13 @@ struct RunData {
 
     // The trained model, serialised by model::Classifier::toBytes (opaque here).
     std::string modelBytes;
+    // Where the model came from: empty for ours, trained here; else the
+    // TorchScript file it was imported from (absolute path), which was
+    // evaluated, not trained (config and history then say nothing).
+    std::string importedModel;
+    // The imported model returns logits only; they stand in for features on
+    // the map, in the neighbours and in the label candidates.
+    bool featuresAreLogits = false;
 
     // Where the images live: the explorer reloads them from here (the store
     // does not copy 55 MB of pixels), checked against these sizes.

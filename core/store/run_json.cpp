@@ -315,6 +315,8 @@ Value metaJson(const RunData& run)
         names.push_back(exactText(name));
     v["class_names"] = std::move(names);
     v["dataset_fingerprint"] = exactText(run.datasetFingerprint);
+    v["imported_model"] = exactText(run.importedModel);
+    v["features_are_logits"] = run.featuresAreLogits;
     std::vector<std::pair<std::string, Value>> stages;
     for (const auto& [stage, seconds] : run.stageSeconds)
         stages.emplace_back(stage, exact(seconds));
@@ -367,6 +369,14 @@ Value summaryJson(const RunData& run)
         classNames.push_back(exactText(run.className(c)));
     v["class_names"] = std::move(classNames);
     v["dataset_fingerprint"] = exactText(run.datasetFingerprint);
+    Value model = Value::object();
+    model["source"] = run.importedModel.empty() ? "trained" : "torchscript";
+    if (!run.importedModel.empty())
+        model["file"] = exactText(run.importedModel);
+    model["features"] = run.featuresAreLogits
+                            ? "logits (the model returns no features: its logits stand in)"
+                            : "penultimate layer";
+    v["model"] = std::move(model);
     v["settings"] = configJson(run.config);
     Value versions = Value::object();
     for (const auto& [name, version] : run.versions)
@@ -599,6 +609,11 @@ RunMeta readRunMeta(const std::string& path, std::string_view text)
         }
         if (m.contains("dataset_fingerprint"))
             run.datasetFingerprint = readText(m["dataset_fingerprint"]);
+        // Absent: a run from before imported models, trained here.
+        if (m.contains("imported_model"))
+            run.importedModel = readText(m["imported_model"]);
+        if (m.contains("features_are_logits"))
+            run.featuresAreLogits = m["features_are_logits"].asBool();
         for (const auto& [stage, seconds] : readPairs(m["stage_seconds"]))
             run.stageSeconds.emplace_back(stage, readExact(seconds));
         for (const auto& [name, version] : readPairs(m["versions"]))

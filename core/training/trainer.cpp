@@ -80,6 +80,8 @@ Trainer::Trainer(model::Classifier& model, TrainConfig config)
     if (m_config.schedule != "onecycle" && m_config.schedule != "constant")
         throw std::invalid_argument("unknown schedule '" + m_config.schedule +
                                     "' (known: onecycle, constant)");
+    if (m_model.isImported())
+        throw std::invalid_argument("an imported TorchScript model is evaluated, not trained here");
     m_state->optimizer = std::make_unique<torch::optim::Adam>(
         m_model.impl().net->parameters(), torch::optim::AdamOptions(m_config.learningRate));
 }

@@ -1,6 +1,8 @@
 #pragma once
 // Heat maps for one sample: which pixels push the model towards each class
-// (plain gradients and Grad-CAM) and which pixels raise the sample's loss.
+// and which raise the sample's loss. Gradients, gradient × input and
+// occlusion work for any differentiable model (ours or an imported
+// TorchScript one); Grad-CAM needs our network's last convolution.
 
 #include "core/model/classifier.h"
 #include "core/util/matrix.h"
@@ -20,6 +22,9 @@ namespace mnistx::why
 // floats (64 MB) of input, about 1 GB with the activations; 1,000 classes
 // of 64×64 grey images, or 100 classes of 224×224 RGB.
 inline constexpr long long kMaxHeatMapValues = 16'000'000;
+// Occlusion hides one cell of a kOcclusionGrid × kOcclusionGrid grid at a
+// time (4×4-pixel cells on MNIST), all cells in one batch.
+inline constexpr int kOcclusionGrid = 7;
 
 struct HeatMaps {
     int rows = 0;
@@ -32,8 +37,20 @@ struct HeatMaps {
     // C × (rows·cols): Grad-CAM of logit k on the last convolution, ReLU'd
     // (≥ 0) and bilinearly upsampled to the image; in logit units per
     // activation, comparable between classes of one sample. All zero where
-    // nothing in the last convolution supports class k.
+    // nothing in the last convolution supports class k. 0 × 0 for an
+    // imported model (its layers are unknown).
     RowMatrixXf gradCam;
+    // C × (rows·cols): gradient × input, d logit_k / d pixel times the
+    // pixel's value (summed over channels): a first-order estimate of what
+    // the pixel's ink adds to logit k. In logit units.
+    RowMatrixXf classGradientTimesInput;
+    std::vector<float> lossGradientTimesInput; // rows·cols, the same for the loss
+    // C × (rows·cols): occlusion, logit_k of the image minus logit_k with the
+    // pixel's grid cell set to 0 (positive: the cell supports class k).
+    RowMatrixXf classOcclusion;
+    // rows·cols: the loss with the pixel's cell set to 0 minus the loss
+    // (positive: hiding the cell raises the loss).
+    std::vector<float> lossOcclusion;
     // rows·cols: d loss / d pixel for the given label, loss = cross-entropy in
     // nats. Positive: more ink here raises the loss.
     std::vector<float> lossGradient;
@@ -45,7 +62,8 @@ struct HeatMaps {
 
 // Computes all heat maps of one image in one forward and one backward pass
 // (the image is repeated once per class plus once for the loss; the model
-// runs in eval mode, so the copies do not interact).
+// runs in eval mode, so the copies do not interact), then one forward pass
+// of the occluded copies.
 // pixels: one image of `shape` (row-major, channels interleaved) as float in
 // [0,1]; image: the same as uint8 (0 = background, 255 = ink). label in
 // [0, classCount). (classCount + 1) × shape.values() must not exceed

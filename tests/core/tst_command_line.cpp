@@ -55,6 +55,8 @@ QString field(const pipeline::CommandLine& cl, const QString& name)
         return QString::fromStdString(p.outDir);
     if (name == "run")
         return QString::fromStdString(cl.runDir);
+    if (name == "model")
+        return QString::fromStdString(p.modelFile);
     if (name == "epochs")
         return QString::number(t.epochs);
     if (name == "seed")
@@ -82,20 +84,9 @@ QString field(const pipeline::CommandLine& cl, const QString& name)
     return "?" + name;
 }
 
-const QStringList kFields{"data",
-                          "out",
-                          "run",
-                          "epochs",
-                          "seed",
-                          "threads",
-                          "batchSize",
-                          "learningRate",
-                          "architecture",
-                          "projection",
-                          "lossBins",
-                          "trainLimit",
-                          "validationLimit",
-                          "retrain",
+const QStringList kFields{"data",       "out",      "run",        "model",           "epochs",
+                          "seed",       "threads",  "batchSize",  "learningRate",    "architecture",
+                          "projection", "lossBins", "trainLimit", "validationLimit", "retrain",
                           "dataGiven"};
 
 // Empty when a and b agree in the mode and every field, else the first that differs.
@@ -136,7 +127,8 @@ const std::map<std::string, std::string> kSampleValues{{"--data", "/tmp/m"},
                                                        {"--projection", "pca"},
                                                        {"--loss-bins", "5"},
                                                        {"--train-limit", "6000"},
-                                                       {"--validation-limit", "100"}};
+                                                       {"--validation-limit", "100"},
+                                                       {"--model", "models/user.pt"}};
 
 } // namespace
 

@@ -18,6 +18,7 @@
 #include <QPainter>
 #include <QSlider>
 #include <QStackedWidget>
+#include <QStandardItemModel>
 #include <QTextDocument>
 #include <QVBoxLayout>
 #include <algorithm>
@@ -44,12 +45,21 @@ HeatMapPanel::HeatMapPanel(ExplorerSession* session, QWidget* parent)
 
     m_methodBox = new QComboBox(this);
     m_methodBox->addItem(tr("Gradient"), static_cast<int>(Method::Gradient));
+    m_methodBox->addItem(tr("Gradient × input"), static_cast<int>(Method::GradientTimesInput));
+    m_methodBox->addItem(tr("Occlusion"), static_cast<int>(Method::Occlusion));
     m_methodBox->addItem(tr("Grad-CAM"), static_cast<int>(Method::GradCam));
     m_methodBox->setToolTip(
         tr("<p><b>Gradient</b>: how much each pixel's ink changes a class's logit (score). "
            "Sharp, per pixel, signed: red = more ink here raises the score, blue = lowers it.</p>"
+           "<p><b>Gradient × input</b>: the gradient times the pixel's value: what the ink that "
+           "is there adds to the score (zero on the background).</p>"
+           "<p><b>Occlusion</b>: how much the score drops when a cell of a %1×%1 grid is "
+           "blacked out (the loss map: how much the loss rises). Coarse, but it measures "
+           "instead of estimating.</p>"
            "<p><b>Grad-CAM</b>: where the last convolution layer found evidence for a class "
-           "(never negative). Coarse but robust: it shows regions, not pixels.</p>"));
+           "(never negative). Coarse but robust: it shows regions, not pixels. Only for the "
+           "models trained here: an imported model's layers are unknown.</p>")
+            .arg(why::kOcclusionGrid));
     connect(m_methodBox, &QComboBox::currentIndexChanged, this,
             [this](int i) { setMethod(static_cast<Method>(m_methodBox->itemData(i).toInt())); });
 
@@ -187,6 +197,17 @@ void HeatMapPanel::onRunChanged()
     m_computingDelay.stop();
     m_computingVisible = false;
     m_largeTile = kLossTile;
+    if (auto* items = qobject_cast<QStandardItemModel*>(m_methodBox->model())) {
+        QStandardItem* gradCam =
+            items->item(m_methodBox->findData(static_cast<int>(Method::GradCam)));
+        gradCam->setEnabled(offers(Method::GradCam));
+        gradCam->setToolTip(offers(Method::GradCam)
+                                ? QString()
+                                : tr("Grad-CAM needs the model's last convolution layer: only "
+                                     "for models trained here"));
+    }
+    if (!offers(m_method))
+        setMethod(Method::Gradient);
     onCurrentChanged(m_session->hasRun() ? m_session->current() : -1);
 }
 
@@ -288,16 +309,23 @@ std::vector<float> HeatMapPanel::tileValues(int tile) const
         return {};
     std::vector<float> values;
     if (tile == kLossTile) {
-        values = m_maps.lossGradient;
+        values = m_method == Method::GradientTimesInput ? m_maps.lossGradientTimesInput
+                 : m_method == Method::Occlusion        ? m_maps.lossOcclusion
+                                                        : m_maps.lossGradient;
     } else if (tile >= 0 && tile < C) {
-        const RowMatrixXf& source =
-            m_method == Method::GradCam ? m_maps.gradCam : m_maps.classGradient;
+        const RowMatrixXf& source = m_method == Method::GradCam ? m_maps.gradCam
+                                    : m_method == Method::GradientTimesInput
+                                        ? m_maps.classGradientTimesInput
+                                    : m_method == Method::Occlusion ? m_maps.classOcclusion
+                                                                    : m_maps.classGradient;
+        if (tile >= source.rows())
+            return {};
         values.assign(source.row(tile).data(), source.row(tile).data() + source.cols());
     } else {
         return {};
     }
-    const bool gradient = tile == kLossTile || m_method == Method::Gradient;
-    if (gradient && !m_signed)
+    const bool isSigned = tile == kLossTile || m_method != Method::GradCam;
+    if (isSigned && !m_signed)
         for (float& v : values)
             v = std::abs(v);
     return values;
@@ -355,7 +383,7 @@ void HeatMapPanel::rebuildTiles()
     for (const auto& v : values)
         classMaps.push_back(&v);
     const std::vector<float> loss = tileValues(kLossTile);
-    m_classScale = scaleOver(classMaps, m_method == Method::Gradient && m_signed);
+    m_classScale = scaleOver(classMaps, m_method != Method::GradCam && m_signed);
     m_lossScale = scaleOver({&loss}, m_signed);
 
     const int rows = m_maps.rows;
@@ -383,9 +411,15 @@ void HeatMapPanel::rebuildTiles()
     m_tileImages.append(makeTile(loss, m_lossScale));
 }
 
+bool HeatMapPanel::offers(Method method) const
+{
+    return method != Method::GradCam || !m_session->hasRun() ||
+           m_session->run().importedModel.empty();
+}
+
 void HeatMapPanel::setMethod(Method method)
 {
-    if (method == m_method)
+    if (method == m_method || !offers(method))
         return;
     m_method = method;
     m_methodBox->setCurrentIndex(m_methodBox->findData(static_cast<int>(method)));
@@ -443,8 +477,13 @@ QStringList HeatMapPanel::largeTitle() const
     if (m_largeTile == kLossTile) {
         const QString name = tr("Loss map · GT %1 · loss %2")
                                  .arg(m_session->className(m_maps.label), formatLoss(m_maps.loss));
-        return {name, m_signed ? tr("red: more ink here raises the loss, blue: lowers it")
-                               : tr("how strongly each pixel's ink changes the loss")};
+        if (!m_signed)
+            return {name, tr("how strongly each pixel changes the loss")};
+        if (m_method == Method::Occlusion)
+            return {name, tr("red: hiding this cell raises the loss, blue: lowers it")};
+        if (m_method == Method::GradientTimesInput)
+            return {name, tr("red: the ink here adds to the loss, blue: takes from it")};
+        return {name, tr("red: more ink here raises the loss, blue: lowers it")};
     }
     const int k = m_largeTile;
     const QString name =
@@ -454,6 +493,12 @@ QStringList HeatMapPanel::largeTitle() const
     QString how;
     if (m_method == Method::GradCam)
         how = tr("Grad-CAM: where the evidence for %1 is").arg(m_session->className(k));
+    else if (m_signed && m_method == Method::Occlusion)
+        how = tr("red: hiding this cell lowers the logit of %1, blue: raises it")
+                  .arg(m_session->className(k));
+    else if (m_signed && m_method == Method::GradientTimesInput)
+        how = tr("red: the ink here adds to the logit of %1, blue: takes from it")
+                  .arg(m_session->className(k));
     else if (m_signed)
         how = tr("red: more ink here raises the logit of %1, blue: lowers it")
                   .arg(m_session->className(k));
@@ -530,6 +575,25 @@ QString HeatMapPanel::tileToolTip(int tile) const
                    .arg(tile)
                    .arg(p, role) +
                shared;
+    if (m_method == Method::Occlusion)
+        return tr("<p><b>Class %1</b>, p = %2%3</p><p><b>Occlusion</b>: the logit of %1 minus "
+                  "the logit with this pixel's cell of a %4×%4 grid blacked out. "
+                  "<span style='color:%5'>red</span>: the cell supports %1; "
+                  "<span style='color:%6'>blue</span>: it speaks against %1.</p>")
+                   .arg(tile)
+                   .arg(p, role)
+                   .arg(why::kOcclusionGrid)
+                   .arg(kPositive.name(), kNegative.name()) +
+               shared;
+    if (m_method == Method::GradientTimesInput)
+        return tr("<p><b>Class %1</b>, p = %2%3</p><p><b>Gradient × input</b>: the gradient of "
+                  "the logit of %1 times the pixel's value, what the ink there adds "
+                  "(<span style='color:%4'>red</span>) to or takes "
+                  "(<span style='color:%5'>blue</span>) from the logit; zero on the "
+                  "background.</p>")
+                   .arg(tile)
+                   .arg(p, role, kPositive.name(), kNegative.name()) +
+               shared;
     return tr("<p><b>Class %1</b>, p = %2%3</p><p><b>Gradient</b> of the logit of %1 with "
               "respect to each pixel: <span style='color:%4'>red</span>: more ink here raises "
               "the logit of %1; <span style='color:%5'>blue</span>: more ink here lowers it.</p>")
@@ -599,8 +663,8 @@ void HeatMapPanel::render(QPainter* painter, const QRectF& target) const
     QTextDocument doc;
     doc.setDefaultFont(font());
     doc.setDocumentMargin(0);
-    QString method = m_method == Method::GradCam ? tr("Grad-CAM") : tr("gradient");
-    if (m_method == Method::Gradient && !m_signed)
+    QString method = m_methodBox->itemText(m_methodBox->findData(static_cast<int>(m_method)));
+    if (m_method != Method::GradCam && !m_signed)
         method += tr(", magnitude");
     doc.setHtml(m_headerHtml + QStringLiteral("&nbsp;·&nbsp; ") + method.toHtmlEscaped());
     doc.setTextWidth(area.width());

@@ -53,7 +53,8 @@ class HeatMapPanel : public QWidget
 {
     Q_OBJECT
 public:
-    enum class Method { Gradient, GradCam };
+    // Grad-CAM needs our network's layers: an imported model offers the others.
+    enum class Method { Gradient, GradCam, GradientTimesInput, Occlusion };
     Q_ENUM(Method)
     // The tile of the loss map (class tiles are 0 … classCount − 1).
     static constexpr int kLossTile = -1;
@@ -63,6 +64,8 @@ public:
 
     void setMethod(Method method);
     Method method() const { return m_method; }
+    // Whether `method` can be shown for the current run (Grad-CAM: our models only).
+    bool offers(Method method) const;
     // Gradients (class maps in "Gradient" and the loss map) signed or as
     // magnitude; Grad-CAM is never negative.
     void setSigned(bool on);
