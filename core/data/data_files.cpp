@@ -39,19 +39,24 @@ FilePtr openDataFile(const std::string& path, const char* what, std::uint64_t& s
     return file;
 }
 
-std::vector<std::uint8_t> largeBuffer(std::size_t n)
+void adviseHugePages(void* data, std::size_t bytes)
 {
     constexpr std::size_t kHugePage = 2u << 20;
+    if (bytes < 4 * kHugePage)
+        return;
+    // The whole huge pages inside the allocation.
+    const auto start = reinterpret_cast<std::uintptr_t>(data);
+    const std::uintptr_t first = (start + kHugePage - 1) & ~(kHugePage - 1);
+    const std::uintptr_t last = (start + bytes) & ~(kHugePage - 1);
+    if (last > first)
+        ::madvise(reinterpret_cast<void*>(first), last - first, MADV_HUGEPAGE); // a hint
+}
+
+std::vector<std::uint8_t> largeBuffer(std::size_t n)
+{
     std::vector<std::uint8_t> buffer;
     buffer.reserve(n); // allocated, not yet touched
-    if (n >= 4 * kHugePage) {
-        // The whole huge pages inside the allocation.
-        const auto start = reinterpret_cast<std::uintptr_t>(buffer.data());
-        const std::uintptr_t first = (start + kHugePage - 1) & ~(kHugePage - 1);
-        const std::uintptr_t last = (start + n) & ~(kHugePage - 1);
-        if (last > first)
-            ::madvise(reinterpret_cast<void*>(first), last - first, MADV_HUGEPAGE); // a hint
-    }
+    adviseHugePages(buffer.data(), n);
     buffer.resize(n);
     return buffer;
 }

@@ -41,6 +41,12 @@ FilePtr openDataFile(const std::string& path, const char* what, std::uint64_t& s
 // (reading MNIST's 47 MB of pixels: ~3× faster).
 std::vector<std::uint8_t> largeBuffer(std::size_t n);
 
+// The same hint for memory allocated elsewhere and not yet written (an Eigen
+// matrix about to be filled from a file): asks the kernel to back the whole
+// 2 MB pages inside [data, data + bytes) with huge pages. Does nothing for
+// less than 8 MB, where it would not pay.
+void adviseHugePages(void* data, std::size_t bytes);
+
 // Reads exactly n bytes; throws DataError naming `path` on a read error or
 // when the file ends first ("truncated: ...", with `context` saying what was
 // being read).

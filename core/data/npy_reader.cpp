@@ -223,34 +223,6 @@ void readLittle(const std::uint8_t* p, int bytes, void* out)
     std::memcpy(out, p, static_cast<std::size_t>(bytes)); // x86-64 and AArch64 are little-endian
 }
 
-float halfToFloat(std::uint16_t h)
-{
-    const std::uint32_t sign = static_cast<std::uint32_t>(h & 0x8000u) << 16;
-    const int exponent = (h >> 10) & 0x1f;
-    std::uint32_t mantissa = h & 0x3ffu;
-    std::uint32_t bits;
-    if (exponent == 0) {
-        if (mantissa == 0) {
-            bits = sign;
-        } else { // subnormal: normalise
-            int e = -1;
-            do {
-                ++e;
-                mantissa <<= 1;
-            } while ((mantissa & 0x400u) == 0);
-            bits =
-                sign | static_cast<std::uint32_t>(127 - 15 - e) << 23 | (mantissa & 0x3ffu) << 13;
-        }
-    } else if (exponent == 31) {
-        bits = sign | 0x7f800000u | mantissa << 13; // inf or NaN
-    } else {
-        bits = sign | static_cast<std::uint32_t>(exponent - 15 + 127) << 23 | mantissa << 13;
-    }
-    float f;
-    std::memcpy(&f, &bits, sizeof f);
-    return f;
-}
-
 double floatAt(const NpyArray& a, std::size_t i)
 {
     const std::uint8_t* p = a.bytes.data() + i * static_cast<std::size_t>(a.header.itemBytes);
@@ -314,6 +286,34 @@ bool isIntegerType(NpyType type)
 bool isFloatType(NpyType type)
 {
     return type == NpyType::Float16 || type == NpyType::Float32 || type == NpyType::Float64;
+}
+
+float halfToFloat(std::uint16_t h)
+{
+    const std::uint32_t sign = static_cast<std::uint32_t>(h & 0x8000u) << 16;
+    const int exponent = (h >> 10) & 0x1f;
+    std::uint32_t mantissa = h & 0x3ffu;
+    std::uint32_t bits;
+    if (exponent == 0) {
+        if (mantissa == 0) {
+            bits = sign;
+        } else { // subnormal: normalise
+            int e = -1;
+            do {
+                ++e;
+                mantissa <<= 1;
+            } while ((mantissa & 0x400u) == 0);
+            bits =
+                sign | static_cast<std::uint32_t>(127 - 15 - e) << 23 | (mantissa & 0x3ffu) << 13;
+        }
+    } else if (exponent == 31) {
+        bits = sign | 0x7f800000u | mantissa << 13; // inf or NaN
+    } else {
+        bits = sign | static_cast<std::uint32_t>(exponent - 15 + 127) << 23 | mantissa << 13;
+    }
+    float f;
+    std::memcpy(&f, &bits, sizeof f);
+    return f;
 }
 
 std::int64_t NpyHeader::elementCount() const
@@ -437,16 +437,22 @@ NpyHeader readNpyHeader(const std::string& path)
     return parseNpyHeader(start.data(), start.size(), size, path);
 }
 
+FilePtr openNpyPayload(const std::string& path, const NpyHeader& header)
+{
+    std::uint64_t size = 0;
+    FilePtr file = openDataFile(path, "a .npy file", size);
+    if (size != header.dataOffset + header.payloadBytes())
+        failData(path, "the file changed while it was read");
+    if (std::fseek(file.get(), static_cast<long>(header.dataOffset), SEEK_SET) != 0)
+        failData(path, "cannot seek in the file: " + errnoMessage(errno));
+    return file;
+}
+
 NpyArray readNpy(const std::string& path)
 {
     NpyArray a;
     a.header = readNpyHeader(path);
-    std::uint64_t size = 0;
-    FilePtr file = openDataFile(path, "a .npy file", size);
-    if (size != a.header.dataOffset + a.header.payloadBytes())
-        failData(path, "the file changed while it was read");
-    if (std::fseek(file.get(), static_cast<long>(a.header.dataOffset), SEEK_SET) != 0)
-        failData(path, "cannot seek in the file: " + errnoMessage(errno));
+    FilePtr file = openNpyPayload(path, a.header);
     a.bytes = largeBuffer(static_cast<std::size_t>(a.header.payloadBytes()));
     readExactly(file.get(), path, a.bytes.data(), a.bytes.size(), "the array");
     return a;
@@ -477,7 +483,8 @@ std::string npyDict(const std::string& descr, const std::vector<std::int64_t>& s
     return "{'descr': '" + descr + "', 'fortran_order': False, 'shape': (" + dims + "), }";
 }
 
-std::vector<std::int64_t> npyIntegers(const NpyArray& a, const std::string& path)
+std::vector<std::int64_t> npyIntegers(const NpyArray& a, const std::string& path,
+                                      std::int64_t firstIndex)
 {
     if (!isIntegerType(a.header.type))
         failData(path, std::string("holds ") + npyTypeName(a.header.type) +
@@ -494,7 +501,8 @@ std::vector<std::int64_t> npyIntegers(const NpyArray& a, const std::string& path
         if (isSigned && bytes < 8 && (raw >> (8 * bytes - 1)) & 1u)
             raw |= ~std::uint64_t(0) << (8 * bytes); // sign-extend
         if (!isSigned && raw > static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max()))
-            failData(path, "value " + std::to_string(raw) + " at index " + std::to_string(i) +
+            failData(path, "value " + std::to_string(raw) + " at index " +
+                               std::to_string(firstIndex + static_cast<std::int64_t>(i)) +
                                " is too large");
         std::int64_t v;
         std::memcpy(&v, &raw, sizeof v);

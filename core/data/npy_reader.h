@@ -68,6 +68,12 @@ NpyHeader readNpyHeader(const std::string& path);
 // Reads the whole file (readNpyHeader's checks, then the payload).
 NpyArray readNpy(const std::string& path);
 
+// Opens the file of `header` (from readNpyHeader) at the start of its
+// payload, for readers that put the payload straight where it belongs or
+// convert it piece by piece instead of holding it whole. Throws DataError
+// when the file has changed size since the header was read.
+FilePtr openNpyPayload(const std::string& path, const NpyHeader& header);
+
 // Parses a header held in memory: `file` is the start of a file of
 // `fileBytes` bytes (at least the header). For the fuzz target and for
 // callers that already read the file.
@@ -84,7 +90,15 @@ std::string npyDict(const std::string& descr, const std::vector<std::int64_t>& s
 
 // The elements as 64-bit integers, for labels: any integer type (bool is
 // refused). Throws DataError naming the path otherwise.
-std::vector<std::int64_t> npyIntegers(const NpyArray& array, const std::string& path);
+// firstIndex: the index in the file of the array's first element, when
+// `array` holds a piece of the file's payload (messages name the file's index).
+std::vector<std::int64_t> npyIntegers(const NpyArray& array, const std::string& path,
+                                      std::int64_t firstIndex = 0);
+
+// An IEEE half-precision value (float16's bits) as a float, exactly: every
+// half is a float. Subnormals become normal floats, infinities stay infinite,
+// NaN stays NaN.
+float halfToFloat(std::uint16_t bits);
 
 // Images as bytes 0..255: uint8 as stored; float32 or float64 in [0, 1]
 // scaled by 255 and rounded (exact for images saved as uint8 / 255). A float
