@@ -253,6 +253,7 @@ void MainWindow::updateActions()
     m_openDataAction->setEnabled(!busy);
     m_openRunAction->setEnabled(!busy);
     m_openModelAction->setEnabled(!busy);
+    m_openEmbeddingsAction->setEnabled(!busy);
     m_trainAction->setEnabled(!busy);
     m_saveRunAction->setEnabled(!busy && haveRun && m_job == Job::None);
     m_reprojectAction->setEnabled(!busy && haveRun);
@@ -274,6 +275,13 @@ void MainWindow::updateRunLabel()
     const store::RunData& r = m_session->run();
     QString text;
     QString tip;
+    if (r.datasetFormat == "embeddings") {
+        text = tr("Embeddings %1 · ").arg(QDir(QString::fromStdString(r.dataFolder)).dirName());
+        tip = tr("Features computed elsewhere (%1): no model runs here; distances to class "
+                 "centroids in %2.")
+                  .arg(QDir::toNativeSeparators(QString::fromStdString(r.dataFolder)),
+                       QString::fromLatin1(r.centroidSpace()));
+    }
     if (!r.importedModel.empty()) {
         const QString file = QString::fromStdString(r.importedModel);
         text = tr("TorchScript %1 · ").arg(QFileInfo(file).fileName());

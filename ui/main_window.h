@@ -164,6 +164,9 @@ private:
     // File ▸ Open Model…: evaluate the user's TorchScript model on the
     // current dataset into a run folder of its own.
     void chooseModel();
+    // File ▸ Open Embeddings…: explore features computed elsewhere (a folder
+    // of features.npy, labels.npy, logits.npy …) in a run folder of its own.
+    void chooseEmbeddings();
     // The train dialog for a data folder (outDir: where the run goes, empty:
     // the configured one).
     void offerTraining(const QString& dataFolder, const QString& outDir = QString());
@@ -207,6 +210,7 @@ private:
     QAction* m_openDataAction = nullptr;
     QAction* m_openRunAction = nullptr;
     QAction* m_openModelAction = nullptr;
+    QAction* m_openEmbeddingsAction = nullptr;
     QAction* m_saveRunAction = nullptr;
     QAction* m_exportMapAction = nullptr;
     QAction* m_exportInspectorAction = nullptr;

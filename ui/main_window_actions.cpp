@@ -60,6 +60,14 @@ void MainWindow::createActions()
            "training one"));
     connect(m_openModelAction, &QAction::triggered, this, &MainWindow::chooseModel);
 
+    m_openEmbeddingsAction = new QAction(tr("Open &Embeddings…"), this);
+    m_openEmbeddingsAction->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_E));
+    m_openEmbeddingsAction->setStatusTip(
+        tr("Explore features computed elsewhere: a folder of features.npy, labels.npy and "
+           "logits.npy or probabilities.npy (optional: subset.npy, images.npy, classes.txt, "
+           "metadata.csv)"));
+    connect(m_openEmbeddingsAction, &QAction::triggered, this, &MainWindow::chooseEmbeddings);
+
     m_saveRunAction = new QAction(QIcon::fromTheme(QStringLiteral("document-save-as")),
                                   tr("&Save Run As…"), this);
     m_saveRunAction->setShortcut(QKeySequence::Save);
@@ -188,6 +196,7 @@ void MainWindow::createMenus()
     QMenu* file = menuBar()->addMenu(tr("&File"));
     file->addAction(m_openDataAction);
     file->addAction(m_openModelAction);
+    file->addAction(m_openEmbeddingsAction);
     file->addAction(m_openRunAction);
     file->addAction(m_saveRunAction);
     file->addSeparator();

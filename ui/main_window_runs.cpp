@@ -64,9 +64,11 @@ void MainWindow::start()
         openRun(runDir);
         return;
     }
-    // --model asks to evaluate that model, whatever --out holds.
+    // --model and --embeddings ask for that model or those features, whatever
+    // --out holds.
     if (!m_commandLine.pipeline.retrain && m_commandLine.pipeline.modelFile.empty() &&
-        !outDir.isEmpty() && store::hasRun(outDir.toStdString())) {
+        m_commandLine.pipeline.embeddingsFolder.empty() && !outDir.isEmpty() &&
+        store::hasRun(outDir.toStdString())) {
         openRun(outDir);
         return;
     }
@@ -199,7 +201,7 @@ void MainWindow::train(const pipeline::PipelineConfig& config)
     if (m_controller->busy())
         return;
     const QString folder = QString::fromStdString(config.dataFolder);
-    if (!QFileInfo(folder).isDir()) {
+    if (config.embeddingsFolder.empty() && !QFileInfo(folder).isDir()) {
         QMessageBox box(
             QMessageBox::Warning, tr("No data"),
             tr("The data folder “%1” does not exist.\n\nscripts/setup fetches MNIST into "
@@ -218,7 +220,12 @@ void MainWindow::train(const pipeline::PipelineConfig& config)
     m_jobTarget = QString::fromStdString(config.outDir);
     m_jobClock.start();
     m_dashboard->reset(config.train.epochs, 0);
-    if (!config.modelFile.empty())
+    if (!config.embeddingsFolder.empty())
+        m_dashboard->setFinished(
+            tr("Exploring embeddings from %1: computed elsewhere, no model "
+               "runs here")
+                .arg(QDir::toNativeSeparators(QString::fromStdString(config.embeddingsFolder))));
+    else if (!config.modelFile.empty())
         m_dashboard->setFinished(
             tr("Evaluating %1: an imported model is not trained here")
                 .arg(QFileInfo(QString::fromStdString(config.modelFile)).fileName()));
@@ -392,6 +399,23 @@ void MainWindow::chooseModel()
     // run of the trained model stays as it is.
     const QString parent = QFileInfo(QString::fromStdString(m_config.outDir)).path();
     c.outDir = QDir(parent).filePath(QFileInfo(file).completeBaseName()).toStdString();
+    train(c);
+}
+
+void MainWindow::chooseEmbeddings()
+{
+    const QString dir = QFileDialog::getExistingDirectory(
+        this, tr("Embeddings Folder (features.npy, labels.npy, logits.npy …)"),
+        QString::fromStdString(m_config.embeddingsFolder));
+    if (dir.isEmpty())
+        return;
+    pipeline::PipelineConfig c = m_config;
+    c.modelFile.clear();
+    c.embeddingsFolder = dir.toStdString();
+    c.retrain = true;
+    const QString parent = QFileInfo(QString::fromStdString(m_config.outDir)).path();
+    c.outDir =
+        QDir(parent).filePath(QDir(dir).dirName() + QStringLiteral("-embeddings")).toStdString();
     train(c);
 }
 

@@ -86,4 +86,47 @@ RowMatrixXf distancesToCentroids(const data::Dataset& d, const ClassCentroids& c
     return out;
 }
 
+ClassCentroids featureCentroids(const RowMatrixXf& features,
+                                const std::vector<data::ClassLabel>& labels, int classCount)
+{
+    if (features.rows() == 0 || static_cast<std::size_t>(features.rows()) != labels.size())
+        throw std::invalid_argument("cannot compute class centroids of " +
+                                    std::to_string(features.rows()) + " feature rows and " +
+                                    std::to_string(labels.size()) + " labels");
+    RowMatrixXd sums = RowMatrixXd::Zero(classCount, features.cols());
+    ClassCentroids c;
+    c.rows = 0;
+    c.cols = 0;
+    c.counts.assign(static_cast<std::size_t>(classCount), 0);
+    for (Eigen::Index i = 0; i < features.rows(); ++i) {
+        const int label = labels[static_cast<std::size_t>(i)];
+        if (label >= classCount)
+            throw std::invalid_argument("label " + std::to_string(label) + " of row " +
+                                        std::to_string(i) + " is outside the " +
+                                        std::to_string(classCount) + " classes");
+        sums.row(label) += features.row(i).cast<double>();
+        ++c.counts[static_cast<std::size_t>(label)];
+    }
+    c.means = RowMatrixXf::Zero(classCount, features.cols());
+    for (int k = 0; k < classCount; ++k)
+        if (const int n = c.counts[static_cast<std::size_t>(k)]; n > 0)
+            c.means.row(k) = (sums.row(k) / n).cast<float>();
+    return c;
+}
+
+RowMatrixXf featureDistances(const RowMatrixXf& features, const ClassCentroids& centroids)
+{
+    if (features.cols() != centroids.means.cols())
+        throw std::invalid_argument("features of " + std::to_string(features.cols()) +
+                                    " dimensions against centroids of " +
+                                    std::to_string(centroids.means.cols()));
+    // ‖x − c‖² = ‖x‖² + ‖c‖² − 2·x·cᵀ, clamped at 0 against rounding.
+    const Eigen::VectorXf rowNorms = features.rowwise().squaredNorm();
+    const Eigen::RowVectorXf centroidNorms = centroids.means.rowwise().squaredNorm().transpose();
+    RowMatrixXf d = -2.0f * (features * centroids.means.transpose());
+    d.colwise() += rowNorms;
+    d.rowwise() += centroidNorms;
+    return d.cwiseMax(0.0f).cwiseSqrt();
+}
+
 } // namespace mnistx::analysis

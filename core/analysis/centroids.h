@@ -18,4 +18,15 @@ ClassCentroids computeClassCentroids(const data::Dataset& train);
 // Throws std::invalid_argument when the image sizes differ.
 RowMatrixXf distancesToCentroids(const data::Dataset& d, const ClassCentroids& centroids);
 
+// Feature space, for embeddings without images: the mean feature vector of
+// each class over the rows of `features` (N × D) with `labels` (N values in
+// [0, classCount)). rows = cols = 0 (there is no image to draw); means is
+// classCount × D, counts as above. Throws std::invalid_argument for no rows.
+ClassCentroids featureCentroids(const RowMatrixXf& features,
+                                const std::vector<data::ClassLabel>& labels, int classCount);
+
+// Euclidean distance (feature space) of every row of `features` to every
+// centroid of featureCentroids: N × classCount.
+RowMatrixXf featureDistances(const RowMatrixXf& features, const ClassCentroids& centroids);
+
 } // namespace mnistx::analysis

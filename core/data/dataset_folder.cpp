@@ -1,6 +1,7 @@
 #include "core/data/dataset_folder.h"
 
 #include "core/data/class_names.h"
+#include "core/data/embeddings.h"
 #include "core/data/idx_reader.h"
 #include "core/data/npy_reader.h"
 
@@ -225,6 +226,8 @@ const char* datasetFormatName(DatasetFormat format)
         return "NumPy";
     case DatasetFormat::ImageFolders:
         return "image folders";
+    case DatasetFormat::Embeddings:
+        return "embeddings";
     }
     return "?";
 }
@@ -238,6 +241,8 @@ std::optional<DatasetFormat> detectDatasetFormat(const std::string& folder)
         return DatasetFormat::Idx;
     if (holdsImageFolders(folder))
         return DatasetFormat::ImageFolders;
+    if (holdsEmbeddings(folder))
+        return DatasetFormat::Embeddings;
     return std::nullopt;
 }
 
@@ -315,6 +320,9 @@ DatasetSplits loadDataset(const std::string& folder, int threads, const LoadProg
     case DatasetFormat::ImageFolders:
         s = loadImageFolders(folder, threads, progress);
         break;
+    case DatasetFormat::Embeddings:
+        // Checked by its reader; a split may be empty there.
+        return embeddingDataset(readEmbeddings(folder));
     }
     finish(s);
     return s;

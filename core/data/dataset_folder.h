@@ -25,7 +25,9 @@
 namespace mnistx::data
 {
 
-enum class DatasetFormat { Idx, Numpy, ImageFolders };
+// Embeddings: a folder of features.npy and labels.npy (see embeddings.h),
+// loaded as a dataset for its images.npy.
+enum class DatasetFormat { Idx, Numpy, ImageFolders, Embeddings };
 
 // "IDX", "NumPy", "image folders".
 const char* datasetFormatName(DatasetFormat format);

@@ -614,4 +614,32 @@ EmbeddingSet readEmbeddings(const std::string& folder)
     return set;
 }
 
+DatasetSplits embeddingDataset(const EmbeddingSet& set)
+{
+    if (!set.hasImages)
+        throw DataError(set.folder + ": holds embeddings without images.npy, so there are no "
+                                     "images to show");
+    DatasetSplits s;
+    s.folder = set.folder;
+    s.format = "embeddings";
+    s.classNames = set.classNames;
+    s.metadata = set.metadata;
+    s.notes = set.notes;
+    const std::string images = (std::filesystem::path(set.folder) / "images.npy").string();
+    const std::string labels = (std::filesystem::path(set.folder) / "labels.npy").string();
+    for (auto [split, d] :
+         {std::pair{&set.train, &s.train}, std::pair{&set.validation, &s.validation}}) {
+        d->count = split->count();
+        d->rows = set.imageShape.rows;
+        d->cols = set.imageShape.cols;
+        d->channels = set.imageShape.channels;
+        d->classCount = set.classCount;
+        d->images = split->images;
+        d->labels = split->labels;
+        d->imagesPath = images;
+        d->labelsPath = labels;
+    }
+    return s;
+}
+
 } // namespace mnistx::data

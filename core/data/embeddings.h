@@ -84,6 +84,11 @@ inline constexpr double kProbabilitySumTolerance = 1e-3;
 // needs to start); never throws. For offering a folder before any work starts.
 bool holdsEmbeddings(const std::string& folder);
 
+// The images and labels of `set` as a dataset (format "embeddings"), for the
+// views that show pictures. Throws DataError naming the folder when it has
+// no images.npy. A split without rows keeps the image shape.
+DatasetSplits embeddingDataset(const EmbeddingSet& set);
+
 // Reads the folder described above. Every row lands in exactly one split, in
 // file order; the per-split copies are made only when subset.npy puts rows
 // in both (otherwise the payloads are read straight into the one split).

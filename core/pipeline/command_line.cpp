@@ -177,6 +177,10 @@ void declareOptions(CLI::App& app, CommandLine& cl, ModeFlags& mode)
              "evaluate this TorchScript model (torch.jit.save) on the data instead of training "
              "one",
              [&p](const std::string&, const std::string& text) { p.modelFile = text; });
+    addValue(app, "--embeddings", "DIR",
+             "explore features computed elsewhere: features.npy, labels.npy and logits.npy or "
+             "probabilities.npy (optional: subset.npy, images.npy, classes.txt, metadata.csv)",
+             [&p](const std::string&, const std::string& text) { p.embeddingsFolder = text; });
     addWholeNumber(app, "--train-limit", "N", "train on the first N training images only, 0 = all",
                    t.trainLimit, 0, 100000000);
     addWholeNumber(app, "--validation-limit", "N",

@@ -2,7 +2,9 @@
 
 #include "core/data/dataset_fingerprint.h"
 #include "core/data/dataset_folder.h"
+#include "core/data/embeddings.h"
 #include "core/data/idx_reader.h"
+#include "core/pipeline/analyse_embeddings.h"
 #include "core/pipeline/analyse_model.h"
 #include "core/pipeline/run_data_match.h"
 #include "core/projection/pca.h"
@@ -231,6 +233,117 @@ model::Classifier importedModel(const PipelineConfig& config, const PipelineCall
     return model;
 }
 
+// Loads and analyses a folder of embeddings computed elsewhere into `run`:
+// no model runs here (config.train and the history stay as they are).
+void analyseEmbeddingsFolder(store::RunData& run, const PipelineConfig& config,
+                             const PipelineCallbacks& cb)
+{
+    const std::string& folder = config.embeddingsFolder;
+    data::EmbeddingSet set;
+    {
+        StageTimer t(run, "load", cb);
+        set = data::readEmbeddings(folder);
+    }
+    for (const std::string& note : set.notes)
+        message(cb, folder + ": " + note);
+    run.dataFolder = std::filesystem::absolute(folder).lexically_normal().string();
+    run.trainCount = set.train.count();
+    run.validationCount = set.validation.count();
+    run.datasetFormat = "embeddings";
+    run.classNames = set.classNames;
+    std::shared_ptr<const data::DatasetSplits> images;
+    if (set.hasImages) {
+        images = std::make_shared<const data::DatasetSplits>(data::embeddingDataset(set));
+        run.datasetFingerprint = data::datasetFingerprint(*images);
+    }
+    // A run of other data in --out is not replaced without --retrain.
+    if (!config.retrain && !config.outDir.empty() && store::hasRun(config.outDir)) {
+        std::string other;
+        try {
+            const store::RunData old = store::loadRun(config.outDir);
+            if (old.dataFolder != run.dataFolder || old.trainCount != run.trainCount ||
+                old.validationCount != run.validationCount)
+                other = old.dataFolder;
+        } catch (const std::exception&) {
+            // A damaged run is replaced, as the pipeline does for datasets.
+        }
+        if (!other.empty())
+            throw DatasetMismatch(config.outDir + " holds a run of " + other + ", not of " +
+                                  run.dataFolder +
+                                  "; pass --retrain to replace it, or give another --out");
+    }
+    run.config = config.train;
+    run.config.architecture = "embeddings";
+    run.config.epochs = 0;
+    throwIfCancelled(cb);
+    if (cb.onDataLoaded && images)
+        cb.onDataLoaded(images);
+    message(cb, "exploring " + std::to_string(set.count()) + " embeddings of " +
+                    std::to_string(set.featureDim) + " dimensions from " + folder +
+                    " (computed elsewhere: no model runs here)");
+    if (!set.hasImages)
+        message(cb, "no images.npy: class centroids and every distance to them are in feature "
+                    "space, and there are no thumbnails");
+    StageTimer t(run, "analyse", cb);
+    AnalysisOutput a = analyseEmbeddings(set, config.lossBins, &run.featureSpaceCentroids);
+    run.centroids = std::move(a.centroids);
+    run.train = std::move(a.train);
+    run.validation = std::move(a.validation);
+}
+
+// The stages after the analysis, whatever made it: a PCA preview, the
+// projection, its quality, the store.
+void finishRun(const std::shared_ptr<store::RunData>& run, const PipelineConfig& config,
+               const PipelineCallbacks& cb, projection::Projector& projector)
+{
+    // The projections fit on the training rows; embeddings may have none
+    // (every row validation): then the validation rows take their place.
+    const bool swap = run->train.sampleCount() == 0;
+    const analysis::SubsetAnalysis& fit = swap ? run->validation : run->train;
+    const analysis::SubsetAnalysis& placed = swap ? run->train : run->validation;
+    const auto unswap = [swap](projection::Projection& p) {
+        if (swap)
+            std::swap(p.train, p.validation);
+    };
+    if (cb.onAnalysed) {
+        auto preview = std::make_shared<store::RunData>(*run);
+        preview->projection = projection::PcaProjector().project(fit.features, placed.features, {});
+        unswap(preview->projection);
+        cb.onAnalysed(std::move(preview));
+    }
+    {
+        StageTimer t(*run, "project", cb);
+        projection::ProgressCallback progress = [&](const projection::ProjectionProgress& p) {
+            if (cb.onProjection)
+                cb.onProjection(p);
+            // The whole projection's share, not the step's: "knn", "graph" and
+            // "optimise" each count 0..total, and the bar went backwards.
+            if (cb.onProgress)
+                cb.onProgress("project", p.fraction);
+            return !(cb.cancel && cb.cancel->load());
+        };
+        try {
+            run->projection = projector.project(fit.features, placed.features, progress);
+        } catch (const projection::Cancelled&) {
+            throw PipelineCancelled();
+        }
+    }
+    {
+        StageTimer t(*run, "quality", cb);
+        // Still as projected (fit rows first), then in the run's order.
+        projection::evaluate(run->projection, fit.features, placed.features, fit.labels,
+                             placed.labels);
+        unswap(run->projection);
+    }
+    throwIfCancelled(cb);
+
+    run->peakMemoryBytes = peakResidentBytes();
+    if (!config.outDir.empty()) {
+        StageTimer t(*run, "store", cb);
+        store::saveRun(*run, config.outDir);
+    }
+}
+
 } // namespace
 
 std::map<std::string, std::string> libraryVersions()
@@ -270,6 +383,11 @@ std::shared_ptr<const store::RunData> runPipeline(const PipelineConfig& config,
         if (ec)
             throw std::runtime_error("cannot create the output folder " + config.outDir + ": " +
                                      ec.message());
+    }
+    if (!config.embeddingsFolder.empty()) {
+        analyseEmbeddingsFolder(*run, config, cb);
+        finishRun(run, config, cb, *projector);
+        return run;
     }
 
     std::shared_ptr<const data::DatasetSplits> loaded;
@@ -332,42 +450,7 @@ std::shared_ptr<const store::RunData> runPipeline(const PipelineConfig& config,
     }
     throwIfCancelled(cb);
 
-    if (cb.onAnalysed) {
-        auto preview = std::make_shared<store::RunData>(*run);
-        preview->projection =
-            projection::PcaProjector().project(run->train.features, run->validation.features, {});
-        cb.onAnalysed(std::move(preview));
-    }
-    {
-        StageTimer t(*run, "project", cb);
-        projection::ProgressCallback progress = [&](const projection::ProjectionProgress& p) {
-            if (cb.onProjection)
-                cb.onProjection(p);
-            // The whole projection's share, not the step's: "knn", "graph" and
-            // "optimise" each count 0..total, and the bar went backwards.
-            if (cb.onProgress)
-                cb.onProgress("project", p.fraction);
-            return !(cb.cancel && cb.cancel->load());
-        };
-        try {
-            run->projection =
-                projector->project(run->train.features, run->validation.features, progress);
-        } catch (const projection::Cancelled&) {
-            throw PipelineCancelled();
-        }
-    }
-    {
-        StageTimer t(*run, "quality", cb);
-        projection::evaluate(run->projection, run->train.features, run->validation.features,
-                             run->train.labels, run->validation.labels);
-    }
-    throwIfCancelled(cb);
-
-    run->peakMemoryBytes = peakResidentBytes();
-    if (!config.outDir.empty()) {
-        StageTimer t(*run, "store", cb);
-        store::saveRun(*run, config.outDir);
-    }
+    finishRun(run, config, cb, *projector);
     return run;
 }
 

@@ -28,6 +28,10 @@ struct PipelineConfig {
     // A TorchScript model (torch.jit.save) to evaluate instead of training
     // one (see model::Classifier::fromTorchScript); empty: train ours.
     std::string modelFile;
+    // A folder of embeddings computed elsewhere (data/embeddings.h) to explore
+    // instead of a dataset and a model: no training, no inference; dataFolder
+    // and modelFile are then not used.
+    std::string embeddingsFolder;
     int lossBins = 20;      // loss-vs-distance bins: ~3,500 validation samples per bin on MNIST
     int sanityCount = 1000; // samples in the untrained-model sanity check
 };

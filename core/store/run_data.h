@@ -32,6 +32,15 @@ struct RunData {
     // The imported model returns logits only; they stand in for features on
     // the map, in the neighbours and in the label candidates.
     bool featuresAreLogits = false;
+    // Embeddings without images (--embeddings with no images.npy): the class
+    // centroids and every distance to them are in feature space, not pixel
+    // space, and there are no images to show.
+    bool featureSpaceCentroids = false;
+    // The space the centroid distances are measured in, for labels.
+    const char* centroidSpace() const
+    {
+        return featureSpaceCentroids ? "feature space" : "pixel space";
+    }
 
     // Where the images live: the explorer reloads them from here (the store
     // does not copy 55 MB of pixels), checked against these sizes.

@@ -317,6 +317,7 @@ Value metaJson(const RunData& run)
     v["dataset_fingerprint"] = exactText(run.datasetFingerprint);
     v["imported_model"] = exactText(run.importedModel);
     v["features_are_logits"] = run.featuresAreLogits;
+    v["centroid_space"] = run.featureSpaceCentroids ? "feature" : "pixel";
     std::vector<std::pair<std::string, Value>> stages;
     for (const auto& [stage, seconds] : run.stageSeconds)
         stages.emplace_back(stage, exact(seconds));
@@ -377,6 +378,7 @@ Value summaryJson(const RunData& run)
                             ? "logits (the model returns no features: its logits stand in)"
                             : "penultimate layer";
     v["model"] = std::move(model);
+    v["centroid_space"] = run.featureSpaceCentroids ? "feature" : "pixel";
     v["settings"] = configJson(run.config);
     Value versions = Value::object();
     for (const auto& [name, version] : run.versions)
@@ -614,6 +616,8 @@ RunMeta readRunMeta(const std::string& path, std::string_view text)
             run.importedModel = readText(m["imported_model"]);
         if (m.contains("features_are_logits"))
             run.featuresAreLogits = m["features_are_logits"].asBool();
+        if (m.contains("centroid_space"))
+            run.featureSpaceCentroids = readText(m["centroid_space"]) == "feature";
         for (const auto& [stage, seconds] : readPairs(m["stage_seconds"]))
             run.stageSeconds.emplace_back(stage, readExact(seconds));
         for (const auto& [name, version] : readPairs(m["versions"]))

@@ -278,6 +278,14 @@ std::string describeInconsistency(const RunData& run)
         return "centroids.means has " + std::to_string(run.centroids.means.rows()) +
                " rows, expected " + std::to_string(classCount) + " (one per class)";
     const auto& c = run.centroids;
+    if (run.featureSpaceCentroids) {
+        if (c.means.size() != 0 && c.means.cols() != run.train.features.cols() &&
+            c.means.cols() != run.validation.features.cols())
+            return "centroids.means has " + std::to_string(c.means.cols()) +
+                   " values a class in feature space, the features " +
+                   std::to_string(run.validation.features.cols());
+        return {};
+    }
     if (c.means.size() != 0 &&
         (c.channels < 1 || c.rows < 1 || c.cols < 1 ||
          c.means.cols() != static_cast<long long>(c.rows) * c.cols * c.channels))

@@ -57,6 +57,8 @@ QString field(const pipeline::CommandLine& cl, const QString& name)
         return QString::fromStdString(cl.runDir);
     if (name == "model")
         return QString::fromStdString(p.modelFile);
+    if (name == "embeddings")
+        return QString::fromStdString(p.embeddingsFolder);
     if (name == "epochs")
         return QString::number(t.epochs);
     if (name == "seed")
@@ -84,10 +86,10 @@ QString field(const pipeline::CommandLine& cl, const QString& name)
     return "?" + name;
 }
 
-const QStringList kFields{"data",       "out",      "run",        "model",           "epochs",
-                          "seed",       "threads",  "batchSize",  "learningRate",    "architecture",
-                          "projection", "lossBins", "trainLimit", "validationLimit", "retrain",
-                          "dataGiven"};
+const QStringList kFields{"data",         "out",        "run",      "model",      "embeddings",
+                          "epochs",       "seed",       "threads",  "batchSize",  "learningRate",
+                          "architecture", "projection", "lossBins", "trainLimit", "validationLimit",
+                          "retrain",      "dataGiven"};
 
 // Empty when a and b agree in the mode and every field, else the first that differs.
 QString difference(const pipeline::CommandLine& a, const pipeline::CommandLine& b)
@@ -128,7 +130,8 @@ const std::map<std::string, std::string> kSampleValues{{"--data", "/tmp/m"},
                                                        {"--loss-bins", "5"},
                                                        {"--train-limit", "6000"},
                                                        {"--validation-limit", "100"},
-                                                       {"--model", "models/user.pt"}};
+                                                       {"--model", "models/user.pt"},
+                                                       {"--embeddings", "exported/run7"}};
 
 } // namespace
 

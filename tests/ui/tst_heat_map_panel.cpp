@@ -3,7 +3,8 @@
 // for the current image, method and sign switches change them, the maps
 // arrive from the worker without blocking the GUI thread, rapid clicking
 // ends on the last sample (coalescing), tiles can be clicked large, and the
-// export draws a real picture.
+// export draws a real picture. An imported TorchScript model gets every map
+// but Grad-CAM.
 
 #include "../common/clustered_run.h"
 #include "core/model/classifier.h"
@@ -17,10 +18,13 @@
 #include <QPainter>
 #include <QSignalSpy>
 #include <QSvgGenerator>
+#include <QTemporaryDir>
 #include <QtTest>
 #include <algorithm>
 #include <cmath>
 #include <memory>
+#include <torch/script.h>
+#include <torch/torch.h>
 
 using namespace mnistx;
 using ui::HeatMapPanel;
@@ -63,6 +67,7 @@ private Q_SLOTS:
     void clickingATileShowsItLarge();
     void renderIsNotBlank();
     void blankTileSaysWhy();
+    void importedModelHasNoGradCam();
 
 private:
     void setUpRun(bool withModel = true);
@@ -159,6 +164,51 @@ void TestHeatMapPanel::tilesEqualComputeHeatMaps()
         QVERIFY(sameMap(m_panel->tileValues(k), expected.gradCam.row(k).data(), n));
     // The loss map is a gradient whatever the method.
     QVERIFY(sameMap(m_panel->tileValues(HeatMapPanel::kLossTile), expected.lossGradient.data(), n));
+
+    m_panel->setMethod(HeatMapPanel::Method::GradientTimesInput);
+    for (int k = 0; k < 10; ++k)
+        QVERIFY(sameMap(m_panel->tileValues(k), expected.classGradientTimesInput.row(k).data(), n));
+    QVERIFY(sameMap(m_panel->tileValues(HeatMapPanel::kLossTile),
+                    expected.lossGradientTimesInput.data(), n));
+    m_panel->setMethod(HeatMapPanel::Method::Occlusion);
+    for (int k = 0; k < 10; ++k)
+        QVERIFY(sameMap(m_panel->tileValues(k), expected.classOcclusion.row(k).data(), n));
+    QVERIFY(
+        sameMap(m_panel->tileValues(HeatMapPanel::kLossTile), expected.lossOcclusion.data(), n));
+}
+
+void TestHeatMapPanel::importedModelHasNoGradCam()
+{
+    // A TorchScript model (a linear classifier on the pixels) as the run's model.
+    QTemporaryDir dir;
+    torch::jit::Module m("Linear");
+    torch::manual_seed(3);
+    m.register_parameter("w", torch::randn({784, 10}) * 0.05, false);
+    m.define("def forward(self, x):\n    return torch.matmul(torch.flatten(x, 1), self.w)\n");
+    const std::string path = dir.path().toStdString() + "/linear.pt";
+    m.save(path);
+    setUpRun(false);
+    auto run = std::make_shared<store::RunData>(*m_run);
+    run->modelBytes = model::Classifier::fromTorchScript(path, {1, 28, 28}).toBytes();
+    run->importedModel = path;
+    m_run = run;
+    m_panel->setMethod(HeatMapPanel::Method::GradCam);
+    m_session->setRun(m_run, m_images);
+    QCOMPARE(m_panel->method(), HeatMapPanel::Method::Gradient); // Grad-CAM was left
+    QVERIFY(!m_panel->offers(HeatMapPanel::Method::GradCam));
+    m_panel->setMethod(HeatMapPanel::Method::GradCam);
+    QCOMPARE(m_panel->method(), HeatMapPanel::Method::Gradient);
+
+    m_session->setCurrent(9);
+    QTRY_COMPARE_WITH_TIMEOUT(m_panel->sampleId(), 9, 5000);
+    const why::HeatMaps expected = expectedMaps(9);
+    QCOMPARE(expected.gradCam.rows(), 0);
+    // A linear model's gradient of logit k is its weight column k.
+    const auto w = m.attr("w").toTensor();
+    for (int p : {0, 100, 400, 783})
+        QVERIFY(std::abs(m_panel->tileValues(4)[p] - w[p][4].item<float>()) < 1e-6f);
+    m_panel->setMethod(HeatMapPanel::Method::Occlusion);
+    QVERIFY(sameMap(m_panel->tileValues(4), expected.classOcclusion.row(4).data(), 784));
 }
 
 void TestHeatMapPanel::methodAndSignChangeTheMaps()

@@ -72,8 +72,7 @@ LossDistanceChart::LossDistanceChart(ExplorerSession* session, QWidget* parent)
 {
     m_chart = new ChartView(this);
     m_chart->setTitle(tr("Loss vs distance to own class centroid"));
-    m_chart->setAxisTitles(tr("distance to own class centroid (pixel space)"), lossAxisTitle(),
-                           tr("samples (bars)"));
+    m_chart->setAxisTitles(distanceAxisTitle(), lossAxisTitle(), tr("samples (bars)"));
     m_chart->setLabelFormats(QStringLiteral("%g"), QStringLiteral("%g"), QStringLiteral("%d"));
     m_chart->setToolTip(QString()); // the hover tooltip is per bin (binTooltip)
 
@@ -306,8 +305,16 @@ void LossDistanceChart::onHovered(QPointF value, QPointF position, QPoint global
     QToolTip::showText(globalPosition, binTooltip(bin), this);
 }
 
+QString LossDistanceChart::distanceAxisTitle() const
+{
+    return tr("distance to own class centroid (%1)")
+        .arg(QString::fromLatin1(m_session->hasRun() ? m_session->run().centroidSpace()
+                                                     : "pixel space"));
+}
+
 void LossDistanceChart::onRunChanged()
 {
+    m_chart->setAxisTitles(distanceAxisTitle(), lossAxisTitle(), tr("samples (bars)"));
     m_selectedBin = -1;
     m_selectedDescription.clear();
     m_train = {};
@@ -367,8 +374,7 @@ void LossDistanceChart::setLogarithmicLoss(bool logarithmic)
     if (m_chart->leftAxisLogarithmic() == logarithmic)
         return;
     m_chart->setLeftAxisLogarithmic(logarithmic);
-    m_chart->setAxisTitles(tr("distance to own class centroid (pixel space)"), lossAxisTitle(),
-                           tr("samples (bars)"));
+    m_chart->setAxisTitles(distanceAxisTitle(), lossAxisTitle(), tr("samples (bars)"));
     updateAxes();
     updateHighlight();
 }

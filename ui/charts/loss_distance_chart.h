@@ -95,6 +95,9 @@ private:
     int binOf(double distance) const;
     void updateAxes();
     QString lossAxisTitle() const;
+    // "distance to own class centroid (pixel space)", or feature space for
+    // embeddings without images.
+    QString distanceAxisTitle() const;
 
     ExplorerSession* m_session;
     ChartView* m_chart = nullptr;

@@ -76,6 +76,12 @@ QRectF DigitView::paintDigit(QPainter* painter, const QImage& image, const QRect
     return r;
 }
 
+void DigitView::setPlaceholder(const QString& text)
+{
+    m_placeholder = text;
+    update();
+}
+
 void DigitView::paintEvent(QPaintEvent*)
 {
     QPainter painter(this);
@@ -84,7 +90,8 @@ void DigitView::paintEvent(QPaintEvent*)
         const QRectF r = digitRect(QSize(28, 28), QRectF(rect()));
         painter.setPen(QColor(0x99, 0x99, 0x99));
         painter.drawRect(r.adjusted(0, 0, -1, -1));
-        painter.drawText(r, Qt::AlignCenter | Qt::TextWordWrap, tr("image not loaded"));
+        painter.drawText(r, Qt::AlignCenter | Qt::TextWordWrap,
+                         m_placeholder.isEmpty() ? tr("image not loaded") : m_placeholder);
         return;
     }
     paintDigit(&painter, m_image, QRectF(rect()));

@@ -20,6 +20,8 @@ public:
     explicit DigitView(QWidget* parent = nullptr);
 
     void setImage(const QImage& image);
+    // What the empty square says when there is no image ("image not loaded").
+    void setPlaceholder(const QString& text);
     const QImage& image() const { return m_image; }
     // The whole factor the image is drawn at in the widget now (0: none).
     int scaleFactor() const;
@@ -41,6 +43,7 @@ protected:
 
 private:
     QImage m_image;
+    QString m_placeholder;
 };
 
 } // namespace mnistx::ui

@@ -145,6 +145,23 @@ void ErrorInspector::onRunChanged()
         m_probabilities->setLabels(labels);
         m_distances->setLabels(labels);
         m_distances->setBarIcons(icons);
+        // Embeddings without images measure in feature space: say which.
+        const bool features = m_session->run().featureSpaceCentroids;
+        m_digit->setPlaceholder(features ? tr("no image: the embeddings have no images.npy")
+                                         : QString());
+        m_distances->setTitle(features ? tr("Distance to class centroids (features)")
+                                       : tr("Distance to class centroids (pixels)"));
+        m_distances->setToolTip(
+            features ? tr("Euclidean distance in feature space from this sample to the mean "
+                          "feature vector of every class. The dashed line is the distance to "
+                          "the sample's own class: bars below it are centroids the sample is "
+                          "closer to.")
+                     : tr("Euclidean distance in pixel space from this image to the mean "
+                          "training image of every class (shown under its bar). The dashed "
+                          "line is the distance to the sample's own class: bars below it are "
+                          "centroids the image is closer to."));
+        m_nearestLabel->setToolTip(tr("Which class centroid this sample is closest to, in %1")
+                                       .arg(QString::fromLatin1(m_session->run().centroidSpace())));
     }
     showSample(m_session->hasRun() ? m_session->current() : -1);
 }

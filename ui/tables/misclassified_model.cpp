@@ -140,6 +140,12 @@ QVariant MisclassifiedModel::data(const QModelIndex& index, int role) const
     }
 }
 
+QString MisclassifiedModel::space() const
+{
+    return QString::fromLatin1(m_session->hasRun() ? m_session->run().centroidSpace()
+                                                   : "pixel space");
+}
+
 QVariant MisclassifiedModel::headerData(int section, Qt::Orientation orientation, int role) const
 {
     if (orientation != Qt::Horizontal || section < 0 || section >= ColumnCount)
@@ -177,10 +183,11 @@ QVariant MisclassifiedModel::headerData(int section, Qt::Orientation orientation
         case LossColumn:
             return tr("Cross-entropy loss of the sample (nats)");
         case GroundTruthDistanceColumn:
-            return tr(
-                "Euclidean distance in pixel space to the mean image of the ground-truth class");
+            return tr("Euclidean distance in %1 to the centroid of the ground-truth class")
+                .arg(space());
         case PredictionDistanceColumn:
-            return tr("Euclidean distance in pixel space to the mean image of the predicted class");
+            return tr("Euclidean distance in %1 to the centroid of the predicted class")
+                .arg(space());
         default:
             return {};
         }

@@ -287,17 +287,28 @@ void HeatMapPainter::paint(QPainter& painter, const QRectF& area, const QFont& f
         }
     }
 
-    // Colour bars.
-    const QString classTitle =
-        m_panel.m_method == HeatMapPanel::Method::GradCam
-            ? HeatMapPanel::tr("All class tiles: Grad-CAM")
-            : (m_panel.m_signed ? HeatMapPanel::tr("All class tiles: d logit / d pixel")
-                                : HeatMapPanel::tr("All class tiles: |d logit / d pixel|"));
+    // Colour bars: what the values are, per method.
+    using Method = HeatMapPanel::Method;
+    const Method method = m_panel.m_method;
+    QString classValue = HeatMapPanel::tr("d logit / d pixel");
+    QString lossValue = HeatMapPanel::tr("d loss / d pixel");
+    if (method == Method::GradientTimesInput) {
+        classValue = HeatMapPanel::tr("d logit / d pixel × pixel");
+        lossValue = HeatMapPanel::tr("d loss / d pixel × pixel");
+    } else if (method == Method::Occlusion) {
+        classValue = HeatMapPanel::tr("logit − logit with the cell hidden");
+        lossValue = HeatMapPanel::tr("loss with the cell hidden − loss");
+    }
+    if (!m_panel.m_signed) {
+        classValue = QLatin1Char('|') + classValue + QLatin1Char('|');
+        lossValue = QLatin1Char('|') + lossValue + QLatin1Char('|');
+    }
+    const QString classTitle = method == Method::GradCam
+                                   ? HeatMapPanel::tr("All class tiles: Grad-CAM")
+                                   : HeatMapPanel::tr("All class tiles: %1").arg(classValue);
     paintColorBar(painter, layout.classBar, m_panel.m_classScale, classTitle, font);
     paintColorBar(painter, layout.lossBar, m_panel.m_lossScale,
-                  m_panel.m_signed ? HeatMapPanel::tr("Loss map: d loss / d pixel")
-                                   : HeatMapPanel::tr("Loss map: |d loss / d pixel|"),
-                  font);
+                  HeatMapPanel::tr("Loss map: %1").arg(lossValue), font);
 
     if (dim) {
         painter.fillRect(area, QColor(255, 255, 255, 170));
