@@ -54,14 +54,14 @@ void MainWindow::createActions()
     connect(m_openRunAction, &QAction::triggered, this, &MainWindow::chooseRun);
 
     m_openModelAction = new QAction(tr("Open &Model…"), this);
-    m_openModelAction->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_M));
+    m_openModelAction->setShortcut(QKeySequence(Qt::CTRL | Qt::ALT | Qt::Key_M));
     m_openModelAction->setStatusTip(
         tr("Evaluate your own TorchScript model (torch.jit.save) on the dataset instead of "
            "training one"));
     connect(m_openModelAction, &QAction::triggered, this, &MainWindow::chooseModel);
 
     m_openEmbeddingsAction = new QAction(tr("Open &Embeddings…"), this);
-    m_openEmbeddingsAction->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_E));
+    m_openEmbeddingsAction->setShortcut(QKeySequence(Qt::CTRL | Qt::ALT | Qt::Key_E));
     m_openEmbeddingsAction->setStatusTip(
         tr("Explore features computed elsewhere: a folder of features.npy, labels.npy and "
            "logits.npy or probabilities.npy (optional: subset.npy, images.npy, classes.txt, "
@@ -477,6 +477,8 @@ void MainWindow::showShortcuts()
            "<tr><td><b>Ctrl+M</b></td><td>misclassified only</td></tr>"
            "<tr><td><b>Ctrl+F</b></td><td>find a sample by index</td></tr>"
            "<tr><td><b>Ctrl+T / Esc</b></td><td>train a new model / cancel</td></tr>"
+           "<tr><td><b>Ctrl+Alt+M / E</b></td><td>open your TorchScript model / embeddings "
+           "computed elsewhere</td></tr>"
            "<tr><td><b>Ctrl+R</b></td><td>recompute the map (UMAP, t-SNE, PCA)</td></tr>"
            "<tr><td><b>Ctrl+E</b></td><td>export the map</td></tr>"
            "<tr><td><b>Ctrl+Shift+H / N</b></td><td>heat maps / similar samples of the current "
