@@ -44,17 +44,20 @@ RowMatrixXf embedNeighbourGraph(const RowMatrixXf& points, const NeighbourEmbedd
     {
         // The graph goes before the layout starts (at 10^6 points it is
         // hundreds of MB).
-        const KnnGraph graph = buildKnnGraph(points, knn, [&reporter](double fraction) {
-            reporter.setIteration(static_cast<int>(std::lround(kKnnSteps * fraction)));
-            return reporter.call();
-        });
+        const auto graph = std::make_shared<const KnnGraph>(
+            buildKnnGraph(points, knn, [&reporter](double fraction) {
+                reporter.setIteration(static_cast<int>(std::lround(kKnnSteps * fraction)));
+                return reporter.call();
+            }));
+        if (plan.keepGraph)
+            *plan.keepGraph = graph;
         reporter.setIteration(kKnnSteps);
         reporter.report();
 
         reporter.setShare(plan.knnShareEnd, plan.affinityShareEnd);
         reporter.setStage(plan.affinityStage, kAffinitySteps);
         reporter.report();
-        method.buildAffinities(graph, pool, reporter);
+        method.buildAffinities(*graph, pool, reporter);
     }
     const RowMatrixXf initial = method.initialLayout(points, pool, reporter);
     reporter.setIteration(kAffinitySteps);

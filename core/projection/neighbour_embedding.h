@@ -41,6 +41,8 @@ struct NeighbourEmbeddingPlan {
     // (ProjectionProgress::fraction); the layout fills the rest.
     double knnShareEnd = 0.0;
     double affinityShareEnd = 0.0;
+    // When set, receives the kNN graph (else it is freed before the layout).
+    std::shared_ptr<const KnnGraph>* keepGraph = nullptr;
 };
 
 // The plan for a method's config (TsneConfig, UmapConfig: both carry seed,

@@ -19,9 +19,8 @@ Projection NeighbourEmbeddingProjector::project(const RowMatrixXf& train,
     all.topRows(train.rows()) = train;
     if (validation.rows() > 0)
         all.bottomRows(validation.rows()) = validation;
-    const RowMatrixXf map = embed(all, progress);
-
     Projection out;
+    const RowMatrixXf map = embed(all, progress, &out.neighbours);
     out.method = name();
     out.train = map.topRows(train.rows());
     out.validation = map.bottomRows(validation.rows());

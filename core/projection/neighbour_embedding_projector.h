@@ -22,9 +22,10 @@ public:
 protected:
     // The method's name in messages ("t-SNE").
     virtual const char* displayName() const = 0;
-    // points (n×d, feature space) → n×2 map (map space).
-    virtual RowMatrixXf embed(const RowMatrixXf& points,
-                              const ProgressCallback& progress) const = 0;
+    // points (n×d, feature space) → n×2 map (map space); the kNN graph of
+    // the points into *neighbours.
+    virtual RowMatrixXf embed(const RowMatrixXf& points, const ProgressCallback& progress,
+                              std::shared_ptr<const KnnGraph>* neighbours) const = 0;
     // What produced a map of n points (Projection::parameters).
     virtual std::map<std::string, double> parameters(int n) const = 0;
 };

@@ -10,6 +10,8 @@
 namespace mnistx::projection
 {
 
+struct KnnGraph; // knn_graph.h
+
 // A 2D map of the feature vectors. Coordinates are in "map space": unitless,
 // only distances within one projection mean anything.
 struct Projection {
@@ -21,6 +23,12 @@ struct Projection {
     double knnAccuracy = -1.0;     // leave-one-out 10-NN classification accuracy in 2D
     double trustworthiness = -1.0; // trustworthiness@10 on a sample
     double seconds = 0.0;
+    // The feature-space k-nearest-neighbour graph a neighbour embedding
+    // (UMAP, t-SNE) built on the way, rows train first then validation; null
+    // for PCA and for a stored run (never saved). Later work that needs
+    // neighbours over the same features (the label candidates of a headless
+    // run) reuses it instead of searching a million points again.
+    std::shared_ptr<const KnnGraph> neighbours;
 };
 
 // Handed to the progress callback every few iterations. layout is the current

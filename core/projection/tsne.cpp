@@ -200,17 +200,17 @@ void detail::validateTsneConfig(const TsneConfig& c)
 }
 
 RowMatrixXf tsneEmbed(const RowMatrixXf& points, const TsneConfig& config,
-                      const ProgressCallback& progress)
+                      const ProgressCallback& progress, std::shared_ptr<const KnnGraph>* neighbours)
 {
     detail::validateTsneConfig(config);
     detail::checkPoints(points, "t-SNE", 4);
     const int n = int(points.rows());
     TsneSteps steps(config, n);
     const int k = std::min(n - 1, int(std::ceil(3.0 * steps.perplexity())));
-    return detail::embedNeighbourGraph(
-        points,
-        detail::neighbourEmbeddingPlan(config, k, "affinities", kKnnShareEnd, kAffinitiesShareEnd),
-        steps, progress);
+    auto plan =
+        detail::neighbourEmbeddingPlan(config, k, "affinities", kKnnShareEnd, kAffinitiesShareEnd);
+    plan.keepGraph = neighbours;
+    return detail::embedNeighbourGraph(points, plan, steps, progress);
 }
 
 TsneProjector::TsneProjector(TsneConfig config) : m_config(std::move(config))
@@ -218,9 +218,10 @@ TsneProjector::TsneProjector(TsneConfig config) : m_config(std::move(config))
     detail::validateTsneConfig(m_config);
 }
 
-RowMatrixXf TsneProjector::embed(const RowMatrixXf& points, const ProgressCallback& progress) const
+RowMatrixXf TsneProjector::embed(const RowMatrixXf& points, const ProgressCallback& progress,
+                                 std::shared_ptr<const KnnGraph>* neighbours) const
 {
-    return tsneEmbed(points, m_config, progress);
+    return tsneEmbed(points, m_config, progress, neighbours);
 }
 
 std::map<std::string, double> TsneProjector::parameters(int n) const

@@ -91,9 +91,11 @@ SparseAffinities symmetricAffinities(const KnnGraph& graph,
 // (layout null) and "optimise" (layout every layoutEvery iterations, and
 // between them about every 25 ms with layout null, so a cancel is noticed
 // quickly). Returning false throws Cancelled. Throws std::invalid_argument for
-// bad settings, fewer than 4 points or non-finite inputs.
+// bad settings, fewer than 4 points or non-finite inputs. neighbours
+// (optional) receives the kNN graph of the points.
 RowMatrixXf tsneEmbed(const RowMatrixXf& points, const TsneConfig& config,
-                      const ProgressCallback& progress = {});
+                      const ProgressCallback& progress = {},
+                      std::shared_ptr<const KnnGraph>* neighbours = nullptr);
 
 // The optimisation alone, from given affinities and a starting map (n×2):
 // for tests and callers that reuse affinities. Same callback contract.
@@ -114,7 +116,8 @@ public:
 
 private:
     const char* displayName() const override { return "t-SNE"; }
-    RowMatrixXf embed(const RowMatrixXf& points, const ProgressCallback& progress) const override;
+    RowMatrixXf embed(const RowMatrixXf& points, const ProgressCallback& progress,
+                      std::shared_ptr<const KnnGraph>* neighbours) const override;
     std::map<std::string, double> parameters(int n) const override;
 
     TsneConfig m_config;

@@ -206,16 +206,16 @@ RowMatrixXf umapInitialLayout(const RowMatrixXf& points, const UmapConfig& confi
 }
 
 RowMatrixXf umapEmbed(const RowMatrixXf& points, const UmapConfig& config,
-                      const ProgressCallback& progress)
+                      const ProgressCallback& progress, std::shared_ptr<const KnnGraph>* neighbours)
 {
     detail::validateUmapConfig(config);
     detail::checkPoints(points, "UMAP", 2);
     UmapSteps steps(config);
     // n_neighbors counts the point itself.
     const int k = static_cast<int>(std::min<Eigen::Index>(config.nNeighbors, points.rows()) - 1);
-    return detail::embedNeighbourGraph(
-        points, detail::neighbourEmbeddingPlan(config, k, "graph", kKnnShareEnd, kGraphShareEnd),
-        steps, progress);
+    auto plan = detail::neighbourEmbeddingPlan(config, k, "graph", kKnnShareEnd, kGraphShareEnd);
+    plan.keepGraph = neighbours;
+    return detail::embedNeighbourGraph(points, plan, steps, progress);
 }
 
 UmapProjector::UmapProjector(UmapConfig config) : m_config(std::move(config))
@@ -223,9 +223,10 @@ UmapProjector::UmapProjector(UmapConfig config) : m_config(std::move(config))
     detail::validateUmapConfig(m_config);
 }
 
-RowMatrixXf UmapProjector::embed(const RowMatrixXf& points, const ProgressCallback& progress) const
+RowMatrixXf UmapProjector::embed(const RowMatrixXf& points, const ProgressCallback& progress,
+                                 std::shared_ptr<const KnnGraph>* neighbours) const
 {
-    return umapEmbed(points, m_config, progress);
+    return umapEmbed(points, m_config, progress, neighbours);
 }
 
 std::map<std::string, double> UmapProjector::parameters(int n) const

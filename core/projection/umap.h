@@ -116,9 +116,11 @@ RowMatrixXf umapOptimise(const FuzzyGraph& graph, const RowMatrixXf& initial,
 // the result only through the HNSW index (see buildKnnGraph; knnMethod
 // "exact" or one thread makes it independent of it too). Throws
 // std::invalid_argument for bad settings, fewer than 2 points or non-finite
-// inputs, Cancelled when progress returns false.
+// inputs, Cancelled when progress returns false. neighbours (optional)
+// receives the kNN graph of the points.
 RowMatrixXf umapEmbed(const RowMatrixXf& points, const UmapConfig& config,
-                      const ProgressCallback& progress = {});
+                      const ProgressCallback& progress = {},
+                      std::shared_ptr<const KnnGraph>* neighbours = nullptr);
 
 // The Projector: fits train and validation rows stacked together (one map for
 // both), returns method "umap" with the train rows first and parameters
@@ -133,7 +135,8 @@ public:
 
 private:
     const char* displayName() const override { return "UMAP"; }
-    RowMatrixXf embed(const RowMatrixXf& points, const ProgressCallback& progress) const override;
+    RowMatrixXf embed(const RowMatrixXf& points, const ProgressCallback& progress,
+                      std::shared_ptr<const KnnGraph>* neighbours) const override;
     std::map<std::string, double> parameters(int n) const override;
 
     UmapConfig m_config;

@@ -1,6 +1,7 @@
 #include "core/why/why_report.h"
 
 #include "core/data/dataset_folder.h"
+#include "core/projection/knn_graph.h"
 #include "core/why/feature_index.h"
 #include "core/why/insights.h"
 #include "core/why/label_errors.h"
@@ -19,7 +20,27 @@ WhyReportSummary writeWhyReport(const store::RunData& run, const std::string& di
     WhyReportSummary summary;
 
     std::vector<LabelCandidate> candidates;
-    if (run.train.sampleCount() + run.validation.sampleCount() >= 2) {
+    const int n = run.train.sampleCount() + run.validation.sampleCount();
+    const int k = LabelErrorConfig{}.neighbours;
+    const auto& projected = run.projection.neighbours;
+    if (projected && projected->n == n && projected->k >= k) {
+        // The projection's kNN graph is over the same features, in the same
+        // order: its first k neighbours are the vote's (at a million points,
+        // searching again took three minutes).
+        NeighbourGraph graph;
+        graph.n = n;
+        graph.k = k;
+        graph.ids.resize(static_cast<std::size_t>(n) * k);
+        graph.distances.resize(graph.ids.size());
+        for (int i = 0; i < n; ++i)
+            for (int j = 0; j < k; ++j) {
+                const std::size_t from = static_cast<std::size_t>(i) * projected->k + j;
+                const std::size_t to = static_cast<std::size_t>(i) * k + j;
+                graph.ids[to] = projected->indices[from];
+                graph.distances[to] = projected->distances[from];
+            }
+        candidates = rankLabelCandidates(run, graph);
+    } else if (n >= 2) {
         const FeatureIndex index(run.train.features, run.validation.features);
         candidates = rankLabelCandidates(run, index);
     }

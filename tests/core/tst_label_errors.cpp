@@ -5,6 +5,7 @@
 // damaged marks files are refused with the file's name.
 
 #include "../common/blob_run.h"
+#include "core/projection/knn_graph.h"
 #include "core/store/run_store.h"
 #include "core/util/json_cursor.h"
 #include "core/why/feature_index.h"
@@ -78,6 +79,7 @@ private Q_SLOTS:
     void damagedMarksFile_data();
     void damagedMarksFile();
     void headlessReport();
+    void headlessReportReusesProjectionGraph();
     void progressAndCancel();
 };
 
@@ -296,6 +298,43 @@ void TestLabelErrors::headlessReport()
     const json::Cursor root(insights);
     QCOMPARE(root["format"].asString(), std::string("mnistx-insights"));
     QCOMPARE(static_cast<int>(root["insights"].arraySize()), summary.insights);
+}
+
+// A headless UMAP or t-SNE run hands its kNN graph to the report, which
+// votes with its first ten neighbours instead of searching again: with the
+// same (exact) neighbours the file is the one the feature index gives; a
+// graph of other points is not used.
+void TestLabelErrors::headlessReportReusesProjectionGraph()
+{
+    test::BlobRun blob = test::makeBlobRun({600, 200, 10, 8, 6.0f, 2.0f, 5});
+    flipValidationLabels(blob.run, 5, 4);
+    blob.run.dataFolder = "/nonexistent/mnist";
+    QTemporaryDir searched, reused, mismatched;
+    writeWhyReport(blob.run, searched.path().toStdString());
+
+    RowMatrixXf all(blob.run.train.features.rows() + blob.run.validation.features.rows(),
+                    blob.run.train.features.cols());
+    all << blob.run.train.features, blob.run.validation.features;
+    blob.run.projection.neighbours =
+        std::make_shared<const projection::KnnGraph>(projection::exactKnnGraph(all, 14));
+    writeWhyReport(blob.run, reused.path().toStdString());
+    const std::string expected = readFile(searched.filePath("label_candidates.csv").toStdString());
+    QVERIFY(expected.size() > 100);
+    QCOMPARE(readFile(reused.filePath("label_candidates.csv").toStdString()), expected);
+
+    // The graph is what votes: rows handed each other's neighbours change
+    // the file...
+    auto shifted = projection::exactKnnGraph(all, 14);
+    std::rotate(shifted.indices.begin(), shifted.indices.begin() + 14 * 300, shifted.indices.end());
+    blob.run.projection.neighbours = std::make_shared<const projection::KnnGraph>(shifted);
+    QTemporaryDir scrambled;
+    writeWhyReport(blob.run, scrambled.path().toStdString());
+    QVERIFY(readFile(scrambled.filePath("label_candidates.csv").toStdString()) != expected);
+    // ...and one over other points (here one row short) is not used at all.
+    blob.run.projection.neighbours = std::make_shared<const projection::KnnGraph>(
+        projection::exactKnnGraph(all.topRows(all.rows() - 1), 14));
+    writeWhyReport(blob.run, mismatched.path().toStdString());
+    QCOMPARE(readFile(mismatched.filePath("label_candidates.csv").toStdString()), expected);
 }
 
 // The ranking reports its progress (rising, within [0,1], the same
