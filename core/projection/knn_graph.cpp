@@ -7,10 +7,13 @@
 
 #include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <cmath>
+#include <exception>
 #include <limits>
 #include <memory>
 #include <stdexcept>
+#include <thread>
 #include <utility>
 
 namespace mnistx::projection
@@ -54,6 +57,96 @@ constexpr int kQueryChunk = 256;
 // Share of the progress bar for the build; queries take the rest (measured
 // ratio of their times at the defaults).
 constexpr double kBuildShare = 0.8;
+// From this many points the HNSW graph is two indexes, over the first and the
+// second half of the points, built at once on two threads (hnswlib cannot
+// insert into one index from two threads, see HnswIndex); every point then
+// searches both and keeps the k nearest of the two lists. The building is
+// ~80% of the time and halves; the searches double. The count depends on n
+// only, so the graph is the same for any thread count.
+constexpr int kShardFrom = 10000;
+constexpr int kShards = 2;
+
+// One index over points [begin, begin + size): its labels are local (0..size−1).
+struct Shard {
+    int begin = 0;
+    int size = 0;
+    std::unique_ptr<detail::HnswIndex> index;
+};
+
+// Builds every shard's index, each on one thread: the calling thread builds
+// shards 0, threads, 2·threads, …, and threads of their own the others. The
+// calling thread reports the fraction built and polls for cancellation (at
+// least every kPollInterval) while it builds and while it waits for the
+// others; a cancel stops every build. These are minutes-long tasks that must
+// keep the caller polling while they run, which the WorkerPool (caller polls
+// between tasks) does not do. Returns false when cancelled.
+bool buildShards(std::vector<Shard>& shards, const RowMatrixXf& points, int threads,
+                 const std::function<bool(double)>& built)
+{
+    const int count = static_cast<int>(shards.size());
+    const int workers = std::max(1, std::min(threads, count));
+    const double n = static_cast<double>(points.rows());
+    std::vector<std::atomic<double>> done(static_cast<std::size_t>(count));
+    for (auto& d : done)
+        d.store(0.0);
+    std::atomic<bool> stop{false};
+    const auto fraction = [&] {
+        double added = 0.0;
+        for (int s = 0; s < count; ++s)
+            added += done[static_cast<std::size_t>(s)].load() * shards[s].size;
+        return added / n;
+    };
+    // The calling thread's poll: reports, and stops everyone on a cancel.
+    const auto poll = [&]() {
+        if (!stop.load() && built && !built(fraction()))
+            stop.store(true);
+        return !stop.load();
+    };
+    const auto build = [&](int worker, bool caller) {
+        for (int s = worker; s < count; s += workers) {
+            Shard& shard = shards[s];
+            const bool finished = shard.index->addAll(
+                points.row(shard.begin).data(), shard.size, [&, s, caller](double f) {
+                    done[static_cast<std::size_t>(s)].store(f);
+                    return caller ? poll() : !stop.load();
+                });
+            if (!finished)
+                return;
+            done[static_cast<std::size_t>(s)].store(1.0);
+        }
+    };
+
+    std::vector<std::thread> helpers;
+    std::vector<std::exception_ptr> errors(static_cast<std::size_t>(workers));
+    std::atomic<int> running{workers - 1};
+    for (int w = 1; w < workers; ++w)
+        helpers.emplace_back([&, w] {
+            try {
+                build(w, false);
+            } catch (...) {
+                errors[static_cast<std::size_t>(w)] = std::current_exception();
+                stop.store(true);
+            }
+            --running;
+        });
+    try {
+        build(0, true);
+    } catch (...) {
+        errors[0] = std::current_exception();
+        stop.store(true);
+    }
+    detail::Heartbeat beat(poll);
+    while (running.load() > 0) {
+        beat();
+        std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+    for (auto& t : helpers)
+        t.join();
+    for (const auto& e : errors)
+        if (e)
+            std::rethrow_exception(e);
+    return !stop.load();
+}
 
 void checkArguments(const RowMatrixXf& points, int k)
 {
@@ -116,17 +209,27 @@ KnnGraph hnswKnnGraph(const RowMatrixXf& points, const KnnConfig& config,
             : std::max(kDefaultEfSearchMin, static_cast<int>(std::ceil(kDefaultEfSearchPerK * k)));
     ef = std::max(ef, k + 1);
 
-    detail::HnswIndex index(n, d, m, efConstruction, config.seed);
-    // Built on this thread (see HnswIndex); the searches below run in parallel.
+    // The shards (see kShardFrom), each with a level generator of its own.
+    const int shardCount = n >= kShardFrom ? kShards : 1;
+    std::vector<Shard> shards(static_cast<std::size_t>(shardCount));
+    for (int s = 0; s < shardCount; ++s) {
+        Shard& shard = shards[static_cast<std::size_t>(s)];
+        shard.begin = static_cast<int>(static_cast<std::int64_t>(n) * s / shardCount);
+        shard.size =
+            static_cast<int>(static_cast<std::int64_t>(n) * (s + 1) / shardCount) - shard.begin;
+        shard.index = std::make_unique<detail::HnswIndex>(shard.size, d, m, efConstruction,
+                                                          config.seed + static_cast<unsigned>(s));
+    }
     std::function<bool(double)> built;
     if (progress)
         built = [&progress](double fraction) { return progress(kBuildShare * fraction); };
-    if (!index.addAll(points.data(), n, built))
+    if (!buildShards(shards, points, threads, built))
         throw Cancelled();
 
-    // Search: every point is its own query; k + 1 results so that dropping
-    // the point itself leaves k.
-    index.setSearchWidth(ef);
+    // Search: every point is its own query in every shard; k + 1 results in
+    // its own so that dropping the point itself leaves k.
+    for (auto& shard : shards)
+        shard.index->setSearchWidth(ef);
     KnnGraph graph;
     graph.n = n;
     graph.k = k;
@@ -139,9 +242,16 @@ KnnGraph hnswKnnGraph(const RowMatrixXf& points, const KnnConfig& config,
         [&](int task) {
             const int begin = task * kQueryChunk;
             const int end = std::min(n, begin + kQueryChunk);
-            std::vector<Candidate> candidates;
+            std::vector<Candidate> candidates, found;
             for (int i = begin; i < end; ++i) {
-                index.search(points.row(i).data(), k + 1, i, candidates);
+                candidates.clear();
+                for (const auto& shard : shards) {
+                    const bool own = i >= shard.begin && i < shard.begin + shard.size;
+                    shard.index->search(points.row(i).data(), own ? k + 1 : k,
+                                        own ? i - shard.begin : -1, found);
+                    for (const auto& [distance, label] : found)
+                        candidates.emplace_back(distance, label + shard.begin);
+                }
                 if (static_cast<int>(candidates.size()) < k) {
                     // The search stranded in a small part of the graph (can
                     // happen with many duplicates): scan everything instead.

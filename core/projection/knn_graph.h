@@ -40,8 +40,9 @@ using KnnProgress = std::function<bool(double)>;
 // std::invalid_argument when k < 1, k >= n or a coordinate is not finite, and
 // Cancelled when progress returns false. progress runs on the calling thread,
 // at least every ~25 ms while the search runs. Results do not depend on the
-// thread count: "exact" by construction, HNSW because its index is built by
-// one thread (for a fixed seed) and only the searches run in parallel.
+// thread count: "exact" by construction, HNSW because each of its indexes (two
+// from 10,000 points, over the two halves of the points) is built by one
+// thread, for a fixed seed, and only the searches share their work.
 KnnGraph buildKnnGraph(const RowMatrixXf& points, const KnnConfig& config,
                        const KnnProgress& progress = {});
 

@@ -251,6 +251,23 @@ void TestKnnGraph::reproducible()
     const KnnGraph b = buildKnnGraph(points, config);
     QVERIFY(a.indices == b.indices);
     QVERIFY(a.distances == b.distances);
+
+    // From 10,000 points the graph is two indexes built at once, one per
+    // thread: still the same graph on one thread, two or more than there
+    // are indexes, and as close to the exact one.
+    const RowMatrixXf many =
+        test::gaussianBlobs(test::kSanitizedBuild ? 10000 : 12000, 16, 8, 2.0f, 4);
+    config.threads = 1;
+    const KnnGraph alone = buildKnnGraph(many, config);
+    for (int threads : {2, 3}) {
+        config.threads = threads;
+        const KnnGraph shared = buildKnnGraph(many, config);
+        QVERIFY2(alone.indices == shared.indices, qPrintable(QString::number(threads)));
+        QVERIFY(alone.distances == shared.distances);
+    }
+    const double recall = knnRecall(alone, exactKnnGraph(many, 10, 2));
+    qInfo("two indexes: recall@10 = %.4f", recall);
+    QVERIFY2(recall >= 0.99, qPrintable(QString::number(recall)));
 }
 
 void TestKnnGraph::refusesBadArguments_data()
