@@ -3,8 +3,11 @@
 #include "ui/map/map_style.h"
 
 #include <QtTest>
+#include <algorithm>
 #include <cmath>
 #include <limits>
+#include <numeric>
+#include <random>
 
 using namespace mnistx;
 using ui::MapFilterState;
@@ -53,6 +56,7 @@ class TestMapFilterState : public QObject
     Q_OBJECT
 
 private Q_SLOTS:
+    void drawOrderIsTheComparisonSortsOrder();
     void classNamesNameTheLegendAndThePair();
     void coloredClassesGreyTheRest();
     void paletteKeepsTwentyClassesApart();
@@ -354,6 +358,62 @@ void TestMapFilterState::summaryNamesTheFilters()
                                              "misclassified only · 1 of 3 legend entries hidden"));
     QCOMPARE(MapFilterState::samplesText(1), QStringLiteral("1 sample"));
     QCOMPARE(MapFilterState::samplesText(70000), QStringLiteral("70,000 samples"));
+}
+
+// The radix-sorted draw order is the order a comparison sort gives: wrong
+// after right, ascending loss, NaN and infinity as the largest, negative
+// losses below zero, ties by ascending id.
+void TestMapFilterState::drawOrderIsTheComparisonSortsOrder()
+{
+    std::mt19937 rng(5);
+    const int n = 50000;
+    std::vector<int> labels(n), predictions(n);
+    std::vector<float> losses(n);
+    std::uniform_int_distribution<int> cls(0, 9), kind(0, 19);
+    std::uniform_real_distribution<float> value(-3.0f, 8.0f);
+    for (int i = 0; i < n; ++i) {
+        labels[i] = cls(rng);
+        predictions[i] = kind(rng) == 0 ? cls(rng) : labels[i];
+        switch (kind(rng)) {
+        case 0:
+            losses[i] = std::numeric_limits<float>::quiet_NaN();
+            break;
+        case 1:
+            losses[i] = std::numeric_limits<float>::infinity();
+            break;
+        case 2:
+            losses[i] = 0.0f;
+            break;
+        case 3:
+            losses[i] = -0.0f;
+            break;
+        case 4:
+            losses[i] = 1.5f;
+            break; // ties
+        default:
+            losses[i] = value(rng);
+        }
+    }
+    std::vector<int> expected(n);
+    std::iota(expected.begin(), expected.end(), 0);
+    const auto key = [&](int id) {
+        return std::isfinite(losses[id]) ? losses[id] : std::numeric_limits<float>::max();
+    };
+    std::sort(expected.begin(), expected.end(), [&](int a, int b) {
+        const bool wa = labels[a] != predictions[a], wb = labels[b] != predictions[b];
+        if (wa != wb)
+            return wb;
+        // -0 and +0 compare equal as floats; the bits put -0 first, which is
+        // the same order for the picture (both are drawn under 1e-45).
+        const float ka = key(a), kb = key(b);
+        if (ka != kb)
+            return ka < kb;
+        const bool na = std::signbit(ka), nb = std::signbit(kb);
+        return na != nb ? na : a < b;
+    });
+    const std::vector<int> order = ui::MapFilterState::drawOrderOf(labels, predictions, losses);
+    QCOMPARE(order.size(), expected.size());
+    QVERIFY(order == expected);
 }
 
 void TestMapFilterState::classNamesNameTheLegendAndThePair()

@@ -88,7 +88,9 @@ void TestSelectionGallery::modelPassesTester()
     session.setSelection(sampleIds(5, 40), QStringLiteral("a few"));
     QCOMPARE(model.rowCount(), 40);
     QCOMPARE(proxy.rowCount(), 40);
-    const QModelIndex first = model.index(0, 0);
+    // The proxy orders the model by descending loss (SelectionSortProxy's default).
+    QCOMPARE(model.order(), SampleListModel::Order::LossDescending);
+    const QModelIndex first = model.index(model.rowOf(5), 0);
     QCOMPARE(first.data(SampleListModel::IdRole).toInt(), 5);
     QCOMPARE(first.data(SampleListModel::LabelRole).toInt(), session.label(5));
     QCOMPARE(first.data(SampleListModel::PredictionRole).toInt(), session.prediction(5));
@@ -200,10 +202,15 @@ void TestSelectionGallery::sortByLossAndIndex()
     for (int row = 1; row < n; ++row)
         QVERIFY(m_session->loss(m_gallery->idAt(row - 1)) <= m_session->loss(m_gallery->idAt(row)));
 
+    // The inspected thumbnail stays the selected one whatever the order.
+    m_session->setCurrent(37);
+    QCOMPARE(m_gallery->selectedId(), 37);
     m_gallery->setSortKey(SelectionSortProxy::SortKey::Index);
     QCOMPARE(box->currentText(), QStringLiteral("Index"));
     for (int row = 0; row < n; ++row)
         QCOMPARE(m_gallery->idAt(row), row);
+    QCOMPARE(m_gallery->selectedId(), 37);
+    QCOMPARE(m_gallery->listView()->currentIndex().row(), 37);
 }
 
 void TestSelectionGallery::clickSelectsSample()

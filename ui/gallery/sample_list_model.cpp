@@ -4,7 +4,12 @@
 #include "ui/common/sample_header.h"
 #include "ui/explorer_session.h"
 
+#include <QHash>
 #include <QImage>
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <utility>
 
 namespace mnistx::ui
 {
@@ -41,7 +46,68 @@ void SampleListModel::reloadSelection()
             if (id >= 0 && id < m_session->sampleCount()) // a stale id after a reload: left out
                 ids.append(id);
     }
-    replaceRows(std::move(ids), {}, -1, false);
+    replaceRows(ordered(std::move(ids)), {}, -1, false);
+}
+
+QVector<int> SampleListModel::ordered(QVector<int> ids) const
+{
+    if (m_order == Order::AsSelected)
+        return ids;
+    if (m_order == Order::Id) {
+        std::sort(ids.begin(), ids.end());
+        return ids;
+    }
+    // (key, id) pairs: the losses are read once, in the selection's order.
+    const float sign = m_order == Order::LossDescending ? -1.0f : 1.0f;
+    std::vector<std::pair<float, int>> keyed;
+    keyed.reserve(static_cast<std::size_t>(ids.size()));
+    for (int id : ids) {
+        const float loss = m_session->loss(id);
+        keyed.emplace_back(std::isnan(loss) ? std::numeric_limits<float>::infinity() : sign * loss,
+                           id);
+    }
+    std::sort(keyed.begin(), keyed.end());
+    for (qsizetype i = 0; i < ids.size(); ++i)
+        ids[i] = keyed[static_cast<std::size_t>(i)].second;
+    return ids;
+}
+
+void SampleListModel::setOrder(Order order)
+{
+    if (order == m_order)
+        return;
+    m_order = order;
+    if (!m_followsSelection || m_ids.isEmpty())
+        return;
+    Q_EMIT layoutAboutToBeChanged({}, QAbstractItemModel::VerticalSortHint);
+    const QModelIndexList before = persistentIndexList();
+    std::vector<int> idsBefore;
+    idsBefore.reserve(static_cast<std::size_t>(before.size()));
+    for (const QModelIndex& index : before)
+        idsBefore.push_back(m_ids.value(index.row(), -1));
+    // Rows before the change: the selection as listed, re-sorted.
+    QVector<int> ids;
+    ids.reserve(m_ids.size());
+    for (int id : m_session->selection())
+        if (id >= 0 && id < m_session->sampleCount())
+            ids.append(id);
+    m_ids = ordered(std::move(ids));
+    if (!before.isEmpty()) {
+        QHash<int, int> rowOfId;
+        for (int id : idsBefore)
+            rowOfId.insert(id, -1);
+        for (qsizetype row = 0; row < m_ids.size(); ++row) {
+            const auto it = rowOfId.find(m_ids[row]);
+            if (it != rowOfId.end())
+                *it = static_cast<int>(row);
+        }
+        QModelIndexList after;
+        for (std::size_t i = 0; i < idsBefore.size(); ++i)
+            after.append(
+                index(rowOfId.value(idsBefore[i], -1), before[static_cast<int>(i)].column()));
+        changePersistentIndexList(before, after);
+    }
+    Q_EMIT layoutChanged({}, QAbstractItemModel::VerticalSortHint);
 }
 
 void SampleListModel::setNeighbours(int queryId, why::Neighbours neighbours)

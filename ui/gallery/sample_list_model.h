@@ -38,9 +38,18 @@ public:
     explicit SampleListModel(ExplorerSession* session, QObject* parent = nullptr);
 
     // The rows follow the session's selection, in the order it lists the
-    // samples: reset on selectionChanged and runChanged (ids the run does
-    // not hold are left out).
+    // samples or in setOrder's: reset on selectionChanged and runChanged
+    // (ids the run does not hold are left out).
     void followSelection();
+    // How a followed selection is ordered: as the session lists it, by loss
+    // (either way; equal losses and NaN, after every number, by ascending
+    // id) or by id (training samples by index, then validation). Sorted here
+    // with the keys read once: a QSortFilterProxyModel sorting a selection of
+    // 400,000 rows through its model indexes held the GUI thread for a
+    // second. Persistent indexes follow their rows.
+    enum class Order { AsSelected, LossDescending, LossAscending, Id };
+    void setOrder(Order order);
+    Order order() const { return m_order; }
     // Replaces the rows by the neighbours of queryId, nearest first (ids and
     // distances of equal length; missing distances read 0). Without
     // followSelection the rows are cleared on runChanged (the ids belong to
@@ -70,12 +79,15 @@ public:
 
 private:
     void reloadSelection();
+    // m_ids in m_order (a selection's rows only).
+    QVector<int> ordered(QVector<int> ids) const;
     void replaceRows(QVector<int> ids, std::vector<float> distances, int queryId,
                      bool hasDistances);
     void onRunChanged();
 
     ExplorerSession* m_session;
     bool m_followsSelection = false;
+    Order m_order = Order::AsSelected;
     int m_queryId = -1;
     bool m_hasDistances = false;
     QVector<int> m_ids;

@@ -8,35 +8,28 @@ SelectionSortProxy::SelectionSortProxy(QObject* parent) : TypedSampleProxy(paren
 void SelectionSortProxy::setSourceModel(QAbstractItemModel* model)
 {
     TypedSampleProxy::setSourceModel(model);
+    m_model = qobject_cast<SampleListModel*>(model);
     setSortKey(m_key);
 }
 
 void SelectionSortProxy::setSortKey(SortKey key)
 {
     m_key = key;
-    // lessThan always answers "ascending by the key"; descending loss is the
-    // same order reversed, which Qt does for us.
-    const Qt::SortOrder order =
-        key == SortKey::LossDescending ? Qt::DescendingOrder : Qt::AscendingOrder;
-    if (sortColumn() == 0 && sortOrder() == order)
-        invalidate(); // same column and order, another key: sort() alone would do nothing
-    else
-        sort(0, order);
-}
-
-bool SelectionSortProxy::lessThan(const QModelIndex& left, const QModelIndex& right) const
-{
-    const int a = source()->idAt(left.row());
-    const int b = source()->idAt(right.row());
-    if (m_key != SortKey::Index) {
-        const float la = source()->lossAt(left.row());
-        const float lb = source()->lossAt(right.row());
-        if (la != lb)
-            return la < lb;
+    // The model sorts: this proxy keeps its rows' order (no sort column).
+    if (!m_model)
+        return;
+    SampleListModel* model = m_model;
+    switch (key) {
+    case SortKey::LossDescending:
+        model->setOrder(SampleListModel::Order::LossDescending);
+        break;
+    case SortKey::LossAscending:
+        model->setOrder(SampleListModel::Order::LossAscending);
+        break;
+    case SortKey::Index:
+        model->setOrder(SampleListModel::Order::Id);
+        break;
     }
-    // Ties (and the index order): by ascending id, also when Qt reverses the
-    // comparison for the descending loss order.
-    return tieOrder(a, b);
 }
 
 } // namespace mnistx::ui

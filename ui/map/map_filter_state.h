@@ -54,6 +54,12 @@ public:
     bool setSamples(Samples samples);
     // The facts of the session's run (empty without a run).
     static Samples samplesOf(const ExplorerSession& session);
+    // The draw order, back to front: correct samples before wrong ones,
+    // each group by ascending loss (NaN and infinite as the largest), equal
+    // keys by ascending id. Linear time (a radix sort).
+    static std::vector<int> drawOrderOf(const std::vector<int>& labels,
+                                        const std::vector<int>& predictions,
+                                        const std::vector<float>& losses);
     int sampleCount() const { return static_cast<int>(m_samples.labels.size()); }
 
     // --- Colouring --------------------------------------------------------

@@ -46,7 +46,7 @@ constexpr qreal kFrameMargin = mapstyle::kMaxDotRadius + 14.0;
 } // namespace
 
 PopulationMap::PopulationMap(ExplorerSession* session, QWidget* parent)
-    : QWidget(parent), m_session(session)
+    : QWidget(parent), m_session(session), m_dotCache(this, [this] { update(); })
 {
     Q_ASSERT(session);
     setMouseTracking(true);

@@ -183,6 +183,11 @@ public:
     void invalidateCache();
     // Milliseconds the last full re-render took.
     double lastRenderMilliseconds() const { return m_dotCache.lastRenderMilliseconds(); }
+    // Large maps render on a thread of their own (MapDotCache); off, every
+    // render happens in the paint event (benchmarks of the render itself).
+    void setBackgroundRendering(bool on) { m_dotCache.setBackgroundRendering(on); }
+    // Whether a background render is running or waiting.
+    bool isRendering() const { return m_dotCache.rendering(); }
 
     QSize sizeHint() const override { return {800, 600}; }
     QSize minimumSizeHint() const override { return {240, 200}; }
