@@ -50,9 +50,8 @@ class StallMeter
 public:
     StallMeter()
     {
-        QObject::connect(&m_ticker, &QTimer::timeout, [this] {
-            m_longest = std::max(m_longest, m_sinceTick.restart());
-        });
+        QObject::connect(&m_ticker, &QTimer::timeout,
+                         [this] { m_longest = std::max(m_longest, m_sinceTick.restart()); });
         m_ticker.start(5);
         m_sinceTick.start();
     }

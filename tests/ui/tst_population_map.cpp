@@ -40,6 +40,7 @@ private Q_SLOTS:
     void resetViewLeavesFarOutliersAside();
     void hoverPicksTheDotOnTop();
     void clickOnLargeErrorOverClusterInspectsIt();
+    void largeMapRendersOffTheGuiThread();
     void currentMarkerIsPickedFirst();
     void tooltipShowsThumbnailAndFigures();
     void coloringsHaveLegendsWithCounts();
@@ -855,6 +856,47 @@ void TestPopulationMap::longLegendScrollsUnderTheWheel()
                    Qt::NoModifier, Qt::NoScrollPhase, false);
     QApplication::sendEvent(m_map.get(), &up);
     QVERIFY(visibleEntries().front() < band.front()); // earlier rows came into view
+}
+
+// From MapDotCache::kBackgroundFromDots dots the render runs on a thread of
+// its own: the paint returns with the last render (white at first), the
+// dots arrive with the next paint, and they are the dots a render in the
+// paint draws. A change while it renders is rendered after it.
+void TestPopulationMap::largeMapRendersOffTheGuiThread()
+{
+    test::ClusteredRunOptions options;
+    options.trainCount = 160000;
+    options.validationCount = 20000;
+    ui::ExplorerSession session;
+    auto run = test::makeClusteredRun(options);
+    session.setRun(run, nullptr);
+    PopulationMap map(&session);
+    map.resize(700, 600);
+    map.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&map));
+    QTRY_VERIFY(!map.isRendering());
+    const QImage background = map.grab().toImage();
+
+    map.setBackgroundRendering(false);
+    map.invalidateCache();
+    const QImage inPaint = map.grab().toImage();
+    QVERIFY(!map.isRendering());
+    QVERIFY(inPaint != QImage(inPaint.size(), inPaint.format())); // not blank
+    QCOMPARE(background, inPaint);
+
+    // Back in the background: a filter, then a colouring before it lands.
+    map.setBackgroundRendering(true);
+    map.setSubsetFilter(ui::SubsetFilter::Train); // 160,000 dots
+    map.repaint();
+    QVERIFY(map.isRendering()); // the paint did not wait for it
+    map.setColorBy(PopulationMap::ColorBy::Prediction);
+    map.repaint();
+    QTRY_VERIFY(!map.isRendering());
+    const QImage filtered = map.grab().toImage();
+    map.setBackgroundRendering(false);
+    map.invalidateCache();
+    QCOMPARE(filtered, map.grab().toImage());
+    QVERIFY(filtered != inPaint);
 }
 
 QTEST_MAIN(TestPopulationMap)

@@ -78,6 +78,7 @@ private:
     std::function<void()> m_rendered;
     std::unique_ptr<Job> m_job;     // running on m_thread
     std::unique_ptr<Job> m_waiting; // the latest request while m_job runs
+    std::unique_ptr<Job> m_spare;   // the last job done, kept for its allocations
     std::thread m_thread;
 };
 

@@ -7,6 +7,7 @@
 #include <QLineF>
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 
 namespace mnistx::ui
 {
@@ -23,17 +24,39 @@ constexpr double kAntialiasRim = 0.5;
 void MapPicker::setPositions(std::shared_ptr<const RowMatrixXf> positions)
 {
     m_positions = std::move(positions);
-    m_gridDirty = true;
+    invalidate();
 }
 
 void MapPicker::setSizeBuckets(std::vector<std::uint8_t> sizeBuckets)
 {
     m_sizeBuckets = std::move(sizeBuckets);
-    m_gridDirty = true;
+    invalidate();
+}
+
+void MapPicker::prepare(const MapFilterState& state)
+{
+    // One build at a time: a future from std::async waits for its thread
+    // when replaced, which would hold the GUI thread here.
+    if (!m_gridDirty || !m_positions || m_building.valid())
+        return;
+    m_buildingGeneration = m_generation;
+    m_building =
+        std::async(std::launch::async, [positions = m_positions, order = state.drawOrder()] {
+            SpatialGrid grid;
+            grid.build(*positions, order);
+            return grid;
+        });
 }
 
 void MapPicker::ensureGrid(const MapFilterState& state) const
 {
+    if (m_building.valid()) {
+        SpatialGrid built = m_building.get();
+        if (m_gridDirty && m_buildingGeneration == m_generation) {
+            m_grid = std::move(built);
+            m_gridDirty = false;
+        }
+    }
     if (!m_gridDirty)
         return;
     if (m_positions)
@@ -123,37 +146,62 @@ int MapPicker::pickAt(const QPointF& widgetPos, const MapView& view, const MapFi
     return nearest;
 }
 
+namespace
+{
+
+// Ids in ascending order: a sort for a few, one pass over a flag per sample
+// for many (a third of a million-dot map sorted in 30 ms; the pass takes 1).
+QVector<int> ascending(QVector<int> ids, int sampleCount)
+{
+    if (ids.size() < sampleCount / 64) {
+        std::sort(ids.begin(), ids.end());
+        return ids;
+    }
+    std::vector<std::uint8_t> in(static_cast<size_t>(sampleCount), 0);
+    for (int id : ids)
+        in[static_cast<size_t>(id)] = 1;
+    qsizetype k = 0;
+    for (int id = 0; id < sampleCount; ++id)
+        if (in[static_cast<size_t>(id)])
+            ids[k++] = id;
+    return ids;
+}
+
+} // namespace
+
+template <typename Inside>
+QVector<int> MapPicker::samplesInside(const QRectF& widgetBounds, const MapView& view,
+                                      const MapFilterState& state, Inside&& inside) const
+{
+    QVector<int> ids;
+    ensureGrid(state);
+    // The grid keeps each cell's positions beside its ids: read in order,
+    // not by id across the whole layout.
+    m_grid.forEachCellOf(view.toMap(widgetBounds), [&](const SpatialGrid::Cell& cell) {
+        for (int k = 0; k < cell.count; ++k)
+            if (state.isSampleShown(cell.ids[k]) && inside(view.toScreen(cell.xs[k], cell.ys[k])))
+                ids.append(cell.ids[k]);
+    });
+    return ascending(std::move(ids), static_cast<int>(m_positions->rows()));
+}
+
 QVector<int> MapPicker::samplesInRect(const QRectF& widgetRect, const MapView& view,
                                       const MapFilterState& state) const
 {
-    QVector<int> ids;
     if (!m_positions || state.shownCount() == 0 || widgetRect.isEmpty())
-        return ids;
-    ensureGrid(state);
-    const RowMatrixXf& pos = *m_positions;
-    m_grid.forEachInCellsOf(view.toMap(widgetRect), [&](int id) {
-        if (state.isSampleShown(id) && widgetRect.contains(view.toScreen(pos(id, 0), pos(id, 1))))
-            ids.append(id);
-    });
-    std::sort(ids.begin(), ids.end());
-    return ids;
+        return {};
+    return samplesInside(widgetRect, view, state,
+                         [&](const QPointF& p) { return widgetRect.contains(p); });
 }
 
 QVector<int> MapPicker::samplesInPolygon(const QPolygonF& widgetPolygon, const MapView& view,
                                          const MapFilterState& state) const
 {
-    QVector<int> ids;
     const LassoPolygon lasso(widgetPolygon);
     if (!m_positions || state.shownCount() == 0 || lasso.isEmpty())
-        return ids;
-    ensureGrid(state);
-    const RowMatrixXf& pos = *m_positions;
-    m_grid.forEachInCellsOf(view.toMap(lasso.boundingRect()), [&](int id) {
-        if (state.isSampleShown(id) && lasso.contains(view.toScreen(pos(id, 0), pos(id, 1))))
-            ids.append(id);
-    });
-    std::sort(ids.begin(), ids.end());
-    return ids;
+        return {};
+    return samplesInside(lasso.boundingRect(), view, state,
+                         [&](const QPointF& p) { return lasso.contains(p); });
 }
 
 } // namespace mnistx::ui

@@ -8,6 +8,7 @@
 #include <QRectF>
 #include <QVector>
 #include <cstdint>
+#include <future>
 #include <memory>
 #include <vector>
 
@@ -29,7 +30,16 @@ public:
     void setPositions(std::shared_ptr<const RowMatrixXf> positions);
     void setSizeBuckets(std::vector<std::uint8_t> sizeBuckets);
     // The draw order changed (a new run): rebuild the index.
-    void invalidate() { m_gridDirty = true; }
+    void invalidate()
+    {
+        m_gridDirty = true;
+        ++m_generation;
+    }
+    // Starts building the index on a thread of its own (a million dots:
+    // ~100 ms, which the first hover paid on the GUI thread); the first query
+    // takes it over, waiting for the rest of the build if need be. Call after
+    // the positions and draw order are set.
+    void prepare(const MapFilterState& state);
 
     // The dot the user sees at widgetPos: of the dots whose drawn disc
     // contains it, the one painted last (on top: current's marker, then
@@ -48,11 +58,21 @@ public:
 
 private:
     void ensureGrid(const MapFilterState& state) const;
+    // Shown samples in the grid cells under widgetBounds whose dot centre
+    // (widget px) satisfies inside, ascending ids.
+    template <typename Inside>
+    QVector<int> samplesInside(const QRectF& widgetBounds, const MapView& view,
+                               const MapFilterState& state, Inside&& inside) const;
 
     std::shared_ptr<const RowMatrixXf> m_positions;
     std::vector<std::uint8_t> m_sizeBuckets;
     mutable SpatialGrid m_grid;
     mutable bool m_gridDirty = true;
+    // Bumped by every change the index depends on; a background build for
+    // an older generation is dropped.
+    std::uint64_t m_generation = 0;
+    mutable std::future<SpatialGrid> m_building;
+    mutable std::uint64_t m_buildingGeneration = 0;
 };
 
 } // namespace mnistx::ui

@@ -115,7 +115,8 @@ void PopulationMap::onRunChanged()
     m_picker.setPositions(m_positions);
     m_picker.setSizeBuckets(m_sizeBuckets);
     m_picker.invalidate(); // a new draw order
-    applyColoring();       // also updates what is shown and the legend
+    m_picker.prepare(m_state);
+    applyColoring(); // also updates what is shown and the legend
     if (coloringReset)
         Q_EMIT coloringChanged(); // the custom colouring described the old run
     Q_EMIT filtersChanged();
