@@ -1,5 +1,6 @@
 #include "ui/gallery/sample_list_model.h"
 
+#include "ui/common/radix_order.h"
 #include "ui/common/sample_format.h"
 #include "ui/common/sample_header.h"
 #include "ui/explorer_session.h"
@@ -53,22 +54,26 @@ QVector<int> SampleListModel::ordered(QVector<int> ids) const
 {
     if (m_order == Order::AsSelected)
         return ids;
-    if (m_order == Order::Id) {
+    // Selections from the map come in ascending ids already.
+    if (!std::is_sorted(ids.begin(), ids.end()))
         std::sort(ids.begin(), ids.end());
+    if (m_order == Order::Id)
         return ids;
-    }
-    // (key, id) pairs: the losses are read once, in the selection's order.
-    const float sign = m_order == Order::LossDescending ? -1.0f : 1.0f;
-    std::vector<std::pair<float, int>> keyed;
-    keyed.reserve(static_cast<std::size_t>(ids.size()));
+    // (key, id) packed and radix-sorted: the losses are read once, in the
+    // selection's order; equal keys keep ascending ids.
+    const bool descending = m_order == Order::LossDescending;
+    std::vector<std::uint64_t> packed;
+    packed.reserve(static_cast<std::size_t>(ids.size()));
     for (int id : ids) {
         const float loss = m_session->loss(id);
-        keyed.emplace_back(std::isnan(loss) ? std::numeric_limits<float>::infinity() : sign * loss,
-                           id);
+        const std::uint32_t key =
+            std::isnan(loss) ? 0xffffffffu : orderedFloatBits(descending ? -loss : loss);
+        packed.push_back((std::uint64_t{key} << kRadixIdBits) | static_cast<std::uint32_t>(id));
     }
-    std::sort(keyed.begin(), keyed.end());
+    radixSortByKey(packed, 32);
     for (qsizetype i = 0; i < ids.size(); ++i)
-        ids[i] = keyed[static_cast<std::size_t>(i)].second;
+        ids[i] = static_cast<int>(packed[static_cast<std::size_t>(i)] &
+                                  ((std::uint64_t{1} << kRadixIdBits) - 1));
     return ids;
 }
 
