@@ -20,6 +20,18 @@ std::string errnoMessage(int error)
     return std::error_code(error, std::generic_category()).message();
 }
 
+void requireFolder(const std::string& folder)
+{
+    std::error_code ec;
+    const fs::file_status status = fs::status(folder, ec);
+    if (ec && ec != std::errc::no_such_file_or_directory)
+        failData(folder, "cannot access the folder: " + ec.message());
+    if (!fs::exists(status))
+        failData(folder, "folder not found");
+    if (!fs::is_directory(status))
+        failData(folder, "is not a folder");
+}
+
 FilePtr openDataFile(const std::string& path, const char* what, std::uint64_t& size)
 {
     std::error_code ec;

@@ -31,6 +31,10 @@ struct FileCloser {
 };
 using FilePtr = std::unique_ptr<std::FILE, FileCloser>;
 
+// Throws DataError naming folder when it cannot be accessed, does not exist
+// ("folder not found") or is not a folder.
+void requireFolder(const std::string& folder);
+
 // Opens a regular file for reading and tells its size. Throws DataError when
 // it is missing, a folder ("is a folder, not <what>"), or cannot be opened.
 FilePtr openDataFile(const std::string& path, const char* what, std::uint64_t& size);

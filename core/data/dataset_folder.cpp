@@ -1,6 +1,7 @@
 #include "core/data/dataset_folder.h"
 
 #include "core/data/class_names.h"
+#include "core/data/data_files.h"
 #include "core/data/embeddings.h"
 #include "core/data/idx_reader.h"
 #include "core/data/npy_reader.h"
@@ -25,14 +26,8 @@ const char* const kMetadataFile = "metadata.csv";
 
 std::vector<std::string> fileNames(const std::string& folder)
 {
+    requireFolder(folder);
     std::error_code ec;
-    const fs::file_status status = fs::status(folder, ec);
-    if (ec && ec != std::errc::no_such_file_or_directory)
-        failData(folder, "cannot access the folder: " + ec.message());
-    if (!fs::exists(status))
-        failData(folder, "folder not found");
-    if (!fs::is_directory(status))
-        failData(folder, "is not a folder");
     std::vector<std::string> names;
     for (fs::directory_iterator it(folder, ec), end; !ec && it != end; it.increment(ec)) {
         std::error_code typeError;

@@ -1,6 +1,7 @@
 #include "core/data/embeddings.h"
 
 #include "core/data/class_names.h"
+#include "core/data/data_files.h"
 #include "core/data/npy_reader.h"
 
 #include <algorithm>
@@ -432,14 +433,7 @@ void checkFolder(const std::string& folder)
 {
     if (folder.empty())
         throw DataError("no embeddings folder given");
-    std::error_code ec;
-    const fs::file_status status = fs::status(folder, ec);
-    if (ec && ec != std::errc::no_such_file_or_directory)
-        failData(folder, "cannot access the folder: " + ec.message());
-    if (!fs::exists(status))
-        failData(folder, "folder not found");
-    if (!fs::is_directory(status))
-        failData(folder, "is not a folder");
+    requireFolder(folder);
 }
 
 } // namespace

@@ -6,10 +6,12 @@
 
 #include <cstring>
 #include <fstream>
+#include <functional>
 #include <iterator>
 #include <mutex>
 #include <sstream>
 #include <string_view>
+#include <utility>
 
 namespace mnistx::model
 {
@@ -45,11 +47,45 @@ namespace
 // ("C H W\n"), then the archive as read.
 constexpr std::string_view kScriptMagic = "MNISTX-TORCHSCRIPT 1\n";
 
-Classifier::Outputs emptyOutputs(int count, int classCount, int featureDim)
+// A batch's logits and features: contiguous float tensors of n rows.
+using BatchForward = std::function<std::pair<torch::Tensor, torch::Tensor>(
+    const torch::Tensor& batch, int first, int n)>;
+
+// The batch loop of both kinds of model: images in batches through forward
+// into one matrix of logits and one of features; progress(done, count)
+// after each batch may stop it (then the rows done so far are returned and
+// *completed is false).
+Classifier::Outputs batchedInference(const std::uint8_t* images, int count,
+                                     const data::ImageShape& shape, int batchSize, int classCount,
+                                     int featureDim, const BatchForward& forward,
+                                     const std::function<bool(int, int)>& progress, bool* completed)
 {
     Classifier::Outputs out;
     out.logits.resize(count, classCount);
     out.features.resize(count, featureDim);
+    bool finished = true;
+    int done = 0;
+    while (done < count) {
+        const int n = std::min(batchSize, count - done);
+        const auto [logits, features] = forward(
+            imagesToTensor(images + static_cast<std::size_t>(done) * shape.values(), n, shape),
+            done, n);
+        std::memcpy(out.logits.data() + static_cast<std::size_t>(done) * classCount,
+                    logits.data_ptr<float>(), sizeof(float) * n * classCount);
+        std::memcpy(out.features.data() + static_cast<std::size_t>(done) * featureDim,
+                    features.data_ptr<float>(), sizeof(float) * n * featureDim);
+        done += n;
+        if (progress && !progress(done, count) && done < count) {
+            finished = false;
+            break;
+        }
+    }
+    if (!finished) {
+        out.logits.conservativeResize(done, Eigen::NoChange);
+        out.features.conservativeResize(done, Eigen::NoChange);
+    }
+    if (completed)
+        *completed = finished;
     return out;
 }
 
@@ -124,37 +160,22 @@ Classifier::Outputs Classifier::infer(const std::uint8_t* images, int count,
     Cnn& net = m_impl->net;
     const bool wasTraining = net->is_training();
     net->eval();
-
     Outputs out;
-    out.logits.resize(count, net->classCount);
-    out.features.resize(count, net->featureDim);
-    bool finished = true;
-    int done = 0;
-    while (done < count) {
-        const int n = std::min(batchSize, count - done);
-        auto batch =
-            imagesToTensor(images + static_cast<std::size_t>(done) * shape.values(), n, shape);
-        CnnOutputs o = net->forwardWithFeatures(batch);
-        auto logits = o.logits.contiguous();
-        auto features = o.features.contiguous();
-        std::memcpy(out.logits.data() + static_cast<std::size_t>(done) * net->classCount,
-                    logits.data_ptr<float>(), sizeof(float) * n * net->classCount);
-        std::memcpy(out.features.data() + static_cast<std::size_t>(done) * net->featureDim,
-                    features.data_ptr<float>(), sizeof(float) * n * net->featureDim);
-        done += n;
-        if (progress && !progress(done, count) && done < count) {
-            finished = false;
-            break;
-        }
+    try {
+        out = batchedInference(
+            images, count, shape, batchSize, net->classCount, net->featureDim,
+            [&net](const torch::Tensor& batch, int, int) {
+                CnnOutputs o = net->forwardWithFeatures(batch);
+                return std::make_pair(o.logits.contiguous(), o.features.contiguous());
+            },
+            progress, completed);
+    } catch (...) {
+        if (wasTraining)
+            net->train();
+        throw;
     }
     if (wasTraining)
         net->train();
-    if (!finished) {
-        out.logits.conservativeResize(done, Eigen::NoChange);
-        out.features.conservativeResize(done, Eigen::NoChange);
-    }
-    if (completed)
-        *completed = finished;
     return out;
 }
 
@@ -163,38 +184,18 @@ Classifier::Outputs Classifier::inferScript(const std::uint8_t* images, int coun
                                             bool* completed) const
 {
     const ScriptModel& model = *m_impl->script;
-    const data::ImageShape& shape = model.input;
-    Outputs out = emptyOutputs(count, model.classCount, model.featureDim);
-    bool finished = true;
-    int done = 0;
-    while (done < count) {
-        const int n = std::min(batchSize, count - done);
-        auto batch =
-            imagesToTensor(images + static_cast<std::size_t>(done) * shape.values(), n, shape);
-        ScriptOutputs o;
-        try {
-            o = scriptForward(model, batch);
-        } catch (const ModelError& e) {
-            throw ModelError(std::string(e.what()) + " (images " + std::to_string(done) + " to " +
-                             std::to_string(done + n - 1) + ")");
-        }
-        std::memcpy(out.logits.data() + static_cast<std::size_t>(done) * model.classCount,
-                    o.logits.data_ptr<float>(), sizeof(float) * n * model.classCount);
-        std::memcpy(out.features.data() + static_cast<std::size_t>(done) * model.featureDim,
-                    o.features.data_ptr<float>(), sizeof(float) * n * model.featureDim);
-        done += n;
-        if (progress && !progress(done, count) && done < count) {
-            finished = false;
-            break;
-        }
-    }
-    if (!finished) {
-        out.logits.conservativeResize(done, Eigen::NoChange);
-        out.features.conservativeResize(done, Eigen::NoChange);
-    }
-    if (completed)
-        *completed = finished;
-    return out;
+    return batchedInference(
+        images, count, model.input, batchSize, model.classCount, model.featureDim,
+        [&model](const torch::Tensor& batch, int first, int n) {
+            try {
+                ScriptOutputs o = scriptForward(model, batch);
+                return std::make_pair(o.logits, o.features);
+            } catch (const ModelError& e) {
+                throw ModelError(std::string(e.what()) + " (images " + std::to_string(first) +
+                                 " to " + std::to_string(first + n - 1) + ")");
+            }
+        },
+        progress, completed);
 }
 
 std::string Classifier::toBytes() const

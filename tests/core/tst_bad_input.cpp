@@ -4,6 +4,7 @@
 // usable: a good run works right after all of them.
 
 #include "../common/idx_test_files.h"
+#include "../common/message_of.h"
 #include "../common/synthetic_run.h"
 #include "../common/unprivileged_scope.h"
 #include "core/data/idx_reader.h"
@@ -107,16 +108,7 @@ pipeline::PipelineConfig smallConfig(const QString& dataFolder, const QString& o
     return c;
 }
 
-// The message of what `action` throws; a null string when it throws nothing.
-QString messageOf(const std::function<void()>& action)
-{
-    try {
-        action();
-    } catch (const std::exception& e) {
-        return QString::fromUtf8(e.what());
-    }
-    return {};
-}
+using test::messageOf;
 
 } // namespace
 

@@ -5,6 +5,7 @@
 // folders the issue names stop a headless run with a message and write
 // nothing.
 
+#include "../common/message_of.h"
 #include "../common/npy_test_files.h"
 #include "core/data/dataset_folder.h"
 #include "core/data/npy_reader.h"
@@ -106,15 +107,7 @@ pipeline::PipelineConfig config(const std::string& folder, const std::string& ou
     return c;
 }
 
-QString messageOf(const std::function<void()>& action)
-{
-    try {
-        action();
-    } catch (const std::exception& e) {
-        return QString::fromUtf8(e.what());
-    }
-    return {};
-}
+using test::messageOf;
 
 } // namespace
 

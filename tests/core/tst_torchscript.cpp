@@ -6,6 +6,7 @@
 // headless run then writes nothing.
 
 #include "../common/idx_test_files.h"
+#include "../common/message_of.h"
 #include "core/analysis/analysis_types.h"
 #include "core/data/dataset_folder.h"
 #include "core/model/classifier.h"
@@ -137,15 +138,7 @@ std::vector<std::uint8_t> storedZip(const std::vector<std::pair<std::string, std
     return out;
 }
 
-QString messageOf(const std::function<void()>& action)
-{
-    try {
-        action();
-    } catch (const std::exception& e) {
-        return QString::fromUtf8(e.what());
-    }
-    return {};
-}
+using test::messageOf;
 
 // The pixels of `count` images of d from `first` as the contract's tensor.
 torch::Tensor contractInput(const data::Dataset& d, int first, int count)
