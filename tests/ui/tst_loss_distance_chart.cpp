@@ -79,6 +79,7 @@ private Q_SLOTS:
     void highlightFollowsSelection();
     void tooltipNamesRangeLossAndCount();
     void noRunShowsPlaceholder();
+    void logLossAxisSpansWholeDecades();
 
 private:
     std::unique_ptr<ui::ExplorerSession> m_session;
@@ -274,6 +275,29 @@ void TestLossDistanceChart::noRunShowsPlaceholder()
     // A run arriving later is plotted.
     empty.setRun(m_session->runPtr(), nullptr);
     QCOMPARE(chart.binCount(), kBins);
+}
+
+// The logarithmic loss axis runs from one power of ten to another, so that
+// Qt labels it at powers of ten: mean losses all within 0.012–0.018 (a
+// million embeddings of an accurate model) got six-digit labels at odd
+// places, each elided to "…".
+void TestLossDistanceChart::logLossAxisSpansWholeDecades()
+{
+    ui::ChartView* view = m_chart->chartView();
+    QVERIFY(view->leftAxisLogarithmic());
+    const auto isPowerOfTen = [](double v) {
+        const double e = std::log10(v);
+        return std::abs(e - std::round(e)) < 1e-9;
+    };
+    const auto [lo, hi] = view->range(Qt::Vertical, ui::AxisSide::Left);
+    QVERIFY2(isPowerOfTen(lo) && isPowerOfTen(hi),
+             qPrintable(QStringLiteral("%1 %2").arg(lo).arg(hi)));
+    QVERIFY(hi > lo);
+
+    view->setYRange(ui::AxisSide::Left, 0.012, 0.018);
+    QCOMPARE(view->range(Qt::Vertical, ui::AxisSide::Left), std::make_pair(0.01, 0.1));
+    view->setYRange(ui::AxisSide::Left, 0.003, 2.5);
+    QCOMPARE(view->range(Qt::Vertical, ui::AxisSide::Left), std::make_pair(0.001, 10.0));
 }
 
 QTEST_MAIN(TestLossDistanceChart)

@@ -462,11 +462,21 @@ void ChartView::setXRange(double min, double max)
 
 void ChartView::setYRange(AxisSide side, double min, double max)
 {
-    if (side == AxisSide::Right)
+    if (side == AxisSide::Right) {
         d->rightAxis->setRange(min, max);
-    else if (d->leftLog)
+    } else if (d->leftLog) {
+        // Whole decades: Qt labels a log axis at powers of its base, and a
+        // range inside one decade got labels of six digits at odd places,
+        // elided to "…" (a million embeddings' mean losses all lay within
+        // 0.01–0.02).
+        if (min > 0 && max > min) {
+            min = std::pow(10.0, std::floor(std::log10(min) + 1e-9));
+            max = std::pow(10.0, std::ceil(std::log10(max) - 1e-9));
+            if (!(max > min))
+                max = min * 10.0;
+        }
         d->leftLogAxis->setRange(min, max);
-    else
+    } else
         d->leftAxis->setRange(min, max);
     d->overlay->update();
 }
