@@ -293,6 +293,8 @@ void TestLossDistanceChart::logLossAxisSpansWholeDecades()
     QVERIFY2(isPowerOfTen(lo) && isPowerOfTen(hi),
              qPrintable(QStringLiteral("%1 %2").arg(lo).arg(hi)));
     QVERIFY(hi > lo);
+    // Five decades at most (four below the top loss, snapped outwards).
+    QVERIFY2(hi / lo <= 1e5 * (1 + 1e-9), qPrintable(QString::number(hi / lo)));
 
     view->setYRange(ui::AxisSide::Left, 0.012, 0.018);
     QCOMPARE(view->range(Qt::Vertical, ui::AxisSide::Left), std::make_pair(0.01, 0.1));

@@ -410,8 +410,12 @@ void LossDistanceChart::updateAxes()
     const double countTop = std::max<double>(m_countMax, 1) * kCountAxisHeadroom;
     if (m_chart->leftAxisLogarithmic()) {
         const double hi = m_lossMax > 0 ? m_lossMax * 1.5 : 1.0;
+        // At most four decades below the top: a bin whose few samples have
+        // a loss of 1e-9 stretched the axis over ten decades, its labels too
+        // long for the axis and elided to "…"; such a bin sits at the
+        // bottom edge instead.
         const double lo = std::isfinite(m_lossMin) && m_lossMin > 0
-                              ? std::min(m_lossMin / 1.5, hi / 10)
+                              ? std::max(std::min(m_lossMin / 1.5, hi / 10), hi * 1e-4)
                               : hi / 100;
         m_chart->setYRange(AxisSide::Left, lo, hi);
         // No shared grid with a log axis: the count axis gets its own round ticks.
