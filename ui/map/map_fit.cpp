@@ -32,8 +32,9 @@ std::pair<double, double> fitRangeOf(std::vector<float>& values)
     std::nth_element(values.begin(), values.begin() + static_cast<std::ptrdiff_t>(k0),
                      values.end());
     const double q0 = values[k0];
-    std::nth_element(values.begin(), values.begin() + static_cast<std::ptrdiff_t>(k1),
-                     values.end());
+    // Everything after k0 is ≥ q0 now: the upper quantile lies there.
+    std::nth_element(values.begin() + static_cast<std::ptrdiff_t>(k0) + 1,
+                     values.begin() + static_cast<std::ptrdiff_t>(k1), values.end());
     const double q1 = values[k1];
     // 1.5×: outliers that cost a third of the view or more.
     if (!(full1 - full0 > 1.5 * (q1 - q0)))
