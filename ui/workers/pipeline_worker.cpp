@@ -141,6 +141,10 @@ void PipelineWorker::reproject(const RunPtr& run, const QString& method,
         auto next = std::make_shared<store::RunData>(*run);
         next->projection =
             projector->project(run->train.features, run->validation.features, progress);
+        // Only a headless run's why report reuses the kNN graph; the window's
+        // why service has an index of its own (at a million rows the graph
+        // is over 100 MB).
+        next->projection.neighbours.reset();
         Q_EMIT stageChanged(QStringLiteral("quality"), 0.0);
         projection::evaluate(next->projection, next->train.features, next->validation.features,
                              next->train.labels, next->validation.labels);
