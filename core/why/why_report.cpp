@@ -25,20 +25,14 @@ WhyReportSummary writeWhyReport(const store::RunData& run, const std::string& di
     const auto& projected = run.projection.neighbours;
     if (projected && projected->n == n && projected->k >= k) {
         // The projection's kNN graph is over the same features, in the same
-        // order: its first k neighbours are the vote's (at a million points,
+        // order: its first k neighbours are the vote's (the ranking reads
+        // the first LabelErrorConfig::neighbours columns; at a million points,
         // searching again took three minutes).
         NeighbourGraph graph;
         graph.n = n;
-        graph.k = k;
-        graph.ids.resize(static_cast<std::size_t>(n) * k);
-        graph.distances.resize(graph.ids.size());
-        for (int i = 0; i < n; ++i)
-            for (int j = 0; j < k; ++j) {
-                const std::size_t from = static_cast<std::size_t>(i) * projected->k + j;
-                const std::size_t to = static_cast<std::size_t>(i) * k + j;
-                graph.ids[to] = projected->indices[from];
-                graph.distances[to] = projected->distances[from];
-            }
+        graph.k = projected->k;
+        graph.ids = projected->indices;
+        graph.distances = projected->distances;
         candidates = rankLabelCandidates(run, graph);
     } else if (n >= 2) {
         const FeatureIndex index(run.train.features, run.validation.features);

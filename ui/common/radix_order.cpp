@@ -35,9 +35,8 @@ void radixSortByKey(std::vector<std::uint64_t>& packed, int keyBits)
 std::vector<int> radixIds(const std::vector<std::uint64_t>& packed)
 {
     std::vector<int> ids(packed.size());
-    constexpr std::uint64_t kIdMask = (std::uint64_t{1} << kRadixIdBits) - 1;
     for (std::size_t k = 0; k < packed.size(); ++k)
-        ids[k] = static_cast<int>(packed[k] & kIdMask);
+        ids[k] = radixId(packed[k]);
     return ids;
 }
 

@@ -21,6 +21,12 @@ std::uint32_t orderedFloatBits(float value);
 constexpr int kRadixIdBits = 31;
 void radixSortByKey(std::vector<std::uint64_t>& packed, int keyBits);
 
+// The id of one packed element.
+inline int radixId(std::uint64_t packed)
+{
+    return static_cast<int>(packed & ((std::uint64_t{1} << kRadixIdBits) - 1));
+}
+
 // The ids of the packed elements, in their order.
 std::vector<int> radixIds(const std::vector<std::uint64_t>& packed);
 

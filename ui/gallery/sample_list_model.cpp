@@ -38,7 +38,7 @@ void SampleListModel::onRunChanged()
         clear();
 }
 
-void SampleListModel::reloadSelection()
+QVector<int> SampleListModel::selectedIds() const
 {
     QVector<int> ids;
     if (m_session->hasRun()) {
@@ -47,7 +47,12 @@ void SampleListModel::reloadSelection()
             if (id >= 0 && id < m_session->sampleCount()) // a stale id after a reload: left out
                 ids.append(id);
     }
-    replaceRows(ordered(std::move(ids)), {}, -1, false);
+    return ids;
+}
+
+void SampleListModel::reloadSelection()
+{
+    replaceRows(ordered(selectedIds()), {}, -1, false);
 }
 
 QVector<int> SampleListModel::ordered(QVector<int> ids) const
@@ -72,8 +77,7 @@ QVector<int> SampleListModel::ordered(QVector<int> ids) const
     }
     radixSortByKey(packed, 32);
     for (qsizetype i = 0; i < ids.size(); ++i)
-        ids[i] = static_cast<int>(packed[static_cast<std::size_t>(i)] &
-                                  ((std::uint64_t{1} << kRadixIdBits) - 1));
+        ids[i] = radixId(packed[static_cast<std::size_t>(i)]);
     return ids;
 }
 
@@ -90,13 +94,7 @@ void SampleListModel::setOrder(Order order)
     idsBefore.reserve(static_cast<std::size_t>(before.size()));
     for (const QModelIndex& index : before)
         idsBefore.push_back(m_ids.value(index.row(), -1));
-    // Rows before the change: the selection as listed, re-sorted.
-    QVector<int> ids;
-    ids.reserve(m_ids.size());
-    for (int id : m_session->selection())
-        if (id >= 0 && id < m_session->sampleCount())
-            ids.append(id);
-    m_ids = ordered(std::move(ids));
+    m_ids = ordered(selectedIds());
     if (!before.isEmpty()) {
         QHash<int, int> rowOfId;
         for (int id : idsBefore)

@@ -79,6 +79,8 @@ public:
 
 private:
     void reloadSelection();
+    // The session's selection without ids the run does not hold.
+    QVector<int> selectedIds() const;
     // m_ids in m_order (a selection's rows only).
     QVector<int> ordered(QVector<int> ids) const;
     void replaceRows(QVector<int> ids, std::vector<float> distances, int queryId,

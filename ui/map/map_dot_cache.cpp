@@ -45,20 +45,29 @@ MapDotCache::~MapDotCache()
         m_thread.join();
 }
 
-void MapDotCache::render(const QSize& deviceSize, qreal dpr, const MapView& view,
-                         const MapDots& dots, const MapDots& selection, const MapDots& highlight)
+double MapDotCache::draw(MapRenderer& renderer, QImage& image, const QSize& deviceSize, qreal dpr,
+                         const MapView& view, const MapDots& dots, const MapDots& selection,
+                         const MapDots& highlight)
 {
     QElapsedTimer timer;
     timer.start();
-    if (m_image.size() != deviceSize)
-        m_image = QImage(deviceSize, QImage::Format_ARGB32_Premultiplied);
-    m_image.setDevicePixelRatio(dpr);
-    m_image.fill(Qt::white);
-    m_renderer.setDevicePixelRatio(dpr);
-    MapExportPainter::drawLayers(m_renderer, m_image, dots, selection, highlight, view);
+    // An image of the same size is reused: no fresh pages to fault in (a
+    // million dots' render paid ~10 ms for them).
+    if (image.size() != deviceSize)
+        image = QImage(deviceSize, QImage::Format_ARGB32_Premultiplied);
+    image.setDevicePixelRatio(dpr);
+    image.fill(Qt::white);
+    renderer.setDevicePixelRatio(dpr);
+    MapExportPainter::drawLayers(renderer, image, dots, selection, highlight, view);
+    return static_cast<double>(timer.nsecsElapsed()) / 1e6;
+}
+
+void MapDotCache::render(const QSize& deviceSize, qreal dpr, const MapView& view,
+                         const MapDots& dots, const MapDots& selection, const MapDots& highlight)
+{
+    m_lastRenderMs = draw(m_renderer, m_image, deviceSize, dpr, view, dots, selection, highlight);
     m_view = view;
     m_dirty = false;
-    m_lastRenderMs = static_cast<double>(timer.nsecsElapsed()) / 1e6;
 }
 
 void MapDotCache::startJob(std::unique_ptr<Job> job)
@@ -69,18 +78,10 @@ void MapDotCache::startJob(std::unique_ptr<Job> job)
     Job* running = m_job.get();
     QObject* context = m_context.data();
     m_thread = std::thread([this, running, context] {
-        QElapsedTimer timer;
-        timer.start();
-        // A recycled job brings the image shown two renders ago: same size,
-        // no fresh pages to fault in (a million dots' render paid ~10 ms).
-        if (running->image.size() != running->deviceSize)
-            running->image = QImage(running->deviceSize, QImage::Format_ARGB32_Premultiplied);
-        running->image.setDevicePixelRatio(running->dpr);
-        running->image.fill(Qt::white);
-        m_renderer.setDevicePixelRatio(running->dpr);
-        MapExportPainter::drawLayers(m_renderer, running->image, running->dots, running->selection,
-                                     running->highlight, running->view);
-        running->milliseconds = static_cast<double>(timer.nsecsElapsed()) / 1e6;
+        // A recycled job brings the image shown two renders ago.
+        running->milliseconds =
+            draw(m_renderer, running->image, running->deviceSize, running->dpr, running->view,
+                 running->dots, running->selection, running->highlight);
         // Back on the GUI thread. The context outlives this cache (the cache
         // is its member and joins this thread first), and a call still queued
         // when it is deleted is dropped with its other events.

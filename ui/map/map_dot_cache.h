@@ -61,6 +61,12 @@ public:
 
 private:
     struct Job;
+    // The layers into image (reallocated only for another size) over white;
+    // returns the milliseconds it took. Any thread, with its own renderer
+    // and image.
+    static double draw(MapRenderer& renderer, QImage& image, const QSize& deviceSize, qreal dpr,
+                       const MapView& view, const MapDots& dots, const MapDots& selection,
+                       const MapDots& highlight);
     void render(const QSize& deviceSize, qreal dpr, const MapView& view, const MapDots& dots,
                 const MapDots& selection, const MapDots& highlight);
     void startJob(std::unique_ptr<Job> job);

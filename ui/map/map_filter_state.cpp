@@ -8,9 +8,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
-#include <cstring>
 #include <limits>
-#include <numeric>
 
 namespace mnistx::ui
 {
