@@ -12,6 +12,7 @@
 #include "core/data/dataset_folder.h"
 #include "core/data/idx_reader.h"
 #include "core/data/npy_reader.h"
+#include "repeated_timing.h"
 
 #include <algorithm>
 #include <chrono>
@@ -86,23 +87,16 @@ int make(const std::string& mnistDir, const fs::path& out, bool rgb)
 
 int load(const std::string& folder, int threads, int repeat)
 {
-    std::vector<double> seconds;
     long images = 0;
     double bytes = 0;
-    for (int r = 0; r < repeat; ++r) {
-        const auto start = std::chrono::steady_clock::now();
+    const std::vector<double> seconds = bench::timeRepeatedly(repeat, [&] {
         const data::DatasetSplits s = data::loadDataset(folder, threads);
-        seconds.push_back(
-            std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
         images = s.train.count + s.validation.count;
         bytes = double(s.train.images.size() + s.validation.images.size());
-    }
-    std::sort(seconds.begin(), seconds.end());
+    });
     std::cout << "images " << images << "\n"
-              << "seconds_best " << seconds.front() << "\n"
-              << "seconds_median " << seconds[seconds.size() / 2] << "\n"
-              << "images_per_s " << images / seconds.front() << "\n"
-              << "megabytes_per_s " << bytes / 1e6 / seconds.front() << "\n";
+              << "images_per_s " << images / seconds.front() << "\n";
+    bench::printLoadTimes(std::cout, seconds, bytes);
     return 0;
 }
 

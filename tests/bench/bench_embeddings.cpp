@@ -11,6 +11,7 @@
 
 #include "core/data/embeddings.h"
 #include "core/data/npy_reader.h"
+#include "repeated_timing.h"
 
 #include <algorithm>
 #include <chrono>
@@ -88,21 +89,12 @@ int load(const fs::path& folder, int repeat)
     double bytes = 0;
     for (const char* name : {"features.npy", "labels.npy", "logits.npy"})
         bytes += double(fs::file_size(folder / name));
-    std::vector<double> seconds;
     int rows = 0;
-    for (int r = 0; r < repeat; ++r) {
-        const auto start = std::chrono::steady_clock::now();
-        const data::EmbeddingSet set = data::readEmbeddings(folder.string());
-        seconds.push_back(
-            std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
-        rows = set.count();
-    }
-    std::sort(seconds.begin(), seconds.end());
+    const std::vector<double> seconds = bench::timeRepeatedly(
+        repeat, [&] { rows = data::readEmbeddings(folder.string()).count(); });
     std::cout << "rows " << rows << "\n"
-              << "megabytes " << bytes / 1e6 << "\n"
-              << "seconds_best " << seconds.front() << "\n"
-              << "seconds_median " << seconds[seconds.size() / 2] << "\n"
-              << "megabytes_per_s " << bytes / 1e6 / seconds.front() << "\n";
+              << "megabytes " << bytes / 1e6 << "\n";
+    bench::printLoadTimes(std::cout, seconds, bytes);
     return 0;
 }
 

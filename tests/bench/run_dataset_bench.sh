@@ -12,10 +12,9 @@
 # Timings are wall times on a warm page cache (each load is repeated and the
 # best kept): run it on an otherwise idle machine.
 set -euo pipefail
-ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+source "$(dirname "${BASH_SOURCE[0]}")/bench_lib.sh"
 THREADS="${1:-2}"
 REPEAT="${REPEAT:-3}"
-BUILD="${MNISTX_BUILD_DIR:-$ROOT/build}"
 WORK="${WORK:-$(mktemp -d)}"
 RGB_FLAG=()
 [ "${RGB:-0}" = 1 ] && RGB_FLAG=(--rgb)
@@ -35,13 +34,13 @@ fi
 BENCH="$BUILD/tests/bench/bench_dataset"
 [ -d "$WORK/train" ] || "$BENCH" make "$ROOT/data/mnist" "$WORK" "${RGB_FLAG[@]}"
 OUT="$WORK/results.txt"
-echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
+bench_load_average before
 {
     "$BENCH" load "$WORK" --threads "$THREADS" --repeat "$REPEAT"
     "$BENCH" load "$WORK/npy" --threads "$THREADS" --repeat "$REPEAT" | sed 's/^/npy_/'
     OMP_NUM_THREADS=1 /usr/bin/python3 "$ROOT/tests/bench/peers_dataset.py" "$WORK" "$THREADS" "$REPEAT"
 } | tee "$OUT"
-echo "load average after:  $(cut -d' ' -f1-3 /proc/loadavg)"
+bench_load_average after
 
 value() { awk -v k="$1" '$1 == k { print $2 }' "$OUT"; }
 echo

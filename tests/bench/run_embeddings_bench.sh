@@ -13,31 +13,21 @@
 # machine with a few hundred MB of memory to spare (the load average is
 # printed before and after).
 set -euo pipefail
-ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+source "$(dirname "${BASH_SOURCE[0]}")/bench_lib.sh"
 ROWS="${1:-1000000}"
 REPEAT="${REPEAT:-3}"
-BUILD="${MNISTX_BUILD_DIR:-$ROOT/build}"
 BENCH="$BUILD/tests/bench/bench_embeddings"
-
-if [ "${MNISTX_SKIP_BUILD:-0}" != 1 ]; then
-    [ -f "$BUILD/CMakeCache.txt" ] || { echo "no build in $BUILD: run scripts/setup first" >&2; exit 1; }
-    cmake --build "$BUILD" --target bench_embeddings
-fi
-/usr/bin/python3 -c 'import numpy' 2>/dev/null ||
-    { echo "the peer needs Debian's NumPy: sudo apt-get install -y python3-numpy" >&2; exit 1; }
-
-if [ -z "${WORK:-}" ]; then
-    WORK="$(mktemp -d)"
-    trap 'rm -rf "$WORK"' EXIT
-fi
+bench_build bench_embeddings
+bench_need_python numpy "the peer" python3-numpy
+bench_work_dir
 "$BENCH" make "$WORK" --rows "$ROWS" --dim "${DIM:-64}" --classes "${CLASSES:-10}"
 OUT="$WORK/results.txt"
-echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
+bench_load_average before
 {
     "$BENCH" load "$WORK" --repeat "$REPEAT"
     /usr/bin/python3 "$ROOT/tests/bench/peers_embeddings.py" "$WORK" "$REPEAT"
 } | tee "$OUT"
-echo "load average after:  $(cut -d' ' -f1-3 /proc/loadavg)"
+bench_load_average after
 
 value() { awk -v k="$1" '$1 == k { print $2 }' "$OUT"; }
 echo

@@ -7,11 +7,9 @@
 #   70k repaint <= 16 ms, hover pick <= 1 ms, 1M repaint <= 100 ms.
 # Usage: tests/bench/run_map_bench.sh [run dir]   (default runs/default)
 set -euo pipefail
-ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+source "$(dirname "${BASH_SOURCE[0]}")/bench_lib.sh"
 RUN="${1:-$ROOT/runs/default}"
-BUILD="${MNISTX_BUILD_DIR:-$ROOT/build}"
-
-[ "${MNISTX_SKIP_BUILD:-0}" = 1 ] || cmake --build "$BUILD" --target bench_map -j"$(nproc)" >/dev/null
+bench_build bench_map
 OUT="$(mktemp)"
 trap 'rm -f "$OUT"' EXIT
 QT_QPA_PLATFORM=offscreen "$BUILD/tests/bench/bench_map" --run "$RUN" | tee "$OUT"

@@ -14,24 +14,14 @@
 #   binary as built).
 # Run it on an otherwise idle machine: the run uses both cores.
 set -euo pipefail
-ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+source "$(dirname "${BASH_SOURCE[0]}")/bench_lib.sh"
 PROJECTION="${1:-umap}"
 ROWS="${2:-1000000}"
-BUILD="${MNISTX_BUILD_DIR:-$ROOT/build}"
 APP="$BUILD/app/mnist-explorer"
-
-if [ "${MNISTX_SKIP_BUILD:-0}" != 1 ]; then
-    [ -f "$BUILD/CMakeCache.txt" ] || { echo "no build in $BUILD: run scripts/setup first" >&2; exit 1; }
-    cmake --build "$BUILD" --target mnist-explorer
-fi
-/usr/bin/python3 -c 'import numpy' 2>/dev/null ||
-    { echo "the generator needs Debian's NumPy: sudo apt-get install -y python3-numpy" >&2; exit 1; }
+bench_build mnist-explorer
+bench_need_python numpy "the generator" python3-numpy
 [ -x /usr/bin/time ] || { echo "needs GNU time: sudo apt-get install -y time" >&2; exit 1; }
-
-if [ -z "${WORK:-}" ]; then
-    WORK="$(mktemp -d)"
-    trap 'rm -rf "$WORK"' EXIT
-fi
+bench_work_dir
 EMBEDDINGS="$WORK/embeddings-$ROWS"
 if [ ! -f "$EMBEDDINGS/subset.npy" ]; then
     echo "writing $ROWS rows of embeddings into $EMBEDDINGS"
@@ -39,11 +29,11 @@ if [ ! -f "$EMBEDDINGS/subset.npy" ]; then
 fi
 OUT="$WORK/run-$PROJECTION"
 rm -rf "$OUT"
-echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
+bench_load_average before
 /usr/bin/time -v -o "$WORK/time.txt" \
     "$APP" --headless --embeddings "$EMBEDDINGS" --projection "$PROJECTION" --out "$OUT" \
     >"$WORK/run.log" 2>&1 || { cat "$WORK/run.log" >&2; exit 1; }
-echo "load average after:  $(cut -d' ' -f1-3 /proc/loadavg)"
+bench_load_average after
 
 wall="$(awk -F': ' '/Elapsed \(wall clock\)/ { n = split($2, p, ":"); s = 0; for (i = 1; i <= n; ++i) s = s * 60 + p[i]; print s }' "$WORK/time.txt")"
 rss_kb="$(awk -F': ' '/Maximum resident set size/ { print $2 }' "$WORK/time.txt")"

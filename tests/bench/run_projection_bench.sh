@@ -23,14 +23,13 @@
 # Timings are wall times: run it on an otherwise idle machine (the load
 # average is printed before and after).
 set -euo pipefail
-ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+source "$(dirname "${BASH_SOURCE[0]}")/bench_lib.sh"
 FEATURES="${1:-$ROOT/runs/default/features.npy}"
 LABELS="${2:-$(dirname "$FEATURES")/samples.csv}"
 THREADS="${THREADS:-2}"
 FAMILIES="${FAMILIES:-umap tsne}"
 SKLEARN_TSNE="${SKLEARN_TSNE:-0}"
 SCALE="${SCALE:-0}"
-BUILD="${MNISTX_BUILD_DIR:-$ROOT/build}"
 
 [ -f "$FEATURES" ] || { echo "no feature matrix at $FEATURES (run the headless mode first: scripts/run)" >&2; exit 1; }
 [ -f "$LABELS" ] || { echo "no labels at $LABELS" >&2; exit 1; }
@@ -50,13 +49,13 @@ if [ "${#missing[@]}" -gt 0 ] && [ "$SCALE" = 0 ]; then
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
-[ "${MNISTX_SKIP_BUILD:-0}" = 1 ] || cmake --build "$BUILD" --target bench_projection -j"$(nproc)" >/dev/null
+bench_build bench_projection
 BENCH="$BUILD/tests/bench/bench_projection"
 TMP="$(mktemp -d)"
 trap 'rm -rf "$TMP"' EXIT
 
 echo "== $(basename "$FEATURES"): $(/usr/bin/python3 -c "import numpy; print('%d × %d' % numpy.load('$FEATURES', mmap_mode='r').shape)"), $THREADS threads, $(nproc) cores"
-echo "load before: $(cut -d' ' -f1-3 /proc/loadavg)"
+bench_load_average before
 
 if [ "$SCALE" != 0 ]; then
     for family in $FAMILIES; do
@@ -65,7 +64,7 @@ if [ "$SCALE" != 0 ]; then
             --threads "$THREADS" --replicate "$SCALE" --noise 0.05 2>"$TMP/time.txt" | tee "$TMP/ours.txt"
         grep -E "Elapsed \(wall clock\)|Maximum resident set size" "$TMP/time.txt"
     done
-    echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)"
+    bench_load_average after
     exit 0
 fi
 
@@ -108,7 +107,7 @@ for family in $FAMILIES; do
         ;;
     esac
 done
-echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)"
+bench_load_average after
 
 /usr/bin/python3 - "$TMP" <<'PY'
 import glob, os, sys

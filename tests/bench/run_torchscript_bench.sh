@@ -10,15 +10,13 @@
 # Usage: tests/bench/run_torchscript_bench.sh
 # Environment: MNISTX_BUILD_DIR (build), MNISTX_SKIP_BUILD.
 set -euo pipefail
-ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
-BUILD="${MNISTX_BUILD_DIR:-$ROOT/build}"
-[ "${MNISTX_SKIP_BUILD:-0}" = 1 ] || cmake --build "$BUILD" --target mnist-explorer >/dev/null
-/usr/bin/python3 -c 'import torch' 2>/dev/null ||
-    { echo "the peer needs Debian's PyTorch: sudo apt-get install -y python3-torch" >&2; exit 1; }
-WORK="$(mktemp -d)"
-trap 'rm -rf "$WORK"' EXIT
+source "$(dirname "${BASH_SOURCE[0]}")/bench_lib.sh"
+bench_build mnist-explorer
+bench_need_python torch "the peer" python3-torch
+WORK=""
+bench_work_dir
 /usr/bin/python3 "$ROOT/tests/bench/peers_torchscript.py" make "$WORK/model.pt"
-echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
+bench_load_average before
 "$BUILD/app/mnist-explorer" --headless --data "$ROOT/data/mnist" --model "$WORK/model.pt" \
     --projection pca --threads 2 --out "$WORK/run" >"$WORK/run.log" 2>&1 ||
     { cat "$WORK/run.log" >&2; exit 1; }
@@ -26,7 +24,7 @@ ours="$(/usr/bin/python3 -c "import json,sys; print(json.load(open(sys.argv[1]))
 peer="$(MALLOC_MMAP_THRESHOLD_=1073741824 MALLOC_TRIM_THRESHOLD_=1073741824 MALLOC_TOP_PAD_=67108864 \
     OPENBLAS_NUM_THREADS=1 /usr/bin/python3 "$ROOT/tests/bench/peers_torchscript.py" infer \
     "$WORK/model.pt" "$ROOT/data/mnist" 500 | awk '$1 == "pytorch_seconds" { print $2 }')"
-echo "load average after:  $(cut -d' ' -f1-3 /proc/loadavg)"
+bench_load_average after
 awk -v ours="$ours" -v peer="$peer" 'BEGIN {
     printf "70,000 MNIST images through a TorchScript CNN: ours (inference + analysis) %.2f s = %.0f images/s, PyTorch forward alone %.2f s = %.0f images/s; ours / PyTorch = %.2f\n",
         ours, 70000 / ours, peer, 70000 / peer, ours / peer

@@ -6,10 +6,9 @@
 #   time-to-0.99 ratio = our default recipe / reference recipe      (≤ 0.5)
 # Usage: tests/bench/run_training_bench.sh [threads]   (default 2)
 set -euo pipefail
-ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+source "$(dirname "${BASH_SOURCE[0]}")/bench_lib.sh"
 THREADS="${1:-2}"
 DATA="$ROOT/data/mnist"
-BUILD="${MNISTX_BUILD_DIR:-$ROOT/build}"
 # MNISTX_SKIP_BUILD=1: run the binaries already in $BUILD as they are (no
 # set-up, no rebuild), e.g. while other work edits the sources.
 SKIP_BUILD="${MNISTX_SKIP_BUILD:-0}"
@@ -22,7 +21,7 @@ if ! /usr/bin/python3 -c 'import torch, numpy' 2>/dev/null; then
     fi
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends python3-torch python3-numpy >/dev/null
 fi
-[ "$SKIP_BUILD" = 1 ] || cmake --build "$BUILD" --target bench_training -j"$(nproc)" >/dev/null
+bench_build bench_training
 
 value() { grep "^$1 " "$2" | awk '{print $2}'; }
 OURS="$(mktemp)"; REF="$(mktemp)"; TUNED="$(mktemp)"

@@ -10,22 +10,21 @@
 # Timings are wall times: run it on an otherwise idle machine (the load
 # average is printed before and after).
 set -euo pipefail
-ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+source "$(dirname "${BASH_SOURCE[0]}")/bench_lib.sh"
 RUN="${1:-$ROOT/runs/default}"
 THREADS="${THREADS:-2}"
 TOP="${TOP:-20}"
-BUILD="${MNISTX_BUILD_DIR:-$ROOT/build}"
 OUT="${OUT:-$(mktemp -d)}"
 BENCH="$BUILD/tests/bench/bench_why"
 
 [ -f "$RUN/run.bin" ] || { echo "no stored run in $RUN (run the headless mode first: scripts/run)" >&2; exit 1; }
-[ -x "$BENCH" ] || { echo "no $BENCH: build the bench_why target first" >&2; exit 1; }
+bench_build bench_why
 mkdir -p "$OUT"
 
-echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
+bench_load_average before
 "$BENCH" "$RUN" --threads "$THREADS" --top-validation "$TOP" \
     --candidates-out "$OUT/why_top_candidates.csv" | tee "$OUT/bench_why.txt"
-echo "load average after:  $(cut -d' ' -f1-3 /proc/loadavg)"
+bench_load_average after
 
 value() { awk -v k="$1" '$1 == k { print $2 }' "$OUT/bench_why.txt"; }
 check() { # name measured target unit

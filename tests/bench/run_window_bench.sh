@@ -13,14 +13,11 @@
 # Runs on Xvfb when there is one (a real X server, as people see it), else
 # on Qt's offscreen platform.
 set -euo pipefail
-ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
-BUILD="${MNISTX_BUILD_DIR:-$ROOT/build}"
+source "$(dirname "${BASH_SOURCE[0]}")/bench_lib.sh"
 WORK="${WORK:-/tmp/mnistx-million}"
 RUN="${1:-$WORK/run-umap}"
 
-if [ "${MNISTX_SKIP_BUILD:-0}" != 1 ]; then
-    cmake --build "$BUILD" --target bench_window >/dev/null
-fi
+bench_build bench_window
 if [ ! -f "$RUN/run.bin" ]; then
     echo "no run in $RUN: making one (tests/bench/run_million_bench.sh)"
     WORK="$WORK" MNISTX_SKIP_BUILD="${MNISTX_SKIP_BUILD:-0}" "$ROOT/tests/bench/run_million_bench.sh" umap
@@ -38,9 +35,9 @@ else
 fi
 # Its own settings: the bench must not change (or be changed by) the user's.
 export XDG_CONFIG_HOME="$(mktemp -d)"
-echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
+bench_load_average before
 "$BUILD/tests/bench/bench_window" --run "$RUN" --settle "${SETTLE:-300}" | tee "$OUT"
-echo "load average after:  $(cut -d' ' -f1-3 /proc/loadavg)"
+bench_load_average after
 echo "== summary"
 awk '$1 ~ /^stall_/ { phase = substr($1, 7); sub(/_ms$/, "", phase);
         printf "%-8s longest stall %6d ms  (target ≤ 100: %s)\n", phase, $2, ($2 <= 100 ? "ok" : "MISSED") }' "$OUT"

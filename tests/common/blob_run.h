@@ -14,6 +14,7 @@
 #include <cmath>
 #include <cstdint>
 #include <random>
+#include <set>
 
 namespace mnistx::test
 {
@@ -86,6 +87,33 @@ inline BlobRun makeBlobRun(const BlobRunOptions& o = {})
         refreshSubset(*a, out.centres, o.temperature);
     }
     return out;
+}
+
+// Appends `count` samples labelled 3 to the validation set, in a blob of
+// their own (sd 0.5) half-way between the centres of classes 3 and 5: the
+// model is unsure on them (high loss) while the rest of the set is easy.
+// Their centroid distances are all 5 and the subset's figures are
+// recomputed; the projection and counts of the run are left to the caller.
+// Returns their indices in the validation set.
+inline std::set<int> plantWeakCluster(BlobRun& blob, int count)
+{
+    analysis::SubsetAnalysis& a = blob.run.validation;
+    const int n = a.sampleCount();
+    std::mt19937_64 rng(4);
+    std::normal_distribution<float> gauss(0.0f, 0.5f);
+    a.labels.resize(static_cast<std::size_t>(n + count), 3);
+    a.features.conservativeResize(n + count, Eigen::NoChange);
+    a.centroidDistances.conservativeResize(n + count, Eigen::NoChange);
+    a.nearestCentroid.resize(static_cast<std::size_t>(n + count), 3);
+    std::set<int> planted;
+    for (int i = n; i < n + count; ++i) {
+        for (int d = 0; d < a.features.cols(); ++d)
+            a.features(i, d) = 0.5f * (blob.centres(3, d) + blob.centres(5, d)) + gauss(rng);
+        a.centroidDistances.row(i).setConstant(5.0f);
+        planted.insert(i);
+    }
+    refreshSubset(a, blob.centres, blob.temperature);
+    return planted;
 }
 
 } // namespace mnistx::test

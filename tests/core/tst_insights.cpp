@@ -35,23 +35,9 @@ struct Planted {
 Planted plantedWeakCluster(int planted)
 {
     test::BlobRun blob = test::makeBlobRun({10, 2000, 10, 16, 6.0f, 2.0f, 21});
-    analysis::SubsetAnalysis a = blob.run.validation;
-    const int n = a.sampleCount();
-    std::mt19937_64 rng(4);
-    std::normal_distribution<float> gauss(0.0f, 0.5f);
-    a.labels.resize(static_cast<std::size_t>(n + planted), 3);
-    a.features.conservativeResize(n + planted, Eigen::NoChange);
-    a.centroidDistances.conservativeResize(n + planted, Eigen::NoChange);
-    a.nearestCentroid.resize(static_cast<std::size_t>(n + planted), 3);
     Planted out;
-    for (int i = n; i < n + planted; ++i) {
-        for (int d = 0; d < a.features.cols(); ++d)
-            a.features(i, d) = 0.5f * (blob.centres(3, d) + blob.centres(5, d)) + gauss(rng);
-        a.centroidDistances.row(i).setConstant(5.0f);
-        out.planted.insert(i);
-    }
-    test::refreshSubset(a, blob.centres, blob.temperature);
-    out.subset = a;
+    out.planted = test::plantWeakCluster(blob, planted);
+    out.subset = blob.run.validation;
     return out;
 }
 

@@ -33,30 +33,17 @@ namespace
 
 constexpr int kPlanted = 80;
 
-// A blob run whose validation set gets `planted` extra samples in a blob of
-// their own between the centres of classes 3 and 5, labelled 3: the model
-// is unsure on them (high loss), the rest of the set is easy.
+// A blob run whose validation set gets kPlanted extra samples in a weak
+// cluster (test::plantWeakCluster); their indices go to `planted`.
 std::shared_ptr<const store::RunData> runWithWeakCluster(int trainCount, std::set<int>* planted)
 {
     test::BlobRun blob = test::makeBlobRun({trainCount, 2000, 10, 16, 6.0f, 2.0f, 21});
-    analysis::SubsetAnalysis& a = blob.run.validation;
-    const int n = a.sampleCount();
-    std::mt19937_64 rng(4);
-    std::normal_distribution<float> gauss(0.0f, 0.5f);
-    a.labels.resize(static_cast<std::size_t>(n + kPlanted), 3);
-    a.features.conservativeResize(n + kPlanted, Eigen::NoChange);
-    a.centroidDistances.conservativeResize(n + kPlanted, Eigen::NoChange);
-    a.nearestCentroid.resize(static_cast<std::size_t>(n + kPlanted), 3);
-    for (int i = n; i < n + kPlanted; ++i) {
-        for (int d = 0; d < a.features.cols(); ++d)
-            a.features(i, d) = 0.5f * (blob.centres(3, d) + blob.centres(5, d)) + gauss(rng);
-        a.centroidDistances.row(i).setConstant(5.0f);
-        if (planted)
-            planted->insert(i);
-    }
-    test::refreshSubset(a, blob.centres, blob.temperature);
-    blob.run.projection.validation = RowMatrixXf::Zero(n + kPlanted, 2);
-    blob.run.validationCount = n + kPlanted;
+    const std::set<int> weak = test::plantWeakCluster(blob, kPlanted);
+    if (planted)
+        *planted = weak;
+    const int n = blob.run.validation.sampleCount();
+    blob.run.projection.validation = RowMatrixXf::Zero(n, 2);
+    blob.run.validationCount = n;
     return std::make_shared<const store::RunData>(std::move(blob.run));
 }
 

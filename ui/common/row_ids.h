@@ -1,6 +1,7 @@
 #pragma once
 
 #include <QModelIndex>
+#include <QScopedValueRollback>
 #include <QSortFilterProxyModel>
 #include <QVector>
 #include <functional>
@@ -33,6 +34,17 @@ enum class MissingRow { KeepSelection, ClearSelection };
 // row, unless it is already among the selected rows (a multi-row selection
 // the user made stays). GUI thread.
 void followCurrentRow(QAbstractItemView& view, const QModelIndex& index, MissingRow missing);
+
+// A view and the session echo each other's changes (a row clicked makes a
+// sample current, a current sample selects its row): runs sync() with
+// `syncing` set, unless a sync is already under way. GUI thread.
+template <class Sync> void syncOnce(bool& syncing, const Sync& sync)
+{
+    if (syncing)
+        return;
+    const QScopedValueRollback<bool> during(syncing, true);
+    sync();
+}
 
 // The proxy's index of sample id, through a source model with rowOf(id)
 // (−1 when the sample is not listed); invalid when not listed or filtered out.

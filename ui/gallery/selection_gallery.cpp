@@ -1,6 +1,7 @@
 #include "ui/gallery/selection_gallery.h"
 
 #include "ui/common/hint_stack.h"
+#include "ui/common/row_ids.h"
 #include "ui/explorer_session.h"
 #include "ui/gallery/thumbnail_delegate.h"
 
@@ -145,31 +146,25 @@ void SelectionGallery::onSelectionChanged()
 
 void SelectionGallery::onCurrentChanged(int id)
 {
-    if (m_syncing)
-        return;
-    const QModelIndex index = indexOf(id);
-    if (index.isValid() && m_view->currentIndex() == index &&
-        m_view->selectionModel()->isSelected(index))
-        return;
-    m_syncing = true;
-    if (index.isValid()) {
-        m_view->selectionModel()->setCurrentIndex(index, QItemSelectionModel::ClearAndSelect);
-        if (m_view->isVisible()) // hidden: no viewport size yet; showEvent scrolls
-            m_view->scrollTo(index);
-    } else {
-        m_view->selectionModel()->clearSelection();
-        m_view->selectionModel()->setCurrentIndex(QModelIndex(), QItemSelectionModel::NoUpdate);
-    }
-    m_syncing = false;
+    syncOnce(m_syncing, [&] {
+        const QModelIndex index = indexOf(id);
+        QItemSelectionModel* selection = m_view->selectionModel();
+        if (!index.isValid()) {
+            selection->clearSelection();
+            selection->setCurrentIndex(QModelIndex(), QItemSelectionModel::NoUpdate);
+        } else if (m_view->currentIndex() != index || !selection->isSelected(index)) {
+            selection->setCurrentIndex(index, QItemSelectionModel::ClearAndSelect);
+            if (m_view->isVisible()) // hidden: no viewport size yet; showEvent scrolls
+                m_view->scrollTo(index);
+        }
+    });
 }
 
 void SelectionGallery::onViewCurrentChanged(const QModelIndex& current)
 {
-    if (m_syncing || !current.isValid())
-        return;
-    m_syncing = true;
-    m_session->setCurrent(current.data(SampleListModel::IdRole).toInt());
-    m_syncing = false;
+    if (current.isValid())
+        syncOnce(m_syncing,
+                 [&] { m_session->setCurrent(current.data(SampleListModel::IdRole).toInt()); });
 }
 
 } // namespace mnistx::ui

@@ -4,6 +4,7 @@
 #include "ui/common/elided_label.h"
 #include "ui/common/hint_stack.h"
 #include "ui/common/row_ids.h"
+#include "ui/common/sample_table.h"
 #include "ui/explorer_session.h"
 #include "ui/tables/misclassified_model.h"
 
@@ -39,22 +40,8 @@ MisclassifiedView::MisclassifiedView(ExplorerSession* session, QWidget* parent)
     m_count = new ElidedLabel(this);
     m_count->setAlignment(Qt::AlignRight | Qt::AlignVCenter);
 
-    m_table = new QTableView(this);
-    m_table->setModel(m_proxy);
-    m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
-    m_table->setSelectionMode(QAbstractItemView::ExtendedSelection);
-    m_table->setEditTriggers(QAbstractItemView::NoEditTriggers);
-    m_table->setAlternatingRowColors(true);
-    m_table->setWordWrap(false);
-    m_table->verticalHeader()->hide();
-    // Fixed row heights: no per-row size queries, fast with tens of thousands of rows.
-    m_table->verticalHeader()->setSectionResizeMode(QHeaderView::Fixed);
-    m_table->verticalHeader()->setDefaultSectionSize(fontMetrics().height() + 6);
-    m_table->horizontalHeader()->setSectionResizeMode(QHeaderView::Interactive);
-    m_table->horizontalHeader()->setStretchLastSection(false);
-    m_table->horizontalHeader()->setSortIndicator(MisclassifiedModel::LossColumn,
-                                                  Qt::DescendingOrder);
-    m_table->setSortingEnabled(true);
+    m_table =
+        makeSampleTable(m_proxy, fontMetrics().height() + 6, MisclassifiedModel::LossColumn, this);
     m_table->setToolTip(
         tr("Click a row to inspect the sample; Ctrl/Shift+click several to select them on the "
            "map and in the gallery. Click a column header to sort."));
@@ -210,28 +197,25 @@ QString MisclassifiedView::selectionDescription(const QVector<int>& ids) const
 
 void MisclassifiedView::onTableSelectionChanged()
 {
-    if (m_syncing)
-        return;
-    const QVector<int> ids = selectedIds();
-    if (ids.isEmpty())
-        return;
-    m_syncing = true;
-    if (ids.size() > 1)
-        m_session->setSelection(ids, selectionDescription(ids));
-    // The row the user clicked last becomes the inspected sample.
-    const QModelIndex current = m_table->selectionModel()->currentIndex();
-    const int currentId = current.isValid() ? m_proxy->idAt(current.row()) : -1;
-    m_session->setCurrent(ids.contains(currentId) ? currentId : ids.first());
-    m_syncing = false;
+    syncOnce(m_syncing, [this] {
+        const QVector<int> ids = selectedIds();
+        if (ids.isEmpty())
+            return;
+        if (ids.size() > 1)
+            m_session->setSelection(ids, selectionDescription(ids));
+        // The row the user clicked last becomes the inspected sample.
+        const QModelIndex current = m_table->selectionModel()->currentIndex();
+        const int currentId = current.isValid() ? m_proxy->idAt(current.row()) : -1;
+        m_session->setCurrent(ids.contains(currentId) ? currentId : ids.first());
+    });
 }
 
 void MisclassifiedView::onCurrentChanged(int id)
 {
-    if (m_syncing)
-        return;
-    m_syncing = true;
-    followCurrentRow(*m_table, proxyIndexOf(*m_model, *m_proxy, id), MissingRow::ClearSelection);
-    m_syncing = false;
+    syncOnce(m_syncing, [&] {
+        followCurrentRow(*m_table, proxyIndexOf(*m_model, *m_proxy, id),
+                         MissingRow::ClearSelection);
+    });
 }
 
 } // namespace mnistx::ui

@@ -3,6 +3,7 @@
 #include "core/store/run_store.h"
 #include "ui/common/hint_stack.h"
 #include "ui/common/row_ids.h"
+#include "ui/common/sample_table.h"
 #include "ui/explorer_session.h"
 #include "ui/export/export_notice.h"
 #include "ui/export/exporter.h"
@@ -66,24 +67,11 @@ LabelCandidatesPanel::LabelCandidatesPanel(WhyContext* context, QWidget* parent)
     bannerLayout->addWidget(m_errorButton, 0, Qt::AlignTop);
     m_errorBanner->hide();
 
-    m_table = new QTableView(this);
-    m_table->setModel(m_proxy);
-    m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
-    m_table->setSelectionMode(QAbstractItemView::ExtendedSelection);
-    m_table->setEditTriggers(QAbstractItemView::NoEditTriggers);
-    m_table->setAlternatingRowColors(true);
-    m_table->setWordWrap(false);
+    // Rows as high as the thumbnail plus a small margin.
+    m_table = makeSampleTable(m_proxy, 28 * LabelCandidatesModel::kThumbnailScale + 4,
+                              LabelCandidatesModel::ScoreColumn, this);
     m_table->setIconSize(QSize(28, 28) * LabelCandidatesModel::kThumbnailScale);
-    m_table->verticalHeader()->hide();
-    // Fixed row heights: the thumbnail plus a small margin, no per-row size queries.
-    m_table->verticalHeader()->setSectionResizeMode(QHeaderView::Fixed);
-    m_table->verticalHeader()->setDefaultSectionSize(28 * LabelCandidatesModel::kThumbnailScale +
-                                                     4);
-    m_table->horizontalHeader()->setSectionResizeMode(QHeaderView::Interactive);
     m_table->horizontalHeader()->setStretchLastSection(true);
-    m_table->horizontalHeader()->setSortIndicator(LabelCandidatesModel::ScoreColumn,
-                                                  Qt::DescendingOrder);
-    m_table->setSortingEnabled(true);
     m_table->setContextMenuPolicy(Qt::CustomContextMenu);
     m_table->setToolTip(tr("Click a row to inspect the sample. L: mislabeled, F: fine, U: clear "
                            "the mark of the selected rows."));
@@ -484,24 +472,19 @@ QVector<int> LabelCandidatesPanel::selectedIds() const
 
 void LabelCandidatesPanel::onTableCurrentChanged()
 {
-    if (m_syncing)
-        return;
-    const QModelIndex current = m_table->selectionModel()->currentIndex();
-    if (!current.isValid() || !m_table->selectionModel()->isRowSelected(current.row(), {}))
-        return;
-    m_syncing = true;
-    m_session->setCurrent(m_proxy->idAt(current.row()));
-    m_syncing = false;
+    syncOnce(m_syncing, [this] {
+        const QModelIndex current = m_table->selectionModel()->currentIndex();
+        if (current.isValid() && m_table->selectionModel()->isRowSelected(current.row(), {}))
+            m_session->setCurrent(m_proxy->idAt(current.row()));
+    });
 }
 
 void LabelCandidatesPanel::onSessionCurrentChanged(int id)
 {
-    if (m_syncing)
-        return;
     // A sample that is not listed keeps the user's rows.
-    m_syncing = true;
-    followCurrentRow(*m_table, proxyIndexOf(*m_model, *m_proxy, id), MissingRow::KeepSelection);
-    m_syncing = false;
+    syncOnce(m_syncing, [&] {
+        followCurrentRow(*m_table, proxyIndexOf(*m_model, *m_proxy, id), MissingRow::KeepSelection);
+    });
 }
 
 void LabelCandidatesPanel::showContextMenu(const QPoint& position)
