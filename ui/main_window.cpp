@@ -12,6 +12,7 @@
 #include "ui/gallery/selection_gallery.h"
 #include "ui/inspector/error_inspector.h"
 #include "ui/map/population_map.h"
+#include "ui/recent_runs_menu.h"
 #include "ui/tables/misclassified_view.h"
 #include "ui/why/metadata_dashboard.h"
 #include "ui/why/why_panels.h"
@@ -187,6 +188,7 @@ void MainWindow::connectWorker()
             !QFileInfo::exists(target))
             QFile::copy(marks, target);
         m_runDir = dir;
+        rememberRecentRun(dir);
         m_why->setRunDir(dir);
         m_progress->hide();
         m_stageLabel->clear();
@@ -252,6 +254,7 @@ void MainWindow::updateActions()
     m_cancelAction->setEnabled(busy);
     m_openDataAction->setEnabled(!busy);
     m_openRunAction->setEnabled(!busy);
+    m_recentMenu->setEnabled(!busy);
     m_openModelAction->setEnabled(!busy);
     m_openEmbeddingsAction->setEnabled(!busy);
     m_trainAction->setEnabled(!busy);

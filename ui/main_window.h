@@ -23,6 +23,7 @@ class ExplorerSession;
 class LossDistanceChart;
 class MisclassifiedView;
 class PopulationMap;
+class RecentRunsMenu;
 class RunController;
 class SelectionGallery;
 class TrainingDashboard;
@@ -171,6 +172,9 @@ private:
     // the configured one).
     void offerTraining(const QString& dataFolder, const QString& outDir = QString());
     void chooseRun();
+    // File ▸ Open Recent: opens the run, or asks whether to forget one whose
+    // folder no longer holds run.bin.
+    void openRecentRun(const QString& dir);
     void saveRunAs();
     void showTrainDialog();
     void showProjectionDialog();
@@ -209,6 +213,7 @@ private:
 
     QAction* m_openDataAction = nullptr;
     QAction* m_openRunAction = nullptr;
+    RecentRunsMenu* m_recentMenu = nullptr;
     QAction* m_openModelAction = nullptr;
     QAction* m_openEmbeddingsAction = nullptr;
     QAction* m_saveRunAction = nullptr;

@@ -12,6 +12,7 @@
 #include "ui/inspector/error_inspector.h"
 #include "ui/main_window.h"
 #include "ui/map/population_map.h"
+#include "ui/recent_runs_menu.h"
 #include "ui/tables/misclassified_view.h"
 #include "ui/why/confusion_matrix_view.h"
 #include "ui/why/heat_map_panel.h"
@@ -52,6 +53,8 @@ void MainWindow::createActions()
     m_openRunAction->setShortcut(QKeySequence::Open);
     m_openRunAction->setStatusTip(tr("Open a stored run (a folder with run.bin)"));
     connect(m_openRunAction, &QAction::triggered, this, &MainWindow::chooseRun);
+    m_recentMenu = new RecentRunsMenu(this);
+    connect(m_recentMenu, &RecentRunsMenu::runChosen, this, &MainWindow::openRecentRun);
 
     m_openModelAction = new QAction(tr("Open &Model…"), this);
     m_openModelAction->setShortcut(QKeySequence(Qt::CTRL | Qt::ALT | Qt::Key_M));
@@ -198,6 +201,7 @@ void MainWindow::createMenus()
     file->addAction(m_openModelAction);
     file->addAction(m_openEmbeddingsAction);
     file->addAction(m_openRunAction);
+    file->addMenu(m_recentMenu);
     file->addAction(m_saveRunAction);
     file->addSeparator();
     QMenu* exportMenu = file->addMenu(tr("&Export"));

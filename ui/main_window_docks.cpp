@@ -233,8 +233,6 @@ void MainWindow::writeSettings() const
     s.setValue(QStringLiteral("window/compactLayout"), m_compactLayout);
     s.setValue(QStringLiteral("window/defaultLayout"), m_layoutIsDefault);
     s.setValue(QStringLiteral("map/colorBy"), m_colorBox->currentIndex());
-    if (!m_runDir.isEmpty())
-        s.setValue(QStringLiteral("lastRun"), m_runDir);
 }
 
 } // namespace mnistx::ui

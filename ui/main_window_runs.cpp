@@ -9,6 +9,7 @@
 #include "ui/inspector/error_inspector.h"
 #include "ui/main_window.h"
 #include "ui/map/population_map.h"
+#include "ui/recent_runs_menu.h"
 #include "ui/tables/misclassified_view.h"
 #include "ui/why/why_panels.h"
 #include "ui/workers/run_controller.h"
@@ -260,6 +261,7 @@ void MainWindow::onFinished(const RunPtr& run, const DataPtr& data, const QStrin
         m_map->resetView();
     }
     m_runDir = dir;
+    rememberRecentRun(dir);
     m_why->setRunDir(dir); // after setRun: the marks belong to the new run
     m_progress->hide();
     m_stageLabel->clear();
@@ -474,6 +476,28 @@ void MainWindow::chooseRun()
     const QString dir = QFileDialog::getExistingDirectory(this, tr("Open a stored run"), start);
     if (!dir.isEmpty())
         openRun(dir);
+}
+
+void MainWindow::openRecentRun(const QString& dir)
+{
+    if (m_controller->busy())
+        return;
+    if (QFileInfo::exists(QDir(dir).filePath(QStringLiteral("run.bin")))) {
+        openRun(dir); // a damaged run is reported there, with the offer to recompute
+        return;
+    }
+    QMessageBox box(QMessageBox::Warning, tr("MNIST Explorer"),
+                    tr("%1 no longer holds a stored run: run.bin is not there (the folder was "
+                       "moved, renamed or deleted).")
+                        .arg(QDir::toNativeSeparators(dir)),
+                    QMessageBox::NoButton, this);
+    box.setInformativeText(tr("Remove it from the recent runs?"));
+    QPushButton* remove = box.addButton(tr("&Remove from List"), QMessageBox::AcceptRole);
+    box.addButton(tr("&Keep"), QMessageBox::RejectRole);
+    box.setDefaultButton(remove);
+    box.exec();
+    if (box.clickedButton() == remove)
+        forgetRecentRun(dir);
 }
 
 void MainWindow::saveRunAs()

@@ -40,6 +40,7 @@ private Q_SLOTS:
     void neighbouringTagsReadWhole_data();
     void neighbouringTagsReadWhole();
     void classNamesAndSourceAreShown();
+    void userMetadataFieldsAreShown();
 
 private:
     void setUpRun(const std::function<void(store::RunData&)>& edit = {});
@@ -447,6 +448,49 @@ void TestErrorInspector::classNamesAndSourceAreShown()
     // A validation sample has no source: nothing is added.
     m_session->setCurrent(m_session->trainCount());
     QVERIFY(!m_inspector->headerText().contains(QStringLiteral(".png")));
+}
+
+void TestErrorInspector::userMetadataFieldsAreShown()
+{
+    // The dataset's metadata.csv, read by the real parser: a categorical and
+    // a numeric field, one cell left empty, most samples without a row.
+    auto run = test::makeClusteredRun(m_options);
+    auto images = test::makeSyntheticImages(*run);
+    m_session->setRun(run, images);
+    m_session->setCurrent(3);
+    QVERIFY(m_inspector->userFieldsText().isEmpty()); // no metadata.csv: nothing added
+
+    auto withFields = std::make_shared<data::DatasetSplits>(*images);
+    withFields->metadata = data::parseUserMetadata("subset,index,scene,exposure\n"
+                                                   "train,3,studio,0.82\n"
+                                                   "validation,1,\"outdoor, rain\",\n",
+                                                   "metadata.csv", run->train.sampleCount(),
+                                                   run->validation.sampleCount());
+    m_session->setRun(run, withFields);
+    m_session->setCurrent(3);
+    QCOMPARE(m_inspector->userFieldsText(), QStringLiteral("scene studio · exposure 0.82"));
+    QVERIFY2(m_inspector->headerText().endsWith(m_inspector->userFieldsText()),
+             qPrintable(m_inspector->headerText()));
+    m_session->setCurrent(m_session->trainCount() + 1);
+    QCOMPARE(m_inspector->userFieldsText(), QStringLiteral("scene outdoor, rain · exposure —"));
+    m_session->setCurrent(4);
+    QCOMPARE(m_inspector->userFieldsText(), QStringLiteral("scene — · exposure —"));
+
+    // Many fields: the first 16 are listed, the others counted.
+    QString header = QStringLiteral("subset,index");
+    QString values = QStringLiteral("train,0");
+    for (int f = 0; f < 18; ++f) {
+        header += QStringLiteral(",f%1").arg(f);
+        values += QStringLiteral(",%1").arg(f);
+    }
+    withFields->metadata = data::parseUserMetadata(
+        (header + QLatin1Char('\n') + values + QLatin1Char('\n')).toStdString(), "metadata.csv",
+        run->train.sampleCount(), run->validation.sampleCount());
+    m_session->setRun(run, withFields);
+    m_session->setCurrent(0);
+    const QString fields = m_inspector->userFieldsText();
+    QVERIFY2(fields.startsWith(QStringLiteral("f0 0 · f1 1 · ")), qPrintable(fields));
+    QVERIFY2(fields.endsWith(QStringLiteral("f15 15 · … 2 more fields")), qPrintable(fields));
 }
 
 QTEST_MAIN(TestErrorInspector)

@@ -20,6 +20,7 @@
 #include "ui/export/headless_plots.h"
 #include "ui/main_window.h"
 #include "ui/map/population_map.h"
+#include "ui/recent_runs_menu.h"
 #include "ui/why/confusion_matrix_view.h"
 #include "ui/why/label_candidates_panel.h"
 #include "ui/why/metadata_dashboard.h"
@@ -60,6 +61,7 @@ private Q_SLOTS:
     void exportingDuringReprojectionThenClosing();
     void droppedFoldersOpenRunsAndOfferDatasets();
     void runWithOtherDataAsksWhatToDo();
+    void recentRunsReopenAndForgetMissingOnes();
 
 private:
     pipeline::CommandLine commandLineFor(const QString& outDir) const;
@@ -510,6 +512,71 @@ void TestMainWindow::runWithOtherDataAsksWhatToDo()
     QVERIFY(w.session()->hasImages());
     QCOMPARE(w.session()->dataPtr()->train.count, w.session()->run().trainCount);
     QCOMPARE(w.session()->dataPtr()->train.count, 60000);
+}
+
+void TestMainWindow::recentRunsReopenAndForgetMissingOnes()
+{
+    QSettings().remove(QStringLiteral("recentRuns"));
+    auto w = openedWindow();
+    QVERIFY(w);
+    const QString runDir = QDir::cleanPath(QFileInfo(m_runDir.path()).absoluteFilePath());
+    QCOMPARE(ui::recentRuns(), QStringList{runDir}); // the opened run is remembered
+
+    // A run folder that has since gone: listed as missing; choosing it asks,
+    // and "Remove from List" forgets it and nothing else.
+    QString gone;
+    {
+        QTemporaryDir moved;
+        gone = QDir::cleanPath(moved.path());
+    }
+    ui::rememberRecentRun(gone);
+    QCOMPARE(ui::recentRuns(), (QStringList{gone, runDir}));
+    auto* menu = w->findChild<ui::RecentRunsMenu*>();
+    QVERIFY(menu);
+    menu->refresh();
+    QList<QAction*> entries = menu->actions();
+    QVERIFY(entries.size() >= 2);
+    QVERIFY2(entries[0]->text().endsWith(QStringLiteral("(missing)")),
+             qPrintable(entries[0]->text()));
+    QVERIFY2(entries[1]->text().contains(QFileInfo(runDir).fileName()),
+             qPrintable(entries[1]->text()));
+    QVERIFY(!entries[1]->text().contains(QStringLiteral("missing")));
+    QString asked;
+    QTimer poll;
+    connect(&poll, &QTimer::timeout, this, [&] {
+        auto* box = qobject_cast<QMessageBox*>(QApplication::activeModalWidget());
+        if (!box)
+            return;
+        asked = box->text();
+        for (QAbstractButton* b : box->buttons())
+            if (b->text().contains(QStringLiteral("Remove")))
+                b->click();
+    });
+    poll.start(20);
+    entries[0]->trigger(); // the box runs its own event loop until answered
+    poll.stop();
+    QVERIFY2(asked.contains(QDir::toNativeSeparators(gone)) &&
+                 asked.contains(QStringLiteral("no longer")),
+             qPrintable(asked));
+    QCOMPARE(ui::recentRuns(), QStringList{runDir});
+
+    // Choosing the stored run opens it again.
+    menu->refresh();
+    QSignalSpy shown(w.get(), &ui::MainWindow::runShown);
+    menu->actions().first()->trigger();
+    QVERIFY(shown.wait(20000));
+
+    // At most ten, the latest first, each once.
+    for (int i = 0; i < 12; ++i)
+        ui::rememberRecentRun(QStringLiteral("/nowhere/run%1").arg(i));
+    ui::rememberRecentRun(QStringLiteral("/nowhere/run5/")); // the same folder again
+    const QStringList runs = ui::recentRuns();
+    QCOMPARE(runs.size(), ui::kMaxRecentRuns);
+    QCOMPARE(runs.first(), QStringLiteral("/nowhere/run5"));
+    QCOMPARE(runs.count(QStringLiteral("/nowhere/run5")), 1);
+    QCOMPARE(runs[1], QStringLiteral("/nowhere/run11"));
+    QVERIFY(!runs.contains(runDir)); // pushed out by newer ones
+    QSettings().remove(QStringLiteral("recentRuns"));
 }
 
 QTEST_MAIN(TestMainWindow)

@@ -1,5 +1,6 @@
 #include "ui/inspector/error_inspector.h"
 
+#include "core/data/dataset.h"
 #include "ui/charts/bar_chart_widget.h"
 #include "ui/common/hint_stack.h"
 #include "ui/common/render_to_image.h"
@@ -36,6 +37,35 @@ const QColor kGroundTruthFill(0x60, 0x7d, 0x8b);
 const QColor kWrongFill(0xe5, 0x39, 0x35);
 const QColor kRightFill(0x43, 0xa0, 0x47);
 const QColor kOwnDistanceLine(0x26, 0x32, 0x38);
+// The user's metadata fields listed in the header at most; the rest are
+// counted ("… 3 more fields"): every field colours the map.
+constexpr int kMaxListedFields = 16;
+
+// "scene studio · exposure 0.82 · weather —" for sample `index` of a split:
+// the metadata.csv fields in file order, a missing value as "—".
+QString userFieldsLine(const data::UserMetadata& metadata, bool validation, int index)
+{
+    QStringList parts;
+    const int columns = static_cast<int>(metadata.columns.size());
+    for (int c = 0; c < std::min(columns, kMaxListedFields); ++c) {
+        const data::MetadataColumn& column = metadata.columns[static_cast<std::size_t>(c)];
+        const std::vector<float>& values = column.values(validation);
+        const float v = index < static_cast<int>(values.size())
+                            ? values[static_cast<std::size_t>(index)]
+                            : std::nanf("");
+        QString text = QStringLiteral("—");
+        if (column.numeric && std::isfinite(v))
+            text = QLocale().toString(double(v), 'g', 6);
+        else if (!column.numeric && v >= 0.0f && v < float(column.categories.size()))
+            text = QString::fromStdString(column.categories[static_cast<std::size_t>(v)]);
+        parts << QStringLiteral("%1 %2").arg(QString::fromStdString(column.name), text);
+    }
+    if (columns > kMaxListedFields)
+        parts << (columns - kMaxListedFields == 1
+                      ? ErrorInspector::tr("… 1 more field")
+                      : ErrorInspector::tr("… %1 more fields").arg(columns - kMaxListedFields));
+    return parts.join(QStringLiteral(" · "));
+}
 
 } // namespace
 
@@ -66,7 +96,8 @@ ErrorInspector::ErrorInspector(ExplorerSession* session, QWidget* parent)
     m_header->setTextInteractionFlags(Qt::TextSelectableByMouse);
     m_header->setToolTip(
         tr("The sample: its subset and index, ground truth (GT), the model's prediction "
-           "and its cross-entropy loss"));
+           "and its cross-entropy loss; below, the file it came from and the dataset's own "
+           "fields (metadata.csv), when there are any"));
     m_digit = new DigitView(content);
     m_digit->setToolTip(tr("The digit, enlarged without smoothing (one square per pixel)"));
     m_probabilities = new BarChartWidget(content);
@@ -181,6 +212,7 @@ void ErrorInspector::showSample(int id)
     if (!m_session->hasRun() || id < 0 || id >= m_session->sampleCount()) {
         m_id = -1;
         m_nearest = -1;
+        m_userFields.clear();
         m_headerPlain.clear();
         m_headerHtml.clear();
         m_nearestPlain.clear();
@@ -213,6 +245,18 @@ void ErrorInspector::showSample(int id)
         m_headerPlain += tr(" · %1").arg(source);
         m_headerHtml +=
             QStringLiteral("<br><span style='color:#555'>%1</span>").arg(source.toHtmlEscaped());
+    }
+    // The user's own fields (metadata.csv), when the dataset has them.
+    const auto data = m_session->dataPtr();
+    m_userFields =
+        data && !data->metadata.empty()
+            ? userFieldsLine(data->metadata,
+                             m_session->subsetOf(id) == analysis::Subset::Validation, row)
+            : QString();
+    if (!m_userFields.isEmpty()) {
+        m_headerPlain += tr(" · %1").arg(m_userFields);
+        m_headerHtml += QStringLiteral("<br><span style='color:#37474f'>%1</span>")
+                            .arg(m_userFields.toHtmlEscaped());
     }
     m_header->setText(m_headerHtml);
     m_digit->setImage(m_session->image(id));

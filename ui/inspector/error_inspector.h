@@ -46,6 +46,9 @@ public:
     // What the panel says, as plain text (tests, accessibility, export).
     // "validation #12 · GT 5 · predicted 6 (wrong) · loss 2.31"
     QString headerText() const { return m_headerPlain; }
+    // The sample's metadata.csv fields, "scene studio · exposure 0.82"
+    // (also in the header); empty when the dataset has none.
+    QString userFieldsText() const { return m_userFields; }
     // "Nearest centroid: 6 (6.83) — closer than its own class 5 (7.71). ..."
     QString nearestCentroidText() const { return m_nearestPlain; }
     // The nearest class centroid of the shown sample, -1 when none.
@@ -104,6 +107,7 @@ private:
     QToolButton* m_nextButton = nullptr;
     QAction* m_previousAction = nullptr;
     QAction* m_nextAction = nullptr;
+    QString m_userFields;
     QString m_headerPlain;
     QString m_headerHtml;
     QString m_nearestPlain;
