@@ -36,9 +36,10 @@ class WhyPanels;
 // saving runs) runs on the RunController's worker thread; results arrive as
 // immutable values through queued signals.
 //
-// Start-up (from the command line): --run DIR opens that stored run; else a
-// run stored in the out folder (runs/default) is opened; else training starts
-// on the data folder.
+// Start-up (from the command line): --run DIR opens that stored run; else the
+// run stored in the --out (or --name) folder, or without either the newest
+// run under runs/, is opened; else training starts on the data folder, into
+// a new run folder.
 //
 // The implementation is split by concern: main_window.cpp (the widgets,
 // their wiring, the map's filter controls), main_window_actions.cpp
@@ -177,6 +178,8 @@ private:
     void openRecentRun(const QString& dir);
     void saveRunAs();
     void showTrainDialog();
+    // Where new runs go: the folder of the last run's folder (runs/).
+    std::string runsFolder() const;
     void showProjectionDialog();
 
     pipeline::CommandLine m_commandLine;

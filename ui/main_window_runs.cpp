@@ -1,6 +1,7 @@
 #include "core/data/dataset_folder.h"
 #include "core/pipeline/pipeline.h"
 #include "core/projection/projector_factory.h"
+#include "core/store/run_library.h"
 #include "core/store/run_store.h"
 #include "ui/charts/training_dashboard.h"
 #include "ui/dialogs/projection_dialog.h"
@@ -66,14 +67,20 @@ void MainWindow::start()
         return;
     }
     // --model and --embeddings ask for that model or those features, whatever
-    // --out holds.
-    if (!m_commandLine.pipeline.retrain && m_commandLine.pipeline.modelFile.empty() &&
-        m_commandLine.pipeline.embeddingsFolder.empty() && !outDir.isEmpty() &&
-        store::hasRun(outDir.toStdString())) {
-        openRun(outDir);
-        return;
+    // --out holds. Without --out, the newest run of the library opens; a new
+    // one trains into a folder of its own.
+    const pipeline::PipelineConfig& asked = m_commandLine.pipeline;
+    if (!asked.retrain && asked.modelFile.empty() && asked.embeddingsFolder.empty()) {
+        const QString stored =
+            m_commandLine.outIsNew
+                ? QString::fromStdString(store::latestRun(m_commandLine.runsRoot))
+                : outDir;
+        if (!stored.isEmpty() && store::hasRun(stored.toStdString())) {
+            openRun(stored);
+            return;
+        }
     }
-    train(m_commandLine.pipeline);
+    train(asked);
 }
 
 void MainWindow::openRun(const QString& dir)
@@ -397,10 +404,9 @@ void MainWindow::chooseModel()
     pipeline::PipelineConfig c = m_config;
     c.modelFile = file.toStdString();
     c.retrain = true;
-    // Its own run folder beside the current one (runs/<model name>): the
-    // run of the trained model stays as it is.
-    const QString parent = QFileInfo(QString::fromStdString(m_config.outDir)).path();
-    c.outDir = QDir(parent).filePath(QFileInfo(file).completeBaseName()).toStdString();
+    // A run folder of its own beside the current one: nothing stored is
+    // overwritten.
+    c.outDir = pipeline::newRunFolder(c, runsFolder());
     train(c);
 }
 
@@ -415,9 +421,7 @@ void MainWindow::chooseEmbeddings()
     c.modelFile.clear();
     c.embeddingsFolder = dir.toStdString();
     c.retrain = true;
-    const QString parent = QFileInfo(QString::fromStdString(m_config.outDir)).path();
-    c.outDir =
-        QDir(parent).filePath(QDir(dir).dirName() + QStringLiteral("-embeddings")).toStdString();
+    c.outDir = pipeline::newRunFolder(c, runsFolder());
     train(c);
 }
 
@@ -425,8 +429,9 @@ void MainWindow::offerTraining(const QString& dataFolder, const QString& outDir)
 {
     pipeline::PipelineConfig c = m_config;
     c.dataFolder = dataFolder.toStdString();
-    if (!outDir.isEmpty())
-        c.outDir = outDir.toStdString();
+    c.modelFile.clear(); // our model, trained here
+    c.embeddingsFolder.clear();
+    c.outDir = outDir.isEmpty() ? pipeline::newRunFolder(c, runsFolder()) : outDir.toStdString();
     c.retrain = true;
     TrainDialog dialog(c, this);
     if (dialog.exec() == QDialog::Accepted)
@@ -515,9 +520,12 @@ void MainWindow::saveRunAs()
 
 void MainWindow::showTrainDialog()
 {
-    TrainDialog dialog(m_config, this);
-    if (dialog.exec() == QDialog::Accepted)
-        train(dialog.config());
+    offerTraining(QString::fromStdString(m_config.dataFolder));
+}
+
+std::string MainWindow::runsFolder() const
+{
+    return QFileInfo(QString::fromStdString(m_config.outDir)).path().toStdString();
 }
 
 void MainWindow::showProjectionDialog()

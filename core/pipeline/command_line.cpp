@@ -2,6 +2,7 @@
 
 #include "core/model/cnn.h"
 #include "core/projection/projector_factory.h"
+#include "core/store/run_library.h"
 
 #include <CLI/CLI.hpp>
 #include <algorithm>
@@ -9,6 +10,8 @@
 #include <cerrno>
 #include <charconv>
 #include <cstdlib>
+#include <ctime>
+#include <filesystem>
 #include <functional>
 #include <limits>
 #include <locale>
@@ -93,6 +96,7 @@ struct ModeFlags {
     bool help = false;
     bool version = false;
     bool headless = false;
+    bool outGiven = false; // --out
 };
 
 // Turns an option's value into its field; throws a message naming the option.
@@ -143,9 +147,23 @@ void declareOptions(CLI::App& app, CommandLine& cl, ModeFlags& mode)
     addValue(app, "--run", "DIR", "open a stored run (e.g. the --out folder of a headless run)",
              [&cl](const std::string&, const std::string& text) { cl.runDir = text; });
     app.add_flag("--headless", mode.headless, "no window: train, analyse, project and write --out");
-    addValue(app, "--out", "DIR", "where the headless run is stored",
-             [&p](const std::string&, const std::string& text) { p.outDir = text; })
-        ->default_str(p.outDir);
+    addValue(app, "--out", "DIR",
+             "where the run is stored (the window opens the run stored there, if any)",
+             [&cl, &mode](const std::string&, const std::string& text) {
+                 cl.pipeline.outDir = text;
+                 mode.outGiven = true;
+             })
+        ->default_str(cl.runsRoot + "/<dataset>-<model>-<time>; the window opens the newest run "
+                                    "there");
+    addValue(app, "--name", "NAME",
+             "store the run in " + cl.runsRoot + "/NAME instead of a folder named by the time",
+             [&cl](const std::string& option, const std::string& text) {
+                 if (text.empty() || text == "." || text == ".." ||
+                     text.find_first_of("/\\") != std::string::npos)
+                     throw std::invalid_argument(option + ": '" + text +
+                                                 "' cannot name a folder (no slashes)");
+                 cl.runName = text;
+             });
     addWholeNumber(app, "--epochs", "N",
                    "training epochs; 0 = auto: about " + std::to_string(training::kAutoSteps) +
                        " steps, from the dataset's size (MNIST: 3)",
@@ -195,7 +213,6 @@ CommandLine defaultCommandLine()
 {
     CommandLine cl;
     cl.pipeline.dataFolder = "data/mnist";
-    cl.pipeline.outDir = "runs/default";
     return cl;
 }
 
@@ -225,6 +242,22 @@ std::string usageText(const std::string& program)
     for (const auto& [names, description] : rows)
         text += "  " + names + std::string(width + 2 - names.size(), ' ') + description + "\n";
     return text;
+}
+
+std::string newRunFolder(const PipelineConfig& config, const std::string& root)
+{
+    const auto stem = [](const std::string& path) {
+        std::filesystem::path p(path);
+        if (!p.has_filename())
+            p = p.parent_path();
+        return p.stem().string();
+    };
+    const bool embeddings = !config.embeddingsFolder.empty();
+    const std::string dataset = stem(embeddings ? config.embeddingsFolder : config.dataFolder);
+    const std::string model = embeddings                  ? std::string("embeddings")
+                              : !config.modelFile.empty() ? stem(config.modelFile)
+                                                          : config.train.architecture;
+    return store::freeRunFolder(root, store::runFolderName(dataset, model, std::time(nullptr)));
 }
 
 std::vector<std::string> optionNames()
@@ -294,8 +327,17 @@ CommandLine parseCommandLine(const std::vector<std::string>& args)
         cl.mode = CommandLine::Mode::Version;
     else if (mode.headless)
         cl.mode = CommandLine::Mode::Headless;
+    if (mode.outGiven && !cl.runName.empty())
+        throw std::invalid_argument("--name: --out already says where the run goes (use one)");
     // In the GUI, --out DIR opens the run stored there or, when there is
-    // none, trains into it (MainWindow::start decides).
+    // none, trains into it (MainWindow::start decides). Without it, a new run
+    // gets a folder of its own: nothing stored is overwritten.
+    if (!cl.runName.empty()) { // a named run is reopened (and its model reused) like --out
+        cl.pipeline.outDir = (std::filesystem::path(cl.runsRoot) / cl.runName).string();
+    } else if (!mode.outGiven) {
+        cl.pipeline.outDir = newRunFolder(cl.pipeline, cl.runsRoot);
+        cl.outIsNew = true;
+    }
     return cl;
 }
 

@@ -371,7 +371,12 @@ Value summaryJson(const RunData& run)
     v["class_names"] = std::move(classNames);
     v["dataset_fingerprint"] = exactText(run.datasetFingerprint);
     Value model = Value::object();
-    model["source"] = run.importedModel.empty() ? "trained" : "torchscript";
+    // Trained here, an imported TorchScript file, or features computed
+    // elsewhere (--embeddings: no model ran here at all).
+    const bool embeddings = run.importedModel.empty() && run.datasetFormat == "embeddings";
+    model["source"] = !run.importedModel.empty() ? "torchscript"
+                      : embeddings               ? "embeddings"
+                                                 : "trained";
     if (!run.importedModel.empty())
         model["file"] = exactText(run.importedModel);
     model["features"] = run.featuresAreLogits

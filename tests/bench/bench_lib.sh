@@ -35,6 +35,14 @@ bench_work_dir() {
     mkdir -p "$WORK"
 }
 
+# The newest run folder under runs/ (by its run.bin's time), for the
+# benchmarks that read a stored MNIST run; "" when there is none.
+bench_latest_run() {
+    local newest
+    newest="$(ls -td "$ROOT"/runs/*/run.bin 2>/dev/null | head -1)"
+    [ -z "$newest" ] || dirname "$newest"
+}
+
 # "load average before:" / "after:" lines: a measurement on a busy machine
 # shows itself.
 bench_load_average() {

@@ -7,12 +7,13 @@
 //   pick: PopulationMap::pickAt (what a hover does) at random positions,
 //     half of them on dots: median and 99th percentile. Target: 1 ms.
 //   lasso: selecting with a 200-vertex lasso over the middle of the map.
-// The 70,000-dot map is the stored run (runs/default, or --run DIR) when it
+// The 70,000-dot map is the newest stored run in runs/ (or --run DIR) when it
 // loads, else synthetic: 10 Gaussian clusters, 1.5 % misclassified.
 #include "ui/explorer_session.h"
 #include "ui/map/population_map.h"
 
 #if __has_include("core/store/run_store.h")
+#include "core/store/run_library.h"
 #include "core/store/run_store.h"
 #define MNISTX_BENCH_HAS_RUN_STORE 1
 #endif
@@ -224,7 +225,7 @@ int main(int argc, char** argv)
 {
     if (qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM"))
         qputenv("QT_QPA_PLATFORM", "offscreen");
-    std::string runDir = "runs/default";
+    std::string runDir = store::latestRun("runs");
     int repaints = 50;
     int picks = 2000;
     bool large = true;

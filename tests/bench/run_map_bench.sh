@@ -1,14 +1,14 @@
 #!/usr/bin/env bash
 # Population map benchmark: full repaint (cache invalidated, every dot
 # re-rasterised) of a 1600x1000 map and hover picking, at 70,000 dots (the
-# stored run in runs/default when there is one, else synthetic) and at
+# newest stored run in runs/ when there is one, else synthetic) and at
 # 1,000,000 synthetic dots. Prints the absolute times and their ratio to the
 # issue's targets (there is no peer implementation to compare with):
 #   70k repaint <= 16 ms, hover pick <= 1 ms, 1M repaint <= 100 ms.
-# Usage: tests/bench/run_map_bench.sh [run dir]   (default runs/default)
+# Usage: tests/bench/run_map_bench.sh [run dir]   (default: the newest run in runs/)
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/bench_lib.sh"
-RUN="${1:-$ROOT/runs/default}"
+RUN="${1:-$(bench_latest_run)}"
 bench_build bench_map
 OUT="$(mktemp)"
 trap 'rm -f "$OUT"' EXIT

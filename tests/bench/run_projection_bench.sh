@@ -12,7 +12,7 @@
 # t-SNE ≤ 1/4 of Rtsne).
 #
 # Usage: tests/bench/run_projection_bench.sh [features.npy [labels]]
-#   features.npy  float32 N×D (default: runs/default/features.npy)
+#   features.npy  float32 N×D (default: the newest run in runs/)
 #   labels        samples.csv of the run or a 1-D .npy (default: samples.csv
 #                 beside features.npy)
 # Environment: THREADS (2), FAMILIES ("umap tsne"), SKLEARN_TSNE (0),
@@ -24,7 +24,7 @@
 # average is printed before and after).
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/bench_lib.sh"
-FEATURES="${1:-$ROOT/runs/default/features.npy}"
+FEATURES="${1:-$(bench_latest_run)/features.npy}"
 LABELS="${2:-$(dirname "$FEATURES")/samples.csv}"
 THREADS="${THREADS:-2}"
 FAMILIES="${FAMILIES:-umap tsne}"

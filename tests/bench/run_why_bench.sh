@@ -4,14 +4,14 @@
 # the targets beside the measurements; then a contact sheet of the top
 # validation label candidates (PNG) to judge by eye.
 #
-# Usage: tests/bench/run_why_bench.sh [RUN_DIR]   (default: runs/default)
+# Usage: tests/bench/run_why_bench.sh [RUN_DIR]   (default: the newest run in runs/)
 # Environment: THREADS (2), TOP (20), MNISTX_BUILD_DIR (build),
 #   OUT (folder for why_top_candidates.csv / .png; default: a temporary one).
 # Timings are wall times: run it on an otherwise idle machine (the load
 # average is printed before and after).
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/bench_lib.sh"
-RUN="${1:-$ROOT/runs/default}"
+RUN="${1:-$(bench_latest_run)}"
 THREADS="${THREADS:-2}"
 TOP="${TOP:-20}"
 OUT="${OUT:-$(mktemp -d)}"

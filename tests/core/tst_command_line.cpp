@@ -51,8 +51,8 @@ QString field(const pipeline::CommandLine& cl, const QString& name)
     const auto& t = p.train;
     if (name == "data")
         return QString::fromStdString(p.dataFolder);
-    if (name == "out")
-        return QString::fromStdString(p.outDir);
+    if (name == "out") // a new folder named by the time: compared by its pattern in defaults()
+        return cl.outIsNew ? QString("<new run folder>") : QString::fromStdString(p.outDir);
     if (name == "run")
         return QString::fromStdString(cl.runDir);
     if (name == "model")
@@ -120,6 +120,7 @@ bool takesValue(const std::string& option)
 const std::map<std::string, std::string> kSampleValues{{"--data", "/tmp/m"},
                                                        {"--run", "runs/a"},
                                                        {"--out", "o"},
+                                                       {"--name", "baseline"},
                                                        {"--epochs", "7"},
                                                        {"--seed", "9007199254740993"},
                                                        {"--threads", "2"},
@@ -140,7 +141,21 @@ void TestCommandLine::defaults()
     const auto cl = pipeline::parseCommandLine({});
     QCOMPARE(cl.mode, pipeline::CommandLine::Mode::Gui);
     QCOMPARE(field(cl, "data"), QString("data/mnist"));
-    QCOMPARE(field(cl, "out"), QString("runs/default"));
+    // No --out: a new folder under runs/ named for the dataset, the model and
+    // the time, so that nothing stored is overwritten.
+    QVERIFY(cl.outIsNew);
+    const QString out = QString::fromStdString(cl.pipeline.outDir);
+    QVERIFY2(QRegularExpression(QStringLiteral("^runs/mnist-%1-\\d{8}-\\d{6}(-\\d+)?$")
+                                    .arg(QString::fromStdString(cl.pipeline.train.architecture)))
+                 .match(out)
+                 .hasMatch(),
+             qPrintable(out));
+    const auto model = pipeline::parseCommandLine({"--model", "/models/ResNet 50.pt"});
+    QVERIFY2(QString::fromStdString(model.pipeline.outDir).startsWith("runs/mnist-resnet-50-"),
+             model.pipeline.outDir.c_str());
+    const auto embeddings = pipeline::parseCommandLine({"--embeddings", "exported/run7/"});
+    QVERIFY2(QString::fromStdString(embeddings.pipeline.outDir).startsWith("runs/run7-embeddings-"),
+             embeddings.pipeline.outDir.c_str());
     QCOMPARE(field(cl, "run"), QString());
     QCOMPARE(cl.dataGiven, false);
     QCOMPARE(cl.pipeline.retrain, false);
@@ -177,6 +192,8 @@ void TestCommandLine::validOption_data()
                                  << "runs/b";
     QTest::newRow("--run and --out") << QStringList{"--run", "r1", "--out", "r2"} << "run"
                                      << "r1";
+    QTest::newRow("--name") << QStringList{"--name", "baseline"} << "out"
+                            << "runs/baseline";
     QTest::newRow("--epochs") << QStringList{"--epochs", "7"} << "epochs"
                               << "7";
     QTest::newRow("--epochs max") << QStringList{"--epochs", "1000"} << "epochs"
@@ -264,6 +281,12 @@ void TestCommandLine::invalid_data()
     QTest::addColumn<QString>("message"); // what the one-line message must contain
 
     // Non-numeric and malformed numbers.
+    QTest::newRow("--name with --out") << QStringList{"--name", "a", "--out", "b"}
+                                       << "--name: --out already says where the run goes";
+    QTest::newRow("--name a path")
+        << QStringList{"--name", "a/b"} << "--name: 'a/b' cannot name a folder";
+    QTest::newRow("--name ..") << QStringList{"--name", ".."}
+                               << "--name: '..' cannot name a folder";
     QTest::newRow("epochs abc") << QStringList{"--epochs", "abc"}
                                 << "--epochs: 'abc' is not a whole number";
     QTest::newRow("epochs 3x") << QStringList{"--epochs", "3x"}

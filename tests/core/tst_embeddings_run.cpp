@@ -216,7 +216,10 @@ void TestEmbeddingsRun::storedRunReopens()
     QVERIFY(stored.validation.losses == run->validation.losses);
     QFile summary(QString::fromStdString(out + "/summary.json"));
     QVERIFY(summary.open(QIODevice::ReadOnly));
-    QVERIFY(summary.readAll().contains("\"centroid_space\": \"feature\""));
+    const QByteArray summaryText = summary.readAll();
+    QVERIFY(summaryText.contains("\"centroid_space\": \"feature\""));
+    // No model ran here: the summary does not call it trained.
+    QVERIFY2(summaryText.contains("\"source\": \"embeddings\""), summaryText.constData());
     // Without images.npy there is nothing to show as a picture, and the
     // window is told so when it asks for the images.
     QVERIFY(messageOf([&] { data::loadDataset(folder); }).contains("without images.npy"));

@@ -6,6 +6,7 @@
 
 #include "../common/blob_run.h"
 #include "core/projection/knn_graph.h"
+#include "core/store/run_library.h"
 #include "core/store/run_store.h"
 #include "core/util/json_cursor.h"
 #include "core/why/feature_index.h"
@@ -98,10 +99,12 @@ void TestLabelErrors::flippedLabelsRankFirst()
 
 void TestLabelErrors::flippedLabelsOnStoredMnistRun()
 {
-    const QString dir = QStringLiteral(MNISTX_DEFAULT_RUN);
-    if (!QFileInfo::exists(dir + "/run.bin"))
-        QSKIP("no stored run in runs/default (scripts/run makes one)");
-    store::RunData run = store::loadRun(dir.toStdString());
+    const std::string dir = store::latestRun(MNISTX_RUNS_ROOT);
+    if (dir.empty())
+        QSKIP("no stored run in runs/ (scripts/run makes one)");
+    store::RunData run = store::loadRun(dir);
+    if (run.train.sampleCount() != 60000 || run.validation.sampleCount() != 10000)
+        QSKIP("the newest run in runs/ is not of the whole of MNIST");
     const std::vector<data::ClassLabel> original = run.validation.labels;
     const std::set<int> flipped = flipValidationLabels(run, 50, 9);
     const FeatureIndex index(run.train.features, run.validation.features);

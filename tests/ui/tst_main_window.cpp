@@ -62,6 +62,7 @@ private Q_SLOTS:
     void droppedFoldersOpenRunsAndOfferDatasets();
     void runWithOtherDataAsksWhatToDo();
     void recentRunsReopenAndForgetMissingOnes();
+    void withoutOutTheNewestRunOpens();
 
 private:
     pipeline::CommandLine commandLineFor(const QString& outDir) const;
@@ -577,6 +578,41 @@ void TestMainWindow::recentRunsReopenAndForgetMissingOnes()
     QCOMPARE(runs[1], QStringLiteral("/nowhere/run11"));
     QVERIFY(!runs.contains(runDir)); // pushed out by newer ones
     QSettings().remove(QStringLiteral("recentRuns"));
+}
+
+void TestMainWindow::withoutOutTheNewestRunOpens()
+{
+    // A library of two runs: the MNIST-sized one (2024) and an older small
+    // one (2000), beside a folder that is not a run. No --out, no --name: the
+    // newest run opens, nothing trains, and the folder the command line had
+    // named for a new run stays unmade.
+    QTemporaryDir library;
+    const QString root = library.filePath(QStringLiteral("runs"));
+    QVERIFY(QDir().mkpath(root + QStringLiteral("/newest")));
+    for (const char* file : {"run.bin", "summary.json"})
+        QVERIFY(QFile::copy(m_runDir.filePath(QString::fromLatin1(file)),
+                            root + QStringLiteral("/newest/") + QString::fromLatin1(file)));
+    test::SyntheticRunOptions small;
+    small.trainCount = 30;
+    small.validationCount = 10;
+    store::RunData old = test::makeSyntheticRun(small);
+    old.createdAt = "2000-01-01T00:00:00Z";
+    store::saveRun(old, (root + QStringLiteral("/older")).toStdString());
+    QVERIFY(QDir().mkpath(root + QStringLiteral("/notes")));
+
+    pipeline::CommandLine cl = pipeline::parseCommandLine({"--data", testing::mnistFolder()});
+    QVERIFY(cl.outIsNew);
+    cl.runsRoot = root.toStdString();
+    cl.pipeline.outDir = pipeline::newRunFolder(cl.pipeline, cl.runsRoot);
+    ui::MainWindow w(cl);
+    w.show();
+    QSignalSpy shown(&w, &ui::MainWindow::runShown);
+    w.start();
+    QVERIFY(shown.wait(20000));
+    QCOMPARE(w.session()->trainCount(), 60000); // the newest, not the small one
+    QVERIFY2(w.windowTitle().contains(QStringLiteral("newest")), qPrintable(w.windowTitle()));
+    QVERIFY(!w.controller()->busy());
+    QVERIFY(!QFileInfo::exists(QString::fromStdString(cl.pipeline.outDir)));
 }
 
 QTEST_MAIN(TestMainWindow)

@@ -7,7 +7,7 @@
 #
 #   tests/ui/walk/walk.sh [RUN_DIR] [OUT_DIR] [WIDTHxHEIGHT ...]
 #
-# Defaults: runs/default (scripts/run writes it), walk-shots/, and the two
+# Defaults: the newest run in runs/ (scripts/run writes one), walk-shots/, and the two
 # sizes the window is checked at, 1600x1000 and 1024x700. Needs xvfb,
 # xdotool, x11-apps (xwd), imagemagick (convert) and python3-numpy (for
 # find_marker.py); the app must be built.
@@ -15,7 +15,8 @@
 # layout and leaves the user's own alone.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../../.." && pwd)"
-RUN="${1:-$ROOT/runs/default}"
+NEWEST="$(ls -td "$ROOT"/runs/*/run.bin 2>/dev/null | head -1)"
+RUN="${1:-${NEWEST%/run.bin}}"
 OUT="${2:-$ROOT/walk-shots}"
 shift $(( $# > 2 ? 2 : $# ))
 SIZES=("$@")
@@ -25,7 +26,7 @@ for tool in Xvfb xdotool xwd convert; do
     command -v "$tool" >/dev/null || { echo "walk: $tool is missing (apt-get install xvfb xdotool x11-apps imagemagick)" >&2; exit 1; }
 done
 [ -x "$APP" ] || { echo "walk: build the app first ($APP)" >&2; exit 1; }
-[ -f "$RUN/run.bin" ] || { echo "walk: no run in $RUN (scripts/run writes runs/default)" >&2; exit 1; }
+[ -f "$RUN/run.bin" ] || { echo "walk: no run in $RUN (scripts/run writes one under runs/)" >&2; exit 1; }
 mkdir -p "$OUT"
 
 # Pauses: long enough for the window to repaint and animations (250 ms) to end.
