@@ -13,6 +13,7 @@
 #include "ui/inspector/error_inspector.h"
 #include "ui/map/population_map.h"
 #include "ui/recent_runs_menu.h"
+#include "ui/runs/runs_panel.h"
 #include "ui/tables/misclassified_view.h"
 #include "ui/why/metadata_dashboard.h"
 #include "ui/why/why_panels.h"
@@ -81,6 +82,14 @@ void MainWindow::createWidgets()
     m_dashboard = new TrainingDashboard(this);
     m_dashboardDock =
         addDock(m_dashboard, tr("Training"), QStringLiteral("training"), Qt::BottomDockWidgetArea);
+    m_runs = new RunsPanel(this);
+    m_runs->setFolder(QString::fromStdString(runsFolder()));
+    m_runsDock = addDock(m_runs, tr("Runs"), QStringLiteral("runs"), Qt::LeftDockWidgetArea);
+    connect(m_runs, &RunsPanel::openRequested, this, [this](const QString& dir) {
+        if (QDir::cleanPath(dir) != QDir::cleanPath(QFileInfo(m_runDir).absoluteFilePath()))
+            openRun(dir);
+    });
+    connect(m_runs, &RunsPanel::runRenamed, this, &MainWindow::onRunRenamed);
     m_lossChart = new LossDistanceChart(m_session, this);
     m_lossDock = addDock(m_lossChart, tr("Loss vs Distance"), QStringLiteral("lossDistance"),
                          Qt::BottomDockWidgetArea);
@@ -135,6 +144,7 @@ void MainWindow::createWidgets()
     m_progress->setTextVisible(false);
     m_progress->hide();
     m_runLabel = new QLabel(this);
+    m_runLabel->setContentsMargins(12, 0, 0, 0); // apart from a long message it clips
     m_runLabel->setToolTip(tr("The run being explored: accuracy and the quality of its map"));
     statusBar()->addWidget(m_stageLabel);
     statusBar()->addWidget(m_progress);
@@ -190,6 +200,8 @@ void MainWindow::connectWorker()
         m_runDir = dir;
         rememberRecentRun(dir);
         m_why->setRunDir(dir);
+        m_runs->setFolder(QFileInfo(dir).absolutePath());
+        m_runs->setOpenRun(dir);
         m_progress->hide();
         m_stageLabel->clear();
         statusBar()->showMessage(tr("Run saved to %1").arg(QDir::toNativeSeparators(dir)),

@@ -24,6 +24,7 @@ class LossDistanceChart;
 class MisclassifiedView;
 class PopulationMap;
 class RecentRunsMenu;
+class RunsPanel;
 class RunController;
 class SelectionGallery;
 class TrainingDashboard;
@@ -176,6 +177,8 @@ private:
     // File ▸ Open Recent: opens the run, or asks whether to forget one whose
     // folder no longer holds run.bin.
     void openRecentRun(const QString& dir);
+    // The Runs panel renamed a run folder: when it is the open run, follow it.
+    void onRunRenamed(const QString& from, const QString& to);
     void saveRunAs();
     void showTrainDialog();
     // Where new runs go: the folder of the last run's folder (runs/).
@@ -204,6 +207,8 @@ private:
     QDockWidget* m_misclassifiedDock = nullptr;
     QDockWidget* m_dashboardDock = nullptr;
     QDockWidget* m_lossDock = nullptr;
+    RunsPanel* m_runs = nullptr; // the run library: open, rename, delete
+    QDockWidget* m_runsDock = nullptr;
 
     QComboBox* m_colorBox = nullptr;
     QComboBox* m_subsetBox = nullptr;

@@ -242,8 +242,8 @@ void MainWindow::createMenus()
     view->addAction(m_clearFiltersAction);
     view->addAction(m_resetViewAction);
     view->addSeparator();
-    for (QDockWidget* d :
-         {m_inspectorDock, m_galleryDock, m_misclassifiedDock, m_dashboardDock, m_lossDock})
+    for (QDockWidget* d : {m_inspectorDock, m_galleryDock, m_misclassifiedDock, m_dashboardDock,
+                           m_lossDock, m_runsDock})
         view->addAction(d->toggleViewAction());
     for (QDockWidget* d : m_why->docks())
         view->addAction(d->toggleViewAction());

@@ -11,6 +11,7 @@
 #include "ui/main_window.h"
 #include "ui/map/population_map.h"
 #include "ui/recent_runs_menu.h"
+#include "ui/runs/runs_panel.h"
 #include "ui/tables/misclassified_view.h"
 #include "ui/why/why_panels.h"
 #include "ui/workers/run_controller.h"
@@ -270,6 +271,9 @@ void MainWindow::onFinished(const RunPtr& run, const DataPtr& data, const QStrin
     m_runDir = dir;
     rememberRecentRun(dir);
     m_why->setRunDir(dir); // after setRun: the marks belong to the new run
+    if (!dir.isEmpty())
+        m_runs->setFolder(QFileInfo(dir).absolutePath());
+    m_runs->setOpenRun(dir);
     m_progress->hide();
     m_stageLabel->clear();
     m_dashboard->setHistory(run->history);
@@ -284,7 +288,7 @@ void MainWindow::onFinished(const RunPtr& run, const DataPtr& data, const QStrin
     const double seconds = m_jobClock.isValid() ? m_jobClock.elapsed() / 1000.0 : 0.0;
     QString text;
     if (job == Job::Open)
-        text = tr("Opened %1 in %2 s").arg(QDir::toNativeSeparators(dir)).arg(seconds, 0, 'f', 2);
+        text = tr("Opened %1 in %2 s").arg(QFileInfo(dir).fileName()).arg(seconds, 0, 'f', 2);
     else if (job == Job::Reproject)
         text = tr("Map recomputed with %1 in %2 s")
                    .arg(QString::fromStdString(projection::projectorTitle(run->projection.method)))
@@ -503,6 +507,19 @@ void MainWindow::openRecentRun(const QString& dir)
     box.exec();
     if (box.clickedButton() == remove)
         forgetRecentRun(dir);
+}
+
+void MainWindow::onRunRenamed(const QString& from, const QString& to)
+{
+    forgetRecentRun(from);
+    if (m_runDir.isEmpty() ||
+        QDir::cleanPath(QFileInfo(m_runDir).absoluteFilePath()) != QDir::cleanPath(from))
+        return;
+    // The open run moved: its marks, the title and the recent list follow.
+    m_runDir = to;
+    rememberRecentRun(to);
+    m_why->setRunDir(to);
+    setWindowTitle(tr("%1 — MNIST Explorer").arg(QDir::toNativeSeparators(to)));
 }
 
 void MainWindow::saveRunAs()

@@ -21,6 +21,7 @@
 #include "ui/main_window.h"
 #include "ui/map/population_map.h"
 #include "ui/recent_runs_menu.h"
+#include "ui/runs/runs_panel.h"
 #include "ui/why/confusion_matrix_view.h"
 #include "ui/why/label_candidates_panel.h"
 #include "ui/why/metadata_dashboard.h"
@@ -613,6 +614,13 @@ void TestMainWindow::withoutOutTheNewestRunOpens()
     QVERIFY2(w.windowTitle().contains(QStringLiteral("newest")), qPrintable(w.windowTitle()));
     QVERIFY(!w.controller()->busy());
     QVERIFY(!QFileInfo::exists(QString::fromStdString(cl.pipeline.outDir)));
+    // The Runs panel lists the library, the open run chosen.
+    auto* runs = w.findChild<ui::RunsPanel*>();
+    QVERIFY(runs);
+    QCOMPARE(runs->folder(), QDir::cleanPath(root));
+    QCOMPARE(runs->runs().size(), std::size_t(2)); // "notes" is no run
+    QCOMPARE(runs->cellText(0, ui::RunsPanel::NameColumn), QStringLiteral("newest"));
+    QCOMPARE(runs->currentRun(), QDir::cleanPath(root + QStringLiteral("/newest")));
 }
 
 QTEST_MAIN(TestMainWindow)
