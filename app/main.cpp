@@ -6,6 +6,7 @@
 #include "ui/workers/run_controller.h"
 
 #include <QApplication>
+#include <QDir>
 #include <QIcon>
 #include <QTimer>
 #include <atomic>
@@ -54,6 +55,33 @@ int runHeadless(const mnistx::pipeline::CommandLine& cl, int argc, char** argv)
     }
 }
 
+// --compare A B --out DIR: compare.csv and compare.json (core), then the
+// map (drawn by the window's code on the offscreen platform).
+int runCompare(const mnistx::pipeline::CommandLine& cl, int argc, char** argv)
+{
+    try {
+        const std::string& out = cl.pipeline.outDir;
+        const auto stored =
+            mnistx::compare::compareStoredRuns(cl.compareRuns[0], cl.compareRuns[1], out);
+        const mnistx::compare::RunComparison& c = stored.comparison;
+        qputenv("QT_QPA_PLATFORM", "offscreen");
+        QApplication app(argc, argv);
+        mnistx::ui::writeComparisonMap(
+            *stored.runB, c,
+            QDir(QString::fromStdString(out)).filePath(QStringLiteral("compare_map.png")));
+        std::cerr << "A " << cl.compareRuns[0] << " → B " << cl.compareRuns[1] << ": "
+                  << c.overall.fixed << " fixed, " << c.overall.broken << " broken, "
+                  << c.overall.bothWrong << " wrong in both, " << c.overall.bothRight
+                  << " right in both; validation accuracy " << c.validationAccuracyA << " → "
+                  << c.validationAccuracyB << "\nwritten to " << out
+                  << " (compare.csv, compare.json, compare_map.png)\n";
+        return 0;
+    } catch (const std::exception& e) {
+        std::cerr << "mnist-explorer: " << e.what() << '\n';
+        return 1;
+    }
+}
+
 } // namespace
 
 int main(int argc, char** argv)
@@ -77,6 +105,8 @@ int main(int argc, char** argv)
     case mnistx::pipeline::CommandLine::Mode::Headless:
         mnistx::pipeline::configureThreads(cl.pipeline.train.threads);
         return runHeadless(cl, argc, argv);
+    case mnistx::pipeline::CommandLine::Mode::Compare:
+        return runCompare(cl, argc, argv);
     case mnistx::pipeline::CommandLine::Mode::Gui:
         break;
     }

@@ -147,6 +147,12 @@ void declareOptions(CLI::App& app, CommandLine& cl, ModeFlags& mode)
     addValue(app, "--run", "DIR", "open a stored run (e.g. the --out folder of a headless run)",
              [&cl](const std::string&, const std::string& text) { cl.runDir = text; });
     app.add_flag("--headless", mode.headless, "no window: train, analyse, project and write --out");
+    app.add_option("--compare", cl.compareRuns,
+                   "compare two stored runs of one dataset: write compare.csv, compare.json and "
+                   "compare_map.png into --out, no window")
+        ->type_name("RUN_A RUN_B")
+        ->expected(2)
+        ->allow_extra_args(false);
     addValue(app, "--out", "DIR",
              "where the run is stored (the window opens the run stored there, if any)",
              [&cl, &mode](const std::string&, const std::string& text) {
@@ -316,6 +322,8 @@ CommandLine parseCommandLine(const std::vector<std::string>& args)
     const std::vector<std::string> unknown = app.remaining();
     if (!unknown.empty()) {
         std::string name = unknown.front();
+        if (name.empty() || name.front() != '-')
+            throw std::invalid_argument("unexpected argument '" + name + "' (see --help)");
         if (name.compare(0, 2, "--") == 0)
             name = name.substr(0, name.find('=')); // "--epoch=3" → "--epoch"
         throw std::invalid_argument("unknown option '" + name + "' (see --help)");
@@ -325,8 +333,18 @@ CommandLine parseCommandLine(const std::vector<std::string>& args)
         cl.mode = CommandLine::Mode::Help;
     else if (mode.version)
         cl.mode = CommandLine::Mode::Version;
+    else if (!cl.compareRuns.empty())
+        cl.mode = CommandLine::Mode::Compare;
     else if (mode.headless)
         cl.mode = CommandLine::Mode::Headless;
+    // CLI11 lets a repeated --compare gather more values, or fewer through
+    // "--compare=a": exactly two, or a message.
+    if (!cl.compareRuns.empty() && cl.compareRuns.size() != 2)
+        throw std::invalid_argument("--compare: takes two runs, RUN_A RUN_B (got " +
+                                    std::to_string(cl.compareRuns.size()) + ")");
+    if (cl.mode == CommandLine::Mode::Compare && !mode.outGiven)
+        throw std::invalid_argument("--compare: needs --out DIR, the folder for compare.csv, "
+                                    "compare.json and compare_map.png");
     if (mode.outGiven && !cl.runName.empty())
         throw std::invalid_argument("--name: --out already says where the run goes (use one)");
     // In the GUI, --out DIR opens the run stored there or, when there is

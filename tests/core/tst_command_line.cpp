@@ -81,6 +81,9 @@ QString field(const pipeline::CommandLine& cl, const QString& name)
         return QString::number(t.validationLimit);
     if (name == "retrain")
         return p.retrain ? "true" : "false";
+    if (name == "compare")
+        return QString::fromStdString(
+            cl.compareRuns.empty() ? std::string() : cl.compareRuns[0] + " | " + cl.compareRuns[1]);
     if (name == "dataGiven")
         return cl.dataGiven ? "true" : "false";
     return "?" + name;
@@ -89,7 +92,7 @@ QString field(const pipeline::CommandLine& cl, const QString& name)
 const QStringList kFields{"data",         "out",        "run",      "model",      "embeddings",
                           "epochs",       "seed",       "threads",  "batchSize",  "learningRate",
                           "architecture", "projection", "lossBins", "trainLimit", "validationLimit",
-                          "retrain",      "dataGiven"};
+                          "retrain",      "dataGiven",  "compare"};
 
 // Empty when a and b agree in the mode and every field, else the first that differs.
 QString difference(const pipeline::CommandLine& a, const pipeline::CommandLine& b)
@@ -121,6 +124,7 @@ const std::map<std::string, std::string> kSampleValues{{"--data", "/tmp/m"},
                                                        {"--run", "runs/a"},
                                                        {"--out", "o"},
                                                        {"--name", "baseline"},
+                                                       {"--compare", "runs/a"},
                                                        {"--epochs", "7"},
                                                        {"--seed", "9007199254740993"},
                                                        {"--threads", "2"},
@@ -194,6 +198,9 @@ void TestCommandLine::validOption_data()
                                      << "r1";
     QTest::newRow("--name") << QStringList{"--name", "baseline"} << "out"
                             << "runs/baseline";
+    QTest::newRow("--compare") << QStringList{"--compare", "runs/a", "runs/b", "--out", "o"}
+                               << "compare"
+                               << "runs/a | runs/b";
     QTest::newRow("--epochs") << QStringList{"--epochs", "7"} << "epochs"
                               << "7";
     QTest::newRow("--epochs max") << QStringList{"--epochs", "1000"} << "epochs"
@@ -266,6 +273,8 @@ void TestCommandLine::modes_data()
     QTest::newRow("-h") << QStringList{"-h"} << int(Mode::Help);
     QTest::newRow("--version") << QStringList{"--version"} << int(Mode::Version);
     QTest::newRow("--run") << QStringList{"--run", "r"} << int(Mode::Gui);
+    QTest::newRow("--compare") << QStringList{"--compare", "a", "b", "--out", "o"}
+                               << int(Mode::Compare);
 }
 
 void TestCommandLine::modes()
@@ -281,6 +290,12 @@ void TestCommandLine::invalid_data()
     QTest::addColumn<QString>("message"); // what the one-line message must contain
 
     // Non-numeric and malformed numbers.
+    QTest::newRow("--compare without --out")
+        << QStringList{"--compare", "a", "b"} << "--compare: needs --out DIR";
+    QTest::newRow("--compare one run") << QStringList{"--compare", "a", "--out", "o"}
+                                       << "--compare: takes two runs, RUN_A RUN_B (got 1)";
+    QTest::newRow("--compare three runs")
+        << QStringList{"--compare", "a", "b", "c", "--out", "o"} << "unexpected argument 'c'";
     QTest::newRow("--name with --out") << QStringList{"--name", "a", "--out", "b"}
                                        << "--name: --out already says where the run goes";
     QTest::newRow("--name a path")
@@ -323,7 +338,7 @@ void TestCommandLine::invalid_data()
     // Unknown options and values.
     QTest::newRow("unknown option") << QStringList{"--epoch", "3"} << "unknown option '--epoch'";
     QTest::newRow("unknown short option") << QStringList{"-x"} << "unknown option '-x'";
-    QTest::newRow("stray word") << QStringList{"data/mnist"} << "unknown option 'data/mnist'";
+    QTest::newRow("stray word") << QStringList{"data/mnist"} << "unexpected argument 'data/mnist'";
     QTest::newRow("unknown after valid") << QStringList{"--headless", "--fast"} << "'--fast'";
     QTest::newRow("architecture") << QStringList{"--architecture", "resnet"}
                                   << "--architecture: unknown 'resnet'";
@@ -331,7 +346,8 @@ void TestCommandLine::invalid_data()
                                 << "--projection: unknown 'mds'";
     QTest::newRow("option made up with =")
         << QStringList{"--epoch=3"} << "unknown option '--epoch'";
-    QTest::newRow("stray word after =") << QStringList{"--epochs=3", "x"} << "unknown option 'x'";
+    QTest::newRow("stray word after =")
+        << QStringList{"--epochs=3", "x"} << "unexpected argument 'x'";
 
     QTest::newRow("flag with a value")
         << QStringList{"--retrain=no"} << "--retrain: takes no value";

@@ -1,8 +1,10 @@
 #pragma once
 
+#include "core/compare/run_comparison.h"
 #include "core/data/dataset.h"
 #include "core/store/run_data.h"
 
+#include <QColor>
 #include <QSize>
 #include <QString>
 #include <memory>
@@ -27,5 +29,15 @@ inline constexpr double kHeadlessPngScale = 2.0;
 // GUI thread. Throws std::runtime_error naming the file on a write error.
 void writeHeadlessPlots(const store::RunData& run, std::shared_ptr<const data::DatasetSplits> data,
                         const QString& outDir);
+
+// compare_map.png for --compare: run B's map, its dots coloured by what
+// changed from run A (fixed green, broken red, wrong in both amber, right in
+// both grey; counts in the legend), sized by B's loss. Needs a
+// QApplication, as above; throws std::runtime_error naming the file.
+void writeComparisonMap(const store::RunData& runB, const compare::RunComparison& comparison,
+                        const QString& path);
+
+// The colour of each change on the comparison map.
+QColor changeColor(compare::Change change);
 
 } // namespace mnistx::ui
