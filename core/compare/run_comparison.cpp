@@ -25,22 +25,14 @@ std::string countsOf(const store::RunData& run)
            std::to_string(run.train.classCount) + " classes";
 }
 
+// Each change's counter and word, in the enum's order.
+long long ChangeCounts::*const kCounters[] = {&ChangeCounts::fixed, &ChangeCounts::broken,
+                                              &ChangeCounts::bothRight, &ChangeCounts::bothWrong};
+const char* const kChangeNames[] = {"fixed", "broken", "both_right", "both_wrong"};
+
 void addChange(ChangeCounts& counts, Change change)
 {
-    switch (change) {
-    case Change::Fixed:
-        ++counts.fixed;
-        break;
-    case Change::Broken:
-        ++counts.broken;
-        break;
-    case Change::BothRight:
-        ++counts.bothRight;
-        break;
-    case Change::BothWrong:
-        ++counts.bothWrong;
-        break;
-    }
+    ++(counts.*kCounters[static_cast<int>(change)]);
 }
 
 json::Value countsJson(const ChangeCounts& c)
@@ -73,17 +65,7 @@ json::Value pairsJson(const std::vector<PairShift>& pairs)
 
 const char* changeName(Change change)
 {
-    switch (change) {
-    case Change::Fixed:
-        return "fixed";
-    case Change::Broken:
-        return "broken";
-    case Change::BothRight:
-        return "both_right";
-    case Change::BothWrong:
-        return "both_wrong";
-    }
-    return "?";
+    return kChangeNames[static_cast<int>(change)];
 }
 
 std::string whyNotComparable(const store::RunData& a, const store::RunData& b)

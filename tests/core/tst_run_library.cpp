@@ -1,5 +1,5 @@
 #include "../common/message_of.h"
-#include "../common/synthetic_run.h"
+#include "../common/stored_runs.h"
 #include "core/store/run_library.h"
 #include "core/store/run_store.h"
 #include "core/store/store_error.h"
@@ -24,25 +24,7 @@ private Q_SLOTS:
     void deleteRemovesOnlyRuns();
 };
 
-namespace
-{
-
-// A small stored run made at `createdAt` from `dataFolder`.
-void storeRun(const std::string& dir, const std::string& createdAt, const std::string& dataFolder,
-              const std::function<void(store::RunData&)>& edit = {})
-{
-    test::SyntheticRunOptions options;
-    options.trainCount = 30;
-    options.validationCount = 10;
-    store::RunData run = test::makeSyntheticRun(options);
-    run.createdAt = createdAt;
-    run.dataFolder = dataFolder;
-    if (edit)
-        edit(run);
-    store::saveRun(run, dir);
-}
-
-} // namespace
+using test::storeSmallRun;
 
 void TestRunLibrary::folderNamesSayWhatMadeTheRun()
 {
@@ -72,12 +54,12 @@ void TestRunLibrary::listsRunsNewestFirst()
     QVERIFY(store::listRuns(root + "/nowhere").empty());
     QCOMPARE(store::latestRun(root), std::string());
 
-    storeRun(root + "/old", "2026-11-01T10:00:00Z", "/data/mnist");
-    storeRun(root + "/new", "2026-12-07T09:30:00Z", "/data/fashion/",
-             [](store::RunData& run) { run.importedModel = "/models/resnet.pt"; });
-    storeRun(root + "/middle", "2026-12-01T00:00:00Z", "/somewhere/emb",
-             [](store::RunData& run) { run.datasetFormat = "embeddings"; });
-    storeRun(root + "/damaged", "2026-12-31T00:00:00Z", "/data/mnist");
+    storeSmallRun(root + "/old", "2026-11-01T10:00:00Z", "/data/mnist");
+    storeSmallRun(root + "/new", "2026-12-07T09:30:00Z", "/data/fashion/",
+                  [](store::RunData& run) { run.importedModel = "/models/resnet.pt"; });
+    storeSmallRun(root + "/middle", "2026-12-01T00:00:00Z", "/somewhere/emb",
+                  [](store::RunData& run) { run.datasetFormat = "embeddings"; });
+    storeSmallRun(root + "/damaged", "2026-12-31T00:00:00Z", "/data/mnist");
     std::ofstream(root + "/damaged/summary.json", std::ios::trunc) << "{\"created_at\": ";
     fs::create_directory(root + "/not-a-run"); // no run.bin: not listed
     std::ofstream(root + "/stray.txt") << "a file";
@@ -108,8 +90,8 @@ void TestRunLibrary::renameKeepsTheRun()
 {
     QTemporaryDir tmp;
     const std::string root = tmp.path().toStdString();
-    storeRun(root + "/a", "2026-12-07T09:30:00Z", "/data/mnist");
-    storeRun(root + "/b", "2026-12-07T09:31:00Z", "/data/mnist");
+    storeSmallRun(root + "/a", "2026-12-07T09:30:00Z", "/data/mnist");
+    storeSmallRun(root + "/b", "2026-12-07T09:31:00Z", "/data/mnist");
     const std::string renamed = store::renameRun(root + "/a", "baseline");
     QCOMPARE(renamed, root + "/baseline");
     QVERIFY(store::hasRun(renamed));
@@ -135,7 +117,7 @@ void TestRunLibrary::deleteRemovesOnlyRuns()
     QVERIFY2(refused.contains("not a run folder"), qPrintable(refused));
     QVERIFY(fs::exists(root + "/notes/keep.txt"));
 
-    storeRun(root + "/run", "2026-12-07T09:30:00Z", "/data/mnist");
+    storeSmallRun(root + "/run", "2026-12-07T09:30:00Z", "/data/mnist");
     store::deleteRun(root + "/run");
     QVERIFY(!fs::exists(root + "/run"));
     QVERIFY(store::listRuns(root).empty());

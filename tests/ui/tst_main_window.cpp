@@ -9,6 +9,7 @@
 // and the run folder; a run folder dropped on the window opens, a dataset
 // folder dropped on it gets the train dialog.
 #include "../common/idx_test_files.h"
+#include "../common/stored_runs.h"
 #include "../common/synthetic_run.h"
 #include "../common/timing_budget.h"
 #include "../core/mnist_fixture.h"
@@ -593,12 +594,8 @@ void TestMainWindow::withoutOutTheNewestRunOpens()
     for (const char* file : {"run.bin", "summary.json"})
         QVERIFY(QFile::copy(m_runDir.filePath(QString::fromLatin1(file)),
                             root + QStringLiteral("/newest/") + QString::fromLatin1(file)));
-    test::SyntheticRunOptions small;
-    small.trainCount = 30;
-    small.validationCount = 10;
-    store::RunData old = test::makeSyntheticRun(small);
-    old.createdAt = "2000-01-01T00:00:00Z";
-    store::saveRun(old, (root + QStringLiteral("/older")).toStdString());
+    test::storeSmallRun((root + QStringLiteral("/older")).toStdString(), "2000-01-01T00:00:00Z",
+                        "/nowhere");
     QVERIFY(QDir().mkpath(root + QStringLiteral("/notes")));
 
     pipeline::CommandLine cl = pipeline::parseCommandLine({"--data", testing::mnistFolder()});

@@ -1,4 +1,4 @@
-#include "../common/synthetic_run.h"
+#include "../common/stored_runs.h"
 #include "core/store/run_store.h"
 #include "ui/runs/runs_panel.h"
 
@@ -28,13 +28,7 @@ namespace
 
 void storeRun(const QString& dir, const std::string& createdAt, const std::string& dataFolder)
 {
-    test::SyntheticRunOptions options;
-    options.trainCount = 30;
-    options.validationCount = 10;
-    store::RunData run = test::makeSyntheticRun(options);
-    run.createdAt = createdAt;
-    run.dataFolder = dataFolder;
-    store::saveRun(run, dir.toStdString());
+    test::storeSmallRun(dir.toStdString(), createdAt, dataFolder);
 }
 
 QAction* action(RunsPanel& panel, const QString& text)
