@@ -7,6 +7,7 @@
 
 #include <QApplication>
 #include <QDir>
+#include <QFileInfo>
 #include <QIcon>
 #include <QTimer>
 #include <atomic>
@@ -66,8 +67,10 @@ int runCompare(const mnistx::pipeline::CommandLine& cl, int argc, char** argv)
         const mnistx::compare::RunComparison& c = stored.comparison;
         qputenv("QT_QPA_PLATFORM", "offscreen");
         QApplication app(argc, argv);
+        const QString nameB =
+            QFileInfo(QDir::cleanPath(QString::fromStdString(cl.compareRuns[1]))).fileName();
         mnistx::ui::writeComparisonMap(
-            *stored.runB, c,
+            *stored.runB, c, nameB,
             QDir(QString::fromStdString(out)).filePath(QStringLiteral("compare_map.png")));
         std::cerr << "A " << cl.compareRuns[0] << " → B " << cl.compareRuns[1] << ": "
                   << c.overall.fixed << " fixed, " << c.overall.broken << " broken, "

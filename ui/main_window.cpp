@@ -90,6 +90,7 @@ void MainWindow::createWidgets()
             openRun(dir);
     });
     connect(m_runs, &RunsPanel::runRenamed, this, &MainWindow::onRunRenamed);
+    connect(m_runs, &RunsPanel::compareRequested, this, &MainWindow::compareWith);
     m_lossChart = new LossDistanceChart(m_session, this);
     m_lossDock = addDock(m_lossChart, tr("Loss vs Distance"), QStringLiteral("lossDistance"),
                          Qt::BottomDockWidgetArea);
@@ -272,6 +273,7 @@ void MainWindow::updateActions()
     m_trainAction->setEnabled(!busy);
     m_saveRunAction->setEnabled(!busy && haveRun && m_job == Job::None);
     m_reprojectAction->setEnabled(!busy && haveRun);
+    m_compareAction->setEnabled(!busy && haveRun);
     m_colorClassesAction->setEnabled(haveRun);
     for (QAction* a : {m_exportMapAction, m_exportInspectorAction, m_exportLossAction,
                        m_exportAllAction, m_exportCsvAction})

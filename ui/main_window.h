@@ -72,6 +72,11 @@ public:
     void reproject(const QString& method, const std::map<std::string, double>& parameters = {});
     // Selects the sample "123" (training index), "t123", "v45" or "validation 45".
     bool findSample(const QString& text);
+    // Run ▸ Compare With…: the open run (B) against the stored run in dir (A)
+    // of the same dataset: the map coloured by change (fixed, broken, wrong
+    // in both, right in both), the fixed and broken samples selected, largest
+    // loss change first. "" when shown; else why not (also in a message box).
+    QString compareWith(const QString& dir);
 
 Q_SIGNALS:
     // Emitted when a run is shown, after it finished loading or computing.
@@ -184,6 +189,7 @@ private:
     // Where new runs go: the folder of the last run's folder (runs/).
     std::string runsFolder() const;
     void showProjectionDialog();
+    void chooseComparison(); // asks for the run to compare with
 
     pipeline::CommandLine m_commandLine;
     pipeline::PipelineConfig m_config; // of the last training asked for
@@ -221,6 +227,7 @@ private:
 
     QAction* m_openDataAction = nullptr;
     QAction* m_openRunAction = nullptr;
+    QAction* m_compareAction = nullptr;
     RecentRunsMenu* m_recentMenu = nullptr;
     QAction* m_openModelAction = nullptr;
     QAction* m_openEmbeddingsAction = nullptr;

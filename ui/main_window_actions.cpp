@@ -141,6 +141,13 @@ void MainWindow::createActions()
     m_reprojectAction->setStatusTip(tr("Project the features again with UMAP, t-SNE or PCA"));
     connect(m_reprojectAction, &QAction::triggered, this, &MainWindow::showProjectionDialog);
 
+    m_compareAction = new QAction(tr("Compare &With…"), this);
+    m_compareAction->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_W));
+    m_compareAction->setStatusTip(
+        tr("Colour the map by what the open run fixed and broke against another stored run of "
+           "the same dataset, and select the samples that changed (Ctrl+Shift+W)"));
+    connect(m_compareAction, &QAction::triggered, this, &MainWindow::chooseComparison);
+
     m_resetViewAction =
         new QAction(QIcon::fromTheme(QStringLiteral("zoom-fit-best")), tr("&Reset Map View"), this);
     m_resetViewAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_0));
@@ -259,6 +266,7 @@ void MainWindow::createMenus()
     QMenu* run = menuBar()->addMenu(tr("&Run"));
     run->addAction(m_trainAction);
     run->addAction(m_reprojectAction);
+    run->addAction(m_compareAction);
     run->addAction(m_cancelAction);
 
     QMenu* help = menuBar()->addMenu(tr("&Help"));
@@ -484,6 +492,8 @@ void MainWindow::showShortcuts()
            "<tr><td><b>Ctrl+Alt+M / E</b></td><td>open your TorchScript model / embeddings "
            "computed elsewhere</td></tr>"
            "<tr><td><b>Ctrl+R</b></td><td>recompute the map (UMAP, t-SNE, PCA)</td></tr>"
+           "<tr><td><b>Ctrl+Shift+W</b></td><td>compare with another run: the map by what "
+           "changed</td></tr>"
            "<tr><td><b>Ctrl+E</b></td><td>export the map</td></tr>"
            "<tr><td><b>Ctrl+Shift+H / N</b></td><td>heat maps / similar samples of the current "
            "sample</td></tr>"

@@ -1,6 +1,7 @@
 #include "../common/clustered_run.h"
 #include "core/compare/run_comparison.h"
 #include "ui/export/headless_plots.h"
+#include "ui/map/comparison_coloring.h"
 
 #include <QImage>
 #include <QTemporaryDir>
@@ -69,7 +70,7 @@ void TestCompareMap::changesHaveTheirColours()
 
     QTemporaryDir tmp;
     const QString path = tmp.filePath(QStringLiteral("compare_map.png"));
-    ui::writeComparisonMap(*b, c, path);
+    ui::writeComparisonMap(*b, c, QStringLiteral("b"), path);
     const QImage image(path);
     QVERIFY(!image.isNull());
     QCOMPARE(image.size(), ui::kHeadlessMapSize * ui::kHeadlessPngScale);
@@ -88,7 +89,8 @@ void TestCompareMap::mismatchedComparisonIsRefused()
     compare::RunComparison empty;
     QTemporaryDir tmp;
     const QString path = tmp.filePath(QStringLiteral("compare_map.png"));
-    QVERIFY_THROWS_EXCEPTION(std::runtime_error, ui::writeComparisonMap(*b, empty, path));
+    QVERIFY_THROWS_EXCEPTION(std::runtime_error,
+                             ui::writeComparisonMap(*b, empty, QStringLiteral("b"), path));
     QVERIFY(!QFileInfo::exists(path));
 }
 

@@ -65,6 +65,7 @@ private Q_SLOTS:
     void runWithOtherDataAsksWhatToDo();
     void recentRunsReopenAndForgetMissingOnes();
     void withoutOutTheNewestRunOpens();
+    void compareWithColoursTheMapByChange();
 
 private:
     pipeline::CommandLine commandLineFor(const QString& outDir) const;
@@ -618,6 +619,83 @@ void TestMainWindow::withoutOutTheNewestRunOpens()
     QCOMPARE(runs->runs().size(), std::size_t(2)); // "notes" is no run
     QCOMPARE(runs->cellText(0, ui::RunsPanel::NameColumn), QStringLiteral("newest"));
     QCOMPARE(runs->currentRun(), QDir::cleanPath(root + QStringLiteral("/newest")));
+}
+
+void TestMainWindow::compareWithColoursTheMapByChange()
+{
+    auto w = openedWindow();
+    QVERIFY(w);
+    // The reference run A: the open run with every 7th validation sample
+    // predicted as its label (what the open run gets wrong there, A got
+    // right: broken) and every 11th training one predicted wrong (fixed,
+    // where the open run is right).
+    store::RunData reference = store::loadRun(m_runDir.path().toStdString());
+    int fixed = 0, broken = 0;
+    for (int i = 0; i < reference.validation.sampleCount(); i += 7) {
+        auto& p = reference.validation.predictions[static_cast<std::size_t>(i)];
+        const auto label = reference.validation.labels[static_cast<std::size_t>(i)];
+        if (p != label) {
+            p = label;
+            // Losses of A that differ from the open run's by various amounts.
+            reference.validation.losses[static_cast<std::size_t>(i)] = 0.001f * float(i % 1000);
+            ++broken;
+        }
+    }
+    for (int i = 0; i < reference.train.sampleCount(); i += 11) {
+        auto& p = reference.train.predictions[static_cast<std::size_t>(i)];
+        const auto label = reference.train.labels[static_cast<std::size_t>(i)];
+        if (p == label) {
+            p = static_cast<data::ClassLabel>((label + 1) % 10);
+            reference.train.losses[static_cast<std::size_t>(i)] = 3.0f + 0.0001f * float(i);
+            ++fixed;
+        }
+    }
+    QVERIFY(fixed > 0 && broken > 0);
+    QTemporaryDir other;
+    store::saveRun(reference, other.path().toStdString());
+
+    QCOMPARE(w->compareWith(other.path()), QString());
+    ui::PopulationMap* map = w->populationMap();
+    QCOMPARE(map->colorBy(), ui::PopulationMap::ColorBy::Custom);
+    QVERIFY2(map->colorByName().contains(QFileInfo(other.path()).fileName()),
+             qPrintable(map->colorByName()));
+    const QVector<ui::MapLegendEntry> legend = map->legendEntries();
+    QCOMPARE(legend.size(), 4);
+    QCOMPARE(legend[0].count, qint64(fixed));
+    QCOMPARE(legend[1].count, qint64(broken));
+    // The changed samples are the selection, the largest loss change first
+    // (at most 200).
+    const QVector<int>& selection = w->session()->selection();
+    QCOMPARE(selection.size(), std::min(fixed + broken, 200));
+    const auto lossChange = [&](int id) {
+        const auto& a = id < w->session()->trainCount() ? reference.train : reference.validation;
+        const int index = w->session()->indexInSubset(id);
+        return std::abs(w->session()->loss(id) - a.losses[static_cast<std::size_t>(index)]);
+    };
+    for (int i = 1; i < selection.size(); ++i)
+        QVERIFY(lossChange(selection[i - 1]) >= lossChange(selection[i]));
+    for (int id : selection) // each one fixed or broken by design
+        QVERIFY(id < w->session()->trainCount() ? id % 11 == 0
+                                                : (id - w->session()->trainCount()) % 7 == 0);
+    QVERIFY(w->session()->selectionDescription().contains(QStringLiteral("fixed")));
+
+    // A run of other samples (a label differs; this fixture has no dataset
+    // fingerprint, so the labels are what is compared): refused with the
+    // reason, the map unchanged.
+    reference.validation.labels[5] =
+        static_cast<data::ClassLabel>((reference.validation.labels[5] + 1) % 10);
+    QTemporaryDir foreign;
+    store::saveRun(reference, foreign.path().toStdString());
+    QTimer poll;
+    connect(&poll, &QTimer::timeout, this, [] {
+        if (auto* box = qobject_cast<QMessageBox*>(QApplication::activeModalWidget()))
+            box->accept();
+    });
+    poll.start(20);
+    const QString refused = w->compareWith(foreign.path());
+    poll.stop();
+    QVERIFY2(refused.contains(QStringLiteral("labels differ")), qPrintable(refused));
+    QCOMPARE(map->legendEntries()[1].count, qint64(broken));
 }
 
 QTEST_MAIN(TestMainWindow)

@@ -4,7 +4,6 @@
 #include "core/data/dataset.h"
 #include "core/store/run_data.h"
 
-#include <QColor>
 #include <QSize>
 #include <QString>
 #include <memory>
@@ -34,10 +33,8 @@ void writeHeadlessPlots(const store::RunData& run, std::shared_ptr<const data::D
 // changed from run A (fixed green, broken red, wrong in both amber, right in
 // both grey; counts in the legend), sized by B's loss. Needs a
 // QApplication, as above; throws std::runtime_error naming the file.
+// runBName: how the legend names run B ("fixed by <runBName>").
 void writeComparisonMap(const store::RunData& runB, const compare::RunComparison& comparison,
-                        const QString& path);
-
-// The colour of each change on the comparison map.
-QColor changeColor(compare::Change change);
+                        const QString& runBName, const QString& path);
 
 } // namespace mnistx::ui

@@ -78,6 +78,10 @@ RunsPanel::RunsPanel(QWidget* parent) : QWidget(parent)
     // Enter and double-click open through the view's activated().
     m_openAction =
         makeAction(tr("&Open"), tr("Open the chosen run (Enter or double-click)"), QKeySequence());
+    m_compareAction =
+        makeAction(tr("&Compare"),
+                   tr("Colour the map by what the open run fixed and broke against the chosen run"),
+                   QKeySequence());
     m_renameAction = makeAction(tr("&Rename…"), tr("Rename the chosen run's folder (F2)"),
                                 QKeySequence(Qt::Key_F2));
     m_deleteAction = makeAction(tr("&Delete…"),
@@ -90,6 +94,10 @@ RunsPanel::RunsPanel(QWidget* parent) : QWidget(parent)
         if (!currentRun().isEmpty())
             Q_EMIT openRequested(currentRun());
     });
+    connect(m_compareAction, &QAction::triggered, this, [this] {
+        if (!currentRun().isEmpty() && currentRun() != m_openRun)
+            Q_EMIT compareRequested(currentRun());
+    });
     connect(m_renameAction, &QAction::triggered, this, &RunsPanel::askRename);
     connect(m_deleteAction, &QAction::triggered, this, &RunsPanel::askDelete);
     connect(m_refreshAction, &QAction::triggered, this, &RunsPanel::refresh);
@@ -99,7 +107,8 @@ RunsPanel::RunsPanel(QWidget* parent) : QWidget(parent)
     m_folderLabel->setTextInteractionFlags(Qt::TextSelectableByMouse);
     m_folderLabel->setToolTip(tr("The folder the runs are listed from: where new runs go"));
     auto* buttons = new QHBoxLayout;
-    for (QAction* a : {m_openAction, m_renameAction, m_deleteAction, m_refreshAction}) {
+    for (QAction* a :
+         {m_openAction, m_compareAction, m_renameAction, m_deleteAction, m_refreshAction}) {
         auto* b = new QToolButton(this);
         b->setDefaultAction(a);
         buttons->addWidget(b);
@@ -212,6 +221,7 @@ void RunsPanel::updateActions()
     const QString run = currentRun();
     m_openAction->setEnabled(!run.isEmpty());
     m_renameAction->setEnabled(!run.isEmpty());
+    m_compareAction->setEnabled(!run.isEmpty() && !m_openRun.isEmpty() && run != m_openRun);
     m_deleteAction->setEnabled(!run.isEmpty() && run != m_openRun);
     m_deleteAction->setToolTip(run == m_openRun && !run.isEmpty()
                                    ? tr("The open run cannot be deleted: open another one first")

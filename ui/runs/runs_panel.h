@@ -21,7 +21,8 @@ class HintStack;
 // validation accuracy, samples, date; the open run's name in bold; a run whose
 // summary cannot be read greyed, with the reason in its tooltip.
 //
-// Open (double-click, Enter), Rename… (F2), Delete… (Del, after a
+// Open (double-click, Enter), Compare (the open run against the chosen
+// one, on the map), Rename… (F2), Delete… (Del, after a
 // confirmation; the open run cannot be deleted), Refresh (F5); also from the
 // context menu. The panel changes nothing but the folders it is asked to:
 // renames and deletions go through store::renameRun / deleteRun, whose
@@ -63,6 +64,8 @@ public:
 
 Q_SIGNALS:
     void openRequested(const QString& dir);
+    // Compare the open run with this one (the window colours the map).
+    void compareRequested(const QString& dir);
     // A run folder was renamed (the window follows when it is the open run).
     void runRenamed(const QString& from, const QString& to);
 
@@ -79,6 +82,7 @@ private:
     HintStack* m_stack = nullptr;
     QLabel* m_folderLabel = nullptr;
     QAction* m_openAction = nullptr;
+    QAction* m_compareAction = nullptr;
     QAction* m_renameAction = nullptr;
     QAction* m_deleteAction = nullptr;
     QAction* m_refreshAction = nullptr;

@@ -1,0 +1,103 @@
+// MainWindow: Run ▸ Compare With… — the open run against another stored run
+// of the same dataset (core/compare), shown on the map and in the selection.
+
+#include "core/compare/run_comparison.h"
+#include "core/store/run_store.h"
+#include "ui/explorer_session.h"
+#include "ui/main_window.h"
+#include "ui/map/comparison_coloring.h"
+#include "ui/map/population_map.h"
+
+#include <QDir>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QLocale>
+#include <QMessageBox>
+#include <QStatusBar>
+#include <algorithm>
+#include <cmath>
+
+namespace mnistx::ui
+{
+
+namespace
+{
+
+// The changed samples selected at the most, largest loss change first.
+constexpr int kMaxComparedSelection = 200;
+
+} // namespace
+
+void MainWindow::chooseComparison()
+{
+    if (!m_session->hasRun())
+        return;
+    const QString dir = QFileDialog::getExistingDirectory(
+        this, tr("Compare With Run (a folder with run.bin)"), QString::fromStdString(runsFolder()));
+    if (!dir.isEmpty())
+        compareWith(dir);
+}
+
+QString MainWindow::compareWith(const QString& dir)
+{
+    if (!m_session->hasRun())
+        return tr("No run is open to compare.");
+    // The chosen run is A, the reference; the open run is B: the map shows
+    // what the open run fixed and broke. Loading a stored run takes tens of
+    // milliseconds (no images), so it happens here.
+    QString problem;
+    compare::RunComparison comparison;
+    try {
+        const store::RunData reference = store::loadRun(dir.toStdString());
+        comparison = compare::compareRuns(reference, m_session->run());
+    } catch (const std::exception& e) {
+        problem = QString::fromUtf8(e.what());
+    }
+    if (!problem.isEmpty()) {
+        QMessageBox::warning(this, tr("Compare With Run"), problem);
+        return problem;
+    }
+    const QString name = QFileInfo(QDir::cleanPath(dir)).fileName();
+    const QString openName =
+        m_runDir.isEmpty() ? tr("this run") : QFileInfo(QDir::cleanPath(m_runDir)).fileName();
+    ComparisonColoring coloring = comparisonColoring(comparison, openName);
+    m_map->setCustomColoring(tr("change from %1").arg(name), std::move(coloring.colours),
+                             coloring.legend, std::move(coloring.entries));
+
+    // The samples that changed, the largest change of loss first: the first
+    // kMaxComparedSelection of them become the selection (the gallery lists
+    // them; more rings would hide the map's colours).
+    std::vector<int> changed;
+    for (int id = 0; id < static_cast<int>(comparison.samples.size()); ++id) {
+        const compare::Change c = comparison.samples[static_cast<std::size_t>(id)].change;
+        if (c == compare::Change::Fixed || c == compare::Change::Broken)
+            changed.push_back(id);
+    }
+    const auto lossChange = [&](int id) {
+        const compare::SampleChange& s = comparison.samples[static_cast<std::size_t>(id)];
+        return std::abs(s.lossB - s.lossA);
+    };
+    std::stable_sort(changed.begin(), changed.end(),
+                     [&](int x, int y) { return lossChange(x) > lossChange(y); });
+    const int shown = std::min<int>(static_cast<int>(changed.size()), kMaxComparedSelection);
+    const QString counts = tr("%1 fixed, %2 broken against %3 (validation accuracy %4 → %5)")
+                               .arg(QLocale().toString(comparison.overall.fixed))
+                               .arg(QLocale().toString(comparison.overall.broken))
+                               .arg(name)
+                               .arg(comparison.validationAccuracyA, 0, 'f', 4)
+                               .arg(comparison.validationAccuracyB, 0, 'f', 4);
+    if (shown > 0)
+        m_session->setSelection(
+            QVector<int>(changed.begin(), changed.begin() + shown),
+            shown == static_cast<int>(changed.size())
+                ? counts
+                : tr("%1; the %2 with the largest change of loss").arg(counts).arg(shown));
+    statusBar()->showMessage(tr("Compared with %1: %2 fixed, %3 broken")
+                                 .arg(name)
+                                 .arg(comparison.overall.fixed)
+                                 .arg(comparison.overall.broken),
+                             kStatusMessageMs);
+    return {};
+}
+
+} // namespace mnistx::ui
