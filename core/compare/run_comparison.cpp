@@ -35,14 +35,12 @@ void addChange(ChangeCounts& counts, Change change)
     ++(counts.*kCounters[static_cast<int>(change)]);
 }
 
-json::Value countsJson(const ChangeCounts& c)
+json::Value countsJson(const ChangeCounts& counts)
 {
     json::Value v = json::Value::object();
-    v["fixed"] = c.fixed;
-    v["broken"] = c.broken;
-    v["both_right"] = c.bothRight;
-    v["both_wrong"] = c.bothWrong;
-    v["total"] = c.total();
+    for (int c = 0; c < 4; ++c)
+        v[kChangeNames[c]] = counts.*kCounters[c];
+    v["total"] = counts.total();
     return v;
 }
 
