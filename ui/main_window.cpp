@@ -153,6 +153,8 @@ void MainWindow::createWidgets()
 
     connect(m_session, &ExplorerSession::currentChanged, this, &MainWindow::onCurrentChanged);
     connect(m_session, &ExplorerSession::runChanged, this, &MainWindow::updateActions);
+    // A comparison belongs to the run it was made for.
+    connect(m_session, &ExplorerSession::runChanged, this, &MainWindow::forgetComparison);
     // The map's class filters list the run's classes by name.
     connect(m_session, &ExplorerSession::runChanged, this, [this] {
         fillClassBox(m_pairGroundTruth, *m_session);
@@ -328,6 +330,11 @@ void MainWindow::updateRunLabel()
 void MainWindow::applyColoring()
 {
     const int data = m_colorBox->currentData().toInt();
+    if (data == kComparisonColoring) {
+        m_why->colorMapBy(std::nullopt);
+        applyComparisonColoring();
+        return;
+    }
     if (data >= kMetadataColoring) {
         const auto field = static_cast<why::MetadataField>(data - kMetadataColoring);
         if (!m_why->colorMapBy(field))

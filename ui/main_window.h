@@ -1,11 +1,13 @@
 #pragma once
 
 #include "core/pipeline/command_line.h"
+#include "ui/map/comparison_coloring.h"
 #include "ui/workers/pipeline_worker.h"
 
 #include <QElapsedTimer>
 #include <QMainWindow>
 #include <QTimer>
+#include <memory>
 
 class QAction;
 class QComboBox;
@@ -77,6 +79,10 @@ public:
     // in both, right in both), the fixed and broken samples selected, largest
     // loss change first. "" when shown; else why not (also in a message box).
     QString compareWith(const QString& dir);
+    // Colours the map by the shown comparison (its colour-box entry).
+    void applyComparisonColoring();
+    // Removes the comparison's colour-box entry (a new run is shown).
+    void forgetComparison();
 
 Q_SIGNALS:
     // Emitted when a run is shown, after it finished loading or computing.
@@ -99,6 +105,9 @@ private:
     static constexpr int kCompactBelowWidth = 1300;
     // Colour combo data at and above this: a metadata field (data − this).
     static constexpr int kMetadataColoring = 100;
+    // Colour combo data of the comparison's entry ("Change from <run>"),
+    // there while a comparison of the shown run is.
+    static constexpr int kComparisonColoring = -2;
 
     // main_window.cpp: the widgets and their wiring, the filter controls.
     void createWidgets();
@@ -228,6 +237,13 @@ private:
     QAction* m_openDataAction = nullptr;
     QAction* m_openRunAction = nullptr;
     QAction* m_compareAction = nullptr;
+    // The last comparison of the shown run (Compare With…): its colouring,
+    // reapplied when its colour-box entry is chosen again.
+    struct ShownComparison {
+        QString name; // "change from <run>"
+        ComparisonColoring coloring;
+    };
+    std::unique_ptr<ShownComparison> m_comparison;
     RecentRunsMenu* m_recentMenu = nullptr;
     QAction* m_openModelAction = nullptr;
     QAction* m_openEmbeddingsAction = nullptr;

@@ -8,11 +8,13 @@
 #include "ui/map/comparison_coloring.h"
 #include "ui/map/population_map.h"
 
+#include <QComboBox>
 #include <QDir>
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QLocale>
 #include <QMessageBox>
+#include <QSignalBlocker>
 #include <QStatusBar>
 #include <algorithm>
 #include <cmath>
@@ -27,6 +29,32 @@ namespace
 constexpr int kMaxComparedSelection = 200;
 
 } // namespace
+
+void MainWindow::applyComparisonColoring()
+{
+    if (!m_comparison)
+        return;
+    ComparisonColoring copy = m_comparison->coloring;
+    m_map->setCustomColoring(m_comparison->name, std::move(copy.colours), copy.legend,
+                             std::move(copy.entries));
+}
+
+void MainWindow::forgetComparison()
+{
+    m_comparison.reset();
+    const int index = m_colorBox->findData(kComparisonColoring);
+    if (index < 0)
+        return;
+    const bool shown = m_colorBox->currentIndex() == index;
+    {
+        const QSignalBlocker block(m_colorBox);
+        m_colorBox->removeItem(index);
+        if (shown)
+            m_colorBox->setCurrentIndex(0);
+    }
+    if (shown) // the map follows the box: ground truth
+        applyColoring();
+}
 
 void MainWindow::chooseComparison()
 {
@@ -60,9 +88,23 @@ QString MainWindow::compareWith(const QString& dir)
     const QString name = QFileInfo(QDir::cleanPath(dir)).fileName();
     const QString openName =
         m_runDir.isEmpty() ? tr("this run") : QFileInfo(QDir::cleanPath(m_runDir)).fileName();
-    ComparisonColoring coloring = comparisonColoring(comparison, openName);
-    m_map->setCustomColoring(tr("change from %1").arg(name), std::move(coloring.colours),
-                             coloring.legend, std::move(coloring.entries));
+    m_comparison = std::make_unique<ShownComparison>(
+        ShownComparison{tr("change from %1").arg(name), comparisonColoring(comparison, openName)});
+    // The colour box says what the map shows: an entry of its own, after the
+    // class colourings, to come back to after another colouring.
+    {
+        const QSignalBlocker block(m_colorBox);
+        int index = m_colorBox->findData(kComparisonColoring);
+        if (index < 0) {
+            index = m_colorBox->findData(static_cast<int>(PopulationMap::ColorBy::Subset)) + 1;
+            m_colorBox->insertItem(index, QString(), kComparisonColoring);
+        }
+        m_colorBox->setItemText(index, tr("Change from %1").arg(name));
+        m_colorBox->setItemData(index, tr("What the open run fixed and broke against %1").arg(name),
+                                Qt::ToolTipRole);
+        m_colorBox->setCurrentIndex(index);
+    }
+    applyComparisonColoring();
 
     // The samples that changed, the largest change of loss first: the first
     // kMaxComparedSelection of them become the selection (the gallery lists

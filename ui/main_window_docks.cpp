@@ -232,7 +232,11 @@ void MainWindow::writeSettings() const
     s.setValue(QStringLiteral("window/state"), saveState());
     s.setValue(QStringLiteral("window/compactLayout"), m_compactLayout);
     s.setValue(QStringLiteral("window/defaultLayout"), m_layoutIsDefault);
-    s.setValue(QStringLiteral("map/colorBy"), m_colorBox->currentIndex());
+    // A class colouring is remembered; a metadata field or a comparison
+    // belongs to its run: the next start colours by ground truth.
+    const int colouring = m_colorBox->currentData().toInt();
+    s.setValue(QStringLiteral("map/colorBy"),
+               colouring >= 0 && colouring < kMetadataColoring ? m_colorBox->currentIndex() : 0);
 }
 
 } // namespace mnistx::ui

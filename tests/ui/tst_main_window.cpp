@@ -663,6 +663,21 @@ void TestMainWindow::compareWithColoursTheMapByChange()
     QCOMPARE(legend.size(), 4);
     QCOMPARE(legend[0].count, qint64(fixed));
     QCOMPARE(legend[1].count, qint64(broken));
+    // The colour box says so, and brings the comparison back after another
+    // colouring.
+    QComboBox* colour = nullptr;
+    for (QComboBox* box : w->findChildren<QComboBox*>())
+        if (box->toolTip().startsWith(QStringLiteral("What the dot colours")))
+            colour = box;
+    QVERIFY(colour);
+    const QString entry = colour->currentText();
+    QVERIFY2(entry.startsWith(QStringLiteral("Change from")), qPrintable(entry));
+    const int comparisonIndex = colour->currentIndex();
+    colour->setCurrentIndex(0);
+    QCOMPARE(map->colorBy(), ui::PopulationMap::ColorBy::GroundTruth);
+    colour->setCurrentIndex(comparisonIndex);
+    QCOMPARE(map->colorBy(), ui::PopulationMap::ColorBy::Custom);
+    QCOMPARE(map->legendEntries()[0].count, qint64(fixed));
     // The changed samples are the selection, the largest loss change first
     // (at most 200).
     const QVector<int>& selection = w->session()->selection();
@@ -696,6 +711,12 @@ void TestMainWindow::compareWithColoursTheMapByChange()
     poll.stop();
     QVERIFY2(refused.contains(QStringLiteral("labels differ")), qPrintable(refused));
     QCOMPARE(map->legendEntries()[1].count, qint64(broken));
+
+    // Not remembered as a colouring for the next start (its index would be
+    // read back as another colouring): ground truth then.
+    QSettings().remove(QStringLiteral("map/colorBy"));
+    w->close();
+    QCOMPARE(QSettings().value(QStringLiteral("map/colorBy"), -1).toInt(), 0);
 }
 
 QTEST_MAIN(TestMainWindow)
