@@ -275,7 +275,7 @@ void MainWindow::updateActions()
     m_trainAction->setEnabled(!busy);
     m_saveRunAction->setEnabled(!busy && haveRun && m_job == Job::None);
     m_reprojectAction->setEnabled(!busy && haveRun);
-    m_compareAction->setEnabled(!busy && haveRun);
+    m_compareAction->setEnabled(!busy && haveRun && !m_pendingComparison);
     m_colorClassesAction->setEnabled(haveRun);
     for (QAction* a : {m_exportMapAction, m_exportInspectorAction, m_exportLossAction,
                        m_exportAllAction, m_exportCsvAction})

@@ -7,6 +7,7 @@
 #include <QElapsedTimer>
 #include <QMainWindow>
 #include <QTimer>
+#include <future>
 #include <memory>
 
 class QAction;
@@ -77,8 +78,11 @@ public:
     // Run ▸ Compare With…: the open run (B) against the stored run in dir (A)
     // of the same dataset: the map coloured by change (fixed, broken, wrong
     // in both, right in both), the fixed and broken samples selected, largest
-    // loss change first. "" when shown; else why not (also in a message box).
-    QString compareWith(const QString& dir);
+    // loss change first. Run A is read and compared on a thread of its own
+    // (a million-row run takes seconds); comparisonDone says how it ended.
+    // Returns false when nothing started (no run shown, or a comparison
+    // already under way).
+    bool compareWith(const QString& dir);
     // Colours the map by the shown comparison (its colour-box entry).
     void applyComparisonColoring();
     // Removes the comparison's colour-box entry (a new run is shown).
@@ -87,6 +91,9 @@ public:
 Q_SIGNALS:
     // Emitted when a run is shown, after it finished loading or computing.
     void runShown();
+    // A comparison started by compareWith ended: problem is empty when the
+    // map shows it, else why not (also shown in a message box).
+    void comparisonDone(const QString& problem);
 
 protected:
     void closeEvent(QCloseEvent* event) override;
@@ -244,6 +251,17 @@ private:
         ComparisonColoring coloring;
     };
     std::unique_ptr<ShownComparison> m_comparison;
+    // A comparison under way: run A read and compared on its thread; a
+    // timer looks for the result (the future waits for its thread when the
+    // window goes: tens of ms for a 70,000-row run).
+    struct PendingComparison {
+        QString dir;
+        std::shared_ptr<const store::RunData> shown; // the run B it is for
+        std::future<compare::RunComparison> result;
+    };
+    std::unique_ptr<PendingComparison> m_pendingComparison;
+    QTimer m_comparisonPoll;
+    void finishComparison();
     RecentRunsMenu* m_recentMenu = nullptr;
     QAction* m_openModelAction = nullptr;
     QAction* m_openEmbeddingsAction = nullptr;

@@ -2,6 +2,7 @@
 // of the same dataset (core/compare), shown on the map and in the selection.
 
 #include "core/compare/run_comparison.h"
+#include "core/store/run_data.h"
 #include "core/store/run_store.h"
 #include "ui/explorer_session.h"
 #include "ui/main_window.h"
@@ -17,6 +18,7 @@
 #include <QSignalBlocker>
 #include <QStatusBar>
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 
 namespace mnistx::ui
@@ -66,25 +68,66 @@ void MainWindow::chooseComparison()
         compareWith(dir);
 }
 
-QString MainWindow::compareWith(const QString& dir)
+bool MainWindow::compareWith(const QString& dir)
 {
-    if (!m_session->hasRun())
-        return tr("No run is open to compare.");
+    if (!m_session->hasRun() || m_pendingComparison)
+        return false;
     // The chosen run is A, the reference; the open run is B: the map shows
-    // what the open run fixed and broke. Loading a stored run takes tens of
-    // milliseconds (no images), so it happens here.
+    // what the open run fixed and broke.
+    auto pending = std::make_unique<PendingComparison>();
+    pending->dir = dir;
+    pending->shown = m_session->runPtr();
+    pending->result =
+        std::async(std::launch::async, [dir = dir.toStdString(), shown = pending->shown] {
+            const store::RunData reference = store::loadRun(dir);
+            return compare::compareRuns(reference, *shown);
+        });
+    m_pendingComparison = std::move(pending);
+    statusBar()->showMessage(
+        tr("Comparing with %1…").arg(QFileInfo(QDir::cleanPath(dir)).fileName()));
+    if (!m_comparisonPoll.isActive()) {
+        m_comparisonPoll.setInterval(30);
+        connect(&m_comparisonPoll, &QTimer::timeout, this, &MainWindow::finishComparison,
+                Qt::UniqueConnection);
+        m_comparisonPoll.start();
+    }
+    updateActions();
+    return true;
+}
+
+void MainWindow::finishComparison()
+{
+    if (!m_pendingComparison ||
+        m_pendingComparison->result.wait_for(std::chrono::seconds(0)) != std::future_status::ready)
+        return;
+    m_comparisonPoll.stop();
+    const std::unique_ptr<PendingComparison> pending = std::move(m_pendingComparison);
+    updateActions();
     QString problem;
     compare::RunComparison comparison;
     try {
-        const store::RunData reference = store::loadRun(dir.toStdString());
-        comparison = compare::compareRuns(reference, m_session->run());
+        comparison = pending->result.get();
     } catch (const std::exception& e) {
         problem = QString::fromUtf8(e.what());
     }
+    // A new map of the same run (a re-projection) keeps the comparison; a
+    // run with other predictions does not.
+    const auto samePredictions = [&] {
+        if (!m_session->hasRun())
+            return false;
+        const store::RunData& now = m_session->run();
+        return now.train.predictions == pending->shown->train.predictions &&
+               now.validation.predictions == pending->shown->validation.predictions;
+    };
+    if (problem.isEmpty() && !samePredictions())
+        problem = tr("Another run was opened while the comparison ran; compare again.");
+    statusBar()->clearMessage();
     if (!problem.isEmpty()) {
         QMessageBox::warning(this, tr("Compare With Run"), problem);
-        return problem;
+        Q_EMIT comparisonDone(problem);
+        return;
     }
+    const QString& dir = pending->dir;
     const QString name = QFileInfo(QDir::cleanPath(dir)).fileName();
     const QString openName =
         m_runDir.isEmpty() ? tr("this run") : QFileInfo(QDir::cleanPath(m_runDir)).fileName();
@@ -139,7 +182,7 @@ QString MainWindow::compareWith(const QString& dir)
                                  .arg(comparison.overall.fixed)
                                  .arg(comparison.overall.broken),
                              kStatusMessageMs);
-    return {};
+    Q_EMIT comparisonDone(QString());
 }
 
 } // namespace mnistx::ui
