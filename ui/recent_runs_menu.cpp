@@ -69,9 +69,15 @@ void RecentRunsMenu::refresh()
         const QFileInfo info(dir);
         const bool present = QFileInfo::exists(QDir(dir).filePath(QStringLiteral("run.bin")));
         // "&1 default — /home/me/runs": the name to recognise, where it is.
-        QString text = tr("&%1 %2 — %3")
-                           .arg(i + 1 < 10 ? QString::number(i + 1) : QStringLiteral("1&0"))
-                           .arg(info.fileName(), QDir::toNativeSeparators(info.path()));
+        // The number is the entry's key (&1 … &9, 1&0); an '&' in a folder
+        // name is shown as itself.
+        const auto literal = [](QString s) {
+            return s.replace(QLatin1Char('&'), QStringLiteral("&&"));
+        };
+        QString text =
+            tr("%1 %2 — %3")
+                .arg(i + 1 < 10 ? QStringLiteral("&%1").arg(i + 1) : QStringLiteral("1&0"))
+                .arg(literal(info.fileName()), literal(QDir::toNativeSeparators(info.path())));
         if (!present)
             text += tr(" (missing)");
         QAction* action = addAction(text);

@@ -580,6 +580,12 @@ void TestMainWindow::recentRunsReopenAndForgetMissingOnes()
     QCOMPARE(runs.count(QStringLiteral("/nowhere/run5")), 1);
     QCOMPARE(runs[1], QStringLiteral("/nowhere/run11"));
     QVERIFY(!runs.contains(runDir)); // pushed out by newer ones
+    // Entries are keyed &1 … &9, 1&0; an '&' of a folder name stays itself.
+    ui::rememberRecentRun(QStringLiteral("/nowhere/R&D"));
+    menu->refresh();
+    const QList<QAction*> keyed = menu->actions();
+    QCOMPARE(keyed[0]->text(), QStringLiteral("&1 R&&D — /nowhere (missing)"));
+    QVERIFY2(keyed[9]->text().startsWith(QStringLiteral("1&0 ")), qPrintable(keyed[9]->text()));
     QSettings().remove(QStringLiteral("recentRuns"));
 }
 
