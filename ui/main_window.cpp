@@ -6,6 +6,7 @@
 #include "ui/charts/loss_distance_chart.h"
 #include "ui/charts/training_dashboard.h"
 #include "ui/common/class_box.h"
+#include "ui/common/folder_path.h"
 #include "ui/dialogs/class_picker_dialog.h"
 #include "ui/explorer_session.h"
 #include "ui/export/exporter.h"
@@ -86,7 +87,7 @@ void MainWindow::createWidgets()
     m_runs->setFolder(QString::fromStdString(runsFolder()));
     m_runsDock = addDock(m_runs, tr("Runs"), QStringLiteral("runs"), Qt::LeftDockWidgetArea);
     connect(m_runs, &RunsPanel::openRequested, this, [this](const QString& dir) {
-        if (QDir::cleanPath(dir) != QDir::cleanPath(QFileInfo(m_runDir).absoluteFilePath()))
+        if (absoluteFolder(dir) != absoluteFolder(m_runDir))
             openRun(dir);
     });
     connect(m_runs, &RunsPanel::runRenamed, this, &MainWindow::onRunRenamed);
@@ -200,11 +201,7 @@ void MainWindow::connectWorker()
         if (!m_runDir.isEmpty() && dir != m_runDir && QFileInfo::exists(marks) &&
             !QFileInfo::exists(target))
             QFile::copy(marks, target);
-        m_runDir = dir;
-        rememberRecentRun(dir);
-        m_why->setRunDir(dir);
-        m_runs->setFolder(QFileInfo(dir).absolutePath());
-        m_runs->setOpenRun(dir);
+        setRunFolder(dir);
         m_progress->hide();
         m_stageLabel->clear();
         statusBar()->showMessage(tr("Run saved to %1").arg(QDir::toNativeSeparators(dir)),

@@ -198,6 +198,9 @@ private:
     // File ▸ Open Recent: opens the run, or asks whether to forget one whose
     // folder no longer holds run.bin.
     void openRecentRun(const QString& dir);
+    // The shown run is stored in dir ("" = in memory only): its label marks,
+    // the recent runs and the Runs panel follow.
+    void setRunFolder(const QString& dir);
     // The Runs panel renamed a run folder: when it is the open run, follow it.
     void onRunRenamed(const QString& from, const QString& to);
     void saveRunAs();

@@ -147,6 +147,9 @@ void MainWindow::createActions()
         tr("Colour the map by what the open run fixed and broke against another stored run of "
            "the same dataset, and select the samples that changed (Ctrl+Shift+W)"));
     connect(m_compareAction, &QAction::triggered, this, &MainWindow::chooseComparison);
+    // While a comparison runs, its result is looked for this often.
+    m_comparisonPoll.setInterval(30);
+    connect(&m_comparisonPoll, &QTimer::timeout, this, &MainWindow::finishComparison);
 
     m_resetViewAction =
         new QAction(QIcon::fromTheme(QStringLiteral("zoom-fit-best")), tr("&Reset Map View"), this);

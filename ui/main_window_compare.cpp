@@ -85,12 +85,7 @@ bool MainWindow::compareWith(const QString& dir)
     m_pendingComparison = std::move(pending);
     statusBar()->showMessage(
         tr("Comparing with %1…").arg(QFileInfo(QDir::cleanPath(dir)).fileName()));
-    if (!m_comparisonPoll.isActive()) {
-        m_comparisonPoll.setInterval(30);
-        connect(&m_comparisonPoll, &QTimer::timeout, this, &MainWindow::finishComparison,
-                Qt::UniqueConnection);
-        m_comparisonPoll.start();
-    }
+    m_comparisonPoll.start();
     updateActions();
     return true;
 }

@@ -4,6 +4,7 @@
 #include "core/store/run_library.h"
 #include "core/store/run_store.h"
 #include "ui/charts/training_dashboard.h"
+#include "ui/common/folder_path.h"
 #include "ui/dialogs/projection_dialog.h"
 #include "ui/dialogs/train_dialog.h"
 #include "ui/explorer_session.h"
@@ -268,12 +269,7 @@ void MainWindow::onFinished(const RunPtr& run, const DataPtr& data, const QStrin
         m_session->setRun(run, data);
         m_map->resetView();
     }
-    m_runDir = dir;
-    rememberRecentRun(dir);
-    m_why->setRunDir(dir); // after setRun: the marks belong to the new run
-    if (!dir.isEmpty())
-        m_runs->setFolder(QFileInfo(dir).absolutePath());
-    m_runs->setOpenRun(dir);
+    setRunFolder(dir); // after setRun: the marks belong to the new run
     m_progress->hide();
     m_stageLabel->clear();
     m_dashboard->setHistory(run->history);
@@ -491,7 +487,7 @@ void MainWindow::openRecentRun(const QString& dir)
 {
     if (m_controller->busy())
         return;
-    if (QFileInfo::exists(QDir(dir).filePath(QStringLiteral("run.bin")))) {
+    if (store::hasRun(dir.toStdString())) {
         openRun(dir); // a damaged run is reported there, with the offer to recompute
         return;
     }
@@ -509,16 +505,21 @@ void MainWindow::openRecentRun(const QString& dir)
         forgetRecentRun(dir);
 }
 
+void MainWindow::setRunFolder(const QString& dir)
+{
+    m_runDir = dir;
+    rememberRecentRun(dir);
+    m_why->setRunDir(dir);
+    m_runs->setFolder(dir.isEmpty() ? m_runs->folder() : QFileInfo(dir).absolutePath(), dir);
+}
+
 void MainWindow::onRunRenamed(const QString& from, const QString& to)
 {
     forgetRecentRun(from);
-    if (m_runDir.isEmpty() ||
-        QDir::cleanPath(QFileInfo(m_runDir).absoluteFilePath()) != QDir::cleanPath(from))
+    if (m_runDir.isEmpty() || absoluteFolder(m_runDir) != absoluteFolder(from))
         return;
     // The open run moved: its marks, the title and the recent list follow.
-    m_runDir = to;
-    rememberRecentRun(to);
-    m_why->setRunDir(to);
+    setRunFolder(to);
     setWindowTitle(tr("%1 — MNIST Explorer").arg(QDir::toNativeSeparators(to)));
 }
 

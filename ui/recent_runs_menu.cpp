@@ -1,5 +1,8 @@
 #include "ui/recent_runs_menu.h"
 
+#include "core/store/run_store.h"
+#include "ui/common/folder_path.h"
+
 #include <QDir>
 #include <QFileInfo>
 #include <QSettings>
@@ -11,11 +14,6 @@ namespace
 {
 
 const QString kKey = QStringLiteral("recentRuns");
-
-QString normalised(const QString& dir)
-{
-    return QDir::cleanPath(QFileInfo(dir).absoluteFilePath());
-}
 
 void store(const QStringList& runs)
 {
@@ -37,7 +35,7 @@ void rememberRecentRun(const QString& dir)
 {
     if (dir.isEmpty())
         return;
-    const QString path = normalised(dir);
+    const QString path = absoluteFolder(dir);
     QStringList runs = recentRuns();
     runs.removeAll(path);
     runs.prepend(path);
@@ -49,7 +47,7 @@ void rememberRecentRun(const QString& dir)
 void forgetRecentRun(const QString& dir)
 {
     QStringList runs = recentRuns();
-    runs.removeAll(normalised(dir));
+    runs.removeAll(absoluteFolder(dir));
     store(runs);
 }
 
@@ -67,7 +65,7 @@ void RecentRunsMenu::refresh()
     for (int i = 0; i < runs.size(); ++i) {
         const QString& dir = runs[i];
         const QFileInfo info(dir);
-        const bool present = QFileInfo::exists(QDir(dir).filePath(QStringLiteral("run.bin")));
+        const bool present = store::hasRun(dir.toStdString());
         // "&1 default — /home/me/runs": the name to recognise, where it is.
         // The number is the entry's key (&1 … &9, 1&0); an '&' in a folder
         // name is shown as itself.

@@ -83,8 +83,7 @@ void TestRunsPanel::openRenameDelete()
     storeRun(tmp.filePath("a"), "2026-01-01T00:00:00Z", "/data/mnist");
     storeRun(tmp.filePath("b"), "2026-02-01T00:00:00Z", "/data/mnist");
     RunsPanel panel;
-    panel.setFolder(tmp.path());
-    panel.setOpenRun(tmp.filePath("a"));
+    panel.setFolder(tmp.path(), tmp.filePath("a"));
     QCOMPARE(panel.currentRun(), QDir::cleanPath(tmp.filePath("a"))); // the open run is chosen
 
     // Open: the chosen run is asked for.

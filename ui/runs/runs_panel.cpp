@@ -1,6 +1,7 @@
 #include "ui/runs/runs_panel.h"
 
 #include "core/store/store_error.h"
+#include "ui/common/folder_path.h"
 #include "ui/common/hint_stack.h"
 
 #include <QAction>
@@ -25,11 +26,6 @@ namespace mnistx::ui
 
 namespace
 {
-
-QString samePath(const QString& dir)
-{
-    return dir.isEmpty() ? QString() : QDir::cleanPath(QFileInfo(dir).absoluteFilePath());
-}
 
 // "2026-12-07 09:30" in local time, from the stored ISO 8601 UTC time.
 QString localDate(const std::string& iso)
@@ -125,17 +121,10 @@ RunsPanel::RunsPanel(QWidget* parent) : QWidget(parent)
     refresh();
 }
 
-void RunsPanel::setFolder(const QString& root)
+void RunsPanel::setFolder(const QString& root, const QString& openRun)
 {
-    if (samePath(root) == m_root)
-        return;
-    m_root = samePath(root);
-    refresh();
-}
-
-void RunsPanel::setOpenRun(const QString& dir)
-{
-    m_openRun = samePath(dir);
+    m_root = absoluteFolder(root);
+    m_openRun = absoluteFolder(openRun);
     refresh();
 }
 
@@ -148,7 +137,7 @@ void RunsPanel::refresh()
         m_root.isEmpty() ? QString() : tr("Runs in %1").arg(QDir::toNativeSeparators(m_root)));
     m_model->setRowCount(0);
     for (const store::RunEntry& run : m_runs) {
-        const QString dir = samePath(QString::fromStdString(run.dir));
+        const QString dir = absoluteFolder(QString::fromStdString(run.dir));
         QList<QStandardItem*> row;
         for (int c = 0; c < m_model->columnCount(); ++c)
             row << new QStandardItem;
@@ -208,7 +197,7 @@ QString RunsPanel::currentRun() const
 
 void RunsPanel::setCurrentRun(const QString& dir)
 {
-    const QString wanted = samePath(dir);
+    const QString wanted = absoluteFolder(dir);
     for (int r = 0; r < m_model->rowCount(); ++r)
         if (m_model->item(r, NameColumn)->data(Qt::UserRole).toString() == wanted) {
             m_table->setCurrentIndex(m_model->index(r, NameColumn));
@@ -232,9 +221,9 @@ void RunsPanel::updateActions()
 QString RunsPanel::renameRun(const QString& dir, const QString& newName)
 {
     try {
-        const QString renamed = samePath(QString::fromStdString(
-            store::renameRun(samePath(dir).toStdString(), newName.toStdString())));
-        const QString from = samePath(dir);
+        const QString renamed = absoluteFolder(QString::fromStdString(
+            store::renameRun(absoluteFolder(dir).toStdString(), newName.toStdString())));
+        const QString from = absoluteFolder(dir);
         if (from == m_openRun)
             m_openRun = renamed;
         refresh();
@@ -248,11 +237,11 @@ QString RunsPanel::renameRun(const QString& dir, const QString& newName)
 
 QString RunsPanel::deleteRun(const QString& dir)
 {
-    if (samePath(dir) == m_openRun)
+    if (absoluteFolder(dir) == m_openRun)
         return tr("%1 is the open run: open another run before deleting it")
             .arg(QDir::toNativeSeparators(dir));
     try {
-        store::deleteRun(samePath(dir).toStdString());
+        store::deleteRun(absoluteFolder(dir).toStdString());
     } catch (const std::exception& e) {
         return QString::fromUtf8(e.what());
     }

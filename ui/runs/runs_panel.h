@@ -34,9 +34,9 @@ class RunsPanel : public QWidget
 public:
     explicit RunsPanel(QWidget* parent = nullptr);
 
-    // The library folder to list, and the open run (bold; not deletable).
-    void setFolder(const QString& root);
-    void setOpenRun(const QString& dir);
+    // The library folder to list and the open run in it (bold; not
+    // deletable; "" for none), listed once.
+    void setFolder(const QString& root, const QString& openRun = {});
     QString folder() const { return m_root; }
     // Lists the folder again.
     void refresh();
