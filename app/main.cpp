@@ -1,7 +1,9 @@
 // mnist-explorer: parse the command line, then show the window or run headless.
 #include "core/pipeline/command_line.h"
 #include "core/pipeline/headless.h"
+#include "core/query/stored_query.h"
 #include "ui/export/headless_plots.h"
+#include "ui/export/run_report.h"
 #include "ui/main_window.h"
 #include "ui/workers/run_controller.h"
 
@@ -10,6 +12,7 @@
 #include <QFileInfo>
 #include <QIcon>
 #include <QTimer>
+#include <algorithm>
 #include <atomic>
 #include <csignal>
 #include <iostream>
@@ -36,7 +39,9 @@ int runHeadless(const mnistx::pipeline::CommandLine& cl, int argc, char** argv)
 {
     catchInterrupts();
     try {
-        const auto run = mnistx::pipeline::runHeadless(cl.pipeline, std::cerr, &g_interrupted);
+        mnistx::pipeline::HeadlessOutputs outputs;
+        const auto run =
+            mnistx::pipeline::runHeadless(cl.pipeline, std::cerr, &g_interrupted, &outputs);
         // The plots are drawn by the same widgets as in the window, on Qt's
         // offscreen platform: no display needed.
         qputenv("QT_QPA_PLATFORM", "offscreen");
@@ -46,6 +51,13 @@ int runHeadless(const mnistx::pipeline::CommandLine& cl, int argc, char** argv)
         mnistx::ui::writeHeadlessPlots(*run, nullptr, out);
         std::cerr << "plots written to " << cl.pipeline.outDir
                   << " (embedding_train, embedding_validation, loss_vs_distance: .png and .svg)\n";
+        std::cerr << "[report]\n";
+        const QString report = QDir(out).filePath(QStringLiteral("report.html"));
+        mnistx::ui::writeRunReport({run, outputs.images, outputs.why.candidateList,
+                                    outputs.why.insightList,
+                                    QFileInfo(QDir::cleanPath(out)).fileName()},
+                                   report);
+        std::cerr << "report written to " << report.toStdString() << '\n';
         return 0;
     } catch (const mnistx::pipeline::PipelineCancelled&) {
         std::cerr << "mnist-explorer: interrupted; nothing was stored\n";
@@ -85,6 +97,43 @@ int runCompare(const mnistx::pipeline::CommandLine& cl, int argc, char** argv)
     }
 }
 
+// The characters of text's first `bytes` bytes (UTF-8), for a caret under
+// the token an error is about.
+std::size_t columnsOf(const std::string& text, int bytes)
+{
+    std::size_t columns = 0;
+    for (int i = 0; i < bytes && i < static_cast<int>(text.size()); ++i)
+        if ((static_cast<unsigned char>(text[static_cast<std::size_t>(i)]) & 0xC0) != 0x80)
+            ++columns;
+    return columns;
+}
+
+// --run DIR --query EXPR --out FILE.csv: the matching samples as a table.
+int runQuery(const mnistx::pipeline::CommandLine& cl)
+{
+    try {
+        const auto result =
+            mnistx::query::writeStoredQuery(cl.runDir, cl.query, cl.pipeline.outDir);
+        if (!result.metadataProblem.empty())
+            std::cerr << "mnist-explorer: note: metadata.csv not used: " << result.metadataProblem
+                      << '\n';
+        std::cerr << result.matched << " of " << result.sampleCount << " samples match; written to "
+                  << cl.pipeline.outDir << '\n';
+        return 0;
+    } catch (const mnistx::query::QueryError& e) {
+        // The expression with a caret under the token.
+        const std::size_t at = columnsOf(cl.query, e.offset());
+        const std::size_t width =
+            std::max<std::size_t>(1, columnsOf(cl.query, e.offset() + e.length()) - at);
+        std::cerr << "mnist-explorer: --query: " << e.what() << "\n  " << cl.query << "\n  "
+                  << std::string(at, ' ') << std::string(width, '^') << '\n';
+        return 1;
+    } catch (const std::exception& e) {
+        std::cerr << "mnist-explorer: " << e.what() << '\n';
+        return 1;
+    }
+}
+
 } // namespace
 
 int main(int argc, char** argv)
@@ -110,6 +159,8 @@ int main(int argc, char** argv)
         return runHeadless(cl, argc, argv);
     case mnistx::pipeline::CommandLine::Mode::Compare:
         return runCompare(cl, argc, argv);
+    case mnistx::pipeline::CommandLine::Mode::Query:
+        return runQuery(cl);
     case mnistx::pipeline::CommandLine::Mode::Gui:
         break;
     }

@@ -13,8 +13,10 @@
 #include "ui/gallery/selection_gallery.h"
 #include "ui/inspector/error_inspector.h"
 #include "ui/map/population_map.h"
+#include "ui/map/query_box.h"
 #include "ui/recent_runs_menu.h"
 #include "ui/runs/runs_panel.h"
+#include "ui/runs/saved_selections_panel.h"
 #include "ui/tables/misclassified_view.h"
 #include "ui/why/metadata_dashboard.h"
 #include "ui/why/why_panels.h"
@@ -92,6 +94,13 @@ void MainWindow::createWidgets()
     });
     connect(m_runs, &RunsPanel::runRenamed, this, &MainWindow::onRunRenamed);
     connect(m_runs, &RunsPanel::compareRequested, this, &MainWindow::compareWith);
+    m_saved = new SavedSelectionsPanel(m_session, this);
+    m_savedDock =
+        addDock(m_saved, tr("Saved"), QStringLiteral("savedSelections"), Qt::LeftDockWidgetArea);
+    connect(m_saved, &SavedSelectionsPanel::colourRequested, this,
+            &MainWindow::colourBySavedSelections);
+    connect(m_saved, &SavedSelectionsPanel::message, this,
+            [this](const QString& text) { statusBar()->showMessage(text, kStatusMessageMs); });
     m_lossChart = new LossDistanceChart(m_session, this);
     m_lossDock = addDock(m_lossChart, tr("Loss vs Distance"), QStringLiteral("lossDistance"),
                          Qt::BottomDockWidgetArea);
@@ -156,10 +165,14 @@ void MainWindow::createWidgets()
     connect(m_session, &ExplorerSession::runChanged, this, &MainWindow::updateActions);
     // A comparison belongs to the run it was made for.
     connect(m_session, &ExplorerSession::runChanged, this, &MainWindow::forgetComparison);
+    // So does the colouring by saved selections (read again for the new run).
+    connect(m_session, &ExplorerSession::runChanged, this,
+            [this] { dropColorEntry(kSavedSelectionsColoring); });
     // The map's class filters list the run's classes by name.
     connect(m_session, &ExplorerSession::runChanged, this, [this] {
         fillClassBox(m_pairGroundTruth, *m_session);
         fillClassBox(m_pairPrediction, *m_session);
+        reapplyQuery();
         syncFilterControls();
     });
     connect(m_session, &ExplorerSession::selectionChanged, this, [this] {
@@ -275,7 +288,7 @@ void MainWindow::updateActions()
     m_compareAction->setEnabled(!busy && haveRun && !m_pendingComparison);
     m_colorClassesAction->setEnabled(haveRun);
     for (QAction* a : {m_exportMapAction, m_exportInspectorAction, m_exportLossAction,
-                       m_exportAllAction, m_exportCsvAction})
+                       m_exportAllAction, m_exportReportAction, m_exportCsvAction})
         a->setEnabled(haveRun);
     m_exportSelectionAction->setEnabled(haveRun && !m_session->selection().isEmpty());
     m_exportTrainingAction->setEnabled(m_dashboard->batchCount() > 0 ||
@@ -332,6 +345,11 @@ void MainWindow::applyColoring()
         applyComparisonColoring();
         return;
     }
+    if (data == kSavedSelectionsColoring) {
+        m_why->colorMapBy(std::nullopt);
+        applySavedSelectionsColoring();
+        return;
+    }
     if (data >= kMetadataColoring) {
         const auto field = static_cast<why::MetadataField>(data - kMetadataColoring);
         if (!m_why->colorMapBy(field))
@@ -383,6 +401,11 @@ void MainWindow::syncFilterControls()
     m_pairPrediction->setCurrentIndex(m_pairPrediction->findData(m_map->pairFilterPrediction()));
     m_misclassifiedOnlyAction->setChecked(m_map->misclassifiedOnly());
     m_clearFiltersAction->setEnabled(m_map->hasFilters());
+    // The query in force, lifted by Clear Filters or a selection it hid,
+    // or dropped with a run; a wrong text being fixed in the box stays.
+    if (!m_queryBox->hasError() && m_queryBox->appliedText() != m_map->queryText())
+        m_queryBox->setAppliedText(m_map->queryText());
+    m_misclassified->setQueryFilter(m_map->queryText(), m_map->filterState().queryMatches());
 }
 
 void MainWindow::applyPairFilter()

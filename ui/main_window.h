@@ -26,8 +26,10 @@ class ExplorerSession;
 class LossDistanceChart;
 class MisclassifiedView;
 class PopulationMap;
+class QueryBox;
 class RecentRunsMenu;
 class RunsPanel;
+class SavedSelectionsPanel;
 class RunController;
 class SelectionGallery;
 class TrainingDashboard;
@@ -87,6 +89,9 @@ public:
     void applyComparisonColoring();
     // Removes the comparison's colour-box entry (a new run is shown).
     void forgetComparison();
+    // Removes the colour box's entry with this data, if there; when it was
+    // shown, the map goes back to ground truth.
+    void dropColorEntry(int data);
 
 Q_SIGNALS:
     // Emitted when a run is shown, after it finished loading or computing.
@@ -115,6 +120,8 @@ private:
     // Colour combo data of the comparison's entry ("Change from <run>"),
     // there while a comparison of the shown run is.
     static constexpr int kComparisonColoring = -2;
+    // … and of the colouring by saved selections, there once asked for.
+    static constexpr int kSavedSelectionsColoring = -3;
 
     // main_window.cpp: the widgets and their wiring, the filter controls.
     void createWidgets();
@@ -124,6 +131,18 @@ private:
     void onCurrentChanged(int id);
     void applyPairFilter();
     void syncFilterControls();
+
+    // main_window_query.cpp: the map's filter box. Applies a query (empty:
+    // lifts it) to the map and the misclassified table; an error marks the
+    // box; selectMatches also makes the matches the selection.
+    void applyQuery(const QString& text, bool selectMatches);
+    // A new run: the box's words, and the query in force checked again.
+    void reapplyQuery();
+
+    // main_window_saved.cpp: the map coloured by the saved selections (an
+    // entry of the colour box of its own while shown).
+    void colourBySavedSelections();
+    void applySavedSelectionsColoring();
     // "Showing <shown>: cleared the filter “misclassified only”" in the
     // status bar when revealing samples lifted filters; nothing otherwise.
     void reportClearedFilters(const QString& shown, const QStringList& cleared);
@@ -136,6 +155,8 @@ private:
     void createMenus();
     void createToolBars();
     void exportAllPlots();
+    // File ▸ Export Report…: report.html (ui/export/run_report.h).
+    void exportReport();
     void exportSamplesCsv();
     // The colour box's entries for the user's metadata.csv fields.
     void syncUserColorFields();
@@ -234,12 +255,15 @@ private:
     QDockWidget* m_lossDock = nullptr;
     RunsPanel* m_runs = nullptr; // the run library: open, rename, delete
     QDockWidget* m_runsDock = nullptr;
+    SavedSelectionsPanel* m_saved = nullptr; // the run's saved selections (tags)
+    QDockWidget* m_savedDock = nullptr;
 
     QComboBox* m_colorBox = nullptr;
     QComboBox* m_subsetBox = nullptr;
     QComboBox* m_pairGroundTruth = nullptr;
     QComboBox* m_pairPrediction = nullptr;
     QLineEdit* m_findEdit = nullptr;
+    QueryBox* m_queryBox = nullptr;
     QLabel* m_stageLabel = nullptr;
     QProgressBar* m_progress = nullptr;
     QLabel* m_runLabel = nullptr;
@@ -274,6 +298,7 @@ private:
     QAction* m_exportLossAction = nullptr;
     QAction* m_exportTrainingAction = nullptr;
     QAction* m_exportAllAction = nullptr;
+    QAction* m_exportReportAction = nullptr;
     QAction* m_exportCsvAction = nullptr;
     QAction* m_exportSelectionAction = nullptr;
     QAction* m_trainAction = nullptr;
@@ -282,6 +307,7 @@ private:
     QAction* m_resetViewAction = nullptr;
     QAction* m_misclassifiedOnlyAction = nullptr;
     QAction* m_findAction = nullptr;
+    QAction* m_queryAction = nullptr;
     QAction* m_clearFiltersAction = nullptr;
     QAction* m_colorClassesAction = nullptr;
     QAction* m_restoreLayoutAction = nullptr;

@@ -8,16 +8,20 @@
 #include "ui/export/export_notice.h"
 #include "ui/export/exporter.h"
 #include "ui/export/headless_plots.h"
+#include "ui/export/run_report.h"
 #include "ui/gallery/selection_gallery.h"
 #include "ui/inspector/error_inspector.h"
 #include "ui/main_window.h"
 #include "ui/map/population_map.h"
+#include "ui/map/query_box.h"
 #include "ui/recent_runs_menu.h"
+#include "ui/runs/saved_selections_panel.h"
 #include "ui/tables/misclassified_view.h"
 #include "ui/why/confusion_matrix_view.h"
 #include "ui/why/heat_map_panel.h"
 #include "ui/why/metadata_dashboard.h"
 #include "ui/why/similar_samples_panel.h"
+#include "ui/why/why_context.h"
 #include "ui/why/why_panels.h"
 #include "ui/workers/run_controller.h"
 
@@ -27,6 +31,7 @@
 #include <QDockWidget>
 #include <QFile>
 #include <QFileDialog>
+#include <QFileInfo>
 #include <QLabel>
 #include <QLineEdit>
 #include <QMenuBar>
@@ -115,6 +120,11 @@ void MainWindow::createActions()
                                      tr("Write every plot as PNG and SVG into a folder"),
                                      &MainWindow::exportAllPlots);
     m_exportAllAction->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_E));
+    m_exportReportAction = exportAction(
+        tr("Export &Report…"),
+        tr("Write one self-contained HTML page to send: settings, accuracy, both maps, loss vs "
+           "distance, confusion matrix, worst errors, label candidates, insights"),
+        &MainWindow::exportReport);
     m_exportCsvAction =
         exportAction(tr("Export Samples as &CSV…"),
                      tr("Write one row per sample: labels, losses, probabilities, distances"),
@@ -179,7 +189,7 @@ void MainWindow::createActions()
     m_clearFiltersAction->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_X));
     m_clearFiltersAction->setToolTip(
         tr("Show every sample again: both subsets, every class, no "
-           "GT/prediction pair, not only misclassified (Ctrl+Shift+X)"));
+           "GT/prediction pair, no query, not only misclassified (Ctrl+Shift+X)"));
     m_clearFiltersAction->setStatusTip(m_clearFiltersAction->toolTip());
     m_clearFiltersAction->setObjectName(QStringLiteral("clearFiltersAction"));
     m_clearFiltersAction->setEnabled(false);
@@ -191,6 +201,15 @@ void MainWindow::createActions()
     connect(m_findAction, &QAction::triggered, this, [this] {
         m_findEdit->setFocus();
         m_findEdit->selectAll();
+    });
+
+    m_queryAction = new QAction(tr("Filter by &Query…"), this);
+    m_queryAction->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_F));
+    m_queryAction->setStatusTip(
+        tr("Show only the samples a query matches: loss > 2 and label == 4"));
+    connect(m_queryAction, &QAction::triggered, this, [this] {
+        m_queryBox->setFocus();
+        m_queryBox->selectAll();
     });
 
     m_restoreLayoutAction = new QAction(tr("Restore &Default Layout"), this);
@@ -213,7 +232,9 @@ void MainWindow::createMenus()
     file->addAction(m_openRunAction);
     file->addMenu(m_recentMenu);
     file->addAction(m_saveRunAction);
+    file->addAction(m_saved->saveAction());
     file->addSeparator();
+    file->addAction(m_exportReportAction);
     QMenu* exportMenu = file->addMenu(tr("&Export"));
     exportMenu->addAction(m_exportMapAction);
     exportMenu->addAction(m_exportInspectorAction);
@@ -253,7 +274,7 @@ void MainWindow::createMenus()
     view->addAction(m_resetViewAction);
     view->addSeparator();
     for (QDockWidget* d : {m_inspectorDock, m_galleryDock, m_misclassifiedDock, m_dashboardDock,
-                           m_lossDock, m_runsDock})
+                           m_lossDock, m_runsDock, m_savedDock})
         view->addAction(d->toggleViewAction());
     for (QDockWidget* d : m_why->docks())
         view->addAction(d->toggleViewAction());
@@ -261,6 +282,7 @@ void MainWindow::createMenus()
 
     QMenu* go = menuBar()->addMenu(tr("&Go"));
     go->addAction(m_findAction);
+    go->addAction(m_queryAction);
     go->addAction(m_inspector->previousMisclassifiedAction());
     go->addAction(m_inspector->nextMisclassifiedAction());
 
@@ -293,6 +315,15 @@ void MainWindow::createToolBars()
     main->addSeparator();
     main->addAction(m_resetViewAction);
     main->addAction(m_reprojectAction);
+    // The map's filter box too: the map's own row is full at 1024 px, this
+    // one has some 380 px left, and the box grows with the window.
+    main->addSeparator();
+    m_queryBox = new QueryBox(main);
+    m_queryBox->setObjectName(QStringLiteral("queryBox"));
+    m_queryBox->setMinimumWidth(200);
+    m_queryBox->setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Fixed);
+    connect(m_queryBox, &QueryBox::queryEntered, this, &MainWindow::applyQuery);
+    main->addWidget(m_queryBox);
 
     QToolBar* mapBar = addToolBar(tr("Map"));
     m_mapToolBar = mapBar;
@@ -370,6 +401,37 @@ void MainWindow::createToolBars()
                                      kStatusMessageMs);
     });
     mapBar->addWidget(m_findEdit);
+}
+
+void MainWindow::exportReport()
+{
+    if (!m_session->hasRun())
+        return;
+    const QString name = m_runDir.isEmpty() ? QStringLiteral("run")
+                                            : QFileInfo(QDir::cleanPath(m_runDir)).fileName();
+    QString path =
+        QFileDialog::getSaveFileName(this, tr("Export Report"),
+                                     QDir(m_runDir.isEmpty() ? QDir::homePath() : m_runDir)
+                                         .filePath(QStringLiteral("report.html")),
+                                     tr("HTML page (*.html)"));
+    if (path.isEmpty())
+        return;
+    if (QFileInfo(path).suffix().isEmpty())
+        path += QStringLiteral(".html");
+    // The why-results as far as they are: a section still being computed
+    // says so in the report.
+    const WhyContext* why = m_why->context();
+    try {
+        QApplication::setOverrideCursor(Qt::WaitCursor);
+        writeRunReport(
+            {m_session->runPtr(), m_session->dataPtr(), why->candidates(), why->insights(), name},
+            path);
+        QApplication::restoreOverrideCursor();
+        notifyExported(this, path, tr("Report written to %1").arg(QDir::toNativeSeparators(path)));
+    } catch (const std::exception& e) {
+        QApplication::restoreOverrideCursor();
+        QMessageBox::warning(this, tr("Export failed"), QString::fromStdString(e.what()));
+    }
 }
 
 void MainWindow::exportAllPlots()
@@ -491,6 +553,10 @@ void MainWindow::showShortcuts()
            "apart</td></tr>"
            "<tr><td><b>Ctrl+M</b></td><td>misclassified only</td></tr>"
            "<tr><td><b>Ctrl+F</b></td><td>find a sample by index</td></tr>"
+           "<tr><td><b>Ctrl+Shift+S</b></td><td>save the selection with the run (the Saved "
+           "tab)</td></tr>"
+           "<tr><td><b>Ctrl+Shift+F</b></td><td>filter by a query (<tt>loss &gt; 2 and "
+           "label == 4</tt>); Shift+Enter also selects the matches</td></tr>"
            "<tr><td><b>Ctrl+T / Esc</b></td><td>train a new model / cancel</td></tr>"
            "<tr><td><b>Ctrl+Alt+M / E</b></td><td>open your TorchScript model / embeddings "
            "computed elsewhere</td></tr>"

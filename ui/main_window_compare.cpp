@@ -44,7 +44,12 @@ void MainWindow::applyComparisonColoring()
 void MainWindow::forgetComparison()
 {
     m_comparison.reset();
-    const int index = m_colorBox->findData(kComparisonColoring);
+    dropColorEntry(kComparisonColoring);
+}
+
+void MainWindow::dropColorEntry(int data)
+{
+    const int index = m_colorBox->findData(data);
     if (index < 0)
         return;
     const bool shown = m_colorBox->currentIndex() == index;

@@ -48,8 +48,8 @@ void MainWindow::arrangeDocks(bool compact)
     m_compactLayout = compact;
     const QList<QDockWidget*> perSample{m_inspectorDock, m_why->heatMapDock(),
                                         m_why->similarDock()};
-    const QList<QDockWidget*> lists{m_misclassifiedDock, m_galleryDock, m_why->candidatesDock(),
-                                    m_why->insightsDock(), m_runsDock};
+    const QList<QDockWidget*> lists{m_misclassifiedDock,   m_galleryDock, m_why->candidatesDock(),
+                                    m_why->insightsDock(), m_runsDock,    m_savedDock};
     const QList<QDockWidget*> charts{m_lossDock, m_dashboardDock, m_why->confusionDock(),
                                      m_why->metadataDock()};
     // The tab each group shows, and which docks the user closed, survive.

@@ -13,6 +13,7 @@
 #include "ui/map/population_map.h"
 #include "ui/recent_runs_menu.h"
 #include "ui/runs/runs_panel.h"
+#include "ui/runs/saved_selections_panel.h"
 #include "ui/tables/misclassified_view.h"
 #include "ui/why/why_panels.h"
 #include "ui/workers/run_controller.h"
@@ -510,6 +511,7 @@ void MainWindow::setRunFolder(const QString& dir)
     m_runDir = dir;
     rememberRecentRun(dir);
     m_why->setRunDir(dir);
+    m_saved->setRunFolder(dir);
     m_runs->setFolder(dir.isEmpty() ? m_runs->folder() : QFileInfo(dir).absolutePath(), dir);
 }
 

@@ -17,27 +17,13 @@ namespace
 // A million samples with a few fields each is tens of MB.
 constexpr std::uint64_t kMaxFileBytes = std::uint64_t{1} << 30;
 
-// What samples.csv and the built-in metadata fields call their columns.
-const char* const kReservedNames[] = {"subset",
-                                      "index",
-                                      "label",
-                                      "prediction",
-                                      "correct",
-                                      "loss",
-                                      "x",
-                                      "y",
-                                      "label_name",
-                                      "prediction_name",
-                                      "source",
-                                      "parity",
-                                      "closed_loop",
-                                      "distance_to_own_centroid",
-                                      "nearest_centroid",
-                                      "ink",
-                                      "confidence",
-                                      "contrast",
-                                      "distance_to_nearest_centroid",
-                                      "margin"};
+// What samples.csv, the built-in metadata fields and queries call their columns.
+const char* const kReservedNames[] = {
+    "subset", "index", "label", "prediction", "correct", "loss", "x", "y", "label_name",
+    "prediction_name", "source", "parity", "closed_loop", "distance_to_own_centroid",
+    "nearest_centroid", "ink", "confidence", "contrast", "distance_to_nearest_centroid", "margin",
+    // the query language's own fields (sample_query.h)
+    "nearest", "dist_own", "dist_pred", "dist_nearest"};
 
 std::string_view trimmed(std::string_view s)
 {

@@ -153,8 +153,16 @@ void declareOptions(CLI::App& app, CommandLine& cl, ModeFlags& mode)
         ->type_name("RUN_A RUN_B")
         ->expected(2)
         ->allow_extra_args(false);
+    addValue(app, "--query", "EXPR",
+             "with --run: write the run's samples that match EXPR (loss > 2 and label == 4) to "
+             "--out FILE.csv in samples.csv's columns, no window",
+             [&cl](const std::string&, const std::string& text) {
+                 cl.query = text;
+                 cl.queryGiven = true;
+             });
     addValue(app, "--out", "DIR",
-             "where the run is stored (the window opens the run stored there, if any)",
+             "where the run is stored (the window opens the run stored there, if any); with "
+             "--compare the folder, with --query the file of the results",
              [&cl, &mode](const std::string&, const std::string& text) {
                  cl.pipeline.outDir = text;
                  mode.outGiven = true;
@@ -335,6 +343,8 @@ CommandLine parseCommandLine(const std::vector<std::string>& args)
         cl.mode = CommandLine::Mode::Version;
     else if (!cl.compareRuns.empty())
         cl.mode = CommandLine::Mode::Compare;
+    else if (cl.queryGiven)
+        cl.mode = CommandLine::Mode::Query;
     else if (mode.headless)
         cl.mode = CommandLine::Mode::Headless;
     // CLI11 lets a repeated --compare gather more values, or fewer through
@@ -345,6 +355,17 @@ CommandLine parseCommandLine(const std::vector<std::string>& args)
     if (cl.mode == CommandLine::Mode::Compare && !mode.outGiven)
         throw std::invalid_argument("--compare: needs --out DIR, the folder for compare.csv, "
                                     "compare.json and compare_map.png");
+    if (cl.mode == CommandLine::Mode::Query) {
+        if (cl.runDir.empty())
+            throw std::invalid_argument("--query: needs --run DIR, the stored run to query");
+        if (!mode.outGiven)
+            throw std::invalid_argument("--query: needs --out FILE.csv, the file for the matching "
+                                        "samples");
+        if (cl.query.empty())
+            throw std::invalid_argument("--query: the expression is empty (e.g. --query "
+                                        "'loss > 2 and label == 4')");
+        return cl;
+    }
     if (mode.outGiven && !cl.runName.empty())
         throw std::invalid_argument("--name: --out already says where the run goes (use one)");
     // In the GUI, --out DIR opens the run stored there or, when there is

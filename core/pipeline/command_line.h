@@ -10,13 +10,17 @@ namespace mnistx::pipeline
 
 // What the user asked for on the command line.
 struct CommandLine {
-    enum class Mode { Gui, Headless, Compare, Help, Version };
+    enum class Mode { Gui, Headless, Compare, Query, Help, Version };
     Mode mode = Mode::Gui;
     PipelineConfig pipeline; // data folder, out dir, training settings, projection
     std::string runDir;      // --run: open this stored run in the GUI
     // --compare A B: the two stored runs to compare (Mode::Compare; the
     // results go to pipeline.outDir, which --out must give).
     std::vector<std::string> compareRuns;
+    // --query EXPR with --run DIR (Mode::Query): the matching samples go to
+    // the file pipeline.outDir names (--out FILE.csv).
+    std::string query;
+    bool queryGiven = false;
     bool dataGiven = false;
     // Neither --out nor --name was given: pipeline.outDir is a new folder of
     // its own under runsRoot (see newRunFolder), and the window opens the

@@ -53,7 +53,8 @@ void configureThreads(int threads)
 }
 
 std::shared_ptr<const store::RunData> runHeadless(const PipelineConfig& config, std::ostream& log,
-                                                  const std::atomic<bool>* cancel)
+                                                  const std::atomic<bool>* cancel,
+                                                  HeadlessOutputs* outputs)
 {
     using Clock = std::chrono::steady_clock;
     auto lastBatchLine = Clock::now() - std::chrono::hours(1);
@@ -98,7 +99,11 @@ std::shared_ptr<const store::RunData> runHeadless(const PipelineConfig& config, 
         const auto why = why::writeWhyReport(*run, config.outDir, images.get());
         log << "  " << why.candidates << " label candidates, " << why.insights << " insights\n"
             << std::flush;
+        if (outputs)
+            outputs->why = why;
     }
+    if (outputs)
+        outputs->images = images;
     double total = 0;
     for (const auto& s : run->stageSeconds)
         total += s.second;

@@ -40,6 +40,8 @@ WhyReportSummary writeWhyReport(const store::RunData& run, const std::string& di
     }
     writeLabelCandidatesCsv(candidates, dir + "/label_candidates.csv");
     summary.candidates = static_cast<int>(candidates.size());
+    summary.candidateList =
+        std::make_shared<const std::vector<LabelCandidate>>(std::move(candidates));
 
     std::optional<data::DatasetSplits> loaded;
     if (!images && !run.dataFolder.empty()) {
@@ -64,9 +66,11 @@ WhyReportSummary writeWhyReport(const store::RunData& run, const std::string& di
     const SubsetMetadata train = metadata(run.train, images ? &images->train : nullptr);
     const SubsetMetadata validation =
         metadata(run.validation, images ? &images->validation : nullptr);
-    const std::vector<Insight> insights = findRunInsights(run, train, validation);
-    writeInsightsJson(insights, dir + "/insights.json");
-    summary.insights = static_cast<int>(insights.size());
+    auto insights =
+        std::make_shared<const std::vector<Insight>>(findRunInsights(run, train, validation));
+    writeInsightsJson(*insights, dir + "/insights.json");
+    summary.insights = static_cast<int>(insights->size());
+    summary.insightList = std::move(insights);
 
     summary.seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();

@@ -5,8 +5,12 @@
 
 #include "core/data/dataset.h"
 #include "core/store/run_data.h"
+#include "core/why/insights.h"
+#include "core/why/label_errors.h"
 
+#include <memory>
 #include <string>
+#include <vector>
 
 namespace mnistx::why
 {
@@ -16,6 +20,9 @@ struct WhyReportSummary {
     int insights = 0;
     bool haveInk = false; // false when the images could not be read (no ink insights)
     double seconds = 0.0;
+    // What was written, for the report (report.html) that shows them.
+    std::shared_ptr<const std::vector<LabelCandidate>> candidateList;
+    std::shared_ptr<const std::vector<Insight>> insightList;
 };
 
 // Builds the feature index, ranks label candidates, computes metadata and

@@ -84,6 +84,8 @@ QString field(const pipeline::CommandLine& cl, const QString& name)
     if (name == "compare")
         return QString::fromStdString(
             cl.compareRuns.empty() ? std::string() : cl.compareRuns[0] + " | " + cl.compareRuns[1]);
+    if (name == "query")
+        return QString::fromStdString(cl.query);
     if (name == "dataGiven")
         return cl.dataGiven ? "true" : "false";
     return "?" + name;
@@ -92,7 +94,7 @@ QString field(const pipeline::CommandLine& cl, const QString& name)
 const QStringList kFields{"data",         "out",        "run",      "model",      "embeddings",
                           "epochs",       "seed",       "threads",  "batchSize",  "learningRate",
                           "architecture", "projection", "lossBins", "trainLimit", "validationLimit",
-                          "retrain",      "dataGiven",  "compare"};
+                          "retrain",      "dataGiven",  "compare",  "query"};
 
 // Empty when a and b agree in the mode and every field, else the first that differs.
 QString difference(const pipeline::CommandLine& a, const pipeline::CommandLine& b)
@@ -125,6 +127,7 @@ const std::map<std::string, std::string> kSampleValues{{"--data", "/tmp/m"},
                                                        {"--out", "o"},
                                                        {"--name", "baseline"},
                                                        {"--compare", "runs/a"},
+                                                       {"--query", "loss > 2"},
                                                        {"--epochs", "7"},
                                                        {"--seed", "9007199254740993"},
                                                        {"--threads", "2"},
@@ -201,6 +204,14 @@ void TestCommandLine::validOption_data()
     QTest::newRow("--compare") << QStringList{"--compare", "runs/a", "runs/b", "--out", "o"}
                                << "compare"
                                << "runs/a | runs/b";
+    QTest::newRow("--query") << QStringList{"--run",   "r",
+                                            "--query", "label == \"Ankle boot\"",
+                                            "--out",   "rows.csv"}
+                             << "query"
+                             << "label == \"Ankle boot\"";
+    QTest::newRow("--query keeps --out a file")
+        << QStringList{"--run", "r", "--query", "loss > 2", "--out", "rows.csv"} << "out"
+        << "rows.csv";
     QTest::newRow("--epochs") << QStringList{"--epochs", "7"} << "epochs"
                               << "7";
     QTest::newRow("--epochs max") << QStringList{"--epochs", "1000"} << "epochs"
@@ -275,6 +286,8 @@ void TestCommandLine::modes_data()
     QTest::newRow("--run") << QStringList{"--run", "r"} << int(Mode::Gui);
     QTest::newRow("--compare") << QStringList{"--compare", "a", "b", "--out", "o"}
                                << int(Mode::Compare);
+    QTest::newRow("--query") << QStringList{"--run", "r", "--query", "loss > 2", "--out", "o.csv"}
+                             << int(Mode::Query);
 }
 
 void TestCommandLine::modes()
@@ -292,6 +305,12 @@ void TestCommandLine::invalid_data()
     // Non-numeric and malformed numbers.
     QTest::newRow("--compare without --out")
         << QStringList{"--compare", "a", "b"} << "--compare: needs --out DIR";
+    QTest::newRow("--query without --run")
+        << QStringList{"--query", "loss > 2", "--out", "o.csv"} << "--query: needs --run DIR";
+    QTest::newRow("--query without --out")
+        << QStringList{"--run", "r", "--query", "loss > 2"} << "--query: needs --out FILE.csv";
+    QTest::newRow("--query empty") << QStringList{"--run", "r", "--query", "", "--out", "o.csv"}
+                                   << "--query: the expression is empty";
     QTest::newRow("--compare one run") << QStringList{"--compare", "a", "--out", "o"}
                                        << "--compare: takes two runs, RUN_A RUN_B (got 1)";
     QTest::newRow("--compare three runs")

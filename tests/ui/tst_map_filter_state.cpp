@@ -67,6 +67,7 @@ private Q_SLOTS:
     void predictionAndOutcomeAndSubsetColourings();
     void misclassifiedOnlyHidesTheCorrect();
     void pairFilterMatchesGroundTruthAndPrediction();
+    void queryFilterShowsItsMatches();
     void subsetFilterHidesTheOtherSubset();
     void hiddenEntryHidesItsSamplesButKeepsItsCount();
     void isolateTwiceShowsAll();
@@ -186,6 +187,47 @@ void TestMapFilterState::pairFilterMatchesGroundTruthAndPrediction()
     // A pair no sample has leaves nothing.
     QVERIFY(state.setPairFilter(2, 1));
     QCOMPARE(state.shownCount(), 0);
+}
+
+void TestMapFilterState::queryFilterShowsItsMatches()
+{
+    MapFilterState state;
+    state.setSamples(eightSamples());
+    auto flags = [](std::vector<std::uint8_t> f) {
+        return std::make_shared<const std::vector<std::uint8_t>>(std::move(f));
+    };
+    // Flags of another length than the run: refused, nothing changes.
+    QVERIFY(!state.setQueryFilter("loss > 1", flags({1, 0, 1})));
+    QVERIFY(!state.hasFilters());
+    QVERIFY(state.setQueryFilter("loss > 1", flags({0, 0, 0, 1, 0, 0, 0, 1})));
+    QCOMPARE(shownIds(state), (std::vector<int>{3, 7}));
+    QCOMPARE(state.queryText(), QStringLiteral("loss > 1"));
+    QVERIFY(state.hasFilters());
+    QVERIFY(state.summary().contains(QStringLiteral("2 of 8 samples shown")));
+    QVERIFY(state.summary().contains(QStringLiteral("query: loss > 1")));
+    // Filters combine; legend counts follow what the other filters leave.
+    QVERIFY(state.setSubsetFilter(ui::SubsetFilter::Validation));
+    QCOMPARE(shownIds(state), (std::vector<int>{7}));
+    QCOMPARE(counts(state), (QVector<qint64>{0, 1, 0}));
+    // A sample the query hides, revealed: the query goes, named.
+    state.setSubsetFilter(ui::SubsetFilter::Both);
+    QVERIFY(state.revealSamples({3}).isEmpty()); // it matches
+    QCOMPARE(state.revealSamples({6}), QStringList{QStringLiteral("the query “loss > 1”")});
+    QVERIFY(state.queryText().isEmpty());
+    QCOMPARE(state.shownCount(), 8);
+    // Clear Filters lifts it; so does a new run (it was checked on the old one).
+    QVERIFY(state.setQueryFilter("correct", flags({1, 1, 1, 0, 1, 0, 1, 0})));
+    QVERIFY(state.clearFilters());
+    QVERIFY(!state.queryMatches());
+    QVERIFY(state.setQueryFilter("correct", flags({1, 1, 1, 0, 1, 0, 1, 0})));
+    state.setSamples(eightSamples());
+    QVERIFY(state.queryText().isEmpty());
+    QCOMPARE(state.shownCount(), 8);
+    // An empty text lifts it.
+    QVERIFY(state.setQueryFilter("correct", flags({1, 1, 1, 0, 1, 0, 1, 0})));
+    QVERIFY(state.setQueryFilter(QString(), nullptr));
+    QVERIFY(!state.setQueryFilter(QString(), nullptr));
+    QCOMPARE(state.shownCount(), 8);
 }
 
 void TestMapFilterState::subsetFilterHidesTheOtherSubset()

@@ -17,11 +17,7 @@ namespace mnistx::ui
 // order in the legend ("fixed by <runB>", …), with counts. One colour and
 // legend entry per sample, in the comparison's (the session's) order. For the
 // window's "Compare With…" and the headless compare_map.png.
-struct ComparisonColoring {
-    std::vector<QRgb> colours;
-    QVector<MapLegendEntry> legend;
-    std::vector<int> entries;
-};
+using ComparisonColoring = SampleColoring;
 ComparisonColoring comparisonColoring(const compare::RunComparison& comparison,
                                       const QString& runB);
 

@@ -61,6 +61,8 @@ bool MapFilterState::setSamples(Samples samples)
         samples.losses.size() != count)
         samples = Samples{};
     m_samples = std::move(samples);
+    m_queryText.clear();
+    m_queryMatches.reset();
     const size_t n = m_samples.labels.size();
     m_customName.clear();
     m_customColors.clear();
@@ -254,6 +256,8 @@ void MapFilterState::updateShown()
         if ((m_pairGroundTruth >= 0 && gt != m_pairGroundTruth) ||
             (m_pairPrediction >= 0 && pred != m_pairPrediction))
             continue;
+        if (m_queryMatches && !(*m_queryMatches)[i])
+            continue;
         // Counts ignore hidden entries, so a hidden class still shows how
         // many dots it would bring back.
         const int e = m_entryOf[i];
@@ -349,10 +353,28 @@ bool MapFilterState::setPairFilter(int groundTruth, int prediction)
     return true;
 }
 
+bool MapFilterState::setQueryFilter(const QString& text,
+                                    std::shared_ptr<const std::vector<std::uint8_t>> matches)
+{
+    if (text.isEmpty() || !matches) {
+        if (!m_queryMatches)
+            return false;
+        m_queryText.clear();
+        m_queryMatches.reset();
+    } else {
+        if (matches->size() != static_cast<size_t>(sampleCount()))
+            return false;
+        m_queryText = text;
+        m_queryMatches = std::move(matches);
+    }
+    updateShown();
+    return true;
+}
+
 bool MapFilterState::hasFilters() const
 {
     return m_subsetFilter != SubsetFilter::Both || m_misclassifiedOnly || m_pairGroundTruth >= 0 ||
-           m_pairPrediction >= 0 ||
+           m_pairPrediction >= 0 || m_queryMatches ||
            std::find(m_hiddenEntries.begin(), m_hiddenEntries.end(), true) != m_hiddenEntries.end();
 }
 
@@ -363,6 +385,8 @@ bool MapFilterState::clearFilters()
     m_subsetFilter = SubsetFilter::Both;
     m_misclassifiedOnly = false;
     m_pairGroundTruth = m_pairPrediction = -1;
+    m_queryText.clear();
+    m_queryMatches.reset();
     std::fill(m_hiddenEntries.begin(), m_hiddenEntries.end(), false);
     m_isolatedEntry = -1;
     updateShown();
@@ -373,7 +397,7 @@ QStringList MapFilterState::revealSamples(const QVector<int>& ids)
 {
     QStringList cleared;
     const int n = sampleCount();
-    bool train = false, validation = false, correct = false, offPair = false;
+    bool train = false, validation = false, correct = false, offPair = false, unmatched = false;
     std::vector<bool> entries(m_hiddenEntries.size(), false);
     for (int id : ids) {
         if (id < 0 || id >= n)
@@ -384,6 +408,7 @@ QStringList MapFilterState::revealSamples(const QVector<int>& ids)
         correct = correct || gt == pred;
         offPair = offPair || (m_pairGroundTruth >= 0 && gt != m_pairGroundTruth) ||
                   (m_pairPrediction >= 0 && pred != m_pairPrediction);
+        unmatched = unmatched || (m_queryMatches && !(*m_queryMatches)[i]);
         const int e = m_entryOf[i];
         if (e >= 0 && e < static_cast<int>(entries.size()))
             entries[static_cast<size_t>(e)] = true;
@@ -401,6 +426,11 @@ QStringList MapFilterState::revealSamples(const QVector<int>& ids)
     if (offPair) {
         cleared << pairFilterText();
         m_pairGroundTruth = m_pairPrediction = -1;
+    }
+    if (unmatched) {
+        cleared << tr("the query “%1”").arg(m_queryText);
+        m_queryText.clear();
+        m_queryMatches.reset();
     }
     bool shownEntry = false;
     for (size_t e = 0; e < entries.size(); ++e)
@@ -450,6 +480,8 @@ QString MapFilterState::summary() const
         parts << tr("misclassified only");
     if (m_pairGroundTruth >= 0 || m_pairPrediction >= 0)
         parts << pairFilterText();
+    if (m_queryMatches)
+        parts << tr("query: %1").arg(m_queryText);
     const auto hidden = std::count(m_hiddenEntries.begin(), m_hiddenEntries.end(), true);
     if (hidden > 0)
         parts << tr("%1 of %2 legend entries hidden").arg(hidden).arg(m_hiddenEntries.size());

@@ -10,6 +10,7 @@
 #include <QStringList>
 #include <QVector>
 #include <cstdint>
+#include <memory>
 #include <vector>
 
 namespace mnistx::ui
@@ -20,7 +21,7 @@ class ExplorerSession;
 // What the population map shows and in which colour, without the widget:
 // the colouring (ground truth, prediction, correct / wrong, subset or a
 // custom one) with its legend entries and their counts, the filters (subset,
-// misclassified only, a ground-truth/prediction pair, hidden legend
+// misclassified only, a ground-truth/prediction pair, a query, hidden legend
 // entries), which samples they leave, and the order dots are drawn in
 // (errors above correct dots, larger losses above smaller: what is looked
 // for lies on top).
@@ -110,6 +111,15 @@ public:
     bool setPairFilter(int groundTruth, int prediction);
     int pairFilterGroundTruth() const { return m_pairGroundTruth; }
     int pairFilterPrediction() const { return m_pairPrediction; }
+    // Only the samples a query matched (core/query/sample_query.h): its
+    // text and one flag per sample (1: matches), shared with the tables
+    // that follow the map. Empty text: no query. False (nothing changes)
+    // when the flags have another length than the run has samples. A new
+    // run (setSamples) drops the query: it was checked against the old one.
+    bool setQueryFilter(const QString& text,
+                        std::shared_ptr<const std::vector<std::uint8_t>> matches);
+    const QString& queryText() const { return m_queryText; }
+    std::shared_ptr<const std::vector<std::uint8_t>> queryMatches() const { return m_queryMatches; }
     // Any filter or hidden legend entry in force; clearFilters lifts them all.
     bool hasFilters() const;
     bool clearFilters();
@@ -166,8 +176,10 @@ private:
     bool m_misclassifiedOnly = false;
     int m_pairGroundTruth = -1;
     int m_pairPrediction = -1;
-    std::vector<std::uint8_t> m_shown; // per sample
-    std::vector<int> m_shownOrder;     // m_drawOrder ∩ shown
+    QString m_queryText;
+    std::shared_ptr<const std::vector<std::uint8_t>> m_queryMatches; // per sample; null: none
+    std::vector<std::uint8_t> m_shown;                               // per sample
+    std::vector<int> m_shownOrder;                                   // m_drawOrder ∩ shown
 };
 
 } // namespace mnistx::ui

@@ -3,6 +3,7 @@
 #include <QColor>
 #include <QFont>
 #include <QRectF>
+#include <QRgb>
 #include <QString>
 #include <QVector>
 #include <vector>
@@ -17,6 +18,15 @@ struct MapLegendEntry {
     QString name;
     QColor color;
     qint64 count = -1; // shown after the name; -1: no count
+};
+
+// A colouring made outside the map (PopulationMap::setCustomColoring): one
+// opaque colour and one legend entry (-1: none) per sample in the session's
+// order, and the entries.
+struct SampleColoring {
+    std::vector<QRgb> colours;
+    QVector<MapLegendEntry> legend;
+    std::vector<int> entries;
 };
 
 // The map's legend, drawn beside the plot (and into exports): the colour

@@ -263,6 +263,15 @@ void PopulationMap::setPairFilter(int groundTruth, int prediction)
         filtersUpdated();
 }
 
+bool PopulationMap::setQueryFilter(const QString& text,
+                                   std::shared_ptr<const std::vector<std::uint8_t>> matches)
+{
+    if (!m_state.setQueryFilter(text, std::move(matches)))
+        return text.isEmpty() ? true : m_state.queryText() == text;
+    filtersUpdated();
+    return true;
+}
+
 void PopulationMap::clearFilters()
 {
     if (m_state.clearFilters())

@@ -99,6 +99,12 @@ public:
     void clearPairFilter() { setPairFilter(-1, -1); }
     int pairFilterGroundTruth() const { return m_state.pairFilterGroundTruth(); }
     int pairFilterPrediction() const { return m_state.pairFilterPrediction(); }
+    // Only the samples a query matched (MapFilterState::setQueryFilter):
+    // the query's text and one flag per sample; empty text lifts it. False
+    // when the flags do not fit the run.
+    bool setQueryFilter(const QString& text,
+                        std::shared_ptr<const std::vector<std::uint8_t>> matches);
+    const QString& queryText() const { return m_state.queryText(); }
     // Any filter or hidden legend entry in force; clearFilters lifts them all.
     bool hasFilters() const { return m_state.hasFilters(); }
     void clearFilters();

@@ -3,6 +3,7 @@
 #include "core/store/store_error.h"
 #include "ui/common/folder_path.h"
 #include "ui/common/hint_stack.h"
+#include "ui/common/view_actions.h"
 
 #include <QAction>
 #include <QDateTime>
@@ -63,13 +64,7 @@ RunsPanel::RunsPanel(QWidget* parent) : QWidget(parent)
     m_stack = new HintStack(m_table, this);
 
     const auto makeAction = [this](const QString& text, const QString& tip, QKeySequence key) {
-        auto* a = new QAction(text, this);
-        a->setToolTip(tip);
-        a->setStatusTip(tip);
-        a->setShortcut(key);
-        a->setShortcutContext(Qt::WidgetWithChildrenShortcut); // no clash with the window's keys
-        m_table->addAction(a);
-        return a;
+        return addViewAction(m_table, text, tip, key);
     };
     // Enter and double-click open through the view's activated().
     m_openAction =
@@ -102,14 +97,8 @@ RunsPanel::RunsPanel(QWidget* parent) : QWidget(parent)
     m_folderLabel = new QLabel(this);
     m_folderLabel->setTextInteractionFlags(Qt::TextSelectableByMouse);
     m_folderLabel->setToolTip(tr("The folder the runs are listed from: where new runs go"));
-    auto* buttons = new QHBoxLayout;
-    for (QAction* a :
-         {m_openAction, m_compareAction, m_renameAction, m_deleteAction, m_refreshAction}) {
-        auto* b = new QToolButton(this);
-        b->setDefaultAction(a);
-        buttons->addWidget(b);
-    }
-    buttons->addStretch(1);
+    QHBoxLayout* buttons = actionButtonRow(
+        this, {m_openAction, m_compareAction, m_renameAction, m_deleteAction, m_refreshAction});
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(6, 6, 6, 6);
     layout->addWidget(m_folderLabel);

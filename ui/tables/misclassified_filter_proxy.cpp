@@ -33,6 +33,15 @@ void MisclassifiedFilterProxy::setPairFilter(int groundTruth, int prediction)
     invalidateRowsFilter();
 }
 
+void MisclassifiedFilterProxy::setQueryFilter(
+    std::shared_ptr<const std::vector<std::uint8_t>> matches)
+{
+    if (matches == m_queryMatches)
+        return;
+    m_queryMatches = std::move(matches);
+    invalidateRowsFilter();
+}
+
 bool MisclassifiedFilterProxy::filterAcceptsRow(int sourceRow, const QModelIndex&) const
 {
     const int id = source()->idAt(sourceRow);
@@ -42,6 +51,9 @@ bool MisclassifiedFilterProxy::filterAcceptsRow(int sourceRow, const QModelIndex
     if (m_groundTruth >= 0 && s->label(id) != m_groundTruth)
         return false;
     if (m_prediction >= 0 && s->prediction(id) != m_prediction)
+        return false;
+    if (m_queryMatches && (static_cast<std::size_t>(id) >= m_queryMatches->size() ||
+                           !(*m_queryMatches)[static_cast<std::size_t>(id)]))
         return false;
     return acceptsSubset(s->subsetOf(id));
 }

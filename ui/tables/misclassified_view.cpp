@@ -156,6 +156,14 @@ int MisclassifiedView::totalCount() const
     return m_model->rowCount();
 }
 
+void MisclassifiedView::setQueryFilter(const QString& text,
+                                       std::shared_ptr<const std::vector<std::uint8_t>> matches)
+{
+    m_queryText = matches ? text : QString();
+    m_proxy->setQueryFilter(std::move(matches));
+    updateCount();
+}
+
 QString MisclassifiedView::countText() const
 {
     return m_count->fullText();
@@ -164,9 +172,14 @@ QString MisclassifiedView::countText() const
 void MisclassifiedView::updateCount()
 {
     const QLocale locale;
-    m_count->setFullText(tr("%1 of %2 misclassified")
-                             .arg(locale.toString(shownCount()), locale.toString(totalCount())),
-                         tr("Rows shown by the filters, of all misclassified samples of the run"));
+    QString text = tr("%1 of %2 misclassified")
+                       .arg(locale.toString(shownCount()), locale.toString(totalCount()));
+    QString tip = tr("Rows shown by the filters, of all misclassified samples of the run");
+    if (!m_queryText.isEmpty()) {
+        text += tr(" · query");
+        tip += tr("\nThe map's query: %1").arg(m_queryText);
+    }
+    m_count->setFullText(text, tip);
 }
 
 QVector<int> MisclassifiedView::shownIds() const

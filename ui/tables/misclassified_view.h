@@ -23,8 +23,8 @@ class MisclassifiedModel;
 // The misclassified table: every wrong prediction of the run (subset, index,
 // GT, prediction, loss, distances to the GT and predicted class centroids),
 // sorted by loss, highest first, until the user clicks another column;
-// filtered by a GT/prediction pair ("GT: any/0..9", "Pred: any/0..9") and by
-// subset, with a count ("57 of 843 misclassified").
+// filtered by a GT/prediction pair ("GT: any/0..9", "Pred: any/0..9"), by
+// subset and by the map's query, with a count ("57 of 843 misclassified").
 //
 // Follows and drives the session: selecting one row makes that sample the
 // session's current one (the inspector and the map show it); selecting
@@ -42,6 +42,10 @@ public:
     // -1 means any; the combo boxes follow.
     void setPairFilter(int groundTruth, int prediction);
     void setSubsetFilter(SubsetFilter filter);
+    // The map's query (its text, one flag per sample; empty text: none):
+    // the table lists only the misclassified samples it matches.
+    void setQueryFilter(const QString& text,
+                        std::shared_ptr<const std::vector<std::uint8_t>> matches);
 
     // The width the table's columns need (sized to their contents), with the
     // scroll bar and margins: the view's natural width in a dock.
@@ -83,6 +87,7 @@ private:
     ElidedLabel* m_count = nullptr;
     HintStack* m_stack = nullptr;
     QTableView* m_table = nullptr;
+    QString m_queryText;
     bool m_syncing = false; // selecting the session's current sample: do not echo it back
 };
 
