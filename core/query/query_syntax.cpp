@@ -119,8 +119,8 @@ private:
             ++m_pos;
             return make(c == '(' ? Token::Kind::Open : Token::Kind::Close, begin);
         }
-        for (const char* op : {"==", "!=", "<=", ">=", "&&", "||", "<", ">", "=", "!", "+", "-",
-                               "*", "/"}) {
+        for (const char* op :
+             {"==", "!=", "<=", ">=", "&&", "||", "<", ">", "=", "!", "+", "-", "*", "/"}) {
             const std::string_view o(op);
             if (m_text.compare(m_pos, o.size(), o) == 0) {
                 m_pos += o.size();
@@ -131,14 +131,14 @@ private:
         std::size_t end = m_pos + 1;
         while (end < m_text.size() && (static_cast<unsigned char>(m_text[end]) & 0xC0) == 0x80)
             ++end;
-        fail("'" + m_text.substr(m_pos, end - m_pos) + "' is not part of the query language",
-             begin, end - begin);
+        fail("'" + m_text.substr(m_pos, end - m_pos) + "' is not part of the query language", begin,
+             end - begin);
     }
 
     Token number(std::size_t begin)
     {
-        while (m_pos < m_text.size() && (std::isdigit(static_cast<unsigned char>(m_text[m_pos])) ||
-                                         m_text[m_pos] == '.'))
+        while (m_pos < m_text.size() &&
+               (std::isdigit(static_cast<unsigned char>(m_text[m_pos])) || m_text[m_pos] == '.'))
             ++m_pos;
         if (m_pos < m_text.size() && (m_text[m_pos] == 'e' || m_text[m_pos] == 'E')) {
             std::size_t p = m_pos + 1;
@@ -187,8 +187,8 @@ private:
             content += m_text[m_pos++];
         }
         if (m_pos >= m_text.size())
-            fail(quote == '`' ? "the name has no closing backtick" : "the text has no closing " +
-                                                                         std::string(1, quote),
+            fail(quote == '`' ? "the name has no closing backtick"
+                              : "the text has no closing " + std::string(1, quote),
                  begin, m_text.size() - begin);
         ++m_pos;
         Token t = make(quote == '`' ? Token::Kind::QuotedName : Token::Kind::String, begin);

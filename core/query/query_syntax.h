@@ -46,13 +46,13 @@ private:
 
 struct SyntaxNode {
     enum class Kind {
-        Number,  // number
-        String,  // text (quotes removed, escapes resolved)
-        Name,    // text: the name (backticks removed)
-        Or,      // children: two or more
-        And,     // two or more
-        Not,     // one
-        Compare, // two; text: "==", "!=", "<", "<=", ">", ">=" ("=" becomes "==")
+        Number,     // number
+        String,     // text (quotes removed, escapes resolved)
+        Name,       // text: the name (backticks removed)
+        Or,         // children: two or more
+        And,        // two or more
+        Not,        // one
+        Compare,    // two; text: "==", "!=", "<", "<=", ">", ">=" ("=" becomes "==")
         Arithmetic, // two; text: "+", "-", "*", "/"
         Negate,     // one
     };

@@ -57,8 +57,9 @@ bool isPlainName(const std::string& s)
 {
     if (s.empty() || !(std::isalpha(static_cast<unsigned char>(s[0])) || s[0] == '_'))
         return false;
-    return std::all_of(s.begin(), s.end(),
-                       [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; });
+    return std::all_of(s.begin(), s.end(), [](char c) {
+        return std::isalnum(static_cast<unsigned char>(c)) || c == '_';
+    });
 }
 
 std::string shownName(const std::string& name)
@@ -77,11 +78,12 @@ int editDistance(const std::string& a, const std::string& b)
         row[0] = static_cast<int>(i);
         for (std::size_t j = 1; j <= b.size(); ++j) {
             const int up = row[j];
-            row[j] = std::min({row[j] + 1, row[j - 1] + 1,
-                               diagonal + (std::tolower(static_cast<unsigned char>(a[i - 1])) ==
-                                                   std::tolower(static_cast<unsigned char>(b[j - 1]))
-                                               ? 0
-                                               : 1)});
+            row[j] =
+                std::min({row[j] + 1, row[j - 1] + 1,
+                          diagonal + (std::tolower(static_cast<unsigned char>(a[i - 1])) ==
+                                              std::tolower(static_cast<unsigned char>(b[j - 1]))
+                                          ? 0
+                                          : 1)});
             diagonal = up;
         }
     }
@@ -256,13 +258,15 @@ public:
             {"source", "the image's file"},
         };
         for (int c = 0; c < m_classCount; ++c)
-            out.push_back({"p" + std::to_string(c), "probability of " + (*m_classNames)[static_cast<std::size_t>(c)]});
+            out.push_back({"p" + std::to_string(c),
+                           "probability of " + (*m_classNames)[static_cast<std::size_t>(c)]});
         for (int c = 0; c < m_classCount; ++c)
-            out.push_back({"dist" + std::to_string(c), "distance to the centroid of " +
-                                                            (*m_classNames)[static_cast<std::size_t>(c)]});
+            out.push_back(
+                {"dist" + std::to_string(c),
+                 "distance to the centroid of " + (*m_classNames)[static_cast<std::size_t>(c)]});
         for (const data::MetadataColumn* c : m_user)
-            out.push_back({shownName(c->name), c->numeric ? "your metadata: a number"
-                                                          : "your metadata: a category"});
+            out.push_back({shownName(c->name),
+                           c->numeric ? "your metadata: a number" : "your metadata: a category"});
         return out;
     }
 
@@ -344,7 +348,8 @@ private:
                     right = [fixed](const Row&) { return std::string_view(*fixed); };
                 }
                 const bool equal = op == "==";
-                return [left, right, equal](const Row& r) { return (left(r) == right(r)) == equal; };
+                return
+                    [left, right, equal](const Row& r) { return (left(r) == right(r)) == equal; };
             }
             throw mismatch();
         case Type::Bool:
@@ -551,9 +556,9 @@ private:
         std::string best;
         int bestDistance = 3;
         for (const QueryField& f : fields()) {
-            const std::string plain =
-                f.name.size() > 1 && f.name.front() == '`' ? f.name.substr(1, f.name.size() - 2)
-                                                           : f.name;
+            const std::string plain = f.name.size() > 1 && f.name.front() == '`'
+                                          ? f.name.substr(1, f.name.size() - 2)
+                                          : f.name;
             const int d = editDistance(name, plain);
             if (d < bestDistance) {
                 bestDistance = d;
@@ -658,9 +663,8 @@ private:
             });
         }
         if (name == "label_name")
-            return textOf([names](const Row& r) {
-                return std::string_view((*names)[r.a->labels[r.at()]]);
-            });
+            return textOf(
+                [names](const Row& r) { return std::string_view((*names)[r.a->labels[r.at()]]); });
         if (name == "prediction_name")
             return textOf([names](const Row& r) {
                 return std::string_view((*names)[r.a->predictions[r.at()]]);

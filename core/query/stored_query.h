@@ -18,8 +18,8 @@ namespace mnistx::query
 data::UserMetadata storedRunMetadata(const store::RunData& run, std::string* problem = nullptr);
 
 struct StoredQueryResult {
-    int matched = 0;     // rows written
-    int sampleCount = 0; // samples of the run
+    int matched = 0;             // rows written
+    int sampleCount = 0;         // samples of the run
     std::string metadataProblem; // why metadata.csv was not read, or empty
 };
 

@@ -154,7 +154,8 @@ void TestSampleQuery::expressionsMatchWhatTheyMean()
              std::sort(p.rbegin(), p.rend());
              return p[0] - p[1] < 0.99f;
          }},
-        {"x > 0.5 or y < 0.2", [](const Sample& s) { return s.xy(s.i, 0) > 0.5f || s.xy(s.i, 1) < 0.2f; }},
+        {"x > 0.5 or y < 0.2",
+         [](const Sample& s) { return s.xy(s.i, 0) > 0.5f || s.xy(s.i, 1) < 0.2f; }},
         // the user's metadata; a missing value matches no comparison
         {"exposure > 0.45", [&](const Sample& s) { return exposureOf(s) > 0.45f; }},
         // numbers compare as the data's 32-bit floats: 0.3 is metadata.csv's 0.3
@@ -216,8 +217,8 @@ void TestSampleQuery::errorsPointAtTheToken_data()
     QTest::addColumn<int>("length");
     auto row = [](const char* name, const char* expression, const char* message, int offset,
                   int length) {
-        QTest::newRow(name) << QString::fromUtf8(expression) << QString::fromUtf8(message)
-                            << offset << length;
+        QTest::newRow(name) << QString::fromUtf8(expression) << QString::fromUtf8(message) << offset
+                            << length;
     };
     row("empty", "", "the query is empty", 0, 1);
     row("blank", "   ", "the query is empty", 0, 1);
@@ -229,20 +230,18 @@ void TestSampleQuery::errorsPointAtTheToken_data()
     row("names are case-sensitive", "LOSS > 1", "unknown field LOSS (did you mean loss?)", 0, 4);
     row("far from any field", "banana > 2", "unknown field banana (fields:", 0, 6);
     row("user field suggested", "exposur > 1", "did you mean exposure?", 0, 7);
-    row("order on a class name", "label > \"x\"", "label is a class: compare it with == or !=",
-        0, 11);
+    row("order on a class name", "label > \"x\"", "label is a class: compare it with == or !=", 0,
+        11);
     row("unknown class", "label == \"nope\"", "no class is named \"nope\" (classes: \"zero\"", 9,
         6);
-    row("class number out of range", "label == 7", "label is a class 0–4: there is no class 7",
-        9, 1);
+    row("class number out of range", "label == 7", "label is a class 0–4: there is no class 7", 9,
+        1);
     row("class number not whole", "prediction != 1.5", "there is no class 1.5", 14, 3);
-    row("number and text", "loss == \"a\"", "cannot compare: loss is a number, \"a\" is a text",
-        0, 11);
-    row("subset and number", "subset < 1", "cannot compare: subset is train or validation", 0,
-        10);
+    row("number and text", "loss == \"a\"", "cannot compare: loss is a number, \"a\" is a text", 0,
+        11);
+    row("subset and number", "subset < 1", "cannot compare: subset is train or validation", 0, 10);
     row("unknown subset", "subset == \"testing\"", "\"testing\" is no subset", 10, 9);
-    row("category order", "site > \"east\"", "site is a category: compare it with == or !=", 0,
-        13);
+    row("category order", "site > \"east\"", "site is a category: compare it with == or !=", 0, 13);
     row("unknown category", "site == \"north\"", "site has no value \"north\" (\"east\", \"west\")",
         8, 7);
     row("value is no condition", "loss", "loss is a number, not a condition: compare it (loss > 2)",
@@ -260,8 +259,7 @@ void TestSampleQuery::errorsPointAtTheToken_data()
     row("per-class column out of range", "p12 > 0.1", "p12: the run has classes 0–4", 0, 3);
     row("two constants", "1 == 1", "compares two constants", 0, 6);
     row("arithmetic on a class", "label + 1 > 2", "label is a class: only numbers take +", 0, 5);
-    row("negated text", "-source == \"a\"", "source is a text: only numbers can be negated", 0,
-        7);
+    row("negated text", "-source == \"a\"", "source is a text: only numbers can be negated", 0, 7);
     row("empty backticks", "`` > 1", "`` names nothing", 0, 2);
 }
 
@@ -298,13 +296,15 @@ void TestSampleQuery::fieldsListWhatQueriesName()
     for (const auto& f : fields) {
         const std::string e = f.name + " == " + f.name;
         QVERIFY2(test::messageOf([&] { SampleQuery(e, m_run, &m_metadata); }).isNull() ||
-                     test::messageOf([&] { SampleQuery(e, m_run, &m_metadata); })
-                         .contains("compare it with"),
+                     test::messageOf([&] {
+                         SampleQuery(e, m_run, &m_metadata);
+                     }).contains("compare it with"),
                  qPrintable(QString::fromStdString(e)));
     }
     // Without the metadata, its fields are unknown.
-    QVERIFY(test::messageOf([&] { SampleQuery("site == \"east\"", m_run); })
-                .contains("unknown field site"));
+    QVERIFY(test::messageOf([&] {
+                SampleQuery("site == \"east\"", m_run);
+            }).contains("unknown field site"));
 }
 
 void TestSampleQuery::storedQueryWritesTheMatchingRows()
@@ -318,8 +318,7 @@ void TestSampleQuery::storedQueryWritesTheMatchingRows()
     meta.write("subset,index,site\ntrain,3,east\nvalidation,6,east\ntrain,13,west\n");
     meta.close();
 
-    const auto result =
-        query::writeStoredQuery(runDir, "not correct or site == \"east\"", out);
+    const auto result = query::writeStoredQuery(runDir, "not correct or site == \"east\"", out);
     QVERIFY(result.metadataProblem.empty());
     QCOMPARE(result.sampleCount, 40);
     // samples.csv's rows: recomputed from the stored run.
@@ -351,10 +350,12 @@ void TestSampleQuery::storedQueryRefusesBeforeWriting()
     const std::string runDir = tmp.filePath("run").toStdString();
     const std::string out = tmp.filePath("rows.csv").toStdString();
     test::storeSmallRun(runDir, "2026-12-07T00:00:00Z", tmp.filePath("nowhere").toStdString());
-    QVERIFY(test::messageOf([&] { query::writeStoredQuery(runDir, "loss >", out); })
-                .contains("expected a value"));
-    QVERIFY(test::messageOf([&] { query::writeStoredQuery(runDir, "site == 1", out); })
-                .contains("unknown field site"));
+    QVERIFY(test::messageOf([&] {
+                query::writeStoredQuery(runDir, "loss >", out);
+            }).contains("expected a value"));
+    QVERIFY(test::messageOf([&] {
+                query::writeStoredQuery(runDir, "site == 1", out);
+            }).contains("unknown field site"));
     QVERIFY(test::messageOf([&] {
                 query::writeStoredQuery(tmp.filePath("none").toStdString(), "loss > 1", out);
             }).contains("no stored run"));

@@ -95,8 +95,9 @@ void TestSavedSelections::namesAreChecked()
     // A caller that saves a duplicate is told, and nothing is written.
     QTemporaryDir tmp;
     const auto twice = std::vector<SavedSelection>{existing[0], existing[0]};
-    QVERIFY(test::messageOf([&] { store::saveSelections(twice, tmp.path().toStdString()); })
-                .contains("already named"));
+    QVERIFY(test::messageOf([&] {
+                store::saveSelections(twice, tmp.path().toStdString());
+            }).contains("already named"));
     QVERIFY(!QFile::exists(tmp.filePath("selections.json")));
 }
 
@@ -115,9 +116,8 @@ void TestSavedSelections::badFilesAreRefusedByName_data()
     QTest::newRow("index of another run")
         << head + R"([{"name": "a", "train": [3, 10], "validation": []}]})"
         << "the training index 10 is outside this run's 10 samples";
-    QTest::newRow("negative index")
-        << head + R"([{"name": "a", "train": [], "validation": [-1]}]})"
-        << "the validation index -1 is outside";
+    QTest::newRow("negative index") << head + R"([{"name": "a", "train": [], "validation": [-1]}]})"
+                                    << "the validation index -1 is outside";
     QTest::newRow("indices out of order")
         << head + R"([{"name": "a", "train": [3, 2], "validation": []}]})"
         << "indices must ascend without repeats";
@@ -128,7 +128,8 @@ void TestSavedSelections::badFilesAreRefusedByName_data()
     QTest::newRow("missing list") << head + R"([{"name": "a", "train": []}]})"
                                   << "validation";
     QTest::newRow("a number for a name")
-        << head + R"([{"name": 3, "train": [], "validation": []}]})" << "expected a string";
+        << head + R"([{"name": 3, "train": [], "validation": []}]})"
+        << "expected a string";
 }
 
 void TestSavedSelections::badFilesAreRefusedByName()

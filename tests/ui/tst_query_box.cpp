@@ -38,7 +38,7 @@ void TestQueryBox::init()
 {
     test::ClusteredRunOptions options;
     m_run = test::makeClusteredRun(options);
-    m_run->classNames = {"zero", "one", "two", "three", "four",
+    m_run->classNames = {"zero", "one", "two",   "three", "four",
                          "five", "six", "seven", "eight", "né"};
     auto images = test::makeSyntheticImages(*m_run);
     data::MetadataColumn site;

@@ -41,7 +41,7 @@ namespace
 struct Element {
     QString name;
     QXmlStreamAttributes attributes;
-    QString text; // the text directly inside, trimmed
+    QString text;    // the text directly inside, trimmed
     QString section; // the id of the <section> it is in
 };
 
@@ -212,7 +212,11 @@ void TestRunReport::opensInAHeadlessBrowser()
     QTemporaryDir tmp;
     const QString page = tmp.filePath("report.html");
     ui::writeRunReport(m_inputs, page);
-    const QStringList common = {"--headless", "--no-sandbox", "--disable-gpu",
+    // No sandbox (tests may run as root), no /dev/shm (small in containers).
+    const QStringList common = {"--headless",
+                                "--no-sandbox",
+                                "--disable-gpu",
+                                "--disable-dev-shm-usage",
                                 "--user-data-dir=" + tmp.filePath("profile"),
                                 "--no-first-run"};
     // The DOM as the browser built it: every section and picture there.

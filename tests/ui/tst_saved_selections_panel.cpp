@@ -49,7 +49,8 @@ void TestSavedSelectionsPanel::selectionsSurviveReopening()
         m_session->setSelection({3, 7, 210, 249}, "lasso on the map");
         QVERIFY(panel.saveAction()->isEnabled());
         QCOMPARE(panel.saveSelection("  odd ones  "), QString());
-        QCOMPARE(panel.saveSelection("odd ones"), QString("a selection is already named “odd ones”"));
+        QCOMPARE(panel.saveSelection("odd ones"),
+                 QString("a selection is already named “odd ones”"));
         m_session->setSelection({0}, "");
         QCOMPARE(panel.saveSelection("first"), QString());
     }

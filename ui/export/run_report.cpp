@@ -100,13 +100,14 @@ QString settingsSection(const store::RunData& run, const QString& name)
     if (!run.datasetFormat.empty())
         dataset += QStringLiteral(" (%1)").arg(esc(run.datasetFormat));
     html += row(tr("Dataset"), dataset);
-    html += row(tr("Samples"), tr("%1 training, %2 validation, %3 classes")
-                                   .arg(number(run.train.sampleCount()),
-                                        number(run.validation.sampleCount()))
-                                   .arg(run.train.classCount));
+    html += row(tr("Samples"),
+                tr("%1 training, %2 validation, %3 classes")
+                    .arg(number(run.train.sampleCount()), number(run.validation.sampleCount()))
+                    .arg(run.train.classCount));
     QString model;
     if (!run.importedModel.empty())
-        model = tr("TorchScript model %1 (evaluated, not trained here)").arg(esc(run.importedModel));
+        model =
+            tr("TorchScript model %1 (evaluated, not trained here)").arg(esc(run.importedModel));
     else if (run.modelBytes.empty() && run.history.epochs.empty())
         model = tr("features computed elsewhere (embeddings)");
     else
@@ -119,10 +120,9 @@ QString settingsSection(const store::RunData& run, const QString& name)
     html += row(tr("Model"), model);
     if (run.featuresAreLogits)
         html += row(tr("Features"), tr("the model's logits (it returns no features)"));
-    html += row(tr("Validation accuracy"),
-                QStringLiteral("<b>%1</b> (mean loss %2)")
-                    .arg(accuracyText(run.validation.accuracy),
-                         formatLoss(run.validation.meanLoss)));
+    html += row(tr("Validation accuracy"), QStringLiteral("<b>%1</b> (mean loss %2)")
+                                               .arg(accuracyText(run.validation.accuracy),
+                                                    formatLoss(run.validation.meanLoss)));
     html += row(tr("Training accuracy"),
                 QStringLiteral("%1 (mean loss %2)")
                     .arg(accuracyText(run.train.accuracy), formatLoss(run.train.meanLoss)));
@@ -172,10 +172,11 @@ QString lossSection(ExplorerSession& session)
 {
     LossDistanceChart chart(&session);
     chart.resize(kHeadlessChartSize);
-    const QImage image = renderToImage(
-        [&chart](QPainter* p, const QRectF& target) { chart.render(p, target); },
-        kHeadlessChartSize, 1.0);
-    return QStringLiteral("<section id=\"loss-vs-distance\">\n<h2>%1</h2>\n<p class=\"note\">%2</p>\n")
+    const QImage image =
+        renderToImage([&chart](QPainter* p, const QRectF& target) { chart.render(p, target); },
+                      kHeadlessChartSize, 1.0);
+    return QStringLiteral(
+               "<section id=\"loss-vs-distance\">\n<h2>%1</h2>\n<p class=\"note\">%2</p>\n")
                .arg(tr("Loss vs distance"),
                     tr("Mean loss of the samples binned by their distance to their own class's "
                        "centroid (%1).")
@@ -239,8 +240,8 @@ QString thumbnail(const ExplorerSession& session, int id)
 QString worstErrorsSection(const ExplorerSession& session)
 {
     const std::vector<int>& wrong = session.misclassifiedByLoss();
-    QString html = QStringLiteral("<section id=\"worst-errors\">\n<h2>%1</h2>\n")
-                       .arg(tr("Worst errors"));
+    QString html =
+        QStringLiteral("<section id=\"worst-errors\">\n<h2>%1</h2>\n").arg(tr("Worst errors"));
     if (wrong.empty())
         return html + QStringLiteral("<p class=\"note\">%1</p>\n</section>\n")
                           .arg(tr("Every sample is classified right."));
@@ -302,8 +303,7 @@ QString candidatesSection(const ExplorerSession& session,
                                "class=\"num\">%5</td><td class=\"num\">%6</td></tr>\n")
                     .arg(thumbnail(session, id), esc(session.describe(id)),
                          esc(session.className(c.givenLabel)),
-                         esc(session.className(c.suggestedLabel)),
-                         QString::number(c.score, 'f', 2),
+                         esc(session.className(c.suggestedLabel)), QString::number(c.score, 'f', 2),
                          formatPercent(c.neighbourSuggestedShare).toHtmlEscaped());
     }
     return html + QStringLiteral("</tbody>\n</table>\n</section>\n");
@@ -311,8 +311,7 @@ QString candidatesSection(const ExplorerSession& session,
 
 QString insightsSection(const std::vector<why::Insight>* insights)
 {
-    QString html =
-        QStringLiteral("<section id=\"insights\">\n<h2>%1</h2>\n").arg(tr("Insights"));
+    QString html = QStringLiteral("<section id=\"insights\">\n<h2>%1</h2>\n").arg(tr("Insights"));
     if (!insights)
         return html + QStringLiteral("<p class=\"note\">%1</p>\n</section>\n")
                           .arg(tr("Not computed when the report was written."));
@@ -342,11 +341,11 @@ QString runReportHtml(const RunReportInputs& inputs)
     const store::RunData& run = *inputs.run;
     const QString name = inputs.name.isEmpty() ? tr("run") : inputs.name;
 
-    QString html = QStringLiteral("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n"
-                                  "<meta charset=\"utf-8\"/>\n<title>%1</title>\n"
-                                  "<style>%2</style>\n</head>\n<body>\n")
-                       .arg(esc(tr("%1 — MNIST Explorer report").arg(name)),
-                            QString::fromLatin1(kStyle));
+    QString html =
+        QStringLiteral("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n"
+                       "<meta charset=\"utf-8\"/>\n<title>%1</title>\n"
+                       "<style>%2</style>\n</head>\n<body>\n")
+            .arg(esc(tr("%1 — MNIST Explorer report").arg(name)), QString::fromLatin1(kStyle));
     html += QStringLiteral("<h1>%1</h1>\n<p class=\"sub\">%2</p>\n")
                 .arg(esc(name), tr("Error analysis of an image classifier · validation accuracy "
                                    "%1 · written %2")

@@ -15,8 +15,8 @@ SampleColoring savedSelectionColoring(const std::vector<store::SavedSelection>& 
     out.entries.assign(static_cast<std::size_t>(std::max(0, sampleCount)), none);
     // Last to first, so that the first selection a sample is in wins.
     for (int k = none - 1; k >= 0; --k)
-        for (const int id : store::idsOfSelection(selections[static_cast<std::size_t>(k)],
-                                                  trainCount))
+        for (const int id :
+             store::idsOfSelection(selections[static_cast<std::size_t>(k)], trainCount))
             if (id >= 0 && id < sampleCount)
                 out.entries[static_cast<std::size_t>(id)] = k;
     std::vector<qint64> counts(selections.size() + 1, 0);

@@ -56,9 +56,9 @@ SavedSelectionsPanel::SavedSelectionsPanel(ExplorerSession* session, QWidget* pa
         tr("Keep the current selection with the run under a name (Ctrl+Shift+S)"));
     m_saveAction->setStatusTip(m_saveAction->toolTip());
     m_view->addAction(m_saveAction);
-    m_addAction = makeAction(tr("&Add To"),
-                             tr("Add the current selection's samples to the chosen saved selection"),
-                             QKeySequence());
+    m_addAction = makeAction(
+        tr("&Add To"), tr("Add the current selection's samples to the chosen saved selection"),
+        QKeySequence());
     m_openAction = makeAction(
         tr("&Open"), tr("Select the chosen saved selection's samples (Enter or double-click)"),
         QKeySequence());
@@ -70,9 +70,9 @@ SavedSelectionsPanel::SavedSelectionsPanel(ExplorerSession* session, QWidget* pa
                                 tr("Write the chosen saved selection's samples as a CSV table "
                                    "(samples.csv's columns)"),
                                 QKeySequence());
-    m_colourAction = makeAction(tr("&Colour Map"),
-                                tr("Colour the map by the saved selections, one colour each"),
-                                QKeySequence());
+    m_colourAction =
+        makeAction(tr("&Colour Map"), tr("Colour the map by the saved selections, one colour each"),
+                   QKeySequence());
     connect(m_saveAction, &QAction::triggered, this, &SavedSelectionsPanel::askSave);
     connect(m_addAction, &QAction::triggered, this, [this] {
         const QString problem = addSelectionTo(currentRow());
@@ -223,8 +223,8 @@ QString SavedSelectionsPanel::saveSelection(const QString& name)
     const QString error = write(std::move(next));
     if (error.isEmpty()) {
         setCurrentRow(static_cast<int>(m_selections.size()) - 1);
-        Q_EMIT message(tr("Saved “%1”: %2").arg(name.trimmed(),
-                                                 tr("%n sample(s)", nullptr, int(ids.size()))));
+        Q_EMIT message(
+            tr("Saved “%1”: %2").arg(name.trimmed(), tr("%n sample(s)", nullptr, int(ids.size()))));
     }
     return error;
 }
@@ -292,12 +292,11 @@ void SavedSelectionsPanel::askSave()
 {
     bool ok = false;
     const QString suggested = m_session->selectionDescription().left(60);
-    const QString name =
-        QInputDialog::getText(this, tr("Save Selection"),
-                              tr("Keep the %1 selected with the run as:")
-                                  .arg(tr("%n sample(s)", nullptr,
-                                          static_cast<int>(m_session->selection().size()))),
-                              QLineEdit::Normal, suggested, &ok);
+    const QString name = QInputDialog::getText(
+        this, tr("Save Selection"),
+        tr("Keep the %1 selected with the run as:")
+            .arg(tr("%n sample(s)", nullptr, static_cast<int>(m_session->selection().size()))),
+        QLineEdit::Normal, suggested, &ok);
     if (!ok)
         return;
     const QString problem = saveSelection(name);
@@ -344,8 +343,8 @@ void SavedSelectionsPanel::exportCsv()
     if (row < 0 || !m_session->hasRun())
         return;
     const store::SavedSelection& s = m_selections[static_cast<std::size_t>(row)];
-    const QString path =
-        askCsvPath(this, QString::fromStdString(s.name).replace(QLatin1Char('/'), QLatin1Char('_')));
+    const QString path = askCsvPath(
+        this, QString::fromStdString(s.name).replace(QLatin1Char('/'), QLatin1Char('_')));
     if (path.isEmpty())
         return;
     const std::vector<int> ids = store::idsOfSelection(s, m_session->trainCount());
