@@ -18,6 +18,7 @@
 #include "ui/runs/runs_panel.h"
 #include "ui/runs/saved_selections_panel.h"
 #include "ui/tables/misclassified_view.h"
+#include "ui/why/confusion_change_view.h"
 #include "ui/why/metadata_dashboard.h"
 #include "ui/why/why_panels.h"
 #include "ui/workers/run_controller.h"
@@ -104,6 +105,9 @@ void MainWindow::createWidgets()
     m_lossChart = new LossDistanceChart(m_session, this);
     m_lossDock = addDock(m_lossChart, tr("Loss vs Distance"), QStringLiteral("lossDistance"),
                          Qt::BottomDockWidgetArea);
+    m_confusionChange = new ConfusionChangeView(m_session, this);
+    m_confusionChangeDock = addDock(m_confusionChange, tr("Confusion Change"),
+                                    QStringLiteral("confusionChange"), Qt::BottomDockWidgetArea);
     // The inspector runs the full height (its image, bars and verdict need
     // it); the charts run under the map and the lists, whose long columns
     // would otherwise take more of the window than the map.
@@ -343,6 +347,11 @@ void MainWindow::applyColoring()
     if (data == kComparisonColoring) {
         m_why->colorMapBy(std::nullopt);
         applyComparisonColoring();
+        return;
+    }
+    if (data == kLossChangeColoring) {
+        m_why->colorMapBy(std::nullopt);
+        applyLossChangeColoring();
         return;
     }
     if (data == kSavedSelectionsColoring) {

@@ -30,6 +30,7 @@ class QueryBox;
 class RecentRunsMenu;
 class RunsPanel;
 class SavedSelectionsPanel;
+class ConfusionChangeView;
 class RunController;
 class SelectionGallery;
 class TrainingDashboard;
@@ -65,6 +66,8 @@ public:
 
     ExplorerSession* session() const { return m_session; }
     PopulationMap* populationMap() const { return m_map; }
+    ErrorInspector* inspector() const { return m_inspector; }
+    ConfusionChangeView* confusionChange() const { return m_confusionChange; }
     RunController* controller() const { return m_controller; }
     const QString& runDir() const { return m_runDir; }
 
@@ -87,6 +90,7 @@ public:
     bool compareWith(const QString& dir);
     // Colours the map by the shown comparison (its colour-box entry).
     void applyComparisonColoring();
+    void applyLossChangeColoring();
     // Removes the comparison's colour-box entry (a new run is shown).
     void forgetComparison();
     // Removes the colour box's entry with this data, if there; when it was
@@ -122,6 +126,8 @@ private:
     static constexpr int kComparisonColoring = -2;
     // … and of the colouring by saved selections, there once asked for.
     static constexpr int kSavedSelectionsColoring = -3;
+    // … and of the comparison by loss change, there with the comparison.
+    static constexpr int kLossChangeColoring = -4;
 
     // main_window.cpp: the widgets and their wiring, the filter controls.
     void createWidgets();
@@ -255,7 +261,9 @@ private:
     QDockWidget* m_lossDock = nullptr;
     RunsPanel* m_runs = nullptr; // the run library: open, rename, delete
     QDockWidget* m_runsDock = nullptr;
-    SavedSelectionsPanel* m_saved = nullptr; // the run's saved selections (tags)
+    SavedSelectionsPanel* m_saved = nullptr;          // the run's saved selections (tags)
+    ConfusionChangeView* m_confusionChange = nullptr; // the confusion matrix against a compared run
+    QDockWidget* m_confusionChangeDock = nullptr;
     QDockWidget* m_savedDock = nullptr;
 
     QComboBox* m_colorBox = nullptr;
@@ -276,6 +284,8 @@ private:
     struct ShownComparison {
         QString name; // "change from <run>"
         ComparisonColoring coloring;
+        ComparisonColoring lossColoring; // by loss_b − loss_a
+        QString runName;                 // the other run's folder name
     };
     std::unique_ptr<ShownComparison> m_comparison;
     // A comparison under way: run A read and compared on its thread; a
@@ -284,7 +294,9 @@ private:
     struct PendingComparison {
         QString dir;
         std::shared_ptr<const store::RunData> shown; // the run B it is for
-        std::future<compare::RunComparison> result;
+        // The comparison and the other run (the inspector shows its figures).
+        std::future<std::pair<compare::RunComparison, std::shared_ptr<const store::RunData>>>
+            result;
     };
     std::unique_ptr<PendingComparison> m_pendingComparison;
     QTimer m_comparisonPoll;

@@ -274,7 +274,7 @@ void MainWindow::createMenus()
     view->addAction(m_resetViewAction);
     view->addSeparator();
     for (QDockWidget* d : {m_inspectorDock, m_galleryDock, m_misclassifiedDock, m_dashboardDock,
-                           m_lossDock, m_runsDock, m_savedDock})
+                           m_lossDock, m_confusionChangeDock, m_runsDock, m_savedDock})
         view->addAction(d->toggleViewAction());
     for (QDockWidget* d : m_why->docks())
         view->addAction(d->toggleViewAction());

@@ -5,9 +5,11 @@
 #include "core/store/run_data.h"
 #include "core/store/run_store.h"
 #include "ui/explorer_session.h"
+#include "ui/inspector/error_inspector.h"
 #include "ui/main_window.h"
 #include "ui/map/comparison_coloring.h"
 #include "ui/map/population_map.h"
+#include "ui/why/confusion_change_view.h"
 
 #include <QComboBox>
 #include <QDir>
@@ -20,6 +22,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <tuple>
 
 namespace mnistx::ui
 {
@@ -41,9 +44,21 @@ void MainWindow::applyComparisonColoring()
                              std::move(copy.entries));
 }
 
+void MainWindow::applyLossChangeColoring()
+{
+    if (!m_comparison)
+        return;
+    ComparisonColoring copy = m_comparison->lossColoring;
+    m_map->setCustomColoring(tr("loss change from %1").arg(m_comparison->runName),
+                             std::move(copy.colours), copy.legend, std::move(copy.entries));
+}
+
 void MainWindow::forgetComparison()
 {
     m_comparison.reset();
+    m_inspector->setComparison(nullptr, QString());
+    m_confusionChange->setComparison(nullptr, QString());
+    dropColorEntry(kLossChangeColoring);
     dropColorEntry(kComparisonColoring);
 }
 
@@ -84,8 +99,9 @@ bool MainWindow::compareWith(const QString& dir)
     pending->shown = m_session->runPtr();
     pending->result =
         std::async(std::launch::async, [dir = dir.toStdString(), shown = pending->shown] {
-            const store::RunData reference = store::loadRun(dir);
-            return compare::compareRuns(reference, *shown);
+            auto reference = std::make_shared<const store::RunData>(store::loadRun(dir));
+            return std::make_pair(compare::compareRuns(*reference, *shown),
+                                  std::shared_ptr<const store::RunData>(reference));
         });
     m_pendingComparison = std::move(pending);
     statusBar()->showMessage(
@@ -105,8 +121,9 @@ void MainWindow::finishComparison()
     updateActions();
     QString problem;
     compare::RunComparison comparison;
+    std::shared_ptr<const store::RunData> reference;
     try {
-        comparison = pending->result.get();
+        std::tie(comparison, reference) = pending->result.get();
     } catch (const std::exception& e) {
         problem = QString::fromUtf8(e.what());
     }
@@ -132,7 +149,11 @@ void MainWindow::finishComparison()
     const QString openName =
         m_runDir.isEmpty() ? tr("this run") : QFileInfo(QDir::cleanPath(m_runDir)).fileName();
     m_comparison = std::make_unique<ShownComparison>(
-        ShownComparison{tr("change from %1").arg(name), comparisonColoring(comparison, openName)});
+        ShownComparison{tr("change from %1").arg(name), comparisonColoring(comparison, openName),
+                        lossChangeColoring(comparison), name});
+    // The inspector shows the other run's figures beside the open run's.
+    m_inspector->setComparison(reference, name);
+    m_confusionChange->setComparison(reference, name);
     // The colour box says what the map shows: an entry of its own, after the
     // class colourings, to come back to after another colouring.
     {
@@ -145,6 +166,16 @@ void MainWindow::finishComparison()
         m_colorBox->setItemText(index, tr("Change from %1").arg(name));
         m_colorBox->setItemData(index, tr("What the open run fixed and broke against %1").arg(name),
                                 Qt::ToolTipRole);
+        int lossIndex = m_colorBox->findData(kLossChangeColoring);
+        if (lossIndex < 0) {
+            lossIndex = index + 1;
+            m_colorBox->insertItem(lossIndex, QString(), kLossChangeColoring);
+        }
+        m_colorBox->setItemText(lossIndex, tr("Loss change from %1").arg(name));
+        m_colorBox->setItemData(
+            lossIndex,
+            tr("How much the open run's loss rose (red) or fell (blue) against %1").arg(name),
+            Qt::ToolTipRole);
         m_colorBox->setCurrentIndex(index);
     }
     applyComparisonColoring();

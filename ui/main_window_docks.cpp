@@ -51,7 +51,7 @@ void MainWindow::arrangeDocks(bool compact)
     const QList<QDockWidget*> lists{m_misclassifiedDock,   m_galleryDock, m_why->candidatesDock(),
                                     m_why->insightsDock(), m_runsDock,    m_savedDock};
     const QList<QDockWidget*> charts{m_lossDock, m_dashboardDock, m_why->confusionDock(),
-                                     m_why->metadataDock()};
+                                     m_confusionChangeDock, m_why->metadataDock()};
     // The tab each group shows, and which docks the user closed, survive.
     QList<QDockWidget*> raised, closed;
     for (QDockWidget* d : findChildren<QDockWidget*>()) {

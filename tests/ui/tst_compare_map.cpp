@@ -6,6 +6,7 @@
 #include <QImage>
 #include <QTemporaryDir>
 #include <QtTest>
+#include <limits>
 
 using namespace mnistx;
 
@@ -17,6 +18,7 @@ class TestCompareMap : public QObject
 private Q_SLOTS:
     void changesHaveTheirColours();
     void mismatchedComparisonIsRefused();
+    void lossChangeIsBinned();
 };
 
 namespace
@@ -92,6 +94,29 @@ void TestCompareMap::mismatchedComparisonIsRefused()
     QVERIFY_THROWS_EXCEPTION(std::runtime_error,
                              ui::writeComparisonMap(*b, empty, QStringLiteral("b"), path));
     QVERIFY(!QFileInfo::exists(path));
+}
+
+void TestCompareMap::lossChangeIsBinned()
+{
+    compare::RunComparison c;
+    const float changes[] = {-2.0f, -0.5f,  0.0f,
+                             0.05f, -0.09f, 0.3f,
+                             0.9f,  1.5f,   std::numeric_limits<float>::quiet_NaN()};
+    for (const float d : changes) {
+        compare::SampleChange s;
+        s.lossA = 2.0f;
+        s.lossB = 2.0f + d;
+        c.samples.push_back(s);
+    }
+    const ui::ComparisonColoring coloring = ui::lossChangeColoring(c);
+    // down > 1, down 0.1–1, ±0.1 (0, 0.05, −0.09 and the NaN), up 0.1–1 (0.3, 0.9), up > 1.
+    QCOMPARE(coloring.entries, (std::vector<int>{0, 1, 2, 2, 2, 3, 3, 4, 2}));
+    QCOMPARE(coloring.legend.size(), 5);
+    const qint64 counts[] = {1, 1, 4, 2, 1};
+    for (int e = 0; e < 5; ++e)
+        QCOMPARE(coloring.legend[e].count, counts[e]);
+    QCOMPARE(coloring.colours[7], coloring.legend[4].color.rgb());
+    QVERIFY(coloring.legend[0].color != coloring.legend[4].color);
 }
 
 QTEST_MAIN(TestCompareMap)

@@ -41,6 +41,7 @@ private Q_SLOTS:
     void neighbouringTagsReadWhole();
     void classNamesAndSourceAreShown();
     void userMetadataFieldsAreShown();
+    void comparisonShowsTheOtherRunBeside();
 
 private:
     void setUpRun(const std::function<void(store::RunData&)>& edit = {});
@@ -491,6 +492,53 @@ void TestErrorInspector::userMetadataFieldsAreShown()
     const QString fields = m_inspector->userFieldsText();
     QVERIFY2(fields.startsWith(QStringLiteral("f0 0 · f1 1 · ")), qPrintable(fields));
     QVERIFY2(fields.endsWith(QStringLiteral("f15 15 · … 2 more fields")), qPrintable(fields));
+}
+
+void TestErrorInspector::comparisonShowsTheOtherRunBeside()
+{
+    setUpRun();
+    // Run A: the same samples, its own probabilities, predictions and losses.
+    auto other = std::make_shared<store::RunData>(m_session->run());
+    const int id = m_session->trainCount() + 3; // validation #3
+    analysis::SubsetAnalysis& a = other->validation;
+    const int C = a.classCount;
+    a.predictions[3] = static_cast<data::ClassLabel>((m_session->label(id) + 2) % C);
+    a.losses[3] = 4.25f;
+    for (int c = 0; c < C; ++c) {
+        a.probabilities(3, c) = c == a.predictions[3] ? 0.91f : 0.01f;
+        a.centroidDistances(3, c) = 5.0f + 0.25f * float(c);
+    }
+    m_inspector->setComparison(other, "baseline");
+    m_session->setCurrent(id);
+    QCOMPARE(m_inspector->comparisonText(), QString("baseline: predicted %1 (wrong) · loss 4.25")
+                                                .arg(m_session->className(a.predictions[3])));
+    QVERIFY(m_inspector->headerText().contains(m_inspector->comparisonText()));
+    // Both charts carry A's values beside B's, and say so in their legends.
+    const QVector<double> p = m_inspector->probabilityChart()->comparisonValues();
+    QCOMPARE(p.size(), C);
+    QCOMPARE(p[a.predictions[3]], double(0.91f));
+    const QVector<double> d = m_inspector->distanceChart()->comparisonValues();
+    QCOMPARE(d.size(), C);
+    QCOMPARE(d[C - 1], double(5.0f + 0.25f * float(C - 1)));
+    QVERIFY(m_inspector->probabilityChart()->values() != p);
+    bool named = false;
+    for (const auto& e : m_inspector->distanceChart()->legend())
+        named = named || e.text == "baseline";
+    QVERIFY(named);
+    // The ticks are drawn: the chart differs from one without them.
+    const QImage with = m_inspector->probabilityChart()->renderImage(QSize(300, 260), 1.0);
+    m_inspector->setComparison(nullptr, QString());
+    QVERIFY(m_inspector->comparisonText().isEmpty());
+    QVERIFY(m_inspector->probabilityChart()->comparisonValues().isEmpty());
+    QVERIFY(with != m_inspector->probabilityChart()->renderImage(QSize(300, 260), 1.0));
+    // A run of other samples is ignored.
+    auto smaller = std::make_shared<store::RunData>(*test::makeClusteredRun([] {
+        test::ClusteredRunOptions o;
+        o.trainCount = 20;
+        return o;
+    }()));
+    m_inspector->setComparison(smaller, "other");
+    QVERIFY(m_inspector->comparisonText().isEmpty());
 }
 
 QTEST_MAIN(TestErrorInspector)

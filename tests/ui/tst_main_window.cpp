@@ -19,10 +19,12 @@
 #include "ui/explorer_session.h"
 #include "ui/export/exporter.h"
 #include "ui/export/headless_plots.h"
+#include "ui/inspector/error_inspector.h"
 #include "ui/main_window.h"
 #include "ui/map/population_map.h"
 #include "ui/recent_runs_menu.h"
 #include "ui/runs/runs_panel.h"
+#include "ui/why/confusion_change_view.h"
 #include "ui/why/confusion_matrix_view.h"
 #include "ui/why/label_candidates_panel.h"
 #include "ui/why/metadata_dashboard.h"
@@ -688,6 +690,28 @@ void TestMainWindow::compareWithColoursTheMapByChange()
     colour->setCurrentIndex(comparisonIndex);
     QCOMPARE(map->colorBy(), ui::PopulationMap::ColorBy::Custom);
     QCOMPARE(map->legendEntries()[0].count, qint64(fixed));
+    // The loss change, the entry after it: five bins that count every sample.
+    QVERIFY(colour->itemText(comparisonIndex + 1).startsWith(QStringLiteral("Loss change from")));
+    colour->setCurrentIndex(comparisonIndex + 1);
+    QCOMPARE(map->legendEntries().size(), 5);
+    qint64 binned = 0;
+    for (const ui::MapLegendEntry& e : map->legendEntries())
+        binned += e.count;
+    QCOMPARE(binned, qint64(w->session()->sampleCount()));
+    colour->setCurrentIndex(comparisonIndex);
+    // The inspector shows the other run's verdict beside the open run's.
+    w->session()->setCurrent(0); // fixed or broken by design (id % 11 == 0)
+    const QString besides = w->inspector()->comparisonText();
+    QVERIFY2(besides.startsWith(QFileInfo(other.path()).fileName() + ": predicted"),
+             qPrintable(besides));
+    // And the confusion matrix's change: B − A, cell by cell.
+    const ui::ConfusionChangeView* change = w->confusionChange();
+    QVERIFY(change->hasComparison());
+    for (int g = 0; g < 10; ++g)
+        for (int p = 0; p < 10; ++p)
+            QCOMPARE(change->change(g, p), w->session()->run().validation.confusion(g, p) -
+                                               reference.validation.confusion(g, p));
+    QVERIFY(change->summaryText().contains(QStringLiteral("errors fewer")));
     // The changed samples are the selection, the largest loss change first
     // (at most 200).
     const QVector<int>& selection = w->session()->selection();

@@ -49,6 +49,13 @@ void BarChartWidget::setValues(const QVector<double>& values)
     changed();
 }
 
+void BarChartWidget::setComparisonValues(const QVector<double>& values, const QColor& color)
+{
+    m_comparison = values;
+    m_comparisonColor = color;
+    changed();
+}
+
 void BarChartWidget::setLabels(const QStringList& labels)
 {
     m_labels = labels;
@@ -290,6 +297,19 @@ void BarChartWidget::render(QPainter* painter, const QRectF& target) const
             painter->setPen(QPen(mark, 2.0, Qt::SolidLine, Qt::SquareCap, Qt::MiterJoin));
             painter->drawRect(g.bars[i].adjusted(1.0, 1.0, -1.0, -1.0));
         }
+    }
+    // The comparison's ticks, across each bar (and a little beyond it).
+    painter->setPen(QPen(m_comparisonColor, 3.0, Qt::SolidLine, Qt::FlatCap));
+    for (int i = 0; i < n && i < m_comparison.size(); ++i) {
+        const double v = m_comparison[i];
+        if (g.bars[i].isNull() || !finite(v))
+            continue;
+        const double p = g.toPos(std::clamp(v, g.vMin, g.vMax));
+        const QRectF& b = g.bars[i];
+        if (g.vertical)
+            painter->drawLine(QPointF(b.left() - 3.0, p), QPointF(b.right() + 3.0, p));
+        else
+            painter->drawLine(QPointF(p, b.top() - 3.0), QPointF(p, b.bottom() + 3.0));
     }
     painter->setRenderHint(QPainter::Antialiasing, true);
     if (finite(m_referenceValue) && m_referenceValue >= g.vMin && m_referenceValue <= g.vMax) {

@@ -75,6 +75,12 @@ public:
     QString markTag(int bar) const;
     QColor markColor(int bar) const; // invalid when unmarked
 
+    // A second set of values, one per bar, drawn as a short thick tick
+    // across each bar at its value (another run's figure beside this one's);
+    // empty: none. Non-finite values draw no tick.
+    void setComparisonValues(const QVector<double>& values, const QColor& color);
+    const QVector<double>& comparisonValues() const { return m_comparison; }
+
     // A dashed line across the bars at `value` (NaN: none).
     void setReferenceLine(double value, const QColor& color = QColor(0x33, 0x33, 0x33));
     double referenceLine() const { return m_referenceValue; }
@@ -146,6 +152,8 @@ private:
 
     Qt::Orientation m_orientation = Qt::Vertical;
     QVector<double> m_values;
+    QVector<double> m_comparison;
+    QColor m_comparisonColor;
     QStringList m_labels;
     QVector<QColor> m_colors;
     QVector<QImage> m_icons;

@@ -37,6 +37,9 @@ const QColor kGroundTruthFill(0x60, 0x7d, 0x8b);
 const QColor kWrongFill(0xe5, 0x39, 0x35);
 const QColor kRightFill(0x43, 0xa0, 0x47);
 const QColor kOwnDistanceLine(0x26, 0x32, 0x38);
+// The other run of a comparison: ticks across the bars, apart from every
+// fill and mark above.
+const QColor kComparisonTick(0x8e, 0x24, 0xaa);
 // The user's metadata fields listed in the header at most; the rest are
 // counted ("… 3 more fields"): every field colours the map.
 constexpr int kMaxListedFields = 16;
@@ -163,6 +166,14 @@ ErrorInspector::ErrorInspector(ExplorerSession* session, QWidget* parent)
 
 ErrorInspector::~ErrorInspector() = default;
 
+void ErrorInspector::setComparison(std::shared_ptr<const store::RunData> other, const QString& name)
+{
+    m_other = std::move(other);
+    m_otherName = name;
+    if (m_id >= 0)
+        showSample(m_id);
+}
+
 void ErrorInspector::onRunChanged()
 {
     if (m_session->hasRun()) {
@@ -212,6 +223,7 @@ void ErrorInspector::showSample(int id)
     if (!m_session->hasRun() || id < 0 || id >= m_session->sampleCount()) {
         m_id = -1;
         m_nearest = -1;
+        m_comparisonPlain.clear();
         m_userFields.clear();
         m_headerPlain.clear();
         m_headerHtml.clear();
@@ -258,6 +270,31 @@ void ErrorInspector::showSample(int id)
         m_headerHtml += QStringLiteral("<br><span style='color:#37474f'>%1</span>")
                             .arg(m_userFields.toHtmlEscaped());
     }
+    // The other run of a comparison: its verdict on the same sample.
+    const analysis::SubsetAnalysis* other = nullptr;
+    if (m_other && m_other->train.sampleCount() == m_session->trainCount() &&
+        m_other->validation.sampleCount() == m_session->validationCount() &&
+        m_other->train.classCount == classes) {
+        other = m_session->subsetOf(id) == analysis::Subset::Train ? &m_other->train
+                                                                   : &m_other->validation;
+        const int otherPred = other->predictions[static_cast<std::size_t>(row)];
+        m_comparisonPlain = tr("%1: predicted %2 (%3) · loss %4")
+                                .arg(m_otherName, m_session->className(otherPred),
+                                     otherPred == gt ? tr("right") : tr("wrong"),
+                                     formatLoss(other->losses[static_cast<std::size_t>(row)]));
+        m_headerPlain += tr(" · %1").arg(m_comparisonPlain);
+        m_headerHtml += QStringLiteral("<br><span style='color:#8e24aa'>▮ %1</span>")
+                            .arg(m_comparisonPlain.toHtmlEscaped());
+    } else {
+        m_comparisonPlain.clear();
+    }
+    const auto otherRow = [&](const RowMatrixXf& m) {
+        QVector<double> v;
+        if (other && m.rows() > row && m.cols() == classes)
+            for (int c = 0; c < classes; ++c)
+                v << m(row, c);
+        return v;
+    };
     m_header->setText(m_headerHtml);
     m_digit->setImage(m_session->image(id));
 
@@ -291,7 +328,12 @@ void ErrorInspector::showSample(int id)
             probabilities << a.probabilities(row, c);
     m_probabilities->setValues(probabilities);
     m_probabilities->setPlaceholderText(tr("no probabilities in this run"));
-    m_probabilities->setLegend(markCharts(m_probabilities));
+    QVector<BarChartWidget::LegendEntry> probabilityLegend = markCharts(m_probabilities);
+    m_probabilities->setComparisonValues(otherRow(other ? other->probabilities : RowMatrixXf()),
+                                         kComparisonTick);
+    if (!m_probabilities->comparisonValues().isEmpty())
+        probabilityLegend.append({m_otherName, kComparisonTick});
+    m_probabilities->setLegend(probabilityLegend);
 
     // Distances to the class centroids, and the sentence naming the nearest.
     QVector<double> distances;
@@ -320,6 +362,10 @@ void ErrorInspector::showSample(int id)
     } else {
         m_distances->setReferenceLine(std::nan(""));
     }
+    m_distances->setComparisonValues(otherRow(other ? other->centroidDistances : RowMatrixXf()),
+                                     kComparisonTick);
+    if (!m_distances->comparisonValues().isEmpty())
+        legend.append({m_otherName, kComparisonTick});
     m_distances->setLegend(legend);
 
     m_nearestIsOther = m_nearest >= 0 && m_nearest != gt;

@@ -1,11 +1,14 @@
 #pragma once
 
+#include "core/store/run_data.h"
+
 #include <QImage>
 #include <QRectF>
 #include <QSize>
 #include <QString>
 #include <QVector>
 #include <QWidget>
+#include <memory>
 
 class QAction;
 class QLabel;
@@ -53,6 +56,14 @@ public:
     QString nearestCentroidText() const { return m_nearestPlain; }
     // The nearest class centroid of the shown sample, -1 when none.
     int nearestCentroid() const { return m_nearest; }
+    // Another run of the same samples (Run ▸ Compare With…): its prediction
+    // and loss join the header ("<name>: predicted 6 (wrong) · loss 2.31"),
+    // its probabilities and centroid distances show as dark ticks across the
+    // bars, side by side with this run's. Null: none. A run of other sample
+    // counts or classes is ignored.
+    void setComparison(std::shared_ptr<const store::RunData> other, const QString& name);
+    // The comparison's line as shown, "" without one.
+    QString comparisonText() const { return m_comparisonPlain; }
     // "misclassified 3 of 843, by descending loss"
     QString navigationText() const;
     // Whether the hint (no run / no sample) is shown instead of the sample.
@@ -107,6 +118,9 @@ private:
     QToolButton* m_nextButton = nullptr;
     QAction* m_previousAction = nullptr;
     QAction* m_nextAction = nullptr;
+    std::shared_ptr<const store::RunData> m_other;
+    QString m_otherName;
+    QString m_comparisonPlain;
     QString m_userFields;
     QString m_headerPlain;
     QString m_headerHtml;

@@ -2,6 +2,7 @@
 
 #include <QCoreApplication>
 #include <algorithm>
+#include <cmath>
 #include <iterator>
 
 namespace mnistx::ui
@@ -46,6 +47,37 @@ ComparisonColoring comparisonColoring(const compare::RunComparison& comparison, 
         out.entries.push_back(static_cast<int>(
             std::find(std::begin(order), std::end(order), s.change) - std::begin(order)));
     }
+    return out;
+}
+
+ComparisonColoring lossChangeColoring(const compare::RunComparison& comparison)
+{
+    const char* const names[] = {
+        QT_TRANSLATE_NOOP("ComparisonColoring", "loss down by more than 1"),
+        QT_TRANSLATE_NOOP("ComparisonColoring", "loss down 0.1–1"),
+        QT_TRANSLATE_NOOP("ComparisonColoring", "about the same (±0.1)"),
+        QT_TRANSLATE_NOOP("ComparisonColoring", "loss up 0.1–1"),
+        QT_TRANSLATE_NOOP("ComparisonColoring", "loss up by more than 1")};
+    const QColor colours[] = {QColor(0x21, 0x66, 0xac), QColor(0x92, 0xc5, 0xde),
+                              QColor(0xd9, 0xdc, 0xe0), QColor(0xf4, 0xa5, 0x82),
+                              QColor(0xb2, 0x18, 0x2b)};
+    ComparisonColoring out;
+    std::vector<qint64> counts(5, 0);
+    out.entries.reserve(comparison.samples.size());
+    for (const compare::SampleChange& s : comparison.samples) {
+        const double d = double(s.lossB) - double(s.lossA);
+        int bin = 2;
+        if (std::isfinite(d))
+            bin = d < -1.0 ? 0 : d < -0.1 ? 1 : d <= 0.1 ? 2 : d <= 1.0 ? 3 : 4;
+        out.entries.push_back(bin);
+        ++counts[static_cast<std::size_t>(bin)];
+    }
+    for (int e = 0; e < 5; ++e)
+        out.legend.push_back({QCoreApplication::translate("ComparisonColoring", names[e]),
+                              colours[e], counts[static_cast<std::size_t>(e)]});
+    out.colours.reserve(out.entries.size());
+    for (const int e : out.entries)
+        out.colours.push_back(colours[e].rgb());
     return out;
 }
 
