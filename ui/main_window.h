@@ -181,6 +181,8 @@ private:
     // Dock sizes of the default layout for the window's size (the table no
     // wider than its columns once a run is shown).
     void applyDefaultDockSizes();
+    // Hides tab bars QMainWindow left visible without tabs (arrangeDocks).
+    void hideEmptyDockTabBars();
     // After a resize: shrinks the docks that leave the map less than its
     // share of the window.
     void keepMapLargest();

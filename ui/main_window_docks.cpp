@@ -10,6 +10,7 @@
 #include <QScreen>
 #include <QSettings>
 #include <QTabBar>
+#include <QTimer>
 #include <QToolBar>
 
 namespace mnistx::ui
@@ -89,6 +90,18 @@ void MainWindow::arrangeDocks(bool compact)
         d->raise();
     m_layoutIsDefault = true;
     m_arranging = false;
+    // QMainWindow may leave the tab bar of a group it dissolved visible but
+    // empty, over the new group's tabs (seen going from 1600 to 1024 px): it
+    // took their clicks. Hidden once the layout has settled; the layout
+    // shows a tab bar again when it gives it tabs.
+    QTimer::singleShot(0, this, &MainWindow::hideEmptyDockTabBars);
+}
+
+void MainWindow::hideEmptyDockTabBars()
+{
+    for (QTabBar* bar : findChildren<QTabBar*>(Qt::FindDirectChildrenOnly))
+        if (bar->count() == 0 && bar->isVisible())
+            bar->hide();
 }
 
 void MainWindow::applyDefaultDockSizes()

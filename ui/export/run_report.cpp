@@ -58,6 +58,12 @@ QString pngDataUri(const QImage& image)
     return QStringLiteral("data:image/png;base64,") + QString::fromLatin1(bytes.toBase64());
 }
 
+// A section's last words: a note (plain text, escaped here) and its end.
+QString closingNote(const QString& text)
+{
+    return QStringLiteral("<p class=\"note\">%1</p>\n</section>\n").arg(esc(text));
+}
+
 QString row(const QString& name, const QString& value)
 {
     return QStringLiteral("<tr><th>%1</th><td>%2</td></tr>\n").arg(esc(name), value);
@@ -192,8 +198,7 @@ QString confusionSection(const ExplorerSession& session)
     QString html = QStringLiteral("<section id=\"confusion\">\n<h2>%1</h2>\n")
                        .arg(tr("Confusion matrix, validation set"));
     if (a.confusion.rows() != C || C == 0)
-        return html + QStringLiteral("<p class=\"note\">%1</p>\n</section>\n")
-                          .arg(tr("The run has no validation samples."));
+        return html + closingNote(tr("The run has no validation samples."));
     long long maxOff = 0;
     for (int g = 0; g < C; ++g)
         for (int p = 0; p < C; ++p)
@@ -243,8 +248,7 @@ QString worstErrorsSection(const ExplorerSession& session)
     QString html =
         QStringLiteral("<section id=\"worst-errors\">\n<h2>%1</h2>\n").arg(tr("Worst errors"));
     if (wrong.empty())
-        return html + QStringLiteral("<p class=\"note\">%1</p>\n</section>\n")
-                          .arg(tr("Every sample is classified right."));
+        return html + closingNote(tr("Every sample is classified right."));
     const QString space = QString::fromUtf8(session.run().centroidSpace());
     html += QStringLiteral("<p class=\"note\">%1</p>\n")
                 .arg(tr("The %1 misclassified samples of highest loss (of %2). Distances are "
@@ -282,11 +286,9 @@ QString candidatesSection(const ExplorerSession& session,
     QString html = QStringLiteral("<section id=\"label-candidates\">\n<h2>%1</h2>\n")
                        .arg(tr("Label candidates"));
     if (!candidates)
-        return html + QStringLiteral("<p class=\"note\">%1</p>\n</section>\n")
-                          .arg(tr("Not computed when the report was written."));
+        return html + closingNote(tr("Not computed when the report was written."));
     if (candidates->empty())
-        return html + QStringLiteral("<p class=\"note\">%1</p>\n</section>\n")
-                          .arg(tr("No sample looks mislabeled."));
+        return html + closingNote(tr("No sample looks mislabeled."));
     html += QStringLiteral("<p class=\"note\">%1</p>\n")
                 .arg(tr("Samples whose given label is probably wrong, most likely first (%1 in "
                         "all): the model and the sample's neighbours in feature space agree on "
@@ -313,11 +315,9 @@ QString insightsSection(const std::vector<why::Insight>* insights)
 {
     QString html = QStringLiteral("<section id=\"insights\">\n<h2>%1</h2>\n").arg(tr("Insights"));
     if (!insights)
-        return html + QStringLiteral("<p class=\"note\">%1</p>\n</section>\n")
-                          .arg(tr("Not computed when the report was written."));
+        return html + closingNote(tr("Not computed when the report was written."));
     if (insights->empty())
-        return html + QStringLiteral("<p class=\"note\">%1</p>\n</section>\n")
-                          .arg(tr("No group of samples stands out."));
+        return html + closingNote(tr("No group of samples stands out."));
     html += QStringLiteral("<p class=\"note\">%1</p>\n<ol>\n")
                 .arg(tr("Groups of samples where the model is weakest, the largest share of "
                         "excess loss first."));

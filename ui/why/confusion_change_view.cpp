@@ -93,8 +93,8 @@ long long ConfusionChangeView::change(int label, int prediction) const
 {
     if (!m_other || !m_session->hasRun())
         return 0;
-    const auto& b = m_subset == analysis::Subset::Train ? m_session->run().train
-                                                        : m_session->run().validation;
+    const auto& b =
+        m_subset == analysis::Subset::Train ? m_session->run().train : m_session->run().validation;
     const auto& a = m_subset == analysis::Subset::Train ? m_other->train : m_other->validation;
     const int C = static_cast<int>(b.confusion.rows());
     if (label < 0 || prediction < 0 || label >= C || prediction >= C || a.confusion.rows() != C ||
@@ -142,8 +142,8 @@ void ConfusionChangeView::refresh()
     m_model->setColumnCount(C);
     m_model->setHorizontalHeaderLabels(names);
     m_model->setVerticalHeaderLabels(names);
-    const auto& b = m_subset == analysis::Subset::Train ? m_session->run().train
-                                                        : m_session->run().validation;
+    const auto& b =
+        m_subset == analysis::Subset::Train ? m_session->run().train : m_session->run().validation;
     const auto& a = m_subset == analysis::Subset::Train ? m_other->train : m_other->validation;
     for (int g = 0; g < C; ++g)
         for (int p = 0; p < C; ++p) {
