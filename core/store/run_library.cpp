@@ -152,4 +152,20 @@ void deleteRun(const std::string& dir)
         throw StoreError("cannot delete " + dir + ": " + ec.message());
 }
 
+std::vector<std::string> copyRunKeepsakes(const std::string& from, const std::string& to)
+{
+    std::vector<std::string> copied;
+    std::error_code ec;
+    for (const char* name : {"selections.json", "label_marks.json"}) {
+        const fs::path source = fs::path(from) / name;
+        const fs::path target = fs::path(to) / name;
+        if (!fs::is_regular_file(source, ec) || fs::exists(target, ec))
+            continue;
+        const std::vector<unsigned char> bytes = readWholeFile(source.string());
+        writeFileAtomically(target.string(), {{bytes.data(), bytes.size()}});
+        copied.push_back(name);
+    }
+    return copied;
+}
+
 } // namespace mnistx::store

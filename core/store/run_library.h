@@ -52,4 +52,11 @@ std::string renameRun(const std::string& dir, const std::string& newName);
 // never removed), and when the removal fails.
 void deleteRun(const std::string& dir);
 
+// What a person keeps with a run beside what the pipeline writes: its saved
+// selections (selections.json) and label marks (label_marks.json), copied
+// from run folder `from` to run folder `to` (Save Run As…), each atomically
+// and only when `to` has none of its own. Returns the names copied. Throws
+// StoreError naming the file when one cannot be read or written.
+std::vector<std::string> copyRunKeepsakes(const std::string& from, const std::string& to);
+
 } // namespace mnistx::store

@@ -91,9 +91,8 @@ int main(int argc, char** argv)
     std::cout << "samples " << n << "\n";
     for (const Case& c : cases) {
         std::vector<std::uint8_t> flags;
-        const auto query = bench::timeRepeatedly(7, [&] {
-            flags = query::SampleQuery(c.expression, run).matchFlags();
-        });
+        const auto query = bench::timeRepeatedly(
+            7, [&] { flags = query::SampleQuery(c.expression, run).matchFlags(); });
         std::vector<std::uint8_t> expected;
         const auto loop = bench::timeRepeatedly(7, [&] {
             expected.assign(static_cast<std::size_t>(n), 0);

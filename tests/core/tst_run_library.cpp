@@ -4,6 +4,8 @@
 #include "core/store/run_store.h"
 #include "core/store/store_error.h"
 
+#include <QDir>
+#include <QFile>
 #include <QTemporaryDir>
 #include <QtTest>
 #include <filesystem>
@@ -22,6 +24,7 @@ private Q_SLOTS:
     void listsRunsNewestFirst();
     void renameKeepsTheRun();
     void deleteRemovesOnlyRuns();
+    void saveAsKeepsSelectionsAndMarks();
 };
 
 using test::storeSmallRun;
@@ -121,6 +124,36 @@ void TestRunLibrary::deleteRemovesOnlyRuns()
     store::deleteRun(root + "/run");
     QVERIFY(!fs::exists(root + "/run"));
     QVERIFY(store::listRuns(root).empty());
+}
+
+void TestRunLibrary::saveAsKeepsSelectionsAndMarks()
+{
+    QTemporaryDir tmp;
+    const QString from = tmp.filePath("a"), to = tmp.filePath("b");
+    QVERIFY(QDir().mkpath(from) && QDir().mkpath(to));
+    auto write = [](const QString& path, const QByteArray& text) {
+        QFile f(path);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write(text);
+    };
+    auto read = [](const QString& path) {
+        QFile f(path);
+        return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
+    };
+    write(from + "/selections.json", "{\"saved\": 1}\n");
+    write(from + "/label_marks.json", "{\"marks\": 1}\n");
+    write(to + "/label_marks.json", "{\"theirs\": 1}\n"); // the target's own: kept
+    const auto copied = store::copyRunKeepsakes(from.toStdString(), to.toStdString());
+    QCOMPARE(copied, (std::vector<std::string>{"selections.json"}));
+    QCOMPARE(read(to + "/selections.json"), QByteArray("{\"saved\": 1}\n"));
+    QCOMPARE(read(to + "/label_marks.json"), QByteArray("{\"theirs\": 1}\n"));
+    // Nothing to copy: nothing happens.
+    QVERIFY(store::copyRunKeepsakes(tmp.filePath("none").toStdString(), to.toStdString()).empty());
+    // A target that cannot be written is named.
+    QVERIFY(QFile::remove(to + "/selections.json"));
+    QVERIFY(test::messageOf([&] {
+                store::copyRunKeepsakes(from.toStdString(), tmp.filePath("gone/x").toStdString());
+            }).contains("selections.json"));
 }
 
 QTEST_GUILESS_MAIN(TestRunLibrary)

@@ -291,7 +291,13 @@ void SavedSelectionsPanel::openSelection(int row)
 void SavedSelectionsPanel::askSave()
 {
     bool ok = false;
-    const QString suggested = m_session->selectionDescription().left(60);
+    // The selection's description as a name: a query's text without its
+    // "query “…”" wrapping.
+    QString suggested = m_session->selectionDescription();
+    const QString queryPrefix = tr("query “");
+    if (suggested.startsWith(queryPrefix) && suggested.endsWith(QStringLiteral("”")))
+        suggested = suggested.mid(queryPrefix.size(), suggested.size() - queryPrefix.size() - 1);
+    suggested = suggested.left(60);
     const QString name = QInputDialog::getText(
         this, tr("Save Selection"),
         tr("Keep the %1 selected with the run as:")
