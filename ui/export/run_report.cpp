@@ -83,7 +83,7 @@ table.grid thead th { background: #f3f5f7; }
 td.num { text-align: right; font-variant-numeric: tabular-nums; }
 .confusion td { text-align: right; min-width: 28px; }
 .confusion td.diag { background: #e4f1e4; font-weight: bold; }
-img.pixel { image-rendering: pixelated; width: 56px; height: 56px; background: #000; }
+img.pixel { image-rendering: pixelated; height: 56px; width: auto; background: #000; }
 .figures { display: flex; flex-wrap: wrap; gap: 16px; }
 .figures figure { flex: 1 1 480px; }
 .figures figure img { width: 100%; height: auto; }
