@@ -5,6 +5,7 @@
 #include "core/store/run_data.h"
 #include "core/store/run_store.h"
 #include "ui/explorer_session.h"
+#include "ui/gallery/selection_gallery.h"
 #include "ui/inspector/error_inspector.h"
 #include "ui/main_window.h"
 #include "ui/map/comparison_coloring.h"
@@ -202,6 +203,9 @@ void MainWindow::finishComparison()
                                .arg(name)
                                .arg(comparison.validationAccuracyA, 0, 'f', 4)
                                .arg(comparison.validationAccuracyB, 0, 'f', 4);
+    // The gallery lists them in that order.
+    if (shown > 0)
+        m_gallery->setSortKey(SelectionSortProxy::SortKey::AsSelected);
     if (shown > 0)
         m_session->setSelection(
             QVector<int>(changed.begin(), changed.begin() + shown),

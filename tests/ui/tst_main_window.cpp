@@ -19,6 +19,7 @@
 #include "ui/explorer_session.h"
 #include "ui/export/exporter.h"
 #include "ui/export/headless_plots.h"
+#include "ui/gallery/selection_gallery.h"
 #include "ui/inspector/error_inspector.h"
 #include "ui/main_window.h"
 #include "ui/map/population_map.h"
@@ -723,6 +724,12 @@ void TestMainWindow::compareWithColoursTheMapByChange()
     };
     for (int i = 1; i < selection.size(); ++i)
         QVERIFY(lossChange(selection[i - 1]) >= lossChange(selection[i]));
+    // The gallery lists them in that order.
+    const auto* gallery = w->findChild<ui::SelectionGallery*>();
+    QVERIFY(gallery);
+    QCOMPARE(gallery->sortKey(), ui::SelectionSortProxy::SortKey::AsSelected);
+    for (int row = 0; row < selection.size(); ++row)
+        QCOMPARE(gallery->idAt(row), selection[row]);
     for (int id : selection) // each one fixed or broken by design
         QVERIFY(id < w->session()->trainCount() ? id % 11 == 0
                                                 : (id - w->session()->trainCount()) % 7 == 0);

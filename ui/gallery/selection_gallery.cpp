@@ -39,8 +39,11 @@ SelectionGallery::SelectionGallery(ExplorerSession* session, QWidget* parent)
     m_sortBox->addItem(tr("Loss: low → high"),
                        static_cast<int>(SelectionSortProxy::SortKey::LossAscending));
     m_sortBox->addItem(tr("Index"), static_cast<int>(SelectionSortProxy::SortKey::Index));
+    m_sortBox->addItem(tr("As selected"),
+                       static_cast<int>(SelectionSortProxy::SortKey::AsSelected));
     m_sortBox->setToolTip(
-        tr("Order of the thumbnails: by loss, or by index (training samples first)"));
+        tr("Order of the thumbnails: by loss, by index (training samples first), or as the "
+           "selection came (a comparison: the largest change of loss first)"));
     connect(m_sortBox, &QComboBox::currentIndexChanged, this, [this](int i) {
         setSortKey(static_cast<SelectionSortProxy::SortKey>(m_sortBox->itemData(i).toInt()));
     });

@@ -29,6 +29,9 @@ void SelectionSortProxy::setSortKey(SortKey key)
     case SortKey::Index:
         model->setOrder(SampleListModel::Order::Id);
         break;
+    case SortKey::AsSelected:
+        model->setOrder(SampleListModel::Order::AsSelected);
+        break;
     }
 }
 

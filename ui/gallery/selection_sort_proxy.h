@@ -17,7 +17,9 @@ class SelectionSortProxy : public TypedSampleProxy<SampleListModel>
 {
     Q_OBJECT
 public:
-    enum class SortKey { LossDescending, LossAscending, Index };
+    // AsSelected: the order the selection came in (a comparison's: the
+    // largest change of loss first).
+    enum class SortKey { LossDescending, LossAscending, Index, AsSelected };
     Q_ENUM(SortKey)
 
     explicit SelectionSortProxy(QObject* parent = nullptr);
