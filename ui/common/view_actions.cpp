@@ -1,8 +1,7 @@
 #include "ui/common/view_actions.h"
 
 #include <QAction>
-#include <QHBoxLayout>
-#include <QToolButton>
+#include <QToolBar>
 #include <QWidget>
 
 namespace mnistx::ui
@@ -20,16 +19,18 @@ QAction* addViewAction(QWidget* view, const QString& text, const QString& tip,
     return a;
 }
 
-QHBoxLayout* actionButtonRow(QWidget* parent, const QList<QAction*>& actions)
+QToolBar* actionButtonRow(QWidget* parent, const QList<QAction*>& actions)
 {
-    auto* row = new QHBoxLayout;
-    for (QAction* a : actions) {
-        auto* b = new QToolButton(parent);
-        b->setDefaultAction(a);
-        row->addWidget(b);
-    }
-    row->addStretch(1);
-    return row;
+    auto* bar = new QToolBar(parent);
+    bar->setToolButtonStyle(Qt::ToolButtonTextOnly);
+    bar->setFloatable(false);
+    bar->setMovable(false);
+    bar->addActions(actions);
+    // Buttons that look like buttons, as QToolButtons in a layout did.
+    for (QAction* a : actions)
+        if (QWidget* button = bar->widgetForAction(a))
+            button->setProperty("autoRaise", false);
+    return bar;
 }
 
 } // namespace mnistx::ui

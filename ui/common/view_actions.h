@@ -5,7 +5,7 @@
 #include <QString>
 
 class QAction;
-class QHBoxLayout;
+class QToolBar;
 class QWidget;
 
 namespace mnistx::ui
@@ -18,7 +18,9 @@ namespace mnistx::ui
 QAction* addViewAction(QWidget* view, const QString& text, const QString& tip,
                        const QKeySequence& key = {});
 
-// A row of tool buttons for actions, left-aligned, for under the view.
-QHBoxLayout* actionButtonRow(QWidget* parent, const QList<QAction*>& actions);
+// A row of buttons for actions, left-aligned, for under the view: a tool
+// bar, so that in a narrow dock the buttons that do not fit move into its
+// "»" menu instead of being cut off.
+QToolBar* actionButtonRow(QWidget* parent, const QList<QAction*>& actions);
 
 } // namespace mnistx::ui

@@ -18,6 +18,7 @@
 #include <QMessageBox>
 #include <QStandardItemModel>
 #include <QTableView>
+#include <QToolBar>
 #include <QToolButton>
 #include <QVBoxLayout>
 #include <cmath>
@@ -97,13 +98,13 @@ RunsPanel::RunsPanel(QWidget* parent) : QWidget(parent)
     m_folderLabel = new QLabel(this);
     m_folderLabel->setTextInteractionFlags(Qt::TextSelectableByMouse);
     m_folderLabel->setToolTip(tr("The folder the runs are listed from: where new runs go"));
-    QHBoxLayout* buttons = actionButtonRow(
+    QToolBar* buttons = actionButtonRow(
         this, {m_openAction, m_compareAction, m_renameAction, m_deleteAction, m_refreshAction});
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(6, 6, 6, 6);
     layout->addWidget(m_folderLabel);
     layout->addWidget(m_stack, 1);
-    layout->addLayout(buttons);
+    layout->addWidget(buttons);
 
     connect(m_table->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
             &RunsPanel::updateActions);

@@ -15,6 +15,7 @@
 #include <QLabel>
 #include <QMessageBox>
 #include <QStandardItemModel>
+#include <QToolBar>
 #include <QToolButton>
 #include <QTreeView>
 #include <QVBoxLayout>
@@ -86,14 +87,14 @@ SavedSelectionsPanel::SavedSelectionsPanel(ExplorerSession* session, QWidget* pa
     connect(m_colourAction, &QAction::triggered, this, &SavedSelectionsPanel::colourRequested);
     connect(m_view, &QTreeView::activated, m_openAction, &QAction::trigger);
 
-    QHBoxLayout* buttons =
+    QToolBar* buttons =
         actionButtonRow(this, {m_saveAction, m_addAction, m_openAction, m_renameAction,
                                m_deleteAction, m_exportAction, m_colourAction});
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(6, 6, 6, 6);
     layout->addWidget(m_problemLabel);
     layout->addWidget(m_stack, 1);
-    layout->addLayout(buttons);
+    layout->addWidget(buttons);
 
     connect(m_view->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
             &SavedSelectionsPanel::updateActions);
