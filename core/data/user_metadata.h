@@ -36,6 +36,13 @@ struct MetadataColumn {
     {
         return validationSplit ? validation : train;
     }
+    // Whether it holds one value per sample of splits of these sizes (a
+    // run's: the exports and queries use only the columns that do).
+    bool covers(int trainCount, int validationCount) const
+    {
+        return static_cast<int>(train.size()) == trainCount &&
+               static_cast<int>(validation.size()) == validationCount;
+    }
 };
 
 struct UserMetadata {

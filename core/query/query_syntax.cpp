@@ -1,5 +1,6 @@
 #include "core/query/query_syntax.h"
 
+#include <algorithm>
 #include <cctype>
 #include <charconv>
 #include <cmath>
@@ -28,13 +29,6 @@ bool isNameStart(char c)
 bool isNameChar(char c)
 {
     return std::isalnum(static_cast<unsigned char>(c)) || c == '_';
-}
-
-std::string lower(std::string s)
-{
-    for (char& c : s)
-        c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    return s;
 }
 
 // The text of a token for messages: 'loss', '==', "end of the query".
@@ -261,7 +255,7 @@ private:
     bool isKeyword(const char* word) const
     {
         const Token& t = peek();
-        return t.kind == Token::Kind::Name && lower(t.text) == word;
+        return t.kind == Token::Kind::Name && lowerAscii(t.text) == word;
     }
     bool isOperator(const char* op) const
     {
@@ -390,7 +384,7 @@ private:
         }
         case Token::Kind::Name:
         case Token::Kind::QuotedName: {
-            const std::string word = lower(t.text);
+            const std::string word = lowerAscii(t.text);
             if (t.kind == Token::Kind::Name && (word == "and" || word == "or" || word == "not"))
                 throw QueryError("expected a value before '" + t.text + "'", t.offset, t.length);
             Node n = makeNode(SyntaxNode::Kind::Name, t.offset, t.length);
@@ -437,6 +431,19 @@ const std::vector<std::string>& queryKeywords()
 {
     static const std::vector<std::string> words = {"and", "or", "not", "true", "false"};
     return words;
+}
+
+bool isPlainQueryName(const std::string& name)
+{
+    return !name.empty() && isNameStart(name.front()) &&
+           std::all_of(name.begin(), name.end(), isNameChar);
+}
+
+std::string lowerAscii(std::string text)
+{
+    for (char& c : text)
+        c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return text;
 }
 
 } // namespace mnistx::query

@@ -79,4 +79,12 @@ std::unique_ptr<SyntaxNode> parseQuery(const std::string& expression);
 // The keywords, for completion: "and", "or", "not", "true", "false".
 const std::vector<std::string>& queryKeywords();
 
+// Whether name can be written without backticks: the lexer reads it as one
+// name (a letter or _, then letters, digits, _).
+bool isPlainQueryName(const std::string& name);
+
+// text with ASCII letters in lower case: how keywords (and the subset words
+// of sample_query.h) are compared, case-insensitively.
+std::string lowerAscii(std::string text);
+
 } // namespace mnistx::query

@@ -46,25 +46,21 @@ struct Operand {
     int length = 0;
 };
 
-std::string lower(std::string s)
-{
-    for (char& c : s)
-        c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    return s;
-}
-
-bool isPlainName(const std::string& s)
-{
-    if (s.empty() || !(std::isalpha(static_cast<unsigned char>(s[0])) || s[0] == '_'))
-        return false;
-    return std::all_of(s.begin(), s.end(), [](char c) {
-        return std::isalnum(static_cast<unsigned char>(c)) || c == '_';
-    });
-}
-
 std::string shownName(const std::string& name)
 {
-    return isPlainName(name) ? name : "`" + name + "`";
+    return isPlainQueryName(name) ? name : "`" + name + "`";
+}
+
+// The subset a word names, case-insensitively: 0 for train (training), 1
+// for validation (val, test); -1 for any other word.
+int subsetOfWord(const std::string& word)
+{
+    const std::string w = lowerAscii(word);
+    if (w == "train" || w == "training")
+        return 0;
+    if (w == "validation" || w == "val" || w == "test")
+        return 1;
+    return -1;
 }
 
 // How far apart two names are (edits), for "did you mean".
@@ -187,8 +183,7 @@ public:
         m_classNames = std::move(names);
         if (metadata)
             for (const data::MetadataColumn& c : metadata->columns)
-                if (static_cast<int>(c.train.size()) == run.train.sampleCount() &&
-                    static_cast<int>(c.validation.size()) == run.validation.sampleCount())
+                if (c.covers(run.train.sampleCount(), run.validation.sampleCount()))
                     m_user.push_back(&c);
     }
 
@@ -397,11 +392,9 @@ private:
 
     static double subsetNamed(const Operand& s)
     {
-        const std::string w = lower(s.constText);
-        if (w == "train" || w == "training")
-            return 0;
-        if (w == "validation" || w == "val" || w == "test")
-            return 1;
+        const int subset = subsetOfWord(s.constText);
+        if (subset >= 0)
+            return subset;
         throw QueryError("\"" + s.constText + "\" is no subset: train or validation", s.offset,
                          s.length);
     }
@@ -522,7 +515,7 @@ private:
         o.name = n.quotedName ? shownName(n.text) : n.text;
         const std::string& name = n.text;
         if (!n.quotedName) {
-            const std::string word = lower(name);
+            const std::string word = lowerAscii(name);
             if (word == "true" || word == "false") {
                 o.type = Type::Bool;
                 o.literal = true;
@@ -530,11 +523,10 @@ private:
                 o.value = constant(o.constant);
                 return o;
             }
-            if (word == "train" || word == "training" || word == "validation" || word == "val" ||
-                word == "test") {
+            if (const int subset = subsetOfWord(name); subset >= 0) {
                 o.type = Type::Subset;
                 o.literal = true;
-                o.constant = word == "train" || word == "training" ? 0 : 1;
+                o.constant = subset;
                 o.value = constant(o.constant);
                 return o;
             }

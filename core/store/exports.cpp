@@ -34,8 +34,7 @@ std::vector<const data::MetadataColumn*> userColumns(const RunData& run,
     if (!metadata)
         return out;
     for (const data::MetadataColumn& c : metadata->columns)
-        if (static_cast<int>(c.train.size()) == run.train.sampleCount() &&
-            static_cast<int>(c.validation.size()) == run.validation.sampleCount())
+        if (c.covers(run.train.sampleCount(), run.validation.sampleCount()))
             out.push_back(&c);
     return out;
 }
