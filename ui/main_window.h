@@ -96,6 +96,12 @@ public:
     // Removes the colour box's entry with this data, if there; when it was
     // shown, the map goes back to ground truth.
     void dropColorEntry(int data);
+    // The colour box's entry with this data (a colouring made outside the
+    // map: comparison, loss change, saved selections) with this text and
+    // tooltip, added after the class colourings and the entries of its kind
+    // already there; returns its index. Signals blocked; the current entry
+    // stays as it is.
+    int placeColorEntry(int data, const QString& text, const QString& tip);
 
 Q_SIGNALS:
     // Emitted when a run is shown, after it finished loading or computing.

@@ -63,6 +63,24 @@ void MainWindow::forgetComparison()
     dropColorEntry(kComparisonColoring);
 }
 
+int MainWindow::placeColorEntry(int data, const QString& text, const QString& tip)
+{
+    const QSignalBlocker block(m_colorBox);
+    int index = m_colorBox->findData(data);
+    if (index < 0) {
+        // After the class colourings and the entries of this kind (their
+        // data below kComparisonColoring's and up): they keep their order.
+        index = m_colorBox->findData(static_cast<int>(PopulationMap::ColorBy::Subset)) + 1;
+        while (index < m_colorBox->count() &&
+               m_colorBox->itemData(index).toInt() <= kComparisonColoring)
+            ++index;
+        m_colorBox->insertItem(index, QString(), data);
+    }
+    m_colorBox->setItemText(index, text);
+    m_colorBox->setItemData(index, tip, Qt::ToolTipRole);
+    return index;
+}
+
 void MainWindow::dropColorEntry(int data)
 {
     const int index = m_colorBox->findData(data);
@@ -159,24 +177,12 @@ void MainWindow::finishComparison()
     // class colourings, to come back to after another colouring.
     {
         const QSignalBlocker block(m_colorBox);
-        int index = m_colorBox->findData(kComparisonColoring);
-        if (index < 0) {
-            index = m_colorBox->findData(static_cast<int>(PopulationMap::ColorBy::Subset)) + 1;
-            m_colorBox->insertItem(index, QString(), kComparisonColoring);
-        }
-        m_colorBox->setItemText(index, tr("Change from %1").arg(name));
-        m_colorBox->setItemData(index, tr("What the open run fixed and broke against %1").arg(name),
-                                Qt::ToolTipRole);
-        int lossIndex = m_colorBox->findData(kLossChangeColoring);
-        if (lossIndex < 0) {
-            lossIndex = index + 1;
-            m_colorBox->insertItem(lossIndex, QString(), kLossChangeColoring);
-        }
-        m_colorBox->setItemText(lossIndex, tr("Loss change from %1").arg(name));
-        m_colorBox->setItemData(
-            lossIndex,
-            tr("How much the open run's loss rose (red) or fell (blue) against %1").arg(name),
-            Qt::ToolTipRole);
+        const int index =
+            placeColorEntry(kComparisonColoring, tr("Change from %1").arg(name),
+                            tr("What the open run fixed and broke against %1").arg(name));
+        placeColorEntry(
+            kLossChangeColoring, tr("Loss change from %1").arg(name),
+            tr("How much the open run's loss rose (red) or fell (blue) against %1").arg(name));
         m_colorBox->setCurrentIndex(index);
     }
     applyComparisonColoring();

@@ -16,16 +16,9 @@ void MainWindow::colourBySavedSelections()
         return;
     // The colour box says what the map shows: an entry of its own after the
     // class colourings (and a comparison's), to come back to.
+    const int index = placeColorEntry(kSavedSelectionsColoring, tr("Saved selections"),
+                                      tr("One colour per saved selection of the run"));
     const QSignalBlocker block(m_colorBox);
-    int index = m_colorBox->findData(kSavedSelectionsColoring);
-    if (index < 0) {
-        index = m_colorBox->findData(static_cast<int>(PopulationMap::ColorBy::Subset)) + 1;
-        if (m_colorBox->findData(kComparisonColoring) == index)
-            ++index;
-        m_colorBox->insertItem(index, tr("Saved selections"), kSavedSelectionsColoring);
-        m_colorBox->setItemData(index, tr("One colour per saved selection of the run"),
-                                Qt::ToolTipRole);
-    }
     m_colorBox->setCurrentIndex(index);
     applySavedSelectionsColoring();
 }
