@@ -1,8 +1,8 @@
 #include "ui/main_window.h"
 
 #include "core/projection/projector_factory.h"
+#include "core/store/run_library.h"
 #include "core/store/run_store.h"
-#include "core/why/label_errors.h"
 #include "ui/charts/loss_distance_chart.h"
 #include "ui/charts/training_dashboard.h"
 #include "ui/common/class_box.h"
@@ -27,9 +27,9 @@
 #include <QComboBox>
 #include <QDir>
 #include <QDockWidget>
-#include <QFile>
 #include <QFileInfo>
 #include <QLabel>
+#include <QMessageBox>
 #include <QProgressBar>
 #include <QRegularExpression>
 #include <QScreen>
@@ -211,13 +211,18 @@ void MainWindow::connectWorker()
     connect(w, &PipelineWorker::dataMismatch, this, &MainWindow::onDataMismatch);
     connect(w, &PipelineWorker::saved, this, [this](const QString& dir) {
         m_job = Job::None;
-        // The label marks travel with the run (the store copies only its own
-        // files); marks already in the target folder are not overwritten.
-        const QString marks = QString::fromStdString(why::labelMarksPath(m_runDir.toStdString()));
-        const QString target = QString::fromStdString(why::labelMarksPath(dir.toStdString()));
-        if (!m_runDir.isEmpty() && dir != m_runDir && QFileInfo::exists(marks) &&
-            !QFileInfo::exists(target))
-            QFile::copy(marks, target);
+        // The label marks and saved selections travel with the run (the
+        // store copies only its own files); the target folder's own are not
+        // overwritten.
+        if (!m_runDir.isEmpty() && absoluteFolder(dir) != absoluteFolder(m_runDir)) {
+            try {
+                store::copyRunKeepsakes(m_runDir.toStdString(), dir.toStdString());
+            } catch (const std::exception& e) {
+                QMessageBox::warning(this, tr("Save Run As"),
+                                     tr("The run was stored, but not what was kept with it: %1")
+                                         .arg(QString::fromUtf8(e.what())));
+            }
+        }
         setRunFolder(dir);
         m_progress->hide();
         m_stageLabel->clear();

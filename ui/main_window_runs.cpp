@@ -272,17 +272,6 @@ void MainWindow::onFinished(const RunPtr& run, const DataPtr& data, const QStrin
     } else {
         reapplyQuery(); // x and y moved with the map
     }
-    // Save Run As…: the saved selections and label marks go along.
-    if (job == Job::Save && !m_runDir.isEmpty() &&
-        absoluteFolder(m_runDir) != absoluteFolder(dir)) {
-        try {
-            store::copyRunKeepsakes(m_runDir.toStdString(), dir.toStdString());
-        } catch (const std::exception& e) {
-            QMessageBox::warning(this, tr("Save Run As"),
-                                 tr("The run was stored, but not everything kept with it: %1")
-                                     .arg(QString::fromUtf8(e.what())));
-        }
-    }
     setRunFolder(dir); // after setRun: the marks belong to the new run
     m_progress->hide();
     m_stageLabel->clear();

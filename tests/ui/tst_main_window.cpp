@@ -14,6 +14,7 @@
 #include "../common/timing_budget.h"
 #include "../core/mnist_fixture.h"
 #include "core/store/run_store.h"
+#include "core/store/saved_selections.h"
 #include "core/why/label_errors.h"
 #include "ui/dialogs/train_dialog.h"
 #include "ui/explorer_session.h"
@@ -25,6 +26,7 @@
 #include "ui/map/population_map.h"
 #include "ui/recent_runs_menu.h"
 #include "ui/runs/runs_panel.h"
+#include "ui/runs/saved_selections_panel.h"
 #include "ui/why/confusion_change_view.h"
 #include "ui/why/confusion_matrix_view.h"
 #include "ui/why/label_candidates_panel.h"
@@ -69,6 +71,7 @@ private Q_SLOTS:
     void recentRunsReopenAndForgetMissingOnes();
     void withoutOutTheNewestRunOpens();
     void compareWithColoursTheMapByChange();
+    void savedRunTakesItsSelectionsAndMarks();
 
 private:
     pipeline::CommandLine commandLineFor(const QString& outDir) const;
@@ -760,6 +763,36 @@ void TestMainWindow::compareWithColoursTheMapByChange()
     QSettings().remove(QStringLiteral("map/colorBy"));
     w->close();
     QCOMPARE(QSettings().value(QStringLiteral("map/colorBy"), -1).toInt(), 0);
+}
+
+// Save Run As…: the run's saved selections and label marks go along to the
+// new folder (the store copies only run.bin and summary.json), and the
+// window then shows the run there with its selections.
+void TestMainWindow::savedRunTakesItsSelectionsAndMarks()
+{
+    auto w = openedWindow();
+    QVERIFY(w);
+    const std::string source = m_runDir.path().toStdString();
+    store::saveSelections({store::selectionOfIds("kept", "", {1, 2, 60003}, 60000)}, source);
+    why::LabelMarks marks;
+    marks.set(analysis::Subset::Validation, 7, why::LabelMark::Fine);
+    why::saveLabelMarks(marks, source);
+    QTemporaryDir target;
+    w->controller()->saveRun(w->session()->runPtr(), target.path());
+    QTRY_COMPARE_WITH_TIMEOUT(w->runDir(), target.path(), 20000);
+    // The other tests open the same run: what this one added goes again.
+    QFile::remove(QString::fromStdString(store::selectionsPath(source)));
+    QFile::remove(QString::fromStdString(why::labelMarksPath(source)));
+    const auto selections = store::loadSelections(
+        target.path().toStdString(), w->session()->trainCount(), w->session()->validationCount());
+    QCOMPARE(selections.size(), std::size_t(1));
+    QCOMPARE(selections[0].name, std::string("kept"));
+    QCOMPARE(selections[0].validation, (std::vector<int>{3}));
+    const why::LabelMarks copied = why::loadLabelMarks(target.path().toStdString());
+    QVERIFY(copied.find(analysis::Subset::Validation, 7));
+    const auto* saved = w->findChild<ui::SavedSelectionsPanel*>();
+    QVERIFY(saved);
+    QCOMPARE(saved->selections().size(), std::size_t(1));
 }
 
 QTEST_MAIN(TestMainWindow)
