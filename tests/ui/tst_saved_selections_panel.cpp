@@ -69,6 +69,16 @@ void TestSavedSelectionsPanel::selectionsSurviveReopening()
     panel.openSelection(0);
     QCOMPARE(m_session->selection(), (QVector<int>{3, 7, 210, 249}));
     QCOMPARE(m_session->selectionDescription(), QString("saved “odd ones”"));
+    // Another run (fewer samples) is not judged by this folder's file: the
+    // panel waits for the new run's folder, with nothing to report.
+    test::ClusteredRunOptions small;
+    small.trainCount = 5;
+    small.validationCount = 5;
+    auto other = test::makeClusteredRun(small);
+    m_session->setRun(other, test::makeSyntheticImages(*other));
+    QVERIFY(panel.selections().empty());
+    QVERIFY2(panel.problem().isEmpty(), qPrintable(panel.problem()));
+    QVERIFY(!panel.saveAction()->isEnabled());
 }
 
 void TestSavedSelectionsPanel::addRenameDelete()

@@ -98,7 +98,9 @@ SavedSelectionsPanel::SavedSelectionsPanel(ExplorerSession* session, QWidget* pa
 
     connect(m_view->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
             &SavedSelectionsPanel::updateActions);
-    connect(m_session, &ExplorerSession::runChanged, this, &SavedSelectionsPanel::reload);
+    // A new run lives in a folder setRunFolder names next: until then the
+    // old folder's selections are not the new run's (and are not read).
+    connect(m_session, &ExplorerSession::runChanged, this, [this] { setRunFolder(QString()); });
     connect(m_session, &ExplorerSession::selectionChanged, this,
             &SavedSelectionsPanel::updateActions);
     reload();

@@ -39,7 +39,8 @@ public:
     explicit SavedSelectionsPanel(ExplorerSession* session, QWidget* parent = nullptr);
 
     // Where the shown run is stored ("" while it is not): its
-    // selections.json is read now and written on each change.
+    // selections.json is read now and written on each change. A new run of
+    // the session forgets the folder until this names the new run's.
     void setRunFolder(const QString& dir);
     const std::vector<store::SavedSelection>& selections() const { return m_selections; }
     // Why the folder's selections.json was not read ("" when it was, or
