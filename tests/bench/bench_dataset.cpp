@@ -104,26 +104,14 @@ int load(const std::string& folder, int threads, int repeat)
 
 int main(int argc, char** argv)
 {
-    try {
-        const std::vector<std::string> args(argv + 1, argv + argc);
-        if (args.size() >= 3 && args[0] == "make")
-            return make(args[1], args[2],
-                        std::find(args.begin(), args.end(), "--rgb") != args.end());
-        if (args.size() >= 2 && args[0] == "load") {
-            int threads = 0, repeat = 3;
-            for (std::size_t i = 2; i + 1 < args.size(); ++i) {
-                if (args[i] == "--threads")
-                    threads = std::stoi(args[i + 1]);
-                if (args[i] == "--repeat")
-                    repeat = std::max(1, std::stoi(args[i + 1]));
-            }
-            return load(args[1], threads, repeat);
-        }
+    return bench::loadBenchMain(argc, argv, [](const bench::LoadBenchArgs& args) {
+        if (args.is("make", 3))
+            return make(args[1], args[2], args.flag("--rgb"));
+        if (args.is("load", 2))
+            return load(args[1], static_cast<int>(args.option("--threads", 0)),
+                        static_cast<int>(std::max(1ll, args.option("--repeat", 3))));
         std::cerr << "usage: bench_dataset make MNIST_DIR OUT_DIR [--rgb] | "
                      "load FOLDER [--threads N] [--repeat R]\n";
         return 2;
-    } catch (const std::exception& e) {
-        std::cerr << e.what() << "\n";
-        return 1;
-    }
+    });
 }

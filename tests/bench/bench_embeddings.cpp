@@ -102,24 +102,14 @@ int load(const fs::path& folder, int repeat)
 
 int main(int argc, char** argv)
 {
-    try {
-        const std::vector<std::string> args(argv + 1, argv + argc);
-        const auto option = [&](const char* name, long long fallback) {
-            for (std::size_t i = 2; i + 1 < args.size(); ++i)
-                if (args[i] == name)
-                    return std::stoll(args[i + 1]);
-            return fallback;
-        };
-        if (args.size() >= 2 && args[0] == "make")
-            return make(args[1], option("--rows", 1000000), option("--dim", 64),
-                        option("--classes", 10));
-        if (args.size() >= 2 && args[0] == "load")
-            return load(args[1], static_cast<int>(std::max(1ll, option("--repeat", 3))));
+    return bench::loadBenchMain(argc, argv, [](const bench::LoadBenchArgs& args) {
+        if (args.is("make", 2))
+            return make(args[1], args.option("--rows", 1000000), args.option("--dim", 64),
+                        args.option("--classes", 10));
+        if (args.is("load", 2))
+            return load(args[1], static_cast<int>(std::max(1ll, args.option("--repeat", 3))));
         std::cerr << "usage: bench_embeddings make FOLDER [--rows N] [--dim D] [--classes K] | "
                      "load FOLDER [--repeat R]\n";
         return 2;
-    } catch (const std::exception& e) {
-        std::cerr << e.what() << "\n";
-        return 1;
-    }
+    });
 }

@@ -60,6 +60,16 @@ std::string toStd(const QString& s)
     return s.toStdString();
 }
 
+// What write(run, path) puts into a new file `name` in tmp.
+template <class Write>
+QByteArray writtenBytes(const QTemporaryDir& tmp, const char* name, const store::RunData& run,
+                        Write write)
+{
+    const QString path = tmp.filePath(QLatin1String(name));
+    write(run, toStd(path));
+    return readBytes(path);
+}
+
 // The StoreError message of f(), or "" when it does not throw one.
 template <typename F> QString storeError(F&& f)
 {
@@ -96,10 +106,9 @@ void TestExports::csvHeaderAndRows()
 {
     QTemporaryDir tmp;
     const store::RunData run = test::makeSyntheticRun();
-    const QString path = tmp.filePath(QStringLiteral("samples.csv"));
-    store::writeSamplesCsv(run, toStd(path));
-
-    const QByteArray text = readBytes(path);
+    const QByteArray text = writtenBytes(tmp, "samples.csv", run, [](const auto& r, const auto& p) {
+        store::writeSamplesCsv(r, p);
+    });
     QVERIFY(text.endsWith('\n'));
     const QList<QByteArray> lines = text.trimmed().split('\n');
     QCOMPARE(QString::fromLatin1(lines[0]), expectedHeader(10));
@@ -150,9 +159,11 @@ void TestExports::csvHeaderFollowsClassCount()
     options.classCount = 3;
     options.trainCount = 4;
     options.validationCount = 2;
-    const QString path = tmp.filePath(QStringLiteral("three.csv"));
-    store::writeSamplesCsv(test::makeSyntheticRun(options), toStd(path));
-    const QList<QByteArray> lines = readBytes(path).trimmed().split('\n');
+    const QList<QByteArray> lines =
+        writtenBytes(tmp, "three.csv", test::makeSyntheticRun(options),
+                     [](const auto& r, const auto& p) { store::writeSamplesCsv(r, p); })
+            .trimmed()
+            .split('\n');
     QCOMPARE(QString::fromLatin1(lines[0]),
              QStringLiteral("subset,index,label,prediction,correct,loss,p0,p1,p2,dist0,dist1,"
                             "dist2,x,y,label_name,prediction_name,source"));
@@ -164,9 +175,7 @@ void TestExports::npyParsesBack()
 {
     QTemporaryDir tmp;
     const store::RunData run = test::makeSyntheticRun();
-    const QString path = tmp.filePath(QStringLiteral("features.npy"));
-    store::writeFeaturesNpy(run, toStd(path));
-    const QByteArray bytes = readBytes(path);
+    const QByteArray bytes = writtenBytes(tmp, "features.npy", run, store::writeFeaturesNpy);
 
     QVERIFY(bytes.startsWith(QByteArray("\x93NUMPY", 6)));
     QCOMPARE(int(bytes[6]), 1); // version 1.0

@@ -1,14 +1,16 @@
 #include "ui/dialogs/projection_dialog.h"
 
 #include <QComboBox>
+#include <QCoreApplication>
 #include <QDialogButtonBox>
 #include <QDoubleSpinBox>
 #include <QFormLayout>
 #include <QLabel>
 #include <QPushButton>
-#include <QSpinBox>
 #include <QStackedWidget>
 #include <QVBoxLayout>
+#include <algorithm>
+#include <vector>
 
 namespace mnistx::ui
 {
@@ -16,12 +18,39 @@ namespace mnistx::ui
 namespace
 {
 
-QWidget* formPage(QWidget* parent, QFormLayout** form)
+// A number on a method's page, as the user sees it.
+struct FieldSpec {
+    QString method;
+    std::string key;
+    QString label;
+    QString tip;
+    double min = 0.0;
+    double max = 0.0;
+    double value = 0.0;
+    int decimals = 0; // 0: whole numbers
+    double step = 1.0;
+    bool zeroIsAutomatic = false;
+};
+
+// The parameters makeProjector reads, with their defaults (the projectors'
+// own) and sensible ranges; a method's page shows them in this order.
+std::vector<FieldSpec> fieldSpecs()
 {
-    auto* page = new QWidget(parent);
-    *form = new QFormLayout(page);
-    (*form)->setContentsMargins(0, 0, 0, 0);
-    return page;
+    const auto tr = [](const char* text) {
+        return QCoreApplication::translate("ProjectionDialog", text);
+    };
+    return {
+        {"umap", "n_neighbors", tr("&Neighbours:"),
+         tr("Size of the neighbourhood UMAP preserves (n_neighbors)"), 2, 200, 15},
+        {"umap", "min_dist", tr("M&inimum distance:"),
+         tr("How tightly points may pack in the map (min_dist)"), 0.0, 1.0, 0.1, 2, 0.05},
+        {"umap", "epochs", tr("&Epochs:"), tr("Optimisation epochs; automatic picks by data size"),
+         0, 5000, 0, 0, 1.0, true},
+        {"tsne", "perplexity", tr("&Perplexity:"),
+         tr("Effective number of neighbours of every point"), 2.0, 200.0, 30.0, 2},
+        {"tsne", "iterations", tr("&Iterations:"),
+         tr("Gradient-descent iterations (early exaggeration included)"), 50, 10000, 750},
+    };
 }
 
 } // namespace
@@ -41,43 +70,30 @@ ProjectionDialog::ProjectionDialog(const QString& method, QWidget* parent) : QDi
     layout->addLayout(top);
 
     m_pages = new QStackedWidget(this);
-    QFormLayout* form = nullptr;
-
-    QWidget* umap = formPage(m_pages, &form);
-    m_umapNeighbours = new QSpinBox(umap);
-    m_umapNeighbours->setRange(2, 200);
-    m_umapNeighbours->setValue(15);
-    m_umapNeighbours->setToolTip(tr("Size of the neighbourhood UMAP preserves (n_neighbors)"));
-    form->addRow(tr("&Neighbours:"), m_umapNeighbours);
-    m_umapMinDist = new QDoubleSpinBox(umap);
-    m_umapMinDist->setRange(0.0, 1.0);
-    m_umapMinDist->setSingleStep(0.05);
-    m_umapMinDist->setValue(0.1);
-    m_umapMinDist->setToolTip(tr("How tightly points may pack in the map (min_dist)"));
-    form->addRow(tr("M&inimum distance:"), m_umapMinDist);
-    m_umapEpochs = new QSpinBox(umap);
-    m_umapEpochs->setRange(0, 5000);
-    m_umapEpochs->setSpecialValueText(tr("automatic"));
-    m_umapEpochs->setValue(0);
-    m_umapEpochs->setToolTip(tr("Optimisation epochs; automatic picks by data size"));
-    form->addRow(tr("&Epochs:"), m_umapEpochs);
-    m_pages->addWidget(umap);
-
-    QWidget* tsne = formPage(m_pages, &form);
-    m_tsnePerplexity = new QDoubleSpinBox(tsne);
-    m_tsnePerplexity->setRange(2.0, 200.0);
-    m_tsnePerplexity->setValue(30.0);
-    m_tsnePerplexity->setToolTip(tr("Effective number of neighbours of every point"));
-    form->addRow(tr("&Perplexity:"), m_tsnePerplexity);
-    m_tsneIterations = new QSpinBox(tsne);
-    m_tsneIterations->setRange(50, 10000);
-    m_tsneIterations->setValue(750);
-    m_tsneIterations->setToolTip(tr("Gradient-descent iterations (early exaggeration included)"));
-    form->addRow(tr("&Iterations:"), m_tsneIterations);
-    m_pages->addWidget(tsne);
-
-    auto* pca = new QLabel(tr("PCA has no parameters."), m_pages);
-    m_pages->addWidget(pca);
+    const std::vector<FieldSpec> specs = fieldSpecs();
+    for (int page = 0; page < m_method->count(); ++page) {
+        const QString method = m_method->itemData(page).toString();
+        auto* widget = new QWidget(m_pages);
+        auto* form = new QFormLayout(widget);
+        form->setContentsMargins(0, 0, 0, 0);
+        for (const FieldSpec& spec : specs) {
+            if (spec.method != method)
+                continue;
+            auto* box = new QDoubleSpinBox(widget);
+            box->setDecimals(spec.decimals);
+            box->setRange(spec.min, spec.max);
+            box->setSingleStep(spec.step);
+            if (spec.zeroIsAutomatic)
+                box->setSpecialValueText(tr("automatic"));
+            box->setValue(spec.value);
+            box->setToolTip(spec.tip);
+            form->addRow(spec.label, box);
+            m_fields.push_back({method, spec.key, box, spec.zeroIsAutomatic});
+        }
+        if (form->rowCount() == 0)
+            form->addRow(new QLabel(tr("%1 has no parameters.").arg(method.toUpper()), widget));
+        m_pages->addWidget(widget);
+    }
     layout->addWidget(m_pages);
 
     connect(m_method, &QComboBox::currentIndexChanged, m_pages, &QStackedWidget::setCurrentIndex);
@@ -97,18 +113,11 @@ QString ProjectionDialog::method() const
 
 std::map<std::string, double> ProjectionDialog::parameters() const
 {
-    const QString m = method();
-    if (m == QLatin1String("umap")) {
-        std::map<std::string, double> p{{"n_neighbors", m_umapNeighbours->value()},
-                                        {"min_dist", m_umapMinDist->value()}};
-        if (m_umapEpochs->value() > 0)
-            p["epochs"] = m_umapEpochs->value();
-        return p;
-    }
-    if (m == QLatin1String("tsne"))
-        return {{"perplexity", m_tsnePerplexity->value()},
-                {"iterations", m_tsneIterations->value()}};
-    return {};
+    std::map<std::string, double> p;
+    for (const Field& field : m_fields)
+        if (field.method == method() && !(field.zeroIsAutomatic && field.box->value() == 0.0))
+            p[field.key] = field.box->value();
+    return p;
 }
 
 } // namespace mnistx::ui

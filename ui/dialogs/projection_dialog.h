@@ -3,10 +3,10 @@
 #include <QDialog>
 #include <map>
 #include <string>
+#include <vector>
 
 class QComboBox;
 class QDoubleSpinBox;
-class QSpinBox;
 class QStackedWidget;
 
 namespace mnistx::ui
@@ -25,13 +25,18 @@ public:
     std::map<std::string, double> parameters() const;
 
 private:
+    // One number of a method's page: parameters() reports it under key;
+    // with zeroIsAutomatic, 0 reads "automatic" and is left out.
+    struct Field {
+        QString method;
+        std::string key;
+        QDoubleSpinBox* box = nullptr;
+        bool zeroIsAutomatic = false;
+    };
+
     QComboBox* m_method = nullptr;
     QStackedWidget* m_pages = nullptr;
-    QSpinBox* m_umapNeighbours = nullptr;
-    QDoubleSpinBox* m_umapMinDist = nullptr;
-    QSpinBox* m_umapEpochs = nullptr;
-    QDoubleSpinBox* m_tsnePerplexity = nullptr;
-    QSpinBox* m_tsneIterations = nullptr;
+    std::vector<Field> m_fields;
 };
 
 } // namespace mnistx::ui

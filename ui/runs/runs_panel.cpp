@@ -64,42 +64,41 @@ RunsPanel::RunsPanel(QWidget* parent) : QWidget(parent)
                            "opens one; F2 renames it, Del deletes it."));
     m_stack = new HintStack(m_table, this);
 
-    const auto makeAction = [this](const QString& text, const QString& tip, QKeySequence key) {
-        return addViewAction(m_table, text, tip, key);
+    const auto chosen = [this] { return !currentRun().isEmpty(); };
+    const auto chosenOther = [this] {
+        return !currentRun().isEmpty() && currentRun() != m_openRun;
     };
     // Enter and double-click open through the view's activated().
-    m_openAction =
-        makeAction(tr("&Open"), tr("Open the chosen run (Enter or double-click)"), QKeySequence());
-    m_compareAction =
-        makeAction(tr("&Compare"),
-                   tr("Colour the map by what the open run fixed and broke against the chosen run"),
-                   QKeySequence());
-    m_renameAction = makeAction(tr("&Rename…"), tr("Rename the chosen run's folder (F2)"),
-                                QKeySequence(Qt::Key_F2));
-    m_deleteAction = makeAction(tr("&Delete…"),
-                                tr("Delete the chosen run's folder and everything in it, after "
-                                   "asking (Del)"),
-                                QKeySequence::Delete);
-    m_refreshAction =
-        makeAction(tr("Re&fresh"), tr("List the folder's runs again (F5)"), QKeySequence::Refresh);
-    connect(m_openAction, &QAction::triggered, this, [this] {
-        if (!currentRun().isEmpty())
-            Q_EMIT openRequested(currentRun());
-    });
-    connect(m_compareAction, &QAction::triggered, this, [this] {
-        if (!currentRun().isEmpty() && currentRun() != m_openRun)
-            Q_EMIT compareRequested(currentRun());
-    });
-    connect(m_renameAction, &QAction::triggered, this, &RunsPanel::askRename);
-    connect(m_deleteAction, &QAction::triggered, this, &RunsPanel::askDelete);
-    connect(m_refreshAction, &QAction::triggered, this, &RunsPanel::refresh);
-    connect(m_table, &QTableView::activated, m_openAction, &QAction::trigger);
+    QAction* open = m_actions.add(
+        m_table, tr("&Open"), tr("Open the chosen run (Enter or double-click)"), QKeySequence(),
+        [this, chosen] {
+            if (chosen())
+                Q_EMIT openRequested(currentRun());
+        },
+        chosen);
+    m_actions.add(
+        m_table, tr("&Compare"),
+        tr("Colour the map by what the open run fixed and broke against the chosen run"),
+        QKeySequence(),
+        [this, chosenOther] {
+            if (chosenOther())
+                Q_EMIT compareRequested(currentRun());
+        },
+        [this, chosenOther] { return chosenOther() && !m_openRun.isEmpty(); });
+    m_actions.add(
+        m_table, tr("&Rename…"), tr("Rename the chosen run's folder (F2)"),
+        QKeySequence(Qt::Key_F2), [this] { askRename(); }, chosen);
+    m_deleteAction = m_actions.add(
+        m_table, tr("&Delete…"), deleteTip(false), QKeySequence::Delete, [this] { askDelete(); },
+        chosenOther);
+    m_actions.add(m_table, tr("Re&fresh"), tr("List the folder's runs again (F5)"),
+                  QKeySequence::Refresh, [this] { refresh(); });
+    connect(m_table, &QTableView::activated, open, &QAction::trigger);
 
     m_folderLabel = new QLabel(this);
     m_folderLabel->setTextInteractionFlags(Qt::TextSelectableByMouse);
     m_folderLabel->setToolTip(tr("The folder the runs are listed from: where new runs go"));
-    QToolBar* buttons = actionButtonRow(
-        this, {m_openAction, m_compareAction, m_renameAction, m_deleteAction, m_refreshAction});
+    QToolBar* buttons = actionButtonRow(this, m_actions.all());
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(6, 6, 6, 6);
     layout->addWidget(m_folderLabel);
@@ -197,15 +196,15 @@ void RunsPanel::setCurrentRun(const QString& dir)
 
 void RunsPanel::updateActions()
 {
-    const QString run = currentRun();
-    m_openAction->setEnabled(!run.isEmpty());
-    m_renameAction->setEnabled(!run.isEmpty());
-    m_compareAction->setEnabled(!run.isEmpty() && !m_openRun.isEmpty() && run != m_openRun);
-    m_deleteAction->setEnabled(!run.isEmpty() && run != m_openRun);
-    m_deleteAction->setToolTip(run == m_openRun && !run.isEmpty()
-                                   ? tr("The open run cannot be deleted: open another one first")
-                                   : tr("Delete the chosen run's folder and everything in it, "
-                                        "after asking (Del)"));
+    m_actions.update();
+    m_deleteAction->setToolTip(deleteTip(!currentRun().isEmpty() && currentRun() == m_openRun));
+}
+
+QString RunsPanel::deleteTip(bool openRunChosen)
+{
+    return openRunChosen ? tr("The open run cannot be deleted: open another one first")
+                         : tr("Delete the chosen run's folder and everything in it, after "
+                              "asking (Del)");
 }
 
 QString RunsPanel::renameRun(const QString& dir, const QString& newName)

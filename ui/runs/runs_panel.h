@@ -1,6 +1,7 @@
 #pragma once
 
 #include "core/store/run_library.h"
+#include "ui/common/view_actions.h"
 
 #include <QString>
 #include <QWidget>
@@ -73,6 +74,7 @@ private:
     void askRename();
     void askDelete();
     void updateActions();
+    static QString deleteTip(bool openRunChosen);
 
     QString m_root;
     QString m_openRun;
@@ -81,11 +83,9 @@ private:
     QTableView* m_table = nullptr;
     HintStack* m_stack = nullptr;
     QLabel* m_folderLabel = nullptr;
-    QAction* m_openAction = nullptr;
-    QAction* m_compareAction = nullptr;
-    QAction* m_renameAction = nullptr;
+    ViewActions m_actions;
+    // Its tooltip says why it is off while the open run is chosen.
     QAction* m_deleteAction = nullptr;
-    QAction* m_refreshAction = nullptr;
 };
 
 } // namespace mnistx::ui

@@ -48,48 +48,50 @@ SavedSelectionsPanel::SavedSelectionsPanel(ExplorerSession* session, QWidget* pa
     m_problemLabel->setStyleSheet(QStringLiteral("color: #b00020"));
     m_problemLabel->hide();
 
-    const auto makeAction = [this](const QString& text, const QString& tip, QKeySequence key) {
-        return addViewAction(m_view, text, tip, key);
+    const auto writable = [this] {
+        return !m_dir.isEmpty() && m_session->hasRun() && m_problem.isEmpty();
     };
-    m_saveAction = new QAction(tr("&Save Selection…"), this);
-    m_saveAction->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_S));
-    m_saveAction->setToolTip(
-        tr("Keep the current selection with the run under a name (Ctrl+Shift+S)"));
-    m_saveAction->setStatusTip(m_saveAction->toolTip());
-    m_view->addAction(m_saveAction);
-    m_addAction = makeAction(
-        tr("&Add To"), tr("Add the current selection's samples to the chosen saved selection"),
-        QKeySequence());
-    m_openAction = makeAction(
-        tr("&Open"), tr("Select the chosen saved selection's samples (Enter or double-click)"),
-        QKeySequence());
-    m_renameAction =
-        makeAction(tr("&Rename…"), tr("Rename the chosen saved selection (F2)"), Qt::Key_F2);
-    m_deleteAction = makeAction(tr("&Delete…"), tr("Delete the chosen saved selection (Del)"),
-                                QKeySequence::Delete);
-    m_exportAction = makeAction(tr("&Export CSV…"),
-                                tr("Write the chosen saved selection's samples as a CSV table "
-                                   "(samples.csv's columns)"),
-                                QKeySequence());
-    m_colourAction =
-        makeAction(tr("&Colour Map"), tr("Colour the map by the saved selections, one colour each"),
-                   QKeySequence());
-    connect(m_saveAction, &QAction::triggered, this, &SavedSelectionsPanel::askSave);
-    connect(m_addAction, &QAction::triggered, this, [this] {
-        const QString problem = addSelectionTo(currentRow());
-        if (!problem.isEmpty())
-            QMessageBox::warning(this, tr("Add to saved selection"), problem);
-    });
-    connect(m_openAction, &QAction::triggered, this, [this] { openSelection(currentRow()); });
-    connect(m_renameAction, &QAction::triggered, this, &SavedSelectionsPanel::askRename);
-    connect(m_deleteAction, &QAction::triggered, this, &SavedSelectionsPanel::askDelete);
-    connect(m_exportAction, &QAction::triggered, this, &SavedSelectionsPanel::exportCsv);
-    connect(m_colourAction, &QAction::triggered, this, &SavedSelectionsPanel::colourRequested);
-    connect(m_view, &QTreeView::activated, m_openAction, &QAction::trigger);
+    const auto chosen = [this] { return currentRow() >= 0; };
+    const auto selection = [this] { return !m_session->selection().isEmpty(); };
+    auto* save = new QAction(tr("&Save Selection…"), this);
+    save->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_S));
+    save->setToolTip(tr("Keep the current selection with the run under a name (Ctrl+Shift+S)"));
+    save->setStatusTip(save->toolTip());
+    m_view->addAction(save);
+    m_saveAction = m_actions.add(
+        save, [this] { askSave(); }, [=] { return writable() && selection(); });
+    m_actions.add(
+        m_view, tr("&Add To"),
+        tr("Add the current selection's samples to the chosen saved selection"), QKeySequence(),
+        [this] {
+            const QString problem = addSelectionTo(currentRow());
+            if (!problem.isEmpty())
+                QMessageBox::warning(this, tr("Add to saved selection"), problem);
+        },
+        [=] { return writable() && selection() && chosen(); });
+    QAction* open = m_actions.add(
+        m_view, tr("&Open"),
+        tr("Select the chosen saved selection's samples (Enter or double-click)"), QKeySequence(),
+        [this] { openSelection(currentRow()); }, chosen);
+    const auto writableAndChosen = [=] { return writable() && chosen(); };
+    m_actions.add(
+        m_view, tr("&Rename…"), tr("Rename the chosen saved selection (F2)"), Qt::Key_F2,
+        [this] { askRename(); }, writableAndChosen);
+    m_actions.add(
+        m_view, tr("&Delete…"), tr("Delete the chosen saved selection (Del)"), QKeySequence::Delete,
+        [this] { askDelete(); }, writableAndChosen);
+    m_actions.add(
+        m_view, tr("&Export CSV…"),
+        tr("Write the chosen saved selection's samples as a CSV table "
+           "(samples.csv's columns)"),
+        QKeySequence(), [this] { exportCsv(); }, chosen);
+    m_actions.add(
+        m_view, tr("&Colour Map"), tr("Colour the map by the saved selections, one colour each"),
+        QKeySequence(), [this] { Q_EMIT colourRequested(); },
+        [this] { return !m_selections.empty(); });
+    connect(m_view, &QTreeView::activated, open, &QAction::trigger);
 
-    QToolBar* buttons =
-        actionButtonRow(this, {m_saveAction, m_addAction, m_openAction, m_renameAction,
-                               m_deleteAction, m_exportAction, m_colourAction});
+    QToolBar* buttons = actionButtonRow(this, m_actions.all());
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(6, 6, 6, 6);
     layout->addWidget(m_problemLabel);
@@ -97,12 +99,11 @@ SavedSelectionsPanel::SavedSelectionsPanel(ExplorerSession* session, QWidget* pa
     layout->addWidget(buttons);
 
     connect(m_view->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
-            &SavedSelectionsPanel::updateActions);
+            [this] { m_actions.update(); });
     // A new run lives in a folder setRunFolder names next: until then the
     // old folder's selections are not the new run's (and are not read).
     connect(m_session, &ExplorerSession::runChanged, this, [this] { setRunFolder(QString()); });
-    connect(m_session, &ExplorerSession::selectionChanged, this,
-            &SavedSelectionsPanel::updateActions);
+    connect(m_session, &ExplorerSession::selectionChanged, this, [this] { m_actions.update(); });
     reload();
 }
 
@@ -164,7 +165,7 @@ void SavedSelectionsPanel::fill()
     else
         m_stack->showContent();
     setCurrentRow(std::min(keep, static_cast<int>(m_selections.size()) - 1));
-    updateActions();
+    m_actions.update();
 }
 
 int SavedSelectionsPanel::currentRow() const
@@ -178,20 +179,6 @@ void SavedSelectionsPanel::setCurrentRow(int row)
     if (row < 0 || row >= m_model->rowCount())
         return;
     m_view->setCurrentIndex(m_model->index(row, 0));
-}
-
-void SavedSelectionsPanel::updateActions()
-{
-    const bool writable = !m_dir.isEmpty() && m_session->hasRun() && m_problem.isEmpty();
-    const bool chosen = currentRow() >= 0;
-    const bool selection = !m_session->selection().isEmpty();
-    m_saveAction->setEnabled(writable && selection);
-    m_addAction->setEnabled(writable && selection && chosen);
-    m_openAction->setEnabled(chosen);
-    m_renameAction->setEnabled(writable && chosen);
-    m_deleteAction->setEnabled(writable && chosen);
-    m_exportAction->setEnabled(chosen);
-    m_colourAction->setEnabled(!m_selections.empty());
 }
 
 QString SavedSelectionsPanel::write(std::vector<store::SavedSelection> selections)

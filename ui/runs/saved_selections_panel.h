@@ -1,6 +1,7 @@
 #pragma once
 
 #include "core/store/saved_selections.h"
+#include "ui/common/view_actions.h"
 
 #include <QString>
 #include <QWidget>
@@ -70,7 +71,6 @@ private:
     void reload();
     QString write(std::vector<store::SavedSelection> selections);
     void fill();
-    void updateActions();
     void askSave();
     void askRename();
     void askDelete();
@@ -84,13 +84,8 @@ private:
     QTreeView* m_view = nullptr;
     HintStack* m_stack = nullptr;
     QLabel* m_problemLabel = nullptr;
+    ViewActions m_actions;
     QAction* m_saveAction = nullptr;
-    QAction* m_addAction = nullptr;
-    QAction* m_openAction = nullptr;
-    QAction* m_renameAction = nullptr;
-    QAction* m_deleteAction = nullptr;
-    QAction* m_exportAction = nullptr;
-    QAction* m_colourAction = nullptr;
 };
 
 } // namespace mnistx::ui

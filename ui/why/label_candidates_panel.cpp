@@ -80,29 +80,28 @@ LabelCandidatesPanel::LabelCandidatesPanel(WhyContext* context, QWidget* parent)
 
     // Plain keys, active only while focus is inside this panel: no clash with
     // the main window's Ctrl shortcuts.
-    const auto makeAction = [this](const QString& text, const QString& tip, QKeySequence key) {
-        auto* action = new QAction(text, this);
-        action->setToolTip(tip);
-        action->setShortcut(key);
-        action->setShortcutContext(Qt::WidgetWithChildrenShortcut);
-        addAction(action);
-        return action;
+    const auto rowsSelected = [this] { return m_table->selectionModel()->hasSelection(); };
+    const auto markAction = [&](const QString& text, const QString& tip, Qt::Key key,
+                                const char* name, std::optional<why::LabelMark> mark) {
+        QAction* action = m_markActions.add(
+            this, text, tip, QKeySequence(key), [this, mark] { markSelected(mark); }, rowsSelected);
+        action->setObjectName(QLatin1String(name));
     };
-    m_markMislabeled =
-        makeAction(tr("Mis&labeled"), tr("Mark the selected samples as mislabeled (L)"),
-                   QKeySequence(Qt::Key_L));
-    m_markMislabeled->setObjectName(QStringLiteral("markMislabeledAction"));
-    m_markFine = makeAction(tr("&Fine"), tr("Mark the selected samples' labels as fine (F)"),
-                            QKeySequence(Qt::Key_F));
-    m_markFine->setObjectName(QStringLiteral("markFineAction"));
-    m_clearMark = makeAction(tr("Clear Mark"), tr("Remove the mark of the selected samples (U)"),
-                             QKeySequence(Qt::Key_U));
-    m_clearMark->setObjectName(QStringLiteral("clearMarkAction"));
-    m_exportCandidates = new QAction(tr("Export Label Candidates as CSV…"), this);
-    m_exportCandidates->setToolTip(
-        tr("Save the candidates as shown (filter and order) as a CSV table"));
-    m_exportMarks = new QAction(tr("Export Label Marks as CSV…"), this);
-    m_exportMarks->setToolTip(tr("Save every mark of this run as a CSV table"));
+    markAction(tr("Mis&labeled"), tr("Mark the selected samples as mislabeled (L)"), Qt::Key_L,
+               "markMislabeledAction", why::LabelMark::ConfirmedMislabeled);
+    markAction(tr("&Fine"), tr("Mark the selected samples' labels as fine (F)"), Qt::Key_F,
+               "markFineAction", why::LabelMark::Fine);
+    markAction(tr("Clear Mark"), tr("Remove the mark of the selected samples (U)"), Qt::Key_U,
+               "clearMarkAction", std::nullopt);
+    m_exportActions.add(
+        this, tr("Export Label Candidates as CSV…"),
+        tr("Save the candidates as shown (filter and order) as a CSV table"), QKeySequence(),
+        [this] { exportCandidatesInteractively(); },
+        [this] { return m_state == State::Ready && m_proxy->rowCount() > 0; });
+    m_exportActions.add(
+        this, tr("Export Label Marks as CSV…"), tr("Save every mark of this run as a CSV table"),
+        QKeySequence(), [this] { exportMarksInteractively(); },
+        [this] { return m_session->hasRun() && !m_model->marks().empty(); });
 
     const auto makeButton = [this](QAction* action, const QString& text) {
         auto* button = new QPushButton(text, this);
@@ -122,13 +121,14 @@ LabelCandidatesPanel::LabelCandidatesPanel(WhyContext* context, QWidget* parent)
     filters->addSpacing(6);
     filters->addWidget(m_hideMarkedBox);
     auto* buttons = new QHBoxLayout;
-    buttons->addWidget(makeButton(m_markMislabeled, tr("Mislabeled (L)")));
-    buttons->addWidget(makeButton(m_markFine, tr("Fine (F)")));
-    buttons->addWidget(makeButton(m_clearMark, tr("Clear (U)")));
+    const QStringList markButtons{tr("Mislabeled (L)"), tr("Fine (F)"), tr("Clear (U)")};
+    for (int i = 0; i < markButtons.size(); ++i)
+        buttons->addWidget(makeButton(m_markActions.all()[i], markButtons[i]));
     buttons->addSpacing(6);
     buttons->addWidget(m_count, 1);
-    buttons->addWidget(makeButton(m_exportCandidates, tr("Export Candidates…")));
-    buttons->addWidget(makeButton(m_exportMarks, tr("Export Marks…")));
+    const QStringList exportButtons{tr("Export Candidates…"), tr("Export Marks…")};
+    for (int i = 0; i < exportButtons.size(); ++i)
+        buttons->addWidget(makeButton(m_exportActions.all()[i], exportButtons[i]));
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(6, 6, 6, 6);
     layout->addLayout(filters);
@@ -136,14 +136,6 @@ LabelCandidatesPanel::LabelCandidatesPanel(WhyContext* context, QWidget* parent)
     layout->addWidget(m_stack, 1);
     layout->addLayout(buttons);
 
-    connect(m_markMislabeled, &QAction::triggered, this,
-            [this] { markSelected(why::LabelMark::ConfirmedMislabeled); });
-    connect(m_markFine, &QAction::triggered, this, [this] { markSelected(why::LabelMark::Fine); });
-    connect(m_clearMark, &QAction::triggered, this, [this] { markSelected(std::nullopt); });
-    connect(m_exportCandidates, &QAction::triggered, this,
-            &LabelCandidatesPanel::exportCandidatesInteractively);
-    connect(m_exportMarks, &QAction::triggered, this,
-            &LabelCandidatesPanel::exportMarksInteractively);
     connect(m_errorButton, &QPushButton::clicked, this, [this] { saveMarks(true); });
     connect(m_subsetBox, &QComboBox::currentIndexChanged, this, [this] {
         m_proxy->setSubsetFilter(subsetFilterOf(m_subsetBox));
@@ -372,11 +364,8 @@ void LabelCandidatesPanel::updateStatus()
 
 void LabelCandidatesPanel::updateActions()
 {
-    const bool rows = m_table->selectionModel()->hasSelection();
-    for (QAction* action : {m_markMislabeled, m_markFine, m_clearMark})
-        action->setEnabled(rows);
-    m_exportCandidates->setEnabled(m_state == State::Ready && m_proxy->rowCount() > 0);
-    m_exportMarks->setEnabled(m_session->hasRun() && !m_model->marks().empty());
+    m_markActions.update();
+    m_exportActions.update();
 }
 
 void LabelCandidatesPanel::setMark(int id, std::optional<why::LabelMark> mark)
@@ -492,12 +481,9 @@ void LabelCandidatesPanel::showContextMenu(const QPoint& position)
     // popup(), not exec(): no nested event loop.
     auto* menu = new QMenu(this);
     menu->setAttribute(Qt::WA_DeleteOnClose);
-    menu->addAction(m_markMislabeled);
-    menu->addAction(m_markFine);
-    menu->addAction(m_clearMark);
+    menu->addActions(m_markActions.all());
     menu->addSeparator();
-    menu->addAction(m_exportCandidates);
-    menu->addAction(m_exportMarks);
+    menu->addActions(m_exportActions.all());
     menu->popup(m_table->viewport()->mapToGlobal(position));
 }
 

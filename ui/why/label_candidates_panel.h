@@ -6,6 +6,7 @@
 // is saved beside the run at once.
 
 #include "core/why/label_errors.h"
+#include "ui/common/view_actions.h"
 #include "ui/why/label_candidates_model.h"
 #include "ui/why/label_candidates_proxy.h"
 
@@ -95,11 +96,11 @@ public:
     QTableView* tableView() const { return m_table; }
     LabelCandidatesModel* model() const { return m_model; }
     LabelCandidatesProxy* proxy() const { return m_proxy; }
-    QAction* markMislabeledAction() const { return m_markMislabeled; }
-    QAction* markFineAction() const { return m_markFine; }
-    QAction* clearMarkAction() const { return m_clearMark; }
-    QAction* exportCandidatesAction() const { return m_exportCandidates; }
-    QAction* exportMarksAction() const { return m_exportMarks; }
+    // Mislabeled (L), Fine (F), Clear Mark (U), on the selected rows; the
+    // window's Why menu lists them too.
+    const QList<QAction*>& markActions() const { return m_markActions.all(); }
+    // Export Label Candidates as CSV…, Export Label Marks as CSV… (File ▸ Export).
+    const QList<QAction*>& exportActions() const { return m_exportActions.all(); }
 
 Q_SIGNALS:
     // The table holds a new ranking (count candidates).
@@ -150,11 +151,8 @@ private:
     QPushButton* m_errorButton = nullptr;
     HintStack* m_stack = nullptr;
     QTableView* m_table = nullptr;
-    QAction* m_markMislabeled = nullptr;
-    QAction* m_markFine = nullptr;
-    QAction* m_clearMark = nullptr;
-    QAction* m_exportCandidates = nullptr;
-    QAction* m_exportMarks = nullptr;
+    ViewActions m_markActions;
+    ViewActions m_exportActions;
 };
 
 } // namespace mnistx::ui

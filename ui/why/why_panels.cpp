@@ -76,9 +76,7 @@ WhyPanels::WhyPanels(QMainWindow* window, ExplorerSession* session, PopulationMa
                   QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_M),
                   tr("Mean loss by label, parity, closed loop, ink, distance…, optionally split"));
     m_menu->addSeparator();
-    m_menu->addAction(m_candidates->markMislabeledAction());
-    m_menu->addAction(m_candidates->markFineAction());
-    m_menu->addAction(m_candidates->clearMarkAction());
+    m_menu->addActions(m_candidates->markActions());
 }
 
 WhyPanels::~WhyPanels() = default;
@@ -115,9 +113,7 @@ QList<QDockWidget*> WhyPanels::docks() const
 
 QList<QAction*> WhyPanels::exportActions() const
 {
-    QList<QAction*> actions;
-    actions << m_candidates->exportCandidatesAction() << m_candidates->exportMarksAction();
-    return actions;
+    return m_candidates->exportActions();
 }
 
 bool WhyPanels::colorMapBy(std::optional<why::MetadataField> field)
