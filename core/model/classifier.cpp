@@ -2,6 +2,7 @@
 
 #include "core/model/classifier_impl.h"
 #include "core/model/tensor_memory_cache.h"
+#include "core/model/torch_thread_share.h"
 #include "core/model/torchscript_model.h"
 
 #include <cstring>
@@ -65,7 +66,9 @@ Classifier::Outputs batchedInference(const std::uint8_t* images, int count,
     out.features.resize(count, featureDim);
     bool finished = true;
     int done = 0;
+    TorchThreadShare threads;
     while (done < count) {
+        threads.step();
         const int n = std::min(batchSize, count - done);
         const auto [logits, features] = forward(
             imagesToTensor(images + static_cast<std::size_t>(done) * shape.values(), n, shape),

@@ -1,6 +1,7 @@
 #include "core/training/trainer.h"
 
 #include "core/model/classifier_impl.h"
+#include "core/model/torch_thread_share.h"
 
 #include <algorithm>
 #include <chrono>
@@ -126,6 +127,8 @@ TrainingHistory Trainer::train(const data::Dataset& train, const data::Dataset& 
         return callbacks.cancel && callbacks.cancel->load(std::memory_order_relaxed);
     };
 
+    // Fewer threads while other processes compete for the cores (util::CpuShare).
+    model::TorchThreadShare threads;
     for (int epoch = m_state->completedEpochs; epoch < m_config.epochs; ++epoch) {
         // One generator per epoch seeded from (seed, epoch): a resumed run
         // shuffles exactly like an uninterrupted one.
@@ -144,6 +147,7 @@ TrainingHistory Trainer::train(const data::Dataset& train, const data::Dataset& 
                 history.cancelled = true;
                 break;
             }
+            threads.step();
             const long long step = static_cast<long long>(epoch) * batchesPerEpoch + b;
             const double lr = learningRateAt(m_config, step, totalSteps);
             for (auto& group : m_state->optimizer->param_groups())

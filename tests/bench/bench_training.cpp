@@ -1,10 +1,13 @@
 // Training benchmark, our side. Two measurements, each printed as one
 // "key value" line for tests/bench/run_training_bench.sh to compare with the
-// PyTorch reference (tests/bench/reference_training.py):
+// PyTorch reference (tests/bench/reference_training.py), and a third for
+// tests/bench/run_shared_cpu_bench.sh (--mode epoch):
 //   throughput: samples/s of the reference architecture, Adam 1e-3, batch 128
 //   time-to-target: training seconds of our default recipe until validation
 //     accuracy first reaches the target, checked every quarter epoch (the
 //     evaluation time itself is excluded, as on the Python side).
+//   epoch: seconds of one epoch of our default recipe on the first
+//     --train-limit images (30,000), validation excluded.
 #include "core/data/idx_reader.h"
 #include "core/model/classifier.h"
 #include "core/pipeline/headless.h"
@@ -93,6 +96,25 @@ TimeToTarget timeToTarget(const data::DatasetSplits& mnist, training::TrainConfi
     return result;
 }
 
+double epochSeconds(const data::DatasetSplits& mnist, int trainCount)
+{
+    training::TrainConfig config; // the defaults: our recipe
+    config.epochs = 1;
+    config.trainLimit = trainCount;
+    config.validationLimit = 1;
+    model::Classifier net(config.architecture, config.seed);
+    training::Trainer trainer(net, config);
+    Clock::time_point end;
+    training::TrainCallbacks cb;
+    cb.onBatch = [&](const training::BatchReport& r) {
+        if (r.batch + 1 == r.batchesPerEpoch)
+            end = Clock::now();
+    };
+    const auto start = Clock::now();
+    trainer.train(mnist.train, mnist.validation, cb);
+    return seconds(start, end);
+}
+
 } // namespace
 
 int main(int argc, char** argv)
@@ -100,6 +122,7 @@ int main(int argc, char** argv)
     std::string dataDir = "data/mnist", mode = "all";
     int threads = 2;
     double target = 0.99;
+    int trainLimit = 30000;
     for (int i = 1; i + 1 < argc; i += 2) {
         if (!std::strcmp(argv[i], "--data"))
             dataDir = argv[i + 1];
@@ -109,9 +132,15 @@ int main(int argc, char** argv)
             mode = argv[i + 1];
         else if (!std::strcmp(argv[i], "--target"))
             target = std::atof(argv[i + 1]);
+        else if (!std::strcmp(argv[i], "--train-limit"))
+            trainLimit = std::atoi(argv[i + 1]);
     }
     pipeline::configureThreads(threads);
     const data::DatasetSplits mnist = data::loadMnistFolder(dataDir);
+    if (mode == "epoch") {
+        std::printf("epoch_seconds %.3f\n", epochSeconds(mnist, trainLimit));
+        return 0;
+    }
     if (mode == "all" || mode == "throughput") {
         // 20 warm-up batches let the allocator and oneDNN settle; 200
         // measured batches (25,600 samples) take ~10 s here.
