@@ -12,7 +12,7 @@
 //                    [--threads 2] [--seed 1] [--out layout.npy]
 //                    [--replicate N --noise 0.05] [--param key=value ...]
 //   bench_projection --evaluate layout.npy --features F.npy [--labels L]
-//   bench_projection --knn-sweep --features F.npy [--threads 2]
+//   bench_projection --knn-sweep --features F.npy [--threads 2] [--k 14|90]
 //
 // --knn-sweep times HNSW settings (M, ef_construction, ef) against the exact
 // search at k = 14 (UMAP) and k = 90 (t-SNE) and prints recall and seconds:
@@ -205,6 +205,7 @@ struct Options {
     std::string method;
     std::string evaluate;
     bool knnSweep = false;
+    int sweepK = 0; // --knn-sweep only at this k (14 or 90)
     std::string features;
     std::string labels;
     std::string out;
@@ -223,7 +224,7 @@ struct Options {
         << "         [--threads 2] [--seed 1] [--out layout.npy] [--replicate N --noise 0.05]\n"
         << "         [--param key=value ...]\n"
         << "       bench_projection --evaluate layout.npy --features F.npy [--labels L]\n"
-        << "       bench_projection --knn-sweep --features F.npy [--threads 2]\n";
+        << "       bench_projection --knn-sweep --features F.npy [--threads 2] [--k 14|90]\n";
     std::exit(2);
 }
 
@@ -243,6 +244,8 @@ Options parse(int argc, char** argv)
             o.evaluate = value();
         else if (arg == "--knn-sweep")
             o.knnSweep = true;
+        else if (arg == "--k")
+            o.sweepK = std::stoi(value());
         else if (arg == "--features")
             o.features = value();
         else if (arg == "--labels")
@@ -316,19 +319,23 @@ void printQuality(const RowMatrixXf& features, const RowMatrixXf& layout,
                 std::chrono::duration<double>(Clock::now() - start).count());
 }
 
-void knnSweep(const RowMatrixXf& features, int threads)
+void knnSweep(const RowMatrixXf& features, int threads, int onlyK)
 {
     struct Setting {
         int m, efConstruction, ef;
     };
     const std::vector<Setting> settings = {
         {0, 0, 0}, // the defaults
-        {8, 32, 0},  {8, 64, 0},  {12, 32, 0}, {12, 48, 0},  {12, 64, 0},
-        {16, 32, 0}, {16, 64, 0}, {24, 32, 0}, {16, 32, 30}, {16, 32, 60},
+        {8, 32, 0},   {8, 64, 0},   {12, 32, 0},  {12, 48, 0},  {12, 64, 0},
+        {16, 32, 0},  {16, 64, 0},  {24, 32, 0},  {16, 32, 30}, {16, 32, 60},
+        {8, 32, 20},  {8, 32, 30},  {12, 32, 20}, {12, 32, 30}, {16, 32, 20},
+        {16, 24, 30}, {12, 24, 30}, {16, 48, 25}, {16, 64, 20}, {16, 64, 30},
     };
     // Wall seconds, and CPU seconds of all threads (steadier on a busy machine).
     std::printf("%4s %6s %5s %5s %8s %8s %8s\n", "k", "M", "efC", "ef", "recall", "seconds", "cpu");
     for (const int k : {14, 90}) {
+        if (onlyK > 0 && k != onlyK)
+            continue;
         auto start = Clock::now();
         const projection::KnnGraph exact = projection::exactKnnGraph(features, k, threads);
         std::printf("%4d %6s %5s %5s %8s %8.2f\n", k, "exact", "-", "-", "1",
@@ -364,7 +371,7 @@ int main(int argc, char** argv)
     try {
         RowMatrixXf features = readMatrix(o.features);
         if (o.knnSweep) {
-            knnSweep(features, o.threads);
+            knnSweep(features, o.threads, o.sweepK);
             return 0;
         }
         std::vector<data::ClassLabel> labels = readLabels(o.labels);
