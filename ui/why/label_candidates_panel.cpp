@@ -1,6 +1,7 @@
 #include "ui/why/label_candidates_panel.h"
 
 #include "core/store/run_store.h"
+#include "ui/common/elided_label.h"
 #include "ui/common/hint_stack.h"
 #include "ui/common/row_ids.h"
 #include "ui/common/sample_table.h"
@@ -26,6 +27,7 @@
 #include <QPushButton>
 #include <QStackedWidget>
 #include <QTableView>
+#include <QToolBar>
 #include <QVBoxLayout>
 #include <algorithm>
 #include <cmath>
@@ -48,7 +50,7 @@ LabelCandidatesPanel::LabelCandidatesPanel(WhyContext* context, QWidget* parent)
                       tr("Show candidates of the training set, the validation set or both"), this);
     m_hideMarkedBox = new QCheckBox(tr("&Hide marked"), this);
     m_hideMarkedBox->setToolTip(tr("Hide the candidates you have already marked"));
-    m_count = new QLabel(this);
+    m_count = new ElidedLabel(this);
 
     m_errorText = new QLabel(this);
     m_errorText->setWordWrap(true);
@@ -103,14 +105,12 @@ LabelCandidatesPanel::LabelCandidatesPanel(WhyContext* context, QWidget* parent)
         QKeySequence(), [this] { exportMarksInteractively(); },
         [this] { return m_session->hasRun() && !m_model->marks().empty(); });
 
-    const auto makeButton = [this](QAction* action, const QString& text) {
-        auto* button = new QPushButton(text, this);
-        button->setToolTip(action->toolTip());
-        connect(button, &QPushButton::clicked, action, &QAction::trigger);
-        connect(action, &QAction::changed, button,
-                [button, action] { button->setEnabled(action->isEnabled()); });
-        return button;
-    };
+    // The button rows' shorter names (the menus keep the actions' own).
+    const QStringList buttonTexts{tr("Mislabeled (L)"), tr("Fine (F)"), tr("Clear (U)"),
+                                  tr("Export Candidates…"), tr("Export Marks…")};
+    const QList<QAction*> rowActions = m_markActions.all() + m_exportActions.all();
+    for (int i = 0; i < rowActions.size(); ++i)
+        rowActions[i]->setIconText(buttonTexts[i]);
 
     auto* filters = new QHBoxLayout;
     filters->addWidget(m_status, 1);
@@ -120,15 +120,12 @@ LabelCandidatesPanel::LabelCandidatesPanel(WhyContext* context, QWidget* parent)
     filters->addWidget(m_subsetBox);
     filters->addSpacing(6);
     filters->addWidget(m_hideMarkedBox);
+    // Tool bars: in a narrow dock the buttons that do not fit move into a
+    // "»" menu and the count elides, instead of the panel growing wider.
     auto* buttons = new QHBoxLayout;
-    const QStringList markButtons{tr("Mislabeled (L)"), tr("Fine (F)"), tr("Clear (U)")};
-    for (int i = 0; i < markButtons.size(); ++i)
-        buttons->addWidget(makeButton(m_markActions.all()[i], markButtons[i]));
-    buttons->addSpacing(6);
+    buttons->addWidget(actionButtonRow(this, m_markActions.all()));
     buttons->addWidget(m_count, 1);
-    const QStringList exportButtons{tr("Export Candidates…"), tr("Export Marks…")};
-    for (int i = 0; i < exportButtons.size(); ++i)
-        buttons->addWidget(makeButton(m_exportActions.all()[i], exportButtons[i]));
+    buttons->addWidget(actionButtonRow(this, m_exportActions.all()));
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(6, 6, 6, 6);
     layout->addLayout(filters);
@@ -358,7 +355,7 @@ void LabelCandidatesPanel::updateStatus()
             count +=
                 m_runDir.isEmpty() ? tr(", in memory until the run is saved") : tr(", not saved");
     }
-    m_count->setText(count);
+    m_count->setFullText(count);
     updateActions();
 }
 

@@ -28,6 +28,7 @@ class QTableView;
 namespace mnistx::ui
 {
 
+class ElidedLabel;
 class HintStack;
 
 class ExplorerSession;
@@ -145,7 +146,7 @@ private:
     QLabel* m_status = nullptr;
     QComboBox* m_subsetBox = nullptr;
     QCheckBox* m_hideMarkedBox = nullptr;
-    QLabel* m_count = nullptr;
+    ElidedLabel* m_count = nullptr;
     QFrame* m_errorBanner = nullptr;
     QLabel* m_errorText = nullptr;
     QPushButton* m_errorButton = nullptr;
