@@ -3,12 +3,10 @@
 #include "core/projection/keyed_random.h"
 #include "core/projection/morton_code.h"
 #include "core/projection/umap_steps.h"
-
-#if defined(__SSE2__)
-#include <emmintrin.h>
-#endif
+#include "core/projection/umap_terms.h"
 
 #include <algorithm>
+#include <atomic>
 #include <cmath>
 #include <functional>
 #include <limits>
@@ -23,6 +21,7 @@ namespace mnistx::projection
 namespace
 {
 
+#ifndef MNISTX_UMAP_VECTOR_TERMS
 // Gradient clip per coordinate (umap-learn, uwot): one sample must not fling a
 // point across the map.
 constexpr float kGradientClip = 4.0f;
@@ -36,6 +35,13 @@ inline float clip(float g)
 // The repulsive gradient's 0.001 in 1/((0.001 + d²)(1 + a·d^2b)) keeps it
 // finite for coincident points (umap-learn's value).
 constexpr float kRepulsionEpsilon = 0.001f;
+
+struct GradientTerms {
+    float a, b;
+    float attract; // −2ab
+    float repel;   // 2γb
+};
+#endif
 
 // ---------------------------------------------------------------------------
 // SGD layout.
@@ -207,116 +213,18 @@ void UmapLayout::currentMap(RowMatrixXf& out) const
         out.row(m_original[static_cast<std::size_t>(i)]) = m_live.row(i);
 }
 
-// ---------------------------------------------------------------------------
-// The gradient terms of one edge sample — its attraction and its negative
-// samples, all at the point's position before the sample — evaluated four at
-// a time with SSE2 (x86-64's baseline) where available. Scalar libm powf was
-// a third of the SGD's time; this path computes d^(2b) as exp2(b·log2(d²))
-// with Cephes' float polynomials (relative error < 2e-6, far below the
-// sampling noise of the SGD) and the whole sample in ~4× fewer instructions.
+#ifdef MNISTX_UMAP_VECTOR_TERMS
+// Whether the eight-lane terms may run (tests turn them off to compare).
+std::atomic<bool> g_avx2Allowed{true};
 
-struct GradientTerms {
-    float a, b;
-    float attract; // −2ab
-    float repel;   // 2γb
-};
-
-#if defined(__SSE2__)
-#define MNISTX_UMAP_SSE2 1
-
-inline __m128 select(__m128 mask, __m128 ifTrue, __m128 ifFalse)
+bool avx2Terms()
 {
-    return _mm_or_ps(_mm_and_ps(mask, ifTrue), _mm_andnot_ps(mask, ifFalse));
-}
-
-// log2(x) for positive normal x.
-inline __m128 log2Ps(__m128 x)
-{
-    const __m128i bits = _mm_castps_si128(x);
-    const __m128i exponent = _mm_sub_epi32(_mm_srli_epi32(bits, 23), _mm_set1_epi32(127));
-    __m128 m = _mm_castsi128_ps(_mm_or_si128(_mm_and_si128(bits, _mm_set1_epi32(0x007FFFFF)),
-                                             _mm_set1_epi32(0x3F800000))); // [1, 2)
-    const __m128 one = _mm_set1_ps(1.0f);
-    const __m128 high = _mm_cmpgt_ps(m, _mm_set1_ps(1.41421356f)); // centre on 1: [√½, √2)
-    m = select(high, _mm_mul_ps(m, _mm_set1_ps(0.5f)), m);
-    const __m128 e = _mm_add_ps(_mm_cvtepi32_ps(exponent), _mm_and_ps(high, one));
-    const __m128 t = _mm_sub_ps(m, one);
-    const __m128 z = _mm_mul_ps(t, t);
-    // Cephes logf: ln(1+t) = t − z/2 + t·z·P(t).
-    __m128 p = _mm_set1_ps(7.0376836292e-2f);
-    p = _mm_add_ps(_mm_mul_ps(p, t), _mm_set1_ps(-1.1514610310e-1f));
-    p = _mm_add_ps(_mm_mul_ps(p, t), _mm_set1_ps(1.1676998740e-1f));
-    p = _mm_add_ps(_mm_mul_ps(p, t), _mm_set1_ps(-1.2420140846e-1f));
-    p = _mm_add_ps(_mm_mul_ps(p, t), _mm_set1_ps(1.4249322787e-1f));
-    p = _mm_add_ps(_mm_mul_ps(p, t), _mm_set1_ps(-1.6668057665e-1f));
-    p = _mm_add_ps(_mm_mul_ps(p, t), _mm_set1_ps(2.0000714765e-1f));
-    p = _mm_add_ps(_mm_mul_ps(p, t), _mm_set1_ps(-2.4999993993e-1f));
-    p = _mm_add_ps(_mm_mul_ps(p, t), _mm_set1_ps(3.3333331174e-1f));
-    const __m128 ln = _mm_add_ps(
-        t, _mm_sub_ps(_mm_mul_ps(_mm_mul_ps(t, z), p), _mm_mul_ps(_mm_set1_ps(0.5f), z)));
-    return _mm_add_ps(e, _mm_mul_ps(ln, _mm_set1_ps(1.44269504088896341f)));
-}
-
-// 2^y, y clamped to the normal range.
-inline __m128 exp2Ps(__m128 y)
-{
-    y = _mm_min_ps(_mm_max_ps(y, _mm_set1_ps(-126.0f)), _mm_set1_ps(126.0f));
-    const __m128 one = _mm_set1_ps(1.0f);
-    // i = round(y) via floor(y + ½); truncation rounds negatives up, fix that.
-    const __m128 shifted = _mm_add_ps(y, _mm_set1_ps(0.5f));
-    __m128 i = _mm_cvtepi32_ps(_mm_cvttps_epi32(shifted));
-    i = _mm_sub_ps(i, _mm_and_ps(_mm_cmpgt_ps(i, shifted), one));
-    const __m128 f = _mm_sub_ps(y, i); // [−½, ½]
-    // Cephes exp2f: 2^f = 1 + f·P(f).
-    __m128 p = _mm_set1_ps(1.535336188319500e-4f);
-    p = _mm_add_ps(_mm_mul_ps(p, f), _mm_set1_ps(1.339887440266574e-3f));
-    p = _mm_add_ps(_mm_mul_ps(p, f), _mm_set1_ps(9.618437357674640e-3f));
-    p = _mm_add_ps(_mm_mul_ps(p, f), _mm_set1_ps(5.550332471162809e-2f));
-    p = _mm_add_ps(_mm_mul_ps(p, f), _mm_set1_ps(2.402264791363012e-1f));
-    p = _mm_add_ps(_mm_mul_ps(p, f), _mm_set1_ps(6.931472028550421e-1f));
-    const __m128 mantissa = _mm_add_ps(one, _mm_mul_ps(f, p));
-    const __m128i scale =
-        _mm_slli_epi32(_mm_add_epi32(_mm_cvttps_epi32(i), _mm_set1_epi32(127)), 23);
-    return _mm_mul_ps(mantissa, _mm_castsi128_ps(scale));
-}
-
-// Up to four terms: lanes with attract[l] ≠ 0 are attractions, the others
-// repulsions; unused lanes are attractions at distance 0 (they add nothing).
-// Adds the clipped gradient components to gx, gy.
-inline void addTerms(const GradientTerms& g, const float* dx, const float* dy,
-                     const float* isAttraction, __m128& gx, __m128& gy)
-{
-    const __m128 vx = _mm_loadu_ps(dx);
-    const __m128 vy = _mm_loadu_ps(dy);
-    const __m128 attraction = _mm_cmpneq_ps(_mm_loadu_ps(isAttraction), _mm_setzero_ps());
-    const __m128 d2 = _mm_add_ps(_mm_mul_ps(vx, vx), _mm_mul_ps(vy, vy));
-    const __m128 zero = _mm_cmpeq_ps(d2, _mm_setzero_ps());
-    const __m128 safe = _mm_max_ps(d2, _mm_set1_ps(std::numeric_limits<float>::min()));
-    const __m128 power = exp2Ps(_mm_mul_ps(_mm_set1_ps(g.b), log2Ps(safe))); // d^(2b)
-    const __m128 q = _mm_add_ps(_mm_set1_ps(1.0f), _mm_mul_ps(_mm_set1_ps(g.a), power));
-    // attraction: −2ab·d^(2b−2)/(1 + a·d^(2b)) = −2ab·d^(2b) / (d²·q)
-    // repulsion:  2γb / ((0.001 + d²)·q)
-    const __m128 numerator =
-        select(attraction, _mm_mul_ps(_mm_set1_ps(g.attract), power), _mm_set1_ps(g.repel));
-    const __m128 denominator =
-        _mm_mul_ps(select(attraction, safe, _mm_add_ps(d2, _mm_set1_ps(kRepulsionEpsilon))), q);
-    const __m128 coeff = _mm_div_ps(numerator, denominator);
-    const __m128 lo = _mm_set1_ps(-kGradientClip), hi = _mm_set1_ps(kGradientClip);
-    __m128 tx = _mm_min_ps(_mm_max_ps(_mm_mul_ps(coeff, vx), lo), hi);
-    __m128 ty = _mm_min_ps(_mm_max_ps(_mm_mul_ps(coeff, vy), lo), hi);
-    // Coincident points: attractions add nothing, repulsions umap-learn's
-    // fixed push of +4 on both axes.
-    const __m128 coincident = select(attraction, _mm_setzero_ps(), hi);
-    tx = select(zero, coincident, tx);
-    ty = select(zero, coincident, ty);
-    gx = _mm_add_ps(gx, tx);
-    gy = _mm_add_ps(gy, ty);
-}
-
-inline float horizontalSum(__m128 v)
-{
-    const __m128 pair = _mm_add_ps(v, _mm_movehl_ps(v, v));
-    return _mm_cvtss_f32(_mm_add_ss(pair, _mm_shuffle_ps(pair, pair, 1)));
+#if defined(__x86_64__) && !defined(__clang__)
+    static const bool supported = __builtin_cpu_supports("avx2");
+    return supported && g_avx2Allowed.load(std::memory_order_relaxed);
+#else
+    return false;
+#endif
 }
 #endif
 
@@ -340,6 +248,9 @@ void UmapLayout::moveChunk(int chunk, int epoch, float alpha)
 {
     const float fe = static_cast<float>(epoch);
     const GradientTerms terms{m_a, m_b, -2.0f * m_a * m_b, 2.0f * m_gamma * m_b};
+#ifdef MNISTX_UMAP_VECTOR_TERMS
+    const bool avx2 = avx2Terms();
+#endif
     const auto n = static_cast<std::uint32_t>(m_n);
     const auto lo = static_cast<std::uint32_t>(m_chunkStart[static_cast<std::size_t>(chunk)]);
     const auto hi = static_cast<std::uint32_t>(m_chunkStart[static_cast<std::size_t>(chunk) + 1]);
@@ -391,12 +302,35 @@ void UmapLayout::moveChunk(int chunk, int epoch, float alpha)
             // umap-learn applies them one after another, which measured no
             // better: trustworthiness 0.955 either way).
             const float* t = position(static_cast<std::uint32_t>(edge->tail));
-#ifdef MNISTX_UMAP_SSE2
-            alignas(16) float dx[4], dy[4], isAttraction[4] = {1.0f, 0.0f, 0.0f, 0.0f};
+#ifdef MNISTX_UMAP_VECTOR_TERMS
+            // The terms go eight at a time into the vector kernel (one AVX2
+            // pass or two SSE2 ones) and are added up as four lanes in the
+            // order they came, whichever kernel ran (umap_terms.h).
+            alignas(32) float dx[8], dy[8], isAttraction[8], tx[8], ty[8];
+            float gx[4] = {0.0f, 0.0f, 0.0f, 0.0f}, gy[4] = {0.0f, 0.0f, 0.0f, 0.0f};
             dx[0] = x - t[0];
             dy[0] = y - t[1];
+            isAttraction[0] = 1.0f;
             int lanes = 1;
-            __m128 gx = _mm_setzero_ps(), gy = _mm_setzero_ps();
+            const auto flush = [&] {
+                for (int l = lanes; l < 8; ++l) { // padding: attractions at distance 0
+                    dx[l] = dy[l] = 0.0f;
+                    isAttraction[l] = 1.0f;
+                }
+                if (avx2) {
+                    evaluateTermsAvx2(terms, dx, dy, isAttraction, tx, ty);
+                } else {
+                    evaluateTerms<4>(terms, dx, dy, isAttraction, tx, ty);
+                    if (lanes > 4)
+                        evaluateTerms<4>(terms, dx + 4, dy + 4, isAttraction + 4, tx + 4, ty + 4);
+                }
+                for (int half = 0; half < (lanes > 4 ? 2 : 1); ++half)
+                    for (int l = 0; l < 4; ++l) {
+                        gx[l] += tx[4 * half + l];
+                        gy[l] += ty[4 * half + l];
+                    }
+                lanes = 0;
+            };
             for (int s = 0; s < negatives; ++s) {
                 const std::uint32_t k = nextSample();
                 if (k == v)
@@ -405,20 +339,13 @@ void UmapLayout::moveChunk(int chunk, int epoch, float alpha)
                 dx[lanes] = x - o[0];
                 dy[lanes] = y - o[1];
                 isAttraction[lanes] = 0.0f;
-                if (++lanes == 4) {
-                    addTerms(terms, dx, dy, isAttraction, gx, gy);
-                    lanes = 0;
-                }
+                if (++lanes == 8)
+                    flush();
             }
-            if (lanes > 0) {
-                for (int l = lanes; l < 4; ++l) { // padding: attractions at distance 0
-                    dx[l] = dy[l] = 0.0f;
-                    isAttraction[l] = 1.0f;
-                }
-                addTerms(terms, dx, dy, isAttraction, gx, gy);
-            }
-            x += horizontalSum(gx) * alpha;
-            y += horizontalSum(gy) * alpha;
+            if (lanes > 0)
+                flush();
+            x += ((gx[0] + gx[2]) + (gx[1] + gx[3])) * alpha;
+            y += ((gy[0] + gy[2]) + (gy[1] + gy[3])) * alpha;
 #else
             float gx = 0.0f;
             float gy = 0.0f;
@@ -470,6 +397,15 @@ bool regroupAt(int epoch)
 }
 
 } // namespace
+
+void setUmapAvx2Allowed(bool allowed)
+{
+#ifdef MNISTX_UMAP_VECTOR_TERMS
+    g_avx2Allowed.store(allowed);
+#else
+    (void)allowed;
+#endif
+}
 
 RowMatrixXf detail::umapLayout(const FuzzyGraph& graph, const RowMatrixXf& initial,
                                const UmapConfig& config, WorkerPool& pool,

@@ -74,6 +74,7 @@ private Q_SLOTS:
     void sortsRealMnist();
     void sameSeedSameMap();
     void threadCountDoesNotMatter();
+    void instructionSetDoesNotMatter();
     void progressHandsOverLayouts();
     void cancelFromCallback();
     void cancelFromAnotherThread_data();
@@ -263,6 +264,34 @@ void TestUmap::threadCountDoesNotMatter()
         config.threads = threads;
         QVERIFY2(sameMatrix(serial, umapOptimise(fuzzy, initial, config)),
                  qPrintable(QStringLiteral("%1 threads").arg(threads)));
+    }
+}
+
+void TestUmap::instructionSetDoesNotMatter()
+{
+    // The gradient terms eight at a time (AVX2) and four at a time (SSE2)
+    // give the same map to the bit, with the default 5 negative samples per
+    // edge sample (6 terms: one AVX2 pass, two SSE2 ones) and with 11 (two
+    // AVX2 passes) and 2 (under four lanes).
+    const Blobs data = blobs(6000, 16, 10, 3.0f, 5);
+    const KnnGraph graph = exactKnnGraph(data.points, 14, 2);
+    const FuzzyGraph fuzzy = fuzzySimplicialSet(graph, smoothKnnCalibration(graph, 1.0, 2), 2);
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
+    if (!__builtin_cpu_supports("avx2"))
+        QSKIP("this CPU has no AVX2: there is one kernel only");
+#endif
+    for (const int negatives : {5, 11, 2}) {
+        UmapConfig config;
+        config.epochs = 40;
+        config.negativeSampleRate = negatives;
+        const RowMatrixXf initial = umapInitialLayout(data.points, config);
+        setUmapAvx2Allowed(false);
+        const RowMatrixXf fourLanes = umapOptimise(fuzzy, initial, config);
+        setUmapAvx2Allowed(true);
+        const RowMatrixXf eightLanes = umapOptimise(fuzzy, initial, config);
+        QVERIFY2(sameMatrix(fourLanes, eightLanes),
+                 qPrintable(QStringLiteral("%1 negative samples").arg(negatives)));
+        QVERIFY(!sameMatrix(initial, eightLanes)); // the layout did move
     }
 }
 
