@@ -43,7 +43,7 @@ LabelCandidatesPanel::LabelCandidatesPanel(WhyContext* context, QWidget* parent)
     m_proxy = new LabelCandidatesProxy(this);
     m_proxy->setSourceModel(m_model);
 
-    m_status = new QLabel(this);
+    m_status = new ElidedLabel(this);
     m_status->setTextFormat(Qt::PlainText);
     m_subsetBox =
         makeSubsetBox(SubsetBoxWords::Short,
@@ -314,7 +314,7 @@ void LabelCandidatesPanel::setState(State state)
 
 QString LabelCandidatesPanel::statusText() const
 {
-    return m_status->text();
+    return m_status->fullText();
 }
 
 void LabelCandidatesPanel::updateStatus()
@@ -338,7 +338,7 @@ void LabelCandidatesPanel::updateStatus()
         status = tr("%1 label candidates").arg(locale.toString(m_model->rowCount()));
         break;
     }
-    m_status->setText(status);
+    m_status->setFullText(status);
     const why::LabelMarks& marks = m_model->marks();
     int mislabeled = 0;
     for (const auto& entry : marks.all())

@@ -143,7 +143,7 @@ private:
 
     LabelCandidatesModel* m_model = nullptr;
     LabelCandidatesProxy* m_proxy = nullptr;
-    QLabel* m_status = nullptr;
+    ElidedLabel* m_status = nullptr;
     QComboBox* m_subsetBox = nullptr;
     QCheckBox* m_hideMarkedBox = nullptr;
     ElidedLabel* m_count = nullptr;
