@@ -22,25 +22,12 @@ namespace
 {
 
 #ifndef MNISTX_UMAP_VECTOR_TERMS
-// Gradient clip per coordinate (umap-learn, uwot): one sample must not fling a
-// point across the map.
-constexpr float kGradientClip = 4.0f;
-
 // min/max rather than std::clamp's comparisons: compiles to minss/maxss, no
 // unpredictable branches in the SGD's inner loop.
 inline float clip(float g)
 {
     return std::min(std::max(g, -kGradientClip), kGradientClip);
 }
-// The repulsive gradient's 0.001 in 1/((0.001 + d²)(1 + a·d^2b)) keeps it
-// finite for coincident points (umap-learn's value).
-constexpr float kRepulsionEpsilon = 0.001f;
-
-struct GradientTerms {
-    float a, b;
-    float attract; // −2ab
-    float repel;   // 2γb
-};
 #endif
 
 // ---------------------------------------------------------------------------

@@ -19,12 +19,11 @@
 #include <cstdint>
 #include <limits>
 
-#if defined(__GNUC__) || defined(__clang__)
-#define MNISTX_UMAP_VECTOR_TERMS 1
-
 namespace mnistx::projection
 {
 
+// The constants of the gradient terms, for the vector kernel below and the
+// scalar fallback in umap_layout.cpp.
 struct GradientTerms {
     float a, b;
     float attract; // −2ab
@@ -37,6 +36,14 @@ constexpr float kGradientClip = 4.0f;
 // The repulsive gradient's 0.001 in 1/((0.001 + d²)(1 + a·d^2b)) keeps it
 // finite for coincident points (umap-learn's value).
 constexpr float kRepulsionEpsilon = 0.001f;
+
+} // namespace mnistx::projection
+
+#if defined(__GNUC__) || defined(__clang__)
+#define MNISTX_UMAP_VECTOR_TERMS 1
+
+namespace mnistx::projection
+{
 
 namespace
 {

@@ -14,7 +14,7 @@
 // cores and nobody waits for a descheduled partner.
 //
 // Plain C++ (Linux /proc); no libtorch: the caller applies the count
-// (training::followCpuShare for libtorch's team, our pools directly).
+// (model::TorchThreadShare for libtorch's team).
 
 #include <chrono>
 #include <functional>

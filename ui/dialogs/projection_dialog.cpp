@@ -1,5 +1,8 @@
 #include "ui/dialogs/projection_dialog.h"
 
+#include "core/projection/tsne.h"
+#include "core/projection/umap.h"
+
 #include <QComboBox>
 #include <QCoreApplication>
 #include <QDialogButtonBox>
@@ -32,24 +35,29 @@ struct FieldSpec {
     bool zeroIsAutomatic = false;
 };
 
-// The parameters makeProjector reads, with their defaults (the projectors'
-// own) and sensible ranges; a method's page shows them in this order.
+// The parameters makeProjector reads, with the projectors' own defaults
+// (UmapConfig, TsneConfig) and sensible ranges; a method's page shows them in
+// this order.
 std::vector<FieldSpec> fieldSpecs()
 {
     const auto tr = [](const char* text) {
         return QCoreApplication::translate("ProjectionDialog", text);
     };
+    const projection::UmapConfig umap;
+    const projection::TsneConfig tsne;
     return {
         {"umap", "n_neighbors", tr("&Neighbours:"),
-         tr("Size of the neighbourhood UMAP preserves (n_neighbors)"), 2, 200, 15},
+         tr("Size of the neighbourhood UMAP preserves (n_neighbors)"), 2, 200,
+         double(umap.nNeighbors)},
         {"umap", "min_dist", tr("M&inimum distance:"),
-         tr("How tightly points may pack in the map (min_dist)"), 0.0, 1.0, 0.1, 2, 0.05},
+         tr("How tightly points may pack in the map (min_dist)"), 0.0, 1.0, umap.minDist, 2, 0.05},
         {"umap", "epochs", tr("&Epochs:"), tr("Optimisation epochs; automatic picks by data size"),
-         0, 5000, 0, 0, 1.0, true},
+         0, 5000, double(umap.epochs), 0, 1.0, true},
         {"tsne", "perplexity", tr("&Perplexity:"),
-         tr("Effective number of neighbours of every point"), 2.0, 200.0, 30.0, 2},
+         tr("Effective number of neighbours of every point"), 2.0, 200.0, tsne.perplexity, 2},
         {"tsne", "iterations", tr("&Iterations:"),
-         tr("Gradient-descent iterations (early exaggeration included)"), 50, 10000, 750},
+         tr("Gradient-descent iterations (early exaggeration included)"), 50, 10000,
+         double(tsne.iterations)},
     };
 }
 
