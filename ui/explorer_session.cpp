@@ -156,7 +156,7 @@ const std::vector<int>& ExplorerSession::misclassifiedByLoss() const
 {
     if (!m_misclassifiedValid) {
         m_misclassified.clear();
-        for (int id = 0; id < sampleCount(); ++id)
+        for (int id = 0; scored() && id < sampleCount(); ++id)
             if (!correct(id))
                 m_misclassified.push_back(id);
         std::stable_sort(m_misclassified.begin(), m_misclassified.end(),
@@ -164,6 +164,12 @@ const std::vector<int>& ExplorerSession::misclassifiedByLoss() const
         m_misclassifiedValid = true;
     }
     return m_misclassified;
+}
+
+QString ExplorerSession::noScoresReason()
+{
+    return tr("This run has no model scores: its embeddings came without logits.npy or "
+              "probabilities.npy, so there are no predictions or losses.");
 }
 
 QColor classColor(int classIndex)

@@ -70,6 +70,11 @@ public:
     }
 
     int label(int id) const { return analysisOf(id).labels[indexInSubset(id)]; }
+    // Whether the run has model scores (predictions, losses, probabilities):
+    // embeddings may come without them. prediction, loss and correct are
+    // only for a scored run; views without them say noScoresReason().
+    bool scored() const { return m_run && m_run->train.scored; }
+    static QString noScoresReason();
     int prediction(int id) const { return analysisOf(id).predictions[indexInSubset(id)]; }
     float loss(int id) const { return analysisOf(id).losses[indexInSubset(id)]; }
     bool correct(int id) const { return label(id) == prediction(id); }
@@ -95,7 +100,8 @@ public:
     const QString& selectionDescription() const { return m_selectionDescription; }
     void setSelection(QVector<int> ids, const QString& description);
 
-    // Misclassified samples of both subsets by descending loss (cached).
+    // Misclassified samples of both subsets by descending loss (cached; none
+    // without scores).
     const std::vector<int>& misclassifiedByLoss() const;
 
 Q_SIGNALS:

@@ -176,6 +176,7 @@ void MainWindow::createWidgets()
     connect(m_session, &ExplorerSession::runChanged, this, [this] {
         fillClassBox(m_pairGroundTruth, *m_session);
         fillClassBox(m_pairPrediction, *m_session);
+        syncScoredControls();
         reapplyQuery();
         syncFilterControls();
     });
@@ -294,11 +295,14 @@ void MainWindow::updateActions()
     m_trainAction->setEnabled(!busy);
     m_saveRunAction->setEnabled(!busy && haveRun && m_job == Job::None);
     m_reprojectAction->setEnabled(!busy && haveRun);
-    m_compareAction->setEnabled(!busy && haveRun && !m_pendingComparison);
+    // A run without model scores has nothing to compare or plot against its loss.
+    const bool scored = haveRun && m_session->scored();
+    m_compareAction->setEnabled(!busy && scored && !m_pendingComparison);
     m_colorClassesAction->setEnabled(haveRun);
-    for (QAction* a : {m_exportMapAction, m_exportInspectorAction, m_exportLossAction,
-                       m_exportAllAction, m_exportReportAction, m_exportCsvAction})
+    for (QAction* a : {m_exportMapAction, m_exportInspectorAction, m_exportAllAction,
+                       m_exportReportAction, m_exportCsvAction})
         a->setEnabled(haveRun);
+    m_exportLossAction->setEnabled(scored);
     m_exportSelectionAction->setEnabled(haveRun && !m_session->selection().isEmpty());
     m_exportTrainingAction->setEnabled(m_dashboard->batchCount() > 0 ||
                                        m_dashboard->epochCount() > 0);
@@ -332,12 +336,16 @@ void MainWindow::updateRunLabel()
                                           .arg(r.train.classCount);
         }
     }
+    if (!r.train.scored) {
+        text += tr("no model scores · ");
+        tip += QLatin1Char(' ') + ExplorerSession::noScoresReason();
+    }
     m_runLabel->setToolTip(tip);
-    text += tr("Validation accuracy %1 · train %2 · %3 + %4 samples")
-                .arg(r.validation.accuracy, 0, 'f', 4)
-                .arg(r.train.accuracy, 0, 'f', 4)
-                .arg(r.train.sampleCount())
-                .arg(r.validation.sampleCount());
+    if (r.train.scored)
+        text += tr("Validation accuracy %1 · train %2 · ")
+                    .arg(r.validation.accuracy, 0, 'f', 4)
+                    .arg(r.train.accuracy, 0, 'f', 4);
+    text += tr("%1 + %2 samples").arg(r.train.sampleCount()).arg(r.validation.sampleCount());
     if (r.projection.knnAccuracy >= 0)
         text += tr(" · %1 map: 10-NN %2, trust %3")
                     .arg(QString::fromStdString(projection::projectorTitle(r.projection.method)))
@@ -373,7 +381,13 @@ void MainWindow::applyColoring()
         return;
     }
     m_why->colorMapBy(std::nullopt);
-    m_map->setColorBy(static_cast<PopulationMap::ColorBy>(data));
+    const auto wanted = static_cast<PopulationMap::ColorBy>(data);
+    m_map->setColorBy(wanted);
+    if (m_map->colorBy() != wanted) { // a colouring by predictions, without scores
+        statusBar()->showMessage(ExplorerSession::noScoresReason(), kStatusMessageMs);
+        const QSignalBlocker block(m_colorBox);
+        m_colorBox->setCurrentIndex(m_colorBox->findData(static_cast<int>(m_map->colorBy())));
+    }
 }
 
 void MainWindow::chooseColoredClasses()

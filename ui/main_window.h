@@ -139,6 +139,8 @@ private:
     void createWidgets();
     void connectWorker();
     void updateActions();
+    // Disables (with the reason) what needs model scores when the run has none.
+    void syncScoredControls();
     void updateRunLabel();
     void onCurrentChanged(int id);
     void applyPairFilter();

@@ -37,6 +37,7 @@
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QSignalBlocker>
+#include <QStandardItemModel>
 #include <QStatusBar>
 #include <QToolBar>
 
@@ -381,7 +382,6 @@ void MainWindow::createToolBars()
         connect(box, &QComboBox::currentIndexChanged, this, &MainWindow::applyPairFilter);
     }
     m_pairGroundTruth->setToolTip(tr("Show only samples of this ground-truth class…"));
-    m_pairPrediction->setToolTip(tr("…predicted as this class (e.g. GT 1 predicted 7)"));
 
     mapBar->addAction(m_clearFiltersAction);
     connect(m_map, &PopulationMap::filtersChanged, this, &MainWindow::syncFilterControls);
@@ -467,6 +467,38 @@ void MainWindow::exportAllPlots()
         QApplication::restoreOverrideCursor();
         QMessageBox::warning(this, tr("Export failed"), QString::fromStdString(e.what()));
     }
+}
+
+void MainWindow::syncScoredControls()
+{
+    // Without model scores there are no predictions: the colourings and
+    // filters that need them are disabled and say why.
+    const bool scored = !m_session->hasRun() || m_session->scored();
+    const QString why = scored ? QString() : ExplorerSession::noScoresReason();
+    const auto* model = qobject_cast<const QStandardItemModel*>(m_colorBox->model());
+    for (int i = 0; model && i < m_colorBox->count(); ++i) {
+        const QVariant data = m_colorBox->itemData(i);
+        if (!data.isValid()) // the separator
+            continue;
+        const int value = data.toInt();
+        const int field = value - kMetadataColoring;
+        const bool needsScores = value == static_cast<int>(PopulationMap::ColorBy::Prediction) ||
+                                 value == static_cast<int>(PopulationMap::ColorBy::Correctness) ||
+                                 (field >= 0 && field < why::kMetadataFieldCount &&
+                                  why::needsScores(static_cast<why::MetadataField>(field)));
+        if (QStandardItem* item = needsScores ? model->item(i) : nullptr) {
+            item->setEnabled(scored);
+            item->setToolTip(why);
+        }
+    }
+    const QStandardItem* current = model ? model->item(m_colorBox->currentIndex()) : nullptr;
+    if (current && !current->isEnabled())
+        m_colorBox->setCurrentIndex(0); // the ground truth
+    m_misclassifiedOnlyAction->setEnabled(scored);
+    m_misclassifiedOnlyAction->setToolTip(scored ? m_misclassifiedOnlyAction->statusTip() : why);
+    m_pairPrediction->setEnabled(scored);
+    m_pairPrediction->setToolTip(scored ? tr("…predicted as this class (e.g. GT 1 predicted 7)")
+                                        : why);
 }
 
 void MainWindow::syncUserColorFields()

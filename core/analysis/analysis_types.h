@@ -62,6 +62,12 @@ struct ClassStats {
 struct SubsetAnalysis {
     Subset subset = Subset::Train;
     int classCount = 10;
+    // False when the run has no model scores (embeddings saved without
+    // logits.npy or probabilities.npy): predictions and losses are empty,
+    // logits and probabilities N × 0, confusion all zero, perClass holds
+    // counts only, accuracy and meanLoss are 0 and lossVsDistance has no bins.
+    // Whatever needs a prediction or a loss checks it and says why it is empty.
+    bool scored = true;
     std::vector<data::ClassLabel> labels;          // N, ground truth
     std::vector<data::ClassLabel> predictions;     // N, argmax of logits
     std::vector<float> losses;                     // N, cross-entropy in nats
@@ -80,6 +86,7 @@ struct SubsetAnalysis {
     LossDistanceBins lossVsDistance;
 
     int sampleCount() const { return static_cast<int>(labels.size()); }
+    // Only for a scored subset.
     bool correct(int i) const { return labels[i] == predictions[i]; }
     float distanceToOwnCentroid(int i) const { return centroidDistances(i, labels[i]); }
 };

@@ -63,6 +63,31 @@ void fillFromLogits(SubsetAnalysis& a)
     a.meanLoss = n > 0 ? totalLoss / n : 0.0;
 }
 
+void fillUnscored(SubsetAnalysis& a)
+{
+    const int n = a.sampleCount();
+    const int classes = a.classCount;
+    if (classes < 1)
+        throw std::invalid_argument("a subset without scores still needs its class count");
+    a.scored = false;
+    a.predictions.clear();
+    a.losses.clear();
+    a.logits.resize(n, 0);
+    a.probabilities.resize(n, 0);
+    a.confusion = MatrixXi64::Zero(classes, classes);
+    a.perClass.assign(static_cast<std::size_t>(classes), ClassStats{});
+    for (int i = 0; i < n; ++i) {
+        const int label = a.labels[static_cast<std::size_t>(i)];
+        if (label >= classes)
+            throw std::invalid_argument("label " + std::to_string(label) + " of sample " +
+                                        std::to_string(i) + " is outside the " +
+                                        std::to_string(classes) + " classes");
+        ++a.perClass[static_cast<std::size_t>(label)].count;
+    }
+    a.accuracy = 0.0;
+    a.meanLoss = 0.0;
+}
+
 void fillNearestCentroid(SubsetAnalysis& a)
 {
     const Eigen::Index n = a.centroidDistances.rows();
@@ -140,6 +165,11 @@ void computeLossDistanceBins(SubsetAnalysis& train, SubsetAnalysis& validation, 
     }
     if (!(hi >= lo))
         lo = hi = 0.0;
+    if (!train.scored || !validation.scored) {
+        train.lossVsDistance = {};
+        validation.lossVsDistance = {};
+        return;
+    }
     train.lossVsDistance = lossDistanceBins(train, lo, hi, binCount);
     validation.lossVsDistance = lossDistanceBins(validation, lo, hi, binCount);
 }

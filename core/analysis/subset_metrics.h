@@ -12,6 +12,12 @@ namespace mnistx::analysis
 // Throws std::invalid_argument when the shapes disagree or a label is ≥ C.
 void fillFromLogits(SubsetAnalysis& a);
 
+// For a subset without model scores, from a.labels and classCount: clears
+// scored, empties predictions and losses, makes logits and probabilities
+// N × 0, confusion zero, perClass the per-class counts, accuracy and meanLoss 0.
+// Throws std::invalid_argument when a label is ≥ classCount.
+void fillUnscored(SubsetAnalysis& a);
+
 // From a.centroidDistances (N × C): nearestCentroid = argmin per row.
 void fillNearestCentroid(SubsetAnalysis& a);
 
@@ -24,6 +30,7 @@ LossDistanceBins lossDistanceBins(const SubsetAnalysis& a, double minDistance, d
 
 // Fills lossVsDistance of both subsets with `binCount` bins over one range
 // shared by both: [min, max] of the own-centroid distance over both subsets.
+// Unscored subsets get no bins (there is no loss to average).
 // Throws std::invalid_argument when binCount < 1.
 void computeLossDistanceBins(SubsetAnalysis& train, SubsetAnalysis& validation, int binCount);
 

@@ -72,7 +72,8 @@ struct RunComparison {
 
 // Empty when a and b can be compared sample by sample, else why not: other
 // datasets (fingerprints differ; for runs from before fingerprints, other
-// counts, classes or labels), named with both runs' figures.
+// counts, classes or labels), named with both runs' figures, or a run
+// without model scores (nothing to compare).
 std::string whyNotComparable(const store::RunData& a, const store::RunData& b);
 
 // Throws std::invalid_argument with whyNotComparable's reason.

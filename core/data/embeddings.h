@@ -7,7 +7,9 @@
 //   labels.npy         N integers, any integer type: the true classes (required)
 //   logits.npy         N×K float32, float64 or float16: raw class scores, or
 //   probabilities.npy  N×K the same types: scores in [0, 1], each row summing
-//                      to 1 (softmax outputs); at most one of the two
+//                      to 1 (softmax outputs); at most one of the two,
+//                      and neither gives a run without predictions or
+//                      losses (analysis::fillUnscored)
 //   subset.npy         N integers: 0 = train, 1 = validation; without it
 //                      every row is validation
 //   images.npy         N×H×W (grey) or N×H×W×C (C = 1 or 3), uint8 (0 to 255)

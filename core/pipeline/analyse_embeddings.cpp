@@ -39,8 +39,11 @@ void analyseSplit(const data::EmbeddingSet& set, const data::EmbeddingSplit& spl
     out.classCount = set.classCount;
     out.labels = split.labels;
     out.features = split.features;
-    if (split.empty()) { // keep the columns: the store and the views expect them
+    if (split.empty()) // keep the columns: the store and the views expect them
         out.features.resize(0, set.featureDim);
+    if (set.scores == data::EmbeddingScores::None) {
+        analysis::fillUnscored(out);
+    } else if (split.empty()) {
         out.logits.resize(0, set.classCount);
     } else if (set.scores == data::EmbeddingScores::Logits) {
         out.logits = split.scores;
@@ -48,7 +51,8 @@ void analyseSplit(const data::EmbeddingSet& set, const data::EmbeddingSplit& spl
         out.logits = split.scores.unaryExpr(
             [](float p) { return std::log(std::max(p, kSmallestProbability)); });
     }
-    analysis::fillFromLogits(out);
+    if (out.scored)
+        analysis::fillFromLogits(out);
     out.centroidDistances = featureSpace
                                 ? analysis::featureDistances(out.features, centroids)
                                 : analysis::distancesToCentroids(imagesOf(set, split), centroids);
@@ -59,11 +63,6 @@ void analyseSplit(const data::EmbeddingSet& set, const data::EmbeddingSplit& spl
 
 AnalysisOutput analyseEmbeddings(const data::EmbeddingSet& set, int lossBins, bool* featureSpace)
 {
-    if (set.scores == data::EmbeddingScores::None)
-        throw std::invalid_argument(
-            set.folder + ": holds no logits.npy or probabilities.npy; the explorer needs the "
-                         "model's scores (N×K) for predictions and losses: save them beside "
-                         "features.npy");
     const bool inFeatureSpace = !set.hasImages;
     if (featureSpace)
         *featureSpace = inFeatureSpace;

@@ -13,8 +13,8 @@ namespace mnistx::pipeline
 // training rows' mean images when the set has images (pixel space, as for a
 // model), else their mean features (feature space; *featureSpace is set). A
 // set without training rows takes its centroids from the validation rows.
-// Throws std::invalid_argument for a set without logits or probabilities
-// (there is no loss to show).
+// A set without logits or probabilities gives unscored subsets
+// (analysis::fillUnscored): no predictions, losses or loss-vs-distance bins.
 AnalysisOutput analyseEmbeddings(const data::EmbeddingSet& set, int lossBins, bool* featureSpace);
 
 } // namespace mnistx::pipeline

@@ -97,8 +97,11 @@ std::shared_ptr<const store::RunData> runHeadless(const PipelineConfig& config, 
                                images ? &images->metadata : nullptr);
         store::writeFeaturesNpy(*run, config.outDir + "/features.npy");
         const auto why = why::writeWhyReport(*run, config.outDir, images.get());
-        log << "  " << why.candidates << " label candidates, " << why.insights << " insights\n"
-            << std::flush;
+        if (run->train.scored)
+            log << "  " << why.candidates << " label candidates, " << why.insights << " insights\n";
+        else
+            log << "  no label candidates or insights: they need the model's scores\n";
+        log << std::flush;
         if (outputs)
             outputs->why = why;
     }
@@ -107,8 +110,12 @@ std::shared_ptr<const store::RunData> runHeadless(const PipelineConfig& config, 
     double total = 0;
     for (const auto& s : run->stageSeconds)
         total += s.second;
-    log << "validation accuracy " << fixed(run->validation.accuracy, 4) << ", train accuracy "
-        << fixed(run->train.accuracy, 4) << ", " << fixed(total, 1) << " s in all";
+    if (run->train.scored)
+        log << "validation accuracy " << fixed(run->validation.accuracy, 4) << ", train accuracy "
+            << fixed(run->train.accuracy, 4) << ", ";
+    else
+        log << "no accuracy (the embeddings came without logits.npy or probabilities.npy), ";
+    log << fixed(total, 1) << " s in all";
     if (!config.outDir.empty())
         log << "; written to " << config.outDir;
     log << '\n' << std::flush;

@@ -259,6 +259,10 @@ public:
             out.push_back(
                 {"dist" + std::to_string(c),
                  "distance to the centroid of " + (*m_classNames)[static_cast<std::size_t>(c)]});
+        if (!m_run.train.scored) // a run without model scores
+            out.erase(std::remove_if(out.begin(), out.end(),
+                                     [](const QueryField& f) { return needsScores(f.name); }),
+                      out.end());
         for (const data::MetadataColumn* c : m_user)
             out.push_back({shownName(c->name),
                            c->numeric ? "your metadata: a number" : "your metadata: a category"});
@@ -579,8 +583,24 @@ private:
         return std::stoi(digits);
     }
 
+    // The fields that come from the model's scores.
+    static bool needsScores(const std::string& name)
+    {
+        static const char* const kNames[] = {"prediction",     "correct", "loss",
+                                             "confidence",     "margin",  "dist_pred",
+                                             "prediction_name"};
+        return std::find(std::begin(kNames), std::end(kNames), name) != std::end(kNames) ||
+               (name.size() > 1 && name[0] == 'p' &&
+                std::all_of(name.begin() + 1, name.end(),
+                            [](char c) { return c >= '0' && c <= '9'; }));
+    }
+
     bool builtIn(const std::string& name, const SyntaxNode& n, Operand& o)
     {
+        if (!m_run.train.scored && needsScores(name))
+            throw QueryError(name + " needs the model's scores, and this run has none (its "
+                                    "embeddings came without logits.npy or probabilities.npy)",
+                             n.offset, n.length);
         auto number = [&](std::function<double(const Row&)> f) {
             o.type = Type::Number;
             o.value = std::move(f);

@@ -55,7 +55,8 @@ struct QueryField {
 };
 
 // The fields a query over this run (and metadata) can name, in the order
-// above, the per-class ones included, the user's last.
+// above, the per-class ones included, the user's last; without the fields
+// of the model's scores for a run that has none (naming one is an error).
 std::vector<QueryField> queryFields(const store::RunData& run,
                                     const data::UserMetadata* metadata = nullptr);
 

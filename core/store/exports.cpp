@@ -44,20 +44,21 @@ void appendSample(CsvWriter& csv, const RunData& run, const char* subset,
                   const analysis::SubsetAnalysis& a, const RowMatrixXf& xy, int i,
                   const std::vector<const data::MetadataColumn*>& user)
 {
-    csv.text(subset)
-        .integer(i)
-        .integer(a.labels[static_cast<std::size_t>(i)])
-        .integer(a.predictions[static_cast<std::size_t>(i)])
-        .integer(a.correct(i) ? 1 : 0)
-        .number(a.losses[static_cast<std::size_t>(i)]);
-    for (int c = 0; c < a.classCount; ++c)
-        csv.number(a.probabilities(i, c));
+    csv.text(subset).integer(i).integer(a.labels[static_cast<std::size_t>(i)]);
+    if (a.scored) {
+        csv.integer(a.predictions[static_cast<std::size_t>(i)])
+            .integer(a.correct(i) ? 1 : 0)
+            .number(a.losses[static_cast<std::size_t>(i)]);
+        for (int c = 0; c < a.classCount; ++c)
+            csv.number(a.probabilities(i, c));
+    }
     for (int c = 0; c < a.classCount; ++c)
         csv.number(a.centroidDistances(i, c));
     csv.number(xy(i, 0)).number(xy(i, 1));
-    csv.quoted(run.className(a.labels[static_cast<std::size_t>(i)]))
-        .quoted(run.className(a.predictions[static_cast<std::size_t>(i)]))
-        .quoted(a.sources.empty() ? std::string() : a.sources[static_cast<std::size_t>(i)]);
+    csv.quoted(run.className(a.labels[static_cast<std::size_t>(i)]));
+    if (a.scored)
+        csv.quoted(run.className(a.predictions[static_cast<std::size_t>(i)]));
+    csv.quoted(a.sources.empty() ? std::string() : a.sources[static_cast<std::size_t>(i)]);
     const bool validation = a.subset == analysis::Subset::Validation;
     for (const data::MetadataColumn* c : user) {
         const float v = c->values(validation)[static_cast<std::size_t>(i)];
@@ -72,18 +73,27 @@ void appendSample(CsvWriter& csv, const RunData& run, const char* subset,
 }
 
 // The header row, with room for rows more: about 11 bytes per float column
-// and 25 for the rest, so that the text is allocated once.
-CsvWriter samplesCsv(int classCount, std::size_t rows,
+// and 25 for the rest, so that the text is allocated once. A run without
+// scores has no prediction, correct, loss, p<c> or prediction_name columns.
+CsvWriter samplesCsv(const RunData& run, std::size_t rows,
                      const std::vector<const data::MetadataColumn*>& user)
 {
+    const int classCount = run.train.classCount;
+    const bool scored = run.train.scored;
     CsvWriter csv;
     csv.reserve(64 + rows * (25 + 11 * (2 * static_cast<std::size_t>(classCount) + 3)));
-    csv.text("subset").text("index").text("label").text("prediction").text("correct").text("loss");
-    for (int c = 0; c < classCount; ++c)
-        csv.text("p" + std::to_string(c));
+    csv.text("subset").text("index").text("label");
+    if (scored) {
+        csv.text("prediction").text("correct").text("loss");
+        for (int c = 0; c < classCount; ++c)
+            csv.text("p" + std::to_string(c));
+    }
     for (int c = 0; c < classCount; ++c)
         csv.text("dist" + std::to_string(c));
-    csv.text("x").text("y").text("label_name").text("prediction_name").text("source");
+    csv.text("x").text("y").text("label_name");
+    if (scored)
+        csv.text("prediction_name");
+    csv.text("source");
     for (const data::MetadataColumn* c : user)
         csv.quoted(c->name);
     csv.endRow();
@@ -99,8 +109,7 @@ void writeSamplesCsv(const RunData& run, const std::string& path,
     const int trainCount = run.train.sampleCount();
     const int validationCount = run.validation.sampleCount();
     const auto user = userColumns(run, metadata);
-    CsvWriter csv = samplesCsv(run.train.classCount,
-                               static_cast<std::size_t>(trainCount + validationCount), user);
+    CsvWriter csv = samplesCsv(run, static_cast<std::size_t>(trainCount + validationCount), user);
     for (int i = 0; i < trainCount; ++i)
         appendSample(csv, run, "train", run.train, run.projection.train, i, user);
     for (int i = 0; i < validationCount; ++i)
@@ -115,7 +124,7 @@ void writeSamplesCsv(const RunData& run, const std::vector<int>& ids, const std:
     const int trainCount = run.train.sampleCount();
     const int total = trainCount + run.validation.sampleCount();
     const auto user = userColumns(run, metadata);
-    CsvWriter csv = samplesCsv(run.train.classCount, ids.size(), user);
+    CsvWriter csv = samplesCsv(run, ids.size(), user);
     for (const int id : ids) {
         if (id < 0 || id >= total)
             continue;

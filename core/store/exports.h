@@ -32,6 +32,8 @@ namespace mnistx::store
 //                run has no names)
 //   source       the image's path relative to the data folder (image
 //                folders; empty otherwise)
+//   A run without model scores (train.scored false) has no prediction,
+//   correct, loss, p<c> or prediction_name column.
 //   then one column per field of the user's metadata.csv, when `metadata`
 //                is given and its splits are the run's: numbers, or the
 //                category's text; empty where the user gave no value

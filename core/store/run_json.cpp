@@ -235,6 +235,8 @@ Value subsetMeta(const analysis::SubsetAnalysis& a)
     v["sample_count"] = a.sampleCount();
     v["class_count"] = a.classCount;
     v["feature_dim"] = static_cast<long long>(a.features.cols());
+    if (!a.scored) // absent: scored (every run from before unscored embeddings)
+        v["scored"] = false;
     v["accuracy"] = exact(a.accuracy);
     v["mean_loss"] = exact(a.meanLoss);
     v["confusion"] = confusionJson(a.confusion);
@@ -333,9 +335,18 @@ Value metaJson(const RunData& run)
     return v;
 }
 
+// Without scores, the counts only: no accuracy, loss or confusion to report.
 Value subsetSummary(const analysis::SubsetAnalysis& a)
 {
     Value v = Value::object();
+    if (!a.scored) {
+        v["sample_count"] = a.sampleCount();
+        Value counts = Value::array();
+        for (const analysis::ClassStats& s : a.perClass)
+            counts.push_back(s.count);
+        v["class_counts"] = std::move(counts);
+        return v;
+    }
     v["accuracy"] = a.accuracy;
     v["loss"] = a.meanLoss;
     v["sample_count"] = a.sampleCount();
@@ -382,6 +393,9 @@ Value summaryJson(const RunData& run)
     model["features"] = run.featuresAreLogits
                             ? "logits (the model returns no features: its logits stand in)"
                             : "penultimate layer";
+    // False for embeddings without logits.npy or probabilities.npy: no
+    // predictions, losses, accuracy or confusion anywhere in the run.
+    model["has_scores"] = run.train.scored;
     v["model"] = std::move(model);
     v["centroid_space"] = run.featureSpaceCentroids ? "feature" : "pixel";
     v["settings"] = configJson(run.config);
@@ -519,6 +533,7 @@ SubsetShape readShape(const Cursor& s)
 void readSubsetMeta(const Cursor& s, const SubsetShape& shape, analysis::SubsetAnalysis& a)
 {
     a.classCount = static_cast<int>(shape.c);
+    a.scored = !s.contains("scored") || s["scored"].asBool();
     a.accuracy = readExact(s["accuracy"]);
     a.meanLoss = readExact(s["mean_loss"]);
     const Cursor confusion = s["confusion"];

@@ -72,7 +72,9 @@ RunEntry readEntry(const fs::path& dir)
             e.model = "embeddings";
         else
             e.model = architecture + " (trained)";
-        e.validationAccuracy = root["validation"]["accuracy"].asNumber();
+        // Absent for a run without model scores (embeddings without logits).
+        if (root["validation"].contains("accuracy"))
+            e.validationAccuracy = root["validation"]["accuracy"].asNumber();
     } catch (const std::exception& error) {
         e.problem = std::string("summary.json cannot be read: ") + error.what();
     }

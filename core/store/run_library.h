@@ -27,8 +27,8 @@ struct RunEntry {
     std::string dataset;   // the data folder's name ("mnist"), or the embeddings folder's
     std::string model;     // "cnn (trained)", "model.pt (TorchScript)", "embeddings"
     std::string createdAt; // ISO 8601 UTC, as stored
-    double validationAccuracy = std::nan("");
-    int sampleCount = 0; // analysed samples, train + validation
+    double validationAccuracy = std::nan(""); // NaN: none (a run without model scores)
+    int sampleCount = 0;                      // analysed samples, train + validation
     std::string problem; // why the summary could not be read; empty when it was
 };
 

@@ -45,12 +45,17 @@ std::string subsetInconsistency(const analysis::SubsetAnalysis& a, const RowMatr
                                 const std::string& name, int classCount)
 {
     const auto n = static_cast<long long>(a.labels.size());
-    const auto vectorSize = [&](const char* what, std::size_t size) -> std::string {
-        if (static_cast<long long>(size) == n)
+    const auto vectorSize = [&](const char* what, std::size_t size,
+                                long long expected) -> std::string {
+        if (static_cast<long long>(size) == expected)
             return {};
         return name + "." + what + " has " + std::to_string(size) + " entries, expected " +
-               std::to_string(n) + " (one per label)";
+               std::to_string(expected) + (a.scored || expected == n ? " (one per label)" : "");
     };
+    // An unscored subset has no predictions and losses, and logits and
+    // probabilities without columns.
+    const long long scoredRows = a.scored ? n : 0;
+    const long long scoreColumns = a.scored ? classCount : 0;
     const auto matrixShape = [&](const char* what, const auto& m, long long cols) -> std::string {
         if (m.rows() == n && (n == 0 || cols < 0 || m.cols() == cols))
             return {};
@@ -58,17 +63,18 @@ std::string subsetInconsistency(const analysis::SubsetAnalysis& a, const RowMatr
                shapeText(n, cols < 0 ? m.cols() : cols);
     };
     for (const std::string& problem :
-         {vectorSize("predictions", a.predictions.size()), vectorSize("losses", a.losses.size()),
-          vectorSize("nearestCentroid", a.nearestCentroid.size()),
-          matrixShape("logits", a.logits, classCount),
-          matrixShape("probabilities", a.probabilities, classCount),
+         {vectorSize("predictions", a.predictions.size(), scoredRows),
+          vectorSize("losses", a.losses.size(), scoredRows),
+          vectorSize("nearestCentroid", a.nearestCentroid.size(), n),
+          matrixShape("logits", a.logits, scoreColumns),
+          matrixShape("probabilities", a.probabilities, scoreColumns),
           matrixShape("centroidDistances", a.centroidDistances, classCount),
           matrixShape("features", a.features, -1), matrixShape("projection", projection, 2)})
         if (!problem.empty())
             return problem;
     if (!a.sources.empty()) {
         if (static_cast<long long>(a.sources.size()) != n)
-            return vectorSize("sources", a.sources.size());
+            return vectorSize("sources", a.sources.size(), n);
         for (std::size_t i = 0; i < a.sources.size(); ++i)
             if (a.sources[i].find('\0') != std::string::npos)
                 return name + ".sources[" + std::to_string(i) + "] holds a NUL byte";
@@ -218,12 +224,17 @@ RunData readRunFile(const std::string& path)
         analysis::SubsetAnalysis& a = *subsets[s];
         a.subset = s == 0 ? analysis::Subset::Train : analysis::Subset::Validation;
         classIndices(prefix + "labels", shape, a.labels);
-        classIndices(prefix + "predictions", shape, a.predictions);
-        toFloats(sized(prefix + "losses", shape.n, 1, 4, "float32"), a.losses);
-        toMatrix(sized(prefix + "logits", shape.n, shape.c, 4, "float32"), shape.n, shape.c,
-                 a.logits);
-        toMatrix(sized(prefix + "probabilities", shape.n, shape.c, 4, "float32"), shape.n, shape.c,
-                 a.probabilities);
+        // Unscored: the score sections are empty and the matrices N × 0.
+        const long long scoredRows = a.scored ? shape.n : 0;
+        const long long scoreColumns = a.scored ? shape.c : 0;
+        SubsetShape scoreShape = shape;
+        scoreShape.n = scoredRows;
+        classIndices(prefix + "predictions", scoreShape, a.predictions);
+        toFloats(sized(prefix + "losses", scoredRows, 1, 4, "float32"), a.losses);
+        toMatrix(sized(prefix + "logits", scoredRows, scoreColumns, 4, "float32"), shape.n,
+                 scoreColumns, a.logits);
+        toMatrix(sized(prefix + "probabilities", scoredRows, scoreColumns, 4, "float32"), shape.n,
+                 scoreColumns, a.probabilities);
         toMatrix(sized(prefix + "features", shape.n, shape.d, 4, "float32"), shape.n, shape.d,
                  a.features);
         toMatrix(sized(prefix + "distances", shape.n, shape.c, 4, "float32"), shape.n, shape.c,
@@ -261,6 +272,9 @@ std::string describeInconsistency(const RunData& run)
     if (run.validation.classCount != classCount)
         return "train has " + std::to_string(classCount) + " classes, validation " +
                std::to_string(run.validation.classCount);
+    if (run.train.scored != run.validation.scored)
+        return std::string("train is ") + (run.train.scored ? "scored" : "unscored") +
+               ", validation " + (run.validation.scored ? "scored" : "unscored");
     std::string problem = subsetInconsistency(run.train, run.projection.train, "train", classCount);
     if (problem.empty())
         problem = subsetInconsistency(run.validation, run.projection.validation, "validation",

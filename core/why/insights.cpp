@@ -422,6 +422,8 @@ std::vector<Insight> findInsights(const analysis::SubsetAnalysis& a, const Subse
                                     std::to_string(m.sampleCount()) + " samples, the subset " +
                                     std::to_string(a.sampleCount()));
     std::vector<Insight> out;
+    if (!a.scored) // the insights rank groups by their loss
+        return out;
     const double mean = subsetMeanLoss(a);
     if (a.sampleCount() == 0 || mean <= 0.0)
         return out;

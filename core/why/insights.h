@@ -62,6 +62,7 @@ struct InsightConfig {
 // belong to `analysis` (same samples). Pure function; any thread. ~0.5 s for
 // 60,000 samples (the k-means). progress is asked on the calling thread
 // between blocks of a few milliseconds; Cancelled is thrown when it says stop.
+// None for an unscored subset: the insights rank groups by their loss.
 std::vector<Insight> findInsights(const analysis::SubsetAnalysis& analysis,
                                   const SubsetMetadata& metadata, const InsightConfig& config = {},
                                   const WhyProgress& progress = {});

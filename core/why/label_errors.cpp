@@ -124,6 +124,8 @@ std::vector<LabelCandidate> rankLabelCandidates(const store::RunData& run,
                                     std::to_string(n) + " samples");
     if (graph.ids.size() != static_cast<std::size_t>(graph.n) * graph.k)
         throw std::invalid_argument("label candidates: the neighbour graph is inconsistent");
+    if (!run.train.scored) // the evidence starts from the model's probabilities
+        return {};
     for (const auto* a : {&run.train, &run.validation})
         if (a->probabilities.rows() != a->sampleCount() || a->probabilities.cols() != a->classCount)
             throw std::invalid_argument(std::string("label candidates: ") +
@@ -158,6 +160,8 @@ std::vector<LabelCandidate> rankLabelCandidates(const store::RunData& run,
 {
     // The graph is nearly all of the time; the ranking itself the last few percent.
     constexpr double kGraphShare = 0.95;
+    if (!run.train.scored)
+        return {};
     NeighbourGraph graph;
     try {
         graph = index.neighbourGraph(std::max(1, config.neighbours), config.threads,

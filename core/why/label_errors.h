@@ -59,6 +59,8 @@ struct LabelCandidate {
 // min(k, neighbours) columns are used). Throws std::invalid_argument when the
 // graph does not match the run. progress is asked every few thousand samples
 // (≈ 1 ms) on the calling thread; Cancelled is thrown when it says stop.
+// None for a run without model scores: the evidence starts from the model's
+// probabilities.
 std::vector<LabelCandidate> rankLabelCandidates(const store::RunData& run,
                                                 const NeighbourGraph& graph,
                                                 const LabelErrorConfig& config = {},

@@ -151,6 +151,9 @@ std::vector<float> SubsetMetadata::values(MetadataField field) const
 {
     if (const UserField* u = userField(field))
         return u->values;
+    if (!scored && needsScores(field))
+        throw std::invalid_argument(std::string("metadata: ") + metadataFieldName(field) +
+                                    " needs the model's scores, which this run does not have");
     auto widen = [](const auto& v) { return std::vector<float>(v.begin(), v.end()); };
     switch (field) {
     case MetadataField::Label:
@@ -197,13 +200,15 @@ SubsetMetadata computeMetadata(const analysis::SubsetAnalysis& a, const std::uin
     m.prediction = a.predictions;
     m.nearestCentroid = a.nearestCentroid;
     m.loss = a.losses;
+    m.scored = a.scored;
+    const auto scoredCount = static_cast<std::size_t>(a.scored ? n : 0);
     m.parity.resize(static_cast<std::size_t>(n));
     m.closedLoop.resize(static_cast<std::size_t>(n));
     m.distanceToOwnCentroid.resize(static_cast<std::size_t>(n));
-    m.confidence.resize(static_cast<std::size_t>(n));
-    m.correct.resize(static_cast<std::size_t>(n));
+    m.confidence.resize(scoredCount);
+    m.correct.resize(scoredCount);
     m.distanceToNearestCentroid.resize(static_cast<std::size_t>(n));
-    m.margin.resize(static_cast<std::size_t>(n));
+    m.margin.resize(scoredCount);
     const bool haveDistances = a.centroidDistances.rows() == n;
     // The ink pass reads every pixel: most of the time when there are images.
     const double fieldsShare = images ? 0.2 : 1.0;
@@ -215,6 +220,10 @@ SubsetMetadata computeMetadata(const analysis::SubsetAnalysis& a, const std::uin
         m.parity[k] = static_cast<std::uint8_t>(label % 2);
         m.closedLoop[k] = hasClosedLoop(label) ? 1 : 0;
         m.distanceToOwnCentroid[k] = haveDistances ? a.distanceToOwnCentroid(i) : 0.0f;
+        m.distanceToNearestCentroid[k] =
+            haveDistances ? a.centroidDistances.row(i).minCoeff() : 0.0f;
+        if (!a.scored)
+            continue;
         const auto p = a.probabilities.row(i);
         float first = 0.0f, second = 0.0f;
         for (Eigen::Index c = 0; c < p.size(); ++c) {
@@ -227,8 +236,6 @@ SubsetMetadata computeMetadata(const analysis::SubsetAnalysis& a, const std::uin
         }
         m.confidence[k] = first;
         m.margin[k] = first - second;
-        m.distanceToNearestCentroid[k] =
-            haveDistances ? a.centroidDistances.row(i).minCoeff() : 0.0f;
         m.correct[k] = a.correct(i) ? 1 : 0;
     }
     if (images && pixelsPerImage > 0) {
@@ -357,9 +364,11 @@ GroupedLoss aggregate(const SubsetMetadata& m, Grouping groups, Grouping splits,
         const int c = split ? splits.groupOf[k] : 0;
         if (r < 0 || r >= rows || c < 0 || c >= cols)
             continue;
+        out.counts(r, c) += 1;
+        if (!m.scored)
+            continue;
         out.meanLoss(r, c) += m.loss[k];
         out.errorRate(r, c) += m.correct[k] ? 0.0 : 1.0;
-        out.counts(r, c) += 1;
     }
     for (int r = 0; r < rows; ++r)
         for (int c = 0; c < cols; ++c)
@@ -390,6 +399,8 @@ GroupedLoss meanLossBy(const SubsetMetadata& metadata, MetadataField field,
 std::vector<int> confusionCellSamples(const analysis::SubsetAnalysis& a, int label, int prediction)
 {
     std::vector<int> out;
+    if (!a.scored)
+        return out;
     for (int i = 0; i < a.sampleCount(); ++i)
         if (a.labels[static_cast<std::size_t>(i)] == label &&
             a.predictions[static_cast<std::size_t>(i)] == prediction)

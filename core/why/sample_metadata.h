@@ -28,6 +28,12 @@ enum class MetadataField : int {
     Margin,                    // continuous: highest minus second-highest probability, [0,1]
 };
 constexpr int kMetadataFieldCount = 12;
+// The fields that come from the model's scores (none without them).
+inline bool needsScores(MetadataField field)
+{
+    return field == MetadataField::Confidence || field == MetadataField::Margin ||
+           field == MetadataField::Prediction || field == MetadataField::Correct;
+}
 // The user's own fields (metadata.csv) follow the built-in ones: field
 // kMetadataFieldCount + k is SubsetMetadata::user[k].
 inline MetadataField userMetadataField(int k)
@@ -70,6 +76,9 @@ struct SubsetMetadata {
     std::vector<data::ClassLabel> prediction;
     std::vector<std::uint8_t> correct;
     std::vector<float> loss; // cross-entropy in nats, copied for the grouping
+    // False for a run without model scores: confidence, margin, prediction,
+    // correct and loss are then empty, and has() says no to their fields.
+    bool scored = true;
     // The classes' names (groupBy's names for the class fields); empty: the
     // numbers. Callers that know them (the run does) set them.
     std::vector<std::string> classNames;
@@ -97,14 +106,14 @@ struct SubsetMetadata {
             return !ink.empty();
         if (field == MetadataField::Parity || field == MetadataField::ClosedLoop)
             return classesAreDigits();
-        return true;
+        return scored || !needsScores(field);
     }
     // Ten classes named 0 to 9 in order (or not named: the numbers).
     bool classesAreDigits() const;
     // The field of every sample as a number (categorical fields as their
     // value, NaN where a user field has none), e.g. to colour the map.
-    // Throws std::invalid_argument for Ink when it was not computed and for
-    // fields it does not have.
+    // Throws std::invalid_argument for Ink when it was not computed, for the
+    // score fields of unscored metadata and for fields it does not have.
     std::vector<float> values(MetadataField field) const;
 };
 
@@ -139,7 +148,8 @@ Grouping groupBy(const SubsetMetadata& metadata, MetadataField field, int bins =
 // Mean loss per group of `field`, optionally split by a second field (e.g.
 // mean loss per class split into even and odd). Matrices are groups × splits
 // (one split column when there is no second field); empty cells have count 0
-// and mean loss 0.
+// and mean loss 0. Unscored metadata gives the counts, with mean loss and
+// error rate 0 everywhere.
 struct GroupedLoss {
     Grouping groups;
     bool split = false;
@@ -153,7 +163,7 @@ GroupedLoss meanLossBy(const SubsetMetadata& metadata, MetadataField field,
                        MetadataField splitField, int bins = 10);
 
 // The samples of a confusion-matrix cell (ground truth `label`, predicted
-// `prediction`), ascending indices within the subset.
+// `prediction`), ascending indices within the subset; none when unscored.
 std::vector<int> confusionCellSamples(const analysis::SubsetAnalysis& analysis, int label,
                                       int prediction);
 

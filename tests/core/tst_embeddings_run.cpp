@@ -1,17 +1,22 @@
 // Embeddings computed elsewhere, through the whole pipeline (--embeddings):
 // a folder of NumPy files made here becomes a run whose per-sample figures
 // are recomputed independently in the test (softmax, cross-entropy, class
-// centroids in pixel or feature space); the run stores and reopens; the bad
-// folders the issue names stop a headless run with a message and write
-// nothing.
+// centroids in pixel or feature space); the run stores and reopens; a folder
+// without the model's scores gives a run with everything but predictions
+// and losses; the bad folders the issue names stop a headless run with a
+// message and write nothing.
 
 #include "../common/message_of.h"
 #include "../common/npy_test_files.h"
+#include "core/compare/run_comparison.h"
 #include "core/data/dataset_folder.h"
 #include "core/data/npy_reader.h"
 #include "core/pipeline/headless.h"
 #include "core/pipeline/pipeline.h"
+#include "core/query/sample_query.h"
 #include "core/store/run_store.h"
+#include "core/util/json_cursor.h"
+#include "core/why/sample_metadata.h"
 
 #include <QDir>
 #include <QFile>
@@ -120,6 +125,7 @@ private Q_SLOTS:
     void figuresAreRecomputed();
     void storedRunReopens();
     void withoutSubsetEveryRowIsValidation();
+    void withoutScoresEverythingElseWorks();
     void badFolderRefused_data();
     void badFolderRefused();
 };
@@ -248,6 +254,141 @@ void TestEmbeddingsRun::withoutSubsetEveryRowIsValidation()
     QCOMPARE(images.train.count, 0);
 }
 
+namespace
+{
+
+QByteArray readAll(const std::string& path)
+{
+    QFile file(QString::fromStdString(path));
+    return file.open(QIODevice::ReadOnly) ? file.readAll() : QByteArray();
+}
+
+} // namespace
+
+// Without logits.npy or probabilities.npy there are no predictions and no
+// losses: the run holds everything else (centroids, distances, the map),
+// stores and reopens as unscored, and what needs a loss is empty or refused
+// with the reason, never filled with made-up values.
+void TestEmbeddingsRun::withoutScoresEverythingElseWorks()
+{
+    QTemporaryDir dir;
+    const std::string folder = dir.path().toStdString() + "/emb";
+    const Folder f = makeFolder(false);
+    write(f, folder, false, true);
+    QVERIFY(QFile::remove(QString::fromStdString(folder + "/logits.npy")));
+    const std::string out = dir.path().toStdString() + "/run";
+    std::ostringstream log;
+    const auto run = pipeline::runHeadless(config(folder, out), log);
+    QVERIFY2(log.str().find("no accuracy") != std::string::npos, log.str().c_str());
+
+    // The class centroids from the training images, as for a scored run.
+    const int width = kSide * kSide;
+    std::vector<std::vector<double>> centroid(kClasses, std::vector<double>(width, 0.0));
+    std::vector<int> count(kClasses, 0);
+    for (int i = 0; i < kRows; ++i)
+        if (f.subset[i] == 0) {
+            ++count[f.labels[i]];
+            for (int p = 0; p < width; ++p)
+                centroid[f.labels[i]][p] +=
+                    f.images[static_cast<std::size_t>(i) * width + p] / 255.0;
+        }
+    for (int k = 0; k < kClasses; ++k)
+        for (double& v : centroid[k])
+            v /= count[k];
+    int seen[2] = {0, 0};
+    double worstDistance = 0;
+    for (int i = 0; i < kRows; ++i) {
+        const bool validation = f.subset[i] == 1;
+        const analysis::SubsetAnalysis& a = validation ? run->validation : run->train;
+        const int j = seen[validation]++;
+        QCOMPARE(int(a.labels[j]), int(f.labels[i]));
+        for (int k = 0; k < kClasses; ++k) {
+            double d2 = 0;
+            for (int p = 0; p < width; ++p)
+                d2 += std::pow(
+                    f.images[static_cast<std::size_t>(i) * width + p] / 255.0 - centroid[k][p], 2);
+            worstDistance =
+                std::max(worstDistance, std::abs(a.centroidDistances(j, k) - std::sqrt(d2)));
+        }
+    }
+    QVERIFY2(worstDistance < 1e-3, qPrintable(QString::number(worstDistance)));
+
+    for (const analysis::SubsetAnalysis* a : {&run->train, &run->validation}) {
+        QVERIFY(!a->scored);
+        QVERIFY(a->sampleCount() > 0);
+        QVERIFY(a->predictions.empty());
+        QVERIFY(a->losses.empty());
+        QCOMPARE(a->probabilities.rows(), Eigen::Index(a->sampleCount()));
+        QCOMPARE(a->probabilities.cols(), Eigen::Index(0));
+        QCOMPARE(a->confusion.sum(), 0LL);
+        QCOMPARE(a->lossVsDistance.binCount(), 0);
+        long long classTotal = 0;
+        for (int c = 0; c < kClasses; ++c) {
+            const auto labelled = std::count(a->labels.begin(), a->labels.end(), c);
+            QCOMPARE(a->perClass[static_cast<std::size_t>(c)].count,
+                     static_cast<long long>(labelled));
+            classTotal += a->perClass[static_cast<std::size_t>(c)].count;
+        }
+        QCOMPARE(classTotal, static_cast<long long>(a->sampleCount()));
+    }
+    QCOMPARE(run->projection.validation.rows(), Eigen::Index(run->validation.sampleCount()));
+
+    // The store keeps it unscored.
+    const store::RunData stored = store::loadRun(out);
+    QVERIFY(!stored.train.scored && !stored.validation.scored);
+    QVERIFY(stored.validation.centroidDistances.isApprox(run->validation.centroidDistances));
+    QCOMPARE(stored.validation.sampleCount(), run->validation.sampleCount());
+    // A scored and an unscored subset in one run is no run.
+    store::RunData mixed = stored;
+    mixed.validation.scored = true;
+    QVERIFY(!store::describeInconsistency(mixed).empty());
+
+    // summary.json says so and reports counts only.
+    const QByteArray summaryText = readAll(out + "/summary.json");
+    const json::Value summary = json::parse(summaryText.toStdString());
+    const json::Cursor root(summary);
+    QCOMPARE(root["model"]["has_scores"].asBool(), false);
+    QVERIFY(!root["validation"].contains("accuracy"));
+    QVERIFY(!root["validation"].contains("loss"));
+    QCOMPARE(root["validation"]["class_counts"].arraySize(), std::size_t(kClasses));
+
+    // samples.csv has no prediction, loss or probability columns.
+    const QList<QByteArray> lines = readAll(out + "/samples.csv").split('\n');
+    QCOMPARE(lines.first(), QByteArray("subset,index,label,dist0,dist1,dist2,dist3,x,y,"
+                                       "label_name,source"));
+    QCOMPARE(lines.size(), kRows + 2); // the header, the rows, the empty text after the last '\n'
+    QCOMPARE(lines[1].count(','), lines.first().count(','));
+    // No label candidates or insights: both start from the model's scores.
+    QCOMPARE(readAll(out + "/label_candidates.csv").count('\n'), 1);
+    QVERIFY(readAll(out + "/insights.json").contains("\"insights\": []"));
+
+    // Queries: the score fields are refused with the reason, the rest work.
+    QVERIFY(messageOf([&] {
+                query::SampleQuery("loss > 1", *run);
+            }).contains("needs the model's scores"));
+    QVERIFY(messageOf([&] {
+                query::SampleQuery("p2 > 0.5", *run);
+            }).contains("needs the model's scores"));
+    const int total = run->train.sampleCount() + run->validation.sampleCount();
+    QCOMPARE(static_cast<int>(query::SampleQuery("dist_own >= 0", *run).matchingIds().size()),
+             total);
+    for (const query::QueryField& field : query::queryFields(*run))
+        QVERIFY2(field.name != "loss" && field.name != "prediction" && field.name != "p0",
+                 field.name.c_str());
+    // Nothing to compare.
+    QVERIFY(
+        QString::fromStdString(compare::whyNotComparable(*run, *run)).contains("no model scores"));
+    // The metadata has no score fields; grouping counts the samples.
+    const why::SubsetMetadata md = why::computeMetadata(run->validation);
+    QVERIFY(!md.has(why::MetadataField::Confidence));
+    QVERIFY(!md.has(why::MetadataField::Correct));
+    QVERIFY(md.has(why::MetadataField::DistanceToOwnCentroid));
+    QVERIFY(messageOf([&] { md.values(why::MetadataField::Margin); }).contains("scores"));
+    const why::GroupedLoss byLabel = why::meanLossBy(md, why::MetadataField::Label);
+    QCOMPARE(byLabel.counts.sum(), static_cast<long long>(run->validation.sampleCount()));
+    QCOMPARE(byLabel.meanLoss.cwiseAbs().sum(), 0.0);
+}
+
 void TestEmbeddingsRun::badFolderRefused_data()
 {
     QTest::addColumn<QString>("scenario");
@@ -260,8 +401,6 @@ void TestEmbeddingsRun::badFolderRefused_data()
                                                << "row 7";
     QTest::newRow("0 rows") << "empty"
                             << "features.npy";
-    QTest::newRow("no scores") << "scores"
-                               << "no logits.npy or probabilities.npy";
 }
 
 void TestEmbeddingsRun::badFolderRefused()
@@ -288,8 +427,6 @@ void TestEmbeddingsRun::badFolderRefused()
             QVERIFY(QFile::remove(QString::fromStdString(folder + "/" + name + ".npy")));
         test::writeRawNpy(folder + "/features.npy", data::npyDict("<f4", {0, kDim}), "");
         test::writeRawNpy(folder + "/labels.npy", data::npyDict("<i8", {0}), "");
-    } else if (scenario == QLatin1String("scores")) {
-        QVERIFY(QFile::remove(QString::fromStdString(folder + "/logits.npy")));
     }
     const std::string out = dir.path().toStdString() + "/out";
     std::ostringstream log;

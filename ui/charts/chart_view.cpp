@@ -621,6 +621,11 @@ void ChartView::setPlaceholderText(const QString& text)
     d->overlay->update();
 }
 
+QString ChartView::placeholderText() const
+{
+    return d->placeholder;
+}
+
 QPointF ChartView::valueAt(const QPointF& position, AxisSide side) const
 {
     const QPoint inView = d->view->viewport()->mapFrom(this, position.toPoint());

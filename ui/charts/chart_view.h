@@ -105,6 +105,7 @@ public:
     // A message drawn in the middle of the plot (e.g. "no run loaded");
     // empty to remove.
     void setPlaceholderText(const QString& text);
+    QString placeholderText() const;
 
     // Mapping between values and positions in this widget (for hit tests).
     QPointF valueAt(const QPointF& position, AxisSide side = AxisSide::Left) const;

@@ -328,10 +328,11 @@ void LossDistanceChart::onRunChanged()
             m_validation = {};
     }
     const bool empty = m_train.binCount() == 0;
-    m_chart->setPlaceholderText(empty ? (m_session->hasRun()
-                                             ? tr("this run has no loss-vs-distance bins")
-                                             : tr("no run loaded"))
-                                      : QString());
+    QString why = tr("no run loaded");
+    if (m_session->hasRun())
+        why = m_session->scored() ? tr("this run has no loss-vs-distance bins")
+                                  : ExplorerSession::noScoresReason();
+    m_chart->setPlaceholderText(empty ? why : QString());
 
     double lossMax = 0.0, lossMin = HUGE_VAL;
     long long countMax = 0;

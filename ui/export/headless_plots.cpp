@@ -55,6 +55,8 @@ void writeHeadlessPlots(const store::RunData& run, std::shared_ptr<const data::D
     writeBoth(mapRender, mapImage, kHeadlessMapSize, outDir,
               QStringLiteral("embedding_validation"));
 
+    if (!session.scored()) // no loss to plot
+        return;
     LossDistanceChart chart(&session);
     chart.resize(kHeadlessChartSize);
     writeBoth([&chart](QPainter* p, const QRectF& target) { chart.render(p, target); }, {},

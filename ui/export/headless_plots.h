@@ -21,7 +21,8 @@ inline constexpr double kHeadlessPngScale = 2.0;
 // population map, the loss-vs-distance chart) into outDir:
 //   embedding_train.png / .svg       the map of the training samples
 //   embedding_validation.png / .svg  the map of the validation samples
-//   loss_vs_distance.png / .svg      the loss-vs-distance chart
+//   loss_vs_distance.png / .svg      the loss-vs-distance chart (not for a
+//                                    run without model scores)
 // data may be null (the maps need no images). Needs a QApplication (the views
 // are widgets; they are never shown): with no display, start it with the
 // "offscreen" platform (QT_QPA_PLATFORM=offscreen or -platform offscreen).

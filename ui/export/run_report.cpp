@@ -126,12 +126,16 @@ QString settingsSection(const store::RunData& run, const QString& name)
     html += row(tr("Model"), model);
     if (run.featuresAreLogits)
         html += row(tr("Features"), tr("the model's logits (it returns no features)"));
-    html += row(tr("Validation accuracy"), QStringLiteral("<b>%1</b> (mean loss %2)")
-                                               .arg(accuracyText(run.validation.accuracy),
-                                                    formatLoss(run.validation.meanLoss)));
-    html += row(tr("Training accuracy"),
-                QStringLiteral("%1 (mean loss %2)")
-                    .arg(accuracyText(run.train.accuracy), formatLoss(run.train.meanLoss)));
+    if (!run.train.scored) {
+        html += row(tr("Accuracy"), esc(ExplorerSession::noScoresReason()));
+    } else {
+        html += row(tr("Validation accuracy"), QStringLiteral("<b>%1</b> (mean loss %2)")
+                                                   .arg(accuracyText(run.validation.accuracy),
+                                                        formatLoss(run.validation.meanLoss)));
+        html += row(tr("Training accuracy"),
+                    QStringLiteral("%1 (mean loss %2)")
+                        .arg(accuracyText(run.train.accuracy), formatLoss(run.train.meanLoss)));
+    }
     if (!run.projection.method.empty()) {
         QString map = esc(projection::projectorTitle(run.projection.method));
         if (run.projection.knnAccuracy >= 0)
@@ -176,6 +180,10 @@ QString mapsSection(ExplorerSession& session)
 
 QString lossSection(ExplorerSession& session)
 {
+    if (!session.scored())
+        return QStringLiteral("<section id=\"loss-vs-distance\">\n<h2>%1</h2>\n")
+                   .arg(tr("Loss vs distance")) +
+               closingNote(ExplorerSession::noScoresReason());
     LossDistanceChart chart(&session);
     chart.resize(kHeadlessChartSize);
     const QImage image =
@@ -199,6 +207,8 @@ QString confusionSection(const ExplorerSession& session)
                        .arg(tr("Confusion matrix, validation set"));
     if (a.confusion.rows() != C || C == 0)
         return html + closingNote(tr("The run has no validation samples."));
+    if (!a.scored)
+        return html + closingNote(ExplorerSession::noScoresReason());
     long long maxOff = 0;
     for (int g = 0; g < C; ++g)
         for (int p = 0; p < C; ++p)
@@ -247,6 +257,8 @@ QString worstErrorsSection(const ExplorerSession& session)
     const std::vector<int>& wrong = session.misclassifiedByLoss();
     QString html =
         QStringLiteral("<section id=\"worst-errors\">\n<h2>%1</h2>\n").arg(tr("Worst errors"));
+    if (!session.scored())
+        return html + closingNote(ExplorerSession::noScoresReason());
     if (wrong.empty())
         return html + closingNote(tr("Every sample is classified right."));
     const QString space = QString::fromUtf8(session.run().centroidSpace());
@@ -346,11 +358,16 @@ QString runReportHtml(const RunReportInputs& inputs)
                        "<meta charset=\"utf-8\"/>\n<title>%1</title>\n"
                        "<style>%2</style>\n</head>\n<body>\n")
             .arg(esc(tr("%1 — MNIST Explorer report").arg(name)), QString::fromLatin1(kStyle));
-    html += QStringLiteral("<h1>%1</h1>\n<p class=\"sub\">%2</p>\n")
-                .arg(esc(name), tr("Error analysis of an image classifier · validation accuracy "
-                                   "%1 · written %2")
-                                    .arg(accuracyText(run.validation.accuracy),
-                                         QDateTime::currentDateTimeUtc().toString(Qt::ISODate)));
+    html +=
+        QStringLiteral("<h1>%1</h1>\n<p class=\"sub\">%2</p>\n")
+            .arg(esc(name), run.validation.scored
+                                ? tr("Error analysis of an image classifier · validation accuracy "
+                                     "%1 · written %2")
+                                      .arg(accuracyText(run.validation.accuracy),
+                                           QDateTime::currentDateTimeUtc().toString(Qt::ISODate))
+                                : tr("Error analysis of an image classifier · no model scores · "
+                                     "written %1")
+                                      .arg(QDateTime::currentDateTimeUtc().toString(Qt::ISODate)));
     html += settingsSection(run, name);
     html += mapsSection(session);
     html += lossSection(session);

@@ -62,7 +62,7 @@ QVector<int> SampleListModel::ordered(QVector<int> ids) const
     // Selections from the map come in ascending ids already.
     if (!std::is_sorted(ids.begin(), ids.end()))
         std::sort(ids.begin(), ids.end());
-    if (m_order == Order::Id)
+    if (m_order == Order::Id || !m_session->scored()) // no losses to order by
         return ids;
     // (key, id) packed and radix-sorted: the losses are read once, in the
     // selection's order; equal keys keep ascending ids.
@@ -139,6 +139,8 @@ void SampleListModel::replaceRows(QVector<int> ids, std::vector<float> distances
 
 float SampleListModel::lossAt(int row) const
 {
+    if (!m_session->scored())
+        return std::numeric_limits<float>::quiet_NaN();
     return row >= 0 && row < m_ids.size() ? m_session->loss(m_ids[row]) : 0.0f;
 }
 
@@ -161,6 +163,9 @@ QVariant SampleListModel::data(const QModelIndex& index, int role) const
         return {};
     const bool neighbour = hasDistances();
     const double distance = neighbour ? m_distances[static_cast<std::size_t>(index.row())] : 0.0;
+    if (!m_session->scored() && (role == PredictionRole || role == PredictionNameRole ||
+                                 role == LossRole || role == CorrectRole))
+        return {}; // a run without model scores
     switch (role) {
     case Qt::DisplayRole:
         return m_session->describe(id);

@@ -11,6 +11,7 @@
 #include <QLabel>
 #include <QListView>
 #include <QStackedWidget>
+#include <QStandardItemModel>
 #include <QVBoxLayout>
 
 namespace mnistx::ui
@@ -79,8 +80,10 @@ SelectionGallery::SelectionGallery(ExplorerSession* session, QWidget* parent)
     // The model resets first (it connected first), then the summary follows.
     connect(m_session, &ExplorerSession::selectionChanged, this,
             &SelectionGallery::onSelectionChanged);
+    connect(m_session, &ExplorerSession::runChanged, this, &SelectionGallery::syncSortChoices);
     connect(m_session, &ExplorerSession::runChanged, this, &SelectionGallery::onSelectionChanged);
     connect(m_session, &ExplorerSession::currentChanged, this, &SelectionGallery::onCurrentChanged);
+    syncSortChoices();
     onSelectionChanged();
 }
 
@@ -104,6 +107,24 @@ void SelectionGallery::setSortKey(SelectionSortProxy::SortKey key)
     }
     const QModelIndex current = m_view->currentIndex();
     m_view->scrollTo(current.isValid() ? current : m_proxy->index(0, 0));
+}
+
+void SelectionGallery::syncSortChoices()
+{
+    // A run without model scores has no losses to sort by: by index then.
+    const bool scored = !m_session->hasRun() || m_session->scored();
+    const auto* model = qobject_cast<const QStandardItemModel*>(m_sortBox->model());
+    for (const auto key : {SelectionSortProxy::SortKey::LossDescending,
+                           SelectionSortProxy::SortKey::LossAscending}) {
+        QStandardItem* item =
+            model ? model->item(m_sortBox->findData(static_cast<int>(key))) : nullptr;
+        if (item) {
+            item->setEnabled(scored);
+            item->setToolTip(scored ? QString() : ExplorerSession::noScoresReason());
+        }
+        if (!scored && m_proxy->sortKey() == key)
+            setSortKey(SelectionSortProxy::SortKey::Index);
+    }
 }
 
 QString SelectionGallery::summaryText() const

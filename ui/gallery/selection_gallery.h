@@ -65,6 +65,8 @@ protected:
 
 private:
     void onSelectionChanged();
+    // The loss orders are disabled for a run without model scores.
+    void syncSortChoices();
     void onCurrentChanged(int id);
     void onViewCurrentChanged(const QModelIndex& current);
 

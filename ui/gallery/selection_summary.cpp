@@ -18,14 +18,16 @@ SelectionSummary summarizeSelection(const ExplorerSession& session, const QVecto
     if (!session.hasRun())
         return s;
     s.classCounts.assign(static_cast<size_t>(std::max(0, session.classCount())), 0);
+    s.scored = session.scored();
     double lossSum = 0.0;
     for (int id : ids) {
         if (id < 0 || id >= session.sampleCount())
             continue;
         ++s.count;
-        lossSum += session.loss(id);
-        if (session.correct(id))
-            ++s.correct;
+        if (s.scored) {
+            lossSum += session.loss(id);
+            s.correct += session.correct(id) ? 1 : 0;
+        }
         const int label = session.label(id);
         if (label >= 0 && label < static_cast<int>(s.classCounts.size()))
             ++s.classCounts[static_cast<size_t>(label)];
@@ -83,6 +85,8 @@ QString selectionSummaryText(const SelectionSummary& summary, int maxClasses)
                        : QObject::tr("%1 samples").arg(locale.toString(summary.count));
     if (summary.count == 0)
         return text;
+    if (!summary.scored)
+        return text + QObject::tr(" · classes: %1").arg(classMixText(summary, maxClasses));
     text += QObject::tr(" · %1 · mean loss %2 · classes: %3")
                 .arg(accuracyText(summary.correct, summary.count), formatLoss(summary.meanLoss),
                      classMixText(summary, maxClasses));

@@ -16,10 +16,12 @@ struct SelectionSummary {
     double accuracy = 0.0;        // correct / count; 0 for none
     double meanLoss = 0.0;        // 0 for none
     std::vector<int> classCounts; // per ground-truth class
+    bool scored = true;           // false: a run without model scores (no correct, loss)
 };
 SelectionSummary summarizeSelection(const ExplorerSession& session, const QVector<int>& ids);
 // "412 samples · 120 wrong · accuracy 70.87 % · mean loss 0.93 · classes: 7×120, 1×98, …"
-// (the largest maxClasses classes, most frequent first, ties by class).
+// (the largest maxClasses classes, most frequent first, ties by class);
+// unscored: "412 samples · classes: 7×120, 1×98, …".
 QString selectionSummaryText(const SelectionSummary& summary, int maxClasses = 5);
 // "9 wrong · accuracy 99.91 %", "all correct"; empty for no samples. Never
 // rounds a selection with errors up to 100 %.

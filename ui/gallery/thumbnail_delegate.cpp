@@ -66,7 +66,11 @@ void ThumbnailDelegate::paint(QPainter* painter, const QStyleOptionViewItem& opt
         painter->fillRect(cell.adjusted(1, 1, -1, -1), pal.color(QPalette::Highlight).lighter(190));
     }
 
-    const bool correct = index.data(SampleListModel::CorrectRole).toBool();
+    // Without model scores (no CorrectRole) a sample is neither right nor
+    // wrong: the caption is its class only.
+    const QVariant correctness = index.data(SampleListModel::CorrectRole);
+    const bool scored = correctness.isValid();
+    const bool correct = !scored || correctness.toBool();
     const QColor wrong = wrongColor();
     const QRect digit = thumbnailRect(cell);
     const QImage image = index.data(SampleListModel::ThumbnailRole).value<QImage>();
@@ -91,7 +95,8 @@ void ThumbnailDelegate::paint(QPainter* painter, const QStyleOptionViewItem& opt
     const int lh = fm.height();
     const int inset = m_caption == Caption::Compact ? 2 : 3;
     QRect line(cell.left() + inset, digit.bottom() + 4, cell.width() - 2 * inset, lh);
-    const QString lossText = formatLossShort(index.data(SampleListModel::LossRole).toDouble());
+    const QString lossText =
+        scored ? formatLossShort(index.data(SampleListModel::LossRole).toDouble()) : QString();
 
     if (m_caption == Caption::Neighbour) {
         painter->setFont(option.font);
@@ -106,13 +111,16 @@ void ThumbnailDelegate::paint(QPainter* painter, const QStyleOptionViewItem& opt
     // long class names give way (elided) to the loss.
     QFont bold = option.font;
     bold.setBold(true);
-    const QString loss = m_caption == Caption::Compact ? lossText : tr("loss %1").arg(lossText);
-    const int lossWidth = fm.horizontalAdvance(loss) + 4;
+    const QString loss =
+        !scored || m_caption == Caption::Compact ? lossText : tr("loss %1").arg(lossText);
+    const int lossWidth = scored ? fm.horizontalAdvance(loss) + 4 : 0;
     painter->setFont(bold);
     painter->setPen(correct ? text : wrong);
+    const QString labelName = index.data(SampleListModel::LabelNameRole).toString();
     const QString pair =
-        QStringLiteral("%1→%2").arg(index.data(SampleListModel::LabelNameRole).toString(),
-                                    index.data(SampleListModel::PredictionNameRole).toString());
+        scored ? QStringLiteral("%1→%2").arg(
+                     labelName, index.data(SampleListModel::PredictionNameRole).toString())
+               : labelName;
     painter->drawText(
         line.adjusted(0, 0, -lossWidth, 0), Qt::AlignLeft | Qt::AlignVCenter,
         QFontMetrics(bold).elidedText(pair, Qt::ElideRight, std::max(line.width() - lossWidth, 0)));

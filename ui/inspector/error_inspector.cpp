@@ -147,8 +147,6 @@ ErrorInspector::ErrorInspector(ExplorerSession* session, QWidget* parent)
     m_position->setAlignment(Qt::AlignCenter);
     // Wrapped: its longest text must not widen the dock (and the window) past the screen.
     m_position->setWordWrap(true);
-    m_position->setToolTip(tr(
-        "Where this sample is among the misclassified samples, ordered by loss (highest first)"));
     auto* nav = new QHBoxLayout;
     nav->addWidget(m_previousButton);
     nav->addWidget(m_position, 1);
@@ -243,7 +241,10 @@ void ErrorInspector::showSample(int id)
     const analysis::SubsetAnalysis& a = m_session->analysisOf(id);
     const int row = m_session->indexInSubset(id);
     const int gt = m_session->label(id);
-    const int pred = m_session->prediction(id);
+    // Without model scores there is no prediction: the charts mark the
+    // ground truth only and the sentences say nothing of the model.
+    const bool scored = m_session->scored();
+    const int pred = scored ? m_session->prediction(id) : gt;
     const bool right = gt == pred;
     const int classes = m_session->classCount();
 
@@ -272,7 +273,8 @@ void ErrorInspector::showSample(int id)
     }
     // The other run of a comparison: its verdict on the same sample.
     const analysis::SubsetAnalysis* other = nullptr;
-    if (m_other && m_other->train.sampleCount() == m_session->trainCount() &&
+    if (scored && m_other && m_other->train.scored &&
+        m_other->train.sampleCount() == m_session->trainCount() &&
         m_other->validation.sampleCount() == m_session->validationCount() &&
         m_other->train.classCount == classes) {
         other = m_session->subsetOf(id) == analysis::Subset::Train ? &m_other->train
@@ -303,10 +305,14 @@ void ErrorInspector::showSample(int id)
         chart->clearMarks();
         QVector<QColor> fills(chart->barCount(), BarChartWidget::defaultBarColor());
         if (gt < fills.size())
-            fills[gt] = right ? kRightFill : kGroundTruthFill;
+            fills[gt] = right && scored ? kRightFill : kGroundTruthFill;
         if (pred < fills.size() && !right)
             fills[pred] = kWrongFill;
         chart->setBarColors(fills);
+        if (!scored) {
+            chart->setMark(gt, tr("GT"), kGroundTruthMark);
+            return QVector<BarChartWidget::LegendEntry>{{tr("ground truth"), kGroundTruthFill}};
+        }
         if (right) {
             chart->setMark(gt, tr("GT\npred"), kRightText);
         } else {
@@ -327,7 +333,10 @@ void ErrorInspector::showSample(int id)
         for (int c = 0; c < classes; ++c)
             probabilities << a.probabilities(row, c);
     m_probabilities->setValues(probabilities);
-    m_probabilities->setPlaceholderText(tr("no probabilities in this run"));
+    m_probabilities->setPlaceholderText(
+        scored ? tr("no probabilities in this run")
+               : tr("no probabilities: the embeddings came without logits.npy or "
+                    "probabilities.npy"));
     QVector<BarChartWidget::LegendEntry> probabilityLegend = markCharts(m_probabilities);
     m_probabilities->setComparisonValues(otherRow(other ? other->probabilities : RowMatrixXf()),
                                          kComparisonTick);
@@ -356,6 +365,8 @@ void ErrorInspector::showSample(int id)
             m_distances->setMark(m_nearest, tr("nearest"), QColor(0x6a, 0x1b, 0x9a));
         else if (m_nearest == pred && !right)
             m_distances->setMark(pred, tr("pred\nnearest"), kWrongText);
+        else if (m_nearest == gt && !scored)
+            m_distances->setMark(gt, tr("GT\nnearest"), kGroundTruthMark);
         else if (m_nearest == gt)
             m_distances->setMark(gt, right ? tr("GT\npred\nnearest") : tr("GT\nnearest"),
                                  right ? kRightText : kGroundTruthMark);
@@ -391,7 +402,9 @@ void ErrorInspector::showSample(int id)
                                 .arg(dn)
                                 .arg(gtName.toHtmlEscaped())
                                 .arg(dgt);
-            if (right)
+            if (!scored)
+                tail.clear(); // no model scores: nothing to say of a prediction
+            else if (right)
                 tail = tr("The model still predicted %1 correctly.").arg(gtName);
             else if (pred == m_nearest)
                 tail = tr("The model predicted %1 too.").arg(predName);
@@ -487,6 +500,13 @@ void ErrorInspector::updateNavigation()
     }
     const std::vector<int>& order = m_session->misclassifiedByLoss();
     const QString total = QLocale().toString(static_cast<qlonglong>(order.size()));
+    if (!m_session->scored()) {
+        m_position->setText(tr("no predictions in this run"));
+        m_position->setToolTip(ExplorerSession::noScoresReason());
+        return;
+    }
+    m_position->setToolTip(tr(
+        "Where this sample is among the misclassified samples, ordered by loss (highest first)"));
     if (order.empty()) {
         m_position->setText(tr("no misclassified samples"));
         return;

@@ -22,6 +22,7 @@ MapFilterState::Samples MapFilterState::samplesOf(const ExplorerSession& session
     samples.classCount = session.classCount();
     for (int c = 0; c < samples.classCount; ++c)
         samples.classNames << session.className(c);
+    samples.scored = session.scored();
     samples.labels.resize(n);
     samples.predictions.resize(n);
     samples.inTraining.resize(n);
@@ -29,9 +30,15 @@ MapFilterState::Samples MapFilterState::samplesOf(const ExplorerSession& session
     for (size_t i = 0; i < n; ++i) {
         const int id = static_cast<int>(i);
         samples.labels[i] = session.label(id);
-        samples.predictions[i] = session.prediction(id);
         samples.inTraining[i] = session.subsetOf(id) == analysis::Subset::Train;
-        samples.losses[i] = session.loss(id);
+        if (samples.scored) {
+            samples.predictions[i] = session.prediction(id);
+            samples.losses[i] = session.loss(id);
+        } else {
+            samples.predictions[i] = samples.labels[i];
+            samples.losses[i] =
+                session.analysisOf(id).distanceToOwnCentroid(session.indexInSubset(id));
+        }
     }
     return samples;
 }
@@ -69,15 +76,21 @@ bool MapFilterState::setSamples(Samples samples)
     m_customLegend.clear();
     m_customEntryOf.clear();
     m_coloredClasses.clear();
-    const bool wasCustom = m_colorBy == ColorBy::Custom;
-    if (wasCustom)
-        m_colorBy = ColorBy::GroundTruth; // the custom colouring described the old run
+    // A custom colouring described the old run; samples without scores
+    // have no prediction to colour by.
+    const bool coloringReset =
+        m_colorBy == ColorBy::Custom || (!m_samples.scored && (m_colorBy == ColorBy::Prediction ||
+                                                               m_colorBy == ColorBy::Correctness));
+    if (coloringReset)
+        m_colorBy = ColorBy::GroundTruth;
+    if (!m_samples.scored)
+        m_misclassifiedOnly = false;
 
     // Wrong samples after all correct ones, each group by ascending loss:
     // what we look for is drawn last, on top.
     m_drawOrder = drawOrderOf(m_samples.labels, m_samples.predictions, m_samples.losses);
     applyColoring(); // also updates what is shown
-    return wasCustom;
+    return coloringReset;
 }
 
 // ---------------------------------------------------------------- colouring
@@ -109,6 +122,8 @@ bool MapFilterState::setColorBy(ColorBy colorBy)
 {
     if (colorBy == ColorBy::Custom && m_customColors.empty())
         return false; // nothing to show: setCustomColoring first
+    if (!m_samples.scored && (colorBy == ColorBy::Prediction || colorBy == ColorBy::Correctness))
+        return false;
     if (colorBy == m_colorBy)
         return false;
     m_colorBy = colorBy;
@@ -334,7 +349,7 @@ bool MapFilterState::setSubsetFilter(SubsetFilter filter)
 
 bool MapFilterState::setMisclassifiedOnly(bool on)
 {
-    if (on == m_misclassifiedOnly)
+    if (on == m_misclassifiedOnly || (on && !m_samples.scored))
         return false;
     m_misclassifiedOnly = on;
     updateShown();

@@ -39,6 +39,9 @@ public:
 
     // The per-sample facts colours and filters read; every vector is
     // sampleCount() long (losses in nats, NaN allowed: drawn first).
+    // Without model scores (scored false) the predictions repeat the labels,
+    // so that nothing counts as wrong, and `losses` holds each sample's
+    // distance to its own class centroid, which orders the dots instead.
     struct Samples {
         std::vector<int> labels;
         std::vector<int> predictions;
@@ -46,12 +49,15 @@ public:
         std::vector<float> losses;
         int classCount = 0;
         QStringList classNames; // empty: the numbers
+        bool scored = true;
     };
 
     // Takes a run's samples (empty: no run). Drops a custom colouring (it
     // described the old run: returns true when the colouring thus went back
-    // to ground truth) and shows every legend entry; filters stay.
-    // Mismatched vector lengths count as no run.
+    // to ground truth) and shows every legend entry; filters stay, but for
+    // samples without scores colouring by prediction or correctness goes
+    // back to ground truth (also returning true) and "misclassified only"
+    // goes off. Mismatched vector lengths count as no run.
     bool setSamples(Samples samples);
     // The facts of the session's run (empty without a run).
     static Samples samplesOf(const ExplorerSession& session);
@@ -65,7 +71,8 @@ public:
 
     // --- Colouring --------------------------------------------------------
     // Switching colouring shows all of the new colouring's legend entries.
-    // Custom needs setCustomColoring first.
+    // Custom needs setCustomColoring first; prediction and correctness need
+    // scored samples (false otherwise).
     bool setColorBy(ColorBy colorBy);
     ColorBy colorBy() const { return m_colorBy; }
     // "ground-truth class", ..., or the custom colouring's name.
@@ -105,7 +112,8 @@ public:
     // --- Filters ------------------------------------------------------------
     bool setSubsetFilter(SubsetFilter filter);
     SubsetFilter subsetFilter() const { return m_subsetFilter; }
-    bool setMisclassifiedOnly(bool on);
+    bool setMisclassifiedOnly(bool on); // false without scores
+    bool scored() const { return m_samples.scored; }
     bool misclassifiedOnly() const { return m_misclassifiedOnly; }
     // Only samples with this ground truth and prediction; -1 (or less): any.
     bool setPairFilter(int groundTruth, int prediction);

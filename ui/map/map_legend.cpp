@@ -30,22 +30,33 @@ QFont boldFont(QFont f)
     return f;
 }
 
-QString sizeTitle()
+} // namespace
+
+QString MapLegend::sizeTitle() const
 {
-    return QCoreApplication::translate("MapLegend", "Dot size: loss");
+    return m_distanceSizes
+               ? QCoreApplication::translate("MapLegend", "Dot size: distance to own centroid")
+               : QCoreApplication::translate("MapLegend", "Dot size: loss");
 }
 
-// Rows of the dot legend: three example losses, then the outline.
-QString sizeLabel(int i)
+int MapLegend::sizeRows() const
+{
+    return m_distanceSizes ? 3 : 4; // without scores nothing is misclassified
+}
+
+// Rows of the dot legend: three example losses (or distances), then the outline.
+QString MapLegend::sizeLabel(int i) const
 {
     if (i == 3)
         return QCoreApplication::translate("MapLegend", "misclassified");
-    const float loss = mapstyle::kSizeLegendLosses[i];
-    // The last example is the clamp: every larger loss gets the same dot.
-    return i == 2 ? QStringLiteral("≥ %1").arg(loss, 0, 'f', 1)
-                  : QString::number(static_cast<double>(loss), 'g', 2);
+    // A distance is drawn as the loss lossLikeDistance makes of it.
+    float value = mapstyle::kSizeLegendLosses[i];
+    if (m_distanceSizes)
+        value = m_near + (m_far - m_near) * value / mapstyle::kLossClamp;
+    // The last example is the clamp: every larger value gets the same dot.
+    return i == 2 ? QStringLiteral("≥ %1").arg(static_cast<double>(value), 0, 'g', 3)
+                  : QString::number(static_cast<double>(value), 'g', 2);
 }
-} // namespace
 
 QString MapLegend::countText(qint64 count) const
 {
@@ -72,7 +83,7 @@ int MapLegend::rowsAvailable(const QFont& font, qreal availableHeight) const
 {
     // Fixed part: padding, the two titles, the section gap, the four dot rows.
     const qreal row = rowHeight(font);
-    const qreal fixed = 2 * kPadding + 2 * row + kSectionGap + 4 * row;
+    const qreal fixed = 2 * kPadding + 2 * row + kSectionGap + sizeRows() * row;
     return std::max(1, static_cast<int>((availableHeight - fixed) / row));
 }
 
@@ -112,7 +123,7 @@ qreal MapLegend::preferredWidth(const QFont& font, qreal availableHeight) const
     qreal content = columns * entryColumnWidth(font) + (columns - 1) * kColumnGap;
     content = std::max(content, bold.horizontalAdvance(m_title));
     content = std::max(content, bold.horizontalAdvance(sizeTitle()));
-    for (int i = 0; i < 4; ++i)
+    for (int i = 0; i < sizeRows(); ++i)
         content = std::max(content, kSwatchColumn + fm.horizontalAdvance(sizeLabel(i)));
     return std::ceil(content + 2 * kPadding);
 }
@@ -231,7 +242,7 @@ void MapLegend::layout(const QRectF& area, const QFont& font)
     m_sizeTitleRect = QRectF(left + kPadding, y, inner, row);
     y += row;
     m_sizeRects.clear();
-    for (int i = 0; i < 4; ++i) {
+    for (int i = 0; i < sizeRows(); ++i) {
         m_sizeRects.append(QRectF(left, y, width, row));
         y += row;
     }

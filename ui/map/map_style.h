@@ -43,6 +43,20 @@ inline int sizeBucketForLoss(float loss)
                       kSizeBuckets - 1);
 }
 
+// Without model scores a dot is sized by its distance to its own class
+// centroid, on the same square-root scale as the losses: `near` and closer
+// get the smallest dot, `far` and beyond the largest (a low and a high
+// percentile of the run's distances, so the sizes tell the run's samples
+// apart whatever the scale of its space).
+inline float lossLikeDistance(float distance, float near, float far)
+{
+    return far > near ? kLossClamp * (distance - near) / (far - near) : 0.0f;
+}
+inline int sizeBucketForDistance(float distance, float near, float far)
+{
+    return sizeBucketForLoss(lossLikeDistance(distance, near, far));
+}
+
 inline float radiusOfBucket(int bucket)
 {
     return kMinDotRadius +

@@ -38,6 +38,17 @@ QString MapTooltip::html(const ExplorerSession& session, int id)
                         .arg(big.height());
     }
     const int gt = session.label(id);
+    if (!session.scored()) {
+        const auto& a = session.analysisOf(id);
+        const int row = session.indexInSubset(id);
+        return QStringLiteral("<table cellspacing='0' cellpadding='2'><tr>%1"
+                              "<td style='padding-left:6px'><b>%2</b><br>%3<br>%4</td>"
+                              "</tr></table>")
+            .arg(thumbnail, session.describe(id).toHtmlEscaped(),
+                 tr("GT: %1").arg(session.className(gt).toHtmlEscaped()),
+                 tr("Distance to own centroid: %1")
+                     .arg(static_cast<double>(a.distanceToOwnCentroid(row)), 0, 'f', 3));
+    }
     const int pred = session.prediction(id);
     const auto& a = session.analysisOf(id);
     const int row = session.indexInSubset(id);

@@ -93,6 +93,22 @@ PopulationMap::~PopulationMap() = default;
 
 // ---------------------------------------------------------------- run data
 
+std::pair<float, float> PopulationMap::distanceSizeRange(const std::vector<float>& distances)
+{
+    // The 5th and 95th percentiles: a few outliers do not flatten the rest.
+    if (distances.empty())
+        return {0.0f, 0.0f};
+    std::vector<float> sorted = distances;
+    const auto at = [&](std::size_t percent) {
+        const auto k = static_cast<std::ptrdiff_t>((sorted.size() - 1) * percent / 100);
+        std::nth_element(sorted.begin(), sorted.begin() + k, sorted.end());
+        return sorted[static_cast<std::size_t>(k)];
+    };
+    const float far = at(95);
+    const float near = at(5);
+    return {near, far};
+}
+
 void PopulationMap::onRunChanged()
 {
     m_layoutTimer.stop();
@@ -106,12 +122,18 @@ void PopulationMap::onRunChanged()
         const int n = m_session->sampleCount();
         m_positions = m_session->mapPositionsPtr();
         m_bounds = m_positions ? MapFit::boundsOf(*m_positions) : QRectF();
-        m_sizeBuckets.resize(static_cast<size_t>(n));
-        for (int id = 0; id < n; ++id)
-            m_sizeBuckets[static_cast<size_t>(id)] =
-                static_cast<std::uint8_t>(mapstyle::sizeBucketForLoss(m_session->loss(id)));
     }
-    const bool coloringReset = m_state.setSamples(MapFilterState::samplesOf(*m_session));
+    MapFilterState::Samples samples = MapFilterState::samplesOf(*m_session);
+    // Without scores, samples.losses are the distances to the own centroid.
+    const auto [near, far] =
+        samples.scored ? std::pair<float, float>() : distanceSizeRange(samples.losses);
+    m_sizeBuckets.resize(samples.losses.size());
+    for (size_t id = 0; id < samples.losses.size(); ++id)
+        m_sizeBuckets[id] = static_cast<std::uint8_t>(
+            samples.scored ? mapstyle::sizeBucketForLoss(samples.losses[id])
+                           : mapstyle::sizeBucketForDistance(samples.losses[id], near, far));
+    m_legend.setDistanceSizes(!samples.scored, near, far);
+    const bool coloringReset = m_state.setSamples(std::move(samples));
     m_picker.setPositions(m_positions);
     m_picker.setSizeBuckets(m_sizeBuckets);
     m_picker.invalidate(); // a new draw order
@@ -223,7 +245,7 @@ void PopulationMap::packDots(const std::vector<int>& order, MapDots& out) const
     for (size_t k = 0; k < order.size(); ++k) {
         const auto id = static_cast<size_t>(order[k]);
         out[k] = {pos(order[k], 0), pos(order[k], 1), m_state.colorOf(order[k]), m_sizeBuckets[id],
-                  !m_session->correct(order[k])};
+                  m_state.scored() && !m_session->correct(order[k])};
     }
 }
 

@@ -18,6 +18,7 @@
 #include <QWidget>
 #include <cstdint>
 #include <memory>
+#include <utility>
 #include <vector>
 
 namespace mnistx::ui
@@ -184,6 +185,16 @@ public:
     using QWidget::render;
     void render(QPainter* painter, const QRectF& target) const;
 
+    // A sample's dot size step as drawn (0: smallest, kSizeBuckets − 1:
+    // largest): by its loss, or by its distance to its own class centroid
+    // in a run without model scores; 0 for an id out of range.
+    int sizeBucket(int id) const
+    {
+        return id >= 0 && id < static_cast<int>(m_sizeBuckets.size())
+                   ? m_sizeBuckets[static_cast<std::size_t>(id)]
+                   : 0;
+    }
+
     // Forces the next paint to re-render every dot (benchmarks measure the
     // real re-render cost with it).
     void invalidateCache();
@@ -234,6 +245,9 @@ private:
     void filtersUpdated();
     void packRings();
     void packDots(const std::vector<int>& order, MapDots& out) const;
+    // The distances that get the smallest and the largest dot when dots are
+    // sized by the distance to the own centroid (a run without scores).
+    static std::pair<float, float> distanceSizeRange(const std::vector<float>& distances);
     void relayout();
 
     MapView fittedView(const QRectF& plotRect) const;
@@ -257,7 +271,7 @@ private:
     // Per-run data (rebuilt on runChanged).
     std::shared_ptr<const RowMatrixXf> m_positions; // the layout snapshot being drawn
     QRectF m_bounds;                         // what a reset view fits, map space (outliers aside)
-    std::vector<std::uint8_t> m_sizeBuckets; // per sample, from its loss
+    std::vector<std::uint8_t> m_sizeBuckets; // per sample: sizeBucket()
 
     // Colouring, filters and what they leave (draw order included).
     MapFilterState m_state;

@@ -111,6 +111,10 @@ void MisclassifiedView::onRunChanged()
     if (!m_session->hasRun())
         m_stack->setHintText(
             tr("No run loaded.\n\nOpen or train a run to list its misclassified samples."));
+    else if (!m_session->scored())
+        m_stack->setHintText(ExplorerSession::noScoresReason() +
+                             tr("\n\nWithout predictions no sample is known to be "
+                                "misclassified."));
     else if (totalCount() == 0)
         m_stack->setHintText(
             tr("No misclassified samples: every sample of this run is classified correctly."));

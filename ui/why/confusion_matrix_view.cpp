@@ -252,6 +252,11 @@ void ConfusionMatrixView::updateSummary()
         m_summary->setText(tr("No run loaded."));
         return;
     }
+    if (!a->scored) {
+        m_summary->setText(tr("%1: no predictions, so no confusion matrix")
+                               .arg(QLatin1String(analysis::subsetName(m_subset))));
+        return;
+    }
     const QLocale locale;
     const long long total = a->confusion.sum();
     const long long correct = a->confusion.trace();
@@ -395,7 +400,7 @@ void ConfusionMatrixView::fitCellFont(Layout& layout, double maxWidth, double ma
 std::pair<int, int> ConfusionMatrixView::cellAt(const QPointF& position) const
 {
     const int classes = classCount();
-    if (classes == 0)
+    if (classes == 0 || !analysis()->scored) // no cells drawn
         return {-1, -1};
     const Layout l = layoutFor(QRectF(m_canvas->rect()), false);
     const QPointF p = position - l.origin;
@@ -557,9 +562,11 @@ void ConfusionMatrixView::paintMatrix(QPainter* painter, const QRectF& area, boo
     const int classes = classCount();
     const Layout l = layoutFor(area, withTitle);
     painter->setFont(l.font);
-    if (!a || classes == 0) {
+    if (!a || classes == 0 || !a->scored) {
         painter->setPen(QColor(0x66, 0x66, 0x66));
-        painter->drawText(area, Qt::AlignCenter, tr("No run loaded"));
+        painter->drawText(area.adjusted(8, 8, -8, -8), Qt::AlignCenter | Qt::TextWordWrap,
+                          !a || classes == 0 ? tr("No run loaded")
+                                             : ExplorerSession::noScoresReason());
         painter->restore();
         return;
     }

@@ -133,6 +133,12 @@ void InsightsPanel::setState(State state, const QString& detail)
         m_status->setText(tr("The insights could not be computed: %1").arg(detail));
         break;
     case State::Ready:
+        if (m_session->hasRun() && !m_session->scored()) {
+            m_status->setText(ExplorerSession::noScoresReason() +
+                              tr(" The insights look for groups with a high loss, so there "
+                                 "are none."));
+            break;
+        }
         m_status->setText(
             insights().empty()
                 ? tr("No weak group found: no cluster, confusion or property group has at "

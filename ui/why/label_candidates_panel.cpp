@@ -302,9 +302,15 @@ void LabelCandidatesPanel::setState(State state)
         m_stack->setHintText(tr("The candidates could not be ranked:\n%1").arg(m_rankingError));
         break;
     case State::Ready:
-        m_stack->setHintText(tr("No label candidates: no sample is below its class's confidence "
-                                "threshold with a score of at least %1.")
-                                 .arg(m_context->labelErrorConfig().minScore));
+        if (m_session->hasRun() && !m_session->scored())
+            m_stack->setHintText(ExplorerSession::noScoresReason() +
+                                 tr("\n\nThe candidates are ranked from the model's confidence "
+                                    "in each label, so there are none."));
+        else
+            m_stack->setHintText(
+                tr("No label candidates: no sample is below its class's confidence "
+                   "threshold with a score of at least %1.")
+                    .arg(m_context->labelErrorConfig().minScore));
         break;
     }
     const bool table = state == State::Ready && m_model->rowCount() > 0;

@@ -459,7 +459,11 @@ void MetadataDashboard::updateChart()
     m_grouped = {};
     const std::shared_ptr<const why::SubsetMetadata>& md =
         m_subset == analysis::Subset::Train ? m_train : m_validation;
-    const bool ready = md && md->has(m_field) && (!m_split || md->has(*m_split));
+    // The dashboard shows losses: a run without scores has none to show.
+    if (md && !md->scored)
+        m_placeholder = ExplorerSession::noScoresReason() +
+                        tr(" The dashboard shows the mean loss of each group.");
+    const bool ready = md && md->scored && md->has(m_field) && (!m_split || md->has(*m_split));
     if (ready)
         m_grouped = m_split ? why::meanLossBy(*md, m_field, *m_split, m_bins)
                             : why::meanLossBy(*md, m_field, m_bins);

@@ -300,7 +300,9 @@ void SimilarSamplesPanel::updateNeighbours()
     if (m_queryId >= 0) {
         const int id = m_queryId;
         const int gt = m_session->label(id);
-        const int pred = m_session->prediction(id);
+        // Without model scores: no prediction, nothing misclassified.
+        const bool scored = m_session->scored();
+        const int pred = scored ? m_session->prediction(id) : gt;
         const bool right = gt == pred;
         const SampleHeader header = sampleHeader(*m_session, id);
         m_queryPlain = tr("Query: %1").arg(header.plain);
@@ -311,7 +313,7 @@ void SimilarSamplesPanel::updateNeighbours()
             for (int other : m_model->ids()) {
                 sameLabel += m_session->label(other) == gt;
                 predictedLabel += !right && m_session->label(other) == pred;
-                wrong += !m_session->correct(other);
+                wrong += scored && !m_session->correct(other);
             }
             const auto [lo, hi] = std::minmax_element(distances.begin(), distances.end());
             m_summary =
@@ -322,9 +324,9 @@ void SimilarSamplesPanel::updateNeighbours()
                 m_summary += tr(", %1 with GT %2 (its prediction)")
                                  .arg(predictedLabel)
                                  .arg(m_session->className(pred));
-            m_summary += tr(", %1 misclassified · distance %2–%3")
-                             .arg(wrong)
-                             .arg(formatDistance(*lo), formatDistance(*hi));
+            if (scored)
+                m_summary += tr(", %1 misclassified").arg(wrong);
+            m_summary += tr(" · distance %1–%2").arg(formatDistance(*lo), formatDistance(*hi));
         }
     }
     m_queryLabel->setText(m_queryHtml);
