@@ -49,8 +49,10 @@ int runHeadless(const mnistx::pipeline::CommandLine& cl, int argc, char** argv)
         std::cerr << "[plots]\n";
         const QString out = QString::fromStdString(cl.pipeline.outDir);
         mnistx::ui::writeHeadlessPlots(*run, nullptr, out);
-        std::cerr << "plots written to " << cl.pipeline.outDir
-                  << " (embedding_train, embedding_validation, loss_vs_distance: .png and .svg)\n";
+        std::cerr << "plots written to " << cl.pipeline.outDir << " (embedding_train, "
+                  << (run->train.scored ? "embedding_validation, loss_vs_distance"
+                                        : "embedding_validation")
+                  << ": .png and .svg)\n";
         std::cerr << "[report]\n";
         const QString report = QDir(out).filePath(QStringLiteral("report.html"));
         mnistx::ui::writeRunReport({run, outputs.images, outputs.why.candidateList,

@@ -87,22 +87,30 @@ void TestUnscoredRun::mapSizesDotsByCentroidDistance()
     ui::PopulationMap map(&session);
     map.resize(600, 400);
 
-    // Farther from the own centroid: a dot at least as large; from the 95th
-    // percentile on the largest, up to the 5th the smallest.
+    // Within a class, farther from its centroid: a dot at least as large;
+    // up to the class's median the smallest, its farthest the largest.
     const int n = session.sampleCount();
-    std::vector<int> ids(static_cast<std::size_t>(n));
-    for (int id = 0; id < n; ++id)
-        ids[static_cast<std::size_t>(id)] = id;
-    std::sort(ids.begin(), ids.end(),
-              [&](int a, int b) { return ownDistance(session, a) < ownDistance(session, b); });
-    for (std::size_t k = 1; k < ids.size(); ++k)
-        QVERIFY(map.sizeBucket(ids[k]) >= map.sizeBucket(ids[k - 1]));
-    QCOMPARE(map.sizeBucket(ids.back()), ui::mapstyle::kSizeBuckets - 1);
-    QCOMPARE(map.sizeBucket(ids.front()), 0);
-    QVERIFY(map.sizeBucket(ids[ids.size() / 2]) > 0);
-    QVERIFY(map.sizeBucket(ids[ids.size() / 2]) < ui::mapstyle::kSizeBuckets - 1);
-    // The draw order follows the same distance: the farthest drawn last.
-    QCOMPARE(map.filterState().drawOrder().back(), ids.back());
+    for (int c = 0; c < session.classCount(); ++c) {
+        std::vector<int> ids;
+        for (int id = 0; id < n; ++id)
+            if (session.label(id) == c)
+                ids.push_back(id);
+        QVERIFY(ids.size() > 10);
+        std::sort(ids.begin(), ids.end(),
+                  [&](int a, int b) { return ownDistance(session, a) < ownDistance(session, b); });
+        for (std::size_t k = 1; k < ids.size(); ++k)
+            QVERIFY(map.sizeBucket(ids[k]) >= map.sizeBucket(ids[k - 1]));
+        QCOMPARE(map.sizeBucket(ids.back()), ui::mapstyle::kSizeBuckets - 1);
+        QCOMPARE(map.sizeBucket(ids.front()), 0);
+        QCOMPARE(map.sizeBucket(ids[(ids.size() - 1) / 2]), 0);
+        QVERIFY(map.sizeBucket(ids[ids.size() * 9 / 10]) > 0);
+    }
+    // The draw order follows the distance: the farthest sample drawn last.
+    int farthest = 0;
+    for (int id = 1; id < n; ++id)
+        if (ownDistance(session, id) > ownDistance(session, farthest))
+            farthest = id;
+    QCOMPARE(map.filterState().drawOrder().back(), farthest);
 
     // Nothing is wrong, so nothing colours or filters by it.
     QVERIFY(!map.filterState().scored());

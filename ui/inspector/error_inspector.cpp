@@ -227,12 +227,14 @@ void ErrorInspector::showSample(int id)
         m_headerHtml.clear();
         m_nearestPlain.clear();
         m_nearestHtml.clear();
-        m_stack->setHintText(
-            m_session->hasRun()
-                ? tr("Click a dot on the map to inspect a sample\n\n"
-                     "or press N to start with the worst misclassified sample.")
-                : tr("No run loaded.\n\nOpen a run or train one; then click a dot on the map "
-                     "to inspect a sample."));
+        QString hint = tr("No run loaded.\n\nOpen a run or train one; then click a dot on the "
+                          "map to inspect a sample.");
+        if (m_session->hasRun())
+            hint = m_session->scored()
+                       ? tr("Click a dot on the map to inspect a sample\n\n"
+                            "or press N to start with the worst misclassified sample.")
+                       : tr("Click a dot on the map to inspect a sample.");
+        m_stack->setHintText(hint);
         m_stack->showHint();
         updateNavigation();
         return;
@@ -342,6 +344,8 @@ void ErrorInspector::showSample(int id)
                                          kComparisonTick);
     if (!m_probabilities->comparisonValues().isEmpty())
         probabilityLegend.append({m_otherName, kComparisonTick});
+    if (probabilities.isEmpty()) // the placeholder says why; no colours to explain
+        probabilityLegend.clear();
     m_probabilities->setLegend(probabilityLegend);
 
     // Distances to the class centroids, and the sentence naming the nearest.

@@ -44,18 +44,27 @@ int MapLegend::sizeRows() const
     return m_distanceSizes ? 3 : 4; // without scores nothing is misclassified
 }
 
-// Rows of the dot legend: three example losses (or distances), then the outline.
+// Rows of the dot legend: three example losses, then the outline; or three
+// distances, each relative to the sample's own class.
 QString MapLegend::sizeLabel(int i) const
 {
+    if (m_distanceSizes) {
+        const char* const rows[3] = {"≤ its class's median", "farther",
+                                     "≥ its class's 99th percentile"};
+        return QCoreApplication::translate("MapLegend", rows[std::clamp(i, 0, 2)]);
+    }
     if (i == 3)
         return QCoreApplication::translate("MapLegend", "misclassified");
-    // A distance is drawn as the loss lossLikeDistance makes of it.
-    float value = mapstyle::kSizeLegendLosses[i];
-    if (m_distanceSizes)
-        value = m_near + (m_far - m_near) * value / mapstyle::kLossClamp;
-    // The last example is the clamp: every larger value gets the same dot.
-    return i == 2 ? QStringLiteral("≥ %1").arg(static_cast<double>(value), 0, 'g', 3)
-                  : QString::number(static_cast<double>(value), 'g', 2);
+    const float loss = mapstyle::kSizeLegendLosses[i];
+    // The last example is the clamp: every larger loss gets the same dot.
+    return i == 2 ? QStringLiteral("≥ %1").arg(loss, 0, 'f', 1)
+                  : QString::number(static_cast<double>(loss), 'g', 2);
+}
+
+float MapLegend::sizeExample(int i) const
+{
+    // A distance at its class's median or nearer gets the smallest dot.
+    return m_distanceSizes && i == 0 ? 0.0f : mapstyle::kSizeLegendLosses[i];
 }
 
 QString MapLegend::countText(qint64 count) const
@@ -330,7 +339,7 @@ void MapLegend::paint(QPainter& painter) const
         painter.setPen(Qt::NoPen);
         painter.setBrush(example);
         if (i < 3) {
-            const qreal radius = mapstyle::radiusForLoss(mapstyle::kSizeLegendLosses[i]);
+            const qreal radius = mapstyle::radiusForLoss(sizeExample(i));
             painter.drawEllipse(center, radius, radius);
         } else {
             // A misclassified sample's dot: outlined (MapRenderer's edge).

@@ -51,15 +51,10 @@ public:
     const QVector<MapLegendEntry>& entries() const { return m_entries; }
     // hidden[i]: entry i is hidden (drawn hollow); shorter vectors mean "shown".
     void setHidden(std::vector<bool> hidden) { m_hidden = std::move(hidden); }
-    // Dots sized by the distance to the own class centroid (a run without
-    // model scores; mapstyle::sizeBucketForDistance with near and far), or
-    // by the loss.
-    void setDistanceSizes(bool on, float near = 0.0f, float far = 0.0f)
-    {
-        m_distanceSizes = on;
-        m_near = near;
-        m_far = far;
-    }
+    // Dots sized by the distance to the own class centroid relative to the
+    // class (a run without model scores: PopulationMap::sizeBucket), or by
+    // the loss.
+    void setDistanceSizes(bool on) { m_distanceSizes = on; }
 
     // Width the legend needs with this font (logical px) when it may be
     // availableHeight tall: entries go into more columns when one is too long.
@@ -104,6 +99,7 @@ private:
     QString scrollText() const;
     QString sizeTitle() const;
     QString sizeLabel(int i) const;
+    float sizeExample(int i) const; // the loss-like value row i's dot is drawn for
     int sizeRows() const;
 
     QString m_title;
@@ -117,7 +113,6 @@ private:
     QRectF m_sizeTitleRect;
     QVector<QRectF> m_sizeRects; // three example losses, then "misclassified"
     bool m_distanceSizes = false;
-    float m_near = 0.0f, m_far = 0.0f;
     int m_columns = 1;
     bool m_strip = false;
     QRectF m_area; // of the last layout, for scrollBy

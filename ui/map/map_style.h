@@ -45,16 +45,13 @@ inline int sizeBucketForLoss(float loss)
 
 // Without model scores a dot is sized by its distance to its own class
 // centroid, on the same square-root scale as the losses: `near` and closer
-// get the smallest dot, `far` and beyond the largest (a low and a high
-// percentile of the run's distances, so the sizes tell the run's samples
-// apart whatever the scale of its space).
-inline float lossLikeDistance(float distance, float near, float far)
-{
-    return far > near ? kLossClamp * (distance - near) / (far - near) : 0.0f;
-}
+// get the smallest dot, `far` and beyond the largest (the median and the
+// 99th percentile of the distances in the sample's class: like a loss, it
+// picks out the samples unlike their class, whatever the scale of the
+// space or the spread of the class).
 inline int sizeBucketForDistance(float distance, float near, float far)
 {
-    return sizeBucketForLoss(lossLikeDistance(distance, near, far));
+    return sizeBucketForLoss(far > near ? kLossClamp * (distance - near) / (far - near) : 0.0f);
 }
 
 inline float radiusOfBucket(int bucket)

@@ -93,20 +93,28 @@ PopulationMap::~PopulationMap() = default;
 
 // ---------------------------------------------------------------- run data
 
-std::pair<float, float> PopulationMap::distanceSizeRange(const std::vector<float>& distances)
+std::vector<std::pair<float, float>>
+PopulationMap::distanceSizeRanges(const std::vector<int>& labels,
+                                  const std::vector<float>& distances, int classCount)
 {
-    // The 5th and 95th percentiles: a few outliers do not flatten the rest.
-    if (distances.empty())
-        return {0.0f, 0.0f};
-    std::vector<float> sorted = distances;
-    const auto at = [&](std::size_t percent) {
-        const auto k = static_cast<std::ptrdiff_t>((sorted.size() - 1) * percent / 100);
-        std::nth_element(sorted.begin(), sorted.begin() + k, sorted.end());
-        return sorted[static_cast<std::size_t>(k)];
-    };
-    const float far = at(95);
-    const float near = at(5);
-    return {near, far};
+    std::vector<std::vector<float>> byClass(static_cast<size_t>(std::max(classCount, 0)));
+    for (size_t i = 0; i < labels.size() && i < distances.size(); ++i)
+        if (labels[i] >= 0 && labels[i] < classCount)
+            byClass[static_cast<size_t>(labels[i])].push_back(distances[i]);
+    std::vector<std::pair<float, float>> out(byClass.size());
+    for (size_t c = 0; c < byClass.size(); ++c) {
+        std::vector<float>& v = byClass[c];
+        if (v.empty())
+            continue;
+        const auto at = [&v](size_t percent) {
+            const auto k = static_cast<std::ptrdiff_t>((v.size() - 1) * percent / 100);
+            std::nth_element(v.begin(), v.begin() + k, v.end());
+            return v[static_cast<size_t>(k)];
+        };
+        const float far = at(99);
+        out[c] = {at(50), far};
+    }
+    return out;
 }
 
 void PopulationMap::onRunChanged()
@@ -125,14 +133,18 @@ void PopulationMap::onRunChanged()
     }
     MapFilterState::Samples samples = MapFilterState::samplesOf(*m_session);
     // Without scores, samples.losses are the distances to the own centroid.
-    const auto [near, far] =
-        samples.scored ? std::pair<float, float>() : distanceSizeRange(samples.losses);
+    const std::vector<std::pair<float, float>> ranges =
+        samples.scored ? std::vector<std::pair<float, float>>()
+                       : distanceSizeRanges(samples.labels, samples.losses, samples.classCount);
     m_sizeBuckets.resize(samples.losses.size());
-    for (size_t id = 0; id < samples.losses.size(); ++id)
+    for (size_t id = 0; id < samples.losses.size(); ++id) {
+        const float v = samples.losses[id];
+        const auto c = static_cast<size_t>(samples.labels[id]);
         m_sizeBuckets[id] = static_cast<std::uint8_t>(
-            samples.scored ? mapstyle::sizeBucketForLoss(samples.losses[id])
-                           : mapstyle::sizeBucketForDistance(samples.losses[id], near, far));
-    m_legend.setDistanceSizes(!samples.scored, near, far);
+            samples.scored ? mapstyle::sizeBucketForLoss(v)
+                           : mapstyle::sizeBucketForDistance(v, ranges[c].first, ranges[c].second));
+    }
+    m_legend.setDistanceSizes(!samples.scored);
     const bool coloringReset = m_state.setSamples(std::move(samples));
     m_picker.setPositions(m_positions);
     m_picker.setSizeBuckets(m_sizeBuckets);

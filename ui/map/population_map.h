@@ -187,7 +187,8 @@ public:
 
     // A sample's dot size step as drawn (0: smallest, kSizeBuckets − 1:
     // largest): by its loss, or by its distance to its own class centroid
-    // in a run without model scores; 0 for an id out of range.
+    // relative to its class in a run without model scores; 0 for an id out
+    // of range.
     int sizeBucket(int id) const
     {
         return id >= 0 && id < static_cast<int>(m_sizeBuckets.size())
@@ -245,9 +246,12 @@ private:
     void filtersUpdated();
     void packRings();
     void packDots(const std::vector<int>& order, MapDots& out) const;
-    // The distances that get the smallest and the largest dot when dots are
-    // sized by the distance to the own centroid (a run without scores).
-    static std::pair<float, float> distanceSizeRange(const std::vector<float>& distances);
+    // Per class, the distances to the own centroid that get the smallest and
+    // the largest dot in a run without scores: the class's median and 99th
+    // percentile (mapstyle::sizeBucketForDistance).
+    static std::vector<std::pair<float, float>>
+    distanceSizeRanges(const std::vector<int>& labels, const std::vector<float>& distances,
+                       int classCount);
     void relayout();
 
     MapView fittedView(const QRectF& plotRect) const;

@@ -179,6 +179,10 @@ void MisclassifiedView::updateCount()
     QString text = tr("%1 of %2 misclassified")
                        .arg(locale.toString(shownCount()), locale.toString(totalCount()));
     QString tip = tr("Rows shown by the filters, of all misclassified samples of the run");
+    if (m_session->hasRun() && !m_session->scored()) {
+        text = tr("no predictions");
+        tip = ExplorerSession::noScoresReason();
+    }
     if (!m_queryText.isEmpty()) {
         text += tr(" · query");
         tip += tr("\nThe map's query: %1").arg(m_queryText);
