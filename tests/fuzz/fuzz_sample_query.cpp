@@ -4,7 +4,8 @@
 //
 // Input: the expression's text, run against a small run of 3 classes (one
 // class name with quotes, one non-ASCII) and 4 + 3 samples, with a
-// categorical and a numeric metadata field. A QueryError is the expected
+// categorical and a numeric metadata field, then against the same run without
+// model scores (no predictions, losses or probabilities to read). A QueryError is the expected
 // answer to a bad expression; anything else escaping, a crash or a sanitizer
 // report is a finding, as is an error that points outside the text, or
 // evaluations that disagree with each other.
@@ -58,6 +59,23 @@ const store::RunData& fuzzRun()
     return run;
 }
 
+// fuzzRun() as embeddings without logits make it.
+const store::RunData& unscoredRun()
+{
+    static const store::RunData run = [] {
+        store::RunData r = fuzzRun();
+        for (analysis::SubsetAnalysis* a : {&r.train, &r.validation}) {
+            a->scored = false;
+            a->predictions.clear();
+            a->losses.clear();
+            a->logits.resize(a->sampleCount(), 0);
+            a->probabilities.resize(a->sampleCount(), 0);
+        }
+        return r;
+    }();
+    return run;
+}
+
 const data::UserMetadata& fuzzMetadata()
 {
     static const data::UserMetadata metadata = [] {
@@ -78,10 +96,9 @@ const data::UserMetadata& fuzzMetadata()
     return metadata;
 }
 
-void runQuery(const std::uint8_t* data, std::size_t size)
+void runQuery(const std::uint8_t* data, std::size_t size, const store::RunData& run)
 {
     const std::string text(reinterpret_cast<const char*>(data), size);
-    const store::RunData& run = fuzzRun();
     try {
         const query::SampleQuery q(text, run, &fuzzMetadata());
         const std::vector<std::uint8_t> flags = q.matchFlags();
@@ -112,6 +129,7 @@ void runQuery(const std::uint8_t* data, std::size_t size)
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size)
 {
-    runQuery(data, size);
+    runQuery(data, size, fuzzRun());
+    runQuery(data, size, unscoredRun());
     return 0;
 }

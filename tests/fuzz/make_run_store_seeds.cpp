@@ -6,6 +6,7 @@
 //   fuzz_make_run_store_seeds tests/fuzz/corpus/run_store
 
 #include "../common/synthetic_run.h"
+#include "core/analysis/subset_metrics.h"
 #include "core/store/run_store.h"
 
 #include <cstdio>
@@ -19,10 +20,16 @@ using namespace mnistx;
 namespace
 {
 
+// unscored: without model scores, as embeddings without logits make it.
 void writeSeed(const std::string& corpus, const std::string& name,
-               const test::SyntheticRunOptions& options)
+               const test::SyntheticRunOptions& options, bool unscored = false)
 {
     store::RunData run = test::makeSyntheticRun(options);
+    if (unscored) {
+        analysis::fillUnscored(run.train);
+        analysis::fillUnscored(run.validation);
+        analysis::computeLossDistanceBins(run.train, run.validation, 2);
+    }
     run.centroids.rows = 2;
     run.centroids.cols = 2;
     run.centroids.means.conservativeResize(run.centroids.means.rows(), 4);
@@ -70,5 +77,6 @@ int main(int argc, char** argv)
     empty.validationCount = 0;
     empty.lossBins = 0;
     writeSeed(corpus, "empty.run", empty);
+    writeSeed(corpus, "unscored.run", small, true);
     return 0;
 }
