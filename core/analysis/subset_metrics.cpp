@@ -5,9 +5,27 @@
 #include <limits>
 #include <stdexcept>
 #include <string>
+#include <utility>
 
 namespace mnistx::analysis
 {
+
+namespace
+{
+
+// The label of sample i; throws std::invalid_argument when it is not one of
+// the classes.
+int checkedLabel(const SubsetAnalysis& a, int i, int classes)
+{
+    const int label = a.labels[static_cast<std::size_t>(i)];
+    if (label >= classes)
+        throw std::invalid_argument("label " + std::to_string(label) + " of sample " +
+                                    std::to_string(i) + " is outside the " +
+                                    std::to_string(classes) + " classes");
+    return label;
+}
+
+} // namespace
 
 void fillFromLogits(SubsetAnalysis& a)
 {
@@ -27,11 +45,7 @@ void fillFromLogits(SubsetAnalysis& a)
     double totalLoss = 0.0;
     long long correct = 0;
     for (int i = 0; i < n; ++i) {
-        const int label = a.labels[static_cast<std::size_t>(i)];
-        if (label >= classes)
-            throw std::invalid_argument("label " + std::to_string(label) + " of sample " +
-                                        std::to_string(i) + " is outside the " +
-                                        std::to_string(classes) + " classes");
+        const int label = checkedLabel(a, i, classes);
         const float* z = a.logits.row(i).data();
         int best = 0;
         for (int c = 1; c < classes; ++c)
@@ -69,21 +83,16 @@ void fillUnscored(SubsetAnalysis& a)
     const int classes = a.classCount;
     if (classes < 1)
         throw std::invalid_argument("a subset without scores still needs its class count");
+    std::vector<ClassStats> perClass(static_cast<std::size_t>(classes));
+    for (int i = 0; i < n; ++i)
+        ++perClass[static_cast<std::size_t>(checkedLabel(a, i, classes))].count;
     a.scored = false;
     a.predictions.clear();
     a.losses.clear();
     a.logits.resize(n, 0);
     a.probabilities.resize(n, 0);
     a.confusion = MatrixXi64::Zero(classes, classes);
-    a.perClass.assign(static_cast<std::size_t>(classes), ClassStats{});
-    for (int i = 0; i < n; ++i) {
-        const int label = a.labels[static_cast<std::size_t>(i)];
-        if (label >= classes)
-            throw std::invalid_argument("label " + std::to_string(label) + " of sample " +
-                                        std::to_string(i) + " is outside the " +
-                                        std::to_string(classes) + " classes");
-        ++a.perClass[static_cast<std::size_t>(label)].count;
-    }
+    a.perClass = std::move(perClass);
     a.accuracy = 0.0;
     a.meanLoss = 0.0;
 }

@@ -29,6 +29,7 @@ private Q_SLOTS:
     void tiesPredictTheLowestClass();
     void confusionAndPerClassFigures();
     void badLogitsAreRefused();
+    void unscoredSubsetKeepsCountsOnly();
     void nearestCentroidIsArgmin();
     void binsMatchDirectComputation();
     void outOfRangeDistancesAreClampedIntoOuterBins();
@@ -220,6 +221,36 @@ void TestSubsetMetrics::badLogitsAreRefused()
     } catch (const std::invalid_argument& e) {
         QVERIFY2(QString(e.what()).contains("sample 7"), e.what());
     }
+}
+
+// Without scores: counts per class, nothing predicted, no loss bins; a
+// label outside the classes is refused before anything changes.
+void TestSubsetMetrics::unscoredSubsetKeepsCountsOnly()
+{
+    analysis::SubsetAnalysis a = randomSubset(12, 4, 1.0f, 6);
+    analysis::fillFromLogits(a);
+    analysis::SubsetAnalysis b = a;
+    analysis::fillUnscored(a);
+    QVERIFY(!a.scored);
+    QVERIFY(a.predictions.empty() && a.losses.empty());
+    QCOMPARE(a.logits.rows(), Eigen::Index(12));
+    QCOMPARE(a.probabilities.cols(), Eigen::Index(0));
+    QCOMPARE(a.confusion.sum(), 0LL);
+    for (int c = 0; c < 4; ++c)
+        QCOMPARE(a.perClass[static_cast<std::size_t>(c)].count,
+                 static_cast<long long>(std::count(a.labels.begin(), a.labels.end(), c)));
+    a.centroidDistances = RowMatrixXf::Random(12, 4).cwiseAbs();
+    b.centroidDistances = a.centroidDistances;
+    analysis::computeLossDistanceBins(b, a, 5);
+    QCOMPARE(a.lossVsDistance.binCount(), 0);
+    QCOMPARE(b.lossVsDistance.binCount(), 0); // one unscored subset: no shared bins
+
+    analysis::SubsetAnalysis bad = randomSubset(6, 3, 1.0f, 7);
+    analysis::fillFromLogits(bad);
+    bad.labels[4] = 3;
+    QVERIFY_THROWS_EXCEPTION(std::invalid_argument, analysis::fillUnscored(bad));
+    QVERIFY(bad.scored);
+    QCOMPARE(bad.predictions.size(), std::size_t(6));
 }
 
 void TestSubsetMetrics::nearestCentroidIsArgmin()
