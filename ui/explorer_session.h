@@ -100,6 +100,10 @@ public:
     const QString& selectionDescription() const { return m_selectionDescription; }
     void setSelection(QVector<int> ids, const QString& description);
 
+    // The run's stored projection as one N×2 matrix (train rows, then
+    // validation); zeros when it has none yet. Any thread.
+    static std::shared_ptr<const RowMatrixXf> storedPositions(const store::RunData& run);
+
     // Misclassified samples of both subsets by descending loss (cached; none
     // without scores).
     const std::vector<int>& misclassifiedByLoss() const;
@@ -111,10 +115,6 @@ Q_SIGNALS:
     void selectionChanged();
 
 private:
-    // The run's stored projection as one N×2 matrix (train rows, then
-    // validation); zeros when it has none yet.
-    static std::shared_ptr<const RowMatrixXf> storedPositions(const store::RunData& run);
-
     std::shared_ptr<const store::RunData> m_run;
     std::shared_ptr<const data::DatasetSplits> m_data;
     QStringList m_classNames; // the run's, converted once

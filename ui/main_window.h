@@ -200,8 +200,9 @@ private:
     void writeSettings() const;
 
     // main_window_runs.cpp: opening, training and re-projecting runs.
-    void onAnalysed(const RunPtr& run, const DataPtr& data);
-    void onFinished(const RunPtr& run, const DataPtr& data, const QString& dir);
+    void onAnalysed(const RunPtr& run, const DataPtr& data, const MapFactsPtr& mapFacts);
+    void onFinished(const RunPtr& run, const DataPtr& data, const QString& dir,
+                    const MapFactsPtr& mapFacts);
     void onFailed(const QString& message);
     // The run being opened was made on other data than the folder given:
     // offers to open it with its own data or to train a new run on the new.

@@ -250,15 +250,17 @@ void MainWindow::train(const pipeline::PipelineConfig& config)
     m_controller->startPipeline(config);
 }
 
-void MainWindow::onAnalysed(const RunPtr& run, const DataPtr& data)
+void MainWindow::onAnalysed(const RunPtr& run, const DataPtr& data, const MapFactsPtr& mapFacts)
 {
     // A PCA preview while the real projection optimises: the map animates.
+    m_map->setPreparedFacts(mapFacts);
     m_session->setRun(run, data);
     m_map->resetView();
     updateRunLabel();
 }
 
-void MainWindow::onFinished(const RunPtr& run, const DataPtr& data, const QString& dir)
+void MainWindow::onFinished(const RunPtr& run, const DataPtr& data, const QString& dir,
+                            const MapFactsPtr& mapFacts)
 {
     const Job job = m_job;
     m_job = Job::None;
@@ -267,6 +269,7 @@ void MainWindow::onFinished(const RunPtr& run, const DataPtr& data, const QStrin
     // view.
     const bool newMapOnly = job == Job::Reproject && m_session->setProjection(run);
     if (!newMapOnly) {
+        m_map->setPreparedFacts(mapFacts);
         m_session->setRun(run, data);
         m_map->resetView();
     } else {

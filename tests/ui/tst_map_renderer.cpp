@@ -3,7 +3,10 @@
 // thread each) gives, since dots blend in draw order either way. The vector
 // dots (SVG, PDF) are batched by colour into few SVG groups, and drawing them
 // so gives exactly the picture of drawing them one by one in draw order.
+// MapFit's bounds of a million dots, found from a sample and the gathered
+// tails, are exactly the quantile rule computed over every dot.
 
+#include "ui/map/map_fit.h"
 #include "ui/map/map_renderer.h"
 #include "ui/map/map_style.h"
 
@@ -12,7 +15,9 @@
 #include <QPainter>
 #include <QSvgGenerator>
 #include <QtTest>
+#include <algorithm>
 #include <random>
+#include <vector>
 
 using namespace mnistx;
 
@@ -68,7 +73,67 @@ private Q_SLOTS:
     void largeDrawEqualsSmallBatches();
     void vectorDotsKeepTheDrawOrderPicture();
     void vectorDotsShareSvgGroupsByColour();
+    void fitBoundsAreExactForManyDots_data();
+    void fitBoundsAreExactForManyDots();
 };
+
+namespace
+{
+
+// MapFit's rule over every value, written out: the full range, unless it is
+// more than 1.5 times the span of the 0.1 % and 99.9 % quantiles; then that
+// span, widened by a tenth on each side.
+std::pair<double, double> expectedRange(std::vector<float> v)
+{
+    std::sort(v.begin(), v.end());
+    const size_t k0 = std::max<size_t>(1, v.size() / 1000);
+    const double full0 = v.front(), full1 = v.back();
+    const double q0 = v[k0], q1 = v[v.size() - 1 - k0];
+    if (!(full1 - full0 > 1.5 * (q1 - q0)))
+        return {full0, full1};
+    return {std::max(full0, q0 - 0.1 * (q1 - q0)), std::min(full1, q1 + 0.1 * (q1 - q0))};
+}
+
+} // namespace
+
+void TestMapRenderer::fitBoundsAreExactForManyDots_data()
+{
+    QTest::addColumn<int>("count");
+    QTest::addColumn<int>("outliers");
+    QTest::newRow("a million, stranded dots") << 1000000 << 40;
+    QTest::newRow("a million, none") << 1000000 << 0;
+    QTest::newRow("200,000, many far ones") << 200000 << 3000;
+    QTest::newRow("5,000") << 5000 << 3;
+}
+
+void TestMapRenderer::fitBoundsAreExactForManyDots()
+{
+    QFETCH(int, count);
+    QFETCH(int, outliers);
+    std::mt19937 rng(static_cast<unsigned>(count + outliers));
+    std::normal_distribution<float> blob(0.0f, 3.0f);
+    std::uniform_real_distribution<float> far(40.0f, 400.0f);
+    RowMatrixXf positions(count, 2);
+    std::vector<float> xs, ys;
+    for (int i = 0; i < count; ++i) {
+        // Clusters; a few samples stranded far out, on one side for x.
+        positions(i, 0) = blob(rng) + 10.0f * static_cast<float>(i % 5);
+        positions(i, 1) = 0.5f * blob(rng) - static_cast<float>(i % 3);
+        if (i % (count / std::max(outliers, 1)) == 7 && outliers > 0) {
+            positions(i, 0) = far(rng);
+            positions(i, 1) = (i % 2 ? -1.0f : 1.0f) * far(rng);
+        }
+        xs.push_back(positions(i, 0));
+        ys.push_back(positions(i, 1));
+    }
+    const QRectF bounds = ui::MapFit::boundsOf(positions);
+    const auto [x0, x1] = expectedRange(xs);
+    const auto [y0, y1] = expectedRange(ys);
+    QCOMPARE(bounds.left(), x0);
+    QCOMPARE(bounds.right(), x1);
+    QCOMPARE(bounds.top(), y0);
+    QCOMPARE(bounds.bottom(), y1);
+}
 
 void TestMapRenderer::largeDrawEqualsSmallBatches_data()
 {

@@ -16,6 +16,7 @@
 #include <cmath>
 #include <memory>
 #include <random>
+#include <tuple>
 
 using namespace mnistx;
 using ui::PopulationMap;
@@ -50,6 +51,7 @@ private Q_SLOTS:
     void exportsRasterAndVector();
     void newRunSignalsAndLegendFollowTheFilterState();
     void longLegendScrollsUnderTheWheel();
+    void preparedFactsAreAdoptedOnlyForTheirRun();
 
 private:
     // What pickAt must return, from the documented rule, by brute force: of
@@ -897,6 +899,45 @@ void TestPopulationMap::largeMapRendersOffTheGuiThread()
     map.invalidateCache();
     QCOMPARE(filtered, map.grab().toImage());
     QVERIFY(filtered != inPaint);
+}
+
+// The worker's facts of a run (MapRunFacts::of) give the map exactly the
+// state it computes itself; facts of another run are ignored.
+void TestPopulationMap::preparedFactsAreAdoptedOnlyForTheirRun()
+{
+    const auto snapshot = [this] {
+        std::vector<int> buckets;
+        for (int id = 0; id < m_session->sampleCount(); ++id)
+            buckets.push_back(m_map->sizeBucket(id));
+        return std::make_tuple(m_map->filterState().drawOrder(), buckets, m_map->shownCount(),
+                               m_map->filterState().shownOrder());
+    };
+    test::ClusteredRunOptions options = m_options;
+    options.seed += 5; // other losses: another draw order
+    auto run = test::makeClusteredRun(options);
+    m_session->setRun(run, nullptr); // computed here
+    const auto computed = snapshot();
+    m_session->setRun(test::makeClusteredRun(m_options), nullptr);
+    QVERIFY(snapshot() != computed);
+
+    m_map->setPreparedFacts(ui::MapRunFacts::of(*run));
+    m_session->setRun(run, nullptr); // adopted
+    QVERIFY(snapshot() == computed);
+    // Adopted, not recomputed: facts marked by their dot sizes show them.
+    auto marked = std::make_shared<ui::MapRunFacts>(*ui::MapRunFacts::of(*run));
+    std::fill(marked->sizeBuckets.begin(), marked->sizeBuckets.end(), std::uint8_t{3});
+    m_map->setPreparedFacts(marked);
+    m_session->setRun(run, nullptr);
+    QCOMPARE(m_map->sizeBucket(0), 3);
+    QCOMPARE(m_map->sizeBucket(m_session->sampleCount() - 1), 3);
+
+    // Facts of another run (an equal copy, another object): computed again.
+    auto other = std::make_shared<store::RunData>(*run);
+    other->train.losses[0] += 5.0f;
+    m_map->setPreparedFacts(ui::MapRunFacts::of(*run));
+    m_session->setRun(other, nullptr);
+    QVERIFY(m_map->filterState().drawOrder() == ui::MapRunFacts::of(*other)->drawOrder);
+    QVERIFY(m_map->filterState().drawOrder() != std::get<0>(computed));
 }
 
 QTEST_MAIN(TestPopulationMap)

@@ -13,36 +13,6 @@
 namespace mnistx::ui
 {
 
-MapFilterState::Samples MapFilterState::samplesOf(const ExplorerSession& session)
-{
-    Samples samples;
-    if (!session.hasRun())
-        return samples;
-    const auto n = static_cast<size_t>(session.sampleCount());
-    samples.classCount = session.classCount();
-    for (int c = 0; c < samples.classCount; ++c)
-        samples.classNames << session.className(c);
-    samples.scored = session.scored();
-    samples.labels.resize(n);
-    samples.predictions.resize(n);
-    samples.inTraining.resize(n);
-    samples.losses.resize(n);
-    for (size_t i = 0; i < n; ++i) {
-        const int id = static_cast<int>(i);
-        samples.labels[i] = session.label(id);
-        samples.inTraining[i] = session.subsetOf(id) == analysis::Subset::Train;
-        if (samples.scored) {
-            samples.predictions[i] = session.prediction(id);
-            samples.losses[i] = session.loss(id);
-        } else {
-            samples.predictions[i] = samples.labels[i];
-            samples.losses[i] =
-                session.analysisOf(id).distanceToOwnCentroid(session.indexInSubset(id));
-        }
-    }
-    return samples;
-}
-
 std::vector<int> MapFilterState::drawOrderOf(const std::vector<int>& labels,
                                              const std::vector<int>& predictions,
                                              const std::vector<float>& losses)
@@ -61,7 +31,7 @@ std::vector<int> MapFilterState::drawOrderOf(const std::vector<int>& labels,
     return radixIds(packed);
 }
 
-bool MapFilterState::setSamples(Samples samples)
+bool MapFilterState::setSamples(Samples samples, std::vector<int> drawOrder)
 {
     const size_t count = samples.labels.size();
     if (samples.predictions.size() != count || samples.inTraining.size() != count ||
@@ -88,7 +58,9 @@ bool MapFilterState::setSamples(Samples samples)
 
     // Wrong samples after all correct ones, each group by ascending loss:
     // what we look for is drawn last, on top.
-    m_drawOrder = drawOrderOf(m_samples.labels, m_samples.predictions, m_samples.losses);
+    m_drawOrder = drawOrder.size() == n && n > 0
+                      ? std::move(drawOrder)
+                      : drawOrderOf(m_samples.labels, m_samples.predictions, m_samples.losses);
     applyColoring(); // also updates what is shown
     return coloringReset;
 }

@@ -57,10 +57,9 @@ public:
     // to ground truth) and shows every legend entry; filters stay, but for
     // samples without scores colouring by prediction or correctness goes
     // back to ground truth (also returning true) and "misclassified only"
-    // goes off. Mismatched vector lengths count as no run.
-    bool setSamples(Samples samples);
-    // The facts of the session's run (empty without a run).
-    static Samples samplesOf(const ExplorerSession& session);
+    // goes off. Mismatched vector lengths count as no run. drawOrder:
+    // drawOrderOf(samples) when the caller has it already, else empty.
+    bool setSamples(Samples samples, std::vector<int> drawOrder = {});
     // The draw order, back to front: correct samples before wrong ones,
     // each group by ascending loss (NaN and infinite as the largest), equal
     // keys by ascending id. Linear time (a radix sort).
@@ -114,6 +113,12 @@ public:
     SubsetFilter subsetFilter() const { return m_subsetFilter; }
     bool setMisclassifiedOnly(bool on); // false without scores
     bool scored() const { return m_samples.scored; }
+    // Sample id is misclassified (never without scores); id must be valid.
+    bool isWrong(int id) const
+    {
+        return m_samples.labels[static_cast<size_t>(id)] !=
+               m_samples.predictions[static_cast<size_t>(id)];
+    }
     bool misclassifiedOnly() const { return m_misclassifiedOnly; }
     // Only samples with this ground truth and prediction; -1 (or less): any.
     bool setPairFilter(int groundTruth, int prediction);

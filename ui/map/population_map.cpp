@@ -93,28 +93,9 @@ PopulationMap::~PopulationMap() = default;
 
 // ---------------------------------------------------------------- run data
 
-std::vector<std::pair<float, float>>
-PopulationMap::distanceSizeRanges(const std::vector<int>& labels,
-                                  const std::vector<float>& distances, int classCount)
+void PopulationMap::setPreparedFacts(MapFactsPtr facts)
 {
-    std::vector<std::vector<float>> byClass(static_cast<size_t>(std::max(classCount, 0)));
-    for (size_t i = 0; i < labels.size() && i < distances.size(); ++i)
-        if (labels[i] >= 0 && labels[i] < classCount)
-            byClass[static_cast<size_t>(labels[i])].push_back(distances[i]);
-    std::vector<std::pair<float, float>> out(byClass.size());
-    for (size_t c = 0; c < byClass.size(); ++c) {
-        std::vector<float>& v = byClass[c];
-        if (v.empty())
-            continue;
-        const auto at = [&v](size_t percent) {
-            const auto k = static_cast<std::ptrdiff_t>((v.size() - 1) * percent / 100);
-            std::nth_element(v.begin(), v.begin() + k, v.end());
-            return v[static_cast<size_t>(k)];
-        };
-        const float far = at(99);
-        out[c] = {at(50), far};
-    }
-    return out;
+    m_preparedFacts = std::move(facts);
 }
 
 void PopulationMap::onRunChanged()
@@ -126,26 +107,23 @@ void PopulationMap::onRunChanged()
     m_sizeBuckets.clear();
     m_fitted = true;
 
-    if (m_session->hasRun()) {
-        const int n = m_session->sampleCount();
+    // The worker's facts when they describe this run, else computed here.
+    MapFactsPtr facts = std::move(m_preparedFacts);
+    if (!m_session->hasRun())
+        facts.reset();
+    else if (!facts || facts->run != &m_session->run())
+        facts = MapRunFacts::of(m_session->run());
+    MapFilterState::Samples samples;
+    std::vector<int> drawOrder;
+    if (facts) { // taken, not copied: a million dots' facts are 20 MB
         m_positions = m_session->mapPositionsPtr();
-        m_bounds = m_positions ? MapFit::boundsOf(*m_positions) : QRectF();
-    }
-    MapFilterState::Samples samples = MapFilterState::samplesOf(*m_session);
-    // Without scores, samples.losses are the distances to the own centroid.
-    const std::vector<std::pair<float, float>> ranges =
-        samples.scored ? std::vector<std::pair<float, float>>()
-                       : distanceSizeRanges(samples.labels, samples.losses, samples.classCount);
-    m_sizeBuckets.resize(samples.losses.size());
-    for (size_t id = 0; id < samples.losses.size(); ++id) {
-        const float v = samples.losses[id];
-        const auto c = static_cast<size_t>(samples.labels[id]);
-        m_sizeBuckets[id] = static_cast<std::uint8_t>(
-            samples.scored ? mapstyle::sizeBucketForLoss(v)
-                           : mapstyle::sizeBucketForDistance(v, ranges[c].first, ranges[c].second));
+        m_bounds = facts->bounds;
+        m_sizeBuckets = std::move(facts->sizeBuckets);
+        samples = std::move(facts->samples);
+        drawOrder = std::move(facts->drawOrder);
     }
     m_legend.setDistanceSizes(!samples.scored);
-    const bool coloringReset = m_state.setSamples(std::move(samples));
+    const bool coloringReset = m_state.setSamples(std::move(samples), std::move(drawOrder));
     m_picker.setPositions(m_positions);
     m_picker.setSizeBuckets(m_sizeBuckets);
     m_picker.invalidate(); // a new draw order
@@ -250,15 +228,38 @@ void PopulationMap::packRings()
 
 void PopulationMap::packDots(const std::vector<int>& order, MapDots& out) const
 {
-    out.resize(m_positions ? order.size() : 0);
+    out.clear();
     if (!m_positions)
         return;
     const RowMatrixXf& pos = *m_positions;
+    const auto dotOf = [&](int id) {
+        return MapDot{pos(id, 0), pos(id, 1), m_state.colorOf(id),
+                      m_sizeBuckets[static_cast<size_t>(id)], m_state.isWrong(id)};
+    };
+    const auto oneByOne = [&] {
+        out.reserve(order.size());
+        for (const int id : order)
+            out.push_back(dotOf(id));
+    };
+    // A few dots (the selection's rings): one by one.
+    const size_t n = m_sizeBuckets.size();
+    if (order.size() < n / 8)
+        return oneByOne();
+    // Most of the map: the draw order is no order of the ids, so read every
+    // per-sample array in id order and write each dot to its place (two
+    // scattered writes a dot instead of five scattered reads). An id twice
+    // (never in the draw order) takes the slow way.
+    std::vector<int> rank(n, -1);
     for (size_t k = 0; k < order.size(); ++k) {
-        const auto id = static_cast<size_t>(order[k]);
-        out[k] = {pos(order[k], 0), pos(order[k], 1), m_state.colorOf(order[k]), m_sizeBuckets[id],
-                  m_state.scored() && !m_session->correct(order[k])};
+        int& r = rank[static_cast<size_t>(order[k])];
+        if (r >= 0)
+            return oneByOne();
+        r = static_cast<int>(k);
     }
+    out.resize(order.size());
+    for (size_t id = 0; id < n; ++id)
+        if (rank[id] >= 0)
+            out[static_cast<size_t>(rank[id])] = dotOf(static_cast<int>(id));
 }
 
 void PopulationMap::setEntryHidden(int entry, bool hidden)

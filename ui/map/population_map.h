@@ -7,6 +7,7 @@
 #include "ui/map/map_legend.h"
 #include "ui/map/map_picker.h"
 #include "ui/map/map_renderer.h"
+#include "ui/map/map_run_facts.h"
 #include "ui/map/map_view.h"
 #include "ui/map/map_view_animation.h"
 
@@ -57,6 +58,11 @@ public:
 
     explicit PopulationMap(ExplorerSession* session, QWidget* parent = nullptr);
     ~PopulationMap() override;
+
+    // What the worker derived from the run about to be set on the session
+    // (MapRunFacts::of): the next run change adopts it (takes its contents)
+    // when it describes that run, instead of computing it on the GUI thread.
+    void setPreparedFacts(MapFactsPtr facts);
 
     // --- Colouring --------------------------------------------------------
     // Switching colouring shows all of the new colouring's legend entries.
@@ -246,12 +252,6 @@ private:
     void filtersUpdated();
     void packRings();
     void packDots(const std::vector<int>& order, MapDots& out) const;
-    // Per class, the distances to the own centroid that get the smallest and
-    // the largest dot in a run without scores: the class's median and 99th
-    // percentile (mapstyle::sizeBucketForDistance).
-    static std::vector<std::pair<float, float>>
-    distanceSizeRanges(const std::vector<int>& labels, const std::vector<float>& distances,
-                       int classCount);
     void relayout();
 
     MapView fittedView(const QRectF& plotRect) const;
@@ -276,6 +276,7 @@ private:
     std::shared_ptr<const RowMatrixXf> m_positions; // the layout snapshot being drawn
     QRectF m_bounds;                         // what a reset view fits, map space (outliers aside)
     std::vector<std::uint8_t> m_sizeBuckets; // per sample: sizeBucket()
+    MapFactsPtr m_preparedFacts;             // setPreparedFacts, until the next run change
 
     // Colouring, filters and what they leave (draw order included).
     MapFilterState m_state;

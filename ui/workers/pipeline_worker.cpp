@@ -54,7 +54,7 @@ void PipelineWorker::runPipeline(const pipeline::PipelineConfig& config)
         DataPtr images; // the pipeline's own, handed on before training
         cb.onDataLoaded = [&](DataPtr loaded) { images = std::move(loaded); };
         cb.onAnalysed = [&](std::shared_ptr<const store::RunData> preview) {
-            Q_EMIT analysed(preview, images);
+            Q_EMIT analysed(preview, images, MapRunFacts::of(*preview));
         };
         cb.onProjection = [&](const projection::ProjectionProgress& p) {
             if (!p.layout || layoutClock.elapsed() < kLayoutSignalMs)
@@ -65,7 +65,7 @@ void PipelineWorker::runPipeline(const pipeline::PipelineConfig& config)
         RunPtr run = pipeline::runPipeline(config, cb);
         if (!pending.isEmpty())
             Q_EMIT batches(pending);
-        Q_EMIT finished(run, images, QString::fromStdString(config.outDir));
+        Q_EMIT finished(run, images, QString::fromStdString(config.outDir), MapRunFacts::of(*run));
     } catch (const pipeline::PipelineCancelled&) {
         Q_EMIT cancelled();
     } catch (const std::exception& e) {
@@ -101,8 +101,9 @@ void PipelineWorker::openRun(const QString& runDir, const QString& dataFolder)
             Q_EMIT message(tr("Images unavailable (%1); thumbnails are hidden.")
                                .arg(QString::fromStdString(e.what())));
         }
+        MapFactsPtr facts = MapRunFacts::of(*run);
         Q_EMIT stageChanged(QStringLiteral("open"), 1.0);
-        Q_EMIT finished(run, data, runDir);
+        Q_EMIT finished(run, data, runDir, facts);
     } catch (const std::exception& e) {
         Q_EMIT failed(QString::fromStdString(e.what()));
     } catch (...) {
@@ -155,7 +156,7 @@ void PipelineWorker::reproject(const RunPtr& run, const QString& method,
             Q_EMIT stageChanged(QStringLiteral("store"), 0.0);
             store::saveRun(*next, runDir.toStdString());
         }
-        Q_EMIT finished(next, data, runDir);
+        Q_EMIT finished(next, data, runDir, nullptr);
     } catch (const projection::Cancelled&) {
         Q_EMIT cancelled();
     } catch (const std::exception& e) {

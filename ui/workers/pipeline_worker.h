@@ -4,6 +4,7 @@
 #include "core/pipeline/pipeline.h"
 #include "core/store/run_data.h"
 #include "core/training/train_types.h"
+#include "ui/map/map_run_facts.h"
 
 #include <QObject>
 #include <QString>
@@ -54,11 +55,14 @@ Q_SIGNALS:
     void batches(const QVector<mnistx::training::BatchReport>& reports);
     void epoch(const mnistx::training::EpochReport& report);
     // The analysed run with a PCA map, before the final projection (see
-    // PipelineCallbacks::onAnalysed), with the images.
-    void analysed(const mnistx::ui::RunPtr& run, const mnistx::ui::DataPtr& data);
+    // PipelineCallbacks::onAnalysed), with the images. mapFacts: what the
+    // population map derives from the run, computed here (null after a
+    // re-projection, which keeps the samples: the map has them).
+    void analysed(const mnistx::ui::RunPtr& run, const mnistx::ui::DataPtr& data,
+                  const mnistx::ui::MapFactsPtr& mapFacts);
     void layout(const mnistx::ui::LayoutPtr& positions);
     void finished(const mnistx::ui::RunPtr& run, const mnistx::ui::DataPtr& data,
-                  const QString& runDir);
+                  const QString& runDir, const mnistx::ui::MapFactsPtr& mapFacts);
     void saved(const QString& dir);
     // openRun: the run in runDir was not made on dataFolder; message names both.
     void dataMismatch(const QString& runDir, const QString& dataFolder, const QString& message);

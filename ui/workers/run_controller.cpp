@@ -12,6 +12,7 @@ void registerWorkerMetaTypes()
     qRegisterMetaType<training::EpochReport>();
     qRegisterMetaType<training::SanityCheck>();
     qRegisterMetaType<QVector<training::BatchReport>>();
+    qRegisterMetaType<MapFactsPtr>();
     qRegisterMetaType<RunPtr>();
     qRegisterMetaType<DataPtr>();
     qRegisterMetaType<LayoutPtr>();
