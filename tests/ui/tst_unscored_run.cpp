@@ -21,6 +21,9 @@
 #include "ui/map/population_map.h"
 #include "ui/tables/misclassified_view.h"
 #include "ui/why/confusion_matrix_view.h"
+#include "ui/why/insights_panel.h"
+#include "ui/why/label_candidates_panel.h"
+#include "ui/why/metadata_dashboard.h"
 
 #include <QAction>
 #include <QComboBox>
@@ -240,6 +243,19 @@ void TestUnscoredRun::windowDisablesWhatNeedsScores()
     }
     QVERIFY(misclassifiedOnlySeen && compareSeen);
     QVERIFY(!w.populationMap()->filterState().scored());
+
+    // The why-views, once their worker has been through the run, say why
+    // they have nothing.
+    const QString reason = ui::ExplorerSession::noScoresReason();
+    const auto* dashboard = w.findChild<ui::MetadataDashboard*>();
+    const auto* insights = w.findChild<ui::InsightsPanel*>();
+    const auto* candidates = w.findChild<ui::LabelCandidatesPanel*>();
+    QVERIFY(dashboard && insights && candidates);
+    QTRY_VERIFY_WITH_TIMEOUT(dashboard->placeholderText().startsWith(reason), 20000);
+    QTRY_VERIFY_WITH_TIMEOUT(insights->statusText().startsWith(reason), 20000);
+    const auto* candidateHint = candidates->findChild<ui::HintStack*>();
+    QVERIFY(candidateHint);
+    QTRY_VERIFY_WITH_TIMEOUT(candidateHint->hintText().startsWith(reason), 20000);
 }
 
 QTEST_MAIN(TestUnscoredRun)

@@ -16,8 +16,8 @@ MapFilterState::Samples MapRunFacts::samplesOf(const store::RunData& run)
     for (int c = 0; c < samples.classCount; ++c)
         samples.classNames << QString::fromStdString(run.className(c));
     samples.scored = run.train.scored;
-    const size_t n =
-        static_cast<size_t>(run.train.sampleCount()) + static_cast<size_t>(run.validation.sampleCount());
+    const size_t n = static_cast<size_t>(run.train.sampleCount()) +
+                     static_cast<size_t>(run.validation.sampleCount());
     samples.labels.reserve(n);
     samples.predictions.reserve(n);
     samples.inTraining.reserve(n);

@@ -37,8 +37,9 @@ struct MapRunFacts {
     // Per class, the distances to the own centroid that get the smallest and
     // the largest dot in a run without scores: the class's median and 99th
     // percentile (mapstyle::sizeBucketForDistance).
-    static std::vector<std::pair<float, float>> distanceSizeRanges(
-        const std::vector<int>& labels, const std::vector<float>& distances, int classCount);
+    static std::vector<std::pair<float, float>>
+    distanceSizeRanges(const std::vector<int>& labels, const std::vector<float>& distances,
+                       int classCount);
 };
 
 using MapFactsPtr = std::shared_ptr<MapRunFacts>;

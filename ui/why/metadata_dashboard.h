@@ -92,6 +92,12 @@ public:
     // The grouping as charted (groups × splits); empty groups when there is
     // no metadata.
     const why::GroupedLoss& groupedLoss() const { return m_grouped; }
+    // What the chart says instead of bars (no run, still computing, a run
+    // without model scores); empty while it shows bars.
+    QString placeholderText() const
+    {
+        return m_grouped.groups.groupCount() > 0 ? QString() : m_placeholder;
+    }
     QStringList categories() const; // axis labels as shown, one per group
     int barSetCount() const;        // splits (1 without a split)
     QString barSetName(int set) const;
