@@ -50,7 +50,8 @@ std::string subsetInconsistency(const analysis::SubsetAnalysis& a, const RowMatr
         if (static_cast<long long>(size) == expected)
             return {};
         return name + "." + what + " has " + std::to_string(size) + " entries, expected " +
-               std::to_string(expected) + (a.scored || expected == n ? " (one per label)" : "");
+               std::to_string(expected) +
+               (expected == n ? " (one per label)" : " (an unscored subset has none)");
     };
     // An unscored subset has no predictions and losses, and logits and
     // probabilities without columns.
