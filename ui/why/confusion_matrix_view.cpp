@@ -564,9 +564,10 @@ void ConfusionMatrixView::paintMatrix(QPainter* painter, const QRectF& area, boo
     painter->setFont(l.font);
     if (!a || classes == 0 || !a->scored) {
         painter->setPen(QColor(0x66, 0x66, 0x66));
-        painter->drawText(area.adjusted(8, 8, -8, -8), Qt::AlignCenter | Qt::TextWordWrap,
-                          !a || classes == 0 ? tr("No run loaded")
-                                             : ExplorerSession::noScoresReason());
+        // At the top: the canvas may be far taller than the dock shows.
+        painter->drawText(
+            area.adjusted(8, 16, -8, -8), Qt::AlignHCenter | Qt::AlignTop | Qt::TextWordWrap,
+            !a || classes == 0 ? tr("No run loaded") : ExplorerSession::noScoresReason());
         painter->restore();
         return;
     }
