@@ -10,6 +10,11 @@
 namespace mnistx::analysis
 {
 
+// Why a subset has no model scores (SubsetAnalysis::scored), for the
+// messages of whatever needs them.
+inline constexpr char kNoScoresCause[] =
+    "the embeddings came without logits.npy or probabilities.npy";
+
 // Most classes an analysis holds: as many as a dataset may have.
 inline constexpr int kMaxAnalysedClasses = data::kMaxClasses;
 

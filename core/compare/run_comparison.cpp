@@ -72,8 +72,7 @@ std::string whyNotComparable(const store::RunData& a, const store::RunData& b)
     for (const auto* run : {&a, &b})
         if (!run->train.scored)
             return std::string("run ") + (run == &a ? "A" : "B") + " (" + run->dataFolder +
-                   ") has no model scores to compare: its embeddings came without logits.npy "
-                   "or probabilities.npy";
+                   ") has no model scores to compare: " + analysis::kNoScoresCause;
     if (!a.datasetFingerprint.empty() && !b.datasetFingerprint.empty()) {
         if (a.datasetFingerprint != b.datasetFingerprint)
             return "the runs are of different datasets: A of " + a.dataFolder + " (" + countsOf(a) +

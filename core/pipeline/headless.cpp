@@ -114,7 +114,7 @@ std::shared_ptr<const store::RunData> runHeadless(const PipelineConfig& config, 
         log << "validation accuracy " << fixed(run->validation.accuracy, 4) << ", train accuracy "
             << fixed(run->train.accuracy, 4) << ", ";
     else
-        log << "no accuracy (the embeddings came without logits.npy or probabilities.npy), ";
+        log << "no accuracy (" << analysis::kNoScoresCause << "), ";
     log << fixed(total, 1) << " s in all";
     if (!config.outDir.empty())
         log << "; written to " << config.outDir;

@@ -598,8 +598,8 @@ private:
     bool builtIn(const std::string& name, const SyntaxNode& n, Operand& o)
     {
         if (!m_run.train.scored && needsScores(name))
-            throw QueryError(name + " needs the model's scores, and this run has none (its "
-                                    "embeddings came without logits.npy or probabilities.npy)",
+            throw QueryError(name + " needs the model's scores, and this run has none (" +
+                                 analysis::kNoScoresCause + ")",
                              n.offset, n.length);
         auto number = [&](std::function<double(const Row&)> f) {
             o.type = Type::Number;

@@ -19,7 +19,6 @@
 #include <QWidget>
 #include <cstdint>
 #include <memory>
-#include <utility>
 #include <vector>
 
 namespace mnistx::ui
