@@ -2,10 +2,11 @@
 // What every dataset reader shares (IDX, NumPy, image folders, classes.txt):
 // the error a bad file raises, and opening a file with messages that name it.
 
+#include "core/util/user_error.h"
+
 #include <cstdint>
 #include <cstdio>
 #include <memory>
-#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -14,11 +15,7 @@ namespace mnistx::data
 
 // A file or folder the user pointed at cannot be read as a dataset. what() is
 // "<path>: <problem>" and is meant to be shown to the user as is.
-class DataError : public std::runtime_error
-{
-public:
-    using std::runtime_error::runtime_error;
-};
+using DataError = UserError<struct DataErrorTag>;
 
 // Throws DataError("<path>: <problem>").
 [[noreturn]] void failData(const std::string& path, const std::string& problem);

@@ -155,52 +155,103 @@ std::vector<int> readInts(const Cursor& c)
     return out;
 }
 
-// ---------------------------------------------------------------- RunData → JSON
-// The builders below spell out the schema field by field; they look alike,
-// but each names its own fields (and the meta ones write exact numbers).
+// ---------------------------------------------------------------- training records
+// The stored members of the training records, spelled once for writing and
+// reading: XFields{}(record, f) calls f(key, member) for each, in the order
+// the JSON lists them. Integers are written as they are, text through
+// exactText, and numbers through the writer's NumberFn (exact in run.json,
+// plain in summary.json); the reader takes any of those back.
 
+struct ConfigFields {
+    template <typename Config, typename F> void operator()(Config& c, F&& f) const
+    {
+        f("architecture", c.architecture);
+        f("epochs", c.epochs);
+        f("batch_size", c.batchSize);
+        f("learning_rate", c.learningRate);
+        f("schedule", c.schedule);
+        f("seed", c.seed);
+        f("threads", c.threads);
+        f("train_limit", c.trainLimit);
+        f("validation_limit", c.validationLimit);
+    }
+};
+
+struct EpochFields {
+    template <typename Epoch, typename F> void operator()(Epoch& e, F&& f) const
+    {
+        f("epoch", e.epoch);
+        f("train_loss", e.trainLoss);
+        f("train_accuracy", e.trainAccuracy);
+        f("validation_loss", e.validationLoss);
+        f("validation_accuracy", e.validationAccuracy);
+        f("seconds", e.seconds);
+    }
+};
+
+// BatchReport::epochs is the training's epoch count: run.json keeps it once,
+// in the config.
+struct BatchFields {
+    template <typename Batch, typename F> void operator()(Batch& b, F&& f) const
+    {
+        f("epoch", b.epoch);
+        f("batch", b.batch);
+        f("batches_per_epoch", b.batchesPerEpoch);
+        f("samples_seen", b.samplesSeen);
+        f("loss", b.loss);
+        f("running_loss", b.runningLoss);
+        f("running_accuracy", b.runningAccuracy);
+        f("learning_rate", b.learningRate);
+        f("samples_per_second", b.samplesPerSecond);
+        f("elapsed_seconds", b.elapsedSeconds);
+        f("eta_seconds", b.etaSeconds);
+    }
+};
+
+// The JSON object of a record whose members an XFields lists.
+struct FieldWriter {
+    Value* object;
+    NumberFn number;
+
+    void operator()(const char* key, int v) const { (*object)[key] = v; }
+    void operator()(const char* key, long long v) const { (*object)[key] = v; }
+    void operator()(const char* key, std::uint64_t v) const { (*object)[key] = v; }
+    void operator()(const char* key, double v) const { (*object)[key] = number(v); }
+    void operator()(const char* key, const std::string& v) const { (*object)[key] = exactText(v); }
+};
+
+// A record's members from the JSON object `c`, each key required.
+struct FieldReader {
+    const Cursor* c;
+
+    void operator()(const char* key, int& v) const { v = (*c)[key].asInt(); }
+    void operator()(const char* key, long long& v) const { v = (*c)[key].asInteger(); }
+    void operator()(const char* key, std::uint64_t& v) const { v = readUnsigned((*c)[key]); }
+    void operator()(const char* key, double& v) const { v = readExact((*c)[key]); }
+    void operator()(const char* key, std::string& v) const { v = readText((*c)[key]); }
+};
+
+template <typename Record, typename Fields>
+Value recordJson(const Record& record, Fields fields, NumberFn number)
+{
+    Value v = Value::object();
+    fields(record, FieldWriter{&v, number});
+    return v;
+}
+
+template <typename Record, typename Fields> Record readRecord(const Cursor& c, Fields fields)
+{
+    Record record;
+    fields(record, FieldReader{&c});
+    return record;
+}
+
+// ---------------------------------------------------------------- RunData → JSON
+
+// The settings keep their exact numbers in summary.json too.
 Value configJson(const training::TrainConfig& c)
 {
-    Value v = Value::object();
-    v["architecture"] = exactText(c.architecture);
-    v["epochs"] = c.epochs;
-    v["batch_size"] = c.batchSize;
-    v["learning_rate"] = exact(c.learningRate);
-    v["schedule"] = exactText(c.schedule);
-    v["seed"] = c.seed;
-    v["threads"] = c.threads;
-    v["train_limit"] = c.trainLimit;
-    v["validation_limit"] = c.validationLimit;
-    return v;
-}
-
-Value epochJson(const training::EpochReport& e, NumberFn number)
-{
-    Value v = Value::object();
-    v["epoch"] = e.epoch;
-    v["train_loss"] = number(e.trainLoss);
-    v["train_accuracy"] = number(e.trainAccuracy);
-    v["validation_loss"] = number(e.validationLoss);
-    v["validation_accuracy"] = number(e.validationAccuracy);
-    v["seconds"] = number(e.seconds);
-    return v;
-}
-
-Value batchJson(const training::BatchReport& b)
-{
-    Value v = Value::object();
-    v["epoch"] = b.epoch;
-    v["batch"] = b.batch;
-    v["batches_per_epoch"] = b.batchesPerEpoch;
-    v["samples_seen"] = b.samplesSeen;
-    v["loss"] = exact(b.loss);
-    v["running_loss"] = exact(b.runningLoss);
-    v["running_accuracy"] = exact(b.runningAccuracy);
-    v["learning_rate"] = exact(b.learningRate);
-    v["samples_per_second"] = exact(b.samplesPerSecond);
-    v["elapsed_seconds"] = exact(b.elapsedSeconds);
-    v["eta_seconds"] = exact(b.etaSeconds);
-    return v;
+    return recordJson(c, ConfigFields{}, exact);
 }
 
 Value confusionJson(const MatrixXi64& confusion)
@@ -273,11 +324,11 @@ Value metaJson(const RunData& run)
     history["seconds"] = exact(run.history.seconds);
     Value epochs = Value::array();
     for (const auto& e : run.history.epochs)
-        epochs.push_back(epochJson(e, exact));
+        epochs.push_back(recordJson(e, EpochFields{}, exact));
     history["epochs"] = std::move(epochs);
     Value batches = Value::array();
     for (const auto& b : run.history.batches)
-        batches.push_back(batchJson(b));
+        batches.push_back(recordJson(b, BatchFields{}, exact));
     history["batches"] = std::move(batches);
     v["history"] = std::move(history);
 
@@ -441,7 +492,7 @@ Value summaryJson(const RunData& run)
     Value history = Value::object();
     Value epochs = Value::array();
     for (const auto& e : run.history.epochs)
-        epochs.push_back(epochJson(e, plain));
+        epochs.push_back(recordJson(e, EpochFields{}, plain));
     history["epochs"] = std::move(epochs);
     history["batches"] = run.history.batches.size();
     history["cancelled"] = run.history.cancelled;
@@ -452,55 +503,17 @@ Value summaryJson(const RunData& run)
 
 // ---------------------------------------------------------------- JSON → RunData
 
-training::TrainConfig readConfig(const Cursor& c)
-{
-    training::TrainConfig config;
-    config.architecture = readText(c["architecture"]);
-    config.epochs = c["epochs"].asInt();
-    config.batchSize = c["batch_size"].asInt();
-    config.learningRate = readExact(c["learning_rate"]);
-    config.schedule = readText(c["schedule"]);
-    config.seed = readUnsigned(c["seed"]);
-    config.threads = c["threads"].asInt();
-    config.trainLimit = c["train_limit"].asInt();
-    config.validationLimit = c["validation_limit"].asInt();
-    return config;
-}
-
 training::TrainingHistory readHistory(const Cursor& c)
 {
     training::TrainingHistory history;
     history.cancelled = c["cancelled"].asBool();
     history.seconds = readExact(c["seconds"]);
     const Cursor epochs = c["epochs"];
-    history.epochs.resize(epochs.arraySize());
-    for (std::size_t k = 0; k < history.epochs.size(); ++k) {
-        const Cursor e = epochs[k];
-        auto& out = history.epochs[k];
-        out.epoch = e["epoch"].asInt();
-        out.trainLoss = readExact(e["train_loss"]);
-        out.trainAccuracy = readExact(e["train_accuracy"]);
-        out.validationLoss = readExact(e["validation_loss"]);
-        out.validationAccuracy = readExact(e["validation_accuracy"]);
-        out.seconds = readExact(e["seconds"]);
-    }
+    for (std::size_t k = 0; k < epochs.arraySize(); ++k)
+        history.epochs.push_back(readRecord<training::EpochReport>(epochs[k], EpochFields{}));
     const Cursor batches = c["batches"];
-    history.batches.resize(batches.arraySize());
-    for (std::size_t k = 0; k < history.batches.size(); ++k) {
-        const Cursor b = batches[k];
-        auto& out = history.batches[k];
-        out.epoch = b["epoch"].asInt();
-        out.batch = b["batch"].asInt();
-        out.batchesPerEpoch = b["batches_per_epoch"].asInt();
-        out.samplesSeen = b["samples_seen"].asInteger();
-        out.loss = readExact(b["loss"]);
-        out.runningLoss = readExact(b["running_loss"]);
-        out.runningAccuracy = readExact(b["running_accuracy"]);
-        out.learningRate = readExact(b["learning_rate"]);
-        out.samplesPerSecond = readExact(b["samples_per_second"]);
-        out.elapsedSeconds = readExact(b["elapsed_seconds"]);
-        out.etaSeconds = readExact(b["eta_seconds"]);
-    }
+    for (std::size_t k = 0; k < batches.arraySize(); ++k)
+        history.batches.push_back(readRecord<training::BatchReport>(batches[k], BatchFields{}));
     return history;
 }
 
@@ -591,7 +604,7 @@ RunMeta readRunMeta(const std::string& path, std::string_view text)
     RunData& run = out.run;
     try {
         const Cursor m(meta);
-        run.config = readConfig(m["config"]);
+        run.config = readRecord<training::TrainConfig>(m["config"], ConfigFields{});
         run.history = readHistory(m["history"]);
         const Cursor sanity = m["sanity"];
         run.sanity.sampleCount = sanity["sample_count"].asInt();

@@ -1,6 +1,6 @@
 #pragma once
 
-#include <stdexcept>
+#include "core/util/user_error.h"
 
 namespace mnistx::store
 {
@@ -8,10 +8,6 @@ namespace mnistx::store
 // What a user (a folder, a disk, a damaged file) can cause. what() names the
 // file or folder and the problem in plain words, e.g.
 // "/runs/a/run.bin: section 'train.features' is damaged (checksum mismatch)".
-class StoreError : public std::runtime_error
-{
-public:
-    using std::runtime_error::runtime_error;
-};
+using StoreError = UserError<struct StoreErrorTag>;
 
 } // namespace mnistx::store

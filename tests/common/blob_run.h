@@ -19,16 +19,18 @@
 namespace mnistx::test
 {
 
-// An aggregate the tests fill in order: {train, validation, classes, feature
-// dimensions, spread, temperature, seed}.
-struct BlobRunOptions {
-    int trainCount = 3000;
-    int validationCount = 1000;
-    int classCount = 10;
-    int featureDim = 16;
-    float centreSpread = 6.0f; // sd of the centres; samples have sd 1 around them
-    float temperature = 2.0f;  // of the softmax over −squared distances
-    std::uint64_t seed = 7;
+// The sizes of a blob run (3,000 + 1,000 samples of 16 features, seed 7 by
+// default) and its blobs; the tests give them in the constructor's order.
+struct BlobRunOptions : SyntheticRunSize {
+    BlobRunOptions() : BlobRunOptions(3000, 1000, 10, 16, 6.0f, 2.0f, 7) {}
+    BlobRunOptions(int train, int validation, int classes, int dimensions, float spread,
+                   float softmaxTemperature, std::uint64_t randomSeed)
+        : SyntheticRunSize{train, validation, classes, dimensions, randomSeed},
+          centreSpread(spread), temperature(softmaxTemperature)
+    {
+    }
+    float centreSpread; // sd of the centres; samples have sd 1 around them
+    float temperature;  // of the softmax over −squared distances
 };
 
 // Recomputes predictions, losses, logits, probabilities, confusion, per-class
@@ -69,8 +71,7 @@ struct BlobRun {
 inline BlobRun makeBlobRun(const BlobRunOptions& o = {})
 {
     SyntheticRunOptions base;
-    static_cast<SyntheticRunSize&>(base) = {o.trainCount, o.validationCount, o.classCount,
-                                            o.featureDim, o.seed};
+    static_cast<SyntheticRunSize&>(base) = o;
     BlobRun out;
     out.run = makeSyntheticRun(base);
     out.temperature = o.temperature;

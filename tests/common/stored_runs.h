@@ -19,9 +19,7 @@ inline void storeSmallRun(const std::string& dir, const std::string& createdAt,
                           const std::string& dataFolder,
                           const std::function<void(store::RunData&)>& edit = {})
 {
-    SyntheticRunOptions options;
-    options.trainCount = 30;
-    options.validationCount = 10;
+    SyntheticRunOptions options = syntheticRunSized(30, 10);
     store::RunData run = makeSyntheticRun(options);
     run.createdAt = createdAt;
     run.dataFolder = dataFolder;

@@ -43,6 +43,18 @@ struct SyntheticRunOptions : SyntheticRunSize {
     bool awkwardValues = false;
 };
 
+// Options for a run of these sizes, everything else at its default.
+inline SyntheticRunOptions syntheticRunSized(int trainCount, int validationCount,
+                                             int classCount = 10, int featureDim = 8)
+{
+    SyntheticRunOptions o;
+    o.trainCount = trainCount;
+    o.validationCount = validationCount;
+    o.classCount = classCount;
+    o.featureDim = featureDim;
+    return o;
+}
+
 inline store::RunData makeSyntheticRun(const SyntheticRunOptions& o = {})
 {
     store::RunData run;

@@ -13,10 +13,7 @@ namespace mnistx::test
 // and a random kill often lands inside one, small enough for 200 rounds.
 inline store::RunData makeCrashTestRun(std::uint64_t seed)
 {
-    SyntheticRunOptions options;
-    options.trainCount = 3000;
-    options.validationCount = 1000;
-    options.featureDim = 64;
+    SyntheticRunOptions options = syntheticRunSized(3000, 1000, 10, 64);
     options.seed = seed;
     return makeSyntheticRun(options);
 }

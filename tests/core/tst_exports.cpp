@@ -155,10 +155,7 @@ void TestExports::csvHeaderAndRows()
 void TestExports::csvHeaderFollowsClassCount()
 {
     QTemporaryDir tmp;
-    test::SyntheticRunOptions options;
-    options.classCount = 3;
-    options.trainCount = 4;
-    options.validationCount = 2;
+    test::SyntheticRunOptions options = test::syntheticRunSized(4, 2, 3);
     const QList<QByteArray> lines =
         writtenBytes(tmp, "three.csv", test::makeSyntheticRun(options),
                      [](const auto& r, const auto& p) { store::writeSamplesCsv(r, p); })
@@ -288,10 +285,7 @@ void TestExports::inconsistentRunRefused()
 void TestExports::fullSizeCsvIsFast()
 {
     QTemporaryDir tmp;
-    test::SyntheticRunOptions options;
-    options.trainCount = 60000;
-    options.validationCount = 10000;
-    options.featureDim = 64;
+    test::SyntheticRunOptions options = test::syntheticRunSized(60000, 10000, 10, 64);
     const store::RunData run = test::makeSyntheticRun(options);
     QElapsedTimer timer;
     timer.start();
@@ -317,11 +311,8 @@ void TestExports::fullSizeCsvIsFast()
 void TestExports::exportsWhileAReprojectionRuns()
 {
     QTemporaryDir tmp;
-    test::SyntheticRunOptions options;
     // Enough points that the projection outlasts several exports.
-    options.trainCount = 1500;
-    options.validationCount = 500;
-    options.featureDim = 16;
+    test::SyntheticRunOptions options = test::syntheticRunSized(1500, 500, 10, 16);
     const auto shown = std::make_shared<const store::RunData>(test::makeSyntheticRun(options));
     const auto file = [&](const char* name) {
         return toStd(tmp.filePath(QString::fromLatin1(name)));
@@ -451,10 +442,7 @@ void TestExports::csvWriterCells()
 
 void TestExports::csvCarriesClassNamesAndSources()
 {
-    test::SyntheticRunOptions options;
-    options.classCount = 3;
-    options.trainCount = 4;
-    options.validationCount = 2;
+    test::SyntheticRunOptions options = test::syntheticRunSized(4, 2, 3);
     store::RunData run = test::makeSyntheticRun(options);
     run.classNames = {"cat", "dog, big", "Ankle boot"};
     run.train.sources = {"train/cat/1.png", "train/dog, big/2.png", "train/x/3.png",

@@ -36,10 +36,7 @@ struct Pair {
 
 Pair makePair()
 {
-    test::SyntheticRunOptions options;
-    options.trainCount = 40;
-    options.validationCount = 20;
-    options.classCount = 5;
+    test::SyntheticRunOptions options = test::syntheticRunSized(40, 20, 5);
     Pair p;
     p.a = test::makeSyntheticRun(options);
     p.a.datasetFingerprint = "xxh3-64:0123456789abcdef";
@@ -175,10 +172,7 @@ void TestRunComparison::otherDatasetsAreRefused()
     // Runs from before fingerprints: the samples still have to line up.
     p = makePair();
     p.a.datasetFingerprint.clear();
-    test::SyntheticRunOptions fewer;
-    fewer.trainCount = 30;
-    fewer.validationCount = 20;
-    fewer.classCount = 5;
+    test::SyntheticRunOptions fewer = test::syntheticRunSized(30, 20, 5);
     p.b = test::makeSyntheticRun(fewer);
     message = test::messageOf([&] { compare::compareRuns(p.a, p.b); });
     QVERIFY2(message.contains("other samples") && message.contains("40 + 20") &&

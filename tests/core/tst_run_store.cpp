@@ -234,9 +234,7 @@ void TestRunStore::roundTripKeepsEveryField()
 void TestRunStore::emptyRunRoundTrip()
 {
     QTemporaryDir tmp;
-    test::SyntheticRunOptions options;
-    options.trainCount = 0;
-    options.validationCount = 0;
+    test::SyntheticRunOptions options = test::syntheticRunSized(0, 0);
     const store::RunData run = test::makeSyntheticRun(options);
     store::saveRun(run, toStd(tmp.path()));
     QCOMPARE(QString::fromStdString(test::runDifference(run, store::loadRun(toStd(tmp.path())))),
@@ -656,10 +654,7 @@ void TestRunStore::inconsistentRunNotSaved()
 void TestRunStore::fullSizeRunLoadsQuickly()
 {
     QTemporaryDir tmp;
-    test::SyntheticRunOptions options;
-    options.trainCount = 60000;
-    options.validationCount = 10000;
-    options.featureDim = 64;
+    test::SyntheticRunOptions options = test::syntheticRunSized(60000, 10000, 10, 64);
     options.epochs = 3;
     options.batchesPerEpoch = 469; // MNIST at batch 128
     const store::RunData run = test::makeSyntheticRun(options);

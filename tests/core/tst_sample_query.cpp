@@ -57,10 +57,7 @@ struct Sample {
 
 void TestSampleQuery::initTestCase()
 {
-    test::SyntheticRunOptions options;
-    options.trainCount = 60;
-    options.validationCount = 30;
-    options.classCount = 5;
+    test::SyntheticRunOptions options = test::syntheticRunSized(60, 30, 5);
     m_run = test::makeSyntheticRun(options);
     m_run.classNames = {"zero", "one", "Ankle boot", "say \"hi\"", "four"};
     // Losses across 0…3 so that loss comparisons split the run.

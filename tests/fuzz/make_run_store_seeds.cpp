@@ -57,11 +57,7 @@ int main(int argc, char** argv)
     const std::string corpus = argv[1];
     std::filesystem::create_directories(corpus);
 
-    test::SyntheticRunOptions small;
-    small.trainCount = 6;
-    small.validationCount = 3;
-    small.classCount = 3;
-    small.featureDim = 2;
+    test::SyntheticRunOptions small = test::syntheticRunSized(6, 3, 3, 2);
     small.epochs = 1;
     small.batchesPerEpoch = 2;
     small.lossBins = 2;

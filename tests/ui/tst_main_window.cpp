@@ -95,10 +95,8 @@ void TestMainWindow::initTestCase()
     QSettings().clear();
     // A run the size of MNIST (60,000 + 10,000 samples, 64 features) whose
     // images are the real ones.
-    test::SyntheticRunOptions options;
-    options.trainCount = mnist->train.count;
-    options.validationCount = mnist->validation.count;
-    options.featureDim = 64;
+    test::SyntheticRunOptions options =
+        test::syntheticRunSized(mnist->train.count, mnist->validation.count, 10, 64);
     store::RunData run = test::makeSyntheticRun(options);
     run.dataFolder = testing::mnistFolder();
     run.train.labels.assign(mnist->train.labels.begin(), mnist->train.labels.end());

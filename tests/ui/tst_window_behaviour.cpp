@@ -137,10 +137,8 @@ void TestWindowBehaviour::initTestCase()
     QCoreApplication::setOrganizationName(QStringLiteral("mnistx-tests"));
     QCoreApplication::setApplicationName(QStringLiteral("window-behaviour"));
     testing::writeMnistSubset(*mnist, kTrainCount, kValidationCount, m_data.path().toStdString());
-    test::SyntheticRunOptions options;
-    options.trainCount = kTrainCount;
-    options.validationCount = kValidationCount;
-    options.featureDim = 16;
+    test::SyntheticRunOptions options =
+        test::syntheticRunSized(kTrainCount, kValidationCount, 10, 16);
     store::RunData run = test::makeSyntheticRun(options);
     run.dataFolder = m_data.path().toStdString();
     run.train.labels.assign(mnist->train.labels.begin(), mnist->train.labels.begin() + kTrainCount);

@@ -67,4 +67,32 @@ private:
     const Model* m_source = nullptr;
 };
 
+// A TypedSampleProxy over a table whose Model gives the number behind each
+// cell (double sortValue(row, column), NaN where the run lacks it, and a
+// SortRole): sorts by that number, NaN after every number, equal numbers by
+// tieKeyAt in either direction.
+template <class Model> class ColumnSortedSampleProxy : public TypedSampleProxy<Model>
+{
+public:
+    explicit ColumnSortedSampleProxy(QObject* parent = nullptr) : TypedSampleProxy<Model>(parent)
+    {
+        this->setSortRole(Model::SortRole);
+    }
+
+protected:
+    // The tie order of a source row: its session id unless a table orders
+    // ties otherwise.
+    virtual int tieKeyAt(int sourceRow) const { return this->sourceIdAt(sourceRow); }
+
+    bool lessThan(const QModelIndex& left, const QModelIndex& right) const override
+    {
+        const Model* model = this->source();
+        if (!model)
+            return QSortFilterProxyModel::lessThan(left, right);
+        return this->lessByValue(model->sortValue(left.row(), left.column()),
+                                 model->sortValue(right.row(), right.column()),
+                                 tieKeyAt(left.row()), tieKeyAt(right.row()));
+    }
+};
+
 } // namespace mnistx::ui

@@ -7,11 +7,6 @@
 namespace mnistx::ui
 {
 
-MisclassifiedFilterProxy::MisclassifiedFilterProxy(QObject* parent) : TypedSampleProxy(parent)
-{
-    setSortRole(MisclassifiedModel::SortRole);
-}
-
 void MisclassifiedFilterProxy::setGroundTruthFilter(int classIndex)
 {
     setPairFilter(classIndex, m_prediction);
@@ -56,14 +51,6 @@ bool MisclassifiedFilterProxy::filterAcceptsRow(int sourceRow, const QModelIndex
                            !(*m_queryMatches)[static_cast<std::size_t>(id)]))
         return false;
     return acceptsSubset(s->subsetOf(id));
-}
-
-bool MisclassifiedFilterProxy::lessThan(const QModelIndex& left, const QModelIndex& right) const
-{
-    // NaN (no distances in the run) sorts after every number.
-    return lessByValue(source()->sortValue(left.row(), left.column()),
-                       source()->sortValue(right.row(), right.column()), source()->idAt(left.row()),
-                       source()->idAt(right.row()));
 }
 
 } // namespace mnistx::ui

@@ -16,11 +16,11 @@ namespace mnistx::ui
 // distances numerically, not as text). Ties keep ascending session ids in
 // both directions, so the order is stable.
 // GUI thread only.
-class MisclassifiedFilterProxy : public TypedSampleProxy<MisclassifiedModel>
+class MisclassifiedFilterProxy : public ColumnSortedSampleProxy<MisclassifiedModel>
 {
     Q_OBJECT
 public:
-    explicit MisclassifiedFilterProxy(QObject* parent = nullptr);
+    using ColumnSortedSampleProxy::ColumnSortedSampleProxy;
 
     void setGroundTruthFilter(int classIndex); // -1: any
     int groundTruthFilter() const { return m_groundTruth; }
@@ -34,7 +34,6 @@ public:
 
 protected:
     bool filterAcceptsRow(int sourceRow, const QModelIndex& sourceParent) const override;
-    bool lessThan(const QModelIndex& left, const QModelIndex& right) const override;
 
 private:
     int m_groundTruth = -1;
