@@ -109,116 +109,75 @@ struct Planes {
 // the baseline one, picked at load time, so the butterflies run twice as wide.
 
 // One stage on columns [c0, c0+w) of rows of stride L. sign = +1 forward, -1
-// inverse (conjugate twiddles and roots of unity). Each radix declares its own
-// __restrict row pointers right before its loop, although radices 3 and 4
-// start alike: GCC vectorises the butterflies only with restrict-qualified
-// locals in the loop's scope.
+// inverse (conjugate twiddles and roots of unity). The radix inputs are rows
+// inStep apart below a[], the outputs rows outStep apart below b[]: four
+// __restrict pointers in the loops' scope, which with the ivdep hint (the row
+// segments never overlap) is what GCC needs to vectorise the butterflies.
 MNISTX_VECTOR_CLONES
 void fftStage(const FftStage& st, float sign, const float* xr, const float* xi, float* yr,
               float* yi, std::size_t L, int c0, int w)
 {
     const int r = st.radix, m = st.m, s = st.s;
-    const std::size_t inStep = std::size_t(s) * m * L; // between the radix inputs
-    const std::size_t outStep = std::size_t(s) * L;    // between the radix outputs
+    const std::size_t i1 = std::size_t(s) * m * L, i2 = 2 * i1, i3 = 3 * i1; // radix inputs
+    const std::size_t o1 = std::size_t(s) * L, o2 = 2 * o1, o3 = 3 * o1;     // radix outputs
     for (int p = 0; p < m; ++p) {
         const float* twr = st.twRe.data() + std::size_t(p) * (r - 1);
         const float* twi = st.twIm.data() + std::size_t(p) * (r - 1);
+        const float w1r = twr[0], w1i = sign * twi[0];
+        const float w2r = r > 2 ? twr[1] : 0.0f, w2i = r > 2 ? sign * twi[1] : 0.0f;
+        const float w3r = r > 3 ? twr[2] : 0.0f, w3i = r > 3 ? sign * twi[2] : 0.0f;
         for (int q = 0; q < s; ++q) {
             const std::size_t in = (std::size_t(q) + std::size_t(s) * p) * L + c0;
             const std::size_t out = (std::size_t(q) + std::size_t(s) * r * p) * L + c0;
+            const float* __restrict ar = xr + in;
+            const float* __restrict ai = xi + in;
+            float* __restrict br = yr + out;
+            float* __restrict bi = yi + out;
             if (r == 2) {
-                const float* __restrict a0r = xr + in;
-                const float* __restrict a0i = xi + in;
-                const float* __restrict a1r = xr + in + inStep;
-                const float* __restrict a1i = xi + in + inStep;
-                float* __restrict b0r = yr + out;
-                float* __restrict b0i = yi + out;
-                float* __restrict b1r = yr + out + outStep;
-                float* __restrict b1i = yi + out + outStep;
-                const float w1r = twr[0], w1i = sign * twi[0];
-                // The row segments never overlap; without the hint GCC keeps
-                // the loop scalar.
 #pragma GCC ivdep
                 for (int e = 0; e < w; ++e) {
-                    const float dr = a0r[e] - a1r[e], di = a0i[e] - a1i[e];
-                    b0r[e] = a0r[e] + a1r[e];
-                    b0i[e] = a0i[e] + a1i[e];
-                    b1r[e] = dr * w1r - di * w1i;
-                    b1i[e] = dr * w1i + di * w1r;
+                    const float dr = ar[e] - ar[i1 + e], di = ai[e] - ai[i1 + e];
+                    br[e] = ar[e] + ar[i1 + e];
+                    bi[e] = ai[e] + ai[i1 + e];
+                    br[o1 + e] = dr * w1r - di * w1i;
+                    bi[o1 + e] = dr * w1i + di * w1r;
                 }
             } else if (r == 4) {
-                const float* __restrict a0r = xr + in;
-                const float* __restrict a0i = xi + in;
-                const float* __restrict a1r = xr + in + inStep;
-                const float* __restrict a1i = xi + in + inStep;
-                const float* __restrict a2r = xr + in + 2 * inStep;
-                const float* __restrict a2i = xi + in + 2 * inStep;
-                const float* __restrict a3r = xr + in + 3 * inStep;
-                const float* __restrict a3i = xi + in + 3 * inStep;
-                float* __restrict b0r = yr + out;
-                float* __restrict b0i = yi + out;
-                float* __restrict b1r = yr + out + outStep;
-                float* __restrict b1i = yi + out + outStep;
-                float* __restrict b2r = yr + out + 2 * outStep;
-                float* __restrict b2i = yi + out + 2 * outStep;
-                float* __restrict b3r = yr + out + 3 * outStep;
-                float* __restrict b3i = yi + out + 3 * outStep;
-                const float w1r = twr[0], w1i = sign * twi[0];
-                const float w2r = twr[1], w2i = sign * twi[1];
-                const float w3r = twr[2], w3i = sign * twi[2];
-                // The row segments never overlap; without the hint GCC keeps
-                // the loop scalar.
 #pragma GCC ivdep
                 for (int e = 0; e < w; ++e) {
-                    const float t0r = a0r[e] + a2r[e], t0i = a0i[e] + a2i[e];
-                    const float t1r = a0r[e] - a2r[e], t1i = a0i[e] - a2i[e];
-                    const float t2r = a1r[e] + a3r[e], t2i = a1i[e] + a3i[e];
-                    const float t3r = a1r[e] - a3r[e], t3i = a1i[e] - a3i[e];
+                    const float t0r = ar[e] + ar[i2 + e], t0i = ai[e] + ai[i2 + e];
+                    const float t1r = ar[e] - ar[i2 + e], t1i = ai[e] - ai[i2 + e];
+                    const float t2r = ar[i1 + e] + ar[i3 + e], t2i = ai[i1 + e] + ai[i3 + e];
+                    const float t3r = ar[i1 + e] - ar[i3 + e], t3i = ai[i1 + e] - ai[i3 + e];
                     // ∓i·t3: the fourth root of unity of this direction.
                     const float jr = sign * t3i, ji = -sign * t3r;
-                    b0r[e] = t0r + t2r;
-                    b0i[e] = t0i + t2i;
+                    br[e] = t0r + t2r;
+                    bi[e] = t0i + t2i;
                     const float c1r = t1r + jr, c1i = t1i + ji;
                     const float c2r = t0r - t2r, c2i = t0i - t2i;
                     const float c3r = t1r - jr, c3i = t1i - ji;
-                    b1r[e] = c1r * w1r - c1i * w1i;
-                    b1i[e] = c1r * w1i + c1i * w1r;
-                    b2r[e] = c2r * w2r - c2i * w2i;
-                    b2i[e] = c2r * w2i + c2i * w2r;
-                    b3r[e] = c3r * w3r - c3i * w3i;
-                    b3i[e] = c3r * w3i + c3i * w3r;
+                    br[o1 + e] = c1r * w1r - c1i * w1i;
+                    bi[o1 + e] = c1r * w1i + c1i * w1r;
+                    br[o2 + e] = c2r * w2r - c2i * w2i;
+                    bi[o2 + e] = c2r * w2i + c2i * w2r;
+                    br[o3 + e] = c3r * w3r - c3i * w3i;
+                    bi[o3 + e] = c3r * w3i + c3i * w3r;
                 }
-            } else { // r == 3
-                const float* __restrict a0r = xr + in;
-                const float* __restrict a0i = xi + in;
-                const float* __restrict a1r = xr + in + inStep;
-                const float* __restrict a1i = xi + in + inStep;
-                const float* __restrict a2r = xr + in + 2 * inStep;
-                const float* __restrict a2i = xi + in + 2 * inStep;
-                float* __restrict b0r = yr + out;
-                float* __restrict b0i = yi + out;
-                float* __restrict b1r = yr + out + outStep;
-                float* __restrict b1i = yi + out + outStep;
-                float* __restrict b2r = yr + out + 2 * outStep;
-                float* __restrict b2i = yi + out + 2 * outStep;
-                const float w1r = twr[0], w1i = sign * twi[0];
-                const float w2r = twr[1], w2i = sign * twi[1];
+            } else {                                            // r == 3
                 const float h = sign * 0.86602540378443864676f; // sin(2π/3)
-                // The row segments never overlap; without the hint GCC keeps
-                // the loop scalar.
 #pragma GCC ivdep
                 for (int e = 0; e < w; ++e) {
-                    const float sr = a1r[e] + a2r[e], si = a1i[e] + a2i[e];
-                    const float dr = a1r[e] - a2r[e], di = a1i[e] - a2i[e];
-                    const float mr = a0r[e] - 0.5f * sr, mi = a0i[e] - 0.5f * si;
-                    b0r[e] = a0r[e] + sr;
-                    b0i[e] = a0i[e] + si;
+                    const float sr = ar[i1 + e] + ar[i2 + e], si = ai[i1 + e] + ai[i2 + e];
+                    const float dr = ar[i1 + e] - ar[i2 + e], di = ai[i1 + e] - ai[i2 + e];
+                    const float mr = ar[e] - 0.5f * sr, mi = ai[e] - 0.5f * si;
+                    br[e] = ar[e] + sr;
+                    bi[e] = ai[e] + si;
                     const float c1r = mr + h * di, c1i = mi - h * dr;
                     const float c2r = mr - h * di, c2i = mi + h * dr;
-                    b1r[e] = c1r * w1r - c1i * w1i;
-                    b1i[e] = c1r * w1i + c1i * w1r;
-                    b2r[e] = c2r * w2r - c2i * w2i;
-                    b2i[e] = c2r * w2i + c2i * w2r;
+                    br[o1 + e] = c1r * w1r - c1i * w1i;
+                    bi[o1 + e] = c1r * w1i + c1i * w1r;
+                    br[o2 + e] = c2r * w2r - c2i * w2i;
+                    bi[o2 + e] = c2r * w2i + c2i * w2r;
                 }
             }
         }
@@ -249,6 +208,42 @@ bool resultInSecond(const FftPlan& plan)
 int slices(int width)
 {
     return (width + kSliceWidth - 1) / kSliceWidth;
+}
+
+// Where a blocked transpose reads and writes: element (i, j) of a plane pair
+// at data + i·stride + j, and with `half` > 0 a second matrix `half` floats
+// to the right of the first (the two halves of the padded grid's rows).
+struct TransposeSide {
+    std::size_t stride = 0;
+    std::size_t half = 0;
+};
+
+// dst(j, i) = src(i, j) for i < rows, j < cols (and the same between the
+// second halves), on tasks of kTile destination rows; destination rows
+// [cols, dstRows) are the zero padding and are cleared over their stride.
+void transposeBlocked(const TaskRunner& run, const Planes& src, TransposeSide from, Planes& dst,
+                      TransposeSide to, int rows, int cols, int dstRows)
+{
+    run((dstRows + kTile - 1) / kTile, [&](int t) {
+        const int j0 = t * kTile, j1 = std::min(dstRows, j0 + kTile);
+        for (int j = std::max(j0, cols); j < j1; ++j) {
+            std::fill_n(dst.re.begin() + std::size_t(j) * to.stride, to.stride, 0.0f);
+            std::fill_n(dst.im.begin() + std::size_t(j) * to.stride, to.stride, 0.0f);
+        }
+        const int jEnd = std::min(j1, cols);
+        for (int i0 = 0; i0 < rows; i0 += kTile)
+            for (int j = j0; j < jEnd; ++j)
+                for (int i = i0; i < std::min(rows, i0 + kTile); ++i) {
+                    const std::size_t a = std::size_t(i) * from.stride + j;
+                    const std::size_t b = std::size_t(j) * to.stride + i;
+                    dst.re[b] = src.re[a];
+                    dst.im[b] = src.im[a];
+                    if (from.half > 0) {
+                        dst.re[b + to.half] = src.re[a + from.half];
+                        dst.im[b + to.half] = src.im[a + from.half];
+                    }
+                }
+    });
 }
 
 // Smallest 2^a·3^b ≥ n.
@@ -510,17 +505,8 @@ double FftRepulsion::compute(const RowMatrixXf& y, RowMatrixXf& forces, const Ta
                        std::min(kSliceWidth, M - c0));
         });
         // Transpose into the other buffer, transform the new columns.
-        const Planes& src = d.kernel[kernelInSecond ? 1 : 0];
-        Planes& dst = d.kernel[kernelInSecond ? 0 : 1];
-        run(rowTasks, [&](int t) {
-            const int r0 = t * kTile, r1 = std::min(M, r0 + kTile);
-            for (int c0 = 0; c0 < M; c0 += kTile)
-                for (int r = r0; r < r1; ++r)
-                    for (int c = c0; c < std::min(M, c0 + kTile); ++c) {
-                        dst.re[std::size_t(r) * M + c] = src.re[std::size_t(c) * M + r];
-                        dst.im[std::size_t(r) * M + c] = src.im[std::size_t(c) * M + r];
-                    }
-        });
+        transposeBlocked(run, d.kernel[kernelInSecond ? 1 : 0], {std::size_t(M), 0},
+                         d.kernel[kernelInSecond ? 0 : 1], {std::size_t(M), 0}, M, M, M);
         Planes& first = kernelInSecond ? d.kernel[0] : d.kernel[1];
         Planes& second = kernelInSecond ? d.kernel[1] : d.kernel[0];
         const float scale = float(1.0 / (double(M) * M));
@@ -546,30 +532,7 @@ double FftRepulsion::compute(const RowMatrixXf& y, RowMatrixXf& forces, const Ta
     const Planes& g1 = d.grid[kernelInSecond ? 1 : 0];
     // Transpose: wide[c][kr] = a[kr][c], wide[c][M+kr] = b[kr][c] for c < n;
     // rows [n, M) are the zero padding of the second axis.
-    Planes& w0 = d.wide[0];
-    {
-        const int rowTasks = (M + kTile - 1) / kTile;
-        run(rowTasks, [&](int t) {
-            const int c0 = t * kTile, c1 = std::min(M, c0 + kTile);
-            for (int c = c0; c < c1; ++c) {
-                if (c >= n) {
-                    std::fill_n(w0.re.begin() + std::size_t(c) * Lw, Lw, 0.0f);
-                    std::fill_n(w0.im.begin() + std::size_t(c) * Lw, Lw, 0.0f);
-                }
-            }
-            const int cEnd = std::min(c1, n);
-            for (int k0 = 0; k0 < M; k0 += kTile)
-                for (int c = c0; c < cEnd; ++c)
-                    for (int kr = k0; kr < std::min(M, k0 + kTile); ++kr) {
-                        const std::size_t src = std::size_t(kr) * Lg + c;
-                        const std::size_t dst = std::size_t(c) * Lw + kr;
-                        w0.re[dst] = g1.re[src];
-                        w0.im[dst] = g1.im[src];
-                        w0.re[dst + M] = g1.re[src + n];
-                        w0.im[dst + M] = g1.im[src + n];
-                    }
-        });
-    }
+    transposeBlocked(run, g1, {Lg, std::size_t(n)}, d.wide[0], {Lw, std::size_t(M)}, M, n, M);
     // Second axis forward, multiply by the kernel's transform, back again —
     // all on one column slice while it sits in cache.
     const bool wideInSecond = resultInSecond(d.plan); // after forward; inverse flips back
@@ -598,22 +561,7 @@ double FftRepulsion::compute(const RowMatrixXf& y, RowMatrixXf& forces, const Ta
     const Planes& wres = d.wide[0];
     // Transpose back the rows c < n into the grid buffer that is free.
     Planes& g2 = d.grid[kernelInSecond ? 0 : 1];
-    {
-        const int rowTasks = (M + kTile - 1) / kTile;
-        run(rowTasks, [&](int t) {
-            const int r0 = t * kTile, r1 = std::min(M, r0 + kTile);
-            for (int c0 = 0; c0 < n; c0 += kTile)
-                for (int kr = r0; kr < r1; ++kr)
-                    for (int c = c0; c < std::min(n, c0 + kTile); ++c) {
-                        const std::size_t src = std::size_t(c) * Lw + kr;
-                        const std::size_t dst = std::size_t(kr) * Lg + c;
-                        g2.re[dst] = wres.re[src];
-                        g2.im[dst] = wres.im[src];
-                        g2.re[dst + n] = wres.re[src + M];
-                        g2.im[dst + n] = wres.im[src + M];
-                    }
-        });
-    }
+    transposeBlocked(run, wres, {Lw, std::size_t(M)}, g2, {Lg, std::size_t(n)}, n, M, M);
     Planes& other = d.grid[kernelInSecond ? 1 : 0];
     run(slices(int(Lg)), [&](int t) {
         const int c0 = t * kSliceWidth;
