@@ -46,11 +46,11 @@ struct NeighbourEmbeddingPlan {
 };
 
 // The plan for a method's config (TsneConfig, UmapConfig: both carry seed,
-// threads and knnMethod) with k neighbours per point.
+// threads and knnMethod) with k neighbours per point; keepGraph as in the plan.
 template <typename Config>
-NeighbourEmbeddingPlan neighbourEmbeddingPlan(const Config& config, int k,
-                                              const char* affinityStage, double knnShareEnd,
-                                              double affinityShareEnd)
+NeighbourEmbeddingPlan
+neighbourEmbeddingPlan(const Config& config, int k, const char* affinityStage, double knnShareEnd,
+                       double affinityShareEnd, std::shared_ptr<const KnnGraph>* keepGraph)
 {
     NeighbourEmbeddingPlan plan;
     plan.knn.k = k;
@@ -60,6 +60,7 @@ NeighbourEmbeddingPlan neighbourEmbeddingPlan(const Config& config, int k,
     plan.affinityStage = affinityStage;
     plan.knnShareEnd = knnShareEnd;
     plan.affinityShareEnd = affinityShareEnd;
+    plan.keepGraph = keepGraph;
     return plan;
 }
 

@@ -180,7 +180,7 @@ double detail::tsneAutoLearningRate(int n)
     return std::max(200.0, n / 12.0);
 }
 
-void detail::validateTsneConfig(const TsneConfig& c)
+void validateTsneConfig(const TsneConfig& c)
 {
     if (!(c.perplexity > 1) || !std::isfinite(c.perplexity))
         throw std::invalid_argument("t-SNE: perplexity must be above 1");
@@ -202,26 +202,14 @@ void detail::validateTsneConfig(const TsneConfig& c)
 RowMatrixXf tsneEmbed(const RowMatrixXf& points, const TsneConfig& config,
                       const ProgressCallback& progress, std::shared_ptr<const KnnGraph>* neighbours)
 {
-    detail::validateTsneConfig(config);
+    validateTsneConfig(config);
     detail::checkPoints(points, "t-SNE", 4);
     const int n = int(points.rows());
     TsneSteps steps(config, n);
     const int k = std::min(n - 1, int(std::ceil(3.0 * steps.perplexity())));
-    auto plan =
-        detail::neighbourEmbeddingPlan(config, k, "affinities", kKnnShareEnd, kAffinitiesShareEnd);
-    plan.keepGraph = neighbours;
+    const auto plan = detail::neighbourEmbeddingPlan(config, k, "affinities", kKnnShareEnd,
+                                                     kAffinitiesShareEnd, neighbours);
     return detail::embedNeighbourGraph(points, plan, steps, progress);
-}
-
-TsneProjector::TsneProjector(TsneConfig config) : m_config(std::move(config))
-{
-    detail::validateTsneConfig(m_config);
-}
-
-RowMatrixXf TsneProjector::embed(const RowMatrixXf& points, const ProgressCallback& progress,
-                                 std::shared_ptr<const KnnGraph>* neighbours) const
-{
-    return tsneEmbed(points, m_config, progress, neighbours);
 }
 
 std::map<std::string, double> TsneProjector::parameters(int n) const

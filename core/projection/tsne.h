@@ -14,6 +14,7 @@
 
 #include <cstdint>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace mnistx::projection
@@ -102,6 +103,9 @@ RowMatrixXf tsneEmbed(const RowMatrixXf& points, const TsneConfig& config,
 RowMatrixXf tsneOptimise(const SparseAffinities& affinities, const RowMatrixXf& initial,
                          const TsneConfig& config, const ProgressCallback& progress = {});
 
+// Throws std::invalid_argument, naming the setting, for settings out of range.
+void validateTsneConfig(const TsneConfig& config);
+
 // The Projector: fits train and validation rows stacked together (one map for
 // both), returns method "tsne" with the train rows first and parameters
 // perplexity (as run), iterations, exaggeration, exaggeration_iterations,
@@ -110,14 +114,20 @@ class TsneProjector : public NeighbourEmbeddingProjector
 {
 public:
     // Throws std::invalid_argument for settings out of range.
-    explicit TsneProjector(TsneConfig config = {});
+    explicit TsneProjector(TsneConfig config = {}) : m_config(std::move(config))
+    {
+        validateTsneConfig(m_config);
+    }
     std::string name() const override { return "tsne"; }
     const TsneConfig& config() const { return m_config; }
 
 private:
     const char* displayName() const override { return "t-SNE"; }
     RowMatrixXf embed(const RowMatrixXf& points, const ProgressCallback& progress,
-                      std::shared_ptr<const KnnGraph>* neighbours) const override;
+                      std::shared_ptr<const KnnGraph>* neighbours) const override
+    {
+        return tsneEmbed(points, m_config, progress, neighbours);
+    }
     std::map<std::string, double> parameters(int n) const override;
 
     TsneConfig m_config;

@@ -254,7 +254,7 @@ RowMatrixXf detail::tsneLayout(const SparseAffinities& affinities, const RowMatr
 RowMatrixXf tsneOptimise(const SparseAffinities& affinities, const RowMatrixXf& initial,
                          const TsneConfig& config, const ProgressCallback& progress)
 {
-    detail::validateTsneConfig(config);
+    validateTsneConfig(config);
     detail::ProgressReporter reporter(progress);
     detail::WorkerPool pool(config.threads);
     const double lr =

@@ -22,9 +22,6 @@ inline int tsneRowTasks(int n)
     return (n + kTsneRowChunk - 1) / kTsneRowChunk;
 }
 
-// Throws std::invalid_argument for settings out of range.
-void validateTsneConfig(const TsneConfig& config);
-
 // max(200, N/12) (Belkina et al. 2019), the step when the config says 0.
 double tsneAutoLearningRate(int n);
 

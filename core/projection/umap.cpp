@@ -162,7 +162,7 @@ private:
 
 } // namespace
 
-void detail::validateUmapConfig(const UmapConfig& c)
+void validateUmapConfig(const UmapConfig& c)
 {
     auto fail = [](const std::string& what) { throw std::invalid_argument("UMAP: " + what); };
     if (c.nNeighbors < 2)
@@ -198,7 +198,7 @@ int detail::umapEpochs(int epochs, int n)
 
 RowMatrixXf umapInitialLayout(const RowMatrixXf& points, const UmapConfig& config)
 {
-    detail::validateUmapConfig(config);
+    validateUmapConfig(config);
     if (points.rows() < 1 || points.cols() < 1)
         throw std::invalid_argument("UMAP: no points to lay out");
     detail::WorkerPool pool(config.threads);
@@ -208,25 +208,14 @@ RowMatrixXf umapInitialLayout(const RowMatrixXf& points, const UmapConfig& confi
 RowMatrixXf umapEmbed(const RowMatrixXf& points, const UmapConfig& config,
                       const ProgressCallback& progress, std::shared_ptr<const KnnGraph>* neighbours)
 {
-    detail::validateUmapConfig(config);
+    validateUmapConfig(config);
     detail::checkPoints(points, "UMAP", 2);
     UmapSteps steps(config);
     // n_neighbors counts the point itself.
     const int k = static_cast<int>(std::min<Eigen::Index>(config.nNeighbors, points.rows()) - 1);
-    auto plan = detail::neighbourEmbeddingPlan(config, k, "graph", kKnnShareEnd, kGraphShareEnd);
-    plan.keepGraph = neighbours;
+    const auto plan = detail::neighbourEmbeddingPlan(config, k, "graph", kKnnShareEnd,
+                                                     kGraphShareEnd, neighbours);
     return detail::embedNeighbourGraph(points, plan, steps, progress);
-}
-
-UmapProjector::UmapProjector(UmapConfig config) : m_config(std::move(config))
-{
-    detail::validateUmapConfig(m_config);
-}
-
-RowMatrixXf UmapProjector::embed(const RowMatrixXf& points, const ProgressCallback& progress,
-                                 std::shared_ptr<const KnnGraph>* neighbours) const
-{
-    return umapEmbed(points, m_config, progress, neighbours);
 }
 
 std::map<std::string, double> UmapProjector::parameters(int n) const

@@ -27,6 +27,7 @@
 
 #include <cstdint>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace mnistx::projection
@@ -127,21 +128,30 @@ RowMatrixXf umapEmbed(const RowMatrixXf& points, const UmapConfig& config,
                       const ProgressCallback& progress = {},
                       std::shared_ptr<const KnnGraph>* neighbours = nullptr);
 
+// Throws std::invalid_argument, naming the setting, for settings out of range.
+void validateUmapConfig(const UmapConfig& config);
+
 // The Projector: fits train and validation rows stacked together (one map for
 // both), returns method "umap" with the train rows first and parameters
-// n_neighbors, min_dist, epochs (as run) and seed. The constructor throws
-// std::invalid_argument for bad settings.
+// n_neighbors, min_dist, epochs (as run) and seed.
 class UmapProjector : public NeighbourEmbeddingProjector
 {
 public:
-    explicit UmapProjector(UmapConfig config = {});
+    // Throws std::invalid_argument for settings out of range.
+    explicit UmapProjector(UmapConfig config = {}) : m_config(std::move(config))
+    {
+        validateUmapConfig(m_config);
+    }
     std::string name() const override { return "umap"; }
     const UmapConfig& config() const { return m_config; }
 
 private:
     const char* displayName() const override { return "UMAP"; }
     RowMatrixXf embed(const RowMatrixXf& points, const ProgressCallback& progress,
-                      std::shared_ptr<const KnnGraph>* neighbours) const override;
+                      std::shared_ptr<const KnnGraph>* neighbours) const override
+    {
+        return umapEmbed(points, m_config, progress, neighbours);
+    }
     std::map<std::string, double> parameters(int n) const override;
 
     UmapConfig m_config;

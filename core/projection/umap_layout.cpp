@@ -442,7 +442,7 @@ RowMatrixXf detail::umapLayout(const FuzzyGraph& graph, const RowMatrixXf& initi
 RowMatrixXf umapOptimise(const FuzzyGraph& graph, const RowMatrixXf& initial,
                          const UmapConfig& config, const ProgressCallback& progress)
 {
-    detail::validateUmapConfig(config);
+    validateUmapConfig(config);
     detail::ProgressReporter reporter(progress);
     detail::WorkerPool pool(config.threads);
     return detail::umapLayout(graph, initial, config, pool, reporter);

@@ -11,9 +11,6 @@
 namespace mnistx::projection::detail
 {
 
-// Throws std::invalid_argument for settings out of range.
-void validateUmapConfig(const UmapConfig& config);
-
 // The epochs a run of n points makes: `epochs`, or umap-learn's default for
 // n when it is 0.
 int umapEpochs(int epochs, int n);
