@@ -22,9 +22,12 @@ struct KnnGraph {
 
 struct KnnConfig {
     int k = 15;
-    int threads = 0;             // 0: all cores
-    std::uint64_t seed = 1;      // HNSW level generator
-    std::string method = "auto"; // "auto" (HNSW above a few thousand points), "hnsw", "exact"
+    int threads = 0;        // 0: all cores
+    std::uint64_t seed = 1; // HNSW's level generator, NN-descent's trees and samples
+    // "auto": exact up to a few thousand points, above that NN-descent for
+    // small k (UMAP's) and HNSW for large k (t-SNE's); or "nndescent",
+    // "hnsw", "exact".
+    std::string method = "auto";
     // HNSW graph degree and search widths (hnswlib's M, ef_construction, ef);
     // 0 = the default, chosen for recall ≥ 0.99 on 70,000 × 64 MNIST features
     // at k = 14 and k = 90 (see knn_graph.cpp).
@@ -40,9 +43,11 @@ using KnnProgress = std::function<bool(double)>;
 // std::invalid_argument when k < 1, k >= n or a coordinate is not finite, and
 // Cancelled when progress returns false. progress runs on the calling thread,
 // at least every ~25 ms while the search runs. Results do not depend on the
-// thread count: "exact" by construction, HNSW because each of its indexes (two
-// from 10,000 points, over the two halves of the points) is built by one
-// thread, for a fixed seed, and only the searches share their work.
+// thread count: "exact" by construction; NN-descent because every step reads
+// a snapshot and a list keeps the k nearest of all it was offered, whatever
+// the order; HNSW because each of its indexes (two from 10,000 points, over
+// the two halves of the points) is built by one thread, for a fixed seed,
+// and only the searches share their work.
 KnnGraph buildKnnGraph(const RowMatrixXf& points, const KnnConfig& config,
                        const KnnProgress& progress = {});
 

@@ -185,8 +185,9 @@ void validateUmapConfig(const UmapConfig& c)
         fail("threads must be ≥ 0");
     if (c.layoutEvery < 1)
         fail("layoutEvery must be at least 1");
-    if (c.knnMethod != "auto" && c.knnMethod != "hnsw" && c.knnMethod != "exact")
-        fail("unknown kNN method '" + c.knnMethod + "' (known: auto, hnsw, exact)");
+    if (c.knnMethod != "auto" && c.knnMethod != "nndescent" && c.knnMethod != "hnsw" &&
+        c.knnMethod != "exact")
+        fail("unknown kNN method '" + c.knnMethod + "' (known: auto, nndescent, hnsw, exact)");
 }
 
 int detail::umapEpochs(int epochs, int n)

@@ -118,9 +118,8 @@ void setUmapAvx2Allowed(bool allowed);
 // The whole method on one matrix: points n×d (feature space, any scale,
 // finite, n ≥ 2) → n×2 map (map space). Progress stages "knn" (layout null,
 // iteration 0..100), "graph" (layout null) and "optimise" (as umapOptimise).
-// Reproducible for a fixed seed and thread count; the thread count changes
-// the result only through the HNSW index (see buildKnnGraph; knnMethod
-// "exact" or one thread makes it independent of it too). Throws
+// Reproducible for a fixed seed, whatever the thread count (see
+// buildKnnGraph and umapOptimise). Throws
 // std::invalid_argument for bad settings, fewer than 2 points or non-finite
 // inputs, Cancelled when progress returns false. neighbours (optional)
 // receives the kNN graph of the points.

@@ -13,10 +13,13 @@
 //                    [--replicate N --noise 0.05] [--param key=value ...]
 //   bench_projection --evaluate layout.npy --features F.npy [--labels L]
 //   bench_projection --knn-sweep --features F.npy [--threads 2] [--k 14|90]
+//   bench_projection --nndescent-sweep --features F.npy [--threads 2]
 //
 // --knn-sweep times HNSW settings (M, ef_construction, ef) against the exact
 // search at k = 14 (UMAP) and k = 90 (t-SNE) and prints recall and seconds:
-// how the defaults in knn_graph.cpp were chosen.
+// how the defaults in knn_graph.cpp were chosen. --nndescent-sweep does the
+// same for NN-descent's settings (trees, leaf size, candidates; k = 14 or
+// --k), whose defaults are in nn_descent.cpp.
 //
 // F.npy: float32 N×D, C order (features.npy of a run). L: samples.csv of the
 // same run (its "label" column) or a 1-D .npy of integer labels; without it,
@@ -25,6 +28,7 @@
 // standard deviation), for the 1,000,000-point target.
 
 #include "core/projection/knn_graph.h"
+#include "core/projection/nn_descent.h"
 #include "core/projection/projection.h"
 #include "core/projection/projector_factory.h"
 #include "core/projection/quality.h"
@@ -205,7 +209,8 @@ struct Options {
     std::string method;
     std::string evaluate;
     bool knnSweep = false;
-    int sweepK = 0; // --knn-sweep only at this k (14 or 90)
+    bool nnDescentSweep = false; // with knnSweep: NN-descent's settings instead of HNSW's
+    int sweepK = 0;              // --knn-sweep only at this k (14 or 90)
     std::string features;
     std::string labels;
     std::string out;
@@ -224,7 +229,8 @@ struct Options {
         << "         [--threads 2] [--seed 1] [--out layout.npy] [--replicate N --noise 0.05]\n"
         << "         [--param key=value ...]\n"
         << "       bench_projection --evaluate layout.npy --features F.npy [--labels L]\n"
-        << "       bench_projection --knn-sweep --features F.npy [--threads 2] [--k 14|90]\n";
+        << "       bench_projection --knn-sweep --features F.npy [--threads 2] [--k 14|90]\n"
+        << "       bench_projection --nndescent-sweep --features F.npy [--threads 2]\n";
     std::exit(2);
 }
 
@@ -244,6 +250,8 @@ Options parse(int argc, char** argv)
             o.evaluate = value();
         else if (arg == "--knn-sweep")
             o.knnSweep = true;
+        else if (arg == "--nndescent-sweep")
+            o.knnSweep = o.nnDescentSweep = true;
         else if (arg == "--k")
             o.sweepK = std::stoi(value());
         else if (arg == "--features")
@@ -363,6 +371,41 @@ void knnSweep(const RowMatrixXf& features, int threads, int onlyK)
     }
 }
 
+// NN-descent settings against the exact graph, at k = 14 (UMAP's) or 90.
+void nnDescentSweep(const RowMatrixXf& features, int threads, int k)
+{
+    struct Setting {
+        int trees, leafSize, candidates, rounds;
+    };
+    const std::vector<Setting> settings = {
+        {0, 0, 0, 12}, // the defaults
+        {4, 30, 14, 12}, {8, 30, 14, 12}, {8, 30, 45, 12}, {12, 30, 45, 12}, {8, 30, 60, 12},
+    };
+    auto start = Clock::now();
+    const projection::KnnGraph exact = projection::exactKnnGraph(features, k, threads);
+    std::printf("k = %d, exact %.2f s\n", k,
+                std::chrono::duration<double>(Clock::now() - start).count());
+    std::printf("%5s %5s %5s %6s %8s %8s %8s\n", "trees", "leaf", "cand", "rounds", "recall",
+                "seconds", "cpu");
+    for (const Setting& s : settings) {
+        projection::detail::NnDescentConfig config;
+        config.k = k;
+        config.threads = threads;
+        config.trees = s.trees;
+        config.leafSize = s.leafSize;
+        config.maxCandidates = s.candidates;
+        config.maxRounds = s.rounds;
+        start = Clock::now();
+        const std::clock_t cpuStart = std::clock();
+        const projection::KnnGraph approx = projection::detail::nnDescentGraph(features, config);
+        const double seconds = std::chrono::duration<double>(Clock::now() - start).count();
+        const double cpuSeconds = double(std::clock() - cpuStart) / CLOCKS_PER_SEC;
+        std::printf("%5d %5d %5d %6d %8.4f %8.2f %8.2f\n", s.trees, s.leafSize, s.candidates,
+                    s.rounds, projection::knnRecall(approx, exact), seconds, cpuSeconds);
+        std::fflush(stdout);
+    }
+}
+
 } // namespace
 
 int main(int argc, char** argv)
@@ -370,6 +413,10 @@ int main(int argc, char** argv)
     const Options o = parse(argc, argv);
     try {
         RowMatrixXf features = readMatrix(o.features);
+        if (o.nnDescentSweep) {
+            nnDescentSweep(features, o.threads, o.sweepK > 0 ? o.sweepK : 14);
+            return 0;
+        }
         if (o.knnSweep) {
             knnSweep(features, o.threads, o.sweepK);
             return 0;

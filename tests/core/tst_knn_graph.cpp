@@ -87,10 +87,11 @@ private Q_SLOTS:
     void exactMatchesBruteForce_data();
     void exactMatchesBruteForce();
     void duplicatesAndSelf();
-    void hnswRecallOnClusters_data();
-    void hnswRecallOnClusters();
-    void hnswRecallOnMnist_data();
-    void hnswRecallOnMnist();
+    void recallOnClusters_data();
+    void recallOnClusters();
+    void recallOnMnist_data();
+    void recallOnMnist();
+    void nnDescentOnFewPointsIsExact();
     void reproducible();
     void refusesBadArguments_data();
     void refusesBadArguments();
@@ -160,7 +161,7 @@ void TestKnnGraph::duplicatesAndSelf()
     RowMatrixXf points(300, 4);
     for (int i = 0; i < 300; ++i)
         points.row(i) = base.row(i % 100);
-    for (const char* method : {"exact", "hnsw"}) {
+    for (const char* method : {"exact", "hnsw", "nndescent"}) {
         KnnConfig config;
         config.k = 5;
         config.method = method;
@@ -179,22 +180,26 @@ void TestKnnGraph::duplicatesAndSelf()
     }
 }
 
-void TestKnnGraph::hnswRecallOnClusters_data()
+void TestKnnGraph::recallOnClusters_data()
 {
     QTest::addColumn<int>("k");
-    QTest::newRow("k=14 (UMAP's 15 neighbours)") << 14;
-    QTest::newRow("k=15") << 15;
-    QTest::newRow("k=90 (t-SNE, perplexity 30)") << 90;
+    QTest::addColumn<QString>("method");
+    for (const char* method : {"hnsw", "nndescent"}) {
+        QTest::addRow("k=14 (UMAP's 15 neighbours), %s", method) << 14 << method;
+        QTest::addRow("k=15, %s", method) << 15 << method;
+    }
+    QTest::newRow("k=90 (t-SNE, perplexity 30), hnsw") << 90 << "hnsw";
 }
 
-void TestKnnGraph::hnswRecallOnClusters()
+void TestKnnGraph::recallOnClusters()
 {
     QFETCH(int, k);
+    QFETCH(QString, method);
     const RowMatrixXf points = test::gaussianBlobs(5000, 32, 10, 1.5f, 1);
     const KnnGraph exact = exactKnnGraph(points, k, 2);
     KnnConfig config;
     config.k = k;
-    config.method = "hnsw";
+    config.method = method.toStdString();
     config.threads = 2;
     const KnnGraph approx = buildKnnGraph(points, config);
     const double recall = knnRecall(approx, exact);
@@ -205,16 +210,20 @@ void TestKnnGraph::hnswRecallOnClusters()
                                approx.distances.begin() + (i + 1) * k));
 }
 
-void TestKnnGraph::hnswRecallOnMnist_data()
+void TestKnnGraph::recallOnMnist_data()
 {
     QTest::addColumn<int>("k");
-    QTest::newRow("k=15") << 15;
-    QTest::newRow("k=90 (t-SNE)") << 90;
+    QTest::addColumn<QString>("method");
+    QTest::newRow("k=15, hnsw") << 15 << "hnsw";
+    QTest::newRow("k=90 (t-SNE), hnsw") << 90 << "hnsw";
+    QTest::newRow("k=14 (UMAP), nndescent") << 14 << "nndescent";
+    QTest::newRow("k=14 (UMAP), auto") << 14 << "auto";
 }
 
-void TestKnnGraph::hnswRecallOnMnist()
+void TestKnnGraph::recallOnMnist()
 {
     QFETCH(int, k);
+    QFETCH(QString, method);
     MNISTX_REQUIRE_MNIST(mnist);
     // Sanitizer builds: 8,000 points, the exact search's cost under ASan
     // grows with the square of the count (the recall bar stays).
@@ -223,15 +232,39 @@ void TestKnnGraph::hnswRecallOnMnist()
     const KnnGraph exact = exactKnnGraph(points, k, 2);
     KnnConfig config;
     config.k = k;
-    config.method = "hnsw";
+    config.method = method.toStdString();
     config.threads = 2;
     const auto start = std::chrono::steady_clock::now();
     const KnnGraph approx = buildKnnGraph(points, config);
     const double seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     const double recall = knnRecall(approx, exact);
-    qInfo("MNIST %d × 64: recall@%d = %.4f in %.2f s", n, k, recall, seconds);
+    qInfo("MNIST %d × 64: recall@%d = %.4f in %.2f s (%s)", n, k, recall, seconds,
+          qPrintable(method));
     QVERIFY2(recall >= 0.99, qPrintable(QString::number(recall)));
+}
+
+void TestKnnGraph::nnDescentOnFewPointsIsExact()
+{
+    // Up to a leaf of points (60), the one leaf holds every pair: the exact
+    // neighbours, from k + 1 points on.
+    for (const int n : {6, 7, 20, 60}) {
+        const RowMatrixXf points = test::gaussianBlobs(n, 5, 2, 1.0f, 11);
+        KnnConfig config;
+        config.k = 5;
+        config.method = "nndescent";
+        for (const int threads : {1, 2}) {
+            config.threads = threads;
+            const KnnGraph graph = buildKnnGraph(points, config);
+            QCOMPARE(knnRecall(graph, exactKnnGraph(points, 5, 1)), 1.0);
+            for (int i = 0; i < n; ++i) {
+                const std::int32_t* row = graph.indices.data() + i * 5;
+                QVERIFY(std::find(row, row + 5, i) == row + 5);
+                QVERIFY(std::is_sorted(graph.distances.begin() + i * 5,
+                                       graph.distances.begin() + (i + 1) * 5));
+            }
+        }
+    }
 }
 
 void TestKnnGraph::reproducible()
@@ -265,9 +298,33 @@ void TestKnnGraph::reproducible()
         QVERIFY2(alone.indices == shared.indices, qPrintable(QString::number(threads)));
         QVERIFY(alone.distances == shared.distances);
     }
-    const double recall = knnRecall(alone, exactKnnGraph(many, 10, 2));
+    const KnnGraph exactMany = exactKnnGraph(many, 10, 2);
+    const double recall = knnRecall(alone, exactMany);
     qInfo("two indexes: recall@10 = %.4f", recall);
     QVERIFY2(recall >= 0.99, qPrintable(QString::number(recall)));
+
+    // NN-descent: the same graph on one, two and three threads, and the one
+    // "auto" builds at this k.
+    config.method = "nndescent";
+    config.threads = 1;
+    const KnnGraph descentAlone = buildKnnGraph(many, config);
+    for (int threads : {2, 3}) {
+        config.threads = threads;
+        const KnnGraph shared = buildKnnGraph(many, config);
+        QVERIFY2(descentAlone.indices == shared.indices, qPrintable(QString::number(threads)));
+        QVERIFY(descentAlone.distances == shared.distances);
+    }
+    config.method = "auto";
+    QVERIFY(buildKnnGraph(many, config).indices == descentAlone.indices);
+    // Another seed, another sample of candidates: a graph as good.
+    config.method = "nndescent";
+    config.seed = 2;
+    const KnnGraph otherSeed = buildKnnGraph(many, config);
+    const double descentRecall = knnRecall(descentAlone, exactMany);
+    qInfo("NN-descent: recall@10 = %.4f, %.4f with another seed", descentRecall,
+          knnRecall(otherSeed, exactMany));
+    QVERIFY2(descentRecall >= 0.99, qPrintable(QString::number(descentRecall)));
+    QVERIFY(knnRecall(otherSeed, exactMany) >= 0.99);
 }
 
 void TestKnnGraph::refusesBadArguments_data()
@@ -276,7 +333,7 @@ void TestKnnGraph::refusesBadArguments_data()
     QTest::addColumn<int>("k");
     QTest::addColumn<QString>("method");
     QTest::addColumn<bool>("nonFinite");
-    for (const char* m : {"exact", "hnsw", "auto"}) {
+    for (const char* m : {"exact", "hnsw", "nndescent", "auto"}) {
         QTest::newRow(qPrintable(QStringLiteral("k = n, %1").arg(m))) << 10 << 10 << m << false;
         QTest::newRow(qPrintable(QStringLiteral("k > n, %1").arg(m))) << 10 << 25 << m << false;
         QTest::newRow(qPrintable(QStringLiteral("k = 0, %1").arg(m))) << 10 << 0 << m << false;
@@ -305,7 +362,7 @@ void TestKnnGraph::refusesBadArguments()
 void TestKnnGraph::cancels()
 {
     const RowMatrixXf points = test::gaussianBlobs(20000, 32, 10, 2.0f, 9);
-    for (const char* method : {"exact", "hnsw"}) {
+    for (const char* method : {"exact", "hnsw", "nndescent"}) {
         KnnConfig config;
         config.k = 15;
         config.method = method;
