@@ -81,7 +81,8 @@ inline float laneDistance(const float* a, const float* b, int d)
         const float diff = a[c] - b[c];
         lane[l] += diff * diff;
     }
-    return ((lane[0] + lane[4]) + (lane[1] + lane[5])) + ((lane[2] + lane[6]) + (lane[3] + lane[7]));
+    return ((lane[0] + lane[4]) + (lane[1] + lane[5])) +
+           ((lane[2] + lane[6]) + (lane[3] + lane[7]));
 }
 
 // Every point's list of its k nearest so far: a max-heap by (squared
@@ -294,8 +295,8 @@ private:
 float pairPriority(std::uint64_t seed, int round, std::int32_t i, std::int32_t j)
 {
     const auto lo = std::uint64_t(std::min(i, j)), hi = std::uint64_t(std::max(i, j));
-    const std::uint64_t h = splitMix(splitMix(seed ^ (kStreamRound + std::uint64_t(round))) ^
-                                     (lo << 32 | hi));
+    const std::uint64_t h =
+        splitMix(splitMix(seed ^ (kStreamRound + std::uint64_t(round))) ^ (lo << 32 | hi));
     return float(h >> 40) * 0x1.0p-24f;
 }
 
@@ -380,10 +381,12 @@ public:
     KnnGraph run(const NnDescentConfig& config)
     {
         const int trees = config.trees > 0 ? config.trees : kDefaultTrees;
-        const int leafSize = config.leafSize > 0 ? config.leafSize : std::max(kDefaultLeafSize, 2 * m_k);
-        const int candidates = config.maxCandidates > 0
-                                   ? config.maxCandidates
-                                   : std::min(kMaxDefaultCandidates, std::max(kMinDefaultCandidates, m_k));
+        const int leafSize =
+            config.leafSize > 0 ? config.leafSize : std::max(kDefaultLeafSize, 2 * m_k);
+        const int candidates =
+            config.maxCandidates > 0
+                ? config.maxCandidates
+                : std::min(kMaxDefaultCandidates, std::max(kMinDefaultCandidates, m_k));
         startFromTrees(trees, leafSize);
         fillAtRandom();
         const double stopBelow = config.stopFraction * double(m_n) * m_list;
@@ -465,9 +468,8 @@ private:
     void startFromTrees(int trees, int leafSize)
     {
         std::vector<TreeLeaves> forest(static_cast<std::size_t>(trees));
-        parallel(trees, [&](int t) {
-            forest[std::size_t(t)] = buildTree(m_points, leafSize, m_seed, t);
-        });
+        parallel(trees,
+                 [&](int t) { forest[std::size_t(t)] = buildTree(m_points, leafSize, m_seed, t); });
         for (int t = 0; t < trees; ++t) {
             m_fraction = kInitShare * (t + 1) / (trees + 1);
             const TreeLeaves& leaves = forest[std::size_t(t)];

@@ -14,6 +14,7 @@
 //   bench_projection --evaluate layout.npy --features F.npy [--labels L]
 //   bench_projection --knn-sweep --features F.npy [--threads 2] [--k 14|90]
 //   bench_projection --nndescent-sweep --features F.npy [--threads 2]
+//   bench_projection --knn --features F.npy [--threads 2] [--k 14] [--out exact.npy]
 //
 // --knn-sweep times HNSW settings (M, ef_construction, ef) against the exact
 // search at k = 14 (UMAP) and k = 90 (t-SNE) and prints recall and seconds:
@@ -138,10 +139,13 @@ RowMatrixXf readMatrix(const std::string& path)
     return m;
 }
 
-void writeMatrix(const std::string& path, const RowMatrixXf& m)
+// A row-major rows × cols array of 4-byte items as .npy (descr "<f4", "<i4").
+void writeNpy(const std::string& path, const void* data, Eigen::Index rows, Eigen::Index cols,
+              const char* descr)
 {
-    std::string header = "{'descr': '<f4', 'fortran_order': False, 'shape': (" +
-                         std::to_string(m.rows()) + ", " + std::to_string(m.cols()) + "), }";
+    std::string header = std::string("{'descr': '") + descr +
+                         "', 'fortran_order': False, 'shape': (" + std::to_string(rows) + ", " +
+                         std::to_string(cols) + "), }";
     while ((10 + header.size() + 1) % 64 != 0)
         header += ' ';
     header += '\n';
@@ -152,10 +156,14 @@ void writeMatrix(const std::string& path, const RowMatrixXf& m)
                                      static_cast<unsigned char>(header.size() >> 8)};
     out.write(reinterpret_cast<const char*>(length), 2);
     out.write(header.data(), static_cast<std::streamsize>(header.size()));
-    out.write(reinterpret_cast<const char*>(m.data()),
-              static_cast<std::streamsize>(m.size() * sizeof(float)));
+    out.write(static_cast<const char*>(data), static_cast<std::streamsize>(rows * cols * 4));
     if (!out)
         throw std::runtime_error(path + ": cannot write");
+}
+
+void writeMatrix(const std::string& path, const RowMatrixXf& m)
+{
+    writeNpy(path, m.data(), m.rows(), m.cols(), "<f4");
 }
 
 // ---------------------------------------------------------------------------
@@ -210,6 +218,7 @@ struct Options {
     std::string evaluate;
     bool knnSweep = false;
     bool nnDescentSweep = false; // with knnSweep: NN-descent's settings instead of HNSW's
+    bool knnOnce = false;        // with knnSweep: the default graph once, timed
     int sweepK = 0;              // --knn-sweep only at this k (14 or 90)
     std::string features;
     std::string labels;
@@ -230,7 +239,8 @@ struct Options {
         << "         [--param key=value ...]\n"
         << "       bench_projection --evaluate layout.npy --features F.npy [--labels L]\n"
         << "       bench_projection --knn-sweep --features F.npy [--threads 2] [--k 14|90]\n"
-        << "       bench_projection --nndescent-sweep --features F.npy [--threads 2]\n";
+        << "       bench_projection --nndescent-sweep --features F.npy [--threads 2]\n"
+        << "       bench_projection --knn --features F.npy [--threads 2] [--k 14] [--out E.npy]\n";
     std::exit(2);
 }
 
@@ -252,6 +262,8 @@ Options parse(int argc, char** argv)
             o.knnSweep = true;
         else if (arg == "--nndescent-sweep")
             o.knnSweep = o.nnDescentSweep = true;
+        else if (arg == "--knn")
+            o.knnSweep = o.knnOnce = true;
         else if (arg == "--k")
             o.sweepK = std::stoi(value());
         else if (arg == "--features")
@@ -371,6 +383,28 @@ void knnSweep(const RowMatrixXf& features, int threads, int onlyK)
     }
 }
 
+// The graph UMAP and t-SNE build ("auto"), timed, and its recall against the
+// exact one; with `out`, the exact neighbours as an n × k int32 .npy, for a
+// peer's recall.
+void knnOnce(const RowMatrixXf& features, int threads, int k, const std::string& out)
+{
+    projection::KnnConfig config;
+    config.k = k;
+    config.threads = threads;
+    auto start = Clock::now();
+    const std::clock_t cpuStart = std::clock();
+    const projection::KnnGraph graph = projection::buildKnnGraph(features, config);
+    std::printf("seconds %.3f\n", std::chrono::duration<double>(Clock::now() - start).count());
+    std::printf("cpu_seconds %.3f\n", double(std::clock() - cpuStart) / CLOCKS_PER_SEC);
+    start = Clock::now();
+    const projection::KnnGraph exact = projection::exactKnnGraph(features, k, threads);
+    std::printf("exact_seconds %.3f\n",
+                std::chrono::duration<double>(Clock::now() - start).count());
+    std::printf("recall %.4f\n", projection::knnRecall(graph, exact));
+    if (!out.empty())
+        writeNpy(out, exact.indices.data(), exact.n, k, "<i4");
+}
+
 // NN-descent settings against the exact graph, at k = 14 (UMAP's) or 90.
 void nnDescentSweep(const RowMatrixXf& features, int threads, int k)
 {
@@ -413,6 +447,10 @@ int main(int argc, char** argv)
     const Options o = parse(argc, argv);
     try {
         RowMatrixXf features = readMatrix(o.features);
+        if (o.knnOnce) {
+            knnOnce(features, o.threads, o.sweepK > 0 ? o.sweepK : 14, o.out);
+            return 0;
+        }
         if (o.nnDescentSweep) {
             nnDescentSweep(features, o.threads, o.sweepK > 0 ? o.sweepK : 14);
             return 0;
