@@ -7,9 +7,6 @@
 #include "core/util/vector_clones.h"
 
 #include <algorithm>
-#ifdef __GLIBC__
-#include <malloc.h>
-#endif
 #include <atomic>
 #include <cmath>
 #include <cstdint>
@@ -633,14 +630,7 @@ private:
 KnnGraph nnDescentGraph(const RowMatrixXf& points, const NnDescentConfig& config,
                         const std::function<bool(double)>& progress)
 {
-    KnnGraph graph = NnDescent(points, config, progress).run(config);
-#ifdef __GLIBC__
-    // The offers were allocated by the pool's threads, in their malloc arenas,
-    // which glibc does not give back by itself: without this the next stage's
-    // peak (UMAP's graph at a million points) stood 130 MB higher.
-    malloc_trim(0);
-#endif
-    return graph;
+    return NnDescent(points, config, progress).run(config);
 }
 
 } // namespace mnistx::projection::detail
