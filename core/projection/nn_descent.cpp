@@ -386,12 +386,19 @@ public:
                 : std::min(kMaxDefaultCandidates, std::max(kMinDefaultCandidates, m_k));
         startFromTrees(trees, leafSize);
         fillAtRandom();
-        const double stopBelow = config.stopFraction * double(m_n) * m_list;
+        const double entries = double(m_n) * m_list;
+        const double stopBelow = config.stopFraction * entries;
+        double done = 0.0; // of the rounds
         for (int round = 0; round < config.maxRounds; ++round) {
-            m_fraction = kInitShare + (1.0 - kInitShare) * round / config.maxRounds;
+            m_fraction = kInitShare + (1.0 - kInitShare) * done;
             const long long changed = runRound(round, candidates);
             if (double(changed) <= stopBelow)
                 break;
+            // The changes fall about geometrically from all entries to the
+            // stopping level: the share of that fall so far, or of the
+            // rounds, whichever is more.
+            const double fall = std::log(entries / double(changed)) / std::log(entries / stopBelow);
+            done = std::min(1.0, std::max({done, fall, double(round + 1) / config.maxRounds}));
         }
         KnnGraph graph;
         graph.n = m_n;

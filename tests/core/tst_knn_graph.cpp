@@ -92,6 +92,7 @@ private Q_SLOTS:
     void recallOnMnist_data();
     void recallOnMnist();
     void nnDescentOnFewPointsIsExact();
+    void nnDescentReportsProgress();
     void reproducible();
     void refusesBadArguments_data();
     void refusesBadArguments();
@@ -265,6 +266,28 @@ void TestKnnGraph::nnDescentOnFewPointsIsExact()
             }
         }
     }
+}
+
+void TestKnnGraph::nnDescentReportsProgress()
+{
+    // The trees, then the rounds: fractions that never go back, from the
+    // start of the bar to most of it.
+    const RowMatrixXf points = test::gaussianBlobs(20000, 16, 10, 2.0f, 12);
+    KnnConfig config;
+    config.k = 14;
+    config.method = "nndescent";
+    config.threads = 2;
+    std::vector<double> fractions;
+    buildKnnGraph(points, config, [&](double f) {
+        fractions.push_back(f);
+        return true;
+    });
+    qInfo("%zu reports, last %.3f", fractions.size(), fractions.back());
+    QVERIFY(fractions.size() >= 5);
+    QVERIFY(std::is_sorted(fractions.begin(), fractions.end()));
+    QVERIFY2(fractions.front() < 0.1, qPrintable(QString::number(fractions.front())));
+    QVERIFY2(fractions.back() >= 0.6 && fractions.back() <= 1.0,
+             qPrintable(QString::number(fractions.back())));
 }
 
 void TestKnnGraph::reproducible()
