@@ -224,67 +224,45 @@ class CandidateLists
 {
 public:
     CandidateLists(int n, int capacity)
-        : m_capacity(capacity), m_priority(std::size_t(n) * capacity),
-          m_id(std::size_t(n) * capacity), m_count(std::size_t(n), 0)
+        : m_capacity(capacity), m_entries(std::size_t(n) * capacity), m_count(std::size_t(n), 0)
     {
     }
     void clear(int i) { m_count[std::size_t(i)] = 0; }
     int count(int i) const { return m_count[std::size_t(i)]; }
-    const std::int32_t* ids(int i) const { return m_id.data() + std::size_t(i) * m_capacity; }
+    std::int32_t id(int i, int slot) const
+    {
+        return m_entries[std::size_t(i) * m_capacity + slot].second;
+    }
+    bool contains(int i, std::int32_t j) const
+    {
+        const Entry* first = m_entries.data() + std::size_t(i) * m_capacity;
+        const Entry* last = first + count(i);
+        return std::find_if(first, last, [j](const Entry& e) { return e.second == j; }) != last;
+    }
 
     void offer(int i, std::int32_t j, float priority)
     {
-        const std::size_t base = std::size_t(i) * m_capacity;
-        float* pr = m_priority.data() + base;
-        std::int32_t* ids = m_id.data() + base;
+        if (contains(i, j))
+            return;
+        Entry* first = m_entries.data() + std::size_t(i) * m_capacity;
         int& count = m_count[std::size_t(i)];
-        for (int s = 0; s < count; ++s)
-            if (ids[s] == j)
-                return;
+        const Entry entry{priority, j};
         if (count < m_capacity) {
-            // Sift up.
-            int s = count++;
-            while (s > 0) {
-                const int parent = (s - 1) / 2;
-                if (!after(priority, j, pr[parent], ids[parent]))
-                    break;
-                pr[s] = pr[parent];
-                ids[s] = ids[parent];
-                s = parent;
-            }
-            pr[s] = priority;
-            ids[s] = j;
-            return;
+            first[count++] = entry;
+            std::push_heap(first, first + count);
+        } else if (entry < first[0]) {
+            std::pop_heap(first, first + count);
+            first[count - 1] = entry;
+            std::push_heap(first, first + count);
         }
-        if (!after(pr[0], ids[0], priority, j))
-            return;
-        int s = 0;
-        for (;;) {
-            const int left = 2 * s + 1;
-            if (left >= count)
-                break;
-            int child = left;
-            if (left + 1 < count && after(pr[left + 1], ids[left + 1], pr[left], ids[left]))
-                child = left + 1;
-            if (!after(pr[child], ids[child], priority, j))
-                break;
-            pr[s] = pr[child];
-            ids[s] = ids[child];
-            s = child;
-        }
-        pr[s] = priority;
-        ids[s] = j;
     }
 
 private:
-    static bool after(float a, std::int32_t ia, float b, std::int32_t ib)
-    {
-        return a > b || (a == b && ia > ib);
-    }
+    // (priority, id): std::pair's order, the highest at the front of a heap.
+    using Entry = std::pair<float, std::int32_t>;
 
     int m_capacity;
-    std::vector<float> m_priority;
-    std::vector<std::int32_t> m_id;
+    std::vector<Entry> m_entries;
     std::vector<int> m_count;
 };
 
@@ -588,14 +566,10 @@ private:
                 else
                     m_old->offer(o.target - begin, -1 - o.other, o.value);
             });
-            for (int i = from; i < to; ++i) {
-                const std::int32_t* ids = m_new->ids(i - begin);
-                const int count = m_new->count(i - begin);
+            for (int i = from; i < to; ++i)
                 for (int s = 0; s < m_list; ++s)
-                    if (m_heaps.fresh(i, s) &&
-                        std::find(ids, ids + count, m_heaps.id(i, s)) != ids + count)
+                    if (m_heaps.fresh(i, s) && m_new->contains(i - begin, m_heaps.id(i, s)))
                         m_heaps.setOld(i, s);
-            }
         });
         m_offers.release();
     }
@@ -604,17 +578,15 @@ private:
     void joinCandidates(int task, int passBegin, int from, int to)
     {
         for (int v = from; v < to; ++v) {
-            const std::int32_t* fresh = m_new->ids(v - passBegin);
-            const int freshCount = m_new->count(v - passBegin);
-            const std::int32_t* old = m_old->ids(v - passBegin);
-            const int oldCount = m_old->count(v - passBegin);
+            const int row = v - passBegin;
+            const int freshCount = m_new->count(row), oldCount = m_old->count(row);
             for (int s = 0; s < freshCount; ++s) {
-                const std::int32_t a = fresh[s];
+                const std::int32_t a = m_new->id(row, s);
                 for (int u = s + 1; u < freshCount; ++u)
-                    offerPair(task, a, fresh[u]);
+                    offerPair(task, a, m_new->id(row, u));
                 for (int u = 0; u < oldCount; ++u)
-                    if (old[u] != a)
-                        offerPair(task, a, old[u]);
+                    if (m_old->id(row, u) != a)
+                        offerPair(task, a, m_old->id(row, u));
             }
         }
     }

@@ -24,8 +24,7 @@ struct NnDescentConfig {
     std::uint64_t seed = 1;
     // Random-projection trees of the starting graph and their leaf size
     // (0: the defaults, see nn_descent.cpp).
-    int trees = 0;
-    int leafSize = 0;
+    int trees = 0, leafSize = 0;
     // Candidates per point and round, of the new and of the old ones each
     // (0: k, within the defaults' bounds).
     int maxCandidates = 0;
@@ -33,7 +32,7 @@ struct NnDescentConfig {
     // lets fewer true neighbours drop out for good (recall 0.986 → 0.996 on
     // Gaussian blobs, see nn_descent.cpp).
     int extraEntries = 3;
-    // At most this many rounds; fewer when a round changes fewer than
+    // At most maxRounds rounds; fewer when a round changes fewer than
     // stopFraction of all list entries.
     int maxRounds = 12;
     double stopFraction = 0.001;

@@ -23,8 +23,8 @@ echo "== ours (k = $K, $THREADS threads)"
 "$BUILD/tests/bench/bench_projection" --knn --features "$FEATURES" --threads "$THREADS" --k "$K" \
     --out "$WORK/exact.npy" | tee "$WORK/ours.txt"
 echo "== pynndescent"
-/usr/bin/python3 "$ROOT/tests/bench/peers_knn.py" --features "$FEATURES" --exact "$WORK/exact.npy" \
-    --threads "$THREADS" | tee "$WORK/peer.txt"
+/usr/bin/python3 "$ROOT/tests/bench/peers_projection.py" --method knn --features "$FEATURES" \
+    --exact "$WORK/exact.npy" --threads "$THREADS" | tee "$WORK/peer.txt"
 bench_load_average after
 
 value() { awk -v k="$1" '$1 == k { print $2 }' "$2"; }

@@ -313,14 +313,25 @@ void TestKnnGraph::reproducible()
     // are indexes, and as close to the exact one.
     const RowMatrixXf many =
         test::gaussianBlobs(test::kSanitizedBuild ? 10000 : 12000, 16, 8, 2.0f, 4);
-    config.threads = 1;
-    const KnnGraph alone = buildKnnGraph(many, config);
-    for (int threads : {2, 3}) {
-        config.threads = threads;
-        const KnnGraph shared = buildKnnGraph(many, config);
-        QVERIFY2(alone.indices == shared.indices, qPrintable(QString::number(threads)));
-        QVERIFY(alone.distances == shared.distances);
-    }
+    // The graph of `many` on one thread, after checking that two and three
+    // threads build the same.
+    const auto sameOnAnyThreadCount = [&](KnnConfig c) {
+        c.threads = 1;
+        KnnGraph alone = buildKnnGraph(many, c);
+        for (int threads : {2, 3}) {
+            c.threads = threads;
+            const KnnGraph shared = buildKnnGraph(many, c);
+            if (alone.indices != shared.indices || alone.distances != shared.distances)
+                QTest::qFail(qPrintable(QStringLiteral("%1 on %2 threads differs")
+                                            .arg(QString::fromStdString(c.method))
+                                            .arg(threads)),
+                             __FILE__, __LINE__);
+        }
+        return alone;
+    };
+    const KnnGraph alone = sameOnAnyThreadCount(config);
+    if (QTest::currentTestFailed())
+        return;
     const KnnGraph exactMany = exactKnnGraph(many, 10, 2);
     const double recall = knnRecall(alone, exactMany);
     qInfo("two indexes: recall@10 = %.4f", recall);
@@ -329,14 +340,9 @@ void TestKnnGraph::reproducible()
     // NN-descent: the same graph on one, two and three threads, and the one
     // "auto" builds at this k.
     config.method = "nndescent";
-    config.threads = 1;
-    const KnnGraph descentAlone = buildKnnGraph(many, config);
-    for (int threads : {2, 3}) {
-        config.threads = threads;
-        const KnnGraph shared = buildKnnGraph(many, config);
-        QVERIFY2(descentAlone.indices == shared.indices, qPrintable(QString::number(threads)));
-        QVERIFY(descentAlone.distances == shared.distances);
-    }
+    const KnnGraph descentAlone = sameOnAnyThreadCount(config);
+    if (QTest::currentTestFailed())
+        return;
     config.method = "auto";
     QVERIFY(buildKnnGraph(many, config).indices == descentAlone.indices);
     // Another seed, another sample of candidates: a graph as good.
