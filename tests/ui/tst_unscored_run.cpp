@@ -158,6 +158,13 @@ void TestUnscoredRun::viewsSayWhyTheyAreEmpty()
 
     ui::LossDistanceChart chart(&session);
     QCOMPARE(chart.chartView()->placeholderText(), reason);
+    // No legend for series that have nothing to show.
+    chart.resize(900, 600);
+    chart.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&chart));
+    const QString drawn = chart.chartView()->drawnTexts().join(QLatin1Char('|'));
+    QVERIFY2(drawn.contains(QStringLiteral("distance to own class centroid")), qPrintable(drawn));
+    QVERIFY2(!drawn.contains(QStringLiteral("± s.e.")), qPrintable(drawn));
 
     ui::ConfusionMatrixView confusion(&session);
     QVERIFY(confusion.findChild<QLabel*>() != nullptr);

@@ -333,6 +333,8 @@ void LossDistanceChart::onRunChanged()
         why = m_session->scored() ? tr("this run has no loss-vs-distance bins")
                                   : ExplorerSession::noScoresReason();
     m_chart->setPlaceholderText(empty ? why : QString());
+    // No legend for series that have nothing to show.
+    m_chart->setLegendVisible(!empty);
 
     double lossMax = 0.0, lossMin = HUGE_VAL;
     long long countMax = 0;
