@@ -7,7 +7,6 @@
 #include "core/util/vector_clones.h"
 
 #include <algorithm>
-#include <atomic>
 #include <cmath>
 #include <cstdint>
 #include <limits>
@@ -58,6 +57,13 @@ constexpr int kMaxDefaultCandidates = 60;
 // points at once offered 3 GB of pairs in the first round).
 constexpr int kPassPoints = 131072;
 constexpr int kJoinPoints = 8192;
+
+// Tasks of a parallel step, at most (and about 256 points each below that).
+// They do not depend on the thread count: the offers then come in the same
+// order on any number of threads, and so does the count of entries that
+// changed, which decides when the rounds stop (the lists themselves would be
+// the same in any order).
+constexpr int kMaxTasks = 64;
 
 // Share of the progress bar for the starting graph; the rounds take the rest.
 constexpr double kInitShare = 0.3;
@@ -346,7 +352,7 @@ public:
         : m_points(points), m_n(int(points.rows())), m_d(int(points.cols())), m_k(config.k),
           m_list(std::min(m_n - 1, config.k + std::max(0, config.extraEntries))),
           m_seed(config.seed), m_pool(config.threads), m_heaps(m_n, m_list),
-          m_tasks(std::max(1, std::min(8 * m_pool.threads() * 4, (m_n + 255) / 256))),
+          m_tasks(std::max(1, std::min(kMaxTasks, (m_n + 255) / 256))),
           m_offers(m_n, m_tasks, std::max(1, std::min(64, (m_n + 1023) / 1024))),
           m_progress(progress)
     {
