@@ -29,10 +29,10 @@ namespace
 constexpr int kExactUpTo = 5000;
 
 // Up to this k, "auto" above kExactUpTo builds the graph by NN-descent
-// (nn_descent.h): at k = 14 on 70,000 × 64 MNIST features, recall 0.997 (CNN)
-// and 0.993 (PCA of the pixels) in 1.2 s on 2 threads, where HNSW took 2.4
-// and 3.0 s. Its local joins grow with k²: at k = 90 it took 13–18 s, HNSW
-// ~6 s.
+// (nn_descent.h): at k = 14 on 70,000 × 64 MNIST features, recall 0.999 (CNN)
+// and 0.996 (PCA of the pixels) in 1.4–1.5 s on 2 threads, where HNSW took
+// 2.4 and 3.0 s for 0.998 and 0.995. Its local joins grow with k²: at k = 90
+// it took 12–18 s, HNSW ~6 s.
 constexpr int kNnDescentUpToK = 30;
 
 // HNSW defaults, chosen with bench_projection --knn-sweep (the two-index

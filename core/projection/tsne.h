@@ -47,7 +47,7 @@ struct TsneConfig {
     // blowing up the interpolation grid.
     double maxStepNorm = 5;
     TsneInitialisation initialisation = TsneInitialisation::Pca;
-    std::uint64_t seed = 1; // random initialisation and the HNSW level generator
+    std::uint64_t seed = 1; // random initialisation and the kNN graph's (KnnConfig::seed)
     int threads = 0;        // 0: all cores
     int layoutEvery = 10;   // iterations between intermediate layouts
     // See KnnConfig::method. "exact" makes the whole map reproducible for
