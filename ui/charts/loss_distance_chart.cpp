@@ -399,6 +399,9 @@ void LossDistanceChart::updateAxes()
     if (m_train.binCount() == 0) {
         m_chart->setXRange(0.0, 1.0);
         m_chart->setYRange(AxisSide::Left, m_chart->leftAxisLogarithmic() ? 0.01 : 0.0, 1.0);
+        // Ticks at 0 and 1 only: the count axis labels whole numbers, and
+        // quarter steps all read "0".
+        m_chart->setTickCount(Qt::Vertical, 2);
         m_chart->setYRange(AxisSide::Right, 0.0, 1.0);
         m_countAxisMax = 1.0;
         return;
