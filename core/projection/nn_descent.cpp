@@ -88,45 +88,45 @@ inline float laneDistance(const float* a, const float* b, int d)
            ((lane[2] + lane[6]) + (lane[3] + lane[7]));
 }
 
-// Every point's list of its k nearest so far: a max-heap by (squared
-// distance, index), the farthest at the root, with a flag per entry that says
-// it arrived since its point last took part in a local join.
+// Every point's list of its `size` nearest so far (k and the extra entries): a
+// max-heap by (squared distance, index), the farthest at the root, with a flag
+// per entry that says it arrived since its point last took part in a local
+// join.
 class NeighbourHeaps
 {
 public:
-    NeighbourHeaps(int n, int k)
-        : m_k(k), m_distance(std::size_t(n) * k, std::numeric_limits<float>::infinity()),
-          m_id(std::size_t(n) * k, kNone), m_fresh(std::size_t(n) * k, 0)
+    NeighbourHeaps(int n, int size)
+        : m_size(size), m_distance(std::size_t(n) * size, std::numeric_limits<float>::infinity()),
+          m_id(std::size_t(n) * size, kNone), m_fresh(std::size_t(n) * size, 0)
     {
     }
 
-    int k() const { return m_k; }
     // The farthest entry's squared distance (infinite while the list has room).
-    float worst(int i) const { return m_distance[std::size_t(i) * m_k]; }
-    std::int32_t id(int i, int slot) const { return m_id[std::size_t(i) * m_k + slot]; }
-    float distance(int i, int slot) const { return m_distance[std::size_t(i) * m_k + slot]; }
-    bool fresh(int i, int slot) const { return m_fresh[std::size_t(i) * m_k + slot] != 0; }
-    void setOld(int i, int slot) { m_fresh[std::size_t(i) * m_k + slot] = 0; }
+    float worst(int i) const { return m_distance[std::size_t(i) * m_size]; }
+    std::int32_t id(int i, int slot) const { return m_id[std::size_t(i) * m_size + slot]; }
+    float distance(int i, int slot) const { return m_distance[std::size_t(i) * m_size + slot]; }
+    bool fresh(int i, int slot) const { return m_fresh[std::size_t(i) * m_size + slot] != 0; }
+    void setOld(int i, int slot) { m_fresh[std::size_t(i) * m_size + slot] = 0; }
 
     // Offers j at squared distance dist to i's list: true when it entered.
     bool push(int i, float dist, std::int32_t j)
     {
-        const std::size_t base = std::size_t(i) * m_k;
+        const std::size_t base = std::size_t(i) * m_size;
         float* dd = m_distance.data() + base;
         std::int32_t* ids = m_id.data() + base;
         if (!closer(dist, j, dd[0], ids[0]))
             return false;
-        for (int s = 0; s < m_k; ++s)
+        for (int s = 0; s < m_size; ++s)
             if (ids[s] == j)
                 return false;
         std::uint8_t* fresh = m_fresh.data() + base;
         int s = 0;
         for (;;) {
             const int left = 2 * s + 1;
-            if (left >= m_k)
+            if (left >= m_size)
                 break;
             int child = left;
-            if (left + 1 < m_k && closer(dd[left], ids[left], dd[left + 1], ids[left + 1]))
+            if (left + 1 < m_size && closer(dd[left], ids[left], dd[left + 1], ids[left + 1]))
                 child = left + 1;
             if (!closer(dist, j, dd[child], ids[child]))
                 break;
@@ -144,8 +144,8 @@ public:
     // Writes i's list, nearest first, to row i of the graph (Euclidean).
     void store(int i, KnnGraph& graph) const
     {
-        std::vector<std::pair<float, std::int32_t>> row(static_cast<std::size_t>(m_k));
-        for (int s = 0; s < m_k; ++s)
+        std::vector<std::pair<float, std::int32_t>> row(static_cast<std::size_t>(m_size));
+        for (int s = 0; s < m_size; ++s)
             row[std::size_t(s)] = {distance(i, s), id(i, s)};
         std::sort(row.begin(), row.end());
         const int k = graph.k;
@@ -162,7 +162,7 @@ private:
         return a < b || (a == b && ia < ib);
     }
 
-    int m_k;
+    int m_size;
     std::vector<float> m_distance;
     std::vector<std::int32_t> m_id;
     std::vector<std::uint8_t> m_fresh;
@@ -276,9 +276,8 @@ private:
 float pairPriority(std::uint64_t seed, int round, std::int32_t i, std::int32_t j)
 {
     const auto lo = std::uint64_t(std::min(i, j)), hi = std::uint64_t(std::max(i, j));
-    const std::uint64_t h =
-        splitMix(splitMix(seed ^ (kStreamRound + std::uint64_t(round))) ^ (lo << 32 | hi));
-    return float(h >> 40) * 0x1.0p-24f;
+    KeyedRandom random(seed, kStreamRound + std::uint64_t(round), lo << 32 | hi);
+    return float(random.next() >> 40) * 0x1.0p-24f;
 }
 
 // The leaves of one random-projection tree: a permutation of the points and
@@ -430,9 +429,9 @@ private:
     void offerPair(int task, std::int32_t a, std::int32_t b)
     {
         const float dist = laneDistance(m_points.row(a).data(), m_points.row(b).data(), m_d);
-        if (dist < m_heaps.worst(a) || (dist == m_heaps.worst(a)))
+        if (dist <= m_heaps.worst(a))
             m_offers.add(task, {a, b, dist});
-        if (dist < m_heaps.worst(b) || (dist == m_heaps.worst(b)))
+        if (dist <= m_heaps.worst(b))
             m_offers.add(task, {b, a, dist});
     }
 
