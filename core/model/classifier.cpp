@@ -262,6 +262,7 @@ Classifier Classifier::fromBytes(const std::string& bytes, const std::string& so
         auto impl = std::make_unique<ClassifierImpl>();
         impl->net = makeSeededCnn(arch.toStringRef(), 0, static_cast<int>(classCount), input);
         impl->net->load(archive);
+        impl->net->keepWeightsChannelsLast();
         impl->net->eval();
         return Classifier(std::move(impl));
     } catch (const ModelError&) {

@@ -64,6 +64,15 @@ CnnImpl::CnnImpl(const std::string& architecture_, int classCount_, const data::
                                     "' (known: compact, reference)");
     }
     m_out = register_module("out", nn::Linear(featureDim, classCount));
+    keepWeightsChannelsLast();
+}
+
+void CnnImpl::keepWeightsChannelsLast()
+{
+    torch::NoGradGuard noGrad;
+    for (auto& p : parameters())
+        if (p.dim() == 4)
+            p.set_data(p.contiguous(torch::MemoryFormat::ChannelsLast));
 }
 
 torch::Tensor CnnImpl::poolTo(const torch::Tensor& map, int side)
@@ -77,16 +86,19 @@ torch::Tensor CnnImpl::poolTo(const torch::Tensor& map, int side)
 
 torch::Tensor CnnImpl::convBlocks(const torch::Tensor& images, torch::Tensor* lastConv)
 {
-    torch::Tensor x;
+    // Channels-last like the weights (keepWeightsChannelsLast). Pooling comes
+    // before the ReLU: max and ReLU commute, values and gradients alike, and
+    // the ReLU then runs on a quarter of the cells.
+    torch::Tensor x = images.contiguous(torch::MemoryFormat::ChannelsLast);
     if (m_conv3) {
-        x = torch::max_pool2d(torch::relu(m_conv1(images)), m_firstPool);
-        x = torch::max_pool2d(torch::relu(m_conv2(x)), 2);
+        x = torch::relu(torch::max_pool2d(m_conv1(x), m_firstPool));
+        x = torch::relu(torch::max_pool2d(m_conv2(x), 2));
         x = torch::relu(m_conv3(x));
         if (lastConv)
             *lastConv = x;
         x = poolTo(x, 3);
     } else {
-        x = torch::max_pool2d(torch::relu(m_bn1(m_conv1(images))), m_firstPool);
+        x = torch::relu(torch::max_pool2d(m_bn1(m_conv1(x)), m_firstPool));
         x = torch::relu(m_bn2(m_conv2(x)));
         if (lastConv)
             *lastConv = x;

@@ -42,6 +42,12 @@ struct CnnImpl : torch::nn::Module {
     // Output of the last convolution block (before pooling/flattening) and the
     // logits, for Grad-CAM.
     std::pair<torch::Tensor, torch::Tensor> forwardWithLastConv(const torch::Tensor& images);
+    // Stores the convolution weights channels-last (NHWC), the layout
+    // oneDNN's convolutions work in: without it every convolution and its
+    // gradients reorder their operands (training ran ~1.5x slower). The
+    // constructor does it; call again after load(), which replaces the
+    // weights with the stored layout. Values and semantics do not change.
+    void keepWeightsChannelsLast();
 
     std::string architecture;
     int classCount = 10;

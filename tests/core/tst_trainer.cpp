@@ -1,11 +1,14 @@
 // The model and the trainer on real MNIST: near-chance before training, > 0.9
 // after a short training on a few thousand samples, cancellation within one
-// batch, reproducibility, checkpoint resume, model serialisation.
+// batch, reproducibility, checkpoint resume, model serialisation, and the
+// network's layer order and layout against the study's.
 #include "core/model/classifier.h"
+#include "core/model/classifier_impl.h"
 #include "core/training/trainer.h"
 #include "mnist_fixture.h"
 
 #include <QtTest>
+#include <array>
 #include <atomic>
 #include <thread>
 
@@ -22,6 +25,7 @@ private Q_SLOTS:
     void sameSeedGivesIdenticalMetrics();
     void checkpointResumeMatchesUninterruptedRun();
     void modelBytesRoundTrip();
+    void layersComputeWhatTheStudysOrderComputes();
     void damagedModelBytesAreRefused();
     void wrongImageSizeIsRefused();
     void badSettingsAreRefused();
@@ -201,6 +205,86 @@ void TestTrainer::modelBytesRoundTrip()
     model::Classifier reference("reference", 1);
     const auto r = model::Classifier::fromBytes(reference.toBytes());
     QCOMPARE(QString::fromStdString(r.architecture()), QString("reference"));
+}
+
+namespace
+{
+
+// The reference network's parameters, in the order its layers use them.
+constexpr std::array<const char*, 10> kReferenceParameters{
+    "conv1.weight", "conv1.bias",   "conv2.weight", "conv2.bias", "conv3.weight",
+    "conv3.bias",   "dense.weight", "dense.bias",   "out.weight", "out.bias"};
+
+bool convWeightsAreChannelsLast(const model::Classifier& net)
+{
+    int convs = 0;
+    for (const auto& p : net.impl().net->parameters())
+        if (p.dim() == 4) {
+            ++convs;
+            // With one input channel both layouts are the same memory.
+            if (!p.is_contiguous(torch::MemoryFormat::ChannelsLast) ||
+                (p.size(1) > 1 && p.is_contiguous()))
+                return false;
+        }
+    return convs > 0;
+}
+
+} // namespace
+
+// The network pools before its ReLUs and keeps its weights channels-last
+// for speed; the values and gradients must be those of the study's order
+// (convolution, ReLU, pooling) on plain NCHW tensors.
+void TestTrainer::layersComputeWhatTheStudysOrderComputes()
+{
+    MNISTX_REQUIRE_MNIST(mnist);
+    model::Classifier trained("reference", 3);
+    training::TrainConfig config = smallConfig(1);
+    config.architecture = "reference";
+    config.trainLimit = 512; // a few steps, so that weights are no longer their initial ones
+    training::Trainer(trained, config).train(mnist->train, mnist->validation);
+    QVERIFY(convWeightsAreChannelsLast(trained));
+    // Stored NCHW, as models saved before the change were: read back, the
+    // weights are channels-last again.
+    {
+        torch::NoGradGuard noGrad;
+        for (auto& p : trained.impl().net->parameters())
+            p.set_data(p.contiguous());
+    }
+    QVERIFY(!convWeightsAreChannelsLast(trained));
+    model::Classifier net = model::Classifier::fromBytes(trained.toBytes());
+    QVERIFY(convWeightsAreChannelsLast(net));
+
+    model::Cnn& cnn = net.impl().net;
+    auto params = cnn->named_parameters();
+    auto plain = [&](const char* name) { return params[name].detach().contiguous().clone(); };
+    std::vector<torch::Tensor> own;
+    for (const char* name : kReferenceParameters)
+        own.push_back(plain(name).requires_grad_(true));
+    const int n = 32;
+    auto images = model::imagesToTensor(mnist->validation.images.data(), n, data::ImageShape{});
+    auto labels = torch::arange(n, torch::kLong).remainder(10);
+
+    namespace F = torch::nn::functional;
+    auto conv = [&](const torch::Tensor& in, int layer) {
+        return F::conv2d(in, own[2 * layer], F::Conv2dFuncOptions().bias(own[2 * layer + 1]));
+    };
+    auto x = torch::max_pool2d(torch::relu(conv(images, 0)), 2);
+    x = torch::max_pool2d(torch::relu(conv(x, 1)), 2);
+    x = torch::relu(conv(x, 2)).flatten(1);
+    auto studyLogits = F::linear(torch::relu(F::linear(x, own[6], own[7])), own[8], own[9]);
+    F::cross_entropy(studyLogits, labels).backward();
+
+    cnn->train();
+    cnn->zero_grad();
+    auto logits = cnn->forward(images);
+    F::cross_entropy(logits, labels).backward();
+    QVERIFY(torch::allclose(logits, studyLogits, 1e-4, 1e-5));
+    for (std::size_t i = 0; i < kReferenceParameters.size(); ++i) {
+        const char* name = kReferenceParameters[i];
+        const auto& grad = params[name].grad();
+        QVERIFY2(grad.defined() && own[i].grad().abs().sum().item<double>() > 0, name);
+        QVERIFY2(torch::allclose(grad, own[i].grad(), 1e-3, 1e-5), name);
+    }
 }
 
 void TestTrainer::damagedModelBytesAreRefused()
