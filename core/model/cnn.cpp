@@ -70,9 +70,13 @@ CnnImpl::CnnImpl(const std::string& architecture_, int classCount_, const data::
 void CnnImpl::keepWeightsChannelsLast()
 {
     torch::NoGradGuard noGrad;
+    // A copy with channels-last strides even where contiguous() would keep
+    // the tensor as it is: with one input channel both layouts are the same
+    // memory, and the strides alone decide the convolution's layout (conv1's
+    // output would stay NCHW, and its pooling took 2 ms a batch instead of 0.5).
     for (auto& p : parameters())
-        if (p.dim() == 4)
-            p.set_data(p.contiguous(torch::MemoryFormat::ChannelsLast));
+        if (p.dim() == 4 && p.suggest_memory_format() != torch::MemoryFormat::ChannelsLast)
+            p.set_data(p.to(p.options(), false, true, torch::MemoryFormat::ChannelsLast));
 }
 
 torch::Tensor CnnImpl::poolTo(const torch::Tensor& map, int side)

@@ -221,9 +221,9 @@ bool convWeightsAreChannelsLast(const model::Classifier& net)
     for (const auto& p : net.impl().net->parameters())
         if (p.dim() == 4) {
             ++convs;
-            // With one input channel both layouts are the same memory.
-            if (!p.is_contiguous(torch::MemoryFormat::ChannelsLast) ||
-                (p.size(1) > 1 && p.is_contiguous()))
+            // The strides decide the layout: with one input channel both
+            // layouts are the same memory, and is_contiguous() holds for both.
+            if (p.suggest_memory_format() != torch::MemoryFormat::ChannelsLast)
                 return false;
         }
     return convs > 0;
