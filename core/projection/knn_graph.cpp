@@ -67,6 +67,13 @@ constexpr int kReferenceBlock = 2048;
 constexpr int kRefineMargin = 4;
 // Queries per task of the HNSW search (~2 ms of work at the default ef).
 constexpr int kQueryChunk = 256;
+// The queries run in the order of a random-projection tree's leaves of this
+// size (detail::treeOrder), not in index order: consecutive queries then walk
+// the same part of the graph, whose vectors and links are still in the cache
+// from the last query. The graph is the same (each query is independent); at
+// k = 90 the searches of 1,000,000 × 64 points took 62 s instead of 112 s,
+// of 70,000 points 4.7 s for the whole graph instead of 6.6 s.
+constexpr int kQueryLeaf = 64;
 // Share of the progress bar for the build; queries take the rest (measured
 // ratio of their times at the defaults).
 constexpr double kBuildShare = 0.8;
@@ -250,13 +257,15 @@ KnnGraph hnswKnnGraph(const RowMatrixXf& points, const KnnConfig& config,
     graph.distances.resize(static_cast<std::size_t>(n) * k);
     std::atomic<std::int64_t> queried{0};
     const int queryTasks = (n + kQueryChunk - 1) / kQueryChunk;
+    const std::vector<std::int32_t> queryOrder = detail::treeOrder(points, kQueryLeaf, config.seed);
     const bool searched = detail::parallelTasks(
         queryTasks, threads,
         [&](int task) {
             const int begin = task * kQueryChunk;
             const int end = std::min(n, begin + kQueryChunk);
             std::vector<Candidate> candidates, found;
-            for (int i = begin; i < end; ++i) {
+            for (int position = begin; position < end; ++position) {
+                const int i = queryOrder[std::size_t(position)];
                 candidates.clear();
                 for (const auto& shard : shards) {
                     const bool own = i >= shard.begin && i < shard.begin + shard.size;

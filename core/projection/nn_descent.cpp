@@ -343,6 +343,16 @@ TreeLeaves buildTree(const RowMatrixXf& points, int leafSize, std::uint64_t seed
     return leaves;
 }
 
+} // namespace
+
+std::vector<std::int32_t> treeOrder(const RowMatrixXf& points, int leafSize, std::uint64_t seed)
+{
+    return buildTree(points, leafSize, seed, 0).order;
+}
+
+namespace
+{
+
 class NnDescent
 {
 public:

@@ -14,6 +14,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <vector>
 
 namespace mnistx::projection::detail
 {
@@ -37,6 +38,11 @@ struct NnDescentConfig {
     int maxRounds = 12;
     double stopFraction = 0.001;
 };
+
+// The points in the order of the leaves of one random-projection tree of
+// leaves ≤ leafSize (a permutation of 0..n−1): points close in it are mostly
+// close in space. Deterministic for a seed.
+std::vector<std::int32_t> treeOrder(const RowMatrixXf& points, int leafSize, std::uint64_t seed);
 
 // points: n × d, checked by the caller (finite, n > k ≥ 1). Throws Cancelled
 // when progress returns false; progress runs on the calling thread.

@@ -34,6 +34,7 @@
 #include "core/projection/projector_factory.h"
 #include "core/projection/quality.h"
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <cstdint>
@@ -405,6 +406,77 @@ void knnOnce(const RowMatrixXf& features, int threads, int k, const std::string&
         writeNpy(out, exact.indices.data(), exact.n, k, "<i4");
 }
 
+// The k nearest of the sampled rows by brute force against all rows (self
+// excluded): for the recall of graphs too large for exactKnnGraph.
+std::vector<std::vector<std::int32_t>> sampledExactNeighbours(const RowMatrixXf& points,
+                                                              const std::vector<int>& rows, int k)
+{
+    const Eigen::Index n = points.rows();
+    const Eigen::VectorXf norms = points.rowwise().squaredNorm();
+    RowMatrixXf queries(static_cast<Eigen::Index>(rows.size()), points.cols());
+    for (std::size_t q = 0; q < rows.size(); ++q)
+        queries.row(static_cast<Eigen::Index>(q)) = points.row(rows[q]);
+    std::vector<std::vector<std::pair<float, std::int32_t>>> best(rows.size());
+    constexpr Eigen::Index kBlock = 16384;
+    for (Eigen::Index b = 0; b < n; b += kBlock) {
+        const Eigen::Index m = std::min(kBlock, n - b);
+        const Eigen::MatrixXf dots = queries * points.middleRows(b, m).transpose();
+        for (std::size_t q = 0; q < rows.size(); ++q) {
+            auto& list = best[q];
+            for (Eigen::Index j = 0; j < m; ++j) {
+                if (b + j == rows[q])
+                    continue;
+                list.emplace_back(norms[b + j] - 2.0f * dots(static_cast<Eigen::Index>(q), j),
+                                  static_cast<std::int32_t>(b + j));
+            }
+            if (list.size() > std::size_t(8 * k)) {
+                std::nth_element(list.begin(), list.begin() + k, list.end());
+                list.resize(static_cast<std::size_t>(k));
+            }
+        }
+    }
+    std::vector<std::vector<std::int32_t>> out(rows.size());
+    for (std::size_t q = 0; q < rows.size(); ++q) {
+        std::sort(best[q].begin(), best[q].end());
+        for (int j = 0; j < k; ++j)
+            out[q].push_back(best[q][static_cast<std::size_t>(j)].second);
+    }
+    return out;
+}
+
+// The graph of `config` on (possibly replicated) features, timed, with its
+// recall on 500 sampled rows: the million-point graphs, whose exact graph
+// would take hours.
+void knnSampled(const RowMatrixXf& features, const projection::KnnConfig& config)
+{
+    auto start = Clock::now();
+    const std::clock_t cpuStart = std::clock();
+    double buildSeconds = -1; // HNSW: its progress passes 0.8 when the indexes are built
+    const projection::KnnGraph graph = projection::buildKnnGraph(features, config, [&](double f) {
+        if (f >= 0.8 && buildSeconds < 0)
+            buildSeconds = std::chrono::duration<double>(Clock::now() - start).count();
+        return true;
+    });
+    std::printf("seconds %.3f\n", std::chrono::duration<double>(Clock::now() - start).count());
+    std::printf("build_seconds %.3f\n", buildSeconds);
+    std::printf("cpu_seconds %.3f\n", double(std::clock() - cpuStart) / CLOCKS_PER_SEC);
+    std::fflush(stdout);
+    std::mt19937_64 rng(7);
+    std::vector<int> rows(500);
+    for (int& r : rows)
+        r = static_cast<int>(rng() % static_cast<std::uint64_t>(features.rows()));
+    const auto exact = sampledExactNeighbours(features, rows, config.k);
+    long long hits = 0;
+    for (std::size_t q = 0; q < rows.size(); ++q) {
+        std::vector<std::int32_t> truth = exact[q];
+        std::sort(truth.begin(), truth.end());
+        for (int j = 0; j < config.k; ++j)
+            hits += std::binary_search(truth.begin(), truth.end(),
+                                       graph.indices[std::size_t(rows[q]) * config.k + j]);
+    }
+    std::printf("sampled_recall %.4f\n", double(hits) / (double(rows.size()) * config.k));
+}
+
 // NN-descent settings against the exact graph, at k = 14 (UMAP's) or 90.
 void nnDescentSweep(const RowMatrixXf& features, int threads, int k)
 {
@@ -447,6 +519,27 @@ int main(int argc, char** argv)
     const Options o = parse(argc, argv);
     try {
         RowMatrixXf features = readMatrix(o.features);
+        if (o.knnOnce && o.replicate > features.rows()) {
+            std::vector<data::ClassLabel> none(static_cast<std::size_t>(features.rows()));
+            replicate(features, none, o.replicate, o.noise, o.seed);
+            projection::KnnConfig config;
+            config.k = o.sweepK > 0 ? o.sweepK : 14;
+            config.threads = o.threads;
+            for (const auto& [key, value] : o.parameters) {
+                if (key == "nndescent")
+                    config.method = value > 0 ? "nndescent" : "hnsw";
+                else if (key == "m")
+                    config.hnswM = int(value);
+                else if (key == "efc")
+                    config.hnswEfConstruction = int(value);
+                else if (key == "ef")
+                    config.hnswEfSearch = int(value);
+                else
+                    throw std::invalid_argument("--knn: unknown parameter " + key);
+            }
+            knnSampled(features, config);
+            return 0;
+        }
         if (o.knnOnce) {
             knnOnce(features, o.threads, o.sweepK > 0 ? o.sweepK : 14, o.out);
             return 0;
