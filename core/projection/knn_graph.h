@@ -58,4 +58,10 @@ KnnGraph exactKnnGraph(const RowMatrixXf& points, int k, int threads = 0,
 // Fraction of the exact neighbours that `approx` found (recall@k).
 double knnRecall(const KnnGraph& approx, const KnnGraph& exact);
 
+namespace detail
+{
+// The fraction an HNSW graph's progress reports once its indexes are built.
+constexpr double kHnswBuildShare = 0.3;
+} // namespace detail
+
 } // namespace mnistx::projection

@@ -451,9 +451,9 @@ void knnSampled(const RowMatrixXf& features, const projection::KnnConfig& config
 {
     auto start = Clock::now();
     const std::clock_t cpuStart = std::clock();
-    double buildSeconds = -1; // HNSW: its progress passes 0.8 when the indexes are built
+    double buildSeconds = -1; // HNSW: when its progress says the indexes are built
     const projection::KnnGraph graph = projection::buildKnnGraph(features, config, [&](double f) {
-        if (f >= 0.8 && buildSeconds < 0)
+        if (f >= projection::detail::kHnswBuildShare && buildSeconds < 0)
             buildSeconds = std::chrono::duration<double>(Clock::now() - start).count();
         return true;
     });
@@ -519,9 +519,10 @@ int main(int argc, char** argv)
     const Options o = parse(argc, argv);
     try {
         RowMatrixXf features = readMatrix(o.features);
-        if (o.knnOnce && o.replicate > features.rows()) {
+        if (o.knnOnce && (o.replicate > features.rows() || !o.parameters.empty())) {
             std::vector<data::ClassLabel> none(static_cast<std::size_t>(features.rows()));
-            replicate(features, none, o.replicate, o.noise, o.seed);
+            if (o.replicate > features.rows())
+                replicate(features, none, o.replicate, o.noise, o.seed);
             projection::KnnConfig config;
             config.k = o.sweepK > 0 ? o.sweepK : 14;
             config.threads = o.threads;
