@@ -103,13 +103,19 @@ HnswIndex::HnswIndex(int capacity, int dimension, int m, int efConstruction, std
 
 HnswIndex::~HnswIndex() = default;
 
-bool HnswIndex::addAll(const float* rows, int n, const std::function<bool(double)>& inserted)
+bool HnswIndex::addAll(const float* rows, int n, const std::int32_t* order,
+                       const std::function<bool(double)>& inserted)
 {
     if (n <= 0)
         return true;
     const auto stride = static_cast<std::size_t>(m_impl->dimension);
     auto& index = m_impl->index;
-    index.addPoint(rows, 0);
+    auto add = [&](int t) {
+        const std::int32_t row = order ? order[t] : t;
+        index.addPoint(rows + stride * static_cast<std::size_t>(row),
+                       static_cast<hnswlib::labeltype>(row));
+    };
+    add(0);
     int added = 1;
     Heartbeat beat(inserted ? std::function<bool()>([&] { return inserted(double(added) / n); })
                             : std::function<bool()>());
@@ -117,9 +123,8 @@ bool HnswIndex::addAll(const float* rows, int n, const std::function<bool(double
         if (!beat())
             return false;
         const int end = std::min(n, added + kInsertChunk);
-        for (int i = added; i < end; ++i)
-            index.addPoint(rows + stride * static_cast<std::size_t>(i),
-                           static_cast<hnswlib::labeltype>(i));
+        for (int t = added; t < end; ++t)
+            add(t);
         added = end;
     }
     return true;

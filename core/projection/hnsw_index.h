@@ -54,10 +54,12 @@ public:
     HnswIndex& operator=(const HnswIndex&) = delete;
 
     // Adds rows [0, n) of a row-major n × dimension array as labels 0..n−1,
-    // in order, on the calling thread. inserted (optional) is polled with the
-    // fraction added so far at most every kPollInterval; when it returns
-    // false no further row is added and addAll returns false.
-    bool addAll(const float* rows, int n, const std::function<bool(double)>& inserted = {});
+    // on the calling thread, in the order order[0..n) (null: 0, 1, …).
+    // inserted (optional) is polled with the fraction added so far at most
+    // every kPollInterval; when it returns false no further row is added and
+    // addAll returns false.
+    bool addAll(const float* rows, int n, const std::int32_t* order,
+                const std::function<bool(double)>& inserted = {});
     // hnswlib's ef: the search width.
     void setSearchWidth(int ef);
     // The k nearest points found, in hnswlib's order (farthest first), without

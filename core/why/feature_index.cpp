@@ -124,7 +124,7 @@ FeatureIndex::FeatureIndex(const RowMatrixXf& train, const RowMatrixXf& validati
     impl.hnsw = std::make_unique<projection::detail::HnswIndex>(
         static_cast<int>(n), static_cast<int>(d), config.hnswM, config.hnswEfConstruction,
         config.seed);
-    if (!impl.hnsw->addAll(impl.features.data(), static_cast<int>(n), progress))
+    if (!impl.hnsw->addAll(impl.features.data(), static_cast<int>(n), nullptr, progress))
         throw IndexCancelled();
     impl.hnsw->setSearchWidth(std::max(1, config.hnswEfSearch));
 }
