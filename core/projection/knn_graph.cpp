@@ -40,13 +40,14 @@ constexpr int kNnDescentUpToK = 30;
 // graph, 2 threads) on two 70,000 × 64 MNIST feature sets: the CNN's
 // features, and the harder PCA of the pixels; k = 14 (UMAP) and k = 90
 // (t-SNE). Recall@14 pixels / CNN, recall@90 pixels, CPU seconds at k = 90
-// (one run each, ±15 % between runs):
+// (one run each, ±15 % between runs; index-order insertion and queries, and
+// ef = 1.5·k, as it was then):
 //   M = 16, ef_construction = 64: 0.9972 / 0.9990, 0.9984, 16.7 s (until 2026-12-07)
 //   M = 12, ef_construction = 48: 0.9951 / 0.9983, 0.9973, 12.4 s
 //   M = 12, ef_construction = 32: 0.9908 / 0.9964, 0.9950, 14.1 s
 //   M =  8, ef_construction = 32: 0.9865 / 0.9945, 0.9928, 10.9 s
 // M = 12 with ef_construction = 48 keeps recall above 0.995 on both sets and
-// builds ~25 % faster than 16 / 64 (the build is ~80 % of the graph's time);
+// builds ~25 % faster than 16 / 64 (the build was ~80 % of the time at k = 14);
 // below it recall@14 of the pixels drops under 0.99 first (a sparser graph
 // strands searches between the clusters).
 constexpr int kDefaultM = 12;
@@ -268,6 +269,7 @@ KnnGraph hnswKnnGraph(const RowMatrixXf& points, const KnnConfig& config,
         shard.index = std::make_unique<detail::HnswIndex>(shard.size, d, m, efConstruction,
                                                           config.seed + static_cast<unsigned>(s));
     }
+    // One tree, ~1 s at a million points without a poll (as NN-descent's).
     const std::vector<std::int32_t> queryOrder = detail::treeOrder(points, kQueryLeaf, config.seed);
     // Each shard inserts a random eighth of its points first, then the rest,
     // both in the tree's order (see kInsertSkeleton).

@@ -180,10 +180,14 @@ RowMatrixXf detail::tsneLayout(const SparseAffinities& affinities, const RowMatr
             original.swap(composed);
         }
     };
-    // Renumber once the map has its coarse shape (a third into early
-    // exaggeration: clusters have formed) and again when it is final in
-    // shape (exaggeration off); each costs about one iteration.
-    const int renumberAt[2] = {config.exaggerationIterations / 3, config.exaggerationIterations};
+    // Renumber at the start (the initial map, PCA by default, already puts
+    // neighbours near each other), once the map has its coarse shape (a third
+    // into early exaggeration: clusters have formed) and again when it is
+    // final in shape (exaggeration off); each costs about one iteration.
+    const int renumberAt[3] = {0, config.exaggerationIterations / 3, config.exaggerationIterations};
+    const auto renumbersAt = [&](int it) {
+        return it == renumberAt[0] || it == renumberAt[1] || it == renumberAt[2];
+    };
 
     const int total = config.iterations;
     reporter.setStage("optimise", total);
@@ -192,9 +196,9 @@ RowMatrixXf detail::tsneLayout(const SparseAffinities& affinities, const RowMatr
     const double maxStep2 = config.maxStepNorm * config.maxStepNorm;
     const int tasks = detail::tsneRowTasks(n);
     for (int it = 0; it < total; ++it) {
-        if (n >= detail::kTsneRowChunk && (it == renumberAt[0] || it == renumberAt[1]))
+        if (n >= detail::kTsneRowChunk && renumbersAt(it))
             renumber();
-        if (it == 0 || it == renumberAt[0] || it == renumberAt[1])
+        if (renumbersAt(it))
             for (int i = 0; i < n; ++i) {
                 px[i] = yf(i, 0);
                 py[i] = yf(i, 1);

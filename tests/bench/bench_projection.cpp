@@ -15,6 +15,14 @@
 //   bench_projection --knn-sweep --features F.npy [--threads 2] [--k 14|90]
 //   bench_projection --nndescent-sweep --features F.npy [--threads 2]
 //   bench_projection --knn --features F.npy [--threads 2] [--k 14] [--out exact.npy]
+//   bench_projection --knn --features F.npy [--k 90] [--replicate N --noise 0.05]
+//                    [--param ef=… | m=… | efc=… | nndescent=0|1]
+//
+// --knn with --replicate or --param: the graph of those settings (HNSW's
+// width, degree, build width, or NN-descent) on the features, stacked up to
+// N rows if asked, timed (and its build, for HNSW), with its recall on 500
+// sampled rows against a brute-force search: how the million-point graph
+// was measured, whose exact graph would take hours.
 //
 // --knn-sweep times HNSW settings (M, ef_construction, ef) against the exact
 // search at k = 14 (UMAP) and k = 90 (t-SNE) and prints recall and seconds:
@@ -241,7 +249,9 @@ struct Options {
         << "       bench_projection --evaluate layout.npy --features F.npy [--labels L]\n"
         << "       bench_projection --knn-sweep --features F.npy [--threads 2] [--k 14|90]\n"
         << "       bench_projection --nndescent-sweep --features F.npy [--threads 2]\n"
-        << "       bench_projection --knn --features F.npy [--threads 2] [--k 14] [--out E.npy]\n";
+        << "       bench_projection --knn --features F.npy [--threads 2] [--k 14] [--out E.npy]\n"
+        << "       bench_projection --knn --features F.npy [--k 90] [--replicate N --noise 0.05]\n"
+        << "                        [--param ef=|m=|efc=|nndescent=]\n";
     std::exit(2);
 }
 
