@@ -44,7 +44,7 @@ struct CnnImpl : torch::nn::Module {
     std::pair<torch::Tensor, torch::Tensor> forwardWithLastConv(const torch::Tensor& images);
     // Stores the convolution weights channels-last (NHWC), the layout
     // oneDNN's convolutions work in: without it every convolution and its
-    // gradients reorder their operands (training ran ~1.5x slower). The
+    // gradients reorder their operands (training ran ~1.7x slower). The
     // constructor does it; call again after load(), which replaces the
     // weights with the stored layout. Values and semantics do not change.
     void keepWeightsChannelsLast();
