@@ -272,7 +272,7 @@ KnnGraph hnswKnnGraph(const RowMatrixXf& points, const KnnConfig& config,
         shard.index = std::make_unique<detail::HnswIndex>(shard.size, d, m, efConstruction,
                                                           config.seed + static_cast<unsigned>(s));
     }
-    // One tree, ~1 s at a million points without a poll (as NN-descent's).
+    // One tree, ~2 s at a million points without a poll (as NN-descent's).
     const std::vector<std::int32_t> queryOrder = detail::treeOrder(points, kQueryLeaf, config.seed);
     // Each shard inserts a random eighth of its points first, then the rest,
     // both in the tree's order (see kInsertSkeleton).
