@@ -278,15 +278,15 @@ KnnGraph hnswKnnGraph(const RowMatrixXf& points, const KnnConfig& config,
     // both in the tree's order (see kInsertSkeleton).
     for (Shard& shard : shards) {
         shard.insertOrder.reserve(std::size_t(shard.size));
-        for (int pass = 0; pass < 2; ++pass)
-            for (const std::int32_t i : queryOrder)
-                if (i >= shard.begin && i < shard.begin + shard.size) {
-                    const bool first =
-                        detail::KeyedRandom(config.seed, kStreamSkeleton, std::uint64_t(i))
-                            .uniform() < kInsertSkeleton;
-                    if (first == (pass == 0))
-                        shard.insertOrder.push_back(i - shard.begin);
-                }
+        for (const std::int32_t i : queryOrder)
+            if (i >= shard.begin && i < shard.begin + shard.size)
+                shard.insertOrder.push_back(i - shard.begin);
+        std::stable_partition(shard.insertOrder.begin(), shard.insertOrder.end(),
+                              [&](std::int32_t local) {
+                                  return detail::KeyedRandom(config.seed, kStreamSkeleton,
+                                                             std::uint64_t(shard.begin + local))
+                                             .uniform() < kInsertSkeleton;
+                              });
     }
     std::function<bool(double)> built;
     if (progress)
