@@ -263,8 +263,8 @@ struct FftRepulsion::Impl {
     FftRepulsionConfig config;
     FftPlan plan;
     int boxes = 0;
-    // 1 / Π_{j≠l}(t_l − t_j) for the Lagrange nodes t_l = (l+½)/p.
-    std::vector<double> lagrangeScale;
+    // The Lagrange nodes t_l = (l+½)/p inside a box, and 1 / Π_{j≠l}(t_l − t_j).
+    std::vector<double> lagrangeNode, lagrangeScale;
 
     // Per point: its box, and the p Lagrange weights of its position inside
     // along each axis (N×p), shared by spreading and interpolation.
@@ -286,15 +286,21 @@ struct FftRepulsion::Impl {
     std::vector<float> chunkMin, chunkMax;
     std::vector<char> chunkBad;
 
-    // Weights of the p nodes for a position f ∈ [0,1] inside a box.
+    // Weights of the p nodes for a position f ∈ [0,1] inside a box: for node l,
+    // scale_l · Π_{j≠l} (f − t_j) multiplied up in the order of j, as two
+    // loops around l (one loop testing j ≠ l branched on every factor).
     void lagrangeWeights(double f, float* w) const
     {
         const int p = config.nodesPerInterval;
+        double offset[16]; // p ≤ 16 (checked by the constructor)
+        for (int j = 0; j < p; ++j)
+            offset[j] = f - lagrangeNode[j];
         for (int l = 0; l < p; ++l) {
             double num = lagrangeScale[l];
-            for (int j = 0; j < p; ++j)
-                if (j != l)
-                    num *= f - (j + 0.5) / p;
+            for (int j = 0; j < l; ++j)
+                num *= offset[j];
+            for (int j = l + 1; j < p; ++j)
+                num *= offset[j];
             w[l] = float(num);
         }
     }
@@ -310,6 +316,9 @@ FftRepulsion::FftRepulsion(FftRepulsionConfig config) : m_impl(std::make_unique<
         throw std::invalid_argument("FFT repulsion: minIntervals must be at least 1");
     m_impl->config = config;
     const int p = config.nodesPerInterval;
+    m_impl->lagrangeNode.resize(p);
+    for (int l = 0; l < p; ++l)
+        m_impl->lagrangeNode[l] = (l + 0.5) / p;
     m_impl->lagrangeScale.resize(p);
     for (int l = 0; l < p; ++l) {
         double d = 1.0;

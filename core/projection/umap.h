@@ -110,11 +110,6 @@ RowMatrixXf umapInitialLayout(const RowMatrixXf& points, const UmapConfig& confi
 RowMatrixXf umapOptimise(const FuzzyGraph& graph, const RowMatrixXf& initial,
                          const UmapConfig& config, const ProgressCallback& progress = {});
 
-// Whether umapOptimise may evaluate its gradient terms eight at a time with
-// AVX2 where the CPU has it (the default) or must use the four-lane SSE2
-// kernel: the maps are the same to the bit either way (tests compare them).
-void setUmapAvx2Allowed(bool allowed);
-
 // The whole method on one matrix: points n×d (feature space, any scale,
 // finite, n ≥ 2) → n×2 map (map space). Progress stages "knn" (layout null,
 // iteration 0..100), "graph" (layout null) and "optimise" (as umapOptimise).

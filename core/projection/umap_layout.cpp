@@ -4,9 +4,9 @@
 #include "core/projection/morton_code.h"
 #include "core/projection/umap_steps.h"
 #include "core/projection/umap_terms.h"
+#include "core/util/vector_kernels.h"
 
 #include <algorithm>
-#include <atomic>
 #include <cmath>
 #include <functional>
 #include <limits>
@@ -200,21 +200,6 @@ void UmapLayout::currentMap(RowMatrixXf& out) const
         out.row(m_original[static_cast<std::size_t>(i)]) = m_live.row(i);
 }
 
-#ifdef MNISTX_UMAP_VECTOR_TERMS
-// Whether the eight-lane terms may run (tests turn them off to compare).
-std::atomic<bool> g_avx2Allowed{true};
-
-bool avx2Terms()
-{
-#if defined(__x86_64__) && !defined(__clang__)
-    static const bool supported = __builtin_cpu_supports("avx2");
-    return supported && g_avx2Allowed.load(std::memory_order_relaxed);
-#else
-    return false;
-#endif
-}
-#endif
-
 inline void prefetch(const void* address)
 {
 #if defined(__GNUC__) || defined(__clang__)
@@ -236,7 +221,7 @@ void UmapLayout::moveChunk(int chunk, int epoch, float alpha)
     const float fe = static_cast<float>(epoch);
     const GradientTerms terms{m_a, m_b, -2.0f * m_a * m_b, 2.0f * m_gamma * m_b};
 #ifdef MNISTX_UMAP_VECTOR_TERMS
-    const bool avx2 = avx2Terms();
+    const bool avx2 = util::avx2KernelsEnabled();
 #endif
     const auto n = static_cast<std::uint32_t>(m_n);
     const auto lo = static_cast<std::uint32_t>(m_chunkStart[static_cast<std::size_t>(chunk)]);
@@ -384,15 +369,6 @@ bool regroupAt(int epoch)
 }
 
 } // namespace
-
-void setUmapAvx2Allowed(bool allowed)
-{
-#ifdef MNISTX_UMAP_VECTOR_TERMS
-    g_avx2Allowed.store(allowed);
-#else
-    (void)allowed;
-#endif
-}
 
 RowMatrixXf detail::umapLayout(const FuzzyGraph& graph, const RowMatrixXf& initial,
                                const UmapConfig& config, WorkerPool& pool,

@@ -7,12 +7,14 @@
 #include "core/projection/knn_graph.h"
 #include "core/projection/projector_factory.h"
 #include "core/projection/tsne.h"
+#include "core/util/vector_kernels.h"
 
 #include <QtTest>
 #include <atomic>
 #include <chrono>
 #include <cmath>
 #include <random>
+#include <set>
 #include <thread>
 
 using namespace mnistx;
@@ -30,6 +32,7 @@ private Q_SLOTS:
     void separatedClustersStayApart();
     void sameSeedGivesIdenticalMap();
     void threadCountDoesNotChangeTheMap();
+    void instructionSetDoesNotMatter();
     void cancelFromCallbackIsPrompt();
     void cancelFromAnotherThreadIsPrompt();
     void progressBringsValidLayouts();
@@ -272,6 +275,39 @@ void TestTsne::threadCountDoesNotChangeTheMap()
     const RowMatrixXf three = tsneEmbed(x, config);
     QVERIFY(serial == parallel);
     QVERIFY(serial == three);
+}
+
+// The attraction's AVX2 kernel and its portable twin give the same map to the
+// bit (tsne_attraction.h): rows of every length, partial last blocks included.
+void TestTsne::instructionSetDoesNotMatter()
+{
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
+    if (!__builtin_cpu_supports("avx2"))
+        QSKIP("this CPU has no AVX2: there is one kernel only");
+#else
+    QSKIP("the AVX2 kernels are built for x86-64 with GCC only");
+#endif
+    std::vector<int> labels;
+    const RowMatrixXf x = blobs(3000, 20, 5, labels, 24);
+    TsneConfig config = quickConfig();
+    config.iterations = 150;
+    const KnnGraph graph = exactKnnGraph(x, 90, 2);
+    const SparseAffinities P =
+        symmetricAffinities(graph, calibratePerplexity(graph, config.perplexity));
+    std::set<std::int64_t> remainders; // of the rows' lengths after blocks of 16
+    for (int i = 0; i < P.n; ++i)
+        remainders.insert((P.rowStart[i + 1] - P.rowStart[i]) % 16);
+    QCOMPARE(int(remainders.size()), 16);
+    const RowMatrixXf initial = gaussianPoints(3000, 2, 25, 1e-4f);
+    struct Restore {
+        ~Restore() { util::setAvx2KernelsAllowed(true); }
+    } restore;
+    util::setAvx2KernelsAllowed(false);
+    const RowMatrixXf portable = tsneOptimise(P, initial, config);
+    util::setAvx2KernelsAllowed(true);
+    const RowMatrixXf avx2 = tsneOptimise(P, initial, config);
+    QVERIFY(portable == avx2);
+    QVERIFY(!(portable == initial)); // the layout did move
 }
 
 void TestTsne::cancelFromCallbackIsPrompt()

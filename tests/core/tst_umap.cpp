@@ -8,6 +8,7 @@
 #include "core/projection/projector_factory.h"
 #include "core/projection/quality.h"
 #include "core/projection/umap.h"
+#include "core/util/vector_kernels.h"
 
 #include <Eigen/Eigenvalues>
 #include <QtTest>
@@ -285,9 +286,9 @@ void TestUmap::instructionSetDoesNotMatter()
         config.epochs = 40;
         config.negativeSampleRate = negatives;
         const RowMatrixXf initial = umapInitialLayout(data.points, config);
-        setUmapAvx2Allowed(false);
+        util::setAvx2KernelsAllowed(false);
         const RowMatrixXf fourLanes = umapOptimise(fuzzy, initial, config);
-        setUmapAvx2Allowed(true);
+        util::setAvx2KernelsAllowed(true);
         const RowMatrixXf eightLanes = umapOptimise(fuzzy, initial, config);
         QVERIFY2(sameMatrix(fourLanes, eightLanes),
                  qPrintable(QStringLiteral("%1 negative samples").arg(negatives)));
