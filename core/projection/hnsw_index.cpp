@@ -147,6 +147,7 @@ void HnswIndex::search(const float* query, int k, std::int32_t exclude,
             out.emplace_back(found.top().first, label);
         found.pop();
     }
+    std::reverse(out.begin(), out.end()); // hnswlib's queue pops the farthest first
 }
 
 } // namespace mnistx::projection::detail

@@ -53,8 +53,9 @@ public:
     HnswIndex(const HnswIndex&) = delete;
     HnswIndex& operator=(const HnswIndex&) = delete;
 
-    // Adds rows [0, n) of a row-major n × dimension array as labels 0..n−1,
-    // on the calling thread, in the order order[0..n) (null: 0, 1, …).
+    // Adds n rows of a row-major array of rows × dimension floats, on the
+    // calling thread: rows order[0..n) in that order, each labelled with its
+    // row number (order null: rows 0, 1, …, n − 1).
     // inserted (optional) is polled with the fraction added so far at most
     // every kPollInterval; when it returns false no further row is added and
     // addAll returns false.
@@ -62,8 +63,8 @@ public:
                 const std::function<bool(double)>& inserted = {});
     // hnswlib's ef: the search width.
     void setSearchWidth(int ef);
-    // The k nearest points found, in hnswlib's order (farthest first), without
-    // label `exclude` (−1: none). out is cleared first.
+    // The k nearest points found, nearest first (ascending distance, then
+    // label), without label `exclude` (−1: none). out is cleared first.
     void search(const float* query, int k, std::int32_t exclude,
                 std::vector<HnswCandidate>& out) const;
 

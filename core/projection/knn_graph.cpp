@@ -52,7 +52,8 @@ constexpr int kNnDescentUpToK = 30;
 // strands searches between the clusters).
 constexpr int kDefaultM = 12;
 constexpr int kDefaultEfConstruction = 48;
-// Search width: at least 40 and k (then k + 1, for the point itself). At
+// Search width: at least 40 and the results asked for (then one more, for
+// the point itself). At
 // k = 90 the searches are most of the time (70,000 points: 1.0 s of build,
 // 3.3 s of searches); bench_projection --knn --param ef=… on the CNN / pixel
 // features, recall@90 on 500 sampled rows, seconds:
@@ -64,9 +65,12 @@ constexpr int kDefaultEfConstruction = 48;
 // k = 90, weighs its farthest neighbours least. That is with two indexes
 // (kShardFrom), whose two searches together look at twice the width; one
 // index alone keeps 1.5·k (8,000 PCA-of-pixel rows: recall@90 0.987 at
-// ef = k).
+// ef = k). Since each of two indexes is asked for fewer than k (see
+// kShardShareDeviations: 74 at k = 90), the width is 1.1 times that: at a
+// million points ef = 82 gave recall 0.9887 in 46.0 s, ef = 75 0.9862 in
+// 44.4 s, where the whole k with ef = 91 had given 0.9877 in 51.0 s.
 constexpr int kDefaultEfSearchMin = 40;
-constexpr double kDefaultEfSearchPerK = 1.0;
+constexpr double kDefaultEfSearchPerK = 1.1;
 constexpr double kSingleIndexEfSearchPerK = 1.5;
 
 // Query rows per task of the exact search: the matrix product of a 64-row
@@ -109,22 +113,44 @@ constexpr std::uint64_t kStreamSkeleton = 0x5e1e70;
 // Share of the progress bar for the build; queries take the rest (at k = 90,
 // t-SNE's: 1.0 of 4.3 s at 70,000 points, 28 of 76 s at 1,000,000).
 constexpr double kBuildShare = detail::kHnswBuildShare;
-// From this many points the HNSW graph is two indexes, over the first and the
-// second half of the points, built at once on two threads (hnswlib cannot
-// insert into one index from two threads, see HnswIndex); every point then
-// searches both and keeps the k nearest of the two lists. The building
-// halves; the searches double (at k = 90 they are most of the time, and run
-// on every thread). The count depends on n only, so the graph is the same
-// for any thread count.
+// From this many points the HNSW graph is two indexes over two random halves
+// of the points (each point's shard drawn from its index and the seed), built
+// at once on two threads (hnswlib cannot insert into one index from two
+// threads, see HnswIndex); every point then searches both and keeps the k
+// nearest of the two lists. The building halves; the searches double (at
+// k = 90 they are most of the time, and run on every thread). The shards
+// depend on n and the seed only, so the graph is the same for any thread
+// count.
 constexpr int kShardFrom = 10000;
 constexpr int kShards = 2;
+// KeyedRandom's stream for the shard of each point.
+constexpr std::uint64_t kStreamShard = 0x5a4d;
+// Each search asks its shard for fewer than k: with the points dealt to the
+// shards at random, how many of a point's k nearest lie in one shard is
+// Binomial(k, 1/kShards), and this many standard deviations above its mean
+// leave out a true neighbour for about one point in 10⁹. At k = 90 each
+// search asks for 74, not 90, and can search less wide (hnswlib's width is at
+// least the results asked for). 70,000 × 64, k = 90, seconds and recall@90,
+// CNN features / PCA of the pixels: 3.0 s 0.9987 / 3.4–3.6 s 0.9941 with the
+// whole k from each index, 2.7 s 0.9978 / 3.2–3.7 s 0.9935 with 74 (ef 82).
+constexpr double kShardShareDeviations = 6.0;
 
-// One index over points [begin, begin + size): its labels are local (0..size−1).
+// Results to ask each of `shards` random shards for, so that their union
+// holds the k nearest (see kShardShareDeviations).
+int perShardK(int k, int shards)
+{
+    if (shards <= 1)
+        return k;
+    const double share = 1.0 / shards;
+    const double mean = k * share, deviation = std::sqrt(k * share * (1.0 - share));
+    return std::min(k, static_cast<int>(std::ceil(mean + kShardShareDeviations * deviation)));
+}
+
+// One index over a random subset of the points; labels are the points' rows.
 struct Shard {
-    int begin = 0;
-    int size = 0;
-    std::vector<std::int32_t> insertOrder; // local labels, in the queries' tree order
+    std::vector<std::int32_t> insertOrder; // its points, in the order they are inserted
     std::unique_ptr<detail::HnswIndex> index;
+    int size() const { return static_cast<int>(insertOrder.size()); }
 };
 
 // Builds every shard's index, each on one thread: the calling thread builds
@@ -147,7 +173,7 @@ bool buildShards(std::vector<Shard>& shards, const RowMatrixXf& points, int thre
     const auto fraction = [&] {
         double added = 0.0;
         for (int s = 0; s < count; ++s)
-            added += done[static_cast<std::size_t>(s)].load() * shards[s].size;
+            added += done[static_cast<std::size_t>(s)].load() * shards[s].size();
         return added / n;
     };
     // The calling thread's poll: reports, and stops everyone on a cancel.
@@ -159,12 +185,11 @@ bool buildShards(std::vector<Shard>& shards, const RowMatrixXf& points, int thre
     const auto build = [&](int worker, bool caller) {
         for (int s = worker; s < count; s += workers) {
             Shard& shard = shards[s];
-            const bool finished =
-                shard.index->addAll(points.row(shard.begin).data(), shard.size,
-                                    shard.insertOrder.data(), [&, s, caller](double f) {
-                                        done[static_cast<std::size_t>(s)].store(f);
-                                        return caller ? poll() : !stop.load();
-                                    });
+            const bool finished = shard.index->addAll(
+                points.data(), shard.size(), shard.insertOrder.data(), [&, s, caller](double f) {
+                    done[static_cast<std::size_t>(s)].store(f);
+                    return caller ? poll() : !stop.load();
+                });
             if (!finished)
                 return;
             done[static_cast<std::size_t>(s)].store(1.0);
@@ -226,16 +251,22 @@ using detail::squaredDistance;
 // resolve the same way everywhere.
 using Candidate = detail::HnswCandidate;
 
-// Writes the k nearest of `candidates` (any order, self excluded) to row i of
-// the graph with their Euclidean distances.
-void storeRow(KnnGraph& graph, std::int64_t i, std::vector<Candidate>& candidates)
+// Writes the first k of `candidates` (nearest first, self excluded) to row i
+// of the graph with their Euclidean distances.
+void storeRow(KnnGraph& graph, std::int64_t i, const std::vector<Candidate>& candidates)
 {
     const int k = graph.k;
-    std::partial_sort(candidates.begin(), candidates.begin() + k, candidates.end());
     for (int j = 0; j < k; ++j) {
         graph.indices[static_cast<std::size_t>(i * k + j)] = candidates[j].second;
         graph.distances[static_cast<std::size_t>(i * k + j)] = std::sqrt(candidates[j].first);
     }
+}
+
+// The same for candidates in any order.
+void storeNearest(KnnGraph& graph, std::int64_t i, std::vector<Candidate>& candidates)
+{
+    std::partial_sort(candidates.begin(), candidates.begin() + graph.k, candidates.end());
+    storeRow(graph, i, candidates);
 }
 
 // A rate-limited poll that reports the fraction done.
@@ -258,37 +289,38 @@ KnnGraph hnswKnnGraph(const RowMatrixXf& points, const KnnConfig& config,
     const int m = config.hnswM > 0 ? config.hnswM : kDefaultM;
     const int efConstruction =
         config.hnswEfConstruction > 0 ? config.hnswEfConstruction : kDefaultEfConstruction;
-    // The shards (see kShardFrom), each with a level generator of its own.
     const int shardCount = n >= kShardFrom ? kShards : 1;
+    const int shardK = perShardK(k, shardCount);
     const double efPerK = shardCount > 1 ? kDefaultEfSearchPerK : kSingleIndexEfSearchPerK;
     int ef = config.hnswEfSearch > 0
                  ? config.hnswEfSearch
-                 : std::max(kDefaultEfSearchMin, static_cast<int>(std::ceil(efPerK * k)));
-    ef = std::max(ef, k + 1);
-    std::vector<Shard> shards(static_cast<std::size_t>(shardCount));
-    for (int s = 0; s < shardCount; ++s) {
-        Shard& shard = shards[static_cast<std::size_t>(s)];
-        shard.begin = static_cast<int>(static_cast<std::int64_t>(n) * s / shardCount);
-        shard.size =
-            static_cast<int>(static_cast<std::int64_t>(n) * (s + 1) / shardCount) - shard.begin;
-        shard.index = std::make_unique<detail::HnswIndex>(shard.size, d, m, efConstruction,
-                                                          config.seed + static_cast<unsigned>(s));
-    }
+                 : std::max(kDefaultEfSearchMin, static_cast<int>(std::ceil(efPerK * shardK)));
+    ef = std::max(ef, shardK + 1);
+    // The shards (see kShardFrom), each with a level generator of its own.
+    std::vector<std::uint8_t> shardOf(static_cast<std::size_t>(n), 0);
+    if (shardCount > 1)
+        for (int i = 0; i < n; ++i)
+            shardOf[std::size_t(i)] = static_cast<std::uint8_t>(std::min(
+                shardCount - 1,
+                static_cast<int>(
+                    detail::KeyedRandom(config.seed, kStreamShard, std::uint64_t(i)).uniform() *
+                    shardCount)));
     // One tree, ~2 s at a million points without a poll (as NN-descent's).
     const std::vector<std::int32_t> queryOrder = detail::treeOrder(points, kQueryLeaf, config.seed);
     // Each shard inserts a random eighth of its points first, then the rest,
     // both in the tree's order (see kInsertSkeleton).
-    for (Shard& shard : shards) {
-        shard.insertOrder.reserve(std::size_t(shard.size));
-        for (const std::int32_t i : queryOrder)
-            if (i >= shard.begin && i < shard.begin + shard.size)
-                shard.insertOrder.push_back(i - shard.begin);
-        std::stable_partition(shard.insertOrder.begin(), shard.insertOrder.end(),
-                              [&](std::int32_t local) {
-                                  return detail::KeyedRandom(config.seed, kStreamSkeleton,
-                                                             std::uint64_t(shard.begin + local))
-                                             .uniform() < kInsertSkeleton;
-                              });
+    std::vector<Shard> shards(static_cast<std::size_t>(shardCount));
+    for (const std::int32_t i : queryOrder)
+        shards[shardOf[std::size_t(i)]].insertOrder.push_back(i);
+    for (int s = 0; s < shardCount; ++s) {
+        Shard& shard = shards[static_cast<std::size_t>(s)];
+        std::stable_partition(
+            shard.insertOrder.begin(), shard.insertOrder.end(), [&](std::int32_t i) {
+                return detail::KeyedRandom(config.seed, kStreamSkeleton, std::uint64_t(i))
+                           .uniform() < kInsertSkeleton;
+            });
+        shard.index = std::make_unique<detail::HnswIndex>(shard.size(), d, m, efConstruction,
+                                                          config.seed + static_cast<unsigned>(s));
     }
     std::function<bool(double)> built;
     if (progress)
@@ -312,16 +344,18 @@ KnnGraph hnswKnnGraph(const RowMatrixXf& points, const KnnConfig& config,
         [&](int task) {
             const int begin = task * kQueryChunk;
             const int end = std::min(n, begin + kQueryChunk);
-            std::vector<Candidate> candidates, found;
+            std::vector<Candidate> candidates, found, merged;
             for (int position = begin; position < end; ++position) {
                 const int i = queryOrder[std::size_t(position)];
                 candidates.clear();
-                for (const auto& shard : shards) {
-                    const bool own = i >= shard.begin && i < shard.begin + shard.size;
-                    shard.index->search(points.row(i).data(), own ? k + 1 : k,
-                                        own ? i - shard.begin : -1, found);
-                    for (const auto& [distance, label] : found)
-                        candidates.emplace_back(distance, label + shard.begin);
+                for (int s = 0; s < shardCount; ++s) {
+                    const bool own = shardOf[std::size_t(i)] == s;
+                    shards[std::size_t(s)].index->search(
+                        points.row(i).data(), own ? shardK + 1 : shardK, own ? i : -1, found);
+                    merged.clear();
+                    std::merge(candidates.begin(), candidates.end(), found.begin(), found.end(),
+                               std::back_inserter(merged));
+                    candidates.swap(merged);
                 }
                 if (static_cast<int>(candidates.size()) < k) {
                     // The search stranded in a small part of the graph (can
@@ -332,8 +366,10 @@ KnnGraph hnswKnnGraph(const RowMatrixXf& points, const KnnConfig& config,
                             candidates.emplace_back(
                                 squaredDistance(points.row(i).data(), points.row(j).data(), d), j);
                     }
+                    storeNearest(graph, i, candidates);
+                } else {
+                    storeRow(graph, i, candidates);
                 }
-                storeRow(graph, i, candidates);
             }
             queried += end - begin;
         },
@@ -423,7 +459,7 @@ KnnGraph exactKnnGraph(const RowMatrixXf& points, int k, int threads, const KnnP
                     const std::int32_t j = best[static_cast<std::size_t>(q * kept + c)].second;
                     candidates[c] = {squaredDistance(query, points.row(j).data(), d), j};
                 }
-                storeRow(graph, q0 + q, candidates);
+                storeNearest(graph, q0 + q, candidates);
             }
             ++done;
         },

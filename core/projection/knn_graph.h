@@ -23,7 +23,7 @@ struct KnnGraph {
 struct KnnConfig {
     int k = 15;
     int threads = 0;        // 0: all cores
-    std::uint64_t seed = 1; // HNSW's level generator, NN-descent's trees and samples
+    std::uint64_t seed = 1; // HNSW's level generator and shards, NN-descent's trees and samples
     // "auto": exact up to a few thousand points, above that NN-descent for
     // small k (UMAP's) and HNSW for large k (t-SNE's); or "nndescent",
     // "hnsw", "exact".
@@ -33,7 +33,9 @@ struct KnnConfig {
     // at k = 14 and k = 90 (see knn_graph.cpp).
     int hnswM = 0;
     int hnswEfConstruction = 0;
-    int hnswEfSearch = 0; // raised to at least k + 1
+    // Raised to at least the results each index is asked for, plus one (k + 1
+    // with one index; from 10,000 points, two indexes are asked for fewer).
+    int hnswEfSearch = 0;
 };
 
 // Called with the fraction done; return false to cancel (then Cancelled is thrown).

@@ -48,7 +48,8 @@ inline void addBlock(const float* map, const std::int32_t* columns, const float*
             _mm256_permute4x64_pd(_mm256_castps_pd(_mm256_loadu_ps(values + 8 * half)), 0xD8));
         const __m256 w = _mm256_div_ps(p, denominator);
         // Each w twice, beside its (dx, dy): 0 0 1 1 | 2 2 3 3 and 4 4 5 5 | 6 6 7 7.
-        slots[2 * half] = _mm256_add_ps(slots[2 * half], _mm256_mul_ps(_mm256_unpacklo_ps(w, w), da));
+        slots[2 * half] =
+            _mm256_add_ps(slots[2 * half], _mm256_mul_ps(_mm256_unpacklo_ps(w, w), da));
         slots[2 * half + 1] =
             _mm256_add_ps(slots[2 * half + 1], _mm256_mul_ps(_mm256_unpackhi_ps(w, w), db));
     }
