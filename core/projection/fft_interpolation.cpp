@@ -96,6 +96,22 @@ FftPlan makePlan(int size)
     return plan;
 }
 
+// Four floats as one SSE register (GCC's and Clang's vector extension): the
+// four charges or potentials of an interpolation node.
+typedef float Float4 __attribute__((vector_size(16)));
+
+inline Float4 load4(const float* at)
+{
+    Float4 v;
+    __builtin_memcpy(&v, at, sizeof v);
+    return v;
+}
+
+inline void store4(float* at, Float4 v)
+{
+    __builtin_memcpy(at, &v, sizeof v);
+}
+
 struct Planes {
     std::vector<float> re, im;
     void resize(std::size_t n)
@@ -275,6 +291,10 @@ struct FftRepulsion::Impl {
     std::vector<std::int32_t> order;
     std::vector<std::int32_t> rowStart;
 
+    // The n × n interpolation nodes with their four charges (or potentials)
+    // side by side, [1, x, y, x²+y²] per node: a point's spreading and
+    // interpolation then work on all four at once, a vector per node.
+    std::vector<float> nodes4;
     Planes grid[2];               // M × 2n: charges [1, x | y, x²+y²] as re/im, then potentials
     Planes wide[2];               // M × 2M: after the first axis, transposed (a | b side by side)
     Planes kernel[2];             // M × M kernel grid and its transform
@@ -444,14 +464,18 @@ double FftRepulsion::compute(const RowMatrixXf& y, RowMatrixXf& forces, const Ta
             d.order[fill[d.boxY[i]]++] = i;
     }
 
-    // Spread the charges: each task owns a run of box rows (grid rows
-    // [p·b0, p·b1)), clears them, adds its points in index order; the last
-    // task clears the zero padding rows [n, M).
+    // Spread the charges: each task owns a run of box rows (node rows
+    // [p·b0, p·b1)), clears them, adds its points in index order, then copies
+    // them into the grid's planes; the last task clears the grid's zero
+    // padding rows [n, M). All four charges of a node are added as one
+    // vector (the same sums as four scalar adds): one repulsion of a million
+    // points (M = 576, one thread) took 59–60 ms instead of 73–77 ms.
     // About 32 tasks: box rows hold very different numbers of points, and
     // many small tasks let the threads even that out.
     const int rowsPerTask = std::max(1, (B + 31) / 32);
     const int spreadTasks = (B + rowsPerTask - 1) / rowsPerTask;
     Planes& g0 = d.grid[0];
+    d.nodes4.resize(std::size_t(n) * n * 4);
     run(spreadTasks + 1, [&](int t) {
         if (t == spreadTasks) {
             std::fill(g0.re.begin() + std::size_t(n) * Lg, g0.re.end(), 0.0f);
@@ -459,33 +483,33 @@ double FftRepulsion::compute(const RowMatrixXf& y, RowMatrixXf& forces, const Ta
             return;
         }
         const int b0 = t * rowsPerTask, b1 = std::min(B, b0 + rowsPerTask);
-        std::fill(g0.re.begin() + std::size_t(p) * b0 * Lg,
-                  g0.re.begin() + std::size_t(p) * b1 * Lg, 0.0f);
-        std::fill(g0.im.begin() + std::size_t(p) * b0 * Lg,
-                  g0.im.begin() + std::size_t(p) * b1 * Lg, 0.0f);
+        float* nodes = d.nodes4.data();
+        std::fill(nodes + std::size_t(p) * b0 * n * 4, nodes + std::size_t(p) * b1 * n * 4, 0.0f);
         for (int k = d.rowStart[b0]; k < d.rowStart[b1]; ++k) {
             const int i = d.order[k];
             const float* wx = d.weightX.data() + std::size_t(i) * p;
             const float* wy = d.weightY.data() + std::size_t(i) * p;
             const float ux = float(double(y(i, 0)) - centre);
             const float uy = float(double(y(i, 1)) - centre);
-            const float uu = ux * ux + uy * uy;
-            const std::size_t col = std::size_t(d.boxX[i]) * p;
+            const Float4 charge = {1.0f, ux, uy, ux * ux + uy * uy};
             for (int mrow = 0; mrow < p; ++mrow) {
-                const std::size_t row = (std::size_t(d.boxY[i]) * p + mrow) * Lg;
-                float* ar = g0.re.data() + row + col;
-                float* ai = g0.im.data() + row + col;
-                float* br = ar + n;
-                float* bi = ai + n;
+                float* node =
+                    nodes +
+                    ((std::size_t(d.boxY[i]) * p + mrow) * n + std::size_t(d.boxX[i]) * p) * 4;
                 for (int l = 0; l < p; ++l) {
                     const float w = wy[mrow] * wx[l];
-                    ar[l] += w;
-                    ai[l] += w * ux;
-                    br[l] += w * uy;
-                    bi[l] += w * uu;
+                    store4(node + 4 * l, load4(node + 4 * l) + w * charge);
                 }
             }
         }
+        for (std::size_t r = std::size_t(p) * b0; r < std::size_t(p) * b1; ++r)
+            for (int col = 0; col < n; ++col) {
+                const float* node = nodes + (r * n + col) * 4;
+                g0.re[r * Lg + col] = node[0];
+                g0.im[r * Lg + col] = node[1];
+                g0.re[r * Lg + n + col] = node[2];
+                g0.im[r * Lg + n + col] = node[3];
+            }
     });
 
     // Kernel 1/(1+d²)² between grid nodes, as a circulant M×M grid, and its
@@ -578,7 +602,20 @@ double FftRepulsion::compute(const RowMatrixXf& y, RowMatrixXf& forces, const Ta
     });
     const Planes& pot = kernelInSecond ? other : g2;
 
-    // Interpolate the four potentials back to the points.
+    // Interpolate the four potentials back to the points, from the nodes'
+    // potentials side by side (as the charges were spread).
+    const int nodeRowTasks = (n + kTile - 1) / kTile;
+    run(nodeRowTasks, [&](int t) {
+        const int r0 = t * kTile, r1 = std::min(n, r0 + kTile);
+        for (std::size_t r = r0; r < std::size_t(r1); ++r)
+            for (int col = 0; col < n; ++col) {
+                float* node = d.nodes4.data() + (r * n + col) * 4;
+                node[0] = pot.re[r * Lg + col];
+                node[1] = pot.im[r * Lg + col];
+                node[2] = pot.re[r * Lg + n + col];
+                node[3] = pot.im[r * Lg + n + col];
+            }
+    });
     d.chunkZ.assign(pointTasks, 0.0);
     run(pointTasks, [&](int t) {
         const int i0 = t * kPointChunk, i1 = std::min(N, i0 + kPointChunk);
@@ -586,30 +623,24 @@ double FftRepulsion::compute(const RowMatrixXf& y, RowMatrixXf& forces, const Ta
         for (int i = i0; i < i1; ++i) {
             const float* wx = d.weightX.data() + std::size_t(i) * p;
             const float* wy = d.weightY.data() + std::size_t(i) * p;
-            const std::size_t col = std::size_t(d.boxX[i]) * p;
-            double phi0 = 0, phi1 = 0, phi2 = 0, phi3 = 0;
+            double phi[4] = {0.0, 0.0, 0.0, 0.0};
             for (int mrow = 0; mrow < p; ++mrow) {
-                const std::size_t row = (std::size_t(d.boxY[i]) * p + mrow) * Lg;
-                const float* ar = pot.re.data() + row + col;
-                const float* ai = pot.im.data() + row + col;
-                float s0 = 0, s1 = 0, s2 = 0, s3 = 0;
-                for (int l = 0; l < p; ++l) {
-                    s0 += wx[l] * ar[l];
-                    s1 += wx[l] * ai[l];
-                    s2 += wx[l] * ar[l + n];
-                    s3 += wx[l] * ai[l + n];
-                }
-                phi0 += double(wy[mrow]) * s0;
-                phi1 += double(wy[mrow]) * s1;
-                phi2 += double(wy[mrow]) * s2;
-                phi3 += double(wy[mrow]) * s3;
+                const float* node =
+                    d.nodes4.data() +
+                    ((std::size_t(d.boxY[i]) * p + mrow) * n + std::size_t(d.boxX[i]) * p) * 4;
+                Float4 sum = {0.0f, 0.0f, 0.0f, 0.0f};
+                for (int l = 0; l < p; ++l)
+                    sum += wx[l] * load4(node + 4 * l);
+                for (int c = 0; c < 4; ++c)
+                    phi[c] += double(wy[mrow]) * sum[c];
             }
             const double ux = double(y(i, 0)) - centre;
             const double uy = double(y(i, 1)) - centre;
             // Σ_j 1/(1+d²) = Σ_j (1 + |u_i|² − 2u_i·u_j + |u_j|²)/(1+d²)², minus the self term 1.
-            z += (1.0 + ux * ux + uy * uy) * phi0 - 2.0 * (ux * phi1 + uy * phi2) + phi3 - 1.0;
-            forces(i, 0) = float(ux * phi0 - phi1);
-            forces(i, 1) = float(uy * phi0 - phi2);
+            z += (1.0 + ux * ux + uy * uy) * phi[0] - 2.0 * (ux * phi[1] + uy * phi[2]) + phi[3] -
+                 1.0;
+            forces(i, 0) = float(ux * phi[0] - phi[1]);
+            forces(i, 1) = float(uy * phi[0] - phi[2]);
         }
         d.chunkZ[t] = z;
     });
