@@ -309,9 +309,9 @@ struct FftRepulsion::Impl {
     // Weights of the p nodes for a position f ∈ [0,1] inside a box: for node l,
     // scale_l · Π_{j≠l} (f − t_j) multiplied up in the order of j, as two
     // loops around l (one loop testing j ≠ l branched on every factor).
-    void lagrangeWeights(double f, float* w) const
+    template <int FixedP> void lagrangeWeights(double f, float* w) const
     {
-        const int p = config.nodesPerInterval;
+        const int p = FixedP > 0 ? FixedP : config.nodesPerInterval;
         double offset[16]; // p ≤ 16 (checked by the constructor)
         for (int j = 0; j < p; ++j)
             offset[j] = f - lagrangeNode[j];
@@ -324,6 +324,13 @@ struct FftRepulsion::Impl {
             w[l] = float(num);
         }
     }
+
+    // FftRepulsion::compute with p = FixedP nodes per box, a constant the
+    // per-point loops unroll (FixedP = 0: p as configured). With p = 3 fixed,
+    // one repulsion of a million points took 46–47 ms instead of 58–59 ms
+    // (one thread), the million-point layout 7 % less.
+    template <int FixedP>
+    double compute(const RowMatrixXf& y, RowMatrixXf& forces, const TaskRunner& run);
 };
 
 FftRepulsion::FftRepulsion(FftRepulsionConfig config) : m_impl(std::make_unique<Impl>())
@@ -362,14 +369,24 @@ int FftRepulsion::intervals() const
 
 double FftRepulsion::compute(const RowMatrixXf& y, RowMatrixXf& forces, const TaskRunner& run)
 {
-    Impl& d = *m_impl;
+    // FIt-SNE's and our default, 3 nodes per box, as a constant.
+    return m_impl->config.nodesPerInterval == 3 ? m_impl->compute<3>(y, forces, run)
+                                                : m_impl->compute<0>(y, forces, run);
+}
+
+template <int FixedP>
+double FftRepulsion::Impl::compute(const RowMatrixXf& y, RowMatrixXf& forces, const TaskRunner& run)
+{
+    Impl& d = *this;
     const int N = int(y.rows());
     if (y.cols() != 2)
         throw std::invalid_argument("FFT repulsion: the map must have two columns");
     forces.resize(N, 2);
     if (N == 0)
         return 0.0;
-    const int p = d.config.nodesPerInterval;
+    // A constant expression when FixedP is set: then the loops' lambdas use
+    // the constant, not a captured copy.
+    const int p = FixedP > 0 ? FixedP : d.config.nodesPerInterval;
     const int pointTasks = (N + kPointChunk - 1) / kPointChunk;
 
     // Bounding square of the map (both axes share one interval grid).
@@ -448,8 +465,8 @@ double FftRepulsion::compute(const RowMatrixXf& y, RowMatrixXf& forces, const Ta
             const int by = std::min(B - 1, std::max(0, int(gy)));
             d.boxX[i] = bx;
             d.boxY[i] = by;
-            d.lagrangeWeights(gx - bx, d.weightX.data() + std::size_t(i) * p);
-            d.lagrangeWeights(gy - by, d.weightY.data() + std::size_t(i) * p);
+            d.lagrangeWeights<FixedP>(gx - bx, d.weightX.data() + std::size_t(i) * p);
+            d.lagrangeWeights<FixedP>(gy - by, d.weightY.data() + std::size_t(i) * p);
         }
     });
     d.rowStart.assign(B + 1, 0);
