@@ -502,23 +502,41 @@ double FftRepulsion::Impl::compute(const RowMatrixXf& y, RowMatrixXf& forces, co
         const int b0 = t * rowsPerTask, b1 = std::min(B, b0 + rowsPerTask);
         float* nodes = d.nodes4.data();
         std::fill(nodes + std::size_t(p) * b0 * n * 4, nodes + std::size_t(p) * b1 * n * 4, 0.0f);
+        // The p² nodes of the current box, held in registers while
+        // consecutive points fall in the same box (most do: the points are
+        // in the map's Morton order): adding through memory chained each
+        // point's adds to the last one's stores. The same sums, in the
+        // same order.
+        Float4 box[FixedP > 0 ? FixedP * FixedP : 256];
+        std::int64_t boxAt = -1; // the current box's first node, in nodes4
+        const auto flush = [&] {
+            if (boxAt >= 0)
+                for (int mrow = 0; mrow < p; ++mrow)
+                    for (int l = 0; l < p; ++l)
+                        store4(nodes + 4 * (boxAt + std::int64_t(mrow) * n + l), box[mrow * p + l]);
+        };
         for (int k = d.rowStart[b0]; k < d.rowStart[b1]; ++k) {
             const int i = d.order[k];
+            const std::int64_t at = (std::int64_t(d.boxY[i]) * n + d.boxX[i]) * p;
+            if (at != boxAt) {
+                flush();
+                boxAt = at;
+                for (int mrow = 0; mrow < p; ++mrow)
+                    for (int l = 0; l < p; ++l)
+                        box[mrow * p + l] = load4(nodes + 4 * (at + std::int64_t(mrow) * n + l));
+            }
             const float* wx = d.weightX.data() + std::size_t(i) * p;
             const float* wy = d.weightY.data() + std::size_t(i) * p;
             const float ux = float(double(y(i, 0)) - centre);
             const float uy = float(double(y(i, 1)) - centre);
             const Float4 charge = {1.0f, ux, uy, ux * ux + uy * uy};
-            for (int mrow = 0; mrow < p; ++mrow) {
-                float* node =
-                    nodes +
-                    ((std::size_t(d.boxY[i]) * p + mrow) * n + std::size_t(d.boxX[i]) * p) * 4;
+            for (int mrow = 0; mrow < p; ++mrow)
                 for (int l = 0; l < p; ++l) {
                     const float w = wy[mrow] * wx[l];
-                    store4(node + 4 * l, load4(node + 4 * l) + w * charge);
+                    box[mrow * p + l] += w * charge;
                 }
-            }
         }
+        flush();
         for (std::size_t r = std::size_t(p) * b0; r < std::size_t(p) * b1; ++r)
             for (int col = 0; col < n; ++col) {
                 const float* node = nodes + (r * n + col) * 4;
