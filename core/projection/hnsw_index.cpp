@@ -138,16 +138,51 @@ void HnswIndex::setSearchWidth(int ef)
 void HnswIndex::search(const float* query, int k, std::int32_t exclude,
                        std::vector<HnswCandidate>& out) const
 {
-    auto found = m_impl->index.searchKnn(query, static_cast<std::size_t>(k));
+    // hnswlib's searchKnn, less its metrics: it counts every hop and distance
+    // in two std::atomic members of the index, which two threads searching
+    // the same index at once (every query of the kNN graph) bounce between
+    // their cores on every hop. Here the same search: a greedy descent through
+    // the upper layers, then the base layer's beam search without counting
+    // (searchBaseLayerST<has_deletions = false, collect_metrics = false>).
+    // k = 90: 70,000 points 2.7–3.7 s → 2.5–2.9 s, a million 46.0 → 44.6 s.
+    const auto& index = m_impl->index;
     out.clear();
+    if (index.cur_element_count == 0 || k <= 0)
+        return;
+    const auto distance = [&](hnswlib::tableint id) {
+        return index.fstdistfunc_(query, index.getDataByInternalId(id), index.dist_func_param_);
+    };
+    hnswlib::tableint current = index.enterpoint_node_;
+    float nearest = distance(current);
+    for (int level = index.maxlevel_; level > 0; --level) {
+        for (bool moved = true; moved;) {
+            moved = false;
+            hnswlib::linklistsizeint* links = index.get_linklist(current, level);
+            const int count = index.getListCount(links);
+            const auto* neighbours = reinterpret_cast<const hnswlib::tableint*>(links + 1);
+            for (int c = 0; c < count; ++c) {
+                const float d = distance(neighbours[c]);
+                if (d < nearest) {
+                    nearest = d;
+                    current = neighbours[c];
+                    moved = true;
+                }
+            }
+        }
+    }
+    auto found = index.searchBaseLayerST<false>(current, query,
+                                                std::max(index.ef_, static_cast<std::size_t>(k)));
+    while (found.size() > static_cast<std::size_t>(k))
+        found.pop();
     out.reserve(found.size());
-    while (!found.empty()) {
-        const auto label = static_cast<std::int32_t>(found.top().second);
+    for (; !found.empty(); found.pop()) {
+        const auto label = static_cast<std::int32_t>(index.getExternalLabel(found.top().second));
         if (label != exclude)
             out.emplace_back(found.top().first, label);
-        found.pop();
     }
-    std::reverse(out.begin(), out.end()); // hnswlib's queue pops the farthest first
+    // Nearest first; equal distances by label (the queue ordered them by
+    // hnswlib's internal ids).
+    std::sort(out.begin(), out.end());
 }
 
 } // namespace mnistx::projection::detail
