@@ -123,8 +123,6 @@ RowMatrixXf detail::tsneLayout(const SparseAffinities& affinities, const RowMatr
     };
     auto renumber = [&] {
         const std::vector<std::int32_t> order = localityOrder(yf);
-        reordered = permuted(*P, order, run);
-        P = &reordered;
         permuteRows(y, order);
         permuteRows(yf, order);
         permuteRows(update, order);
@@ -137,6 +135,14 @@ RowMatrixXf detail::tsneLayout(const SparseAffinities& affinities, const RowMatr
                 composed[r] = original[order[r]];
             original.swap(composed);
         }
+        // From the caller's affinities by the whole renumbering, the last copy
+        // freed first: two copies of P at most (the caller's and ours), where
+        // renumbering our copy again held three for a moment (a million
+        // points: 1.05 GB each). The same matrix: a renumbering keeps the
+        // order of the entries within a row.
+        reordered = SparseAffinities();
+        reordered = permuted(affinities, original, run);
+        P = &reordered;
     };
     // Renumber at the start (the initial map, PCA by default, already puts
     // neighbours near each other), once the map has its coarse shape (a third
