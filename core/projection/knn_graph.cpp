@@ -53,10 +53,9 @@ constexpr int kNnDescentUpToK = 30;
 constexpr int kDefaultM = 12;
 constexpr int kDefaultEfConstruction = 48;
 // Search width: at least 40 and the results asked for (then one more, for
-// the point itself). At
-// k = 90 the searches are most of the time (70,000 points: 1.0 s of build,
-// 3.3 s of searches); bench_projection --knn --param ef=… on the CNN / pixel
-// features, recall@90 on 500 sampled rows, seconds:
+// the point itself). At k = 90 the searches are most of the time (70,000
+// points: 1.0 s of build, 3.3 s of searches); bench_projection --knn --param
+// ef=… on the CNN / pixel features, recall@90 on 500 sampled rows, seconds:
 //   ef = 135 (1.5·k, until 2026-12-07): 0.9995 / 0.9973, 5.5 / 6.1 s
 //   ef = 100:                           0.9988 / 0.9955, 4.6 / 5.0 s
 //   ef =  91:                           0.9984 / 0.9948, 4.3 / 4.8 s
