@@ -493,6 +493,9 @@ double FftRepulsion::Impl::compute(const RowMatrixXf& y, RowMatrixXf& forces, co
     const int spreadTasks = (B + rowsPerTask - 1) / rowsPerTask;
     Planes& g0 = d.grid[0];
     d.nodes4.resize(std::size_t(n) * n * 4);
+    // Point i's first node (top left of its box), counted in nodes; its p×p
+    // nodes follow at + mrow·n + l.
+    const auto firstNode = [&](int i) { return (std::int64_t(d.boxY[i]) * n + d.boxX[i]) * p; };
     run(spreadTasks + 1, [&](int t) {
         if (t == spreadTasks) {
             std::fill(g0.re.begin() + std::size_t(n) * Lg, g0.re.end(), 0.0f);
@@ -517,7 +520,7 @@ double FftRepulsion::Impl::compute(const RowMatrixXf& y, RowMatrixXf& forces, co
         };
         for (int k = d.rowStart[b0]; k < d.rowStart[b1]; ++k) {
             const int i = d.order[k];
-            const std::int64_t at = (std::int64_t(d.boxY[i]) * n + d.boxX[i]) * p;
+            const std::int64_t at = firstNode(i);
             if (at != boxAt) {
                 flush();
                 boxAt = at;
@@ -660,9 +663,7 @@ double FftRepulsion::Impl::compute(const RowMatrixXf& y, RowMatrixXf& forces, co
             const float* wy = d.weightY.data() + std::size_t(i) * p;
             double phi[4] = {0.0, 0.0, 0.0, 0.0};
             for (int mrow = 0; mrow < p; ++mrow) {
-                const float* node =
-                    d.nodes4.data() +
-                    ((std::size_t(d.boxY[i]) * p + mrow) * n + std::size_t(d.boxX[i]) * p) * 4;
+                const float* node = d.nodes4.data() + 4 * (firstNode(i) + std::int64_t(mrow) * n);
                 Float4 sum = {0.0f, 0.0f, 0.0f, 0.0f};
                 for (int l = 0; l < p; ++l)
                     sum += wx[l] * load4(node + 4 * l);

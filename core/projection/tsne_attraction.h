@@ -9,9 +9,9 @@
 // load (four neighbours are then four loads into one AVX2 register, where
 // separate x and y arrays took eight emulated gather lanes). On the
 // million-point map's 131M entries, two threads: 55 ms an iteration against
-// 72 ms for the compiler's AVX2 clone of the two-array loop. Both do the same IEEE operations in
-// the same order (no FMA: neither translation unit enables it), so a map does not depend on which
-// one ran:
+// 72 ms for the compiler's AVX2 clone of the two-array loop. Both do the same
+// IEEE operations in the same order (no FMA: neither translation unit enables
+// it), so a map does not depend on which one ran:
 //  - a row's entries go into kAttractionSlots partial sums, entry e0 + 16·b + m
 //    into slot m (one running sum would chain every addition to the one
 //    before, and the loop would run at the adder's latency);

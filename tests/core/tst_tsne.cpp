@@ -281,12 +281,8 @@ void TestTsne::threadCountDoesNotChangeTheMap()
 // bit (tsne_attraction.h): rows of every length, partial last blocks included.
 void TestTsne::instructionSetDoesNotMatter()
 {
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
-    if (!__builtin_cpu_supports("avx2"))
-        QSKIP("this CPU has no AVX2: there is one kernel only");
-#else
-    QSKIP("the AVX2 kernels are built for x86-64 with GCC only");
-#endif
+    if (!util::avx2KernelsEnabled())
+        QSKIP("no AVX2 kernels on this CPU or build: there is one kernel only");
     std::vector<int> labels;
     const RowMatrixXf x = blobs(3000, 20, 5, labels, 24);
     TsneConfig config = quickConfig();

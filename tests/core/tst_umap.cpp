@@ -277,10 +277,8 @@ void TestUmap::instructionSetDoesNotMatter()
     const Blobs data = blobs(6000, 16, 10, 3.0f, 5);
     const KnnGraph graph = exactKnnGraph(data.points, 14, 2);
     const FuzzyGraph fuzzy = fuzzySimplicialSet(graph, smoothKnnCalibration(graph, 1.0, 2), 2);
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
-    if (!__builtin_cpu_supports("avx2"))
-        QSKIP("this CPU has no AVX2: there is one kernel only");
-#endif
+    if (!util::avx2KernelsEnabled())
+        QSKIP("no AVX2 kernels on this CPU or build: there is one kernel only");
     for (const int negatives : {5, 11, 2}) {
         UmapConfig config;
         config.epochs = 40;
